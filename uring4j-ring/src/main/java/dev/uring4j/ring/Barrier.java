@@ -1,0 +1,39 @@
+package dev.uring4j.ring;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * The memory orderings used on memory shared with the kernel, named by ordering as liburing's
+ * {@code barrier.h} names them ({@code io_uring_smp_load_acquire}, {@code io_uring_smp_store_release}).
+ *
+ * <p>On x86 an acquire load and a release store are plain moves that the JIT may not reorder
+ * with the accesses around them; on weaker architectures they emit the needed fences. Every
+ * caller comments what the access publishes or consumes and what it pairs with in the kernel.
+ */
+final class Barrier {
+    private Barrier() {}
+
+    private static final VarHandle INT = JAVA_INT.varHandle();
+    private static final VarHandle SHORT = JAVA_SHORT.varHandle();
+
+    static int loadAcquire(MemorySegment segment, long offset) {
+        return (int) INT.getAcquire(segment, offset);
+    }
+
+    static void storeRelease(MemorySegment segment, long offset, int value) {
+        INT.setRelease(segment, offset, value);
+    }
+
+    static void storeRelease16(MemorySegment segment, long offset, short value) {
+        SHORT.setRelease(segment, offset, value);
+    }
+
+    /** {@code io_uring_smp_mb()}: orders our SQ tail store before reading the kernel's SQ flags (SQPOLL). */
+    static void fullFence() {
+        VarHandle.fullFence();
+    }
+}

@@ -1,0 +1,319 @@
+package dev.uring4j.ring;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import static dev.uring4j.ring.uapi.IoUringH.IORING_OFF_MMAP_MASK;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_OFF_PBUF_RING;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_OFF_PBUF_SHIFT;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_REGISTER_PBUF_RING;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_REGISTER_PBUF_STATUS;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_UNREGISTER_PBUF_RING;
+import static dev.uring4j.ring.uapi.IoUringH.IOU_PBUF_RING_INC;
+import static dev.uring4j.ring.uapi.IoUringH.IOU_PBUF_RING_MMAP;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import dev.uring4j.ring.sys.Errno;
+import dev.uring4j.ring.sys.ErrnoException;
+import dev.uring4j.ring.sys.LibC;
+import dev.uring4j.ring.uapi.IoUringBuf;
+import dev.uring4j.ring.uapi.IoUringBufReg;
+import dev.uring4j.ring.uapi.IoUringBufRing;
+import dev.uring4j.ring.uapi.IoUringBufStatus;
+
+/**
+ * A ring-mapped provided-buffer group (5.19): a shared ring of {@code struct io_uring_buf} through
+ * which the application hands buffers to the kernel, and the buffers themselves.
+ *
+ * <p>A receive with {@code IOSQE_BUFFER_SELECT} on this group lets the kernel pick a buffer when
+ * data arrives; the completion names it ({@link Cqe#bufferId}). The application gives it back with
+ * {@link #recycle} or, batched, {@link #add} + {@link #advance}, or together with the CQ head in
+ * {@link #cqAdvance} ({@code io_uring_buf_ring_cq_advance}). When the ring is empty, receives on
+ * the group fail with {@code -ENOBUFS}.
+ *
+ * <pre>
+ *  ring (entries x 16 B, page aligned)          buffers (entries x bufferSize)
+ *  +------+------+------+-----+                 +-----------+-----------+---
+ *  | buf0 | buf1 | buf2 | ... |  addr ------->  | bid 0     | bid 1     | ...
+ *  +------+------+------+-----+                 +-----------+-----------+---
+ *   kernel consumes at head, we publish at tail (u16 in entry 0's resv)
+ * </pre>
+ *
+ * <p>The ring memory is either ours (page-aligned, registered by address) or the kernel's
+ * ({@code IOU_PBUF_RING_MMAP}, 6.4, mapped at {@code IORING_OFF_PBUF_RING | bgid << 16}). With
+ * {@code IOU_PBUF_RING_INC} (6.12) the kernel consumes a buffer incrementally: completions carry
+ * {@code IORING_CQE_F_BUF_MORE} while it keeps the buffer, and each one's data starts where the
+ * previous one's ended ({@link #consumeIncremental}).
+ *
+ * <p><b>Thread and lifetime.</b> Owned by the ring's thread. {@link #close()} unregisters the group
+ * and frees its memory: call it only after every operation that may select from the group has
+ * posted its final completion, since the kernel writes into these buffers.
+ */
+public final class BufferRing implements AutoCloseable {
+    private static final int MAX_ENTRIES = 32768;
+    private static final int MAX_MMAP_BGID = (int) ((~IORING_OFF_MMAP_MASK & 0xFFFFFFFFL) >>> IORING_OFF_PBUF_SHIFT) + 1;
+
+    private final IoUring ring;
+    private final int bgid;
+    private final int entries;
+    private final int mask;
+    private final int bufferSize;
+    private final int flags;
+    private final Arena arena;
+    private final MemorySegment ringMemory;
+    private final MemorySegment buffers;
+    private final long buffersAddress;
+    /** Ring position each buffer id was last published at, and the id at each position (bundles). */
+    private final int[] positionOfBid;
+    private final int[] bidAtPosition;
+    /** With IOU_PBUF_RING_INC: bytes of each buffer already consumed by completions. */
+    private final int[] incrementalOffset;
+    private int tail;
+    private boolean closed;
+
+    private BufferRing(IoUring ring, int bgid, int entries, int bufferSize, int flags, Arena arena,
+                       MemorySegment ringMemory, MemorySegment buffers) {
+        this.ring = ring;
+        this.bgid = bgid;
+        this.entries = entries;
+        this.mask = entries - 1;
+        this.bufferSize = bufferSize;
+        this.flags = flags;
+        this.arena = arena;
+        this.ringMemory = ringMemory;
+        this.buffers = buffers;
+        this.buffersAddress = buffers.address();
+        this.positionOfBid = new int[entries];
+        this.bidAtPosition = new int[entries];
+        this.incrementalOffset = (flags & IOU_PBUF_RING_INC) != 0 ? new int[entries] : null;
+    }
+
+    /**
+     * {@code io_uring_setup_buf_ring}: registers group {@code bgid} with {@code entries} buffers of
+     * {@code bufferSize} bytes each and hands all of them to the kernel.
+     *
+     * @param entries a power of two, at most 32768
+     * @param flags   0, {@code IOU_PBUF_RING_MMAP} and/or {@code IOU_PBUF_RING_INC}
+     */
+    public static BufferRing register(IoUring ring, int bgid, int entries, int bufferSize, int flags)
+            throws ErrnoException {
+        IoUring.requireOpen(ring);
+        if (entries <= 0 || entries > MAX_ENTRIES || Integer.bitCount(entries) != 1) {
+            throw new IllegalArgumentException("buffer ring entries must be a power of two in 1.." + MAX_ENTRIES
+                    + ", was " + entries);
+        }
+        if (bufferSize <= 0) {
+            throw new IllegalArgumentException("bufferSize must be positive, was " + bufferSize);
+        }
+        if (bgid < 0 || bgid > 0xFFFF) {
+            throw new IllegalArgumentException("bgid must fit in 16 bits, was " + bgid);
+        }
+        if ((flags & IOU_PBUF_RING_MMAP) != 0 && bgid >= MAX_MMAP_BGID) {
+            // The group id travels in the mmap offset, bits 16..26 below IORING_OFF_MMAP_MASK.
+            throw new IllegalArgumentException("with IOU_PBUF_RING_MMAP the bgid must be below " + MAX_MMAP_BGID
+                    + " (it is encoded in the mmap offset), was " + bgid);
+        }
+        long ringBytes = (long) entries * IoUringBuf.LAYOUT.byteSize();
+        Arena arena = Arena.ofShared();
+        boolean registered = false;
+        try {
+            boolean kernelMemory = (flags & IOU_PBUF_RING_MMAP) != 0;
+            MemorySegment ringMemory = kernelMemory ? null : arena.allocate(ringBytes, LibC.pageSize());
+            MemorySegment reg = arena.allocate(IoUringBufReg.LAYOUT);
+            reg.set(JAVA_LONG, IoUringBufReg.OFFSET_ring_addr, kernelMemory ? 0 : ringMemory.address());
+            reg.set(JAVA_INT, IoUringBufReg.OFFSET_ring_entries, entries);
+            reg.set(JAVA_SHORT, IoUringBufReg.OFFSET_bgid, (short) bgid);
+            reg.set(JAVA_SHORT, IoUringBufReg.OFFSET_flags, (short) flags);
+            int r = ring.register(IORING_REGISTER_PBUF_RING, reg, 1);
+            if (r == -Errno.EEXIST) {
+                throw new ErrnoException("io_uring_register(IORING_REGISTER_PBUF_RING, bgid=" + bgid + ")", r,
+                        "buffer group " + bgid + " is already registered on this ring");
+            }
+            IoUring.checkRegister(r, "IORING_REGISTER_PBUF_RING" + flagNames(flags));
+            registered = true;
+            if (kernelMemory) {
+                long offset = IORING_OFF_PBUF_RING | ((long) bgid << IORING_OFF_PBUF_SHIFT);
+                long addr = LibC.mmap(0, ringBytes, LibC.PROT_READ | LibC.PROT_WRITE,
+                        LibC.MAP_SHARED | LibC.MAP_POPULATE, ring.fd(), offset);
+                if (addr < 0) {
+                    throw new ErrnoException("mmap(buffer ring " + bgid + ")", (int) -addr);
+                }
+                ringMemory = MemorySegment.ofAddress(addr).reinterpret(ringBytes, arena,
+                        s -> LibC.munmap(s.address(), s.byteSize()));
+            }
+            MemorySegment buffers = arena.allocate((long) entries * bufferSize, LibC.pageSize());
+            BufferRing br = new BufferRing(ring, bgid, entries, bufferSize, flags, arena, ringMemory, buffers);
+            for (int bid = 0; bid < entries; bid++) {
+                br.add(bid, bid);
+            }
+            br.advance(entries);
+            return br;
+        } catch (ErrnoException | RuntimeException | Error e) {
+            if (registered) {
+                unregister(ring, bgid);
+            }
+            arena.close();
+            throw e;
+        }
+    }
+
+    private static String flagNames(int flags) {
+        StringBuilder b = new StringBuilder();
+        if ((flags & IOU_PBUF_RING_MMAP) != 0) {
+            b.append(" with IOU_PBUF_RING_MMAP");
+        }
+        if ((flags & IOU_PBUF_RING_INC) != 0) {
+            b.append(b.isEmpty() ? " with " : " and ").append("IOU_PBUF_RING_INC");
+        }
+        return b.toString();
+    }
+
+    private static int unregister(IoUring ring, int bgid) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment reg = a.allocate(IoUringBufReg.LAYOUT);
+            reg.set(JAVA_SHORT, IoUringBufReg.OFFSET_bgid, (short) bgid);
+            return ring.register(IORING_UNREGISTER_PBUF_RING, reg, 1);
+        }
+    }
+
+    /**
+     * {@code io_uring_buf_ring_add}: writes buffer {@code bid} (of this group's memory) at ring
+     * position {@code tail + offset}; it becomes visible to the kernel at the next {@link #advance}.
+     */
+    public void add(int bid, int offset) {
+        add(buffersAddress + (long) bid * bufferSize, bufferSize, bid, offset);
+    }
+
+    /** {@code io_uring_buf_ring_add} for arbitrary memory: {@code len} bytes at {@code addr} as buffer {@code bid}. */
+    public void add(long addr, int len, int bid, int offset) {
+        int position = (tail + offset) & mask;
+        long entry = (long) position * IoUringBuf.LAYOUT.byteSize();
+        MemorySegment r = ringMemory;
+        r.set(JAVA_LONG, entry + IoUringBuf.OFFSET_addr, addr);
+        r.set(JAVA_INT, entry + IoUringBuf.OFFSET_len, len);
+        r.set(JAVA_SHORT, entry + IoUringBuf.OFFSET_bid, (short) bid);
+        positionOfBid[bid & mask] = tail + offset;
+        bidAtPosition[position] = bid;
+    }
+
+    /** {@code io_uring_buf_ring_advance}: publishes {@code count} buffers added since the last advance. */
+    public void advance(int count) {
+        tail += count;
+        // Publishes the entries written by add(); pairs with the kernel's smp_load_acquire of
+        // br->tail in io_ring_buffer_select/io_ring_buffers_peek.
+        Barrier.storeRelease16(ringMemory, IoUringBufRing.OFFSET_tail, (short) tail);
+    }
+
+    /** Gives buffer {@code bid} back to the kernel: {@code add(bid, 0)} then {@code advance(1)}. */
+    public void recycle(int bid) {
+        add(bid, 0);
+        advance(1);
+        if (incrementalOffset != null) {
+            incrementalOffset[bid & mask] = 0;
+        }
+    }
+
+    /**
+     * {@code io_uring_buf_ring_cq_advance}: publishes {@code bufCount} added buffers and consumes
+     * {@code cqCount} completions of {@code ring} together, as the reference page describes.
+     */
+    public void cqAdvance(IoUring ring, int cqCount, int bufCount) {
+        advance(bufCount);
+        ring.cqAdvance(cqCount);
+    }
+
+    /**
+     * With {@code IOU_PBUF_RING_INC}: where in buffer {@code bid} a completion's {@code res} bytes
+     * start. Call once per completion, in completion order; when {@code cqeFlags} lacks
+     * {@code IORING_CQE_F_BUF_MORE} the kernel is done with the buffer and it may be recycled.
+     */
+    public int consumeIncremental(int bid, int res, int cqeFlags) {
+        if (incrementalOffset == null) {
+            return 0;
+        }
+        int start = incrementalOffset[bid & mask];
+        incrementalOffset[bid & mask] = Cqe.bufMore(cqeFlags) ? start + Math.max(res, 0) : 0;
+        return start;
+    }
+
+    /**
+     * The id of the {@code k}-th buffer of a bundle completion whose first buffer is
+     * {@code firstBid}: bundles take consecutive ring positions, whatever ids were put there.
+     */
+    public int bundleBid(int firstBid, int k) {
+        return bidAtPosition[(positionOfBid[firstBid & mask] + k) & mask];
+    }
+
+    /** How many buffers a bundle completion of {@code res} bytes spans. */
+    public int bundleCount(int res) {
+        return res <= 0 ? 1 : (res + bufferSize - 1) / bufferSize;
+    }
+
+    /**
+     * The kernel's head ({@code IORING_REGISTER_PBUF_STATUS}, 6.8): buffers up to it have been
+     * consumed. With the local tail it tells how many buffers the kernel still holds.
+     */
+    public int kernelHead() throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment status = a.allocate(IoUringBufStatus.LAYOUT);
+            status.set(JAVA_INT, IoUringBufStatus.OFFSET_buf_group, bgid);
+            IoUring.checkRegister(ring.register(IORING_REGISTER_PBUF_STATUS, status, 1), "IORING_REGISTER_PBUF_STATUS");
+            return status.get(JAVA_INT, IoUringBufStatus.OFFSET_head);
+        }
+    }
+
+    /** Buffers published to the kernel and not yet consumed ({@link #kernelHead} to the tail). */
+    public int available() throws ErrnoException {
+        return (short) (tail - kernelHead()) & 0xFFFF;
+    }
+
+    /** All buffer memory; buffer {@code bid} is at {@code bid * bufferSize()}. Valid until {@link #close()}. */
+    public MemorySegment buffers() {
+        return buffers;
+    }
+
+    /** Buffer {@code bid}'s address. */
+    public long bufferAddress(int bid) {
+        return buffersAddress + (long) bid * bufferSize;
+    }
+
+    public int bgid() {
+        return bgid;
+    }
+
+    public int entries() {
+        return entries;
+    }
+
+    public int bufferSize() {
+        return bufferSize;
+    }
+
+    /** {@code IOU_PBUF_RING_*} flags the group was registered with. */
+    public int flags() {
+        return flags;
+    }
+
+    /** Whether {@code bid} is a buffer id of this group (completions are checked before use). */
+    public boolean isValidBid(int bid) {
+        return bid >= 0 && bid < entries;
+    }
+
+    /**
+     * {@code io_uring_free_buf_ring}: unregisters the group and frees its memory. Only once no
+     * operation can still select from it.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (!ring.isClosed()) {
+            unregister(ring, bgid);
+        }
+        arena.close();
+    }
+}

@@ -1,0 +1,636 @@
+package dev.uring4j.ring;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+
+import static dev.uring4j.ring.uapi.IoUringH.IORING_ENTER_EXT_ARG;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_ENTER_GETEVENTS;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_ENTER_REGISTERED_RING;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_ENTER_SQ_WAKEUP;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_FEAT_EXT_ARG;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_FEAT_SINGLE_MMAP;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_OFF_CQ_RING;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_OFF_SQES;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_OFF_SQ_RING;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_REGISTER_FILES2;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_REGISTER_FILES_UPDATE;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_REGISTER_FILE_ALLOC_RANGE;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_REGISTER_RING_FDS;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_RSRC_REGISTER_SPARSE;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_CQE32;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_CQSIZE;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_IOPOLL;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_NO_SQARRAY;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_SQE128;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_SQPOLL;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_SQ_AFF;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_SQ_CQ_OVERFLOW;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_SQ_TASKRUN;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_UNREGISTER_FILES;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_UNREGISTER_RING_FDS;
+import static dev.uring4j.ring.uapi.IoUringH._NSIG_BYTES;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import dev.uring4j.ring.sys.Errno;
+import dev.uring4j.ring.sys.ErrnoException;
+import dev.uring4j.ring.sys.LibC;
+import dev.uring4j.ring.sys.Syscalls;
+import dev.uring4j.ring.uapi.IoCqringOffsets;
+import dev.uring4j.ring.uapi.IoSqringOffsets;
+import dev.uring4j.ring.uapi.IoUringCqe;
+import dev.uring4j.ring.uapi.IoUringFileIndexRange;
+import dev.uring4j.ring.uapi.IoUringGeteventsArg;
+import dev.uring4j.ring.uapi.IoUringParams;
+import dev.uring4j.ring.uapi.IoUringRsrcRegister;
+import dev.uring4j.ring.uapi.IoUringRsrcUpdate;
+import dev.uring4j.ring.uapi.IoUringSqe;
+import dev.uring4j.ring.uapi.KernelTimespec;
+
+/**
+ * One io_uring instance: its fd, the mapped submission and completion queues, and the calls
+ * liburing makes on a {@code struct io_uring}.
+ *
+ * <p><b>Thread.</b> Not thread-safe: one thread prepares, submits and reaps, which is also what
+ * {@code IORING_SETUP_SINGLE_ISSUER} and {@code DEFER_TASKRUN} require of the kernel side (with
+ * those flags the creating thread is the only one allowed to submit). {@link #fd()} may be used
+ * from other rings ({@code msg_ring}).
+ *
+ * <p><b>Lifetime.</b> {@link #close()} unmaps the rings and closes the fd. Memory that in-flight
+ * operations read or write (buffers, buffer rings, timespecs) must stay valid until each
+ * operation's last completion; the binding does not track operations, the runtime does.
+ *
+ * <p><b>Allocation.</b> Setup allocates; after it, {@link #getSqe}, the prep helpers,
+ * {@link #submit}, {@link #submitAndWait} and {@link #forEachCqe} allocate nothing.
+ */
+public final class IoUring implements AutoCloseable {
+    private final Arena arena;
+    private final int fd;
+    private final int setupFlags;
+    private final int features;
+    private final int sqEntries;
+    private final int cqEntries;
+    private final SubmissionQueue sq;
+    private final CompletionQueue cq;
+    private final boolean sqpoll;
+    private final boolean iopoll;
+    /** Reused io_uring_getevents_arg and __kernel_timespec for timed waits. */
+    private final MemorySegment extArg;
+    private final MemorySegment timespec;
+
+    /** Index from IORING_REGISTER_RING_FDS, valid only on the thread that registered it. */
+    private int registeredIndex = -1;
+    private Thread registeredThread;
+    private boolean closed;
+
+    private IoUring(Arena arena, int fd, MemorySegment params, MemorySegment sqRing, MemorySegment cqRing,
+                    MemorySegment sqes) {
+        this.arena = arena;
+        this.fd = fd;
+        this.setupFlags = params.get(JAVA_INT, IoUringParams.OFFSET_flags);
+        this.features = params.get(JAVA_INT, IoUringParams.OFFSET_features);
+        this.sqEntries = params.get(JAVA_INT, IoUringParams.OFFSET_sq_entries);
+        this.cqEntries = params.get(JAVA_INT, IoUringParams.OFFSET_cq_entries);
+        this.sqpoll = (setupFlags & IORING_SETUP_SQPOLL) != 0;
+        this.iopoll = (setupFlags & IORING_SETUP_IOPOLL) != 0;
+        int sqeSize = (setupFlags & IORING_SETUP_SQE128) != 0 ? 128 : (int) IoUringSqe.LAYOUT.byteSize();
+        this.sq = new SubmissionQueue(sqRing, params, sqes, sqeSize, sqpoll,
+                (setupFlags & IORING_SETUP_NO_SQARRAY) != 0);
+        this.cq = new CompletionQueue(cqRing, params, (setupFlags & IORING_SETUP_CQE32) != 0);
+        this.extArg = arena.allocate(IoUringGeteventsArg.LAYOUT);
+        this.timespec = arena.allocate(KernelTimespec.LAYOUT);
+        extArg.set(JAVA_INT, IoUringGeteventsArg.OFFSET_sigmask_sz, _NSIG_BYTES);
+        extArg.set(JAVA_LONG, IoUringGeteventsArg.OFFSET_ts, timespec.address());
+    }
+
+    /** A ring with {@code entries} SQEs and the kernel's defaults for everything else. */
+    public static IoUring setup(int entries) throws ErrnoException {
+        return builder().entries(entries).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Settings for {@code io_uring_queue_init_params}. Flags are passed as asked: where the
+     * kernel refuses one, {@link #build()} fails naming the flags; {@link Probe} tells beforehand
+     * which are available.
+     */
+    public static final class Builder {
+        private int entries = 256;
+        private int cqEntries;
+        private int flags;
+        private int sqThreadIdleMs;
+        private int sqThreadCpu = -1;
+        private int attachWqFd = -1;
+        private boolean registerRingFd;
+
+        private Builder() {}
+
+        /** SQ size; the kernel rounds up to a power of two. */
+        public Builder entries(int entries) {
+            this.entries = entries;
+            return this;
+        }
+
+        /** CQ size ({@code IORING_SETUP_CQSIZE}); multishot requests want it several times the SQ. */
+        public Builder cqEntries(int cqEntries) {
+            this.cqEntries = cqEntries;
+            return this;
+        }
+
+        /** {@code IORING_SETUP_*} flags (CQSIZE, SQ_AFF and ATTACH_WQ are set from the other settings). */
+        public Builder flags(int flags) {
+            this.flags = flags;
+            return this;
+        }
+
+        /** ORs more {@code IORING_SETUP_*} flags. */
+        public Builder addFlags(int flags) {
+            this.flags |= flags;
+            return this;
+        }
+
+        /** With SQPOLL: how long the poller thread spins before it sleeps. */
+        public Builder sqThreadIdleMs(int ms) {
+            this.sqThreadIdleMs = ms;
+            return this;
+        }
+
+        /** With SQPOLL: the CPU to pin the poller thread to ({@code IORING_SETUP_SQ_AFF}). */
+        public Builder sqThreadCpu(int cpu) {
+            this.sqThreadCpu = cpu;
+            return this;
+        }
+
+        /** Share the async worker pool of another ring ({@code IORING_SETUP_ATTACH_WQ}). */
+        public Builder attachWq(int ringFd) {
+            this.attachWqFd = ringFd;
+            return this;
+        }
+
+        /**
+         * Register the ring fd after setup ({@code io_uring_register_ring_fd}) so that enters skip
+         * the fd lookup. Registration belongs to the calling thread: enters from other threads use
+         * the plain fd.
+         */
+        public Builder registerRingFd(boolean registerRingFd) {
+            this.registerRingFd = registerRingFd;
+            return this;
+        }
+
+        public IoUring build() throws ErrnoException {
+            int f = flags;
+            if (cqEntries > 0) {
+                f |= IORING_SETUP_CQSIZE;
+            }
+            if (sqThreadCpu >= 0) {
+                f |= IORING_SETUP_SQ_AFF;
+            }
+            if (attachWqFd >= 0) {
+                f |= dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_ATTACH_WQ;
+            }
+            IoUring ring = create(entries, f, cqEntries, sqThreadIdleMs, Math.max(sqThreadCpu, 0),
+                    Math.max(attachWqFd, 0));
+            if (registerRingFd) {
+                try {
+                    ring.registerRingFd();
+                } catch (ErrnoException e) {
+                    ring.close();
+                    throw e;
+                }
+            }
+            return ring;
+        }
+    }
+
+    private static IoUring create(int entries, int flags, int cqEntries, int idleMs, int cpu, int wqFd)
+            throws ErrnoException {
+        Arena arena = Arena.ofShared();
+        int fd = -1;
+        try {
+            MemorySegment params = arena.allocate(IoUringParams.LAYOUT);
+            params.set(JAVA_INT, IoUringParams.OFFSET_flags, flags);
+            params.set(JAVA_INT, IoUringParams.OFFSET_cq_entries, cqEntries);
+            params.set(JAVA_INT, IoUringParams.OFFSET_sq_thread_idle, idleMs);
+            params.set(JAVA_INT, IoUringParams.OFFSET_sq_thread_cpu, cpu);
+            params.set(JAVA_INT, IoUringParams.OFFSET_wq_fd, wqFd);
+            fd = Syscalls.io_uring_setup(entries, params);
+            if (fd < 0) {
+                UnavailabilityCause cause = UnavailabilityCause.observe(-fd, flags);
+                throw new ErrnoException("io_uring_setup", -fd, cause.hint());
+            }
+            int features = params.get(JAVA_INT, IoUringParams.OFFSET_features);
+            int sqN = params.get(JAVA_INT, IoUringParams.OFFSET_sq_entries);
+            int cqN = params.get(JAVA_INT, IoUringParams.OFFSET_cq_entries);
+            long sqOff = IoUringParams.OFFSET_sq_off;
+            long cqOff = IoUringParams.OFFSET_cq_off;
+            long cqeSize = (flags & IORING_SETUP_CQE32) != 0 ? IoUringCqe.SIZE_CQE32 : IoUringCqe.LAYOUT.byteSize();
+            long sqRingSize = Integer.toUnsignedLong(params.get(JAVA_INT, sqOff + IoSqringOffsets.OFFSET_array))
+                    + (long) sqN * Integer.BYTES;
+            long cqRingSize = Integer.toUnsignedLong(params.get(JAVA_INT, cqOff + IoCqringOffsets.OFFSET_cqes))
+                    + (long) cqN * cqeSize;
+            boolean singleMmap = (features & IORING_FEAT_SINGLE_MMAP) != 0;
+            if (singleMmap) {
+                sqRingSize = cqRingSize = Math.max(sqRingSize, cqRingSize);
+            }
+            MemorySegment sqRing = map(arena, fd, sqRingSize, IORING_OFF_SQ_RING, "SQ ring");
+            MemorySegment cqRing = singleMmap ? sqRing : map(arena, fd, cqRingSize, IORING_OFF_CQ_RING, "CQ ring");
+            long sqeSize = (flags & IORING_SETUP_SQE128) != 0 ? 128 : IoUringSqe.LAYOUT.byteSize();
+            MemorySegment sqes = map(arena, fd, sqeSize * sqN, IORING_OFF_SQES, "SQE array");
+            return new IoUring(arena, fd, params, sqRing, cqRing, sqes);
+        } catch (ErrnoException | RuntimeException | Error e) {
+            arena.close();
+            if (fd >= 0) {
+                LibC.close(fd);
+            }
+            throw e;
+        }
+    }
+
+    /** Maps a ring region; the mapping is unmapped when {@code arena} closes. */
+    private static MemorySegment map(Arena arena, int fd, long size, long offset, String what) throws ErrnoException {
+        long addr = LibC.mmap(0, size, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED | LibC.MAP_POPULATE, fd,
+                offset);
+        if (addr < 0) {
+            String hint = -addr == Errno.ENOMEM ? memlockHint() : null;
+            throw new ErrnoException("mmap(" + what + ", " + size + " bytes)", (int) -addr, hint);
+        }
+        return MemorySegment.ofAddress(addr).reinterpret(size, arena, s -> LibC.munmap(s.address(), s.byteSize()));
+    }
+
+    /** What to say when the kernel refuses memory that counts against RLIMIT_MEMLOCK. */
+    static String memlockHint() {
+        long soft;
+        try {
+            soft = LibC.rlimit(LibC.RLIMIT_MEMLOCK)[0];
+        } catch (ErrnoException e) {
+            soft = -2;
+        }
+        String limit = soft == -1 ? "unlimited" : soft == -2 ? "unknown" : soft + " bytes";
+        return "the locked-memory limit RLIMIT_MEMLOCK is " + limit + "; raise it with 'ulimit -l', LimitMEMLOCK= in "
+                + "a systemd unit or --ulimit memlock= in Docker, or ask for fewer or smaller buffers";
+    }
+
+    // ---------------------------------------------------------------- submission
+
+    /** {@code io_uring_get_sqe}: the next free SQE, or {@code null} when the SQ is full (it never submits). */
+    public Sqe getSqe() {
+        return sq.getSqe();
+    }
+
+    /** {@code io_uring_submit}: submits prepared SQEs; returns how many the kernel consumed. */
+    public int submit() {
+        return submitInternal(sq.flush(), 0, false);
+    }
+
+    /**
+     * {@code io_uring_submit_and_wait}: submits, then waits until at least {@code waitNr}
+     * completions are ready, in one {@code io_uring_enter}. Returns the number submitted, or
+     * {@code -EINTR}; {@code -EBUSY} and {@code -EAGAIN} (completions must be reaped first) are
+     * returned as 0 submitted, the SQEs stay queued.
+     */
+    public int submitAndWait(int waitNr) {
+        return submitInternal(sq.flush(), waitNr, false);
+    }
+
+    /**
+     * {@code io_uring_submit_and_wait_timeout}: as {@link #submitAndWait(int)}, but gives up after
+     * {@code timeoutNs} ({@code IORING_ENTER_EXT_ARG}, no timeout SQE). Returns the number
+     * submitted, or {@code -ETIME} when the wait timed out with nothing submitted.
+     *
+     * @param timeoutNs relative timeout; negative waits without one
+     */
+    public int submitAndWait(int waitNr, long timeoutNs) {
+        return submitAndWait(waitNr, timeoutNs, 0);
+    }
+
+    /**
+     * As {@link #submitAndWait(int, long)}, with {@code min_wait_usec} (6.12,
+     * {@code IORING_FEAT_MIN_TIMEOUT}): after the first completion, wait at most that long for
+     * {@code waitNr}, batching completions that arrive close together.
+     */
+    public int submitAndWait(int waitNr, long timeoutNs, int minWaitUsec) {
+        if (timeoutNs < 0 && minWaitUsec == 0) {
+            return submitAndWait(waitNr);
+        }
+        if ((features & IORING_FEAT_EXT_ARG) == 0) {
+            throw new UnsupportedOperationException("timed waits need IORING_FEAT_EXT_ARG (Linux 5.11)");
+        }
+        int submitted = sq.flush();
+        if (timeoutNs >= 0) {
+            timespec.set(JAVA_LONG, KernelTimespec.OFFSET_tv_sec, timeoutNs / 1_000_000_000L);
+            timespec.set(JAVA_LONG, KernelTimespec.OFFSET_tv_nsec, timeoutNs % 1_000_000_000L);
+            extArg.set(JAVA_LONG, IoUringGeteventsArg.OFFSET_ts, timespec.address());
+        } else {
+            extArg.set(JAVA_LONG, IoUringGeteventsArg.OFFSET_ts, 0L);
+        }
+        extArg.set(JAVA_INT, IoUringGeteventsArg.OFFSET_min_wait_usec, minWaitUsec);
+        int flags = IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG;
+        if (sq.needsEnter(submitted) && sqpoll) {
+            flags |= IORING_ENTER_SQ_WAKEUP;
+        }
+        int r = enter(submitted, waitNr, flags, extArg.address(), extArg.byteSize());
+        return busyToZero(r);
+    }
+
+    /**
+     * {@code io_uring_get_events}: runs pending task work and flushes overflowed completions
+     * without waiting. Needed before peeking on a {@code DEFER_TASKRUN} ring, whose completions
+     * are only posted when the ring is entered to wait.
+     */
+    public int getEvents() {
+        return busyToZero(enter(0, 0, IORING_ENTER_GETEVENTS, 0, 0));
+    }
+
+    private int submitInternal(int submitted, int waitNr, boolean getEvents) {
+        boolean cqNeedsEnter = getEvents || waitNr > 0 || iopoll || cqNeedsFlush();
+        int flags = 0;
+        boolean sqNeedsEnter = sq.needsEnter(submitted);
+        if (sqNeedsEnter && sqpoll) {
+            flags |= IORING_ENTER_SQ_WAKEUP;
+        }
+        if (!sqNeedsEnter && !cqNeedsEnter) {
+            return submitted;
+        }
+        if (cqNeedsEnter) {
+            flags |= IORING_ENTER_GETEVENTS;
+        }
+        return busyToZero(enter(submitted, waitNr, flags, 0, 0));
+    }
+
+    private static int busyToZero(int r) {
+        // EBUSY/EAGAIN: the CQ (or its overflow list) is full, so the kernel refused new work
+        // until completions are reaped. Nothing was consumed; the caller reaps and resubmits.
+        return r == -Errno.EBUSY || r == -Errno.EAGAIN ? 0 : r;
+    }
+
+    /**
+     * {@code io_uring_enter(2)} on this ring, through the registered ring fd when the calling
+     * thread registered one. Returns the kernel's result, negative errno on failure.
+     */
+    public int enter(int toSubmit, int minComplete, int flags, long arg, long argSize) {
+        int enterFd = fd;
+        if (registeredThread == Thread.currentThread()) {
+            enterFd = registeredIndex;
+            flags |= IORING_ENTER_REGISTERED_RING;
+        }
+        return Syscalls.io_uring_enter(enterFd, toSubmit, minComplete, flags, arg, argSize);
+    }
+
+    // ---------------------------------------------------------------- completion
+
+    /** Hands every ready completion to {@code handler} and consumes them; see {@link CompletionQueue#forEach}. */
+    public int forEachCqe(CqeHandler handler) {
+        return cq.forEach(handler);
+    }
+
+    /** {@code io_uring_cq_ready}. */
+    public int cqReady() {
+        return cq.ready();
+    }
+
+    /** {@code io_uring_cq_advance}. */
+    public void cqAdvance(int n) {
+        cq.advance(n);
+    }
+
+    /**
+     * {@code io_uring_cq_has_overflow}: the kernel holds completions it could not post because the
+     * CQ was full ({@code IORING_SQ_CQ_OVERFLOW}). They are flushed into the CQ by the next enter
+     * with {@code GETEVENTS} once there is room; {@link #submit} does that by itself.
+     */
+    public boolean cqHasOverflow() {
+        return (sq.flags() & IORING_SQ_CQ_OVERFLOW) != 0;
+    }
+
+    /** {@code cq_ring_needs_flush}: overflowed completions or task work wait for an enter. */
+    public boolean cqNeedsFlush() {
+        return (sq.flags() & (IORING_SQ_CQ_OVERFLOW | IORING_SQ_TASKRUN)) != 0;
+    }
+
+    /** {@code IORING_SQ_TASKRUN} (with {@code IORING_SETUP_TASKRUN_FLAG}): task work waits for an enter. */
+    public boolean taskrunPending() {
+        return (sq.flags() & IORING_SQ_TASKRUN) != 0;
+    }
+
+    public SubmissionQueue sq() {
+        return sq;
+    }
+
+    public CompletionQueue cq() {
+        return cq;
+    }
+
+    // ---------------------------------------------------------------- registration
+
+    /**
+     * {@code io_uring_register(2)}: the raw call, for opcodes without a helper here.
+     * Returns the kernel's result, negative errno on failure.
+     */
+    public int register(int opcode, MemorySegment arg, int nrArgs) {
+        return Syscalls.io_uring_register(fd, opcode, arg, nrArgs);
+    }
+
+    /** Throws an {@link ErrnoException} naming the register opcode when {@code r} is an error. */
+    static int checkRegister(int r, String opcode) throws ErrnoException {
+        if (r < 0) {
+            throw new ErrnoException("io_uring_register(" + opcode + ")", -r,
+                    -r == Errno.ENOMEM ? memlockHint() : -r == Errno.EINVAL ? "this kernel may not support "
+                            + opcode + " (see './uring4j probe')" : null);
+        }
+        return r;
+    }
+
+    /**
+     * {@code io_uring_register_ring_fd} (5.18): registers the ring fd with the calling thread so its
+     * enters pass {@code IORING_ENTER_REGISTERED_RING} and skip the fd table lookup.
+     */
+    public void registerRingFd() throws ErrnoException {
+        if (registeredThread != null) {
+            throw new IllegalStateException("the ring fd is already registered by " + registeredThread.getName());
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment update = a.allocate(IoUringRsrcUpdate.LAYOUT);
+            update.set(JAVA_INT, IoUringRsrcUpdate.OFFSET_offset, -1);
+            update.set(JAVA_LONG, IoUringRsrcUpdate.OFFSET_data, fd);
+            checkRegister(register(IORING_REGISTER_RING_FDS, update, 1), "IORING_REGISTER_RING_FDS");
+            registeredIndex = update.get(JAVA_INT, IoUringRsrcUpdate.OFFSET_offset);
+            registeredThread = Thread.currentThread();
+        }
+    }
+
+    /** {@code io_uring_unregister_ring_fd}; must run on the thread that registered. */
+    public void unregisterRingFd() throws ErrnoException {
+        if (registeredThread == null) {
+            return;
+        }
+        if (registeredThread != Thread.currentThread()) {
+            throw new IllegalStateException("the ring fd was registered by thread " + registeredThread.getName()
+                    + " and only that thread can unregister it");
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment update = a.allocate(IoUringRsrcUpdate.LAYOUT);
+            update.set(JAVA_INT, IoUringRsrcUpdate.OFFSET_offset, registeredIndex);
+            checkRegister(register(IORING_UNREGISTER_RING_FDS, update, 1), "IORING_UNREGISTER_RING_FDS");
+            registeredThread = null;
+            registeredIndex = -1;
+        }
+    }
+
+    /** Whether the calling thread enters through a registered ring fd. */
+    public boolean isRingFdRegistered() {
+        return registeredThread == Thread.currentThread();
+    }
+
+    /**
+     * {@code io_uring_register_files_sparse} (5.19): a table of {@code nr} empty direct-descriptor
+     * slots, for accept/socket direct and {@code msg_ring} fd passing.
+     */
+    public void registerFilesSparse(int nr) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment reg = a.allocate(IoUringRsrcRegister.LAYOUT);
+            reg.set(JAVA_INT, IoUringRsrcRegister.OFFSET_nr, nr);
+            reg.set(JAVA_INT, IoUringRsrcRegister.OFFSET_flags, IORING_RSRC_REGISTER_SPARSE);
+            checkRegister(register(IORING_REGISTER_FILES2, reg, (int) reg.byteSize()), "IORING_REGISTER_FILES2");
+        }
+    }
+
+    /**
+     * {@code io_uring_register_file_alloc_range} (6.0): {@code IORING_FILE_INDEX_ALLOC} picks slots
+     * only in {@code [offset, offset + len)}, leaving the rest for explicit use.
+     */
+    public void registerFileAllocRange(int offset, int len) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment range = a.allocate(IoUringFileIndexRange.LAYOUT);
+            range.set(JAVA_INT, IoUringFileIndexRange.OFFSET_off, offset);
+            range.set(JAVA_INT, IoUringFileIndexRange.OFFSET_len, len);
+            checkRegister(register(IORING_REGISTER_FILE_ALLOC_RANGE, range, 0), "IORING_REGISTER_FILE_ALLOC_RANGE");
+        }
+    }
+
+    /**
+     * {@code io_uring_register_files_update}: puts normal fds into slots starting at {@code offset}
+     * ({@code -1} clears a slot). Returns how many slots were updated.
+     */
+    public int registerFilesUpdate(int offset, int... fds) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment array = a.allocateFrom(JAVA_INT, fds);
+            MemorySegment update = a.allocate(IoUringRsrcUpdate.LAYOUT);
+            update.set(JAVA_INT, IoUringRsrcUpdate.OFFSET_offset, offset);
+            update.set(JAVA_LONG, IoUringRsrcUpdate.OFFSET_data, array.address());
+            return checkRegister(register(IORING_REGISTER_FILES_UPDATE, update, fds.length),
+                    "IORING_REGISTER_FILES_UPDATE");
+        }
+    }
+
+    /** {@code io_uring_unregister_files}: drops the direct-descriptor table, closing what it holds. */
+    public void unregisterFiles() throws ErrnoException {
+        checkRegister(register(IORING_UNREGISTER_FILES, MemorySegment.NULL, 0), "IORING_UNREGISTER_FILES");
+    }
+
+    // ---------------------------------------------------------------- properties
+
+    /** The ring's fd (the target of {@code msg_ring} from other rings). */
+    public int fd() {
+        return fd;
+    }
+
+    /** {@code IORING_SETUP_*} flags the ring was created with. */
+    public int setupFlags() {
+        return setupFlags;
+    }
+
+    /** {@code IORING_FEAT_*} bits the kernel reported at setup. */
+    public int features() {
+        return features;
+    }
+
+    public boolean hasFeature(int feature) {
+        return (features & feature) == feature;
+    }
+
+    public int sqEntries() {
+        return sqEntries;
+    }
+
+    public int cqEntries() {
+        return cqEntries;
+    }
+
+    /** The arena that owns this ring's mappings; closed by {@link #close()}. */
+    Arena arena() {
+        return arena;
+    }
+
+    /**
+     * {@code io_uring_queue_exit}: unregisters the ring fd (if this thread registered it), unmaps
+     * the rings and closes the fd. The kernel cancels what is still in flight; memory those
+     * operations use must outlive that, which is the caller's responsibility.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (registeredThread == Thread.currentThread()) {
+            try {
+                unregisterRingFd();
+            } catch (ErrnoException e) {
+                // The registration dies with the thread's io_uring context anyway; closing goes on.
+            }
+        }
+        arena.close();
+        LibC.close(fd);
+    }
+
+    /** Whether {@link #close()} has run. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public String toString() {
+        return "IoUring[fd=" + fd + ", sq=" + sqEntries + ", cq=" + cqEntries + ", flags=" + FlagNames.setup(setupFlags)
+                + "]";
+    }
+
+    // ---------------------------------------------------------------- availability
+
+    private static volatile Object availability;
+
+    /**
+     * Why io_uring cannot be used in this process, or {@code null} when a ring can be set up. The
+     * answer is computed once (by setting up and closing a small ring) and cached.
+     */
+    public static UnavailabilityCause unavailabilityCause() {
+        Object a = availability;
+        if (a == null) {
+            a = Boolean.TRUE;
+            int r;
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment params = arena.allocate(IoUringParams.LAYOUT);
+                r = Syscalls.io_uring_setup(2, params);
+            }
+            if (r >= 0) {
+                LibC.close(r);
+            } else {
+                a = UnavailabilityCause.observe(-r, 0);
+            }
+            availability = a;
+        }
+        return a instanceof UnavailabilityCause cause ? cause : null;
+    }
+
+    /** Requires {@code ring} to be open (argument checks in helpers). */
+    static IoUring requireOpen(IoUring ring) {
+        Objects.requireNonNull(ring, "ring");
+        if (ring.closed) {
+            throw new IllegalStateException("the ring is closed");
+        }
+        return ring;
+    }
+}

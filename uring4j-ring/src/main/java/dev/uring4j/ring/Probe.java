@@ -1,0 +1,302 @@
+package dev.uring4j.ring;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
+
+import static dev.uring4j.ring.uapi.IoUringH.*;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import dev.uring4j.ring.sys.ErrnoException;
+import dev.uring4j.ring.uapi.IoUringProbe;
+import dev.uring4j.ring.uapi.IoUringProbeOp;
+
+/**
+ * What the running kernel's io_uring offers, and for each missing feature why.
+ *
+ * <p>Opcodes come from {@code IORING_REGISTER_PROBE}; feature bits from setup; setup flags and
+ * registrations are tried on scratch rings. Behaviours that have neither an opcode nor a flag of
+ * their own (multishot receive, {@code IORING_CQE_F_SOCK_NONEMPTY}, ...) are detected through an
+ * opcode or feature bit that arrived in the same kernel release; {@link Feature#detectedBy()}
+ * says which. {@link #current()} probes once per process.
+ */
+public final class Probe {
+
+    /** The io_uring features uring4j uses, with the kernel release that brought each. */
+    public enum Feature {
+        EXT_ARG("timed waits in io_uring_enter (IORING_ENTER_EXT_ARG)", "5.11", "IORING_FEAT_EXT_ARG"),
+        POLL_MULTISHOT("multishot poll (IORING_POLL_ADD_MULTI)", "5.13", "IORING_FEAT_RSRC_TAGS (same release)"),
+        MSG_RING("ring messages (IORING_OP_MSG_RING)", "5.18", "IORING_OP_MSG_RING"),
+        REGISTERED_RING_FD("registered ring fd (IORING_ENTER_REGISTERED_RING)", "5.18", "IORING_REGISTER_RING_FDS, tried"),
+        SUBMIT_ALL("IORING_SETUP_SUBMIT_ALL", "5.18", "setup, tried"),
+        COOP_TASKRUN("IORING_SETUP_COOP_TASKRUN", "5.19", "setup, tried"),
+        TASKRUN_FLAG("IORING_SETUP_TASKRUN_FLAG", "5.19", "setup, tried"),
+        CQE32("IORING_SETUP_CQE32", "5.19", "setup, tried"),
+        PBUF_RING("ring-mapped provided buffers (IORING_REGISTER_PBUF_RING)", "5.19", "IORING_REGISTER_PBUF_RING, tried"),
+        MULTISHOT_ACCEPT("multishot accept (IORING_ACCEPT_MULTISHOT)", "5.19", "IORING_OP_SOCKET (same release)"),
+        ACCEPT_DIRECT("accept into direct descriptors (IORING_FILE_INDEX_ALLOC)", "5.19", "IORING_OP_SOCKET (same release)"),
+        SOCKET("IORING_OP_SOCKET", "5.19", "IORING_OP_SOCKET"),
+        SOCK_NONEMPTY("IORING_CQE_F_SOCK_NONEMPTY", "5.19", "IORING_OP_SOCKET (same release)"),
+        POLL_FIRST("IORING_RECVSEND_POLL_FIRST", "5.19", "IORING_OP_SOCKET (same release)"),
+        CANCEL_ANY("IORING_ASYNC_CANCEL_ANY", "5.19", "IORING_OP_SOCKET (same release)"),
+        SINGLE_ISSUER("IORING_SETUP_SINGLE_ISSUER", "6.0", "setup, tried"),
+        RECV_MULTISHOT("multishot recv (IORING_RECV_MULTISHOT)", "6.0", "IORING_OP_SEND_ZC (same release)"),
+        RECVMSG_MULTISHOT("multishot recvmsg", "6.0", "IORING_OP_SEND_ZC (same release)"),
+        SEND_ZC("zero-copy send (IORING_OP_SEND_ZC)", "6.0", "IORING_OP_SEND_ZC"),
+        MSG_RING_FD("passing direct descriptors between rings (IORING_MSG_SEND_FD)", "6.0", "IORING_OP_SEND_ZC (same release)"),
+        FILE_ALLOC_RANGE("IORING_REGISTER_FILE_ALLOC_RANGE", "6.0", "IORING_REGISTER_FILE_ALLOC_RANGE, tried"),
+        DEFER_TASKRUN("IORING_SETUP_DEFER_TASKRUN", "6.1", "setup with SINGLE_ISSUER, tried"),
+        SENDMSG_ZC("zero-copy sendmsg (IORING_OP_SENDMSG_ZC)", "6.1", "IORING_OP_SENDMSG_ZC"),
+        REG_REG_RING("register through the registered ring fd", "6.3", "IORING_FEAT_REG_REG_RING"),
+        PBUF_RING_MMAP("kernel-allocated buffer rings (IOU_PBUF_RING_MMAP)", "6.4", "IOU_PBUF_RING_MMAP, tried"),
+        NO_SQARRAY("IORING_SETUP_NO_SQARRAY", "6.6", "setup, tried"),
+        FIXED_FD_INSTALL("IORING_OP_FIXED_FD_INSTALL", "6.8", "IORING_OP_FIXED_FD_INSTALL"),
+        RECVSEND_BUNDLE("send/recv bundles (IORING_RECVSEND_BUNDLE)", "6.10", "IORING_FEAT_RECVSEND_BUNDLE"),
+        BIND_LISTEN("IORING_OP_BIND and IORING_OP_LISTEN", "6.11", "IORING_OP_BIND, IORING_OP_LISTEN"),
+        PBUF_RING_INC("incremental buffer consumption (IOU_PBUF_RING_INC)", "6.12", "IOU_PBUF_RING_INC, tried"),
+        MIN_TIMEOUT("min_wait_usec batching (IORING_FEAT_MIN_TIMEOUT)", "6.12", "IORING_FEAT_MIN_TIMEOUT");
+
+        private final String description;
+        private final String kernel;
+        private final String detectedBy;
+
+        Feature(String description, String kernel, String detectedBy) {
+            this.description = description;
+            this.kernel = kernel;
+            this.detectedBy = detectedBy;
+        }
+
+        public String description() {
+            return description;
+        }
+
+        /** The Linux release that brought the feature. */
+        public String kernel() {
+            return kernel;
+        }
+
+        /** How the probe decides. */
+        public String detectedBy() {
+            return detectedBy;
+        }
+    }
+
+    private static volatile Probe current;
+
+    private final String kernelRelease;
+    private final UnavailabilityCause unavailable;
+    private final boolean[] ops = new boolean[256];
+    private final int lastOp;
+    private final int features;
+    private final Map<Feature, Boolean> supported = new EnumMap<>(Feature.class);
+
+    private Probe(String kernelRelease, UnavailabilityCause unavailable, int lastOp, int features) {
+        this.kernelRelease = kernelRelease;
+        this.unavailable = unavailable;
+        this.lastOp = lastOp;
+        this.features = features;
+    }
+
+    /** The probe of this process's kernel, computed on first use. */
+    public static Probe current() {
+        Probe p = current;
+        if (p == null) {
+            synchronized (Probe.class) {
+                p = current;
+                if (p == null) {
+                    current = p = run();
+                }
+            }
+        }
+        return p;
+    }
+
+    private static Probe run() {
+        String release = kernelReleaseOf();
+        UnavailabilityCause cause = IoUring.unavailabilityCause();
+        if (cause != null) {
+            Probe p = new Probe(release, cause, -1, 0);
+            for (Feature f : Feature.values()) {
+                p.supported.put(f, false);
+            }
+            return p;
+        }
+        try (IoUring ring = IoUring.setup(4)) {
+            int lastOp;
+            boolean[] ops = new boolean[256];
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment probe = a.allocate(IoUringProbe.LAYOUT.byteSize() + 256 * IoUringProbeOp.LAYOUT.byteSize(), 8);
+                int r = ring.register(IORING_REGISTER_PROBE, probe, 256);
+                IoUring.checkRegister(r, "IORING_REGISTER_PROBE");
+                lastOp = Byte.toUnsignedInt(probe.get(JAVA_BYTE, IoUringProbe.OFFSET_last_op));
+                int opsLen = Byte.toUnsignedInt(probe.get(JAVA_BYTE, IoUringProbe.OFFSET_ops_len));
+                for (int i = 0; i < opsLen; i++) {
+                    long op = IoUringProbe.OFFSET_ops + i * IoUringProbeOp.LAYOUT.byteSize();
+                    int flags = probe.get(JAVA_SHORT, op + IoUringProbeOp.OFFSET_flags);
+                    ops[Byte.toUnsignedInt(probe.get(JAVA_BYTE, op + IoUringProbeOp.OFFSET_op))] =
+                            (flags & IO_URING_OP_SUPPORTED) != 0;
+                }
+            }
+            Probe p = new Probe(release, null, lastOp, ring.features());
+            System.arraycopy(ops, 0, p.ops, 0, ops.length);
+            p.detect(ring);
+            return p;
+        } catch (ErrnoException e) {
+            throw new IllegalStateException("probing io_uring failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void detect(IoUring ring) {
+        boolean socketOp = ops[IORING_OP_SOCKET];
+        boolean sendZc = ops[IORING_OP_SEND_ZC];
+        put(Feature.EXT_ARG, (features & IORING_FEAT_EXT_ARG) != 0);
+        put(Feature.POLL_MULTISHOT, (features & IORING_FEAT_RSRC_TAGS) != 0);
+        put(Feature.MSG_RING, ops[IORING_OP_MSG_RING]);
+        put(Feature.REGISTERED_RING_FD, tryRegisterRingFd());
+        put(Feature.SUBMIT_ALL, trySetup(IORING_SETUP_SUBMIT_ALL));
+        put(Feature.COOP_TASKRUN, trySetup(IORING_SETUP_COOP_TASKRUN));
+        put(Feature.TASKRUN_FLAG, trySetup(IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG));
+        put(Feature.CQE32, trySetup(IORING_SETUP_CQE32));
+        put(Feature.PBUF_RING, tryBufferRing(ring, 0));
+        put(Feature.MULTISHOT_ACCEPT, socketOp);
+        put(Feature.ACCEPT_DIRECT, socketOp);
+        put(Feature.SOCKET, socketOp);
+        put(Feature.SOCK_NONEMPTY, socketOp);
+        put(Feature.POLL_FIRST, socketOp);
+        put(Feature.CANCEL_ANY, socketOp);
+        put(Feature.SINGLE_ISSUER, trySetup(IORING_SETUP_SINGLE_ISSUER));
+        put(Feature.RECV_MULTISHOT, sendZc);
+        put(Feature.RECVMSG_MULTISHOT, sendZc);
+        put(Feature.SEND_ZC, sendZc);
+        put(Feature.MSG_RING_FD, sendZc);
+        put(Feature.FILE_ALLOC_RANGE, tryFileAllocRange());
+        put(Feature.DEFER_TASKRUN, trySetup(IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN));
+        put(Feature.SENDMSG_ZC, ops[IORING_OP_SENDMSG_ZC]);
+        put(Feature.REG_REG_RING, (features & IORING_FEAT_REG_REG_RING) != 0);
+        put(Feature.PBUF_RING_MMAP, tryBufferRing(ring, IOU_PBUF_RING_MMAP));
+        put(Feature.NO_SQARRAY, trySetup(IORING_SETUP_NO_SQARRAY));
+        put(Feature.FIXED_FD_INSTALL, ops[IORING_OP_FIXED_FD_INSTALL]);
+        put(Feature.RECVSEND_BUNDLE, (features & IORING_FEAT_RECVSEND_BUNDLE) != 0);
+        put(Feature.BIND_LISTEN, ops[IORING_OP_BIND] && ops[IORING_OP_LISTEN]);
+        put(Feature.PBUF_RING_INC, tryBufferRing(ring, IOU_PBUF_RING_INC));
+        put(Feature.MIN_TIMEOUT, (features & IORING_FEAT_MIN_TIMEOUT) != 0);
+    }
+
+    private void put(Feature f, boolean value) {
+        supported.put(f, value);
+    }
+
+    private static boolean trySetup(int flags) {
+        try (IoUring r = IoUring.builder().entries(2).flags(flags).build()) {
+            return (r.setupFlags() & flags) == flags;
+        } catch (ErrnoException e) {
+            return false;
+        }
+    }
+
+    private static boolean tryRegisterRingFd() {
+        try (IoUring r = IoUring.builder().entries(2).registerRingFd(true).build()) {
+            return r.isRingFdRegistered();
+        } catch (ErrnoException e) {
+            return false;
+        }
+    }
+
+    private static boolean tryFileAllocRange() {
+        try (IoUring r = IoUring.setup(2)) {
+            r.registerFilesSparse(4);
+            r.registerFileAllocRange(0, 4);
+            return true;
+        } catch (ErrnoException e) {
+            return false;
+        }
+    }
+
+    private static boolean tryBufferRing(IoUring ring, int flags) {
+        try (BufferRing br = BufferRing.register(ring, 0x7F0 + flags, 2, 64, flags)) {
+            return br.bgid() >= 0;
+        } catch (ErrnoException e) {
+            return false;
+        }
+    }
+
+    /** Whether the kernel has {@code feature}. */
+    public boolean supports(Feature feature) {
+        return supported.getOrDefault(feature, false);
+    }
+
+    /** Whether the kernel implements opcode {@code op} ({@code IORING_OP_*}). */
+    public boolean opSupported(int op) {
+        return op >= 0 && op < ops.length && ops[op];
+    }
+
+    /**
+     * Why {@code feature} is unavailable, naming it and the kernel that brings it, or {@code null}
+     * when it is available.
+     */
+    public String whyMissing(Feature feature) {
+        if (supports(feature)) {
+            return null;
+        }
+        if (unavailable != null) {
+            return feature.description() + " is unavailable: " + unavailable.message();
+        }
+        return feature.description() + " needs Linux " + feature.kernel() + " or newer; this kernel is "
+                + kernelRelease + " (detected by " + feature.detectedBy() + ")";
+    }
+
+    /** Why io_uring itself is unavailable, or {@code null}. */
+    public UnavailabilityCause unavailabilityCause() {
+        return unavailable;
+    }
+
+    /** {@code uname -r}. */
+    public String kernelRelease() {
+        return kernelRelease;
+    }
+
+    /** {@code IORING_FEAT_*} bits of a default ring. */
+    public int features() {
+        return features;
+    }
+
+    /** The highest opcode the kernel knows, or -1 when io_uring is unavailable. */
+    public int lastOp() {
+        return lastOp;
+    }
+
+    /** Every feature with its availability, in kernel order. */
+    public Map<Feature, Boolean> all() {
+        return new EnumMap<>(supported);
+    }
+
+    private static String kernelReleaseOf() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim();
+        } catch (IOException e) {
+            return System.getProperty("os.version", "unknown");
+        }
+    }
+
+    /** A table of every feature: name, kernel, available, and why not. */
+    public String report() {
+        StringBuilder b = new StringBuilder();
+        b.append("kernel ").append(kernelRelease).append(", io_uring ")
+                .append(unavailable == null ? "available" : "UNAVAILABLE: " + unavailable.message()).append('\n');
+        if (unavailable == null) {
+            b.append("features: ").append(FlagNames.features(features)).append('\n');
+            b.append("last opcode: ").append(lastOp).append('\n');
+        }
+        b.append(String.format("%-20s %-7s %-9s %s%n", "FEATURE", "KERNEL", "AVAILABLE", "DETECTED BY / DESCRIPTION"));
+        for (Feature f : Feature.values()) {
+            b.append(String.format("%-20s %-7s %-9s %s: %s%n", f.name(), f.kernel(), supports(f) ? "yes" : "no",
+                    f.detectedBy(), f.description()));
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,498 @@
+package dev.uring4j.ring;
+
+import java.lang.foreign.MemorySegment;
+
+import static dev.uring4j.ring.uapi.IoUringH.IORING_ACCEPT_MULTISHOT;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_ASYNC_CANCEL_FD;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_FILE_INDEX_ALLOC;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_MSG_DATA;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_MSG_RING_FLAGS_PASS;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_MSG_SEND_FD;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_ACCEPT;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_ASYNC_CANCEL;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_BIND;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_CLOSE;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_CONNECT;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_FILES_UPDATE;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_FIXED_FD_INSTALL;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_LINK_TIMEOUT;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_LISTEN;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_MSG_RING;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_NOP;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_POLL_ADD;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_POLL_REMOVE;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_PROVIDE_BUFFERS;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_READ;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_RECV;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_RECVMSG;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_REMOVE_BUFFERS;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_SEND;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_SENDMSG;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_SENDMSG_ZC;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_SEND_ZC;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_SHUTDOWN;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_SOCKET;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_TIMEOUT;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_TIMEOUT_REMOVE;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_WRITE;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_POLL_ADD_MULTI;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_RECVSEND_BUNDLE;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_RECV_MULTISHOT;
+import static dev.uring4j.ring.uapi.IoUringH.IOSQE_BUFFER_SELECT;
+import static dev.uring4j.ring.uapi.IoUringH.IOSQE_FIXED_FILE;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import dev.uring4j.ring.uapi.IoUringSqe;
+
+/**
+ * A flyweight over one slot of the mapped SQE array, with the liburing prep helpers.
+ *
+ * <p>{@link IoUring#getSqe()} hands out the flyweight of the next free slot; there is one
+ * flyweight per slot, made at setup, so preparing several SQEs at once (a request and its
+ * linked timeout) never aliases and never allocates. As in liburing, every {@code prepX} starts
+ * with {@link #prepRw}, which writes the whole 64-byte entry (opcode, fd, off, addr, len, and
+ * zero for every other field, {@code user_data} included), then sets the fields that make it X.
+ * The modifiers ({@link #userData}, {@link #flags}, {@link #bufGroup}, ...) return {@code this}.
+ *
+ * <p>Owned by the ring's submitting thread; valid from {@code getSqe()} until the next submit.
+ */
+public final class Sqe {
+    // prepRw writes the entry as eight 64-bit words. Word 0 packs opcode (byte 0), flags
+    // (byte 1), ioprio (bytes 2-3) and fd (bytes 4-7); word 3 packs len and the op flags union.
+    private static final long WORD_OPCODE_FD = IoUringSqe.OFFSET_opcode;
+    private static final long WORD_LEN_OPFLAGS = IoUringSqe.OFFSET_len;
+
+    static {
+        if (IoUringSqe.OFFSET_fd != 4 || IoUringSqe.OFFSET_rw_flags != WORD_LEN_OPFLAGS + 4
+                || IoUringSqe.LAYOUT.byteSize() != 64) {
+            throw new ExceptionInInitializerError("io_uring_sqe layout is not the one the packed stores assume");
+        }
+    }
+
+    private final MemorySegment sqes;
+    private final long base;
+
+    Sqe(MemorySegment sqes, long base) {
+        this.sqes = sqes;
+        this.base = base;
+    }
+
+    /** The byte offset of this entry in the SQE array (tests and diagnostics). */
+    long offset() {
+        return base;
+    }
+
+    // ---- the base every prep helper starts from ----
+
+    /**
+     * {@code io_uring_prep_rw}: writes opcode, fd, addr, len and off, and clears every other
+     * field, so no state of the slot's previous use survives.
+     */
+    public Sqe prepRw(int op, int fd, long addr, int len, long off) {
+        MemorySegment s = sqes;
+        long b = base;
+        s.set(JAVA_LONG, b + WORD_OPCODE_FD, (op & 0xFFL) | ((long) fd << 32));
+        s.set(JAVA_LONG, b + IoUringSqe.OFFSET_off, off);
+        s.set(JAVA_LONG, b + IoUringSqe.OFFSET_addr, addr);
+        s.set(JAVA_LONG, b + WORD_LEN_OPFLAGS, len & 0xFFFFFFFFL);
+        s.set(JAVA_LONG, b + IoUringSqe.OFFSET_user_data, 0L);
+        s.set(JAVA_LONG, b + IoUringSqe.OFFSET_buf_index, 0L);
+        s.set(JAVA_LONG, b + IoUringSqe.OFFSET_addr3, 0L);
+        s.set(JAVA_LONG, b + IoUringSqe.OFFSET___pad2, 0L);
+        return this;
+    }
+
+    // ---- modifiers ----
+
+    /** {@code io_uring_sqe_set_data64}: the value the completion carries back. */
+    public Sqe userData(long userData) {
+        sqes.set(JAVA_LONG, base + IoUringSqe.OFFSET_user_data, userData);
+        return this;
+    }
+
+    /** {@code io_uring_sqe_set_flags}: replaces the {@code IOSQE_*} flags. */
+    public Sqe flags(int flags) {
+        sqes.set(JAVA_BYTE, base + IoUringSqe.OFFSET_flags, (byte) flags);
+        return this;
+    }
+
+    /** ORs {@code IOSQE_*} flags into the entry. */
+    public Sqe addFlags(int flags) {
+        byte old = sqes.get(JAVA_BYTE, base + IoUringSqe.OFFSET_flags);
+        sqes.set(JAVA_BYTE, base + IoUringSqe.OFFSET_flags, (byte) (old | flags));
+        return this;
+    }
+
+    /** {@code IOSQE_FIXED_FILE}: the fd is an index into the registered file table (a direct descriptor). */
+    public Sqe fixedFile() {
+        return addFlags(IOSQE_FIXED_FILE);
+    }
+
+    /** {@code IOSQE_BUFFER_SELECT} from buffer group {@code bgid} (addr and len must be 0 for rings). */
+    public Sqe bufferSelect(int bgid) {
+        addFlags(IOSQE_BUFFER_SELECT);
+        return bufGroup(bgid);
+    }
+
+    /** ORs flags into {@code ioprio}, where send/recv/accept keep their io_uring-specific flags. */
+    public Sqe addIoprio(int flags) {
+        short old = sqes.get(JAVA_SHORT, base + IoUringSqe.OFFSET_ioprio);
+        sqes.set(JAVA_SHORT, base + IoUringSqe.OFFSET_ioprio, (short) (old | flags));
+        return this;
+    }
+
+    public Sqe bufGroup(int bgid) {
+        sqes.set(JAVA_SHORT, base + IoUringSqe.OFFSET_buf_group, (short) bgid);
+        return this;
+    }
+
+    public Sqe bufIndex(int index) {
+        sqes.set(JAVA_SHORT, base + IoUringSqe.OFFSET_buf_index, (short) index);
+        return this;
+    }
+
+    /** The op-specific flags word ({@code rw_flags}, {@code msg_flags}, {@code timeout_flags}, ...). */
+    public Sqe opFlags(int flags) {
+        sqes.set(JAVA_INT, base + IoUringSqe.OFFSET_rw_flags, flags);
+        return this;
+    }
+
+    /** The raw {@code file_index} field. */
+    public Sqe fileIndex(int fileIndex) {
+        sqes.set(JAVA_INT, base + IoUringSqe.OFFSET_file_index, fileIndex);
+        return this;
+    }
+
+    /**
+     * {@code __io_uring_set_target_fixed_file}: the direct-descriptor slot a new file goes to;
+     * {@link dev.uring4j.ring.uapi.IoUringH#IORING_FILE_INDEX_ALLOC} lets the kernel pick one and
+     * return it in {@code cqe.res}. The kernel field is the slot plus one, 0 meaning "not direct".
+     */
+    public Sqe targetFixedFile(int slot) {
+        return fileIndex(slot == IORING_FILE_INDEX_ALLOC ? IORING_FILE_INDEX_ALLOC : slot + 1);
+    }
+
+    public Sqe addr3(long addr3) {
+        sqes.set(JAVA_LONG, base + IoUringSqe.OFFSET_addr3, addr3);
+        return this;
+    }
+
+    /** {@code io_uring_prep_set_addr}-style destination address ({@code addr2} and {@code addr_len}). */
+    public Sqe destAddr(long addr, int addrLen) {
+        sqes.set(JAVA_LONG, base + IoUringSqe.OFFSET_addr2, addr);
+        sqes.set(JAVA_SHORT, base + IoUringSqe.OFFSET_addr_len, (short) addrLen);
+        return this;
+    }
+
+    // ---- 5.1 and later ----
+
+    /** {@code io_uring_prep_nop}. */
+    public Sqe prepNop() {
+        return prepRw(IORING_OP_NOP, -1, 0, 0, 0);
+    }
+
+    /** {@code io_uring_prep_read}; {@code offset} -1 reads at the file position (pipes, eventfds, sockets). */
+    public Sqe prepRead(int fd, long buf, int nbytes, long offset) {
+        return prepRw(IORING_OP_READ, fd, buf, nbytes, offset);
+    }
+
+    /** {@code io_uring_prep_write}. */
+    public Sqe prepWrite(int fd, long buf, int nbytes, long offset) {
+        return prepRw(IORING_OP_WRITE, fd, buf, nbytes, offset);
+    }
+
+    /** {@code io_uring_prep_poll_add}: one completion when {@code pollMask} becomes true. */
+    public Sqe prepPollAdd(int fd, int pollMask) {
+        prepRw(IORING_OP_POLL_ADD, fd, 0, 0, 0);
+        return opFlags(pollMask);
+    }
+
+    /** {@code io_uring_prep_poll_multishot} (5.13): a completion each time the mask becomes true. */
+    public Sqe prepPollMultishot(int fd, int pollMask) {
+        prepPollAdd(fd, pollMask);
+        sqes.set(JAVA_INT, base + IoUringSqe.OFFSET_len, IORING_POLL_ADD_MULTI);
+        return this;
+    }
+
+    /** {@code io_uring_prep_poll_remove}: removes the poll whose SQE carried {@code userData}. */
+    public Sqe prepPollRemove(long userData) {
+        return prepRw(IORING_OP_POLL_REMOVE, -1, userData, 0, 0);
+    }
+
+    /** {@code io_uring_prep_sendmsg}. */
+    public Sqe prepSendmsg(int fd, long msghdr, int flags) {
+        prepRw(IORING_OP_SENDMSG, fd, msghdr, 1, 0);
+        return opFlags(flags);
+    }
+
+    /** {@code io_uring_prep_recvmsg}. */
+    public Sqe prepRecvmsg(int fd, long msghdr, int flags) {
+        prepRw(IORING_OP_RECVMSG, fd, msghdr, 1, 0);
+        return opFlags(flags);
+    }
+
+    /**
+     * {@code io_uring_prep_timeout}: completes with {@code -ETIME} after the {@code __kernel_timespec}
+     * at {@code ts}, or with 0 once {@code count} other completions have arrived.
+     */
+    public Sqe prepTimeout(long ts, int count, int flags) {
+        prepRw(IORING_OP_TIMEOUT, -1, ts, 1, count);
+        return opFlags(flags);
+    }
+
+    /** {@code io_uring_prep_timeout_remove}. */
+    public Sqe prepTimeoutRemove(long userData, int flags) {
+        prepRw(IORING_OP_TIMEOUT_REMOVE, -1, userData, 0, 0);
+        return opFlags(flags);
+    }
+
+    /** {@code io_uring_prep_accept}; {@code addr}/{@code addrLen} may be 0. */
+    public Sqe prepAccept(int fd, long addr, long addrLen, int flags) {
+        prepRw(IORING_OP_ACCEPT, fd, addr, 0, addrLen);
+        return opFlags(flags);
+    }
+
+    /** {@code io_uring_prep_cancel64}: cancels the request whose SQE carried {@code userData}. */
+    public Sqe prepCancel64(long userData, int flags) {
+        prepRw(IORING_OP_ASYNC_CANCEL, -1, userData, 0, 0);
+        return opFlags(flags);
+    }
+
+    /**
+     * {@code io_uring_prep_cancel_fd}: cancels requests on {@code fd} (one, or all with
+     * {@code IORING_ASYNC_CANCEL_ALL}; a direct descriptor with {@code IORING_ASYNC_CANCEL_FD_FIXED}).
+     */
+    public Sqe prepCancelFd(int fd, int flags) {
+        prepRw(IORING_OP_ASYNC_CANCEL, fd, 0, 0, 0);
+        return opFlags(flags | IORING_ASYNC_CANCEL_FD);
+    }
+
+    /**
+     * {@code io_uring_prep_link_timeout}: bounds the previous SQE (which carries
+     * {@code IOSQE_IO_LINK}); if it fires, the request completes with {@code -ECANCELED} and this
+     * with {@code -ETIME}.
+     */
+    public Sqe prepLinkTimeout(long ts, int flags) {
+        prepRw(IORING_OP_LINK_TIMEOUT, -1, ts, 1, 0);
+        return opFlags(flags);
+    }
+
+    /** {@code io_uring_prep_connect}. */
+    public Sqe prepConnect(int fd, long addr, int addrLen) {
+        return prepRw(IORING_OP_CONNECT, fd, addr, 0, addrLen);
+    }
+
+    /** {@code io_uring_prep_close}. */
+    public Sqe prepClose(int fd) {
+        return prepRw(IORING_OP_CLOSE, fd, 0, 0, 0);
+    }
+
+    /** {@code io_uring_prep_close_direct}: frees direct-descriptor slot {@code slot}. */
+    public Sqe prepCloseDirect(int slot) {
+        prepClose(0);
+        return fileIndex(slot + 1);
+    }
+
+    /** {@code io_uring_prep_files_update}: installs {@code nrFds} fds from the int array at {@code fds}. */
+    public Sqe prepFilesUpdate(long fds, int nrFds, int offset) {
+        return prepRw(IORING_OP_FILES_UPDATE, -1, fds, nrFds, offset);
+    }
+
+    /** {@code io_uring_prep_send}. */
+    public Sqe prepSend(int fd, long buf, int len, int flags) {
+        prepRw(IORING_OP_SEND, fd, buf, len, 0);
+        return opFlags(flags);
+    }
+
+    /** {@code io_uring_prep_sendto} (6.0): a send with a destination address, for unconnected datagram sockets. */
+    public Sqe prepSendto(int fd, long buf, int len, int flags, long addr, int addrLen) {
+        prepSend(fd, buf, len, flags);
+        return destAddr(addr, addrLen);
+    }
+
+    /** {@code io_uring_prep_recv}. */
+    public Sqe prepRecv(int fd, long buf, int len, int flags) {
+        prepRw(IORING_OP_RECV, fd, buf, len, 0);
+        return opFlags(flags);
+    }
+
+    /** {@code io_uring_prep_shutdown} (5.11). */
+    public Sqe prepShutdown(int fd, int how) {
+        return prepRw(IORING_OP_SHUTDOWN, fd, 0, how, 0);
+    }
+
+    /** {@code io_uring_prep_provide_buffers}: the legacy (5.7) way to hand buffers to a group. */
+    public Sqe prepProvideBuffers(long addr, int len, int nr, int bgid, int bid) {
+        prepRw(IORING_OP_PROVIDE_BUFFERS, nr, addr, len, bid);
+        return bufGroup(bgid);
+    }
+
+    /** {@code io_uring_prep_remove_buffers}. */
+    public Sqe prepRemoveBuffers(int nr, int bgid) {
+        prepRw(IORING_OP_REMOVE_BUFFERS, nr, 0, 0, 0);
+        return bufGroup(bgid);
+    }
+
+    // ---- 5.18 and later ----
+
+    /**
+     * {@code io_uring_prep_msg_ring} (5.18): posts a CQE with {@code res = len} and
+     * {@code user_data = data} on the ring whose fd is {@code ringFd}.
+     */
+    public Sqe prepMsgRing(int ringFd, int len, long data, int flags) {
+        prepRw(IORING_OP_MSG_RING, ringFd, IORING_MSG_DATA, len, data);
+        return opFlags(flags);
+    }
+
+    /** {@code io_uring_prep_msg_ring_cqe_flags} (6.3): as {@link #prepMsgRing}, with the target CQE's flags. */
+    public Sqe prepMsgRingCqeFlags(int ringFd, int len, long data, int flags, int cqeFlags) {
+        prepRw(IORING_OP_MSG_RING, ringFd, IORING_MSG_DATA, len, data);
+        opFlags(flags | IORING_MSG_RING_FLAGS_PASS);
+        return fileIndex(cqeFlags);
+    }
+
+    /**
+     * {@code io_uring_prep_msg_ring_fd} (6.0): installs this ring's direct descriptor
+     * {@code sourceSlot} into slot {@code targetSlot} of the ring {@code ringFd} (or a free slot
+     * with {@code IORING_FILE_INDEX_ALLOC}), posting a CQE with {@code user_data = data} there.
+     */
+    public Sqe prepMsgRingFd(int ringFd, int sourceSlot, int targetSlot, long data, int flags) {
+        prepRw(IORING_OP_MSG_RING, ringFd, IORING_MSG_SEND_FD, 0, data);
+        addr3(sourceSlot);
+        targetFixedFile(targetSlot);
+        return opFlags(flags);
+    }
+
+    /** {@code io_uring_prep_msg_ring_fd_alloc}: {@link #prepMsgRingFd} into a slot the target kernel picks. */
+    public Sqe prepMsgRingFdAlloc(int ringFd, int sourceSlot, long data, int flags) {
+        return prepMsgRingFd(ringFd, sourceSlot, IORING_FILE_INDEX_ALLOC, data, flags);
+    }
+
+    // ---- 5.19 and later ----
+
+    /** {@code io_uring_prep_multishot_accept} (5.19): a CQE per accepted connection, {@code IORING_CQE_F_MORE} while armed. */
+    public Sqe prepMultishotAccept(int fd, long addr, long addrLen, int flags) {
+        prepAccept(fd, addr, addrLen, flags);
+        return addIoprio(IORING_ACCEPT_MULTISHOT);
+    }
+
+    /** {@code io_uring_prep_accept_direct} (5.19): the connection goes into direct-descriptor slot {@code slot}. */
+    public Sqe prepAcceptDirect(int fd, long addr, long addrLen, int flags, int slot) {
+        prepAccept(fd, addr, addrLen, flags);
+        return targetFixedFile(slot);
+    }
+
+    /**
+     * {@code io_uring_prep_multishot_accept_direct} (5.19): every connection goes into a direct
+     * descriptor the kernel allocates; {@code cqe.res} is its slot.
+     */
+    public Sqe prepMultishotAcceptDirect(int fd, long addr, long addrLen, int flags) {
+        prepMultishotAccept(fd, addr, addrLen, flags);
+        return fileIndex(IORING_FILE_INDEX_ALLOC);
+    }
+
+    /** {@code io_uring_prep_socket} (5.19). */
+    public Sqe prepSocket(int domain, int type, int protocol, int flags) {
+        prepRw(IORING_OP_SOCKET, domain, 0, protocol, type);
+        return opFlags(flags);
+    }
+
+    /** {@code io_uring_prep_socket_direct} (5.19): the socket goes into slot {@code slot}. */
+    public Sqe prepSocketDirect(int domain, int type, int protocol, int slot, int flags) {
+        prepSocket(domain, type, protocol, flags);
+        return targetFixedFile(slot);
+    }
+
+    /** {@code io_uring_prep_socket_direct_alloc} (5.19): the socket goes into a slot the kernel picks. */
+    public Sqe prepSocketDirectAlloc(int domain, int type, int protocol, int flags) {
+        prepSocket(domain, type, protocol, flags);
+        return fileIndex(IORING_FILE_INDEX_ALLOC);
+    }
+
+    // ---- 6.0 and later ----
+
+    /**
+     * {@code io_uring_prep_recv_multishot} (6.0): a CQE per arrival of data, each into a provided
+     * buffer: pass {@code buf = 0, len = 0} and {@link #bufferSelect} a group.
+     */
+    public Sqe prepRecvMultishot(int fd, long buf, int len, int flags) {
+        prepRecv(fd, buf, len, flags);
+        return addIoprio(IORING_RECV_MULTISHOT);
+    }
+
+    /**
+     * {@code io_uring_prep_recvmsg_multishot} (6.0): each provided buffer starts with a
+     * {@code struct io_uring_recvmsg_out}; the msghdr only gives the name and control lengths.
+     */
+    public Sqe prepRecvmsgMultishot(int fd, long msghdr, int flags) {
+        prepRecvmsg(fd, msghdr, flags);
+        return addIoprio(IORING_RECV_MULTISHOT);
+    }
+
+    /**
+     * {@code io_uring_prep_send_zc} (6.0): zero-copy send. Two CQEs: the result (with
+     * {@code IORING_CQE_F_MORE}), then a notification ({@code IORING_CQE_F_NOTIF}) after which the
+     * buffer may be reused.
+     */
+    public Sqe prepSendZc(int fd, long buf, int len, int flags, int zcFlags) {
+        prepRw(IORING_OP_SEND_ZC, fd, buf, len, 0);
+        opFlags(flags);
+        sqes.set(JAVA_SHORT, base + IoUringSqe.OFFSET_ioprio, (short) zcFlags);
+        return this;
+    }
+
+    // ---- 6.1 and later ----
+
+    /** {@code io_uring_prep_sendmsg_zc} (6.1). */
+    public Sqe prepSendmsgZc(int fd, long msghdr, int flags) {
+        prepSendmsg(fd, msghdr, flags);
+        sqes.set(JAVA_BYTE, base + IoUringSqe.OFFSET_opcode, (byte) IORING_OP_SENDMSG_ZC);
+        return this;
+    }
+
+    // ---- 6.8 and later ----
+
+    /**
+     * {@code io_uring_prep_fixed_fd_install} (6.8): makes a normal fd for direct descriptor
+     * {@code slot} ({@code cqe.res} is the fd), for APIs that need one.
+     */
+    public Sqe prepFixedFdInstall(int slot, int flags) {
+        prepRw(IORING_OP_FIXED_FD_INSTALL, slot, 0, 0, 0);
+        flags(IOSQE_FIXED_FILE);
+        sqes.set(JAVA_INT, base + IoUringSqe.OFFSET_install_fd_flags, flags);
+        return this;
+    }
+
+    // ---- 6.10 and later ----
+
+    /**
+     * {@code io_uring_prep_recv_multishot} with {@code IORING_RECVSEND_BUNDLE} (6.10): one CQE may
+     * cover several consecutive provided buffers; {@code res} is the total length and the buffer id
+     * is the first buffer's.
+     */
+    public Sqe prepRecvMultishotBundle(int fd, int flags) {
+        prepRecvMultishot(fd, 0, 0, flags);
+        return addIoprio(IORING_RECVSEND_BUNDLE);
+    }
+
+    /** {@code io_uring_prep_send_bundle} (6.10): sends from consecutive provided buffers of the selected group. */
+    public Sqe prepSendBundle(int fd, int len, int flags) {
+        prepSend(fd, 0, len, flags);
+        return addIoprio(IORING_RECVSEND_BUNDLE);
+    }
+
+    // ---- 6.11 and later ----
+
+    /** {@code io_uring_prep_bind} (6.11). */
+    public Sqe prepBind(int fd, long addr, int addrLen) {
+        return prepRw(IORING_OP_BIND, fd, addr, 0, addrLen);
+    }
+
+    /** {@code io_uring_prep_listen} (6.11). */
+    public Sqe prepListen(int fd, int backlog) {
+        return prepRw(IORING_OP_LISTEN, fd, 0, backlog, 0);
+    }
+}

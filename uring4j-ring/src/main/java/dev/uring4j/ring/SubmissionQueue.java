@@ -1,0 +1,139 @@
+package dev.uring4j.ring;
+
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import dev.uring4j.ring.uapi.IoSqringOffsets;
+import dev.uring4j.ring.uapi.IoUringH;
+
+/**
+ * The submission queue: the kernel-shared SQ ring ({@code head}, {@code tail}, {@code flags},
+ * {@code dropped}, the index array) and the mapped SQE array.
+ *
+ * <p>As in liburing, SQEs are handed out from a local tail ({@code sqeTail}) and published to
+ * the kernel in one release store by {@link #flush()}, once per batch. The kernel's head is read
+ * only when the locally cached copy says the queue might be full. Owned by the submitting thread.
+ */
+public final class SubmissionQueue {
+    private final MemorySegment ring;
+    private final long khead;
+    private final long ktail;
+    private final long kflags;
+    private final long kdropped;
+    private final int mask;
+    private final int entries;
+    private final boolean sqpoll;
+    private final Sqe[] slots;
+
+    /** Entries handed out by getSqe() but not yet published (liburing's sqe_head/sqe_tail). */
+    private int sqeHead;
+    private int sqeTail;
+    /** The kernel's head as last read; the queue has at least entries - (sqeTail - cachedHead) free slots. */
+    private int cachedHead;
+
+    SubmissionQueue(MemorySegment ring, MemorySegment params, MemorySegment sqes, int sqeSize, boolean sqpoll,
+                    boolean noSqArray) {
+        long sqOff = dev.uring4j.ring.uapi.IoUringParams.OFFSET_sq_off;
+        this.ring = ring;
+        this.khead = params.get(JAVA_INT, sqOff + IoSqringOffsets.OFFSET_head);
+        this.ktail = params.get(JAVA_INT, sqOff + IoSqringOffsets.OFFSET_tail);
+        this.kflags = params.get(JAVA_INT, sqOff + IoSqringOffsets.OFFSET_flags);
+        this.kdropped = params.get(JAVA_INT, sqOff + IoSqringOffsets.OFFSET_dropped);
+        this.mask = ring.get(JAVA_INT, params.get(JAVA_INT, sqOff + IoSqringOffsets.OFFSET_ring_mask));
+        this.entries = ring.get(JAVA_INT, params.get(JAVA_INT, sqOff + IoSqringOffsets.OFFSET_ring_entries));
+        this.sqpoll = sqpoll;
+        if (!noSqArray) {
+            // Identity mapping, written once: SQE i is always submitted from index slot i, as
+            // liburing does, so the array never has to be touched on the hot path.
+            long array = params.get(JAVA_INT, sqOff + IoSqringOffsets.OFFSET_array);
+            for (int i = 0; i < entries; i++) {
+                ring.setAtIndex(JAVA_INT, array / Integer.BYTES + i, i);
+            }
+        }
+        this.slots = new Sqe[entries];
+        for (int i = 0; i < entries; i++) {
+            slots[i] = new Sqe(sqes, (long) i * sqeSize);
+        }
+        this.sqeHead = this.sqeTail = this.cachedHead = ring.get(JAVA_INT, ktail);
+    }
+
+    /**
+     * {@code io_uring_get_sqe}: the next free entry, or {@code null} when the queue is full. Never
+     * submits: the caller decides when to enter the kernel. The entry must be prepared with one of
+     * the {@code prep} helpers before anything else is set.
+     */
+    public Sqe getSqe() {
+        int tail = sqeTail;
+        int next = tail + 1;
+        if (next - cachedHead > entries) {
+            // Consumes the kernel's head; pairs with the release store of sq.head in
+            // io_commit_sqring (only concurrent with us under SQPOLL).
+            cachedHead = Barrier.loadAcquire(ring, khead);
+            if (next - cachedHead > entries) {
+                return null;
+            }
+        }
+        sqeTail = next;
+        return slots[tail & mask];
+    }
+
+    /**
+     * {@code __io_uring_flush_sq}: publishes the entries prepared since the last flush and returns
+     * how many the kernel has yet to consume.
+     */
+    int flush() {
+        int tail = sqeTail;
+        if (sqeHead != tail) {
+            sqeHead = tail;
+            // Publishes the SQE contents written above; pairs with the kernel's
+            // smp_load_acquire(&rings->sq.tail) in io_sqring_entries.
+            Barrier.storeRelease(ring, ktail, tail);
+        }
+        return tail - Barrier.loadAcquire(ring, khead);
+    }
+
+    /** Entries prepared and not yet consumed by the kernel. */
+    public int pending() {
+        return sqeTail - Barrier.loadAcquire(ring, khead);
+    }
+
+    /** {@code io_uring_sq_space_left}. */
+    public int spaceLeft() {
+        return entries - pending();
+    }
+
+    /** The SQ ring's {@code flags}: {@code IORING_SQ_NEED_WAKEUP}, {@code IORING_SQ_CQ_OVERFLOW}, {@code IORING_SQ_TASKRUN}. */
+    public int flags() {
+        // The kernel sets these bits concurrently; a relaxed read is enough because every
+        // decision taken from them is re-checked by the enter it causes.
+        return ring.get(JAVA_INT, kflags);
+    }
+
+    /** SQEs the kernel dropped as invalid ({@code sq.dropped}). */
+    public int dropped() {
+        return ring.get(JAVA_INT, kdropped);
+    }
+
+    /**
+     * {@code sq_ring_needs_enter}: whether submitting {@code submitted} entries needs a syscall.
+     * Without SQPOLL always; with SQPOLL only when the poller thread sleeps.
+     */
+    boolean needsEnter(int submitted) {
+        if (submitted == 0) {
+            return false;
+        }
+        if (!sqpoll) {
+            return true;
+        }
+        // Orders the tail store in flush() before reading NEED_WAKEUP, pairing with the kernel's
+        // smp_mb__after_atomic() after setting it: otherwise the poller could go to sleep
+        // without seeing our tail while we do not see its flag.
+        Barrier.fullFence();
+        return (flags() & IoUringH.IORING_SQ_NEED_WAKEUP) != 0;
+    }
+
+    public int entries() {
+        return entries;
+    }
+}
