@@ -287,6 +287,15 @@ public final class IoUring implements AutoCloseable {
     }
 
     /**
+     * {@code io_uring_submit_and_get_events}: submits and, without waiting, runs pending task work
+     * and flushes overflowed completions, so completions that are ready get posted (on a
+     * {@code DEFER_TASKRUN} ring they are otherwise only posted while waiting).
+     */
+    public int submitAndGetEvents() {
+        return submitInternal(sq.flush(), 0, true);
+    }
+
+    /**
      * {@code io_uring_submit_and_wait}: submits, then waits until at least {@code waitNr}
      * completions are ready, in one {@code io_uring_enter}. Returns the number submitted, or
      * {@code -EINTR}; {@code -EBUSY} and {@code -EAGAIN} (completions must be reaped first) are

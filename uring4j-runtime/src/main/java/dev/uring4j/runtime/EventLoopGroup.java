@@ -1,0 +1,157 @@
+package dev.uring4j.runtime;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.uring4j.ring.sys.ErrnoException;
+
+/**
+ * A set of event loops, one thread each. Servers and clients pick loops from it round-robin.
+ *
+ * <p>{@link #close()} shuts every loop down gracefully: listeners stop, connections send what they
+ * have queued (until the drain deadline), every operation in flight completes, and only then is
+ * native memory freed.
+ */
+public final class EventLoopGroup implements AutoCloseable {
+    private final UringEventLoop[] loops;
+    private final List<EventLoop> view;
+    private final AtomicInteger next = new AtomicInteger();
+    private final LoopOptions options;
+    private volatile boolean closed;
+
+    private EventLoopGroup(Builder b) throws ErrnoException {
+        this.options = b.options;
+        this.loops = new UringEventLoop[b.threads];
+        List<EventLoop> list = new ArrayList<>();
+        for (int i = 0; i < loops.length; i++) {
+            loops[i] = new UringEventLoop(this, i, options, b.name + "-" + i);
+            list.add(loops[i]);
+        }
+        this.view = List.copyOf(list);
+        for (UringEventLoop l : loops) {
+            l.start();
+        }
+        Throwable failure = null;
+        for (UringEventLoop l : loops) {
+            try {
+                l.started.join();
+            } catch (CompletionException e) {
+                failure = failure == null ? e.getCause() : failure;
+            }
+        }
+        if (failure != null) {
+            close();
+            if (failure instanceof ErrnoException ee) {
+                throw ee;
+            }
+            throw new IllegalStateException("starting the event loops failed: " + failure, failure);
+        }
+    }
+
+    /** A group of {@code threads} loops with default options. */
+    public static EventLoopGroup create(int threads) throws ErrnoException {
+        return builder().threads(threads).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The next loop, round-robin. */
+    public EventLoop next() {
+        return loops[Math.floorMod(next.getAndIncrement(), loops.length)];
+    }
+
+    UringEventLoop nextUring() {
+        return loops[Math.floorMod(next.getAndIncrement(), loops.length)];
+    }
+
+    UringEventLoop loop(int i) {
+        return loops[i];
+    }
+
+    /** Every loop, by index. */
+    public List<EventLoop> loops() {
+        return view;
+    }
+
+    public int size() {
+        return loops.length;
+    }
+
+    public LoopOptions options() {
+        return options;
+    }
+
+    /** The sum of every loop's counters. */
+    public LoopStats stats() {
+        LoopStats total = loops[0].stats();
+        for (int i = 1; i < loops.length; i++) {
+            total = total.plus(loops[i].stats());
+        }
+        return total;
+    }
+
+    /** Graceful shutdown with a 5 s drain deadline. */
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(5));
+    }
+
+    /**
+     * Stops accepting, lets queued output drain for at most {@code drain}, then cancels what is
+     * left, waits for every operation's final completion, and frees the loops' memory. Returns when
+     * every loop thread has finished.
+     */
+    public void close(Duration drain) {
+        closed = true;
+        long deadline = System.nanoTime() + drain.toNanos();
+        for (UringEventLoop l : loops) {
+            if (l != null && !l.terminated.isDone()) {
+                l.shutdown(deadline);
+            }
+        }
+        CompletableFuture.allOf(java.util.Arrays.stream(loops).filter(java.util.Objects::nonNull)
+                .map(l -> l.terminated).toArray(CompletableFuture[]::new)).join();
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Builder of {@link EventLoopGroup}. */
+    public static final class Builder {
+        private int threads = Runtime.getRuntime().availableProcessors();
+        private LoopOptions options = LoopOptions.defaults();
+        private String name = "uring4j-loop";
+
+        private Builder() {}
+
+        public Builder threads(int threads) {
+            if (threads <= 0) {
+                throw new IllegalArgumentException("threads must be positive, was " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        public Builder options(LoopOptions options) {
+            this.options = options;
+            return this;
+        }
+
+        /** Prefix of the loop threads' names. */
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        public EventLoopGroup build() throws ErrnoException {
+            return new EventLoopGroup(this);
+        }
+    }
+}

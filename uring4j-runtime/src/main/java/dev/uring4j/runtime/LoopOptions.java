@@ -1,0 +1,266 @@
+package dev.uring4j.runtime;
+
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+
+import dev.uring4j.ring.Probe;
+
+/**
+ * How event loops are built: ring and buffer sizes, and which io_uring features they use.
+ *
+ * <p>Each {@link Path} is used when the kernel has it ({@link Probe}) and it is not disabled,
+ * here or with {@code -During4j.disable=PATH,PATH} (names as in {@link Path}); otherwise the loop
+ * takes the older path the feature replaced. {@code ./uring4j probe} prints the choice.
+ * Immutable; build with {@link #builder()}.
+ */
+public final class LoopOptions {
+
+    /** The io_uring features the runtime can use, each with the path it falls back to. */
+    public enum Path {
+        /** {@code SINGLE_ISSUER | DEFER_TASKRUN}; else {@code COOP_TASKRUN | TASKRUN_FLAG}. */
+        DEFER_TASKRUN(Probe.Feature.DEFER_TASKRUN, "COOP_TASKRUN | TASKRUN_FLAG"),
+        /** Enters through the registered ring fd; else the plain ring fd. */
+        REGISTERED_RING_FD(Probe.Feature.REGISTERED_RING_FD, "plain ring fd"),
+        /** {@code IORING_SETUP_NO_SQARRAY}; else the SQ index array. */
+        NO_SQARRAY(Probe.Feature.NO_SQARRAY, "SQ index array"),
+        /** Connections in direct descriptors; else normal fds. */
+        DIRECT_DESCRIPTORS(Probe.Feature.ACCEPT_DIRECT, "normal file descriptors"),
+        /** Multishot accept; else one accept SQE per connection. */
+        MULTISHOT_ACCEPT(Probe.Feature.MULTISHOT_ACCEPT, "single-shot accept, re-armed"),
+        /** Multishot recv; else a single-shot recv with buffer selection, re-armed per completion. */
+        RECV_MULTISHOT(Probe.Feature.RECV_MULTISHOT, "single-shot recv with buffer selection"),
+        /** Ring-mapped provided buffers; else legacy {@code IORING_OP_PROVIDE_BUFFERS}. */
+        BUFFER_RING(Probe.Feature.PBUF_RING, "IORING_OP_PROVIDE_BUFFERS"),
+        /** Receive bundles (several buffers per completion); else one buffer per completion. */
+        RECV_BUNDLE(Probe.Feature.RECVSEND_BUNDLE, "one buffer per completion"),
+        /** Incrementally consumed buffers; else whole buffers per receive. */
+        INCREMENTAL_BUFFERS(Probe.Feature.PBUF_RING_INC, "whole buffers"),
+        /** Zero-copy send above the threshold; else copying send. */
+        SEND_ZC(Probe.Feature.SEND_ZC, "copying send"),
+        /** Acceptor mode hands connections over with {@code msg_ring} fd passing; else each loop accepts (SO_REUSEPORT). */
+        MSG_RING_FD(Probe.Feature.MSG_RING_FD, "SO_REUSEPORT accept on every loop"),
+        /** {@code IORING_OP_BIND}/{@code LISTEN}; else bind(2)/listen(2). */
+        BIND_LISTEN(Probe.Feature.BIND_LISTEN, "bind(2) and listen(2)");
+
+        private final Probe.Feature feature;
+        private final String fallback;
+
+        Path(Probe.Feature feature, String fallback) {
+            this.feature = feature;
+            this.fallback = fallback;
+        }
+
+        /** The kernel feature this path needs. */
+        public Probe.Feature feature() {
+            return feature;
+        }
+
+        /** What the loop does without it. */
+        public String fallback() {
+            return fallback;
+        }
+    }
+
+    /** The paths disabled by {@code -During4j.disable}. */
+    static Set<Path> disabledByProperty() {
+        Set<Path> set = EnumSet.noneOf(Path.class);
+        String value = System.getProperty("uring4j.disable", "");
+        for (String name : value.split(",")) {
+            String n = name.trim().toUpperCase(Locale.ROOT);
+            if (!n.isEmpty()) {
+                try {
+                    set.add(Path.valueOf(n));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("-During4j.disable: unknown path '" + name.trim()
+                            + "'; known: " + EnumSet.allOf(Path.class));
+                }
+            }
+        }
+        return set;
+    }
+
+    final int sqEntries;
+    final int cqEntries;
+    final int bufferSize;
+    final int buffersPerGroup;
+    final int bufferGroups;
+    final int maxConnections;
+    final int sendZcThreshold;
+    final long highWatermark;
+    final long lowWatermark;
+    final long maxPendingOutput;
+    final int maxUnconsumedInput;
+    final boolean strictCompletions;
+    private final Set<Path> disabled;
+
+    private LoopOptions(Builder b) {
+        this.sqEntries = b.sqEntries;
+        this.cqEntries = b.cqEntries;
+        this.bufferSize = b.bufferSize;
+        this.buffersPerGroup = b.buffersPerGroup;
+        this.bufferGroups = b.bufferGroups;
+        this.maxConnections = b.maxConnections;
+        this.sendZcThreshold = b.sendZcThreshold;
+        this.highWatermark = b.highWatermark;
+        this.lowWatermark = b.lowWatermark;
+        this.maxPendingOutput = b.maxPendingOutput;
+        this.maxUnconsumedInput = b.maxUnconsumedInput;
+        this.strictCompletions = b.strictCompletions;
+        EnumSet<Path> d = EnumSet.noneOf(Path.class);
+        d.addAll(b.disabled);
+        d.addAll(disabledByProperty());
+        this.disabled = d;
+    }
+
+    public static LoopOptions defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Whether the loop takes {@code path}: the kernel has it and it is not disabled. */
+    public boolean uses(Path path) {
+        return !disabled.contains(path) && Probe.current().supports(path.feature());
+    }
+
+    /** Why {@code path} is not taken, or {@code null} when it is. */
+    public String whyNot(Path path) {
+        if (disabled.contains(path)) {
+            return "disabled by configuration";
+        }
+        return Probe.current().whyMissing(path.feature());
+    }
+
+    /** A table: each path, taken or not, and what is used instead. */
+    public String report() {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format("%-20s %-5s %s%n", "RUNTIME PATH", "USED", "OTHERWISE / WHY NOT"));
+        for (Path p : Path.values()) {
+            String why = whyNot(p);
+            b.append(String.format("%-20s %-5s %s%n", p.name(), why == null ? "yes" : "no",
+                    why == null ? "(else " + p.fallback() + ")" : p.fallback() + ": " + why));
+        }
+        return b.toString();
+    }
+
+    public int bufferSize() {
+        return bufferSize;
+    }
+
+    public int buffersPerGroup() {
+        return buffersPerGroup;
+    }
+
+    public int bufferGroups() {
+        return bufferGroups;
+    }
+
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** Builder of {@link LoopOptions}. */
+    public static final class Builder {
+        private int sqEntries = 4096;
+        private int cqEntries = 16384;
+        private int bufferSize = 4096;
+        private int buffersPerGroup = 512;
+        private int bufferGroups = 2;
+        private int maxConnections = 65536;
+        private int sendZcThreshold = Integer.MAX_VALUE;
+        private long highWatermark = 64 * 1024;
+        private long lowWatermark = 32 * 1024;
+        private long maxPendingOutput = 4L << 20;
+        private int maxUnconsumedInput = 4 << 20;
+        private boolean strictCompletions = Boolean.getBoolean("uring4j.strictCompletions");
+        private final Set<Path> disabled = EnumSet.noneOf(Path.class);
+
+        private Builder() {}
+
+        /** SQ entries per loop ring; a full SQ is submitted and refilled, never dropped. */
+        public Builder sqEntries(int n) {
+            this.sqEntries = n;
+            return this;
+        }
+
+        /** CQ entries per loop ring (multishot operations want several per SQE). */
+        public Builder cqEntries(int n) {
+            this.cqEntries = n;
+            return this;
+        }
+
+        /** Bytes per provided receive buffer. */
+        public Builder bufferSize(int n) {
+            this.bufferSize = n;
+            return this;
+        }
+
+        /** Buffers per group (a power of two); memory per loop is groups x buffers x size, whatever the connection count. */
+        public Builder buffersPerGroup(int n) {
+            this.buffersPerGroup = n;
+            return this;
+        }
+
+        /** Buffer groups per loop; a receive that finds its group empty moves to the next. */
+        public Builder bufferGroups(int n) {
+            this.bufferGroups = n;
+            return this;
+        }
+
+        /** Direct-descriptor table size: connections a loop can hold. */
+        public Builder maxConnections(int n) {
+            this.maxConnections = n;
+            return this;
+        }
+
+        /** Sends of at least this many bytes use {@code IORING_OP_SEND_ZC}; {@code Integer.MAX_VALUE} never. */
+        public Builder sendZcThreshold(int bytes) {
+            this.sendZcThreshold = bytes;
+            return this;
+        }
+
+        /** Queued output above {@code high} makes a connection unwritable until it drops to {@code low}. */
+        public Builder watermarks(long low, long high) {
+            if (low > high) {
+                throw new IllegalArgumentException("low watermark " + low + " above high " + high);
+            }
+            this.lowWatermark = low;
+            this.highWatermark = high;
+            return this;
+        }
+
+        /** Queued output beyond which {@link Connection#write} refuses bytes (default 4 MiB). */
+        public Builder maxPendingOutput(long bytes) {
+            this.maxPendingOutput = bytes;
+            return this;
+        }
+
+        /** Unconsumed input a handler may leave before its connection is closed (default 4 MiB). */
+        public Builder maxUnconsumedInput(int bytes) {
+            this.maxUnconsumedInput = bytes;
+            return this;
+        }
+
+        /** Throw on a completion that cannot be matched (tests) instead of counting and dropping it. */
+        public Builder strictCompletions(boolean strict) {
+            this.strictCompletions = strict;
+            return this;
+        }
+
+        /** Do not use {@code path} even where the kernel has it. */
+        public Builder disable(Path... paths) {
+            this.disabled.addAll(java.util.List.of(paths));
+            return this;
+        }
+
+        public LoopOptions build() {
+            if (Integer.bitCount(buffersPerGroup) != 1) {
+                throw new IllegalArgumentException("buffersPerGroup must be a power of two, was " + buffersPerGroup);
+            }
+            return new LoopOptions(this);
+        }
+    }
+}

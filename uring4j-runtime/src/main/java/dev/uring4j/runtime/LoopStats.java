@@ -1,0 +1,63 @@
+package dev.uring4j.runtime;
+
+/**
+ * Counters of one event loop, as a snapshot. Read from another thread, the values are recent but
+ * not necessarily from the same instant.
+ *
+ * @param enters             io_uring_enter calls
+ * @param sqesSubmitted      SQEs consumed by the kernel
+ * @param completions        CQEs handled
+ * @param wakeups            enters that returned with completions after waiting
+ * @param tasks              tasks run (posted from other threads and timers)
+ * @param bufferRingExhausted receives that ended with {@code -ENOBUFS} and moved to the next buffer group
+ * @param sockNonEmpty       receive completions flagged {@code IORING_CQE_F_SOCK_NONEMPTY}
+ * @param cqOverflows        times the loop saw {@code IORING_SQ_CQ_OVERFLOW}
+ * @param droppedCompletions completions with an unknown {@code user_data} or an invalid buffer id, counted and dropped
+ * @param bytesRead          bytes received
+ * @param bytesWritten       bytes sent
+ * @param connectionsOpened  connections opened on this loop
+ * @param connectionsClosed  connections closed on this loop
+ * @param openConnections    connections open now
+ * @param peakBuffersInUse   the most provided buffers one batch of completions used (of {@code bufferCount})
+ * @param bufferCount        provided buffers in the loop's groups
+ * @param bufferBytes        native bytes of the loop's provided-buffer groups
+ * @param outputBytes        native bytes allocated for output and partial-input accumulation
+ * @param zeroCopySends      sends done with {@code IORING_OP_SEND_ZC}
+ */
+public record LoopStats(long enters, long sqesSubmitted, long completions, long wakeups, long tasks,
+                        long bufferRingExhausted, long sockNonEmpty, long cqOverflows, long droppedCompletions,
+                        long bytesRead, long bytesWritten, long connectionsOpened, long connectionsClosed,
+                        long openConnections, long peakBuffersInUse, long bufferCount, long bufferBytes, long outputBytes,
+                        long zeroCopySends) {
+
+    /** Average SQEs submitted per {@code io_uring_enter}. */
+    public double sqesPerEnter() {
+        return enters == 0 ? 0 : (double) sqesSubmitted / enters;
+    }
+
+    /** Average completions handled per wakeup. */
+    public double completionsPerWakeup() {
+        return wakeups == 0 ? 0 : (double) completions / wakeups;
+    }
+
+    /** Sums two snapshots (group totals). */
+    public LoopStats plus(LoopStats o) {
+        return new LoopStats(enters + o.enters, sqesSubmitted + o.sqesSubmitted, completions + o.completions,
+                wakeups + o.wakeups, tasks + o.tasks, bufferRingExhausted + o.bufferRingExhausted,
+                sockNonEmpty + o.sockNonEmpty, cqOverflows + o.cqOverflows, droppedCompletions + o.droppedCompletions,
+                bytesRead + o.bytesRead, bytesWritten + o.bytesWritten, connectionsOpened + o.connectionsOpened,
+                connectionsClosed + o.connectionsClosed, openConnections + o.openConnections,
+                Math.max(peakBuffersInUse, o.peakBuffersInUse), bufferCount + o.bufferCount, bufferBytes + o.bufferBytes, outputBytes + o.outputBytes,
+                zeroCopySends + o.zeroCopySends);
+    }
+
+    @Override
+    public String toString() {
+        return String.format("enters=%d sqes/enter=%.2f completions=%d completions/wakeup=%.2f tasks=%d "
+                        + "bufferRingExhausted=%d sockNonEmpty=%d cqOverflows=%d dropped=%d read=%dB written=%dB "
+                        + "connections opened=%d closed=%d open=%d peakBuffersInUse=%d/%d bufferBytes=%d outputBytes=%d zc=%d",
+                enters, sqesPerEnter(), completions, completionsPerWakeup(), tasks, bufferRingExhausted, sockNonEmpty,
+                cqOverflows, droppedCompletions, bytesRead, bytesWritten, connectionsOpened, connectionsClosed,
+                openConnections, peakBuffersInUse, bufferCount, bufferBytes, outputBytes, zeroCopySends);
+    }
+}

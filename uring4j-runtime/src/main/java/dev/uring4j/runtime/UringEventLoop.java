@@ -1,0 +1,697 @@
+package dev.uring4j.runtime;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_COOP_TASKRUN;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_DEFER_TASKRUN;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_NO_SQARRAY;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_SINGLE_ISSUER;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_SUBMIT_ALL;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_TASKRUN_FLAG;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_ASYNC_CANCEL_ANY;
+import static dev.uring4j.ring.uapi.IoUringH.IOSQE_CQE_SKIP_SUCCESS;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import dev.uring4j.ring.CqeHandler;
+import dev.uring4j.ring.IoUring;
+import dev.uring4j.ring.Probe;
+import dev.uring4j.ring.Sqe;
+import dev.uring4j.ring.sys.Errno;
+import dev.uring4j.ring.sys.ErrnoException;
+import dev.uring4j.ring.sys.LibC;
+
+/**
+ * The io_uring event loop: one thread, one ring.
+ *
+ * <p>Each iteration drains the CQ and dispatches every completion, publishes the recycled
+ * provided buffers, runs posted tasks and due timers, prepares one send per connection with
+ * flushed output, and then makes one {@code io_uring_enter} that submits everything and waits for
+ * at least one completion, bounded by the nearest timer ({@code IORING_ENTER_EXT_ARG}). The ring is
+ * {@code SINGLE_ISSUER | DEFER_TASKRUN} where the kernel allows, so completions are only posted
+ * while the loop waits: the loop decides when to batch.
+ *
+ * <p>Other loops wake this one with {@code msg_ring} (no syscall here); foreign threads through
+ * an eventfd that the loop keeps a read armed on, written only when the loop is about to sleep.
+ * Every object reachable from here belongs to the loop's thread.
+ */
+final class UringEventLoop extends EventLoop implements CqeHandler {
+    static final System.Logger LOG = System.getLogger("dev.uring4j.runtime");
+    private static final VarHandle SLEEPING;
+
+    static {
+        try {
+            SLEEPING = MethodHandles.lookup().findVarHandle(UringEventLoop.class, "sleeping", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The eventfd increment, shared read-only by every waking thread. */
+    private static final MemorySegment ONE = Arena.global().allocateFrom(JAVA_LONG, 1L);
+    private static final long MAX_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final int FIRST_BGID = 1;
+
+    final EventLoopGroup group;
+    private final int index;
+    final LoopOptions options;
+    private final Thread thread;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** 1 while the loop is in (or about to enter) a wait that only a wakeup can end early. */
+    @SuppressWarnings("unused")
+    private volatile int sleeping;
+    final CompletableFuture<Void> started = new CompletableFuture<>();
+    final CompletableFuture<Void> terminated = new CompletableFuture<>();
+
+    // Created on the loop thread in init(); the ring is SINGLE_ISSUER, so its creator must submit.
+    IoUring ring;
+    BufferGroups buffers;
+    BlockPool blocks;
+    private Arena arena;
+    private int eventFd = -1;
+    private MemorySegment eventFdBuffer;
+    private boolean wakeupArmed;
+    final TimerQueue timers = new TimerQueue();
+
+    boolean direct;
+    boolean multishotRecv;
+    boolean multishotAccept;
+    boolean sendZc;
+    int sendZcThreshold;
+    private int tableSize;
+    private int clientSlotBase;
+    private int[] freeClientSlots;
+    private int freeClientCount;
+
+    UringConnection[] connections = new UringConnection[0];
+    private int[] generations = new int[0];
+    private UringListener[] listeners = new UringListener[4];
+    private int listenerCount;
+
+    /** Connections with output to send, or pending input to re-deliver, this iteration. */
+    private UringConnection dirtyHead;
+    private UringConnection dirtyTail;
+
+    long now;
+    private volatile boolean shutdownRequested;
+    private long shutdownDeadline;
+    private boolean cancelledAll;
+    private boolean running = true;
+
+    // counters (written by the loop thread only; read racily by stats())
+    long enters;
+    long sqesSubmitted;
+    long completions;
+    long wakeups;
+    long tasksRun;
+    long bufferRingExhausted;
+    long sockNonEmpty;
+    long cqOverflows;
+    long droppedCompletions;
+    long bytesRead;
+    long bytesWritten;
+    long connectionsOpened;
+    long connectionsClosed;
+    long zeroCopySends;
+
+    UringEventLoop(EventLoopGroup group, int index, LoopOptions options, String threadName) {
+        this.group = group;
+        this.index = index;
+        this.options = options;
+        this.thread = new LoopThread(this, this::run, threadName);
+        this.thread.setDaemon(false);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    // ------------------------------------------------------------------ setup
+
+    private void init() throws ErrnoException {
+        int flags = IORING_SETUP_SUBMIT_ALL;
+        if (options.uses(LoopOptions.Path.DEFER_TASKRUN)) {
+            flags |= IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
+        } else if (Probe.current().supports(Probe.Feature.TASKRUN_FLAG)) {
+            flags |= IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG;
+        }
+        if (options.uses(LoopOptions.Path.NO_SQARRAY)) {
+            flags |= IORING_SETUP_NO_SQARRAY;
+        }
+        ring = IoUring.builder().entries(options.sqEntries).cqEntries(options.cqEntries).flags(flags)
+                .registerRingFd(options.uses(LoopOptions.Path.REGISTERED_RING_FD)).build();
+        arena = Arena.ofConfined();
+        blocks = new BlockPool(arena);
+        direct = options.uses(LoopOptions.Path.DIRECT_DESCRIPTORS);
+        multishotRecv = options.uses(LoopOptions.Path.RECV_MULTISHOT);
+        multishotAccept = options.uses(LoopOptions.Path.MULTISHOT_ACCEPT);
+        sendZc = options.uses(LoopOptions.Path.SEND_ZC) && options.sendZcThreshold != Integer.MAX_VALUE;
+        sendZcThreshold = options.sendZcThreshold;
+        if (direct) {
+            // The kernel caps a file table at RLIMIT_NOFILE.
+            long soft = LibC.rlimit(LibC.RLIMIT_NOFILE)[0];
+            tableSize = (int) Math.min(options.maxConnections, soft < 0 ? Integer.MAX_VALUE : soft);
+            int clientSlots = Math.min(4096, tableSize / 4);
+            clientSlotBase = tableSize - clientSlots;
+            ring.registerFilesSparse(tableSize);
+            ring.registerFileAllocRange(0, clientSlotBase);
+            freeClientSlots = new int[clientSlots];
+            for (int i = 0; i < clientSlots; i++) {
+                freeClientSlots[i] = tableSize - 1 - i;
+            }
+            freeClientCount = clientSlots;
+            connections = new UringConnection[tableSize];
+            generations = new int[tableSize];
+        } else {
+            connections = new UringConnection[1024];
+            generations = new int[1024];
+        }
+        buffers = new BufferGroups(ring, options.bufferGroups, options.buffersPerGroup, options.bufferSize,
+                FIRST_BGID, 0);
+        eventFd = LibC.eventfd(0, LibC.EFD_CLOEXEC);
+        if (eventFd < 0) {
+            throw new ErrnoException("eventfd", eventFd);
+        }
+        eventFdBuffer = arena.allocate(JAVA_LONG);
+        armWakeup();
+    }
+
+    // ------------------------------------------------------------------ the loop
+
+    private void run() {
+        try {
+            init();
+        } catch (Throwable t) {
+            cleanup();
+            started.completeExceptionally(t);
+            terminated.complete(null);
+            return;
+        }
+        started.complete(null);
+        try {
+            while (running) {
+                iterate();
+            }
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.ERROR, "event loop " + thread.getName() + " failed; its connections are lost", t);
+        } finally {
+            cleanup();
+            terminated.complete(null);
+        }
+    }
+
+    private void iterate() {
+        now = System.nanoTime();
+        if (ring.cqHasOverflow()) {
+            cqOverflows++;
+        }
+        completions += ring.forEachCqe(this);
+        buffers.publish();
+        runTasks();
+        runTimers();
+        flushDirty();
+        if (shutdownRequested) {
+            progressShutdown();
+            if (!running) {
+                return;
+            }
+        }
+        long timeout = nextWaitNanos();
+        if (timeout != 0) {
+            // Tell posters we may sleep, then look again: a task offered before this store is
+            // seen by the isEmpty() below; one offered after it sees sleeping == 1 and wakes us.
+            SLEEPING.setVolatile(this, 1);
+            if (!tasks.isEmpty()) {
+                timeout = 0;
+            }
+        }
+        // Without waiting, GETEVENTS still runs deferred task work, so completions keep flowing
+        // while tasks keep the loop busy.
+        int r = timeout == 0 ? ring.submitAndGetEvents() : ring.submitAndWait(1, timeout);
+        SLEEPING.setOpaque(this, 0);
+        enters++;
+        if (r > 0) {
+            sqesSubmitted += r;
+        } else if (r < 0 && r != -Errno.ETIME && r != -Errno.EINTR) {
+            throw new IllegalStateException("io_uring_enter: " + Errno.describe(r));
+        }
+        if (ring.cqReady() > 0) {
+            wakeups++;
+        }
+    }
+
+    private long nextWaitNanos() {
+        if (!tasks.isEmpty() || dirtyHead != null) {
+            return 0;
+        }
+        long deadline = timers.nextDeadline();
+        if (deadline == Long.MAX_VALUE) {
+            return MAX_WAIT_NANOS;
+        }
+        long wait = deadline - System.nanoTime();
+        return wait <= 0 ? 0 : Math.min(wait, MAX_WAIT_NANOS);
+    }
+
+    /** Dispatches one completion. */
+    @Override
+    public void handle(long userData, int res, int flags) {
+        int op = UserData.op(userData);
+        switch (op) {
+            case UserData.OP_RECV, UserData.OP_SEND, UserData.OP_SEND_ZC, UserData.OP_CLOSE, UserData.OP_CANCEL,
+                 UserData.OP_SHUTDOWN, UserData.OP_SOCKET, UserData.OP_CONNECT, UserData.OP_LINK_TIMEOUT -> {
+                UringConnection c = connectionFor(userData);
+                if (c == null) {
+                    dropped(userData, "no connection of that generation in slot " + UserData.slot(userData));
+                    return;
+                }
+                c.onCompletion(op, res, flags);
+            }
+            case UserData.OP_ACCEPT -> {
+                int slot = UserData.slot(userData);
+                UringListener l = slot >= 0 && slot < listenerCount ? listeners[slot] : null;
+                if (l == null || l.generation != UserData.generation(userData)) {
+                    dropped(userData, "no listener " + slot);
+                    return;
+                }
+                l.onAccept(res, flags);
+            }
+            case UserData.OP_HANDOFF -> TcpServer.handedOver(this, UserData.slot(userData), res);
+            case UserData.OP_HANDOFF_SEND -> {
+                if (res < 0) {
+                    LOG.log(System.Logger.Level.WARNING, "handing a connection to another loop failed: "
+                            + Errno.describe(res) + "; the connection was closed");
+                }
+            }
+            case UserData.OP_WAKEUP -> {
+                wakeupArmed = false;
+                if (!cancelledAll) {
+                    armWakeup();
+                }
+            }
+            case UserData.OP_MSG, UserData.OP_LOOP_CANCEL, UserData.OP_FD_INSTALL -> {
+                // A wakeup from another loop (its tasks run this iteration), or our shutdown cancel.
+            }
+            default -> dropped(userData, "unknown op " + op);
+        }
+    }
+
+    private UringConnection connectionFor(long userData) {
+        int slot = UserData.slot(userData);
+        if (slot < 0 || slot >= connections.length) {
+            return null;
+        }
+        UringConnection c = connections[slot];
+        return c != null && c.generation == UserData.generation(userData) ? c : null;
+    }
+
+    /**
+     * A completion that cannot be matched to anything of ours. In production it is counted and
+     * dropped, never used as an index; with strict completions (tests) it is an error.
+     */
+    void dropped(long userData, String why) {
+        droppedCompletions++;
+        if (options.strictCompletions) {
+            throw new IllegalStateException("completion with " + UserData.describe(userData) + ": " + why);
+        }
+        LOG.log(System.Logger.Level.DEBUG, () -> "dropped completion with " + UserData.describe(userData) + ": " + why);
+    }
+
+    // ------------------------------------------------------------------ SQEs
+
+    /**
+     * An SQE, submitting what is queued first when the SQ is full, so nothing is ever dropped.
+     * (Callers that link SQEs reserve room for the whole chain with {@link #reserve}.)
+     */
+    Sqe sqe() {
+        Sqe s = ring.getSqe();
+        if (s == null) {
+            submitNow();
+            s = ring.getSqe();
+            if (s == null) {
+                throw new IllegalStateException("SQ still full after submitting: the kernel consumed nothing");
+            }
+        }
+        return s;
+    }
+
+    /** Makes room for {@code n} linked SQEs, so a chain is never split across submissions. */
+    void reserve(int n) {
+        if (ring.sq().spaceLeft() < n) {
+            submitNow();
+        }
+    }
+
+    private void submitNow() {
+        int r = ring.submit();
+        enters++;
+        if (r > 0) {
+            sqesSubmitted += r;
+        }
+    }
+
+    // ------------------------------------------------------------------ wakeups and tasks
+
+    private void armWakeup() {
+        if (wakeupArmed || eventFd < 0) {
+            return;
+        }
+        sqe().prepRead(eventFd, eventFdBuffer.address(), 8, -1)
+                .userData(UserData.encode(UserData.OP_WAKEUP, 0, 0));
+        wakeupArmed = true;
+    }
+
+    @Override
+    public boolean inEventLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        tasks.offer(task);
+        if (!inEventLoop()) {
+            wakeup();
+        }
+    }
+
+    private void wakeup() {
+        if ((int) SLEEPING.getVolatile(this) == 1 && SLEEPING.compareAndSet(this, 1, 0)) {
+            if (LoopThread.current() instanceof UringEventLoop from && from.ring != null && !from.shutdownRequested) {
+                // From another loop: a ring message, queued with that loop's next submit.
+                from.sqe().prepMsgRing(ring.fd(), 0, UserData.encode(UserData.OP_MSG, 0, 0), 0)
+                        .flags(IOSQE_CQE_SKIP_SUCCESS).userData(UserData.encode(UserData.OP_MSG, 0, 0));
+                return;
+            }
+            LibC.write(eventFd, ONE, 8);
+        }
+    }
+
+    private void runTasks() {
+        Runnable t;
+        while ((t = tasks.poll()) != null) {
+            tasksRun++;
+            try {
+                t.run();
+            } catch (Throwable e) {
+                LOG.log(System.Logger.Level.WARNING, "task on " + thread.getName() + " threw", e);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ timers
+
+    @Override
+    public Timeout schedule(long delay, TimeUnit unit, Runnable task) {
+        return addTimer(new TimerQueue.Timer(this, task, System.nanoTime() + unit.toNanos(delay), 0));
+    }
+
+    @Override
+    public Timeout scheduleAtFixedRate(long initialDelay, long period, TimeUnit unit, Runnable task) {
+        if (period <= 0) {
+            throw new IllegalArgumentException("period must be positive");
+        }
+        return addTimer(new TimerQueue.Timer(this, task, System.nanoTime() + unit.toNanos(initialDelay),
+                unit.toNanos(period)));
+    }
+
+    private Timeout addTimer(TimerQueue.Timer t) {
+        if (inEventLoop()) {
+            timers.add(t);
+        } else {
+            execute(() -> {
+                if (!t.cancelled) {
+                    timers.add(t);
+                }
+            });
+        }
+        return t;
+    }
+
+    @Override
+    void removeTimer(TimerQueue.Timer t) {
+        if (inEventLoop()) {
+            timers.remove(t);
+        } else {
+            execute(() -> timers.remove(t));
+        }
+    }
+
+    private void runTimers() {
+        if (timers.size() == 0) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        TimerQueue.Timer t;
+        while ((t = timers.pollDue(t0)) != null) {
+            if (t.cancelled) {
+                continue;
+            }
+            if (t.periodNanos > 0) {
+                t.deadline += t.periodNanos;
+                timers.add(t);
+            }
+            tasksRun++;
+            try {
+                t.task.run();
+            } catch (Throwable e) {
+                LOG.log(System.Logger.Level.WARNING, "timer task on " + thread.getName() + " threw", e);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ connections
+
+    /** Registers a new connection in {@code slot} (direct) or for {@code fd} (normal descriptor). */
+    UringConnection adopt(int slotOrFd, ConnectionHandler handler, TcpServer server) {
+        return adopt(slotOrFd, slotOrFd, direct, handler, server);
+    }
+
+    /** Registers a connection in table slot {@code slot} whose descriptor is {@code fd}. */
+    UringConnection adopt(int slot, int fd, boolean fixed, ConnectionHandler handler, TcpServer server) {
+        if (slot >= connections.length) {
+            int n = Math.max(slot + 1, connections.length * 2);
+            connections = Arrays.copyOf(connections, n);
+            generations = Arrays.copyOf(generations, n);
+        }
+        int generation = ++generations[slot] & UserData.GENERATION_MASK;
+        UringConnection c = new UringConnection(this, slot, generation, fd, fixed, handler, server);
+        connections[slot] = c;
+        connectionsOpened++;
+        return c;
+    }
+
+    /**
+     * A normal fd for direct descriptor {@code slot} ({@code IORING_OP_FIXED_FD_INSTALL}, 6.8), for
+     * the calls that need one (getpeername); the caller closes it. The operation completes inline
+     * at submit, so its CQE is read here without being consumed; the dispatcher ignores it when the
+     * drain reaches it. Returns -1 when the kernel cannot install one.
+     */
+    int installFd(int slot, int generation) {
+        if (!Probe.current().supports(Probe.Feature.FIXED_FD_INSTALL)) {
+            return -1;
+        }
+        long ud = UserData.encode(UserData.OP_FD_INSTALL, generation, slot);
+        sqe().prepFixedFdInstall(slot, 0).userData(ud);
+        submitNow();
+        for (int i = ring.cqReady() - 1; i >= 0; i--) {
+            if (ring.cq().userData(i) == ud) {
+                int r = ring.cq().res(i);
+                return r < 0 ? -1 : r;
+            }
+        }
+        return -1;
+    }
+
+    /** The connection in {@code slot} finished closing: the slot may be reused. */
+    void released(UringConnection c) {
+        if (connections[c.slot] == c) {
+            connections[c.slot] = null;
+        }
+        connectionsClosed++;
+        if (direct && c.slot >= clientSlotBase) {
+            freeClientSlots[freeClientCount++] = c.slot;
+        }
+    }
+
+    /**
+     * A table slot for an outgoing connection on normal fd {@code fd}: from the range reserved
+     * for clients when accepted connections use direct descriptors (the two numberings must not
+     * meet), else the fd itself. -1 when the range is exhausted.
+     */
+    int clientSlot(int fd) {
+        if (!direct) {
+            return fd;
+        }
+        return freeClientCount == 0 ? -1 : freeClientSlots[--freeClientCount];
+    }
+
+    int openConnections() {
+        return (int) (connectionsOpened - connectionsClosed);
+    }
+
+    void markDirty(UringConnection c) {
+        if (c.inDirtyList) {
+            return;
+        }
+        c.inDirtyList = true;
+        c.nextDirty = null;
+        if (dirtyTail == null) {
+            dirtyHead = dirtyTail = c;
+        } else {
+            dirtyTail.nextDirty = c;
+            dirtyTail = c;
+        }
+    }
+
+    private void flushDirty() {
+        UringConnection c = dirtyHead;
+        dirtyHead = dirtyTail = null;
+        while (c != null) {
+            UringConnection next = c.nextDirty;
+            c.nextDirty = null;
+            c.inDirtyList = false;
+            c.flushNow();
+            c = next;
+        }
+    }
+
+    // ------------------------------------------------------------------ listeners
+
+    int addListener(UringListener l) {
+        if (listenerCount == listeners.length) {
+            listeners = Arrays.copyOf(listeners, listenerCount * 2);
+        }
+        listeners[listenerCount] = l;
+        return listenerCount++;
+    }
+
+    // ------------------------------------------------------------------ shutdown
+
+    /** Starts a graceful shutdown: stop accepting, let output drain until {@code deadline}, then cancel. */
+    void shutdown(long deadlineNanos) {
+        execute(() -> {
+            if (shutdownRequested) {
+                return;
+            }
+            shutdownDeadline = deadlineNanos;
+            shutdownRequested = true;
+            for (int i = 0; i < listenerCount; i++) {
+                listeners[i].stop();
+            }
+            for (UringConnection c : connections) {
+                if (c != null) {
+                    c.close();
+                }
+            }
+        });
+    }
+
+    boolean isShuttingDown() {
+        return shutdownRequested;
+    }
+
+    private void progressShutdown() {
+        boolean listenersDone = true;
+        for (int i = 0; i < listenerCount; i++) {
+            listenersDone &= listeners[i].isClosed();
+        }
+        if (openConnections() == 0 && listenersDone) {
+            if (wakeupArmed) {
+                cancelAll();
+                return;
+            }
+            running = false;
+            return;
+        }
+        if (System.nanoTime() - shutdownDeadline > 0 && !cancelledAll) {
+            for (UringConnection c : connections) {
+                if (c != null) {
+                    c.abort();
+                }
+            }
+            cancelAll();
+        }
+    }
+
+    private void cancelAll() {
+        if (cancelledAll) {
+            return;
+        }
+        cancelledAll = true;
+        // IORING_ASYNC_CANCEL_ANY: every request still in flight ends with its final CQE.
+        sqe().prepCancel64(0, IORING_ASYNC_CANCEL_ANY).userData(UserData.encode(UserData.OP_LOOP_CANCEL, 0, 0));
+    }
+
+    /** Frees everything, in the order that keeps kernel-written memory alive until nothing can write it. */
+    private void cleanup() {
+        if (ring != null) {
+            // Whatever is still in flight (an abnormal exit) is cancelled and drained first.
+            drainAfterCancel();
+        }
+        if (buffers != null) {
+            buffers.close();
+        }
+        for (int i = 0; i < listenerCount; i++) {
+            listeners[i].closeFd();
+        }
+        if (eventFd >= 0) {
+            LibC.close(eventFd);
+        }
+        if (ring != null) {
+            ring.close();
+        }
+        if (arena != null) {
+            arena.close();
+        }
+    }
+
+    private void drainAfterCancel() {
+        Sqe s = ring.getSqe();
+        if (s != null) {
+            s.prepCancel64(0, IORING_ASYNC_CANCEL_ANY).userData(UserData.encode(UserData.OP_LOOP_CANCEL, 0, 0));
+        }
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        boolean idle = false;
+        while (!idle && System.nanoTime() - until < 0) {
+            ring.submitAndWait(1, TimeUnit.MILLISECONDS.toNanos(20));
+            idle = ring.cqReady() == 0;
+            ring.forEachCqe((ud, res, fl) -> { });
+        }
+    }
+
+    // ------------------------------------------------------------------ EventLoop
+
+    @Override
+    public LoopStats stats() {
+        BufferGroups b = buffers;
+        BlockPool p = blocks;
+        return new LoopStats(enters, sqesSubmitted, completions, wakeups, tasksRun, bufferRingExhausted, sockNonEmpty,
+                cqOverflows, droppedCompletions, bytesRead, bytesWritten, connectionsOpened, connectionsClosed,
+                openConnections(), b == null ? 0 : b.peakPerBatch(), b == null ? 0 : b.total(), b == null ? 0 : b.bytes(),
+                p == null ? 0 : p.allocatedBytes(), zeroCopySends);
+    }
+
+    @Override
+    public String transport() {
+        return "io_uring";
+    }
+
+    @Override
+    public int index() {
+        return index;
+    }
+
+    int ringFd() {
+        return ring.fd();
+    }
+
+    String name() {
+        return thread.getName();
+    }
+
+}

@@ -1,0 +1,110 @@
+package dev.uring4j.runtime;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** Blocking JDK sockets and small waits for runtime tests (liburing's helpers.h, for the runtime). */
+final class Net {
+    private Net() {}
+
+    static Socket connect(InetSocketAddress address) {
+        try {
+            Socket s = new Socket();
+            s.setTcpNoDelay(true);
+            s.connect(address, 5000);
+            s.setSoTimeout(30_000);
+            return s;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void write(Socket s, byte[] data) {
+        try {
+            OutputStream out = s.getOutputStream();
+            out.write(data);
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static byte[] read(Socket s, int n) {
+        try {
+            byte[] b = new byte[n];
+            new DataInputStream(s.getInputStream()).readFully(b);
+            return b;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads until EOF. */
+    static byte[] readToEnd(Socket s) {
+        try {
+            InputStream in = s.getInputStream();
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static byte[] pattern(int n, int seed) {
+        byte[] b = new byte[n];
+        int x = seed * 0x9E3779B9 + 1;
+        for (int i = 0; i < n; i++) {
+            x ^= x << 13;
+            x ^= x >>> 17;
+            x ^= x << 5;
+            b[i] = (byte) x;
+        }
+        return b;
+    }
+
+    /** Open file descriptors of this process. */
+    static long openFds() {
+        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits until {@code condition} holds, failing with {@code what} after {@code timeout}. */
+    static void await(Duration timeout, String what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                fail("timed out after " + timeout.toMillis() + " ms waiting for " + what);
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail("interrupted waiting for " + what);
+            }
+        }
+    }
+
+    static void closeQuietly(AutoCloseable c) {
+        try {
+            if (c != null) {
+                c.close();
+            }
+        } catch (Exception ignored) {
+            // best effort in test teardown
+        }
+    }
+}
