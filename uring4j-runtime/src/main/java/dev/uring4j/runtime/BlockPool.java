@@ -26,6 +26,8 @@ final class BlockPool {
         int zcPending;
         /** Out of its send queue, waiting only for notifications before it is released. */
         boolean detached;
+        /** On the free list: releasing it again would hand one block to two owners. */
+        boolean pooled;
 
         Block(MemorySegment segment, int sizeClass) {
             this.segment = segment;
@@ -64,6 +66,7 @@ final class BlockPool {
         if (b != null) {
             free[shift] = b.next;
             b.next = null;
+            b.pooled = false;
         } else {
             b = new Block(arena.allocate(1L << shift, 64), shift);
             allocatedBytes += 1L << shift;
@@ -76,6 +79,10 @@ final class BlockPool {
     }
 
     void release(Block b) {
+        if (b.pooled) {
+            throw new IllegalStateException("native block of " + b.capacity() + " bytes released twice");
+        }
+        b.pooled = true;
         inUseBytes -= b.capacity();
         b.next = free[b.sizeClass];
         free[b.sizeClass] = b;

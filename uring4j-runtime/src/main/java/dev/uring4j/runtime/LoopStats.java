@@ -21,7 +21,7 @@ package dev.uring4j.runtime;
  * @param peakBuffersInUse   the most provided buffers one batch of completions used (of {@code bufferCount})
  * @param bufferCount        provided buffers in the loop's groups
  * @param bufferBytes        native bytes of the loop's provided-buffer groups
- * @param outputBytes        native bytes allocated for output and partial-input accumulation
+ * @param outputBytes        native bytes held by connections now for queued output and unconsumed input
  * @param zeroCopySends      sends done with {@code IORING_OP_SEND_ZC}
  */
 public record LoopStats(long enters, long sqesSubmitted, long completions, long wakeups, long tasks,

@@ -6,7 +6,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
-import dev.uring4j.ring.sys.Errno;
 import dev.uring4j.ring.sys.LibC;
 import dev.uring4j.ring.sys.SockAddr;
 
@@ -74,12 +73,6 @@ public final class TcpClient {
             LibC.setsockoptInt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF, receiveBufferSize);
         }
         int slot = loop.clientSlot(fd);
-        if (slot < 0) {
-            LibC.close(fd);
-            future.completeExceptionally(new ConnectionException("connect to " + address, Errno.ENFILE, "(none)",
-                    "the loop's slots for outgoing connections are all in use"));
-            return;
-        }
         ConnectionHandler handler = Objects.requireNonNull(handlers.get(), "handler factory returned null");
         UringConnection c = loop.adopt(slot, fd, false, handler, null);
         c.connect(address, connectTimeout == null ? 0 : connectTimeout.toNanos(),

@@ -65,6 +65,7 @@ public final class TcpServer implements AutoCloseable {
     private final AcceptMode mode;
     private final long idleTimeoutNanos;
     private final int maxConnections;
+    private final int backlog;
     private final AtomicInteger live = new AtomicInteger();
     private final List<UringListener> listeners = new ArrayList<>();
     private final List<UringEventLoop> listenerLoops = new ArrayList<>();
@@ -78,6 +79,7 @@ public final class TcpServer implements AutoCloseable {
         this.handlers = b.handlers;
         this.idleTimeoutNanos = b.idleTimeout == null ? 0 : b.idleTimeout.toNanos();
         this.maxConnections = b.maxConnections;
+        this.backlog = b.backlog;
         boolean handoff = group.size() == 1 || !group.options().uses(LoopOptions.Path.DIRECT_DESCRIPTORS)
                 || group.options().uses(LoopOptions.Path.MSG_RING_FD);
         if (b.mode == AcceptMode.ACCEPTOR && !handoff) {
@@ -196,13 +198,24 @@ public final class TcpServer implements AutoCloseable {
             return;
         }
         if (mode == AcceptMode.ACCEPTOR && group.size() > 1) {
-            UringEventLoop target = group.nextUring();
+            UringEventLoop target = pickTarget(loop);
             if (target != loop) {
                 handOver(loop, target, res);
                 return;
             }
         }
         open(loop, res);
+    }
+
+    /** The next loop round-robin that has room in its table (the acceptor itself if none has). */
+    private UringEventLoop pickTarget(UringEventLoop acceptor) {
+        for (int i = 0; i < group.size(); i++) {
+            UringEventLoop candidate = group.nextUring();
+            if (candidate.acceptRoom() > 0) {
+                return candidate;
+            }
+        }
+        return acceptor;
     }
 
     private void open(UringEventLoop loop, int slotOrFd) {
@@ -245,8 +258,36 @@ public final class TcpServer implements AutoCloseable {
         server.open(loop, res);
     }
 
-    boolean atLimit() {
-        return live.get() >= maxConnections;
+    /**
+     * How many more connections the listener on {@code loop} may accept: the server's limit, and
+     * the room in the direct-descriptor tables they will land in (every loop's in acceptor mode).
+     */
+    int room(UringEventLoop loop) {
+        long room = (long) maxConnections - live.get();
+        if (mode == AcceptMode.ACCEPTOR) {
+            long tables = 0;
+            for (EventLoop l : group.loops()) {
+                tables += Math.max(0, ((UringEventLoop) l).acceptRoom());
+            }
+            room = Math.min(room, tables);
+        } else {
+            room = Math.min(room, loop.acceptRoom());
+        }
+        return (int) Math.max(0, Math.min(room, Integer.MAX_VALUE));
+    }
+
+    /** Why {@link #room} is zero, for the log. */
+    String fullReason(UringEventLoop loop) {
+        if (live.get() >= maxConnections) {
+            return "the server's limit of " + maxConnections + " connections is reached";
+        }
+        return "the direct-descriptor table" + (mode == AcceptMode.ACCEPTOR ? "s are" : " is") + " full ("
+                + loop.acceptCapacity() + " slots per loop, bounded by RLIMIT_NOFILE and LoopOptions.maxConnections)";
+    }
+
+    /** Multishot accept may take a whole backlog in one go; below this much room accept one at a time. */
+    int burst() {
+        return backlog;
     }
 
     void connectionClosed() {

@@ -153,6 +153,7 @@ final class UringConnection extends Connection {
             recvArmed = false;
             inflight--;
         }
+        boolean pollFirst = false;
         if (res > 0) {
             int bid = Cqe.bufferId(flags);
             if (!Cqe.hasBuffer(flags) || !loop.buffers.isValid(group, bid) || res > loop.buffers.bufferSize()) {
@@ -170,9 +171,9 @@ final class UringConnection extends Connection {
                 deliver(loop.buffers.memory(group), loop.buffers.offset(bid), res);
                 loop.buffers.recycle(group, bid);
             }
-            if (!more) {
-                armRecv(!Cqe.sockNonEmpty(flags));
-            }
+            // The socket was drained by this receive unless the kernel says more is waiting:
+            // then the next receive may as well go straight to poll (the reference page's advice).
+            pollFirst = !Cqe.sockNonEmpty(flags);
         } else if (res == 0) {
             onEof();
         } else if (res == -Errno.ENOBUFS) {
@@ -180,9 +181,13 @@ final class UringConnection extends Connection {
             // re-arm (the reference page's round-robin recovery); nothing is lost.
             loop.bufferRingExhausted++;
             group = loop.buffers.next(group);
-            armRecv(false);
         } else if (res != -Errno.ECANCELED) {
             fail(new ConnectionException("recv", -res, toString()));
+        }
+        if (!recvArmed) {
+            // Whatever ended the receive (no more buffers, a cancel from pauseReading() that a
+            // resumeReading() has overtaken, the kernel's own limit), keep reading if we should.
+            armRecv(pollFirst);
         }
     }
 

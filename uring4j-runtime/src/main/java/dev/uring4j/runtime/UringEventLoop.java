@@ -51,6 +51,20 @@ final class UringEventLoop extends EventLoop implements CqeHandler {
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+        // The loop must keep working while the process is out of descriptors, and that is exactly
+        // when its error paths run for the first time: the JDK's log formatter opens tzdb.dat on
+        // first use, and a class loaded from a directory on the class path needs a descriptor too.
+        // Load all of that now.
+        java.time.ZoneId.systemDefault();
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            for (Class<?> c : new Class<?>[] {Errno.class, ErrnoException.class, ConnectionException.class,
+                    UringListener.class, TimerQueue.Timer.class, java.util.logging.SimpleFormatter.class}) {
+                lookup.ensureInitialized(c);
+            }
+        } catch (IllegalAccessException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     /** The eventfd increment, shared read-only by every waking thread. */
@@ -84,10 +98,13 @@ final class UringEventLoop extends EventLoop implements CqeHandler {
     boolean multishotAccept;
     boolean sendZc;
     int sendZcThreshold;
+    /** Direct-descriptor table size; table indices at and above it belong to outgoing connections. */
     private int tableSize;
-    private int clientSlotBase;
-    private int[] freeClientSlots;
+    private int[] freeClientIndices = new int[0];
     private int freeClientCount;
+
+    /** Accepted connections in direct-descriptor slots (read racily by other loops for hand-over). */
+    private volatile int acceptedOpen;
 
     UringConnection[] connections = new UringConnection[0];
     private int[] generations = new int[0];
@@ -157,15 +174,7 @@ final class UringEventLoop extends EventLoop implements CqeHandler {
             // The kernel caps a file table at RLIMIT_NOFILE.
             long soft = LibC.rlimit(LibC.RLIMIT_NOFILE)[0];
             tableSize = (int) Math.min(options.maxConnections, soft < 0 ? Integer.MAX_VALUE : soft);
-            int clientSlots = Math.min(4096, tableSize / 4);
-            clientSlotBase = tableSize - clientSlots;
             ring.registerFilesSparse(tableSize);
-            ring.registerFileAllocRange(0, clientSlotBase);
-            freeClientSlots = new int[clientSlots];
-            for (int i = 0; i < clientSlots; i++) {
-                freeClientSlots[i] = tableSize - 1 - i;
-            }
-            freeClientCount = clientSlots;
             connections = new UringConnection[tableSize];
             generations = new int[tableSize];
         } else {
@@ -258,9 +267,28 @@ final class UringEventLoop extends EventLoop implements CqeHandler {
         return wait <= 0 ? 0 : Math.min(wait, MAX_WAIT_NANOS);
     }
 
-    /** Dispatches one completion. */
+    /**
+     * Dispatches one completion. A failure while handling it is logged and the loop goes on (with
+     * strict completions, in tests, it propagates).
+     */
     @Override
     public void handle(long userData, int res, int flags) {
+        try {
+            dispatch(userData, res, flags);
+        } catch (RuntimeException | Error e) {
+            if (options.strictCompletions) {
+                throw e;
+            }
+            try {
+                LOG.log(System.Logger.Level.ERROR, "handling the completion " + UserData.describe(userData) + " res "
+                        + res + " failed; the loop goes on", e);
+            } catch (Throwable logging) {
+                e.printStackTrace();
+            }
+        }
+    }
+
+    private void dispatch(long userData, int res, int flags) {
         int op = UserData.op(userData);
         switch (op) {
             case UserData.OP_RECV, UserData.OP_SEND, UserData.OP_SEND_ZC, UserData.OP_CLOSE, UserData.OP_CANCEL,
@@ -482,6 +510,9 @@ final class UringEventLoop extends EventLoop implements CqeHandler {
         UringConnection c = new UringConnection(this, slot, generation, fd, fixed, handler, server);
         connections[slot] = c;
         connectionsOpened++;
+        if (fixed) {
+            acceptedOpen++;
+        }
         return c;
     }
 
@@ -513,21 +544,49 @@ final class UringEventLoop extends EventLoop implements CqeHandler {
             connections[c.slot] = null;
         }
         connectionsClosed++;
-        if (direct && c.slot >= clientSlotBase) {
-            freeClientSlots[freeClientCount++] = c.slot;
+        if (c.fixed) {
+            acceptedOpen--;
+        } else if (direct) {
+            freeClientIndices[freeClientCount++] = c.slot;
         }
     }
 
     /**
-     * A table slot for an outgoing connection on normal fd {@code fd}: from the range reserved
-     * for clients when accepted connections use direct descriptors (the two numberings must not
-     * meet), else the fd itself. -1 when the range is exhausted.
+     * A table index for an outgoing connection on normal fd {@code fd}. With direct descriptors
+     * the indices below the table size are kernel slot numbers, so clients get indices above it
+     * (the two numberings must not meet); otherwise the fd itself.
      */
     int clientSlot(int fd) {
         if (!direct) {
             return fd;
         }
-        return freeClientCount == 0 ? -1 : freeClientSlots[--freeClientCount];
+        if (freeClientCount == 0) {
+            int base = Math.max(connections.length, tableSize);
+            int grow = Math.max(256, connections.length / 2);
+            connections = Arrays.copyOf(connections, base + grow);
+            generations = Arrays.copyOf(generations, base + grow);
+            if (freeClientIndices.length < freeClientCount + grow) {
+                freeClientIndices = Arrays.copyOf(freeClientIndices, freeClientIndices.length + grow);
+            }
+            for (int i = grow - 1; i >= 0; i--) {
+                freeClientIndices[freeClientCount++] = base + i;
+            }
+        }
+        return freeClientIndices[--freeClientCount];
+    }
+
+    /**
+     * How many more connections may be accepted into this loop's direct-descriptor table. The
+     * kernel accepts first and installs second, closing the connection when the table is full, so
+     * the runtime must never accept into a full table: listeners stop at zero.
+     */
+    int acceptRoom() {
+        return direct ? tableSize - acceptedOpen : Integer.MAX_VALUE;
+    }
+
+    /** Size of the direct-descriptor range accepted connections go into. */
+    int acceptCapacity() {
+        return direct ? tableSize : Integer.MAX_VALUE;
     }
 
     int openConnections() {
@@ -673,7 +732,7 @@ final class UringEventLoop extends EventLoop implements CqeHandler {
         return new LoopStats(enters, sqesSubmitted, completions, wakeups, tasksRun, bufferRingExhausted, sockNonEmpty,
                 cqOverflows, droppedCompletions, bytesRead, bytesWritten, connectionsOpened, connectionsClosed,
                 openConnections(), b == null ? 0 : b.peakPerBatch(), b == null ? 0 : b.total(), b == null ? 0 : b.bytes(),
-                p == null ? 0 : p.allocatedBytes(), zeroCopySends);
+                p == null ? 0 : p.inUseBytes(), zeroCopySends);
     }
 
     @Override
@@ -684,6 +743,11 @@ final class UringEventLoop extends EventLoop implements CqeHandler {
     @Override
     public int index() {
         return index;
+    }
+
+    /** Whether every native resource of the loop is gone: ring unmapped and closed, arenas closed (tests). */
+    boolean nativeResourcesFreed() {
+        return terminated.isDone() && (ring == null || ring.isClosed()) && (arena == null || !arena.scope().isAlive());
     }
 
     int ringFd() {

@@ -17,8 +17,13 @@ import dev.uring4j.ring.sys.LibC;
  * <p>When accept fails for want of descriptors ({@code EMFILE}, {@code ENFILE}) the listener says
  * so once per episode and re-arms after a back-off that starts at 1 ms and doubles up to 1 s, or
  * at once when one of the server's connections closes; connections waiting in the backlog are
- * accepted then. At the server's connection limit the accept is cancelled until a connection
- * closes. Owned by the loop's thread.
+ * accepted then.
+ *
+ * <p>Accepting into a full direct-descriptor table would lose the connection (the kernel accepts,
+ * fails to install, and closes it), so the listener never does: with room for fewer connections
+ * than a backlog's worth it accepts one at a time, and with none it pauses until a connection
+ * closes, leaving new ones in the backlog. The server's connection limit works the same way.
+ * Owned by the loop's thread.
  */
 final class UringListener {
     private static final long MIN_BACKOFF = TimeUnit.MILLISECONDS.toNanos(1);
@@ -36,7 +41,9 @@ final class UringListener {
     private boolean fdClosed;
     private boolean paused;
     private long backoff = MIN_BACKOFF;
-    private boolean inEpisode;
+    /** Out of room or descriptors now; and since when it has not been (a second of calm ends an episode). */
+    private boolean inTrouble;
+    private long calmSince = Long.MIN_VALUE;
     private Timeout retry;
 
     UringListener(UringEventLoop loop, TcpServer server, int listenFd) {
@@ -56,19 +63,27 @@ final class UringListener {
         if (armed || stopping) {
             return;
         }
-        if (server.atLimit()) {
+        int room = server.room(loop);
+        if (room <= 0) {
             paused = true;
+            if (trouble()) {
+                UringEventLoop.LOG.log(System.Logger.Level.WARNING, "accept on " + server.localAddress() + " paused: "
+                        + server.fullReason(loop) + "; new connections wait in the backlog until one closes");
+            }
             return;
         }
         paused = false;
+        calm();
+        // Multishot accept can take the whole backlog in one go; near the limit take one at a time.
+        boolean multishot = loop.multishotAccept && room > server.burst();
         Sqe s = loop.sqe();
         if (loop.direct) {
-            if (loop.multishotAccept) {
+            if (multishot) {
                 s.prepMultishotAcceptDirect(listenFd, 0, 0, 0);
             } else {
                 s.prepAcceptDirect(listenFd, 0, 0, 0, IORING_FILE_INDEX_ALLOC);
             }
-        } else if (loop.multishotAccept) {
+        } else if (multishot) {
             s.prepMultishotAccept(listenFd, 0, 0, LibC.SOCK_CLOEXEC);
         } else {
             s.prepAccept(listenFd, 0, 0, LibC.SOCK_CLOEXEC);
@@ -83,22 +98,16 @@ final class UringListener {
             cancelling = false;
         }
         if (res >= 0) {
-            if (inEpisode) {
-                inEpisode = false;
-                UringEventLoop.LOG.log(System.Logger.Level.INFO, "accepting again on " + server.localAddress());
-            }
             backoff = MIN_BACKOFF;
+            calm();
             server.accepted(loop, res);
-            if (server.atLimit() && armed && !cancelling) {
-                // At the limit: stop the multishot accept until a connection closes. A connection
-                // already being accepted when the cancel lands is still served.
+            if (armed && !cancelling && server.room(loop) <= server.burst()) {
+                // Close to the limit: end the multishot accept; arm() continues one at a time.
                 cancelling = true;
                 loop.sqe().prepCancel64(userData, 0).userData(UserData.encode(UserData.OP_LOOP_CANCEL, 0, 0));
-                paused = true;
             }
         } else if (res == -Errno.EMFILE || res == -Errno.ENFILE) {
-            if (!inEpisode) {
-                inEpisode = true;
+            if (trouble()) {
                 UringEventLoop.LOG.log(System.Logger.Level.WARNING, "accept on " + server.localAddress() + ": "
                         + Errno.describe(res) + ": " + limitHint(res) + "; established connections keep working, "
                         + "accepting resumes when a descriptor frees up (retrying from 1 ms, doubling up to 1 s)");
@@ -115,6 +124,26 @@ final class UringListener {
             } else if (retry == null && !paused) {
                 arm();
             }
+        }
+    }
+
+    /**
+     * Out of room or descriptors; returns whether this starts a new episode, to be reported. At a
+     * limit every close lets one connection in and the next attempt fails again: that is one
+     * episode, which ends only after a second without trouble.
+     */
+    private boolean trouble() {
+        if (inTrouble) {
+            return false;
+        }
+        inTrouble = true;
+        return calmSince == Long.MIN_VALUE || System.nanoTime() - calmSince > TimeUnit.SECONDS.toNanos(1);
+    }
+
+    private void calm() {
+        if (inTrouble) {
+            inTrouble = false;
+            calmSince = System.nanoTime();
         }
     }
 

@@ -82,6 +82,21 @@ final class Net {
         }
     }
 
+    /** Open socket descriptors of this process (what leaks when a connection is not closed). */
+    static long openSockets() {
+        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.filter(p -> {
+                try {
+                    return Files.readSymbolicLink(p).toString().startsWith("socket:");
+                } catch (IOException gone) {
+                    return false;
+                }
+            }).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Waits until {@code condition} holds, failing with {@code what} after {@code timeout}. */
     static void await(Duration timeout, String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -1,0 +1,55 @@
+package dev.uring4j.runtime;
+
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** FAULTS 6: 50,000 clients that connect and close at once leave no descriptor behind. */
+class AcceptChurnTest {
+
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void fiftyThousandConnectAndCloseLeakNothing(boolean direct) throws Exception {
+        int total = 50_000;
+        LoopOptions options = direct ? LoopOptions.defaults()
+                : LoopOptions.builder().disable(LoopOptions.Path.DIRECT_DESCRIPTORS).build();
+        try (TcpServer server = TcpServer.builder().options(options).threads(2).handler(Recorder::new).start()) {
+            long baseline = Net.openSockets();
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int first = t;
+                done.add(pool.submit(() -> {
+                    for (int i = first; i < total; i += 4) {
+                        Socket s = Net.connect(server.localAddress());
+                        // A reset close, as impatient clients do; it also keeps the client's
+                        // ports out of TIME_WAIT, which 50,000 closes would otherwise exhaust.
+                        s.setSoLinger(true, 0);
+                        s.close();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(300, TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+            Net.await(Duration.ofSeconds(30), "every accepted connection closed",
+                    () -> server.group().stats().connectionsClosed() == total);
+            assertEquals(total, server.group().stats().connectionsOpened());
+            assertEquals(0, server.connections());
+            Net.await(Duration.ofSeconds(10), "socket descriptors back to the baseline",
+                    () -> Net.openSockets() == baseline);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.uring4j.runtime;
+
+import java.io.DataInputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.Socket;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** Steady-state echo allocates nothing on the loop thread: per message, 0 bytes. */
+class AllocationTest {
+
+    @Test
+    void steadyStateEchoAllocatesZeroBytesPerMessageOnTheLoopThread() throws Exception {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        try (TcpServer server = TcpServer.builder().handler(EchoHandler::new).start();
+             Socket s = Net.connect(server.localAddress())) {
+            EventLoop loop = server.group().loops().get(0);
+            CompletableFuture<Long> tid = new CompletableFuture<>();
+            loop.execute(() -> tid.complete(Thread.currentThread().threadId()));
+            long loopThread = tid.get(5, TimeUnit.SECONDS);
+            OutputStream out = s.getOutputStream();
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            byte[] msg = new byte[64];
+            byte[] back = new byte[64];
+            // Pipelined to keep the loop busy: 16 messages in flight at a time.
+            for (int i = 0; i < 20_000; i++) {
+                roundTrips(out, in, msg, back, 16);
+            }
+            long before = threads.getThreadAllocatedBytes(loopThread);
+            int messages = 0;
+            for (int i = 0; i < 10_000; i++) {
+                roundTrips(out, in, msg, back, 16);
+                messages += 16;
+            }
+            long allocated = threads.getThreadAllocatedBytes(loopThread) - before;
+            double perMessage = (double) allocated / messages;
+            System.out.printf("allocation: %d bytes over %d echoed messages on the loop thread (%.4f per message)%n",
+                    allocated, messages, perMessage);
+            assertTrue(perMessage < 0.01, allocated + " bytes allocated for " + messages + " messages");
+        }
+    }
+
+    private static void roundTrips(OutputStream out, DataInputStream in, byte[] msg, byte[] back, int n) throws Exception {
+        for (int k = 0; k < n; k++) {
+            out.write(msg);
+        }
+        for (int k = 0; k < n; k++) {
+            in.readFully(back);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package dev.uring4j.runtime;
+
+import java.io.DataInputStream;
+import java.lang.foreign.MemorySegment;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** FAULTS 8: a reader that stops makes the writer stop at the watermark; memory stays bounded; order holds. */
+class BackpressureTest {
+    private static final int CHUNK = 8192;
+    private static final long TOTAL = 64L << 20;
+
+    /** Writes a numbered stream as fast as writability allows. */
+    static final class Producer extends Recorder {
+        final AtomicLong written = new AtomicLong();
+        final AtomicLong maxPending = new AtomicLong();
+        private final MemorySegment chunk = MemorySegment.ofArray(new byte[CHUNK]);
+
+        @Override
+        public void onOpen(Connection c) {
+            super.onOpen(c);
+            produce(c);
+        }
+
+        @Override
+        public void onWritabilityChanged(Connection c, boolean writable) {
+            super.onWritabilityChanged(c, writable);
+            if (writable) {
+                produce(c);
+            }
+        }
+
+        private void produce(Connection c) {
+            while (c.isWritable() && written.get() < TOTAL) {
+                long base = written.get() / 8;
+                for (int i = 0; i < CHUNK / 8; i++) {
+                    chunk.set(JAVA_LONG_UNALIGNED, i * 8L, base + i);
+                }
+                assertTrue(c.write(chunk, 0, CHUNK));
+                written.addAndGet(CHUNK);
+                maxPending.accumulateAndGet(c.pendingOutputBytes(), Math::max);
+            }
+            c.flush();
+        }
+    }
+
+    @Test
+    void slowReaderStopsTheWriterAtTheWatermarkAndResumeDeliversInOrder() throws Exception {
+        Producer producer = new Producer();
+        LoopOptions options = LoopOptions.builder().watermarks(32 * 1024, 128 * 1024).build();
+        // A fixed send buffer: loopback would otherwise let it grow to megabytes before the stall.
+        try (TcpServer server = TcpServer.builder().options(options).sendBufferSize(64 * 1024)
+                .handler(() -> producer).start();
+             Socket s = Net.connect(server.localAddress())) {
+            producer.opened.get(5, TimeUnit.SECONDS);
+            Net.await(Duration.ofSeconds(5), "the writer to become unwritable", () -> producer.writability.contains(false));
+            // The kernel's buffers take what they can; then production must stop for good.
+            long[] last = {-1};
+            Net.await(Duration.ofSeconds(10), "production to stall", () -> {
+                long now = producer.written.get();
+                boolean stable = now == last[0];
+                last[0] = now;
+                if (!stable) {
+                    try {
+                        Thread.sleep(200);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return stable;
+            });
+            assertTrue(producer.written.get() < TOTAL, "the writer stalled before the end: " + producer.written.get());
+            assertTrue(producer.maxPending.get() <= 128 * 1024 + CHUNK, "queued output bounded by the high watermark: "
+                    + producer.maxPending.get());
+            assertFalse(producer.connection.isWritable());
+
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            for (long i = 0; i < TOTAL / 8; i++) {
+                long v = in.readLong();
+                if (Long.reverseBytes(v) != i) {
+                    throw new AssertionError("word " + i + " out of order: " + Long.reverseBytes(v));
+                }
+            }
+            assertTrue(producer.writability.contains(true), "writability came back");
+            assertEquals(TOTAL, producer.written.get());
+        }
+    }
+
+    @Test
+    void writesBeyondTheOutputLimitAreRefusedNotBuffered() throws Exception {
+        Recorder recorder = new Recorder();
+        LoopOptions options = LoopOptions.builder().maxPendingOutput(1 << 20).build();
+        try (TcpServer server = TcpServer.builder().options(options).handler(() -> recorder).start();
+             Socket s = Net.connect(server.localAddress())) {
+            s.setReceiveBufferSize(4096);
+            Connection c = recorder.opened.get(5, TimeUnit.SECONDS);
+            byte[] block = new byte[256 * 1024];
+            java.util.concurrent.CompletableFuture<Integer> accepted = new java.util.concurrent.CompletableFuture<>();
+            c.eventLoop().execute(() -> {
+                int n = 0;
+                while (c.write(block, 0, block.length)) {
+                    n++;
+                }
+                accepted.complete(n);
+            });
+            int n = accepted.get(5, TimeUnit.SECONDS);
+            assertTrue(n <= 4, "at most the 1 MiB limit is queued, was " + n + " x 256 KiB");
+            assertTrue(c.pendingOutputBytes() <= 1 << 20);
+        }
+    }
+}
