@@ -121,6 +121,35 @@ final class Completions {
     }
 
     /**
+     * Cancels the request that carried {@code userData} ({@code io_uring_prep_cancel64}) and
+     * asserts what a user relies on: the cancel finds it, and the request posts one final
+     * completion, {@code -ECANCELED} without {@code IORING_CQE_F_MORE}. Completions the request
+     * posted before it was cancelled are skipped.
+     */
+    Completion cancel(long userData) {
+        Sqe sqe = ring.getSqe();
+        assertNotNull(sqe, "room for the cancel SQE");
+        sqe.prepCancel64(userData, 0).userData(QUIESCE);
+        Completion cancel = null;
+        Completion last = null;
+        while (cancel == null || last == null) {
+            Completion c = next();
+            if (c.userData() == QUIESCE) {
+                cancel = c;
+            } else if (c.userData() == userData && !c.more()) {
+                last = c;
+            } else if (c.userData() != userData) {
+                fail("unexpected completion while cancelling " + userData + ": " + c);
+            }
+        }
+        Completion found = cancel;
+        Completion end = last;
+        assertEquals(0, found.res(), () -> "the cancel found request " + userData + ": " + found);
+        assertEquals(-Errno.ECANCELED, end.res(), () -> "the cancelled request's final completion: " + end);
+        return end;
+    }
+
+    /**
      * Cancels everything in flight and waits for each cancelled operation's final completion,
      * so that memory the kernel could still write may be freed (shutdown: cancel, drain, free).
      */
