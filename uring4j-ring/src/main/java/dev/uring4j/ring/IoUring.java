@@ -7,6 +7,7 @@ import java.util.Objects;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_ENTER_EXT_ARG;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_ENTER_GETEVENTS;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_ENTER_REGISTERED_RING;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_ENTER_SQ_WAIT;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_ENTER_SQ_WAKEUP;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_FEAT_EXT_ARG;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_FEAT_SINGLE_MMAP;
@@ -343,6 +344,25 @@ public final class IoUring implements AutoCloseable {
      */
     public int getEvents() {
         return busyToZero(enter(0, 0, IORING_ENTER_GETEVENTS, 0, 0));
+    }
+
+    /**
+     * {@code io_uring_sqring_wait} (5.10): with {@code IORING_SETUP_SQPOLL}, where the poller
+     * thread rather than {@link #submit} consumes the SQ, waits until it has made room, so that a
+     * loop finding {@link #getSqe} full submits, waits here and retries instead of spinning.
+     * Returns 0 at once without SQPOLL or when there is room; otherwise 0 or {@code -errno}.
+     * Call it after {@link #submit}: only published entries can be consumed.
+     */
+    public int sqringWait() {
+        if (!sqpoll || sq.spaceLeft() > 0) {
+            return 0;
+        }
+        int flags = IORING_ENTER_SQ_WAIT;
+        if (sq.needsEnter(sq.pending())) {
+            // A sleeping poller would never make room: wake it in the same enter.
+            flags |= IORING_ENTER_SQ_WAKEUP;
+        }
+        return enter(0, 0, flags, 0, 0);
     }
 
     private int submitInternal(int submitted, int waitNr, boolean getEvents) {
