@@ -56,6 +56,7 @@ public final class Probe {
         PBUF_RING_MMAP("kernel-allocated buffer rings (IOU_PBUF_RING_MMAP)", "6.4", "IOU_PBUF_RING_MMAP, tried"),
         NO_SQARRAY("IORING_SETUP_NO_SQARRAY", "6.6", "setup, tried"),
         FIXED_FD_INSTALL("IORING_OP_FIXED_FD_INSTALL", "6.8", "IORING_OP_FIXED_FD_INSTALL"),
+        PBUF_STATUS("buffer ring head query (IORING_REGISTER_PBUF_STATUS)", "6.8", "IORING_REGISTER_PBUF_STATUS, tried"),
         RECVSEND_BUNDLE("send/recv bundles (IORING_RECVSEND_BUNDLE)", "6.10", "IORING_FEAT_RECVSEND_BUNDLE"),
         BIND_LISTEN("IORING_OP_BIND and IORING_OP_LISTEN", "6.11", "IORING_OP_BIND, IORING_OP_LISTEN"),
         PBUF_RING_INC("incremental buffer consumption (IOU_PBUF_RING_INC)", "6.12", "IOU_PBUF_RING_INC, tried"),
@@ -181,6 +182,7 @@ public final class Probe {
         put(Feature.PBUF_RING_MMAP, tryBufferRing(ring, IOU_PBUF_RING_MMAP));
         put(Feature.NO_SQARRAY, trySetup(IORING_SETUP_NO_SQARRAY));
         put(Feature.FIXED_FD_INSTALL, ops[IORING_OP_FIXED_FD_INSTALL]);
+        put(Feature.PBUF_STATUS, tryBufferRingStatus(ring));
         put(Feature.RECVSEND_BUNDLE, (features & IORING_FEAT_RECVSEND_BUNDLE) != 0);
         put(Feature.BIND_LISTEN, ops[IORING_OP_BIND] && ops[IORING_OP_LISTEN]);
         put(Feature.PBUF_RING_INC, tryBufferRing(ring, IOU_PBUF_RING_INC));
@@ -220,6 +222,14 @@ public final class Probe {
     private static boolean tryBufferRing(IoUring ring, int flags) {
         try (BufferRing br = BufferRing.register(ring, 0x7F0 + flags, 2, 64, flags)) {
             return br.bgid() >= 0;
+        } catch (ErrnoException e) {
+            return false;
+        }
+    }
+
+    private static boolean tryBufferRingStatus(IoUring ring) {
+        try (BufferRing br = BufferRing.register(ring, 0x7F0, 2, 64, 0)) {
+            return br.kernelHead() == 0;
         } catch (ErrnoException e) {
             return false;
         }
