@@ -44,6 +44,28 @@ final class Sockets {
         return fd;
     }
 
+    /** A UDP socket bound to 127.0.0.1 and an ephemeral port. */
+    static int udp() {
+        int fd = check(LibC.socket(LibC.AF_INET, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0), "socket");
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment addr = a.allocate(SockAddr.SIZEOF_STORAGE);
+            int len = SockAddr.write(addr, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            check(LibC.bind(fd, addr, len), "bind");
+        }
+        return withTimeouts(fd);
+    }
+
+    /** Sends {@code data} as one datagram from {@code fd} to 127.0.0.1:{@code port}. */
+    static void sendTo(int fd, int port, byte[] data) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment addr = a.allocate(SockAddr.SIZEOF_STORAGE);
+            int len = SockAddr.write(addr, new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            MemorySegment buf = a.allocateFrom(JAVA_BYTE, data);
+            long n = LibC.sendto(fd, buf, data.length, 0, addr, len);
+            assertEquals(data.length, n, () -> "sendto: " + Errno.describe((int) n));
+        }
+    }
+
     static int port(int fd) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment addr = a.allocate(SockAddr.SIZEOF_STORAGE);
