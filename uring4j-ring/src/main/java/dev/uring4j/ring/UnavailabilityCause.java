@@ -36,7 +36,10 @@ public record UnavailabilityCause(Kind kind, int errno, String hint) {
         RESTRICTED_TO_GROUP,
         /** A seccomp filter refused the call (containers' default profiles). */
         SECCOMP,
-        /** {@code EPERM} with neither a sysctl nor seccomp to explain it (an LSM, for instance). */
+        /**
+         * Refused with neither the sysctl nor seccomp to explain it: a security module ({@code EPERM}),
+         * or a sandbox that intercepts the call ({@code ENOSYS} from a kernel that has io_uring).
+         */
         NOT_PERMITTED,
         /** The kernel has no io_uring ({@code ENOSYS}: older than 5.1 or built without it). */
         NOT_IN_KERNEL,
@@ -94,6 +97,14 @@ public record UnavailabilityCause(Kind kind, int errno, String hint) {
             case Errno.ENOSYS:
                 if (seccompMode == 2) {
                     return new UnavailabilityCause(Kind.SECCOMP, Errno.ENOSYS, seccomp + FALLBACK);
+                }
+                if (sysctlDisabled != null) {
+                    // The sysctl exists only in kernels built with io_uring, so something between this
+                    // process and the kernel answers for it.
+                    return new UnavailabilityCause(Kind.NOT_PERMITTED, Errno.ENOSYS,
+                            "this kernel has io_uring (kernel.io_uring_disabled=" + sysctlDisabled + " exists), yet "
+                            + "io_uring_setup is not implemented for this process: a sandbox or a system call filter "
+                            + "not shown in /proc/self/status intercepts it; allow io_uring there, or " + FALLBACK);
                 }
                 return new UnavailabilityCause(Kind.NOT_IN_KERNEL, Errno.ENOSYS,
                         "this kernel has no io_uring (it needs Linux 5.1 or newer built with CONFIG_IO_URING; "
