@@ -136,10 +136,18 @@ public record UnavailabilityCause(Kind kind, int errno, String hint) {
                 readInt("/proc/sys/kernel/io_uring_group"), seccompMode(), memlock, setupFlags);
     }
 
-    /** The {@code Seccomp:} field of {@code /proc/self/status}, or -1. */
+    /**
+     * The {@code Seccomp:} field of the calling thread's status, or -1. Filters belong to threads:
+     * one installed on a JVM thread shows in {@code /proc/thread-self/status} but not in
+     * {@code /proc/self/status}, which describes the process's first thread (the launcher's).
+     */
     static int seccompMode() {
+        Path status = Path.of("/proc/thread-self/status");
+        if (!Files.exists(status)) {
+            status = Path.of("/proc/self/status"); // before Linux 3.17
+        }
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            for (String line : Files.readAllLines(status)) {
                 if (line.startsWith("Seccomp:")) {
                     return Integer.parseInt(line.substring("Seccomp:".length()).trim());
                 }
