@@ -221,7 +221,9 @@ public final class IoUring implements AutoCloseable {
             fd = Syscalls.io_uring_setup(entries, params);
             if (fd < 0) {
                 UnavailabilityCause cause = UnavailabilityCause.observe(-fd, flags);
-                throw new ErrnoException("io_uring_setup", -fd, cause.hint());
+                throw new ErrnoException("io_uring_setup(entries=" + entries
+                        + ((flags & IORING_SETUP_CQSIZE) != 0 ? ", cqEntries=" + cqEntries : "")
+                        + ", flags=" + FlagNames.setup(flags) + ")", -fd, cause.hint());
             }
             int features = params.get(JAVA_INT, IoUringParams.OFFSET_features);
             int sqN = params.get(JAVA_INT, IoUringParams.OFFSET_sq_entries);

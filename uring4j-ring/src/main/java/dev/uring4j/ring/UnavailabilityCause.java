@@ -117,8 +117,11 @@ public record UnavailabilityCause(Kind kind, int errno, String hint) {
                         + "LimitMEMLOCK= in a systemd unit or --ulimit memlock= in Docker, or use smaller rings");
             case Errno.EINVAL:
                 return new UnavailabilityCause(Kind.UNSUPPORTED_SETUP, Errno.EINVAL,
-                        "the kernel rejected the setup flags " + FlagNames.setup(setupFlags)
-                        + " or the ring size: it may predate one of them (see './uring4j probe')");
+                        "the kernel rejected the ring size or the setup flags " + FlagNames.setup(setupFlags)
+                        + ": the SQ takes 1..32768 entries and the CQ (IORING_SETUP_CQSIZE) at least as many, at "
+                        + "most 65536 (IORING_SETUP_CLAMP caps both instead); IORING_SETUP_DEFER_TASKRUN needs "
+                        + "IORING_SETUP_SINGLE_ISSUER, and SQPOLL excludes COOP_TASKRUN, TASKRUN_FLAG and "
+                        + "DEFER_TASKRUN; otherwise a flag is newer than this kernel (see './uring4j probe')");
             default:
                 return new UnavailabilityCause(Kind.OTHER, Math.abs(errno), "io_uring cannot be set up here; " + FALLBACK);
         }

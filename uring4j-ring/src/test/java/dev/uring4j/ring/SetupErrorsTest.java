@@ -2,18 +2,25 @@ package dev.uring4j.ring;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.stream.Stream;
 
+import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_DEFER_TASKRUN;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_SINGLE_ISSUER;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_SQPOLL;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uring4j.ring.sys.Errno;
 import dev.uring4j.ring.sys.ErrnoException;
 import dev.uring4j.ring.sys.LibC;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -24,6 +31,31 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class SetupErrorsTest {
 
+    static Stream<Arguments> impossibleParameters() {
+        return Stream.of(
+                Arguments.of(IoUring.builder().entries(0), "entries=0"),
+                Arguments.of(IoUring.builder().entries(65536), "entries=65536"),
+                Arguments.of(IoUring.builder().entries(8).cqEntries(4), "cqEntries=4"),
+                Arguments.of(IoUring.builder().entries(8).flags(IORING_SETUP_DEFER_TASKRUN), "IORING_SETUP_DEFER_TASKRUN"),
+                Arguments.of(IoUring.builder().entries(8).flags(IORING_SETUP_SQPOLL | IORING_SETUP_SINGLE_ISSUER
+                        | IORING_SETUP_DEFER_TASKRUN), "IORING_SETUP_SQPOLL|IORING_SETUP_SINGLE_ISSUER"),
+                Arguments.of(IoUring.builder().entries(8).flags(1 << 30), "1<<30"));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("impossibleParameters")
+    void impossibleParametersNameTheCallTheValuesAndTheRules(IoUring.Builder builder, String culprit) {
+        RingConfig.DEFAULT.assumeSupported();
+        ErrnoException e = assertThrows(ErrnoException.class, builder::build);
+        String m = e.getMessage();
+        assertEquals(Errno.EINVAL, e.errno(), m);
+        assertTrue(m.startsWith("io_uring_setup("), m);
+        assertTrue(m.contains("EINVAL"), m);
+        assertTrue(m.contains(culprit), () -> "names what was asked (" + culprit + "): " + m);
+        assertTrue(m.contains("1..32768"), () -> "states the limits: " + m);
+        assertTrue(m.contains("./uring4j probe"), () -> "points at the probe for newer flags: " + m);
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {Errno.EPERM, Errno.ENOSYS})
     void aSeccompFilterIsNamedWithTheWayOut(int errno) throws Exception {
@@ -31,7 +63,7 @@ class SetupErrorsTest {
         ChildJvm.Result child = ChildJvm.run(SeccompChild.class, Integer.toString(errno));
         assertEquals(0, child.exitCode(), child.output());
         String m = child.value("message");
-        assertTrue(m.startsWith("io_uring_setup") && m.contains(Errno.name(errno)), m);
+        assertTrue(m.startsWith("io_uring_setup(") && m.contains(Errno.name(errno)), m);
         assertTrue(m.contains("seccomp filter is active (Seccomp: 2"), () -> "names the cause: " + m);
         assertTrue(m.contains("allow io_uring_setup, io_uring_enter and io_uring_register"), () -> "what to do: " + m);
         assertTrue(m.contains("-During4j.transport=nio"), () -> "and the fallback: " + m);
