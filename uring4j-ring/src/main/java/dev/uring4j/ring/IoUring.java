@@ -354,20 +354,30 @@ public final class IoUring implements AutoCloseable {
     /**
      * {@code io_uring_sqring_wait} (5.10): with {@code IORING_SETUP_SQPOLL}, where the poller
      * thread rather than {@link #submit} consumes the SQ, waits until it has made room, so that a
-     * loop finding {@link #getSqe} full submits, waits here and retries instead of spinning.
-     * Returns 0 at once without SQPOLL or when there is room; otherwise 0 or {@code -errno}.
-     * Call it after {@link #submit}: only published entries can be consumed.
+     * loop finding {@link #getSqe} full waits here and retries instead of spinning. Prepared
+     * entries are published first (as {@code submit} would), since only those can be consumed.
+     * Returns 0 at once without SQPOLL or when there is room; otherwise 0 once there is, or
+     * {@code -errno}.
      */
     public int sqringWait() {
-        if (!sqpoll || sq.spaceLeft() > 0) {
+        if (!sqpoll) {
             return 0;
         }
-        int flags = IORING_ENTER_SQ_WAIT;
-        if (sq.needsEnter(sq.pending())) {
-            // A sleeping poller would never make room: wake it in the same enter.
-            flags |= IORING_ENTER_SQ_WAKEUP;
+        int pending = sq.flush();
+        while (pending == sq.entries()) {
+            int flags = IORING_ENTER_SQ_WAIT;
+            if (sq.needsEnter(pending)) {
+                // A sleeping poller would never make room: wake it in the same enter.
+                flags |= IORING_ENTER_SQ_WAKEUP;
+            }
+            int r = enter(0, 0, flags, 0, 0);
+            if (r < 0) {
+                return r;
+            }
+            // Task work or a signal can end the kernel's wait before the poller made room.
+            pending = sq.pending();
         }
-        return enter(0, 0, flags, 0, 0);
+        return 0;
     }
 
     private int submitInternal(int submitted, int waitNr, boolean getEvents) {
