@@ -9,7 +9,6 @@ import java.util.Set;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.uring4j.ring.Completions.Completion;
 import dev.uring4j.ring.sys.LibC;
@@ -26,16 +25,10 @@ class AcceptMultishotTest {
     private static final long ACCEPT = 1;
     private static final int CLIENTS = 4;
 
-    private static void assumeMultishotAccept(RingConfig config, Probe.Feature feature) {
-        config.assumeSupported();
-        Probe probe = Probe.current();
-        assumeTrue(probe.supports(feature), () -> probe.whyMissing(feature));
-    }
-
     @ParameterizedTest
     @EnumSource(RingConfig.class)
     void acceptsSeveralConnectionsIntoDirectDescriptors(RingConfig config) throws Exception {
-        assumeMultishotAccept(config, Probe.Feature.ACCEPT_DIRECT);
+        config.assumeSupported(Probe.Feature.ACCEPT_DIRECT);
         int listener = Sockets.listener();
         int[] clients = new int[CLIENTS];
         try (Arena arena = Arena.ofConfined(); IoUring ring = config.builder().entries(8).build()) {
@@ -82,7 +75,7 @@ class AcceptMultishotTest {
     @ParameterizedTest
     @EnumSource(RingConfig.class)
     void acceptsSeveralConnectionsAsNormalFds(RingConfig config) throws Exception {
-        assumeMultishotAccept(config, Probe.Feature.MULTISHOT_ACCEPT);
+        config.assumeSupported(Probe.Feature.MULTISHOT_ACCEPT);
         int listener = Sockets.listener();
         int[] clients = new int[CLIENTS];
         int[] accepted = new int[CLIENTS];

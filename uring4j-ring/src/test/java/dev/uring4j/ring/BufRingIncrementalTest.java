@@ -8,7 +8,6 @@ import static dev.uring4j.ring.uapi.IoUringH.IOU_PBUF_RING_INC;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.uring4j.ring.Completions.Completion;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,9 +24,7 @@ class BufRingIncrementalTest {
     @ParameterizedTest
     @EnumSource(RingConfig.class)
     void smallArrivalsShareOneBufferUntilItIsFull(RingConfig config) throws Exception {
-        config.assumeSupported();
-        Probe probe = Probe.current();
-        assumeTrue(probe.supports(Probe.Feature.PBUF_RING_INC), () -> probe.whyMissing(Probe.Feature.PBUF_RING_INC));
+        config.assumeSupported(Probe.Feature.PBUF_RING_INC);
         int[] pair = Sockets.tcpPair();
         try (IoUring ring = config.builder().entries(4).build();
              BufferRing buffers = BufferRing.register(ring, BGID, 2, 32, IOU_PBUF_RING_INC)) {

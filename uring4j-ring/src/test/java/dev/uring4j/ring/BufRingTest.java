@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.uring4j.ring.Completions.Completion;
 import dev.uring4j.ring.sys.Errno;
@@ -24,14 +23,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class BufRingTest {
     private static final int BGID = 7;
 
-    private static void assume(Probe.Feature... features) {
-        RingConfig.DEFAULT.assumeSupported();
-        Probe probe = Probe.current();
-        for (Probe.Feature f : features) {
-            assumeTrue(probe.supports(f), () -> probe.whyMissing(f));
-        }
-    }
-
     private static Probe.Feature memoryFeature(int flags) {
         return (flags & IOU_PBUF_RING_MMAP) != 0 ? Probe.Feature.PBUF_RING_MMAP : Probe.Feature.PBUF_RING;
     }
@@ -44,7 +35,7 @@ class BufRingTest {
     @ParameterizedTest
     @ValueSource(ints = {0, IOU_PBUF_RING_MMAP})
     void buffersCirculateBetweenKernelAndApplication(int flags) throws Exception {
-        assume(memoryFeature(flags), Probe.Feature.RECV_MULTISHOT, Probe.Feature.PBUF_STATUS);
+        RingConfig.DEFAULT.assumeSupported(memoryFeature(flags), Probe.Feature.RECV_MULTISHOT, Probe.Feature.PBUF_STATUS);
         int[] pair = Sockets.tcpPair();
         try (IoUring ring = IoUring.builder().entries(4).build();
              BufferRing buffers = BufferRing.register(ring, BGID, 4, 32, flags)) {
@@ -83,7 +74,7 @@ class BufRingTest {
 
     @Test
     void aGroupIdCanBeRegisteredOnlyOnce() throws Exception {
-        assume(Probe.Feature.PBUF_RING);
+        RingConfig.DEFAULT.assumeSupported(Probe.Feature.PBUF_RING);
         try (IoUring ring = IoUring.setup(4); BufferRing first = BufferRing.register(ring, BGID, 4, 32, 0)) {
             ErrnoException e = assertThrows(ErrnoException.class, () -> BufferRing.register(ring, BGID, 4, 32, 0));
             assertEquals(Errno.EEXIST, e.errno());
@@ -94,7 +85,7 @@ class BufRingTest {
 
     @Test
     void closeUnregistersTheGroupSoItsIdIsFreeAgain() throws Exception {
-        assume(Probe.Feature.PBUF_RING);
+        RingConfig.DEFAULT.assumeSupported(Probe.Feature.PBUF_RING);
         int[] pair = Sockets.tcpPair();
         try (IoUring ring = IoUring.setup(4)) {
             Completions cqes = new Completions(ring);

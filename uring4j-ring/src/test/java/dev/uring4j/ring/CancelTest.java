@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.uring4j.ring.Completions.Completion;
 import dev.uring4j.ring.sys.Errno;
@@ -27,16 +26,10 @@ class CancelTest {
     private static final long CANCEL = 99;
     private static final int BGID = 1;
 
-    private static void assumeCancel(RingConfig config, Probe.Feature feature) {
-        config.assumeSupported();
-        Probe probe = Probe.current();
-        assumeTrue(probe.supports(feature), () -> probe.whyMissing(feature));
-    }
-
     @ParameterizedTest
     @EnumSource(RingConfig.class)
     void cancelEndsAMultishotRecvWithOneFinalCompletion(RingConfig config) throws Exception {
-        assumeCancel(config, Probe.Feature.RECV_MULTISHOT);
+        config.assumeSupported(Probe.Feature.RECV_MULTISHOT, Probe.Feature.PBUF_RING);
         int[] pair = Sockets.tcpPair();
         try (IoUring ring = config.builder().entries(4).build();
              BufferRing buffers = BufferRing.register(ring, BGID, 4, 64, 0)) {
@@ -59,7 +52,7 @@ class CancelTest {
     @ParameterizedTest
     @EnumSource(RingConfig.class)
     void cancelByFdTakesOneRequestOrWithAllEveryRequestOnThatFd(RingConfig config) throws Exception {
-        assumeCancel(config, Probe.Feature.CANCEL_ANY);
+        config.assumeSupported(Probe.Feature.CANCEL_ANY);
         int[] pair = Sockets.tcpPair();
         int[] other = Sockets.tcpPair();
         try (Arena arena = Arena.ofConfined(); IoUring ring = config.builder().entries(8).build()) {
@@ -108,7 +101,7 @@ class CancelTest {
     @ParameterizedTest
     @EnumSource(RingConfig.class)
     void cancelAnyEndsEveryRequestInTheRing(RingConfig config) throws Exception {
-        assumeCancel(config, Probe.Feature.CANCEL_ANY);
+        config.assumeSupported(Probe.Feature.CANCEL_ANY);
         int[][] pairs = {Sockets.tcpPair(), Sockets.tcpPair(), Sockets.tcpPair()};
         try (Arena arena = Arena.ofConfined(); IoUring ring = config.builder().entries(8).build()) {
             Completions cqes = new Completions(ring);

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.uring4j.ring.Completions.Completion;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,12 +20,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Each ring lives on its own thread, as the runtime's event loops do.
  */
 class MsgRingTest {
-    private static void assumeMsgRing(RingConfig config, Probe.Feature feature) {
-        config.assumeSupported();
-        Probe probe = Probe.current();
-        assumeTrue(probe.supports(feature), () -> probe.whyMissing(feature));
-    }
-
     /** Sends {@code count} messages (data {@code base + i}, res {@code i}) and asserts the sender saw each succeed. */
     private static void send(RingThread sender, int targetFd, int count, long base) throws Exception {
         sender.call((ring, cqes) -> {
@@ -54,7 +47,7 @@ class MsgRingTest {
     @ParameterizedTest
     @EnumSource(RingConfig.class)
     void dataReachesTheOtherRingInOrder(RingConfig config) throws Exception {
-        assumeMsgRing(config, Probe.Feature.MSG_RING);
+        config.assumeSupported(Probe.Feature.MSG_RING);
         try (RingThread sender = RingThread.start("sender", config.builder().entries(8));
              RingThread target = RingThread.start("target", config.builder().entries(8))) {
             send(sender, target.fd(), 5, 0xC0FFEE00L);
@@ -66,7 +59,7 @@ class MsgRingTest {
     @ParameterizedTest
     @EnumSource(RingConfig.class)
     void aTargetWithAFullCqStillGetsEveryMessageInOrder(RingConfig config) throws Exception {
-        assumeMsgRing(config, Probe.Feature.MSG_RING);
+        config.assumeSupported(Probe.Feature.MSG_RING);
         try (RingThread sender = RingThread.start("sender", config.builder().entries(8));
              RingThread target = RingThread.start("target", config.builder().entries(4).cqEntries(4))) {
             send(sender, target.fd(), 8, 0x5EED00L);
@@ -88,8 +81,7 @@ class MsgRingTest {
     @ParameterizedTest
     @EnumSource(RingConfig.class)
     void aDirectDescriptorPassedToAWorkerRingServesTheConnection(RingConfig config) throws Exception {
-        assumeMsgRing(config, Probe.Feature.MSG_RING_FD);
-        assumeMsgRing(config, Probe.Feature.ACCEPT_DIRECT);
+        config.assumeSupported(Probe.Feature.MSG_RING_FD, Probe.Feature.ACCEPT_DIRECT);
         int listener = Sockets.listener();
         int client = -1;
         try (Arena arena = Arena.ofShared();

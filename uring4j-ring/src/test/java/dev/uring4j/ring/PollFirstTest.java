@@ -6,7 +6,6 @@ import java.lang.foreign.MemorySegment;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_RECVSEND_POLL_FIRST;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.uring4j.ring.Completions.Completion;
 import dev.uring4j.ring.sys.Errno;
@@ -19,16 +18,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * initial transfer attempt and arms its internal poll straight away.
  */
 class PollFirstTest {
-    private static void assumePollFirst(RingConfig config) {
-        config.assumeSupported();
-        Probe probe = Probe.current();
-        assumeTrue(probe.supports(Probe.Feature.POLL_FIRST), () -> probe.whyMissing(Probe.Feature.POLL_FIRST));
-    }
-
     @ParameterizedTest
     @EnumSource(RingConfig.class)
     void recvOnAnEmptySocketWaitsForDataThenCompletesWithIt(RingConfig config) throws Exception {
-        assumePollFirst(config);
+        config.assumeSupported(Probe.Feature.POLL_FIRST);
         int[] pair = Sockets.tcpPair();
         try (Arena arena = Arena.ofConfined(); IoUring ring = config.builder().entries(4).build()) {
             Completions cqes = new Completions(ring);
@@ -54,7 +47,7 @@ class PollFirstTest {
     @ParameterizedTest
     @EnumSource(RingConfig.class)
     void skipsTheFirstReceiveAttempt(RingConfig config) throws Exception {
-        assumePollFirst(config);
+        config.assumeSupported(Probe.Feature.POLL_FIRST);
         int[] pair = Sockets.tcpPair();
         try (Arena arena = Arena.ofConfined(); IoUring ring = config.builder().entries(4).build()) {
             Completions cqes = new Completions(ring);
@@ -79,7 +72,7 @@ class PollFirstTest {
     @ParameterizedTest
     @EnumSource(RingConfig.class)
     void sendWithRoomCompletesAfterThePoll(RingConfig config) throws Exception {
-        assumePollFirst(config);
+        config.assumeSupported(Probe.Feature.POLL_FIRST);
         int[] pair = Sockets.tcpPair();
         try (Arena arena = Arena.ofConfined(); IoUring ring = config.builder().entries(4).build()) {
             Completions cqes = new Completions(ring);

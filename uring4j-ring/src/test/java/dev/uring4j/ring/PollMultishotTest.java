@@ -7,7 +7,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.uring4j.ring.Completions.Completion;
 import dev.uring4j.ring.sys.Errno;
@@ -24,16 +23,10 @@ class PollMultishotTest {
     private static final long POLL = 1;
     private static final long REMOVE = 2;
 
-    private static void assumePollMultishot(RingConfig config) {
-        config.assumeSupported();
-        Probe probe = Probe.current();
-        assumeTrue(probe.supports(Probe.Feature.POLL_MULTISHOT), () -> probe.whyMissing(Probe.Feature.POLL_MULTISHOT));
-    }
-
     @ParameterizedTest
     @EnumSource(RingConfig.class)
     void completesOnEveryWakeUpWhileArmed(RingConfig config) throws Exception {
-        assumePollMultishot(config);
+        config.assumeSupported(Probe.Feature.POLL_MULTISHOT);
         int efd = Sockets.check(LibC.eventfd(0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC), "eventfd");
         try (Arena arena = Arena.ofConfined(); IoUring ring = config.builder().entries(4).build()) {
             Completions cqes = new Completions(ring);
@@ -58,7 +51,7 @@ class PollMultishotTest {
     @ParameterizedTest
     @EnumSource(RingConfig.class)
     void pollRemoveEndsItWithAFinalCompletion(RingConfig config) throws Exception {
-        assumePollMultishot(config);
+        config.assumeSupported(Probe.Feature.POLL_MULTISHOT);
         int efd = Sockets.check(LibC.eventfd(0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC), "eventfd");
         try (IoUring ring = config.builder().entries(4).build()) {
             Completions cqes = new Completions(ring);

@@ -6,7 +6,6 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.uring4j.ring.Completions.Completion;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,9 +23,7 @@ class RecvBundleTest {
     @ParameterizedTest
     @EnumSource(RingConfig.class)
     void oneCompletionCoversSeveralBuffersInRingOrder(RingConfig config) throws Exception {
-        config.assumeSupported();
-        Probe probe = Probe.current();
-        assumeTrue(probe.supports(Probe.Feature.RECVSEND_BUNDLE), () -> probe.whyMissing(Probe.Feature.RECVSEND_BUNDLE));
+        config.assumeSupported(Probe.Feature.RECVSEND_BUNDLE);
         int[] pair = Sockets.tcpPair();
         try (IoUring ring = config.builder().entries(4).build();
              BufferRing buffers = BufferRing.register(ring, BGID, 8, SIZE, 0)) {

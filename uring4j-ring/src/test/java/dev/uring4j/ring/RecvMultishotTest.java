@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.uring4j.ring.Completions.Completion;
 import dev.uring4j.ring.sys.Errno;
@@ -23,13 +22,6 @@ class RecvMultishotTest {
     private static final int BGID = 3;
     private static final long RECV = 1;
 
-    private static void assumeRecvMultishot(RingConfig config) {
-        config.assumeSupported();
-        Probe probe = Probe.current();
-        assumeTrue(probe.supports(Probe.Feature.RECV_MULTISHOT), () -> probe.whyMissing(Probe.Feature.RECV_MULTISHOT));
-        assumeTrue(probe.supports(Probe.Feature.PBUF_RING), () -> probe.whyMissing(Probe.Feature.PBUF_RING));
-    }
-
     private static void armRecv(IoUring ring, int fd) {
         ring.getSqe().prepRecvMultishot(fd, 0, 0, 0).bufferSelect(BGID).userData(RECV);
     }
@@ -37,7 +29,7 @@ class RecvMultishotTest {
     @ParameterizedTest
     @EnumSource(RingConfig.class)
     void oneCompletionPerArrivalUntilEof(RingConfig config) throws Exception {
-        assumeRecvMultishot(config);
+        config.assumeSupported(Probe.Feature.RECV_MULTISHOT, Probe.Feature.PBUF_RING);
         int[] pair = Sockets.tcpPair();
         try (IoUring ring = config.builder().entries(8).build();
              BufferRing buffers = BufferRing.register(ring, BGID, 8, 256, 0)) {
@@ -65,7 +57,7 @@ class RecvMultishotTest {
     @ParameterizedTest
     @EnumSource(RingConfig.class)
     void runsDryWithEnobufsThenResumesAfterRefillLosingNothing(RingConfig config) throws Exception {
-        assumeRecvMultishot(config);
+        config.assumeSupported(Probe.Feature.RECV_MULTISHOT, Probe.Feature.PBUF_RING);
         int[] pair = Sockets.tcpPair();
         try (IoUring ring = config.builder().entries(8).build();
              BufferRing buffers = BufferRing.register(ring, BGID, 2, 16, 0)) {

@@ -7,7 +7,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.uring4j.ring.Completions.Completion;
 import dev.uring4j.ring.sys.LibC;
@@ -31,9 +30,7 @@ class RecvmsgMultishotTest {
     @ParameterizedTest
     @EnumSource(RingConfig.class)
     void eachDatagramArrivesWithItsSenderAndLength(RingConfig config) throws Exception {
-        config.assumeSupported();
-        Probe probe = Probe.current();
-        assumeTrue(probe.supports(Probe.Feature.RECVMSG_MULTISHOT), () -> probe.whyMissing(Probe.Feature.RECVMSG_MULTISHOT));
+        config.assumeSupported(Probe.Feature.RECVMSG_MULTISHOT, Probe.Feature.PBUF_RING);
         int receiver = Sockets.udp();
         int sender = Sockets.udp();
         try (Arena arena = Arena.ofConfined();

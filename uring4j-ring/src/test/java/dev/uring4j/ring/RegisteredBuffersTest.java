@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.uring4j.ring.Completions.Completion;
 import dev.uring4j.ring.sys.Errno;
@@ -32,9 +31,7 @@ class RegisteredBuffersTest {
 
     @Test
     void aSendFromTheSecondRegisteredBufferSendsItsBytes() throws Exception {
-        RingConfig.DEFAULT.assumeSupported();
-        Probe probe = Probe.current();
-        assumeTrue(probe.supports(Probe.Feature.SEND_ZC), () -> probe.whyMissing(Probe.Feature.SEND_ZC));
+        RingConfig.DEFAULT.assumeSupported(Probe.Feature.SEND_ZC);
         int[] pair = Sockets.tcpPair();
         try (Arena arena = Arena.ofConfined(); IoUring ring = IoUring.setup(4)) {
             Completions cqes = new Completions(ring);

@@ -8,7 +8,6 @@ import static dev.uring4j.ring.uapi.IoUringH.IORING_FIXED_FD_NO_CLOEXEC;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.uring4j.ring.Completions.Completion;
 import dev.uring4j.ring.sys.Errno;
@@ -25,14 +24,6 @@ class RegisteredFilesTest {
     private static final int F_GETFD = 1;
     private static final int FD_CLOEXEC = 1;
 
-    private static void assume(Probe.Feature... features) {
-        RingConfig.DEFAULT.assumeSupported();
-        Probe probe = Probe.current();
-        for (Probe.Feature f : features) {
-            assumeTrue(probe.supports(f), () -> probe.whyMissing(f));
-        }
-    }
-
     /** Receives on direct descriptor {@code slot} and returns the result. */
     private static Completion recvOnSlot(IoUring ring, Completions cqes, int slot, MemorySegment buf, long userData) {
         ring.getSqe().prepRecv(slot, buf.address(), (int) buf.byteSize(), 0).fixedFile().userData(userData);
@@ -41,7 +32,7 @@ class RegisteredFilesTest {
 
     @Test
     void aSlotKeepsTheSocketAfterItsFdIsClosedUntilCloseDirect() throws Exception {
-        assume(Probe.Feature.ACCEPT_DIRECT);
+        RingConfig.DEFAULT.assumeSupported(Probe.Feature.ACCEPT_DIRECT);
         int[] pair = Sockets.tcpPair();
         try (Arena arena = Arena.ofConfined(); IoUring ring = IoUring.setup(4)) {
             Completions cqes = new Completions(ring);
@@ -67,7 +58,7 @@ class RegisteredFilesTest {
 
     @Test
     void updatingASlotToMinusOneClearsIt() throws Exception {
-        assume(Probe.Feature.ACCEPT_DIRECT);
+        RingConfig.DEFAULT.assumeSupported(Probe.Feature.ACCEPT_DIRECT);
         int[] pair = Sockets.tcpPair();
         try (Arena arena = Arena.ofConfined(); IoUring ring = IoUring.setup(4)) {
             Completions cqes = new Completions(ring);
@@ -85,7 +76,7 @@ class RegisteredFilesTest {
 
     @Test
     void fixedFdInstallGivesANormalFdCloseOnExecUnlessAskedOtherwise() throws Exception {
-        assume(Probe.Feature.ACCEPT_DIRECT, Probe.Feature.FIXED_FD_INSTALL);
+        RingConfig.DEFAULT.assumeSupported(Probe.Feature.ACCEPT_DIRECT, Probe.Feature.FIXED_FD_INSTALL);
         int[] pair = Sockets.tcpPair();
         int[] installed = {-1, -1};
         try (IoUring ring = IoUring.setup(4)) {
@@ -111,7 +102,7 @@ class RegisteredFilesTest {
 
     @Test
     void allocationStaysInsideTheRegisteredRange() throws Exception {
-        assume(Probe.Feature.SOCKET, Probe.Feature.FILE_ALLOC_RANGE);
+        RingConfig.DEFAULT.assumeSupported(Probe.Feature.SOCKET, Probe.Feature.FILE_ALLOC_RANGE);
         try (IoUring ring = IoUring.setup(4)) {
             Completions cqes = new Completions(ring);
             ring.registerFilesSparse(8);
@@ -127,7 +118,7 @@ class RegisteredFilesTest {
 
     @Test
     void cancelByFixedFdFindsRequestsOnThatSlot() throws Exception {
-        assume(Probe.Feature.ACCEPT_DIRECT, Probe.Feature.CANCEL_ANY);
+        RingConfig.DEFAULT.assumeSupported(Probe.Feature.ACCEPT_DIRECT, Probe.Feature.CANCEL_ANY);
         int[] pair = Sockets.tcpPair();
         try (Arena arena = Arena.ofConfined(); IoUring ring = IoUring.setup(4)) {
             Completions cqes = new Completions(ring);

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.uring4j.ring.Completions.Completion;
 import dev.uring4j.ring.sys.Errno;
@@ -25,12 +24,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 class SendZcTest {
     private static final long SEND = 1;
 
-    private static void assumeSendZc(RingConfig config) {
-        config.assumeSupported();
-        Probe probe = Probe.current();
-        assumeTrue(probe.supports(Probe.Feature.SEND_ZC), () -> probe.whyMissing(Probe.Feature.SEND_ZC));
-    }
-
     /** The request's two completions, result first: the result carries F_MORE, the notification F_NOTIF. */
     private static Completion[] resultAndNotification(List<Completion> both) {
         Completion result = Cqe.notif(both.get(0).flags()) ? both.get(1) : both.get(0);
@@ -45,7 +38,7 @@ class SendZcTest {
     @ParameterizedTest
     @EnumSource(RingConfig.class)
     void theBufferIsReusedOnlyAfterTheNotification(RingConfig config) throws Exception {
-        assumeSendZc(config);
+        config.assumeSupported(Probe.Feature.SEND_ZC);
         int[] pair = Sockets.tcpPair();
         try (Arena arena = Arena.ofConfined(); IoUring ring = config.builder().entries(4).build()) {
             Completions cqes = new Completions(ring);
@@ -73,7 +66,7 @@ class SendZcTest {
     @ParameterizedTest
     @EnumSource(RingConfig.class)
     void aPeerResetMidSendStillDeliversResultAndNotification(RingConfig config) throws Exception {
-        assumeSendZc(config);
+        config.assumeSupported(Probe.Feature.SEND_ZC);
         int listener = Sockets.listener();
         Sockets.check(LibC.setsockoptInt(listener, LibC.SOL_SOCKET, LibC.SO_RCVBUF, 4096), "SO_RCVBUF");
         int client = -1;

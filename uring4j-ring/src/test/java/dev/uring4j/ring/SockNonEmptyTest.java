@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.uring4j.ring.Completions.Completion;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,16 +17,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * whether the socket still held data afterwards, so the loop knows to receive again at once.
  */
 class SockNonEmptyTest {
-    private static void assumeSockNonEmpty(RingConfig config) {
-        config.assumeSupported();
-        Probe probe = Probe.current();
-        assumeTrue(probe.supports(Probe.Feature.SOCK_NONEMPTY), () -> probe.whyMissing(Probe.Feature.SOCK_NONEMPTY));
-    }
-
     @ParameterizedTest
     @EnumSource(RingConfig.class)
     void setWhileDataRemainsClearedOnceDrained(RingConfig config) throws Exception {
-        assumeSockNonEmpty(config);
+        config.assumeSupported(Probe.Feature.SOCK_NONEMPTY);
         int[] pair = Sockets.tcpPair();
         try (Arena arena = Arena.ofConfined(); IoUring ring = config.builder().entries(4).build()) {
             Completions cqes = new Completions(ring);
@@ -53,9 +46,7 @@ class SockNonEmptyTest {
     @ParameterizedTest
     @EnumSource(RingConfig.class)
     void setWhenMoreIsQueuedThanOneProvidedBufferHolds(RingConfig config) throws Exception {
-        assumeSockNonEmpty(config);
-        Probe probe = Probe.current();
-        assumeTrue(probe.supports(Probe.Feature.PBUF_RING), () -> probe.whyMissing(Probe.Feature.PBUF_RING));
+        config.assumeSupported(Probe.Feature.SOCK_NONEMPTY, Probe.Feature.PBUF_RING);
         int[] pair = Sockets.tcpPair();
         try (IoUring ring = config.builder().entries(4).build();
              BufferRing buffers = BufferRing.register(ring, 5, 4, 32, 0)) {

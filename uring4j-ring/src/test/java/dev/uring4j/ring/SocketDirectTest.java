@@ -10,7 +10,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.uring4j.ring.Completions.Completion;
 import dev.uring4j.ring.sys.LibC;
@@ -26,12 +25,7 @@ class SocketDirectTest {
     @ParameterizedTest
     @EnumSource(RingConfig.class)
     void socketBindListenAcceptAllOnDirectDescriptors(RingConfig config) throws Exception {
-        config.assumeSupported();
-        Probe probe = Probe.current();
-        for (Probe.Feature f : new Probe.Feature[] {Probe.Feature.SOCKET, Probe.Feature.BIND_LISTEN,
-                Probe.Feature.FIXED_FD_INSTALL}) {
-            assumeTrue(probe.supports(f), () -> probe.whyMissing(f));
-        }
+        config.assumeSupported(Probe.Feature.SOCKET, Probe.Feature.BIND_LISTEN, Probe.Feature.FIXED_FD_INSTALL);
         int client = -1;
         int probeFd = -1;
         try (Arena arena = Arena.ofConfined(); IoUring ring = config.builder().entries(4).build()) {

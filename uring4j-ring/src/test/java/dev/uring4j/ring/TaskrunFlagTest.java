@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -28,9 +27,7 @@ import org.junit.jupiter.api.Test;
 class TaskrunFlagTest {
     @Test
     void raisedWhileACompletionWaitsForTaskWorkAndClearedBySubmit() throws Exception {
-        RingConfig.DEFER_TASKRUN.assumeSupported();
-        Probe probe = Probe.current();
-        assumeTrue(probe.supports(Probe.Feature.TASKRUN_FLAG), () -> probe.whyMissing(Probe.Feature.TASKRUN_FLAG));
+        RingConfig.DEFER_TASKRUN.assumeSupported(Probe.Feature.TASKRUN_FLAG);
         int[] pair = Sockets.tcpPair();
         try (Arena arena = Arena.ofConfined();
              IoUring ring = IoUring.builder().entries(4)

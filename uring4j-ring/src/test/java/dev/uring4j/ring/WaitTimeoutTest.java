@@ -6,7 +6,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.uring4j.ring.sys.Errno;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,16 +16,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * loop's one syscall per iteration, bounded by its next timer instead of a timeout SQE.
  */
 class WaitTimeoutTest {
-    private static void assumeTimedWaits(RingConfig config) {
-        config.assumeSupported();
-        Probe probe = Probe.current();
-        assumeTrue(probe.supports(Probe.Feature.EXT_ARG), () -> probe.whyMissing(Probe.Feature.EXT_ARG));
-    }
-
     @ParameterizedTest
     @EnumSource(RingConfig.class)
     void returnsEtimeWhenNothingCompletesInTime(RingConfig config) throws Exception {
-        assumeTimedWaits(config);
+        config.assumeSupported(Probe.Feature.EXT_ARG);
         try (IoUring ring = config.builder().entries(4).build()) {
             assertEquals(-Errno.ETIME, ring.submitAndWait(1, TimeUnit.MILLISECONDS.toNanos(10)));
             assertEquals(0, ring.cqReady());
@@ -36,7 +29,7 @@ class WaitTimeoutTest {
     @ParameterizedTest
     @EnumSource(RingConfig.class)
     void submitsWaitsAndReturnsOnceTheCompletionIsThere(RingConfig config) throws Exception {
-        assumeTimedWaits(config);
+        config.assumeSupported(Probe.Feature.EXT_ARG);
         int[] pair = Sockets.tcpPair();
         try (Arena arena = Arena.ofConfined(); IoUring ring = config.builder().entries(4).build()) {
             MemorySegment buf = arena.allocate(16);
@@ -72,9 +65,7 @@ class WaitTimeoutTest {
     @ParameterizedTest
     @EnumSource(RingConfig.class)
     void minWaitReturnsWithFewerCompletionsInsteadOfTheFullTimeout(RingConfig config) throws Exception {
-        assumeTimedWaits(config);
-        Probe probe = Probe.current();
-        assumeTrue(probe.supports(Probe.Feature.MIN_TIMEOUT), () -> probe.whyMissing(Probe.Feature.MIN_TIMEOUT));
+        config.assumeSupported(Probe.Feature.EXT_ARG, Probe.Feature.MIN_TIMEOUT);
         try (IoUring ring = config.builder().entries(4).build()) {
             ring.getSqe().prepNop().userData(1);
             long start = System.nanoTime();
