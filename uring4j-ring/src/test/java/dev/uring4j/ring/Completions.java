@@ -24,7 +24,7 @@ final class Completions {
     /** How long a test waits for a completion that must come: long enough for a loaded 2-core machine. */
     static final long DEADLINE_NS = TimeUnit.SECONDS.toNanos(20);
     private static final long SLICE_NS = TimeUnit.MILLISECONDS.toNanos(200);
-    /** user_data of the cancel {@link #quiesce} submits; tests use small values. */
+    /** user_data of the cancels {@link #cancel} and {@link #quiesce} submit; tests use small values. */
     private static final long QUIESCE = 0x7E57_0000_0000_0000L;
 
     /** One completion, copied out of the ring. */

@@ -38,6 +38,8 @@ enum RingConfig {
         if (needs != null) {
             assumeTrue(probe.supports(needs), () -> probe.whyMissing(needs));
         }
+        // Every wait in these tests has a deadline (Completions), which takes timed waits.
+        assumeTrue(probe.supports(Probe.Feature.EXT_ARG), () -> probe.whyMissing(Probe.Feature.EXT_ARG));
         for (Probe.Feature feature : features) {
             assumeTrue(probe.supports(feature), () -> probe.whyMissing(feature));
         }

@@ -19,7 +19,7 @@ class WaitTimeoutTest {
     @ParameterizedTest
     @EnumSource(RingConfig.class)
     void returnsEtimeWhenNothingCompletesInTime(RingConfig config) throws Exception {
-        config.assumeSupported(Probe.Feature.EXT_ARG);
+        config.assumeSupported();
         try (IoUring ring = config.builder().entries(4).build()) {
             assertEquals(-Errno.ETIME, ring.submitAndWait(1, TimeUnit.MILLISECONDS.toNanos(10)));
             assertEquals(0, ring.cqReady());
@@ -29,7 +29,7 @@ class WaitTimeoutTest {
     @ParameterizedTest
     @EnumSource(RingConfig.class)
     void submitsWaitsAndReturnsOnceTheCompletionIsThere(RingConfig config) throws Exception {
-        config.assumeSupported(Probe.Feature.EXT_ARG);
+        config.assumeSupported();
         int[] pair = Sockets.tcpPair();
         try (Arena arena = Arena.ofConfined(); IoUring ring = config.builder().entries(4).build()) {
             MemorySegment buf = arena.allocate(16);
@@ -65,7 +65,7 @@ class WaitTimeoutTest {
     @ParameterizedTest
     @EnumSource(RingConfig.class)
     void minWaitReturnsWithFewerCompletionsInsteadOfTheFullTimeout(RingConfig config) throws Exception {
-        config.assumeSupported(Probe.Feature.EXT_ARG, Probe.Feature.MIN_TIMEOUT);
+        config.assumeSupported(Probe.Feature.MIN_TIMEOUT);
         try (IoUring ring = config.builder().entries(4).build()) {
             ring.getSqe().prepNop().userData(1);
             long start = System.nanoTime();
