@@ -53,6 +53,8 @@ public final class Probe {
         DEFER_TASKRUN("IORING_SETUP_DEFER_TASKRUN", "6.1", "setup with SINGLE_ISSUER, tried"),
         SENDMSG_ZC("zero-copy sendmsg (IORING_OP_SENDMSG_ZC)", "6.1", "IORING_OP_SENDMSG_ZC"),
         REG_REG_RING("register through the registered ring fd", "6.3", "IORING_FEAT_REG_REG_RING"),
+        MSG_RING_CQE_FLAGS("ring messages carrying CQE flags (IORING_MSG_RING_FLAGS_PASS)", "6.3",
+                "IORING_FEAT_REG_REG_RING (same release)"),
         PBUF_RING_MMAP("kernel-allocated buffer rings (IOU_PBUF_RING_MMAP)", "6.4", "IOU_PBUF_RING_MMAP, tried"),
         NO_SQARRAY("IORING_SETUP_NO_SQARRAY", "6.6", "setup, tried"),
         FIXED_FD_INSTALL("IORING_OP_FIXED_FD_INSTALL", "6.8", "IORING_OP_FIXED_FD_INSTALL"),
@@ -179,6 +181,7 @@ public final class Probe {
         put(Feature.DEFER_TASKRUN, trySetup(IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN));
         put(Feature.SENDMSG_ZC, ops[IORING_OP_SENDMSG_ZC]);
         put(Feature.REG_REG_RING, (features & IORING_FEAT_REG_REG_RING) != 0);
+        put(Feature.MSG_RING_CQE_FLAGS, ops[IORING_OP_MSG_RING] && (features & IORING_FEAT_REG_REG_RING) != 0);
         put(Feature.PBUF_RING_MMAP, tryBufferRing(ring, IOU_PBUF_RING_MMAP));
         put(Feature.NO_SQARRAY, trySetup(IORING_SETUP_NO_SQARRAY));
         put(Feature.FIXED_FD_INSTALL, ops[IORING_OP_FIXED_FD_INSTALL]);

@@ -4,6 +4,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
+import static dev.uring4j.ring.uapi.IoUringH.IORING_CQE_BUFFER_SHIFT;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_CQE_F_BUFFER;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -52,6 +54,30 @@ class MsgRingTest {
              RingThread target = RingThread.start("target", config.builder().entries(8))) {
             send(sender, target.fd(), 5, 0xC0FFEE00L);
             assertMessages(target.call((ring, cqes) -> cqes.take(5)), 5, 0xC0FFEE00L);
+        }
+    }
+
+    /**
+     * {@code io_uring_prep_msg_ring_cqe_flags}: the target's completion carries the flags the
+     * sender chose, here a buffer id, as a loop handing a filled buffer to another would.
+     */
+    @ParameterizedTest
+    @EnumSource(RingConfig.class)
+    void aMessageCanCarryCqeFlags(RingConfig config) throws Exception {
+        config.assumeSupported(Probe.Feature.MSG_RING_CQE_FLAGS);
+        int flags = 42 << IORING_CQE_BUFFER_SHIFT | IORING_CQE_F_BUFFER;
+        try (RingThread sender = RingThread.start("sender", config.builder().entries(8));
+             RingThread target = RingThread.start("target", config.builder().entries(8))) {
+            int targetFd = target.fd();
+            sender.call((ring, cqes) -> {
+                ring.getSqe().prepMsgRingCqeFlags(targetFd, 7, 0xFEEDL, 0, flags).userData(1);
+                assertEquals(0, cqes.expect(1).res());
+                return null;
+            });
+            Completion c = target.call((ring, cqes) -> cqes.expect(0xFEEDL));
+            assertEquals(7, c.res());
+            assertEquals(flags, c.flags(), () -> "flags passed through: " + c);
+            assertEquals(42, c.bufferId());
         }
     }
 
