@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 
 import static dev.uring4j.ring.uapi.IoUringH.IORING_ASYNC_CANCEL_FD_FIXED;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_FIXED_FD_NO_CLOEXEC;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -131,6 +132,31 @@ class RegisteredFilesTest {
             for (Completion c : cqes.take(2)) {
                 assertEquals(c.userData() == 1 ? -Errno.ECANCELED : 0, c.res(), c::toString);
             }
+        } finally {
+            Sockets.close(pair);
+        }
+    }
+
+    /** {@code IORING_OP_FILES_UPDATE} and {@code socket_direct} into a chosen slot: the table changed by SQEs. */
+    @Test
+    void slotsFilledBySqes() throws Exception {
+        RingConfig.DEFAULT.assumeSupported(Probe.Feature.SOCKET);
+        int[] pair = Sockets.tcpPair();
+        try (Arena arena = Arena.ofConfined(); IoUring ring = IoUring.setup(4)) {
+            Completions cqes = new Completions(ring);
+            ring.registerFilesSparse(8);
+            MemorySegment fds = arena.allocateFrom(JAVA_INT, pair[1]);
+            ring.getSqe().prepFilesUpdate(fds.address(), 1, SLOT).userData(1);
+            assertEquals(1, cqes.expect(1).res(), "one slot updated");
+            Sockets.writeAll(pair[0], new byte[] {9});
+            MemorySegment buf = arena.allocate(8);
+            assertEquals(1, recvOnSlot(ring, cqes, SLOT, buf, 2).res(), "the slot holds the socket");
+
+            ring.getSqe().prepSocketDirect(LibC.AF_INET, LibC.SOCK_STREAM, 0, 6, 0).userData(3);
+            assertEquals(0, cqes.expect(3).res(), "a chosen slot reports 0, not the slot");
+            ring.getSqe().prepSocketDirectAlloc(LibC.AF_INET, LibC.SOCK_STREAM, 0, 0).userData(4);
+            int allocated = cqes.expect(4).res();
+            assertTrue(allocated >= 0 && allocated != SLOT && allocated != 6, () -> "a free slot: " + allocated);
         } finally {
             Sockets.close(pair);
         }
