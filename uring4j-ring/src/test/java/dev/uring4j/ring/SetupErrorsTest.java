@@ -72,8 +72,8 @@ class SetupErrorsTest {
 
     /**
      * Child JVM: installs a seccomp filter that fails {@code io_uring_setup} (425 on every
-     * architecture; the filter does not check the architecture because the JVM makes only native
-     * calls) with the errno given as argument, then sets up a ring.
+     * architecture) with the errno given as argument, then sets up a ring. The filter skips the
+     * usual architecture check: a 64-bit JVM makes no compat-ABI system calls it could confuse.
      */
     public static final class SeccompChild {
         private static final int PR_SET_NO_NEW_PRIVS = 38;
