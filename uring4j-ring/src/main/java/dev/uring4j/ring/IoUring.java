@@ -601,7 +601,7 @@ public final class IoUring implements AutoCloseable {
         }
     }
 
-    /** {@code io_uring_unregister_buffers}: unpins the fixed buffers; none may be in use by an operation. */
+    /** {@code io_uring_unregister_buffers}: unpins the fixed buffers registered by {@link #registerBuffers}. */
     public void unregisterBuffers() throws ErrnoException {
         checkRegister(register(IORING_UNREGISTER_BUFFERS, MemorySegment.NULL, 0), "IORING_UNREGISTER_BUFFERS");
     }
