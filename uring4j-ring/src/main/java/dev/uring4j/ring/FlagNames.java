@@ -17,7 +17,8 @@ public final class FlagNames {
 
     private static final String[] CQE = {
         "IORING_CQE_F_BUFFER", "IORING_CQE_F_MORE", "IORING_CQE_F_SOCK_NONEMPTY", "IORING_CQE_F_NOTIF",
-        "IORING_CQE_F_BUF_MORE", "IORING_CQE_F_SKIP",
+        "IORING_CQE_F_BUF_MORE", "IORING_CQE_F_SKIP", null, null, null, null, null, null, null, null, null,
+        "IORING_CQE_F_32",
     };
 
     private static final String[] FEAT = {

@@ -7,12 +7,14 @@ import java.util.Objects;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_ENTER_EXT_ARG;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_ENTER_GETEVENTS;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_ENTER_REGISTERED_RING;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_ENTER_SQ_WAIT;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_ENTER_SQ_WAKEUP;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_FEAT_EXT_ARG;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_FEAT_SINGLE_MMAP;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_OFF_CQ_RING;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_OFF_SQES;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_OFF_SQ_RING;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_REGISTER_BUFFERS;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_REGISTER_FILES2;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_REGISTER_FILES_UPDATE;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_REGISTER_FILE_ALLOC_RANGE;
@@ -27,6 +29,7 @@ import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_SQPOLL;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_SQ_AFF;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_SQ_CQ_OVERFLOW;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_SQ_TASKRUN;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_UNREGISTER_BUFFERS;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_UNREGISTER_FILES;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_UNREGISTER_RING_FDS;
 import static dev.uring4j.ring.uapi.IoUringH._NSIG_BYTES;
@@ -35,6 +38,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.uring4j.ring.sys.Errno;
 import dev.uring4j.ring.sys.ErrnoException;
+import dev.uring4j.ring.sys.Iovec;
 import dev.uring4j.ring.sys.LibC;
 import dev.uring4j.ring.sys.Syscalls;
 import dev.uring4j.ring.uapi.IoCqringOffsets;
@@ -220,7 +224,9 @@ public final class IoUring implements AutoCloseable {
             fd = Syscalls.io_uring_setup(entries, params);
             if (fd < 0) {
                 UnavailabilityCause cause = UnavailabilityCause.observe(-fd, flags);
-                throw new ErrnoException("io_uring_setup", -fd, cause.hint());
+                throw new ErrnoException("io_uring_setup(entries=" + entries
+                        + ((flags & IORING_SETUP_CQSIZE) != 0 ? ", cqEntries=" + cqEntries : "")
+                        + ", flags=" + FlagNames.setup(flags) + ")", -fd, cause.hint());
             }
             int features = params.get(JAVA_INT, IoUringParams.OFFSET_features);
             int sqN = params.get(JAVA_INT, IoUringParams.OFFSET_sq_entries);
@@ -354,6 +360,35 @@ public final class IoUring implements AutoCloseable {
         return busyToZero(enter(0, 0, IORING_ENTER_GETEVENTS, 0, 0));
     }
 
+    /**
+     * {@code io_uring_sqring_wait} (5.10): with {@code IORING_SETUP_SQPOLL}, where the poller
+     * thread rather than {@link #submit} consumes the SQ, waits until it has made room, so that a
+     * loop finding {@link #getSqe} full waits here and retries instead of spinning. Prepared
+     * entries are published first (as {@code submit} would), since only those can be consumed.
+     * Returns 0 at once without SQPOLL or when there is room; otherwise 0 once there is, or
+     * {@code -errno}.
+     */
+    public int sqringWait() {
+        if (!sqpoll) {
+            return 0;
+        }
+        int pending = sq.flush();
+        while (pending == sq.entries()) {
+            int flags = IORING_ENTER_SQ_WAIT;
+            if (sq.needsEnter(pending)) {
+                // A sleeping poller would never make room: wake it in the same enter.
+                flags |= IORING_ENTER_SQ_WAKEUP;
+            }
+            int r = enter(0, 0, flags, 0, 0);
+            if (r < 0) {
+                return r;
+            }
+            // Task work or a signal can end the kernel's wait before the poller made room.
+            pending = sq.pending();
+        }
+        return 0;
+    }
+
     private int submitInternal(int submitted, int waitNr, boolean getEvents) {
         boolean cqNeedsEnter = getEvents || waitNr > 0 || iopoll || cqNeedsFlush();
         int flags = 0;
@@ -440,15 +475,24 @@ public final class IoUring implements AutoCloseable {
      * Returns the kernel's result, negative errno on failure.
      */
     public int register(int opcode, MemorySegment arg, int nrArgs) {
+        if (closed) {
+            // The fd number may already belong to another file, even another ring.
+            throw new IllegalStateException("io_uring_register(" + opcode + ") on a closed ring (fd " + fd
+                    + " was closed by close()); register on an open ring");
+        }
         return Syscalls.io_uring_register(fd, opcode, arg, nrArgs);
     }
 
     /** Throws an {@link ErrnoException} naming the register opcode when {@code r} is an error. */
     static int checkRegister(int r, String opcode) throws ErrnoException {
         if (r < 0) {
-            throw new ErrnoException("io_uring_register(" + opcode + ")", -r,
-                    -r == Errno.ENOMEM ? memlockHint() : -r == Errno.EINVAL ? "this kernel may not support "
-                            + opcode + " (see './uring4j probe')" : null);
+            throw new ErrnoException("io_uring_register(" + opcode + ")", -r, switch (-r) {
+                case Errno.ENOMEM -> memlockHint();
+                case Errno.EINVAL -> "this kernel may not support " + opcode + " (see './uring4j probe')";
+                case Errno.EBUSY -> "this ring has one registered already: unregister it first, or update it in place";
+                case Errno.EBADF -> "a file descriptor passed to " + opcode + " is not open";
+                default -> null;
+            });
         }
         return r;
     }
@@ -540,6 +584,37 @@ public final class IoUring implements AutoCloseable {
         checkRegister(register(IORING_UNREGISTER_FILES, MemorySegment.NULL, 0), "IORING_UNREGISTER_FILES");
     }
 
+    /**
+     * {@code io_uring_register_buffers}: registers {@code buffers} as fixed buffers {@code 0..n-1}
+     * for operations that take a {@code buf_index} ({@code IORING_RECVSEND_FIXED_BUF}, the
+     * {@code _FIXED} reads and writes). The kernel pins their pages until
+     * {@link #unregisterBuffers} or close, so the memory must stay valid that long. Pinned pages
+     * count against {@code RLIMIT_MEMLOCK} unless the process has {@code CAP_IPC_LOCK}; over the
+     * limit the kernel answers {@code ENOMEM} and the exception gives the limit and how to raise it.
+     *
+     * @param buffers native segments, at most 16384 of at most 1 GiB each
+     */
+    public void registerBuffers(MemorySegment... buffers) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment iovecs = a.allocate(Iovec.LAYOUT, Math.max(buffers.length, 1));
+            for (int i = 0; i < buffers.length; i++) {
+                if (!buffers[i].isNative()) {
+                    throw new IllegalArgumentException("buffer " + i + " is on the Java heap; the kernel pins only "
+                            + "native memory (allocate it from an Arena)");
+                }
+                long iovec = i * Iovec.LAYOUT.byteSize();
+                iovecs.set(JAVA_LONG, iovec + Iovec.OFFSET_iov_base, buffers[i].address());
+                iovecs.set(JAVA_LONG, iovec + Iovec.OFFSET_iov_len, buffers[i].byteSize());
+            }
+            checkRegister(register(IORING_REGISTER_BUFFERS, iovecs, buffers.length), "IORING_REGISTER_BUFFERS");
+        }
+    }
+
+    /** {@code io_uring_unregister_buffers}: unpins the fixed buffers registered by {@link #registerBuffers}. */
+    public void unregisterBuffers() throws ErrnoException {
+        checkRegister(register(IORING_UNREGISTER_BUFFERS, MemorySegment.NULL, 0), "IORING_UNREGISTER_BUFFERS");
+    }
+
     // ---------------------------------------------------------------- properties
 
     /** The ring's fd (the target of {@code msg_ring} from other rings). */
@@ -584,7 +659,6 @@ public final class IoUring implements AutoCloseable {
         if (closed) {
             return;
         }
-        closed = true;
         if (registeredThread == Thread.currentThread()) {
             try {
                 unregisterRingFd();
@@ -592,6 +666,7 @@ public final class IoUring implements AutoCloseable {
                 // The registration dies with the thread's io_uring context anyway; closing goes on.
             }
         }
+        closed = true;
         arena.close();
         LibC.close(fd);
     }

@@ -53,9 +53,12 @@ public final class Probe {
         DEFER_TASKRUN("IORING_SETUP_DEFER_TASKRUN", "6.1", "setup with SINGLE_ISSUER, tried"),
         SENDMSG_ZC("zero-copy sendmsg (IORING_OP_SENDMSG_ZC)", "6.1", "IORING_OP_SENDMSG_ZC"),
         REG_REG_RING("register through the registered ring fd", "6.3", "IORING_FEAT_REG_REG_RING"),
+        MSG_RING_CQE_FLAGS("ring messages carrying CQE flags (IORING_MSG_RING_FLAGS_PASS)", "6.3",
+                "IORING_FEAT_REG_REG_RING (same release)"),
         PBUF_RING_MMAP("kernel-allocated buffer rings (IOU_PBUF_RING_MMAP)", "6.4", "IOU_PBUF_RING_MMAP, tried"),
         NO_SQARRAY("IORING_SETUP_NO_SQARRAY", "6.6", "setup, tried"),
         FIXED_FD_INSTALL("IORING_OP_FIXED_FD_INSTALL", "6.8", "IORING_OP_FIXED_FD_INSTALL"),
+        PBUF_STATUS("buffer ring head query (IORING_REGISTER_PBUF_STATUS)", "6.8", "IORING_REGISTER_PBUF_STATUS, tried"),
         RECVSEND_BUNDLE("send/recv bundles (IORING_RECVSEND_BUNDLE)", "6.10", "IORING_FEAT_RECVSEND_BUNDLE"),
         BIND_LISTEN("IORING_OP_BIND and IORING_OP_LISTEN", "6.11", "IORING_OP_BIND, IORING_OP_LISTEN"),
         PBUF_RING_INC("incremental buffer consumption (IOU_PBUF_RING_INC)", "6.12", "IOU_PBUF_RING_INC, tried"),
@@ -178,9 +181,11 @@ public final class Probe {
         put(Feature.DEFER_TASKRUN, trySetup(IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN));
         put(Feature.SENDMSG_ZC, ops[IORING_OP_SENDMSG_ZC]);
         put(Feature.REG_REG_RING, (features & IORING_FEAT_REG_REG_RING) != 0);
+        put(Feature.MSG_RING_CQE_FLAGS, ops[IORING_OP_MSG_RING] && (features & IORING_FEAT_REG_REG_RING) != 0);
         put(Feature.PBUF_RING_MMAP, tryBufferRing(ring, IOU_PBUF_RING_MMAP));
         put(Feature.NO_SQARRAY, trySetup(IORING_SETUP_NO_SQARRAY));
         put(Feature.FIXED_FD_INSTALL, ops[IORING_OP_FIXED_FD_INSTALL]);
+        put(Feature.PBUF_STATUS, tryBufferRingStatus(ring));
         put(Feature.RECVSEND_BUNDLE, (features & IORING_FEAT_RECVSEND_BUNDLE) != 0);
         put(Feature.BIND_LISTEN, ops[IORING_OP_BIND] && ops[IORING_OP_LISTEN]);
         put(Feature.PBUF_RING_INC, tryBufferRing(ring, IOU_PBUF_RING_INC));
@@ -220,6 +225,14 @@ public final class Probe {
     private static boolean tryBufferRing(IoUring ring, int flags) {
         try (BufferRing br = BufferRing.register(ring, 0x7F0 + flags, 2, 64, flags)) {
             return br.bgid() >= 0;
+        } catch (ErrnoException e) {
+            return false;
+        }
+    }
+
+    private static boolean tryBufferRingStatus(IoUring ring) {
+        try (BufferRing br = BufferRing.register(ring, 0x7F0, 2, 64, 0)) {
+            return br.kernelHead() == 0;
         } catch (ErrnoException e) {
             return false;
         }

@@ -36,7 +36,10 @@ public record UnavailabilityCause(Kind kind, int errno, String hint) {
         RESTRICTED_TO_GROUP,
         /** A seccomp filter refused the call (containers' default profiles). */
         SECCOMP,
-        /** {@code EPERM} with neither a sysctl nor seccomp to explain it (an LSM, for instance). */
+        /**
+         * Refused with neither the sysctl nor seccomp to explain it: a security module ({@code EPERM}),
+         * or a sandbox that intercepts the call ({@code ENOSYS} from a kernel that has io_uring).
+         */
         NOT_PERMITTED,
         /** The kernel has no io_uring ({@code ENOSYS}: older than 5.1 or built without it). */
         NOT_IN_KERNEL,
@@ -95,6 +98,14 @@ public record UnavailabilityCause(Kind kind, int errno, String hint) {
                 if (seccompMode == 2) {
                     return new UnavailabilityCause(Kind.SECCOMP, Errno.ENOSYS, seccomp + FALLBACK);
                 }
+                if (sysctlDisabled != null) {
+                    // The sysctl exists only in kernels built with io_uring, so something between this
+                    // process and the kernel answers for it.
+                    return new UnavailabilityCause(Kind.NOT_PERMITTED, Errno.ENOSYS,
+                            "this kernel has io_uring (kernel.io_uring_disabled=" + sysctlDisabled + " exists), yet "
+                            + "io_uring_setup is not implemented for this process: a sandbox or a system call filter "
+                            + "not shown in /proc/self/status intercepts it; allow io_uring there, or " + FALLBACK);
+                }
                 return new UnavailabilityCause(Kind.NOT_IN_KERNEL, Errno.ENOSYS,
                         "this kernel has no io_uring (it needs Linux 5.1 or newer built with CONFIG_IO_URING; "
                         + "uring4j's networking needs 6.1 for all of its features); " + FALLBACK);
@@ -106,8 +117,11 @@ public record UnavailabilityCause(Kind kind, int errno, String hint) {
                         + "LimitMEMLOCK= in a systemd unit or --ulimit memlock= in Docker, or use smaller rings");
             case Errno.EINVAL:
                 return new UnavailabilityCause(Kind.UNSUPPORTED_SETUP, Errno.EINVAL,
-                        "the kernel rejected the setup flags " + FlagNames.setup(setupFlags)
-                        + " or the ring size: it may predate one of them (see './uring4j probe')");
+                        "the kernel rejected the ring size or the setup flags " + FlagNames.setup(setupFlags)
+                        + ": the SQ takes 1..32768 entries and the CQ (IORING_SETUP_CQSIZE) at least as many, at "
+                        + "most 65536 (IORING_SETUP_CLAMP caps both instead); IORING_SETUP_DEFER_TASKRUN needs "
+                        + "IORING_SETUP_SINGLE_ISSUER, and SQPOLL excludes COOP_TASKRUN, TASKRUN_FLAG and "
+                        + "DEFER_TASKRUN; otherwise a flag is newer than this kernel (see './uring4j probe')");
             default:
                 return new UnavailabilityCause(Kind.OTHER, Math.abs(errno), "io_uring cannot be set up here; " + FALLBACK);
         }
@@ -125,10 +139,18 @@ public record UnavailabilityCause(Kind kind, int errno, String hint) {
                 readInt("/proc/sys/kernel/io_uring_group"), seccompMode(), memlock, setupFlags);
     }
 
-    /** The {@code Seccomp:} field of {@code /proc/self/status}, or -1. */
+    /**
+     * The {@code Seccomp:} field of the calling thread's status, or -1. Filters belong to threads:
+     * one installed on a JVM thread shows in {@code /proc/thread-self/status} but not in
+     * {@code /proc/self/status}, which describes the process's first thread (the launcher's).
+     */
     static int seccompMode() {
+        Path status = Path.of("/proc/thread-self/status");
+        if (!Files.exists(status)) {
+            status = Path.of("/proc/self/status"); // before Linux 3.17
+        }
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            for (String line : Files.readAllLines(status)) {
                 if (line.startsWith("Seccomp:")) {
                     return Integer.parseInt(line.substring("Seccomp:".length()).trim());
                 }

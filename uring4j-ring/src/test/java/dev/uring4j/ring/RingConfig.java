@@ -27,13 +27,21 @@ enum RingConfig {
         this.needs = needs;
     }
 
-    /** Skips the test, naming the feature and the kernel it needs, where this kernel lacks it. */
-    void assumeSupported() {
+    /**
+     * Skips the test, naming the feature and the kernel it needs, where this kernel lacks this
+     * configuration or any of {@code features} the test exercises.
+     */
+    void assumeSupported(Probe.Feature... features) {
         Probe probe = Probe.current();
         assumeTrue(probe.unavailabilityCause() == null, () -> "io_uring unavailable: "
                 + probe.unavailabilityCause().message());
         if (needs != null) {
             assumeTrue(probe.supports(needs), () -> probe.whyMissing(needs));
+        }
+        // Every wait in these tests has a deadline (Completions), which takes timed waits.
+        assumeTrue(probe.supports(Probe.Feature.EXT_ARG), () -> probe.whyMissing(Probe.Feature.EXT_ARG));
+        for (Probe.Feature feature : features) {
+            assumeTrue(probe.supports(feature), () -> probe.whyMissing(feature));
         }
     }
 

@@ -4,9 +4,11 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +19,10 @@ import dev.uring4j.ring.sys.SockAddr;
 /** Blocking loopback sockets for binding tests (liburing's test/helpers.h). */
 final class Sockets {
     private Sockets() {}
+
+    /** {@code SO_RCVTIMEO}/{@code SO_SNDTIMEO} from asm-generic/socket.h (not needed by the binding itself). */
+    private static final int SO_RCVTIMEO = 20;
+    private static final int SO_SNDTIMEO = 21;
 
     static int check(int r, String what) {
         if (r < 0) {
@@ -38,6 +44,28 @@ final class Sockets {
         return fd;
     }
 
+    /** A UDP socket bound to 127.0.0.1 and an ephemeral port. */
+    static int udp() {
+        int fd = check(LibC.socket(LibC.AF_INET, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0), "socket");
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment addr = a.allocate(SockAddr.SIZEOF_STORAGE);
+            int len = SockAddr.write(addr, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            check(LibC.bind(fd, addr, len), "bind");
+        }
+        return withTimeouts(fd);
+    }
+
+    /** Sends {@code data} as one datagram from {@code fd} to 127.0.0.1:{@code port}. */
+    static void sendTo(int fd, int port, byte[] data) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment addr = a.allocate(SockAddr.SIZEOF_STORAGE);
+            int len = SockAddr.write(addr, new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            MemorySegment buf = a.allocateFrom(JAVA_BYTE, data);
+            long n = LibC.sendto(fd, buf, data.length, 0, addr, len);
+            assertEquals(data.length, n, () -> "sendto: " + Errno.describe((int) n));
+        }
+    }
+
     static int port(int fd) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment addr = a.allocate(SockAddr.SIZEOF_STORAGE);
@@ -55,6 +83,20 @@ final class Sockets {
             int len = SockAddr.write(addr, new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
             check(LibC.connect(fd, addr, len), "connect");
         }
+        return withTimeouts(fd);
+    }
+
+    /**
+     * Bounds blocking reads and writes on {@code fd} by the tests' deadline, so that a feature
+     * that fails to deliver fails the test instead of hanging it.
+     */
+    static int withTimeouts(int fd) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment timeval = a.allocate(JAVA_LONG, 2);
+            timeval.setAtIndex(JAVA_LONG, 0, TimeUnit.NANOSECONDS.toSeconds(Completions.DEADLINE_NS));
+            check(LibC.setsockopt(fd, LibC.SOL_SOCKET, SO_RCVTIMEO, timeval, (int) timeval.byteSize()), "SO_RCVTIMEO");
+            check(LibC.setsockopt(fd, LibC.SOL_SOCKET, SO_SNDTIMEO, timeval, (int) timeval.byteSize()), "SO_SNDTIMEO");
+        }
         return fd;
     }
 
@@ -65,10 +107,21 @@ final class Sockets {
             int client = connect(port(listener));
             int server = check(LibC.accept4(listener, MemorySegment.NULL, MemorySegment.NULL, LibC.SOCK_CLOEXEC),
                     "accept4");
-            return new int[] {client, server};
+            return new int[] {client, withTimeouts(server)};
         } finally {
             LibC.close(listener);
         }
+    }
+
+    /** Closes {@code fd} with {@code SO_LINGER} 0, so the peer gets a RST instead of a FIN. */
+    static void abort(int fd) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment linger = a.allocate(JAVA_INT, 2);
+            linger.setAtIndex(JAVA_INT, 0, 1);
+            linger.setAtIndex(JAVA_INT, 1, 0);
+            check(LibC.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_LINGER, linger, (int) linger.byteSize()), "SO_LINGER");
+        }
+        close(fd);
     }
 
     static void writeAll(int fd, byte[] data) {

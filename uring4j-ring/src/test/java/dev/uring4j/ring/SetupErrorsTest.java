@@ -1,0 +1,125 @@
+package dev.uring4j.ring;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.stream.Stream;
+
+import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_DEFER_TASKRUN;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_SINGLE_ISSUER;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_SQPOLL;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.uring4j.ring.sys.Errno;
+import dev.uring4j.ring.sys.ErrnoException;
+import dev.uring4j.ring.sys.LibC;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A ring that cannot be set up fails with an exception naming {@code io_uring_setup}, the errno
+ * and what to do: impossible parameters ({@code EINVAL}), and io_uring refused to the process
+ * ({@code EPERM}, {@code ENOSYS}). The refusals are real, not simulated: a child JVM installs a
+ * seccomp filter on itself, as container runtimes do, and reports what setting up a ring told it.
+ */
+class SetupErrorsTest {
+
+    static Stream<Arguments> impossibleParameters() {
+        return Stream.of(
+                Arguments.of(IoUring.builder().entries(0), "entries=0"),
+                Arguments.of(IoUring.builder().entries(65536), "entries=65536"),
+                Arguments.of(IoUring.builder().entries(8).cqEntries(4), "cqEntries=4"),
+                Arguments.of(IoUring.builder().entries(8).flags(IORING_SETUP_DEFER_TASKRUN), "IORING_SETUP_DEFER_TASKRUN"),
+                Arguments.of(IoUring.builder().entries(8).flags(IORING_SETUP_SQPOLL | IORING_SETUP_SINGLE_ISSUER
+                        | IORING_SETUP_DEFER_TASKRUN), "IORING_SETUP_SQPOLL|IORING_SETUP_SINGLE_ISSUER"),
+                Arguments.of(IoUring.builder().entries(8).flags(1 << 30), "1<<30"));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("impossibleParameters")
+    void impossibleParametersNameTheCallTheValuesAndTheRules(IoUring.Builder builder, String culprit) {
+        RingConfig.DEFAULT.assumeSupported();
+        ErrnoException e = assertThrows(ErrnoException.class, builder::build);
+        String m = e.getMessage();
+        assertEquals(Errno.EINVAL, e.errno(), m);
+        assertTrue(m.startsWith("io_uring_setup("), m);
+        assertTrue(m.contains("EINVAL"), m);
+        assertTrue(m.contains(culprit), () -> "names what was asked (" + culprit + "): " + m);
+        assertTrue(m.contains("1..32768"), () -> "states the limits: " + m);
+        assertTrue(m.contains("./uring4j probe"), () -> "points at the probe for newer flags: " + m);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {Errno.EPERM, Errno.ENOSYS})
+    void aSeccompFilterIsNamedWithTheWayOut(int errno) throws Exception {
+        RingConfig.DEFAULT.assumeSupported();
+        ChildJvm.Result child = ChildJvm.run(SeccompChild.class, Integer.toString(errno));
+        assertEquals(0, child.exitCode(), child.output());
+        String m = child.value("message");
+        assertTrue(m.startsWith("io_uring_setup(") && m.contains(Errno.name(errno)), m);
+        assertTrue(m.contains("seccomp filter is active (Seccomp: 2"), () -> "names the cause: " + m);
+        assertTrue(m.contains("allow io_uring_setup, io_uring_enter and io_uring_register"), () -> "what to do: " + m);
+        assertTrue(m.contains("-During4j.transport=nio"), () -> "and the fallback: " + m);
+        assertEquals("SECCOMP", child.value("kind"), "IoUring.unavailabilityCause() agrees");
+    }
+
+    /**
+     * Child JVM: installs a seccomp filter that fails {@code io_uring_setup} (425 on every
+     * architecture) with the errno given as argument, then sets up a ring. The filter skips the
+     * usual architecture check: a 64-bit JVM makes no compat-ABI system calls it could confuse.
+     */
+    public static final class SeccompChild {
+        private static final int PR_SET_NO_NEW_PRIVS = 38;
+        private static final int PR_SET_SECCOMP = 22;
+        private static final int SECCOMP_MODE_FILTER = 2;
+        private static final int SECCOMP_RET_ERRNO = 0x0005_0000;
+        private static final int SECCOMP_RET_ALLOW = 0x7fff_0000;
+        private static final int BPF_LD_W_ABS = 0x20;
+        private static final int BPF_JEQ_K = 0x15;
+        private static final int BPF_RET_K = 0x06;
+
+        public static void main(String[] args) throws Exception {
+            int errno = Integer.parseInt(args[0]);
+            try (Arena arena = Arena.ofConfined()) {
+                int[][] program = {
+                    {BPF_LD_W_ABS, 0, 0, 0},                      // A = seccomp_data.nr
+                    {BPF_JEQ_K, 0, 1, 425},                       // io_uring_setup?
+                    {BPF_RET_K, 0, 0, SECCOMP_RET_ERRNO | errno}, //   fail it
+                    {BPF_RET_K, 0, 0, SECCOMP_RET_ALLOW},         // anything else runs
+                };
+                MemorySegment filter = arena.allocate(8L * program.length, 8);
+                for (int i = 0; i < program.length; i++) {
+                    filter.set(JAVA_SHORT, 8L * i, (short) program[i][0]);
+                    filter.set(JAVA_BYTE, 8L * i + 2, (byte) program[i][1]);
+                    filter.set(JAVA_BYTE, 8L * i + 3, (byte) program[i][2]);
+                    filter.set(JAVA_INT, 8L * i + 4, program[i][3]);
+                }
+                MemorySegment fprog = arena.allocate(16, 8);
+                fprog.set(JAVA_SHORT, 0, (short) program.length);
+                fprog.set(JAVA_LONG, 8, filter.address());
+                check(LibC.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "PR_SET_NO_NEW_PRIVS");
+                check(LibC.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, fprog.address(), 0, 0), "PR_SET_SECCOMP");
+            }
+            try (IoUring ring = IoUring.setup(8)) {
+                System.out.println("message=(set up " + ring + " despite the filter)");
+            } catch (ErrnoException e) {
+                System.out.println("message=" + e.getMessage());
+            }
+            UnavailabilityCause cause = IoUring.unavailabilityCause();
+            System.out.println("kind=" + (cause == null ? "none" : cause.kind()));
+        }
+
+        private static void check(int r, String what) {
+            if (r < 0) {
+                throw new IllegalStateException(what + ": " + Errno.describe(r));
+            }
+        }
+    }
+}
