@@ -202,7 +202,7 @@ public final class BindingVsLiburing {
             b.warmupTime(TimeValue.seconds(1));
         }
         if (!cmd.getMeasurementIterations().hasValue()) {
-            b.measurementIterations(5);
+            b.measurementIterations(4);
         }
         if (!cmd.getMeasurementTime().hasValue()) {
             b.measurementTime(TimeValue.milliseconds(500));
