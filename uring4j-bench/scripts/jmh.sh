@@ -15,6 +15,9 @@ ROOT="${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 JAVA="${JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}"
 CPU="${BENCH_CPU:-0}"
 BENCH="$ROOT/uring4j-bench/target"
+java_version=$("$JAVA" -version 2>&1 | awk -F'"' '/version "/ {print $2; exit}')
+[ "${java_version%%[.+-]*}" -ge 22 ] 2>/dev/null \
+  || { echo "jmh: $JAVA is Java '${java_version:-?}', the binding needs 22+ (FFM); run ./uring4j bench jmh, which finds one" >&2; exit 1; }
 [ -f "$BENCH/uring4j-bench.jar" ] || { echo "jmh: $BENCH/uring4j-bench.jar is missing; build first (./uring4j build)" >&2; exit 1; }
 
 # shellcheck source=native.sh
