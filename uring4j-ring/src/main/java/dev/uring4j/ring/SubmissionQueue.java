@@ -53,7 +53,7 @@ public final class SubmissionQueue {
         }
         this.slots = new Sqe[entries];
         for (int i = 0; i < entries; i++) {
-            slots[i] = new Sqe(sqes, (long) i * sqeSize);
+            slots[i] = new Sqe(sqes, (long) i * sqeSize, sqeSize);
         }
         this.sqeHead = this.sqeTail = this.cachedHead = ring.get(JAVA_INT, ktail);
     }
