@@ -99,9 +99,9 @@ class BackpressureTest {
     void writesBeyondTheOutputLimitAreRefusedNotBuffered() throws Exception {
         Recorder recorder = new Recorder();
         LoopOptions options = LoopOptions.builder().maxPendingOutput(1 << 20).build();
-        try (TcpServer server = TcpServer.builder().options(options).handler(() -> recorder).start();
-             Socket s = Net.connect(server.localAddress())) {
-            s.setReceiveBufferSize(4096);
+        try (TcpServer server = TcpServer.builder().options(options).sendBufferSize(64 * 1024)
+                .handler(() -> recorder).start();
+             Socket s = Net.connect(server.localAddress(), 4096)) {
             Connection c = recorder.opened.get(5, TimeUnit.SECONDS);
             byte[] block = new byte[256 * 1024];
             java.util.concurrent.CompletableFuture<Integer> accepted = new java.util.concurrent.CompletableFuture<>();

@@ -20,8 +20,16 @@ final class Net {
     private Net() {}
 
     static Socket connect(InetSocketAddress address) {
+        return connect(address, 0);
+    }
+
+    /** A client whose receive buffer is {@code receiveBuffer} bytes from the start (0: the default), so a reader that stops fills up fast. */
+    static Socket connect(InetSocketAddress address, int receiveBuffer) {
         try {
             Socket s = new Socket();
+            if (receiveBuffer > 0) {
+                s.setReceiveBufferSize(receiveBuffer);
+            }
             s.setTcpNoDelay(true);
             s.connect(address, 5000);
             s.setSoTimeout(30_000);

@@ -30,10 +30,9 @@ class ResetTest {
             }
         };
         int[] accepted = {0};
-        try (TcpServer server = TcpServer.builder().handler(() -> accepted[0]++ == 0 ? victim : new EchoHandler())
-                .start()) {
-            Socket peer = Net.connect(server.localAddress());
-            peer.setReceiveBufferSize(4096);
+        try (TcpServer server = TcpServer.builder().sendBufferSize(64 * 1024)
+                .handler(() -> accepted[0]++ == 0 ? victim : new EchoHandler()).start()) {
+            Socket peer = Net.connect(server.localAddress(), 4096);
             victim.opened.get(5, TimeUnit.SECONDS);
             List<Socket> others = new ArrayList<>();
             for (int i = 0; i < 100; i++) {

@@ -60,8 +60,7 @@ class ZeroCopySendTest {
             }
         };
         try (TcpServer server = TcpServer.builder().options(ZC).sendBufferSize(64 * 1024).handler(() -> writer).start()) {
-            Socket s = Net.connect(server.localAddress());
-            s.setReceiveBufferSize(4096);
+            Socket s = Net.connect(server.localAddress(), 4096);
             writer.opened.get(5, TimeUnit.SECONDS);
             Net.await(Duration.ofSeconds(5), "a zero-copy send to be under way",
                     () -> server.group().stats().zeroCopySends() > 0);
