@@ -1,12 +1,21 @@
 package dev.uring4j.cli;
 
+import java.net.InetSocketAddress;
 import java.util.Arrays;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 
+import dev.uring4j.examples.EchoServer;
 import dev.uring4j.ring.Probe;
+import dev.uring4j.runtime.LoopOptions;
+import dev.uring4j.runtime.TcpServer;
 
 /**
  * The Java side of {@code ./uring4j}: the subcommands that run a program (the script itself
- * handles build, test and bench). Exit status 2 means a usage error.
+ * handles build, test and bench). Servers print one line {@code listening on HOST:PORT} when
+ * ready, and on SIGINT/SIGTERM shut down gracefully and print their counters. Exit status 2
+ * means a usage error.
  */
 public final class Main {
     private Main() {}
@@ -17,28 +26,63 @@ public final class Main {
             System.exit(2);
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
-        switch (args[0]) {
-            case "probe" -> probe(rest);
-            case "help", "--help", "-h" -> usage();
-            default -> {
-                System.err.println("uring4j: unknown command '" + args[0] + "'");
-                usage();
-                System.exit(2);
+        try {
+            switch (args[0]) {
+                case "probe" -> probe(rest);
+                case "echo" -> echo(rest);
+                case "help", "--help", "-h" -> usage();
+                default -> {
+                    System.err.println("uring4j: unknown command '" + args[0] + "'");
+                    usage();
+                    System.exit(2);
+                }
             }
+        } catch (Args.UsageError e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
         }
     }
 
     private static void probe(String[] args) {
-        if (args.length != 0) {
-            System.err.println("usage: uring4j probe");
-            System.exit(2);
-        }
+        new Args("probe", args, Set.of());
         System.out.print(Probe.current().report());
+        System.out.println();
+        System.out.print(LoopOptions.defaults().report());
+    }
+
+    private static void echo(String[] args) throws Exception {
+        Args a = new Args("echo", args, Set.of("port", "host", "threads", "accept"));
+        TcpServer.AcceptMode mode = TcpServer.AcceptMode.valueOf(
+                a.choice("accept", "acceptor", "acceptor", "reuseport").toUpperCase(Locale.ROOT));
+        TcpServer server = TcpServer.builder()
+                .address(new InetSocketAddress(a.string("host", "0.0.0.0"), a.integer("port", 7007)))
+                .threads(a.integer("threads", 1))
+                .acceptMode(mode)
+                .handler(EchoServer.Echo::new)
+                .start();
+        serveUntilSignalled(server);
+    }
+
+    /** Prints the listening line, then waits for SIGINT/SIGTERM, closes gracefully and prints the counters. */
+    private static void serveUntilSignalled(TcpServer server) throws InterruptedException {
+        CountDownLatch closed = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            System.out.println("closed; counters: " + server.group().stats());
+            System.out.flush();
+            closed.countDown();
+        }, "uring4j-shutdown"));
+        InetSocketAddress bound = server.localAddress();
+        System.out.println("listening on " + bound.getAddress().getHostAddress() + ":" + bound.getPort());
+        System.out.flush();
+        closed.await();
     }
 
     private static void usage() {
         System.err.println("""
                 usage: uring4j <command> [options]
-                  probe                 io_uring features of this kernel and which ones uring4j uses""");
+                  probe                                   io_uring features of this kernel and the paths uring4j takes
+                  echo --port P [--host H] [--threads N] [--accept acceptor|reuseport]
+                                                          an echo server for any load tool""");
     }
 }
