@@ -1,59 +1,36 @@
 package dev.uring4j.runtime;
 
+import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.uring4j.ring.sys.ErrnoException;
-
 /**
- * A set of event loops, one thread each. Servers and clients pick loops from it round-robin.
+ * A set of event loops, one thread each, on one transport (io_uring, or the NIO fallback where
+ * io_uring is unavailable). Servers and clients pick loops from it round-robin.
  *
  * <p>{@link #close()} shuts every loop down gracefully: listeners stop, connections send what they
  * have queued (until the drain deadline), every operation in flight completes, and only then is
  * native memory freed.
  */
 public final class EventLoopGroup implements AutoCloseable {
-    private final UringEventLoop[] loops;
+    private final Transport transport;
+    private final TransportLoop[] loops;
     private final List<EventLoop> view;
     private final AtomicInteger next = new AtomicInteger();
     private final LoopOptions options;
     private volatile boolean closed;
 
-    private EventLoopGroup(Builder b) throws ErrnoException {
+    private EventLoopGroup(Builder b) throws IOException {
         this.options = b.options;
-        this.loops = new UringEventLoop[b.threads];
-        List<EventLoop> list = new ArrayList<>();
-        for (int i = 0; i < loops.length; i++) {
-            loops[i] = new UringEventLoop(this, i, options, b.name + "-" + i);
-            list.add(loops[i]);
-        }
-        this.view = List.copyOf(list);
-        for (UringEventLoop l : loops) {
-            l.start();
-        }
-        Throwable failure = null;
-        for (UringEventLoop l : loops) {
-            try {
-                l.started.join();
-            } catch (CompletionException e) {
-                failure = failure == null ? e.getCause() : failure;
-            }
-        }
-        if (failure != null) {
-            close();
-            if (failure instanceof ErrnoException ee) {
-                throw ee;
-            }
-            throw new IllegalStateException("starting the event loops failed: " + failure, failure);
-        }
+        this.transport = UringTransport.INSTANCE;
+        this.loops = transport.startLoops(this, b.threads, options, b.name);
+        this.view = List.of(loops);
     }
 
     /** A group of {@code threads} loops with default options. */
-    public static EventLoopGroup create(int threads) throws ErrnoException {
+    public static EventLoopGroup create(int threads) throws IOException {
         return builder().threads(threads).build();
     }
 
@@ -64,14 +41,6 @@ public final class EventLoopGroup implements AutoCloseable {
     /** The next loop, round-robin. */
     public EventLoop next() {
         return loops[Math.floorMod(next.getAndIncrement(), loops.length)];
-    }
-
-    UringEventLoop nextUring() {
-        return loops[Math.floorMod(next.getAndIncrement(), loops.length)];
-    }
-
-    UringEventLoop loop(int i) {
-        return loops[i];
     }
 
     /** Every loop, by index. */
@@ -85,6 +54,15 @@ public final class EventLoopGroup implements AutoCloseable {
 
     public LoopOptions options() {
         return options;
+    }
+
+    /** The transport the loops run on: {@code "io_uring"} or {@code "nio"}. */
+    public String transportName() {
+        return transport.name();
+    }
+
+    Transport transport() {
+        return transport;
     }
 
     /** The sum of every loop's counters. */
@@ -110,13 +88,14 @@ public final class EventLoopGroup implements AutoCloseable {
     public void close(Duration drain) {
         closed = true;
         long deadline = System.nanoTime() + drain.toNanos();
-        for (UringEventLoop l : loops) {
-            if (l != null && !l.terminated.isDone()) {
+        for (TransportLoop l : loops) {
+            if (!l.terminationFuture().isDone()) {
                 l.shutdown(deadline);
             }
         }
-        CompletableFuture.allOf(java.util.Arrays.stream(loops).filter(java.util.Objects::nonNull)
-                .map(l -> l.terminated).toArray(CompletableFuture[]::new)).join();
+        for (TransportLoop l : loops) {
+            l.terminationFuture().join();
+        }
     }
 
     public boolean isClosed() {
@@ -150,7 +129,7 @@ public final class EventLoopGroup implements AutoCloseable {
             return this;
         }
 
-        public EventLoopGroup build() throws ErrnoException {
+        public EventLoopGroup build() throws IOException {
             return new EventLoopGroup(this);
         }
     }

@@ -6,36 +6,26 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
-import dev.uring4j.ring.sys.LibC;
-import dev.uring4j.ring.sys.SockAddr;
-
 /**
  * Opens TCP connections on an {@link EventLoopGroup}, with the same {@link Connection} API as a
  * server's.
  *
- * <p>The connect is submitted together with a linked timeout: if the timeout fires first the
- * connect completes with {@code -ECANCELED}, the timeout with {@code -ETIME}, and the future fails
- * with a {@link ConnectionException} naming the address and the duration. Refused, unreachable and
- * reset connects fail naming their errno. Cancelling the future cancels the connect and closes the
- * socket.
+ * <p>On io_uring the connect is submitted together with a linked timeout: if the timeout fires
+ * first the connect completes with {@code -ECANCELED}, the timeout with {@code -ETIME}, and the
+ * future fails with a {@link ConnectionException} naming the address and the duration. Refused,
+ * unreachable and reset connects fail naming their errno. Cancelling the future cancels the
+ * connect and closes the socket.
  */
 public final class TcpClient {
     private final EventLoopGroup group;
-    private final Supplier<? extends ConnectionHandler> handlers;
-    private final Duration connectTimeout;
-    private final Duration idleTimeout;
-    private final boolean tcpNoDelay;
-    private final int sendBufferSize;
-    private final int receiveBufferSize;
+    private final ClientConfig config;
 
     private TcpClient(Builder b) {
         this.group = Objects.requireNonNull(b.group, "an event loop group is required");
-        this.handlers = Objects.requireNonNull(b.handlers, "a handler is required");
-        this.connectTimeout = b.connectTimeout;
-        this.idleTimeout = b.idleTimeout;
-        this.tcpNoDelay = b.tcpNoDelay;
-        this.sendBufferSize = b.sendBufferSize;
-        this.receiveBufferSize = b.receiveBufferSize;
+        this.config = new ClientConfig(Objects.requireNonNull(b.handlers, "a handler is required"),
+                b.connectTimeout == null ? 0 : b.connectTimeout.toNanos(),
+                b.idleTimeout == null ? 0 : b.idleTimeout.toNanos(), b.tcpNoDelay, b.sendBufferSize,
+                b.receiveBufferSize);
     }
 
     public static Builder builder() {
@@ -44,7 +34,7 @@ public final class TcpClient {
 
     /** Connects on the group's next loop. */
     public CompletableFuture<Connection> connect(InetSocketAddress address) {
-        return connect(address, group.nextUring());
+        return connect(address, group.next());
     }
 
     /** Connects on {@code loop} (which must belong to this client's group). */
@@ -54,29 +44,12 @@ public final class TcpClient {
             future.completeExceptionally(new IllegalArgumentException("unresolved address " + address));
             return future;
         }
-        UringEventLoop l = (UringEventLoop) loop;
-        l.execute(() -> start(l, address, future));
+        if (!group.loops().contains(loop)) {
+            future.completeExceptionally(new IllegalArgumentException("the loop is not in this client's group"));
+            return future;
+        }
+        ((TransportLoop) loop).connect(config, address, future);
         return future;
-    }
-
-    private void start(UringEventLoop loop, InetSocketAddress address, CompletableFuture<Connection> future) {
-        int fd = LibC.socket(SockAddr.familyOf(address), LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0);
-        if (fd < 0) {
-            future.completeExceptionally(new ConnectionException("socket for connect to " + address, -fd, "(none)"));
-            return;
-        }
-        LibC.setsockoptInt(fd, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, tcpNoDelay ? 1 : 0);
-        if (sendBufferSize > 0) {
-            LibC.setsockoptInt(fd, LibC.SOL_SOCKET, LibC.SO_SNDBUF, sendBufferSize);
-        }
-        if (receiveBufferSize > 0) {
-            LibC.setsockoptInt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF, receiveBufferSize);
-        }
-        int slot = loop.clientSlot(fd);
-        ConnectionHandler handler = Objects.requireNonNull(handlers.get(), "handler factory returned null");
-        UringConnection c = loop.adopt(slot, fd, false, handler, null);
-        c.connect(address, connectTimeout == null ? 0 : connectTimeout.toNanos(),
-                idleTimeout == null ? 0 : idleTimeout.toNanos(), future);
     }
 
     /** Builder of {@link TcpClient}. */

@@ -1,25 +1,14 @@
 package dev.uring4j.runtime;
 
-import java.lang.foreign.Arena;
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
-import static dev.uring4j.ring.uapi.IoUringH.IOSQE_IO_HARDLINK;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-
-import dev.uring4j.ring.sys.Errno;
-import dev.uring4j.ring.sys.ErrnoException;
 import dev.uring4j.ring.sys.LibC;
-import dev.uring4j.ring.sys.SockAddr;
 
 /**
  * A TCP server on an {@link EventLoopGroup}.
@@ -34,305 +23,57 @@ import dev.uring4j.ring.sys.SockAddr;
  *         .start();
  * }</pre>
  *
- * <p>Two ways to accept, chosen with {@link AcceptMode}:
- * <ul>
- *   <li>{@link AcceptMode#ACCEPTOR}: the first loop's ring runs one multishot accept into direct
- *       descriptors and hands each connection to a loop round-robin with {@code msg_ring} fd
- *       passing ({@code IORING_MSG_SEND_FD}); the target ring installs it in a free slot of its own
- *       table, and the acceptor closes its copy in the same linked submission.</li>
- *   <li>{@link AcceptMode#REUSEPORT}: every loop has its own listening socket on the port
- *       ({@code SO_REUSEPORT}) and its own multishot accept; the kernel spreads connections.</li>
- * </ul>
- * Connections live in direct descriptors where the kernel has them.
+ * <p>Two ways to accept, chosen with {@link AcceptMode}. On io_uring, connections live in direct
+ * descriptors where the kernel has them, and {@link AcceptMode#ACCEPTOR} hands them between
+ * loops with {@code msg_ring} fd passing; see {@link UringServer}.
  */
 public final class TcpServer implements AutoCloseable {
 
     /** How connections are accepted and spread over the loops. */
     public enum AcceptMode {
-        /** One acceptor ring hands connections to the loops with msg_ring fd passing. */
+        /** One acceptor (the first loop) takes every connection and hands it to a loop round-robin. */
         ACCEPTOR,
-        /** Each loop accepts on its own SO_REUSEPORT socket. */
+        /** Each loop accepts on its own SO_REUSEPORT socket; the kernel spreads connections. */
         REUSEPORT
     }
 
-    private static final AtomicInteger IDS = new AtomicInteger();
-    private static volatile TcpServer[] registry = new TcpServer[16];
-
-    private final int id;
     private final EventLoopGroup group;
     private final boolean ownsGroup;
-    private final Supplier<? extends ConnectionHandler> handlers;
-    private final AcceptMode mode;
-    private final long idleTimeoutNanos;
-    private final int maxConnections;
-    private final int backlog;
-    private final AtomicInteger live = new AtomicInteger();
-    private final List<UringListener> listeners = new ArrayList<>();
-    private final List<UringEventLoop> listenerLoops = new ArrayList<>();
-    private InetSocketAddress localAddress;
+    private final ServerCore core;
     private volatile boolean closed;
 
-    private TcpServer(Builder b, EventLoopGroup group, boolean ownsGroup) {
-        this.id = IDS.getAndIncrement();
+    private TcpServer(EventLoopGroup group, boolean ownsGroup, ServerCore core) {
         this.group = group;
         this.ownsGroup = ownsGroup;
-        this.handlers = b.handlers;
-        this.idleTimeoutNanos = b.idleTimeout == null ? 0 : b.idleTimeout.toNanos();
-        this.maxConnections = b.maxConnections;
-        this.backlog = b.backlog;
-        boolean handoff = group.size() == 1 || !group.options().uses(LoopOptions.Path.DIRECT_DESCRIPTORS)
-                || group.options().uses(LoopOptions.Path.MSG_RING_FD);
-        if (b.mode == AcceptMode.ACCEPTOR && !handoff) {
-            UringEventLoop.LOG.log(System.Logger.Level.INFO, "acceptor mode needs msg_ring fd passing ("
-                    + group.options().whyNot(LoopOptions.Path.MSG_RING_FD) + "); accepting with SO_REUSEPORT instead");
-        }
-        this.mode = b.mode == AcceptMode.ACCEPTOR && handoff ? AcceptMode.ACCEPTOR : AcceptMode.REUSEPORT;
-        synchronized (TcpServer.class) {
-            TcpServer[] r = registry;
-            if (id >= r.length) {
-                r = java.util.Arrays.copyOf(r, Math.max(id + 1, r.length * 2));
-            }
-            r[id] = this;
-            registry = r;
-        }
+        this.core = core;
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    private void start(Builder b) throws ErrnoException {
-        InetSocketAddress bindTo = b.address;
-        int loopsWithListener = mode == AcceptMode.ACCEPTOR ? 1 : group.size();
-        for (int i = 0; i < loopsWithListener; i++) {
-            int fd = listenSocket(bindTo, b, mode == AcceptMode.REUSEPORT);
-            if (localAddress == null) {
-                localAddress = boundAddress(fd);
-                bindTo = localAddress;
-            }
-            UringEventLoop loop = group.loop(i);
-            UringListener l = new UringListener(loop, this, fd);
-            listeners.add(l);
-            listenerLoops.add(loop);
-            CompletableFuture<Void> armed = new CompletableFuture<>();
-            loop.execute(() -> {
-                try {
-                    l.start();
-                    armed.complete(null);
-                } catch (Throwable t) {
-                    armed.completeExceptionally(t);
-                }
-            });
-            try {
-                armed.join();
-            } catch (CompletionException e) {
-                throw new IllegalStateException("starting the listener on " + localAddress + " failed", e.getCause());
-            }
-        }
-    }
-
-    private static int listenSocket(InetSocketAddress address, Builder b, boolean reusePort) throws ErrnoException {
-        int fd = LibC.socket(SockAddr.familyOf(address), LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0);
-        if (fd < 0) {
-            throw new ErrnoException("socket", fd);
-        }
-        try {
-            setOption(fd, LibC.SOL_SOCKET, LibC.SO_REUSEADDR, 1, "SO_REUSEADDR");
-            if (reusePort) {
-                setOption(fd, LibC.SOL_SOCKET, LibC.SO_REUSEPORT, 1, "SO_REUSEPORT");
-            }
-            // Accepted sockets inherit these from the listener, so direct descriptors need no setsockopt.
-            setOption(fd, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, b.tcpNoDelay ? 1 : 0, "TCP_NODELAY");
-            if (b.sendBufferSize > 0) {
-                setOption(fd, LibC.SOL_SOCKET, LibC.SO_SNDBUF, b.sendBufferSize, "SO_SNDBUF");
-            }
-            if (b.receiveBufferSize > 0) {
-                setOption(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF, b.receiveBufferSize, "SO_RCVBUF");
-            }
-            try (Arena a = Arena.ofConfined()) {
-                MemorySegment addr = a.allocate(SockAddr.SIZEOF_STORAGE);
-                int len = SockAddr.write(addr, address);
-                int r = LibC.bind(fd, addr, len);
-                if (r < 0) {
-                    throw new ErrnoException("bind to " + address, r,
-                            -r == Errno.EADDRINUSE ? "another socket is listening on that port" : null);
-                }
-            }
-            int r = LibC.listen(fd, b.backlog);
-            if (r < 0) {
-                throw new ErrnoException("listen on " + address, r);
-            }
-            return fd;
-        } catch (ErrnoException | RuntimeException e) {
-            LibC.close(fd);
-            throw e;
-        }
-    }
-
-    private static void setOption(int fd, int level, int name, int value, String what) throws ErrnoException {
-        int r = LibC.setsockoptInt(fd, level, name, value);
-        if (r < 0) {
-            throw new ErrnoException("setsockopt(" + what + ")", r);
-        }
-    }
-
-    private static InetSocketAddress boundAddress(int fd) throws ErrnoException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment addr = a.allocate(SockAddr.SIZEOF_STORAGE);
-            MemorySegment len = a.allocateFrom(JAVA_INT, SockAddr.SIZEOF_STORAGE);
-            int r = LibC.getsockname(fd, addr, len);
-            if (r < 0) {
-                throw new ErrnoException("getsockname", r);
-            }
-            return SockAddr.read(addr);
-        }
-    }
-
-    // ------------------------------------------------------------------ called by loops
-
-    /** A connection was accepted on {@code loop}: {@code res} is its slot (direct) or fd. */
-    void accepted(UringEventLoop loop, int res) {
-        live.incrementAndGet();
-        if (closed) {
-            loop.adopt(res, ClosingHandler.INSTANCE, this).abort();
-            return;
-        }
-        if (mode == AcceptMode.ACCEPTOR && group.size() > 1) {
-            UringEventLoop target = pickTarget(loop);
-            if (target != loop) {
-                handOver(loop, target, res);
-                return;
-            }
-        }
-        open(loop, res);
-    }
-
-    /** The next loop round-robin that has room in its table (the acceptor itself if none has). */
-    private UringEventLoop pickTarget(UringEventLoop acceptor) {
-        for (int i = 0; i < group.size(); i++) {
-            UringEventLoop candidate = group.nextUring();
-            if (candidate.acceptRoom() > 0) {
-                return candidate;
-            }
-        }
-        return acceptor;
-    }
-
-    private void open(UringEventLoop loop, int slotOrFd) {
-        UringConnection c = loop.adopt(slotOrFd, Objects.requireNonNull(handlers.get(), "handler factory returned null"), this);
-        c.open(idleTimeoutNanos);
-    }
-
-    private void handOver(UringEventLoop from, UringEventLoop target, int res) {
-        if (!from.direct) {
-            // A normal fd is valid in every thread of the process: pass the number.
-            target.execute(() -> open(target, res));
-            return;
-        }
-        // Send our direct descriptor to the target ring (it lands in a free slot there, which the
-        // target's CQE reports), then close our copy; hard-linked so the close runs either way.
-        from.reserve(2);
-        from.sqe().prepMsgRingFdAlloc(target.ringFd(), res, UserData.encode(UserData.OP_HANDOFF, 0, id), 0)
-                .flags(IOSQE_IO_HARDLINK).userData(UserData.encode(UserData.OP_HANDOFF_SEND, 0, id));
-        from.sqe().prepCloseDirect(res).userData(UserData.encode(UserData.OP_HANDOFF_SEND, 0, id));
-    }
-
-    /** The target side of a hand-over: {@code res} is the slot the connection landed in. */
-    static void handedOver(UringEventLoop loop, int serverId, int res) {
-        TcpServer[] r = registry;
-        TcpServer server = serverId >= 0 && serverId < r.length ? r[serverId] : null;
-        if (server == null) {
-            loop.dropped(UserData.encode(UserData.OP_HANDOFF, 0, serverId), "no server " + serverId);
-            return;
-        }
-        if (res < 0) {
-            server.live.decrementAndGet();
-            UringEventLoop.LOG.log(System.Logger.Level.WARNING, "a connection handed to " + loop.name()
-                    + " could not be installed: " + Errno.describe(res));
-            return;
-        }
-        if (server.closed) {
-            loop.adopt(res, ClosingHandler.INSTANCE, server).abort();
-            return;
-        }
-        server.open(loop, res);
-    }
-
-    /**
-     * How many more connections the listener on {@code loop} may accept: the server's limit, and
-     * the room in the direct-descriptor tables they will land in (every loop's in acceptor mode).
-     */
-    int room(UringEventLoop loop) {
-        long room = (long) maxConnections - live.get();
-        if (mode == AcceptMode.ACCEPTOR) {
-            long tables = 0;
-            for (EventLoop l : group.loops()) {
-                tables += Math.max(0, ((UringEventLoop) l).acceptRoom());
-            }
-            room = Math.min(room, tables);
-        } else {
-            room = Math.min(room, loop.acceptRoom());
-        }
-        return (int) Math.max(0, Math.min(room, Integer.MAX_VALUE));
-    }
-
-    /** Why {@link #room} is zero, for the log. */
-    String fullReason(UringEventLoop loop) {
-        if (live.get() >= maxConnections) {
-            return "the server's limit of " + maxConnections + " connections is reached";
-        }
-        return "the direct-descriptor table" + (mode == AcceptMode.ACCEPTOR ? "s are" : " is") + " full ("
-                + loop.acceptCapacity() + " slots per loop, bounded by RLIMIT_NOFILE and LoopOptions.maxConnections)";
-    }
-
-    /** Multishot accept may take a whole backlog in one go; below this much room accept one at a time. */
-    int burst() {
-        return backlog;
-    }
-
-    void connectionClosed() {
-        live.decrementAndGet();
-        for (int i = 0; i < listeners.size(); i++) {
-            UringListener l = listeners.get(i);
-            UringEventLoop loop = listenerLoops.get(i);
-            if (loop.inEventLoop()) {
-                if (l.waiting()) {
-                    l.retryNow();
-                }
-            } else {
-                loop.execute(() -> {
-                    if (l.waiting()) {
-                        l.retryNow();
-                    }
-                });
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------ public
-
     /** The address the server is bound to (with the real port when 0 was asked for). */
     public InetSocketAddress localAddress() {
-        return localAddress;
+        return core.localAddress();
     }
 
     public EventLoopGroup group() {
         return group;
     }
 
-    /** The accept mode in effect (REUSEPORT where ACCEPTOR was asked but the kernel cannot pass fds). */
+    /** The accept mode in effect (REUSEPORT where ACCEPTOR was asked but the transport cannot hand over). */
     public AcceptMode acceptMode() {
-        return mode;
+        return core.acceptMode();
     }
 
     /** Connections open now. */
     public int connections() {
-        return live.get();
+        return core.connections();
     }
 
     /**
-     * Stops accepting and closes the server's connections after their queued output is sent (at
-     * most 5 s); with a group of its own, shuts the group down too.
+     * Stops accepting and closes the server's connections after their queued output is sent; with
+     * a group of its own, shuts the group down too (at most 5 s of draining).
      */
     @Override
     public void close() {
@@ -340,43 +81,9 @@ public final class TcpServer implements AutoCloseable {
             return;
         }
         closed = true;
+        core.close();
         if (ownsGroup) {
             group.close();
-        } else {
-            List<CompletableFuture<Void>> done = new ArrayList<>();
-            for (int i = 0; i < listeners.size(); i++) {
-                UringListener l = listeners.get(i);
-                CompletableFuture<Void> f = new CompletableFuture<>();
-                listenerLoops.get(i).execute(() -> {
-                    l.stop();
-                    f.complete(null);
-                });
-                done.add(f);
-            }
-            for (EventLoop loop : group.loops()) {
-                UringEventLoop u = (UringEventLoop) loop;
-                u.execute(() -> {
-                    for (UringConnection c : u.connections) {
-                        if (c != null && c.server == this) {
-                            c.close();
-                        }
-                    }
-                });
-            }
-            CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();
-        }
-        synchronized (TcpServer.class) {
-            registry[id] = null;
-        }
-    }
-
-    /** Handler of connections accepted while the server closes: they are closed at once. */
-    private static final class ClosingHandler implements ConnectionHandler {
-        static final ClosingHandler INSTANCE = new ClosingHandler();
-
-        @Override
-        public int onData(Connection connection, MemorySegment buffer, long offset, int length) {
-            return length;
         }
     }
 
@@ -454,8 +161,7 @@ public final class TcpServer implements AutoCloseable {
 
         /**
          * At most this many connections at once: at the limit, accepting pauses (connections wait
-         * in the backlog) until one closes. Connections already being accepted when the limit is
-         * reached are served, so it may be exceeded by a few.
+         * in the backlog) until one closes.
          */
         public Builder maxConnections(int max) {
             this.maxConnections = max;
@@ -481,18 +187,30 @@ public final class TcpServer implements AutoCloseable {
         }
 
         /** Binds, starts accepting, and returns the running server. */
-        public TcpServer start() throws ErrnoException {
+        public TcpServer start() throws IOException {
             Objects.requireNonNull(handlers, "a handler is required");
             boolean own = group == null;
             EventLoopGroup g = own ? EventLoopGroup.builder().threads(threads).options(options).build() : group;
-            TcpServer server = new TcpServer(this, g, own);
+            ServerConfig config = new ServerConfig(address, mode, backlog, tcpNoDelay, sendBufferSize, receiveBufferSize,
+                    maxConnections, idleTimeout == null ? 0 : idleTimeout.toNanos(), handlers);
             try {
-                server.start(this);
-            } catch (ErrnoException | RuntimeException e) {
-                server.close();
+                return new TcpServer(g, own, g.transport().startServer(g, config));
+            } catch (IOException | RuntimeException e) {
+                if (own) {
+                    g.close();
+                }
                 throw e;
             }
-            return server;
+        }
+    }
+
+    /** Handler of connections accepted while a server closes: they are closed at once. */
+    static final class Closing implements ConnectionHandler {
+        static final Closing INSTANCE = new Closing();
+
+        @Override
+        public int onData(Connection connection, MemorySegment buffer, long offset, int length) {
+            return length;
         }
     }
 }

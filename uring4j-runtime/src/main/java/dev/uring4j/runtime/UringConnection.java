@@ -48,7 +48,7 @@ final class UringConnection extends Connection {
     final int fd;
     final boolean fixed;
     private final ConnectionHandler handler;
-    final TcpServer server;
+    final UringServer server;
 
     private final long udRecv;
     private final long udSend;
@@ -97,7 +97,7 @@ final class UringConnection extends Connection {
     private PendingConnect connecting;
 
     UringConnection(UringEventLoop loop, int slot, int generation, int fd, boolean fixed, ConnectionHandler handler,
-                    TcpServer server) {
+                    UringServer server) {
         this.loop = loop;
         this.slot = slot;
         this.generation = generation;

@@ -41,7 +41,7 @@ import dev.uring4j.ring.sys.LibC;
  * an eventfd that the loop keeps a read armed on, written only when the loop is about to sleep.
  * Every object reachable from here belongs to the loop's thread.
  */
-final class UringEventLoop extends EventLoop implements CqeHandler {
+final class UringEventLoop extends TransportLoop implements CqeHandler {
     static final System.Logger LOG = System.getLogger("dev.uring4j.runtime");
     private static final VarHandle SLEEPING;
 
@@ -309,7 +309,7 @@ final class UringEventLoop extends EventLoop implements CqeHandler {
                 }
                 l.onAccept(res, flags);
             }
-            case UserData.OP_HANDOFF -> TcpServer.handedOver(this, UserData.slot(userData), res);
+            case UserData.OP_HANDOFF -> UringServer.handedOver(this, UserData.slot(userData), res);
             case UserData.OP_HANDOFF_SEND -> {
                 if (res < 0) {
                     LOG.log(System.Logger.Level.WARNING, "handing a connection to another loop failed: "
@@ -495,12 +495,12 @@ final class UringEventLoop extends EventLoop implements CqeHandler {
     // ------------------------------------------------------------------ connections
 
     /** Registers a new connection in {@code slot} (direct) or for {@code fd} (normal descriptor). */
-    UringConnection adopt(int slotOrFd, ConnectionHandler handler, TcpServer server) {
+    UringConnection adopt(int slotOrFd, ConnectionHandler handler, UringServer server) {
         return adopt(slotOrFd, slotOrFd, direct, handler, server);
     }
 
     /** Registers a connection in table slot {@code slot} whose descriptor is {@code fd}. */
-    UringConnection adopt(int slot, int fd, boolean fixed, ConnectionHandler handler, TcpServer server) {
+    UringConnection adopt(int slot, int fd, boolean fixed, ConnectionHandler handler, UringServer server) {
         if (slot >= connections.length) {
             int n = Math.max(slot + 1, connections.length * 2);
             connections = Arrays.copyOf(connections, n);
@@ -632,6 +632,7 @@ final class UringEventLoop extends EventLoop implements CqeHandler {
     // ------------------------------------------------------------------ shutdown
 
     /** Starts a graceful shutdown: stop accepting, let output drain until {@code deadline}, then cancel. */
+    @Override
     void shutdown(long deadlineNanos) {
         execute(() -> {
             if (shutdownRequested) {
@@ -733,6 +734,33 @@ final class UringEventLoop extends EventLoop implements CqeHandler {
                 cqOverflows, droppedCompletions, bytesRead, bytesWritten, connectionsOpened, connectionsClosed,
                 openConnections(), b == null ? 0 : b.peakPerBatch(), b == null ? 0 : b.total(), b == null ? 0 : b.bytes(),
                 p == null ? 0 : p.inUseBytes(), zeroCopySends);
+    }
+
+    @Override
+    CompletableFuture<Void> terminationFuture() {
+        return terminated;
+    }
+
+    @Override
+    void connect(ClientConfig config, java.net.InetSocketAddress address, CompletableFuture<Connection> future) {
+        execute(() -> {
+            int fd = LibC.socket(dev.uring4j.ring.sys.SockAddr.familyOf(address), LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0);
+            if (fd < 0) {
+                future.completeExceptionally(new ConnectionException("socket for connect to " + address, -fd, "(none)"));
+                return;
+            }
+            LibC.setsockoptInt(fd, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, config.tcpNoDelay() ? 1 : 0);
+            if (config.sendBufferSize() > 0) {
+                LibC.setsockoptInt(fd, LibC.SOL_SOCKET, LibC.SO_SNDBUF, config.sendBufferSize());
+            }
+            if (config.receiveBufferSize() > 0) {
+                LibC.setsockoptInt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF, config.receiveBufferSize());
+            }
+            ConnectionHandler handler = java.util.Objects.requireNonNull(config.handlers().get(),
+                    "handler factory returned null");
+            UringConnection c = adopt(clientSlot(fd), fd, false, handler, null);
+            c.connect(address, config.connectTimeoutNanos(), config.idleTimeoutNanos(), future);
+        });
     }
 
     @Override

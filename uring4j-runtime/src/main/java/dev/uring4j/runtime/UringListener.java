@@ -30,7 +30,7 @@ final class UringListener {
     private static final long MAX_BACKOFF = TimeUnit.SECONDS.toNanos(1);
 
     private final UringEventLoop loop;
-    private final TcpServer server;
+    private final UringServer server;
     private final int listenFd;
     final int generation = 1;
     private int index = -1;
@@ -46,7 +46,7 @@ final class UringListener {
     private long calmSince = Long.MIN_VALUE;
     private Timeout retry;
 
-    UringListener(UringEventLoop loop, TcpServer server, int listenFd) {
+    UringListener(UringEventLoop loop, UringServer server, int listenFd) {
         this.loop = loop;
         this.server = server;
         this.listenFd = listenFd;
