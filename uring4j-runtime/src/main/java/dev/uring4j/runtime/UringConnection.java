@@ -155,22 +155,7 @@ final class UringConnection extends Connection {
         }
         boolean pollFirst = false;
         if (res > 0) {
-            int bid = Cqe.bufferId(flags);
-            if (!Cqe.hasBuffer(flags) || !loop.buffers.isValid(group, bid) || res > loop.buffers.bufferSize()) {
-                loop.dropped(udRecv, "recv of " + res + " bytes with buffer flags 0x" + Integer.toHexString(flags)
-                        + " outside group " + loop.buffers.bgid(group));
-                if (Cqe.hasBuffer(flags) && loop.buffers.isValid(group, bid)) {
-                    loop.buffers.recycle(group, bid);
-                }
-            } else {
-                loop.bytesRead += res;
-                lastActivity = loop.now;
-                if (Cqe.sockNonEmpty(flags)) {
-                    loop.sockNonEmpty++;
-                }
-                deliver(loop.buffers.memory(group), loop.buffers.offset(bid), res);
-                loop.buffers.recycle(group, bid);
-            }
+            receive(res, flags);
             // The socket was drained by this receive unless the kernel says more is waiting:
             // then the next receive may as well go straight to poll (the reference page's advice).
             pollFirst = !Cqe.sockNonEmpty(flags);
@@ -188,6 +173,50 @@ final class UringConnection extends Connection {
             // Whatever ended the receive (no more buffers, a cancel from pauseReading() that a
             // resumeReading() has overtaken, the kernel's own limit), keep reading if we should.
             armRecv(pollFirst);
+        }
+    }
+
+    /** Delivers the data of one receive completion and hands its buffer(s) back. */
+    private void receive(int res, int flags) {
+        BufferGroups buffers = loop.buffers;
+        int bid = Cqe.bufferId(flags);
+        if (!Cqe.hasBuffer(flags) || !buffers.isValid(group, bid)) {
+            loop.dropped(udRecv, "recv of " + res + " bytes with buffer flags 0x" + Integer.toHexString(flags)
+                    + " outside group " + buffers.bgid(group));
+            return;
+        }
+        loop.bytesRead += res;
+        lastActivity = loop.now;
+        if (Cqe.sockNonEmpty(flags)) {
+            loop.sockNonEmpty++;
+        }
+        MemorySegment memory = buffers.memory(group);
+        int size = buffers.bufferSize();
+        if (loop.recvBundle) {
+            // A bundle fills consecutive ring entries: full buffers, then a partial last one.
+            if (res > size * (long) loop.options.buffersPerGroup) {
+                loop.dropped(udRecv, "recv bundle of " + res + " bytes, more than group " + buffers.bgid(group) + " holds");
+                return;
+            }
+            int remaining = res;
+            for (int k = 0; remaining > 0; k++) {
+                int b = buffers.bundleBid(group, bid, k);
+                int n = Math.min(size, remaining);
+                deliver(memory, buffers.offset(b), n);
+                buffers.recycle(group, b);
+                remaining -= n;
+            }
+            return;
+        }
+        int start = buffers.dataOffset(group, bid, res, flags);
+        if (start + (long) res > size) {
+            loop.dropped(udRecv, "recv of " + res + " bytes at offset " + start + " of a " + size + "-byte buffer");
+            buffers.recycle(group, bid);
+            return;
+        }
+        deliver(memory, buffers.offset(bid) + start, res);
+        if (buffers.released(flags)) {
+            buffers.recycle(group, bid);
         }
     }
 
@@ -396,7 +425,9 @@ final class UringConnection extends Connection {
             return;
         }
         Sqe s = loop.sqe();
-        if (loop.multishotRecv) {
+        if (loop.recvBundle) {
+            s.prepRecvMultishotBundle(fd, 0);
+        } else if (loop.multishotRecv) {
             s.prepRecvMultishot(fd, 0, 0, 0);
         } else {
             s.prepRecv(fd, 0, 0, 0);

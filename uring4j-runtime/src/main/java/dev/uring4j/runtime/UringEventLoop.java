@@ -97,6 +97,10 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
     boolean multishotRecv;
     boolean multishotAccept;
     boolean sendZc;
+    boolean recvBundle;
+    boolean bindListenOps;
+    /** The paths this loop took, for probe output and tests. */
+    final java.util.EnumSet<LoopOptions.Path> pathsInUse = java.util.EnumSet.noneOf(LoopOptions.Path.class);
     int sendZcThreshold;
     /** Direct-descriptor table size; table indices at and above it belong to outgoing connections. */
     private int tableSize;
@@ -181,14 +185,43 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
             connections = new UringConnection[1024];
             generations = new int[1024];
         }
-        buffers = new BufferGroups(ring, options.bufferGroups, options.buffersPerGroup, options.bufferSize,
-                FIRST_BGID, 0);
+        boolean rings = options.uses(LoopOptions.Path.BUFFER_RING);
+        boolean incremental = rings && options.uses(LoopOptions.Path.INCREMENTAL_BUFFERS);
+        // A bundle spans whole consecutive buffers; an incremental buffer is shared by receives:
+        // the two do not combine, and incremental consumption is the one asked for explicitly.
+        recvBundle = rings && multishotRecv && !incremental && options.uses(LoopOptions.Path.RECV_BUNDLE);
+        buffers = new BufferGroups(this, ring, options.bufferGroups, options.buffersPerGroup, options.bufferSize,
+                FIRST_BGID, rings, incremental);
+        bindListenOps = options.uses(LoopOptions.Path.BIND_LISTEN);
+        recordPaths();
         eventFd = LibC.eventfd(0, LibC.EFD_CLOEXEC);
         if (eventFd < 0) {
             throw new ErrnoException("eventfd", eventFd);
         }
         eventFdBuffer = arena.allocate(JAVA_LONG);
         armWakeup();
+    }
+
+    private void recordPaths() {
+        int f = ring.setupFlags();
+        record(LoopOptions.Path.DEFER_TASKRUN, (f & IORING_SETUP_DEFER_TASKRUN) != 0);
+        record(LoopOptions.Path.REGISTERED_RING_FD, ring.isRingFdRegistered());
+        record(LoopOptions.Path.NO_SQARRAY, (f & IORING_SETUP_NO_SQARRAY) != 0);
+        record(LoopOptions.Path.DIRECT_DESCRIPTORS, direct);
+        record(LoopOptions.Path.MULTISHOT_ACCEPT, multishotAccept);
+        record(LoopOptions.Path.RECV_MULTISHOT, multishotRecv);
+        record(LoopOptions.Path.BUFFER_RING, options.uses(LoopOptions.Path.BUFFER_RING));
+        record(LoopOptions.Path.RECV_BUNDLE, recvBundle);
+        record(LoopOptions.Path.INCREMENTAL_BUFFERS, buffers.incremental());
+        record(LoopOptions.Path.SEND_ZC, sendZc);
+        record(LoopOptions.Path.MSG_RING_FD, direct && options.uses(LoopOptions.Path.MSG_RING_FD));
+        record(LoopOptions.Path.BIND_LISTEN, bindListenOps);
+    }
+
+    private void record(LoopOptions.Path path, boolean used) {
+        if (used) {
+            pathsInUse.add(path);
+        }
     }
 
     // ------------------------------------------------------------------ the loop
@@ -310,6 +343,12 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
                 l.onAccept(res, flags);
             }
             case UserData.OP_HANDOFF -> UringServer.handedOver(this, UserData.slot(userData), res);
+            case UserData.OP_PROVIDE_BUFFERS -> {
+                if (res < 0) {
+                    LOG.log(System.Logger.Level.WARNING, "returning a buffer to group " + buffers.bgid(UserData.slot(userData))
+                            + " failed: " + Errno.describe(res) + "; the group has one buffer fewer");
+                }
+            }
             case UserData.OP_HANDOFF_SEND -> {
                 if (res < 0) {
                     LOG.log(System.Logger.Level.WARNING, "handing a connection to another loop failed: "
@@ -322,7 +361,8 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
                     armWakeup();
                 }
             }
-            case UserData.OP_MSG, UserData.OP_LOOP_CANCEL, UserData.OP_FD_INSTALL -> {
+            case UserData.OP_MSG, UserData.OP_LOOP_CANCEL, UserData.OP_FD_INSTALL, UserData.OP_BIND,
+                 UserData.OP_LISTEN -> {
                 // A wakeup from another loop (its tasks run this iteration), or our shutdown cancel.
             }
             default -> dropped(userData, "unknown op " + op);
@@ -528,14 +568,24 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
         }
         long ud = UserData.encode(UserData.OP_FD_INSTALL, generation, slot);
         sqe().prepFixedFdInstall(slot, 0).userData(ud);
+        int r = inlineResult(ud);
+        return r < 0 ? -1 : r;
+    }
+
+    /**
+     * Submits what is queued and returns the result of the operation whose SQE carried
+     * {@code userData}, which must be one that completes at submit (fixed-fd install, bind,
+     * listen). Its CQE is read without being consumed; the dispatcher ignores it later.
+     */
+    int inlineResult(long userData) {
         submitNow();
         for (int i = ring.cqReady() - 1; i >= 0; i--) {
-            if (ring.cq().userData(i) == ud) {
-                int r = ring.cq().res(i);
-                return r < 0 ? -1 : r;
+            if (ring.cq().userData(i) == userData) {
+                return ring.cq().res(i);
             }
         }
-        return -1;
+        // Not in the CQ: it overflowed (the kernel keeps it for later). Treat as unknown.
+        return -Errno.EAGAIN;
     }
 
     /** The connection in {@code slot} finished closing: the slot may be reused. */
@@ -704,6 +754,9 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
         }
         if (ring != null) {
             ring.close();
+        }
+        if (buffers != null) {
+            buffers.freeLegacyMemory();
         }
         if (arena != null) {
             arena.close();

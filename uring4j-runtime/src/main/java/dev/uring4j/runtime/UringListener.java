@@ -1,5 +1,6 @@
 package dev.uring4j.runtime;
 
+import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
 
 import static dev.uring4j.ring.uapi.IoUringH.IORING_FILE_INDEX_ALLOC;
@@ -46,17 +47,43 @@ final class UringListener {
     private long calmSince = Long.MIN_VALUE;
     private Timeout retry;
 
-    UringListener(UringEventLoop loop, UringServer server, int listenFd) {
+    private final java.net.InetSocketAddress address;
+    private final int backlog;
+
+    UringListener(UringEventLoop loop, UringServer server, int listenFd, java.net.InetSocketAddress address,
+                  int backlog) {
         this.loop = loop;
         this.server = server;
         this.listenFd = listenFd;
+        this.address = address;
+        this.backlog = backlog;
     }
 
-    /** Runs on the loop: registers and arms. */
-    void start() {
+    /** Runs on the loop: binds with the ring when it can, registers, and arms. */
+    void start() throws ErrnoException {
+        if (loop.bindListenOps) {
+            bindWithRing();
+        }
         index = loop.addListener(this);
         userData = UserData.encode(UserData.OP_ACCEPT, generation, index);
         arm();
+    }
+
+    /** {@code IORING_OP_BIND} then {@code IORING_OP_LISTEN} (6.11): both complete at submit. */
+    private void bindWithRing() throws ErrnoException {
+        BlockPool.Block block = loop.blocks.acquire(dev.uring4j.ring.sys.SockAddr.SIZEOF_STORAGE);
+        MemorySegment addr = block.segment;
+        try {
+            int len = dev.uring4j.ring.sys.SockAddr.write(addr, address);
+            long bind = UserData.encode(UserData.OP_BIND, 0, listenFd);
+            loop.sqe().prepBind(listenFd, addr.address(), len).userData(bind);
+            UringServer.checkBind(loop.inlineResult(bind), address);
+            long listen = UserData.encode(UserData.OP_LISTEN, 0, listenFd);
+            loop.sqe().prepListen(listenFd, backlog).userData(listen);
+            UringServer.checkListen(loop.inlineResult(listen), address);
+        } finally {
+            loop.blocks.release(block);
+        }
     }
 
     private void arm() {

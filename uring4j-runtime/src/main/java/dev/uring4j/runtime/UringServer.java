@@ -88,13 +88,10 @@ final class UringServer implements ServerCore {
         InetSocketAddress bindTo = config.address();
         int loopsWithListener = mode == TcpServer.AcceptMode.ACCEPTOR ? 1 : group.size();
         for (int i = 0; i < loopsWithListener; i++) {
-            int fd = listenSocket(bindTo, config, mode == TcpServer.AcceptMode.REUSEPORT);
-            if (localAddress == null) {
-                localAddress = boundAddress(fd);
-                bindTo = localAddress;
-            }
             UringEventLoop loop = (UringEventLoop) group.loops().get(i);
-            UringListener l = new UringListener(loop, this, fd);
+            // With IORING_OP_BIND/LISTEN the listener binds on its loop's ring; else bind(2) here.
+            int fd = listenSocket(bindTo, config, mode == TcpServer.AcceptMode.REUSEPORT, !loop.bindListenOps);
+            UringListener l = new UringListener(loop, this, fd, bindTo, config.backlog());
             listeners.add(l);
             listenerLoops.add(loop);
             CompletableFuture<Void> armed = new CompletableFuture<>();
@@ -109,12 +106,21 @@ final class UringServer implements ServerCore {
             try {
                 armed.join();
             } catch (CompletionException e) {
-                throw new IllegalStateException("starting the listener on " + localAddress + " failed", e.getCause());
+                l.closeFd();
+                if (e.getCause() instanceof ErrnoException ee) {
+                    throw ee;
+                }
+                throw new IllegalStateException("starting the listener on " + bindTo + " failed", e.getCause());
+            }
+            if (localAddress == null) {
+                localAddress = boundAddress(fd);
+                bindTo = localAddress;
             }
         }
     }
 
-    private static int listenSocket(InetSocketAddress address, ServerConfig b, boolean reusePort) throws ErrnoException {
+    private static int listenSocket(InetSocketAddress address, ServerConfig b, boolean reusePort, boolean bindHere)
+            throws ErrnoException {
         int fd = LibC.socket(SockAddr.familyOf(address), LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0);
         if (fd < 0) {
             throw new ErrnoException("socket", fd);
@@ -132,23 +138,31 @@ final class UringServer implements ServerCore {
             if (b.receiveBufferSize() > 0) {
                 setOption(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF, b.receiveBufferSize(), "SO_RCVBUF");
             }
-            try (Arena a = Arena.ofConfined()) {
-                MemorySegment addr = a.allocate(SockAddr.SIZEOF_STORAGE);
-                int len = SockAddr.write(addr, address);
-                int r = LibC.bind(fd, addr, len);
-                if (r < 0) {
-                    throw new ErrnoException("bind to " + address, r,
-                            -r == Errno.EADDRINUSE ? "another socket is listening on that port" : null);
+            if (bindHere) {
+                try (Arena a = Arena.ofConfined()) {
+                    MemorySegment addr = a.allocate(SockAddr.SIZEOF_STORAGE);
+                    int len = SockAddr.write(addr, address);
+                    checkBind(LibC.bind(fd, addr, len), address);
                 }
-            }
-            int r = LibC.listen(fd, b.backlog());
-            if (r < 0) {
-                throw new ErrnoException("listen on " + address, r);
+                checkListen(LibC.listen(fd, b.backlog()), address);
             }
             return fd;
         } catch (ErrnoException | RuntimeException e) {
             LibC.close(fd);
             throw e;
+        }
+    }
+
+    static void checkBind(int r, InetSocketAddress address) throws ErrnoException {
+        if (r < 0) {
+            throw new ErrnoException("bind to " + address, r,
+                    -r == Errno.EADDRINUSE ? "another socket is listening on that port" : null);
+        }
+    }
+
+    static void checkListen(int r, InetSocketAddress address) throws ErrnoException {
+        if (r < 0) {
+            throw new ErrnoException("listen on " + address, r);
         }
     }
 

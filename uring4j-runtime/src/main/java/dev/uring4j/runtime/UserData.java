@@ -33,6 +33,8 @@ final class UserData {
     static final int OP_RECVMSG = 13;
     static final int OP_SENDMSG = 14;
     static final int OP_LISTEN = 15;
+    static final int OP_PROVIDE_BUFFERS = 16;
+    static final int OP_BIND = 17;
     /** A connection arriving from another loop through msg_ring fd passing. */
     static final int OP_HANDOFF = 0xF0;
     /** A msg_ring wakeup from another loop. */

@@ -1,0 +1,114 @@
+package dev.uring4j.runtime;
+
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import dev.uring4j.ring.Probe;
+
+/**
+ * FAULTS 16: every newer io_uring feature the runtime uses has a path for kernels without it.
+ * Each path is turned off through configuration on this kernel, and the server must still echo
+ * every size and carry concurrent transfers through tiny buffer groups without loss.
+ */
+class DegradationTest {
+
+    private static LoopOptions.Builder small() {
+        // Tiny groups force -ENOBUFS; a threshold puts large sends on SEND_ZC where it is used.
+        return LoopOptions.builder().bufferGroups(2).buffersPerGroup(8).bufferSize(2048).sendZcThreshold(64 * 1024)
+                .strictCompletions(true);
+    }
+
+    @Test
+    void byDefaultEveryPathTheKernelHasIsTaken() throws Exception {
+        try (TcpServer server = TcpServer.builder().options(small().build()).threads(2).handler(EchoHandler::new).start()) {
+            EnumSet<LoopOptions.Path> used = paths(server);
+            for (LoopOptions.Path p : LoopOptions.Path.values()) {
+                boolean expected = Probe.current().supports(p.feature())
+                        // Incremental buffers take precedence over bundles: the two do not combine.
+                        && !(p == LoopOptions.Path.RECV_BUNDLE && used.contains(LoopOptions.Path.INCREMENTAL_BUFFERS));
+                assertEquals(expected, used.contains(p), p + ": " + server.group().options().whyNot(p));
+            }
+            exercise(server);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(LoopOptions.Path.class)
+    void withoutEachPathTheFallbackServesCorrectly(LoopOptions.Path path) throws Exception {
+        try (TcpServer server = TcpServer.builder().options(small().disable(path).build()).threads(2)
+                .handler(EchoHandler::new).start()) {
+            assertFalse(paths(server).contains(path), path + " is off");
+            assertTrue(server.group().options().whyNot(path).contains("disabled by configuration"));
+            if (path == LoopOptions.Path.MSG_RING_FD) {
+                assertEquals(TcpServer.AcceptMode.REUSEPORT, server.acceptMode(), "no fd passing: every loop accepts");
+            }
+            if (path == LoopOptions.Path.INCREMENTAL_BUFFERS && Probe.current().supports(Probe.Feature.RECVSEND_BUNDLE)) {
+                assertTrue(paths(server).contains(LoopOptions.Path.RECV_BUNDLE), "bundles take over receives");
+            }
+            exercise(server);
+        }
+    }
+
+    @Test
+    void withEveryPathOffTheOldestPathServesCorrectly() throws Exception {
+        LoopOptions oldest = small().disable(LoopOptions.Path.values()).build();
+        try (TcpServer server = TcpServer.builder().options(oldest).threads(2).handler(EchoHandler::new).start()) {
+            assertTrue(paths(server).isEmpty(), "no newer path taken: " + paths(server));
+            exercise(server);
+        }
+    }
+
+    private static EnumSet<LoopOptions.Path> paths(TcpServer server) {
+        EnumSet<LoopOptions.Path> all = EnumSet.noneOf(LoopOptions.Path.class);
+        for (EventLoop loop : server.group().loops()) {
+            all.addAll(((UringEventLoop) loop).pathsInUse);
+        }
+        return all;
+    }
+
+    /** Echo of several sizes on one connection, then 24 connections moving 256 KiB each at once. */
+    private static void exercise(TcpServer server) throws Exception {
+        try (Socket s = Net.connect(server.localAddress())) {
+            for (int size : new int[] {1, 2048, 2049, 100_000, 1 << 20}) {
+                byte[] msg = Net.pattern(size, size);
+                Thread w = Thread.startVirtualThread(() -> Net.write(s, msg));
+                assertArrayEquals(msg, Net.read(s, size), "echo of " + size + " bytes");
+                w.join();
+            }
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(24);
+        List<Future<?>> done = new ArrayList<>();
+        for (int c = 0; c < 24; c++) {
+            int seed = c;
+            done.add(pool.submit(() -> {
+                try (Socket s = Net.connect(server.localAddress())) {
+                    byte[] msg = Net.pattern(256 * 1024, seed);
+                    Thread w = Thread.startVirtualThread(() -> Net.write(s, msg));
+                    assertArrayEquals(msg, Net.read(s, msg.length), "connection " + seed);
+                    w.join();
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertEquals(0, server.group().stats().droppedCompletions());
+    }
+}
