@@ -209,7 +209,7 @@ final class ChunkedDecoder {
         } else if (b == '\r') {
             state = SIZE_LF;
         } else {
-            return otherwise;
+            return b == '\n' ? Rejection.BAD_LINE_ENDING : otherwise;
         }
         return null;
     }

@@ -220,7 +220,7 @@ final class HeadParser {
                     }
                     case VERSION -> {
                         if (!versionOctet(b, i - versionStart)) {
-                            return reject(Rejection.BAD_VERSION);
+                            return reject(b == LF ? Rejection.BAD_LINE_ENDING : Rejection.BAD_VERSION);
                         }
                     }
                     case REQUEST_LINE_LF -> {
