@@ -102,6 +102,17 @@ public final class InMemoryTransport implements HttpTransport {
         runTasks();
     }
 
+    /** The connection fails under us (the peer reset it): the connection hears of it as the runtime reports it. */
+    public void receiveReset() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        timers.clear();
+        connection.onClosed();
+        runTasks();
+    }
+
     /** Runs tasks posted with {@link #execute} and redeliveries asked by {@link #resumeInput()}, until none is left. */
     public void runTasks() {
         if (!inEventLoop()) {
