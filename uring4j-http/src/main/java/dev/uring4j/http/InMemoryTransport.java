@@ -40,7 +40,7 @@ public final class InMemoryTransport implements HttpTransport {
     private HttpConnection connection;
     private int maxRetained;
 
-    private MemorySegment input = Arena.ofAuto().allocate(64 * 1024);
+    private MemorySegment input = Arena.ofAuto().allocate(4096);
     private long base;
     private int kept;
     private int maxKept;

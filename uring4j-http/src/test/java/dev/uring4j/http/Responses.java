@@ -66,6 +66,20 @@ final class Responses {
      * {@code closed} says whether the connection ended, which a close-delimited body needs.
      */
     static List<Response> parse(byte[] output, boolean closed, boolean... headRequests) {
+        return parseAll(output, closed, false, headRequests);
+    }
+
+    /** As {@link #parse(byte[], boolean, boolean...)} for a closed connection that may have cut its last response. */
+    static List<Response> parseAllowingCutLast(byte[] output, boolean... headRequests) {
+        return parseAll(output, true, true, headRequests);
+    }
+
+    /**
+     * As {@link #parse(byte[], boolean, boolean...)}, but when {@code cutLastAllowed} the output may
+     * end inside its last response (a {@link Truncated} can only come from the end of the output),
+     * as it does when the server gives up on a response it had started; that response is left out.
+     */
+    private static List<Response> parseAll(byte[] output, boolean closed, boolean cutLastAllowed, boolean[] headRequests) {
         Responses p = new Responses(output);
         List<Response> all = new ArrayList<>();
         int finals = 0;
@@ -75,7 +89,15 @@ final class Responses {
                 throw new AssertionError("bytes after a response with Connection: close: " + p.rest());
             }
             boolean head = finals < headRequests.length && headRequests[finals];
-            Response r = p.next(head, closed);
+            Response r;
+            try {
+                r = p.next(head, closed);
+            } catch (Truncated cut) {
+                if (!cutLastAllowed || !closed) {
+                    throw cut;
+                }
+                break;
+            }
             all.add(r);
             if (r.status >= 200) {
                 finals++;

@@ -1,0 +1,91 @@
+package dev.uring4j.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Coverage-guided fuzzing of the whole engine (parser, chunked decoder, pipeline, timers) with
+ * Jazzer. Under plain JUnit ({@code ./uring4j test}) this runs in regression mode over the seed
+ * corpus in {@code src/test/resources/dev/uring4j/http/HttpFuzzTestInputs/fuzz}; see
+ * {@link HttpFuzzCampaignTest} for real fuzzing, briefly in every run and as long as asked.
+ *
+ * <p>An input is {@code [piece size][flags][octets...]}: the octets are fed in pieces of that size
+ * (0: all at once), then, if flag 1 is set, the client's FIN; parked responses are completed in
+ * reverse order after each piece, so later responses are staged behind earlier ones; finally an
+ * hour passes on the fake clock. Whatever the input:
+ * <ul>
+ *   <li>no exception escapes, and the in-memory transport's contract checks hold (no write after
+ *       close, no more than {@link HttpServer#maxRetainedBytes()} kept while reading);</li>
+ *   <li>the connection ends (after answers, a timeout, or the linger), with nothing unflushed;</li>
+ *   <li>the output is a sequence of well-formed responses, nothing after one announcing
+ *       {@code Connection: close}; only the very last may be cut short, as an aborted response is.</li>
+ * </ul>
+ * Per-input work is bounded by the input (every octet is examined a bounded number of times), and
+ * libFuzzer's per-input timeout reports a hang.
+ */
+class HttpFuzzTest {
+    private static final byte[] PARKED_BODY = "parked".getBytes();
+
+    @FuzzTest(maxDuration = "60s")
+    void anyInputEndsInWellFormedAnswersAndAClose(byte[] input) {
+        if (input.length < 2) {
+            return;
+        }
+        int piece = input[0] & 0xFF;
+        boolean fin = (input[1] & 1) != 0;
+
+        List<HttpResponse> parked = new ArrayList<>();
+        List<Boolean> headRequests = new ArrayList<>();
+        Router router = Router.builder()
+                .get("/", DemoRoutes.PLAINTEXT)
+                .get("/plaintext", DemoRoutes.PLAINTEXT)
+                .post("/echo", DemoRoutes.ECHO)
+                .post("/sink", TestApp.SINK)
+                .get("/async", (req, res) -> parked.add(res))
+                .build();
+        HttpServer server = HttpServer.builder((req, res) -> {
+            headRequests.add(req.method().equals("HEAD"));
+            router.handle(req, res);
+        })
+                .maxRequestLineBytes(128).maxHeaderBytes(256).maxHeaderCount(8).maxBodyBytes(512)
+                .maxPipelinedRequests(4).maxBufferedResponseBytes(256)
+                .build();
+        InMemoryTransport transport = new InMemoryTransport();
+        transport.connect(server);
+
+        int step = piece == 0 ? input.length : piece;
+        for (int at = 2; at < input.length; at += step) {
+            transport.receive(input, at, Math.min(step, input.length - at));
+            for (int i = parked.size() - 1; i >= 0; i--) {
+                parked.remove(i).send(PARKED_BODY);
+            }
+            transport.runTasks();
+        }
+        if (fin) {
+            transport.receiveEof();
+        }
+        for (int i = parked.size() - 1; i >= 0; i--) {
+            parked.remove(i).send(PARKED_BODY);
+        }
+        transport.runTasks();
+        transport.advance(Duration.ofHours(1));
+
+        assertTrue(transport.isClosed(), "the connection ends");
+        assertEquals(0, transport.unflushedBytes(), "everything written is flushed");
+        checkOutput(transport.output(), headRequests);
+    }
+
+    /** Parses the output strictly; only the last response may be cut short. */
+    private static void checkOutput(byte[] output, List<Boolean> headRequests) {
+        boolean[] head = new boolean[headRequests.size()];
+        for (int i = 0; i < head.length; i++) {
+            head[i] = headRequests.get(i);
+        }
+        Responses.parseAllowingCutLast(output, head);
+    }
+}
