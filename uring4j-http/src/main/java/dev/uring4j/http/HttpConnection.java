@@ -474,10 +474,11 @@ public final class HttpConnection {
             closeNow();
             return;
         }
-        transport.shutdownOutput();
+        transport.shutdownOutput(); // sends everything written first
         outputShut = true;
+        unflushed = false;
         long now = transport.nanoTime();
-        lingerDeadline = now + server.lingerTimeoutNanos();
+        lingerDeadline = after(now, server.lingerTimeoutNanos());
         resume(PAUSED_PIPELINE | PAUSED_BUFFERED);
         armTimer(now);
     }
@@ -573,12 +574,18 @@ public final class HttpConnection {
         }
         long deadline = Long.MAX_VALUE;
         if (phase == READ_HEAD && parser.started()) {
-            deadline = headStartNanos + server.headerTimeoutNanos();
+            deadline = after(headStartNanos, server.headerTimeoutNanos());
         }
         if (awaitingClient()) {
-            deadline = Math.min(deadline, activityNanos + server.idleTimeoutNanos());
+            deadline = Math.min(deadline, after(activityNanos, server.idleTimeoutNanos()));
         }
         return deadline;
+    }
+
+    /** {@code time + timeout}, saturating: a timeout of centuries must not wrap into the past. */
+    private static long after(long time, long timeoutNanos) {
+        long deadline = time + timeoutNanos;
+        return deadline < time ? Long.MAX_VALUE : deadline;
     }
 
     /** Whether the next step is the client's: between requests with nothing to answer, or inside a request. */

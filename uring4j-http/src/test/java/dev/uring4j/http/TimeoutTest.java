@@ -146,6 +146,18 @@ class TimeoutTest {
     }
 
     @Test
+    void aTimeoutOfCenturiesDoesNotWrapIntoThePast() {
+        Duration centuries = Duration.ofDays(365L * 290);
+        InMemoryTransport t = new InMemoryTransport();
+        t.connect(HttpServer.builder(TestApp.router()).headerTimeout(centuries).idleTimeout(centuries).build());
+        t.receive("GET / HT");
+        t.advance(Duration.ofDays(1000));
+        t.receive("TP/1.1\r\nHost: a\r\n\r\n");
+        assertEquals(List.of(200), Responses.statuses(t.output(), false));
+        assertFalse(t.isClosed());
+    }
+
+    @Test
     void steadyTrafficKeepsOneTimerAndSchedulesNoMore() {
         InMemoryTransport t = connect(TestApp.router());
         for (int i = 0; i < 1000; i++) {
