@@ -15,9 +15,10 @@ import java.util.List;
  * {@link HttpFuzzCampaignTest} for real fuzzing, briefly in every run and as long as asked.
  *
  * <p>An input is {@code [piece size][flags][octets...]}: the octets are fed in pieces of that size
- * (0: all at once), then, if flag 1 is set, the client's FIN; parked responses are completed in
- * reverse order after each piece, so later responses are staged behind earlier ones; finally an
- * hour passes on the fake clock. Whatever the input:
+ * (0: all at once), with 4 s passing on the fake clock after each piece if flag 2 is set (so
+ * header and idle timeouts strike mid-request), then, if flag 1 is set, the client's FIN; parked
+ * responses are completed in reverse order after each piece, so later responses are staged behind
+ * earlier ones; finally an hour passes. Whatever the input:
  * <ul>
  *   <li>no exception escapes, and the in-memory transport's contract checks hold (no write after
  *       close, no more than {@link HttpServer#maxRetainedBytes()} kept while reading);</li>
@@ -38,6 +39,7 @@ class HttpFuzzTest {
         }
         int piece = input[0] & 0xFF;
         boolean fin = (input[1] & 1) != 0;
+        boolean slow = (input[1] & 2) != 0;
 
         List<HttpResponse> parked = new ArrayList<>();
         List<Boolean> headRequests = new ArrayList<>();
@@ -54,6 +56,7 @@ class HttpFuzzTest {
         })
                 .maxRequestLineBytes(128).maxHeaderBytes(256).maxHeaderCount(8).maxBodyBytes(512)
                 .maxPipelinedRequests(4).maxBufferedResponseBytes(256)
+                .headerTimeout(Duration.ofSeconds(10)).idleTimeout(Duration.ofSeconds(30))
                 .build();
         InMemoryTransport transport = new InMemoryTransport();
         transport.connect(server);
@@ -65,6 +68,9 @@ class HttpFuzzTest {
                 parked.remove(i).send(PARKED_BODY);
             }
             transport.runTasks();
+            if (slow) {
+                transport.advance(Duration.ofSeconds(4));
+            }
         }
         if (fin) {
             transport.receiveEof();
