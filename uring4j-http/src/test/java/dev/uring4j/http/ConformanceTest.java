@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -229,6 +231,27 @@ class ConformanceTest {
     @TestFactory
     Stream<DynamicTest> everyCaseFedWholeSplitAtEveryOctetAndOctetByOctet() {
         return CASES.stream().map(c -> DynamicTest.dynamicTest(c.name, () -> check(c)));
+    }
+
+    @Test
+    void everyRejectionLeavesTheServerServingItsOtherConnections() {
+        HttpServer server = TestApp.smallLimits();
+        InMemoryTransport healthy = new InMemoryTransport();
+        healthy.connect(server);
+        int rejections = 0;
+        for (Case c : CASES) {
+            if (c.rejection == null) {
+                continue;
+            }
+            InMemoryTransport refused = new InMemoryTransport();
+            refused.connect(server);
+            refused.receive(c.input);
+            assertTrue(refused.isOutputShutdown(), c.name);
+            healthy.receive(get("/plaintext"));
+            rejections++;
+            assertEquals(Collections.nCopies(rejections, 200), Responses.statuses(healthy.output(), false), c.name);
+        }
+        assertTrue(rejections > 80, "the table has " + rejections + " rejections");
     }
 
     private static void check(Case c) {

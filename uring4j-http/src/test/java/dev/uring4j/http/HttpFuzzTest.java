@@ -7,6 +7,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Coverage-guided fuzzing of the whole engine (parser, chunked decoder, pipeline, timers) with
@@ -32,6 +33,10 @@ import java.util.List;
 class HttpFuzzTest {
     private static final byte[] PARKED_BODY = "parked".getBytes();
 
+    // A hang fails the test: JUnit bounds each seed in regression mode, and Jazzer hands the same
+    // value to libFuzzer as its per-input timeout. JUnit also bounds a JAZZER_FUZZ run with it, so it
+    // must exceed maxDuration plus start-up.
+    @Timeout(90)
     @FuzzTest(maxDuration = "60s")
     void anyInputEndsInWellFormedAnswersAndAClose(byte[] input) {
         if (input.length < 2) {
