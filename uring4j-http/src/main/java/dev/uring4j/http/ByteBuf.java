@@ -27,10 +27,6 @@ final class ByteBuf {
         return length;
     }
 
-    int capacity() {
-        return array.length;
-    }
-
     void clear() {
         length = 0;
     }

@@ -8,13 +8,11 @@ import java.lang.foreign.MemorySegment;
  */
 final class Methods {
     static final int OTHER = -1;
-    static final int GET = 0;
     static final int HEAD = 1;
-    static final int POST = 2;
     static final int CONNECT = 5;
     static final int OPTIONS = 6;
 
-    /** Indexed by the ids above; the order is fixed by them. */
+    /** Indexed by method id: the ids above are positions in this array. */
     private static final String[] NAMES = {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"};
 
     private Methods() {
