@@ -32,6 +32,8 @@ public final class InMemoryTransport implements HttpTransport {
     /** 2023-11-14T22:13:20Z: a fixed wall clock, so that output is reproducible. */
     private static final long DEFAULT_WALL_MILLIS = 1_700_000_000_000L;
     private static final byte POISON = (byte) 0xA5;
+    /** Kept octets are presented at offset 0 and 7 in turn. */
+    private static final long OTHER_BASE = 7;
 
     private final Thread loop = Thread.currentThread();
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -337,7 +339,7 @@ public final class InMemoryTransport implements HttpTransport {
         }
         maxKept = Math.max(maxKept, paused ? 0 : rest);
         // Present the rest at another offset next time, and overwrite what was presented and is gone.
-        long next = base == 0 ? 7 : 0;
+        long next = base == 0 ? OTHER_BASE : 0;
         MemorySegment.copy(input, base + consumed, input, next, rest);
         for (long i = base, end = base + kept; i < end; i++) {
             if (i < next || i >= next + rest) {
@@ -349,8 +351,8 @@ public final class InMemoryTransport implements HttpTransport {
     }
 
     private void ensureInput(long needed) {
-        if (base + needed > input.byteSize()) {
-            MemorySegment bigger = Arena.ofAuto().allocate(Math.max(input.byteSize() * 2, base + needed));
+        if (OTHER_BASE + needed > input.byteSize()) {
+            MemorySegment bigger = Arena.ofAuto().allocate(Math.max(input.byteSize() * 2, OTHER_BASE + needed));
             MemorySegment.copy(input, base, bigger, base, kept);
             input = bigger;
         }
