@@ -63,6 +63,8 @@ public final class HttpConnection {
     private long headBase;
 
     private boolean receiving;
+    /** The last onData left octets with the transport, which presents them again on resume. */
+    private boolean retained;
     private int depth;
     private boolean unflushed;
     private int paused;
@@ -131,6 +133,12 @@ public final class HttpConnection {
         if (closed || phase == DISCARD) {
             return length;
         }
+        if (inputClosed && pipeSize == 0) {
+            // Presented again after the client's FIN: what is left is a head that can never complete.
+            closeNow();
+            return length;
+        }
+        retained = pos < length;
         armTimer(activityNanos);
         return pos;
     }
@@ -148,11 +156,10 @@ public final class HttpConnection {
                 abortBody(reading, "the client ended the connection before the request body was complete");
                 closeNow();
             } else if (outputShut || pipeSize == 0) {
-                closeNow();
-            } else {
-                noMoreRequests = true; // answer what was asked, then close
-                phase = DISCARD;
+                closeNow(); // nothing owed; a partial head, if any, can never complete
             }
+            // Otherwise answer what was asked, including requests the transport keeps while input
+            // is paused, then close (advance, or onData once they have been presented).
         } finally {
             exit();
         }
@@ -428,15 +435,18 @@ public final class HttpConnection {
                 return;
             }
         }
+        boolean resumed = false;
         if (pipeSize < server.maxPipelinedRequests()) {
-            resume(PAUSED_PIPELINE);
+            resumed = resume(PAUSED_PIPELINE);
         }
         if (buffered <= server.maxBufferedResponseBytes() / 2) {
-            resume(PAUSED_BUFFERED);
+            resumed |= resume(PAUSED_BUFFERED);
         }
         if (pipeSize == 0) {
             if (inputClosed) {
-                closeNow();
+                if (!(resumed && retained)) {
+                    closeNow(); // else the kept requests come back through onData, which closes after them
+                }
             } else if (!receiving) {
                 // Answered after onData returned (later, or from another thread): idle time starts now.
                 activityNanos = transport.nanoTime();
@@ -543,14 +553,17 @@ public final class HttpConnection {
         paused |= reason;
     }
 
-    private void resume(int reasons) {
+    /** Lifts pause reasons; true if that resumed input. */
+    private boolean resume(int reasons) {
         if ((paused & reasons) == 0) {
-            return;
+            return false;
         }
         paused &= ~reasons;
         if (paused == 0 && !closed) {
             transport.resumeInput();
+            return true;
         }
+        return false;
     }
 
     // ---- Timers.

@@ -207,6 +207,24 @@ class PipeliningTest {
     }
 
     @Test
+    void aClientThatHalfClosesWhileInputIsPausedStillGetsEveryAnswer() throws Exception {
+        Parked parked = new Parked();
+        HttpServer server = HttpServer.builder(Router.builder().get("/async", parked.handler()).build())
+                .maxPipelinedRequests(2).build();
+        InMemoryTransport t = connect(server);
+        t.receive(get("/async").repeat(5) + "GET /never-complete");
+        t.receiveEof();
+        assertTrue(t.isInputPaused());
+        for (int i = 0; i < 5; i++) {
+            assertFalse(t.isClosed(), "request " + i + " is still owed");
+            parked.completeFromAnotherThread(i, "r" + i);
+            assertTrue(t.awaitTasks(WAIT));
+        }
+        assertEquals(List.of("r0", "r1", "r2", "r3", "r4"), bodies(t));
+        assertTrue(t.isClosed(), "the incomplete request can never complete: closed once the rest are answered");
+    }
+
+    @Test
     void anAnswerForAClientThatLeftIsDroppedQuietly() throws Exception {
         Parked parked = new Parked();
         InMemoryTransport t = connect(HttpServer.builder(Router.builder().get("/async", parked.handler()).build()).build());
