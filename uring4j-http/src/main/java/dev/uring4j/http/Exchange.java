@@ -72,12 +72,13 @@ final class Exchange {
     /** Takes the request facts from a complete head. */
     void begin(HeadParser parser, String method) {
         this.method = method;
+        RequestFraming framing = parser.framing();
         http11 = parser.http11();
-        keepAlive = parser.keepAlive();
+        keepAlive = framing.keepAlive();
         head = parser.methodId() == Methods.HEAD;
-        expectContinue = parser.expectContinue();
-        chunked = parser.chunked();
-        contentLength = chunked ? -1 : parser.contentLength();
+        expectContinue = framing.expectContinue();
+        chunked = framing.chunked();
+        contentLength = chunked ? -1 : framing.contentLength();
     }
 
     /** An exchange that only carries the engine's answer to a request it refused. */

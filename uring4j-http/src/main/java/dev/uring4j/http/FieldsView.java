@@ -5,8 +5,9 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * {@link HttpHeaders} over the field table of a {@link HeadParser} and the receive view the fields
- * are in. Bound for the duration of one callback and unbound right after, so a handler that keeps
- * it gets an exception rather than octets of a later request.
+ * are in, and the rest of a request head (target, path) for {@link HttpRequest}. Bound for the
+ * duration of one callback and unbound right after, so a handler that keeps it gets an exception
+ * rather than octets of a later request.
  */
 final class FieldsView implements HttpHeaders {
     /** The trailers of a body that has none (a Content-Length body, or chunked without trailers). */
@@ -46,6 +47,29 @@ final class FieldsView implements HttpHeaders {
         if (index < 0 || index >= parser.fieldCount()) {
             throw new IndexOutOfBoundsException("field " + index + " of " + parser.fieldCount());
         }
+    }
+
+    HeadParser parser() {
+        return parser;
+    }
+
+    /** The head's octets {@code [start, end)}, offsets relative to the head, as ISO-8859-1 text. */
+    String text(int start, int end) {
+        return Ascii.string(segment(), base + start, end - start);
+    }
+
+    /** Whether the head's octets {@code [start, end)} equal {@code bytes}, or start with them when {@code prefix}. */
+    boolean regionMatches(int start, int end, byte[] bytes, boolean prefix) {
+        MemorySegment s = segment();
+        int length = end - start;
+        if (length == 0) {
+            // An absolute-form target without a path means "/".
+            return bytes.length == 1 && bytes[0] == '/' || prefix && bytes.length == 0;
+        }
+        if (prefix ? length < bytes.length : length != bytes.length) {
+            return false;
+        }
+        return Ascii.equals(s, base + start, bytes.length, bytes);
     }
 
     @Override

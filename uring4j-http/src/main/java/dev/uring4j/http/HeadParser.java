@@ -16,6 +16,9 @@ import java.lang.foreign.MemorySegment;
  * first byte it has not examined: each octet is examined once however the head is split, so a head
  * trickled byte by byte costs O(n). {@link #examined()} counts examined octets to prove it.
  *
+ * <p>What the fields mean (body framing, persistence, expectations, the target's form) is
+ * {@link RequestFraming}'s business; it sees each field once, as the line completes.
+ *
  * <p><b>Nothing is copied and nothing allocated.</b> Fields are recorded as offsets in a table
  * sized by the field-count limit; the segment is never retained after {@link #parse} returns. Limits
  * are checked on the octet that exceeds them, before the rest of the head has even arrived.
@@ -47,20 +50,11 @@ final class HeadParser {
     private static final int END_LF = 12;
 
     private static final byte[] VERSION_PREFIX = Ascii.bytes("HTTP/");
-    private static final byte[] HOST = Ascii.bytes("host");
-    private static final byte[] EXPECT = Ascii.bytes("expect");
-    private static final byte[] CONNECTION = Ascii.bytes("connection");
-    private static final byte[] CONTENT_LENGTH = Ascii.bytes("content-length");
-    private static final byte[] TRANSFER_ENCODING = Ascii.bytes("transfer-encoding");
-    private static final byte[] CHUNKED = Ascii.bytes("chunked");
-    private static final byte[] CLOSE = Ascii.bytes("close");
-    private static final byte[] KEEP_ALIVE = Ascii.bytes("keep-alive");
-    private static final byte[] CONTINUE = Ascii.bytes("100-continue");
 
     private final int maxRequestLineBytes;
     private final int maxHeaderBytes;
     private final int maxFields;
-    private final long maxBodyBytes;
+    private final RequestFraming framing;
     /** Per field: name start, name end, value start, value end (OWS trimmed), relative to the base. */
     private final int[] fields;
 
@@ -82,30 +76,16 @@ final class HeadParser {
     private int targetStart;
     private int targetEnd;
     private int queryStart;
-    private int pathStart;
-    private int pathEnd;
     private int versionStart;
     private int major;
     private int minor;
     private int methodId;
 
-    // What the header fields say about framing and the connection.
-    private long contentLength;
-    private int transferCodings;
-    private boolean lastCodingChunked;
-    private boolean codingAfterChunked;
-    private boolean otherCoding;
-    private int hostCount;
-    private boolean connectionClose;
-    private boolean connectionKeepAlive;
-    private boolean expectContinue;
-    private boolean expectOther;
-
     HeadParser(int maxRequestLineBytes, int maxHeaderBytes, int maxFields, long maxBodyBytes) {
         this.maxRequestLineBytes = maxRequestLineBytes;
         this.maxHeaderBytes = maxHeaderBytes;
         this.maxFields = maxFields;
-        this.maxBodyBytes = maxBodyBytes;
+        this.framing = new RequestFraming(maxBodyBytes);
         this.fields = new int[maxFields * 4];
         startRequest();
     }
@@ -116,14 +96,10 @@ final class HeadParser {
         state = LEADING;
         reset();
         lineStart = methodEnd = targetStart = targetEnd = versionStart = 0;
-        queryStart = pathStart = pathEnd = -1;
+        queryStart = -1;
         major = minor = 0;
         methodId = Methods.OTHER;
-        contentLength = -1;
-        transferCodings = 0;
-        lastCodingChunked = codingAfterChunked = otherCoding = false;
-        hostCount = 0;
-        connectionClose = connectionKeepAlive = expectContinue = expectOther = false;
+        framing.reset();
     }
 
     /** Prepares for the trailer section after a chunked body's last chunk. */
@@ -293,7 +269,8 @@ final class HeadParser {
                         fields[at + 3] = valueEnd;
                         fieldCount++;
                         if (!trailers) {
-                            Rejection r = interpretField(segment, base, fieldCount - 1);
+                            Rejection r = framing.field(segment, base + nameStart, nameEnd - nameStart,
+                                    base + valueStart, valueEnd - valueStart);
                             if (r != null) {
                                 return reject(r);
                             }
@@ -305,7 +282,7 @@ final class HeadParser {
                             return reject(Rejection.BAD_LINE_ENDING);
                         }
                         if (!trailers) {
-                            Rejection r = finishRequest(segment, base);
+                            Rejection r = framing.finish(segment, base, this);
                             if (r != null) {
                                 return reject(r);
                             }
@@ -348,191 +325,6 @@ final class HeadParser {
             }
         }
         return b >= '0' && b <= '9';
-    }
-
-    /** Interprets the fields that decide framing and connection handling, once each. */
-    private Rejection interpretField(MemorySegment segment, long base, int field) {
-        int at = field * 4;
-        long name = base + fields[at];
-        int nameLength = fields[at + 1] - fields[at];
-        long value = base + fields[at + 2];
-        int valueLength = fields[at + 3] - fields[at + 2];
-        if (Ascii.equalsIgnoreCase(segment, name, nameLength, CONTENT_LENGTH)) {
-            if (contentLength >= 0) {
-                return Rejection.DUPLICATE_CONTENT_LENGTH;
-            }
-            contentLength = parseContentLength(segment, value, valueLength);
-            return contentLength < 0 ? Rejection.BAD_CONTENT_LENGTH : null;
-        }
-        if (Ascii.equalsIgnoreCase(segment, name, nameLength, TRANSFER_ENCODING)) {
-            return parseTransferCodings(segment, value, valueLength);
-        }
-        if (Ascii.equalsIgnoreCase(segment, name, nameLength, HOST)) {
-            if (++hostCount > 1) {
-                return Rejection.DUPLICATE_HOST;
-            }
-            for (int i = 0; i < valueLength; i++) {
-                if (!Ascii.is(Ascii.at(segment, value + i), Ascii.HOST)) {
-                    return Rejection.BAD_HOST;
-                }
-            }
-            return null;
-        }
-        if (Ascii.equalsIgnoreCase(segment, name, nameLength, CONNECTION)) {
-            parseConnectionOptions(segment, value, valueLength);
-            return null;
-        }
-        if (Ascii.equalsIgnoreCase(segment, name, nameLength, EXPECT)) {
-            if (Ascii.equalsIgnoreCase(segment, value, valueLength, CONTINUE)) {
-                expectContinue = true;
-            } else {
-                expectOther = true;
-            }
-        }
-        return null;
-    }
-
-    /** {@code 1*DIGIT}, nothing else (no sign, no list, no whitespace inside); -1 if malformed. */
-    private static long parseContentLength(MemorySegment segment, long value, int length) {
-        if (length == 0) {
-            return -1;
-        }
-        long n = 0;
-        for (int i = 0; i < length; i++) {
-            int digit = Ascii.at(segment, value + i) - '0';
-            if (digit < 0 || digit > 9 || n > (Long.MAX_VALUE - digit) / 10) {
-                return -1;
-            }
-            n = n * 10 + digit;
-        }
-        return n;
-    }
-
-    /** Reads a {@code #transfer-coding} list; the codings of repeated fields continue one list. */
-    private Rejection parseTransferCodings(MemorySegment segment, long value, int length) {
-        boolean any = false;
-        int i = 0;
-        while (true) {
-            while (i < length && (Ascii.isBlank(Ascii.at(segment, value + i)) || Ascii.at(segment, value + i) == ',')) {
-                i++; // empty list elements are allowed and ignored (RFC 9110 section 5.6.1)
-            }
-            if (i == length) {
-                return any ? null : Rejection.BAD_TRANSFER_ENCODING;
-            }
-            int start = i;
-            while (i < length && Ascii.is(Ascii.at(segment, value + i), TOKEN)) {
-                i++;
-            }
-            if (i == start) {
-                return Rejection.BAD_TRANSFER_ENCODING;
-            }
-            if (lastCodingChunked) {
-                codingAfterChunked = true;
-            }
-            lastCodingChunked = Ascii.equalsIgnoreCase(segment, value + start, i - start, CHUNKED);
-            otherCoding |= !lastCodingChunked;
-            transferCodings++;
-            any = true;
-            while (i < length && Ascii.isBlank(Ascii.at(segment, value + i))) {
-                i++;
-            }
-            // Parameters (";") are not defined for chunked and we implement no other coding.
-            if (i < length && Ascii.at(segment, value + i) != ',') {
-                return Rejection.BAD_TRANSFER_ENCODING;
-            }
-        }
-    }
-
-    private void parseConnectionOptions(MemorySegment segment, long value, int length) {
-        int i = 0;
-        while (i < length) {
-            while (i < length && (Ascii.isBlank(Ascii.at(segment, value + i)) || Ascii.at(segment, value + i) == ',')) {
-                i++;
-            }
-            int start = i;
-            while (i < length && Ascii.at(segment, value + i) != ',' && !Ascii.isBlank(Ascii.at(segment, value + i))) {
-                i++;
-            }
-            connectionClose |= Ascii.equalsIgnoreCase(segment, value + start, i - start, CLOSE);
-            connectionKeepAlive |= Ascii.equalsIgnoreCase(segment, value + start, i - start, KEEP_ALIVE);
-        }
-    }
-
-    /** The checks that need the whole header section, in the order their answers take precedence. */
-    private Rejection finishRequest(MemorySegment segment, long base) {
-        boolean http11 = minor >= 1;
-        if (http11 && hostCount == 0) {
-            return Rejection.MISSING_HOST;
-        }
-        if (transferCodings > 0) {
-            if (!http11) {
-                return Rejection.TRANSFER_ENCODING_IN_HTTP_1_0;
-            }
-            if (contentLength >= 0) {
-                return Rejection.CONTENT_LENGTH_WITH_TRANSFER_ENCODING;
-            }
-            if (codingAfterChunked || !lastCodingChunked) {
-                return Rejection.CHUNKED_NOT_FINAL;
-            }
-            if (otherCoding) {
-                return Rejection.UNSUPPORTED_TRANSFER_CODING;
-            }
-        }
-        if (methodId == Methods.CONNECT) {
-            return Rejection.CONNECT_NOT_SUPPORTED;
-        }
-        Rejection target = classifyTarget(segment, base);
-        if (target != null) {
-            return target;
-        }
-        if (contentLength > maxBodyBytes) {
-            return Rejection.BODY_TOO_LARGE;
-        }
-        if (http11 && expectOther) {
-            return Rejection.EXPECTATION_FAILED; // HTTP/1.0 expectations are ignored (RFC 9110 10.1.1)
-        }
-        return null;
-    }
-
-    /** Accepts origin-form, absolute-form (http/https) and, for OPTIONS, asterisk-form. */
-    private Rejection classifyTarget(MemorySegment segment, long base) {
-        int end = queryStart >= 0 ? queryStart : targetEnd;
-        byte first = Ascii.at(segment, base + targetStart);
-        if (first == '/') {
-            pathStart = targetStart;
-            pathEnd = end;
-            return null;
-        }
-        if (targetEnd - targetStart == 1 && first == '*') {
-            pathStart = targetStart;
-            pathEnd = targetEnd;
-            return methodId == Methods.OPTIONS ? null : Rejection.BAD_TARGET;
-        }
-        int authority = schemeLength(segment, base + targetStart, targetEnd - targetStart);
-        if (authority == 0) {
-            return Rejection.BAD_TARGET;
-        }
-        int i = targetStart + authority;
-        while (i < end && Ascii.at(segment, base + i) != '/') {
-            i++;
-        }
-        if (i == targetStart + authority) {
-            return Rejection.BAD_TARGET; // no host
-        }
-        pathStart = i; // an empty path means "/" (RFC 9110 section 4.2.3)
-        pathEnd = end;
-        return null;
-    }
-
-    /** The length of a leading {@code http://} or {@code https://}, ignoring case, or 0. */
-    private static int schemeLength(MemorySegment segment, long at, int length) {
-        if (length > 7 && Ascii.equalsIgnoreCase(segment, at, 7, "http://")) {
-            return 7;
-        }
-        if (length > 8 && Ascii.equalsIgnoreCase(segment, at, 8, "https://")) {
-            return 8;
-        }
-        return 0;
     }
 
     Rejection rejection() {
@@ -587,34 +379,12 @@ final class HeadParser {
         return queryStart;
     }
 
-    int pathStart() {
-        return pathStart;
-    }
-
-    int pathEnd() {
-        return pathEnd;
-    }
-
     boolean http11() {
         return minor >= 1;
     }
 
-    /** Whether the connection stays open after this request (RFC 9112 section 9.3). */
-    boolean keepAlive() {
-        return !connectionClose && (minor >= 1 || connectionKeepAlive);
-    }
-
-    boolean chunked() {
-        return transferCodings > 0;
-    }
-
-    /** The declared body length, 0 without Content-Length; meaningless when {@link #chunked()}. */
-    long contentLength() {
-        return Math.max(contentLength, 0);
-    }
-
-    /** {@code Expect: 100-continue} in an HTTP/1.1 request. */
-    boolean expectContinue() {
-        return expectContinue && minor >= 1;
+    /** What the fields of the last complete request head say. */
+    RequestFraming framing() {
+        return framing;
     }
 }

@@ -49,18 +49,14 @@ public final class HttpConnection {
     private final ByteBuf scratch = new ByteBuf(1024);
     private final Runnable timerTask = this::onTimer;
 
-    /** Dispatched exchanges whose responses are not all out yet, oldest at {@link #pipeHead}. */
-    private final Exchange[] pipeline;
-    private int pipeHead;
-    private int pipeSize;
-    private Exchange free;
+    /** Dispatched exchanges whose responses are not all out yet. */
+    private final Pipeline pipeline;
 
     private int phase = READ_HEAD;
     private boolean noMoreRequests;
     private Exchange reading;
     private long bodyRemaining;
     private MemorySegment segment;
-    private long headBase;
 
     private boolean receiving;
     /** The last onData left octets with the transport, which presents them again on resume. */
@@ -86,7 +82,7 @@ public final class HttpConnection {
                 server.maxBodyBytes());
         this.chunked = new ChunkedDecoder(server.maxBodyBytes());
         this.fields = new FieldsView(parser);
-        this.pipeline = new Exchange[server.maxPipelinedRequests() + 1];
+        this.pipeline = new Pipeline(this, server.maxPipelinedRequests());
         this.activityNanos = transport.nanoTime();
         armTimer(activityNanos);
     }
@@ -133,7 +129,7 @@ public final class HttpConnection {
         if (closed || phase == DISCARD) {
             return length;
         }
-        if (inputClosed && pipeSize == 0) {
+        if (inputClosed && pipeline.size() == 0) {
             // Presented again after the client's FIN: what is left is a head that can never complete.
             closeNow();
             return length;
@@ -155,7 +151,7 @@ public final class HttpConnection {
                 // A request cut short: nothing later can complete it.
                 abortBody(reading, "the client ended the connection before the request body was complete");
                 closeNow();
-            } else if (outputShut || pipeSize == 0) {
+            } else if (outputShut || pipeline.size() == 0) {
                 closeNow(); // nothing owed; a partial head, if any, can never complete
             }
             // Otherwise answer what was asked, including requests the transport keeps while input
@@ -176,7 +172,7 @@ public final class HttpConnection {
 
     private int readHead(long at, int available) {
         if (!parser.started()) {
-            if (pipeSize >= server.maxPipelinedRequests()) {
+            if (pipeline.size() >= server.maxPipelinedRequests()) {
                 pause(PAUSED_PIPELINE);
                 return -1;
             }
@@ -239,12 +235,12 @@ public final class HttpConnection {
     }
 
     private void dispatch(long at) {
-        Exchange ex = acquire();
+        Exchange ex = pipeline.acquire();
         int id = parser.methodId();
         ex.begin(parser, id == Methods.OTHER
                 ? Ascii.string(segment, at + parser.methodStart(), parser.methodEnd() - parser.methodStart())
                 : Methods.name(id));
-        append(ex);
+        pipeline.append(ex);
         reading = ex;
         if (!ex.keepAlive) {
             noMoreRequests = true;
@@ -256,7 +252,6 @@ public final class HttpConnection {
             bodyRemaining = ex.contentLength;
             phase = READ_BODY;
         }
-        headBase = at;
         fields.bind(segment, at);
         ex.headReadable = true;
         try {
@@ -304,7 +299,7 @@ public final class HttpConnection {
             }
         }
         if (ex.recyclable()) {
-            release(ex);
+            pipeline.release(ex);
         }
     }
 
@@ -329,9 +324,9 @@ public final class HttpConnection {
 
     /** Refuses the request whose head is being read; its answer queues behind earlier responses. */
     private void reject(Rejection why) {
-        Exchange ex = acquire();
+        Exchange ex = pipeline.acquire();
         ex.beginRejected(parser.methodId() == Methods.HEAD);
-        append(ex);
+        pipeline.append(ex);
         stopReading();
         ex.sendRejection(why);
     }
@@ -377,29 +372,8 @@ public final class HttpConnection {
 
     // ---- The pipeline and output.
 
-    private Exchange acquire() {
-        Exchange ex = free;
-        if (ex == null) {
-            return new Exchange(this);
-        }
-        free = ex.nextFree;
-        ex.nextFree = null;
-        return ex;
-    }
-
-    private void release(Exchange ex) {
-        ex.recycle();
-        ex.nextFree = free;
-        free = ex;
-    }
-
-    private void append(Exchange ex) {
-        pipeline[(pipeHead + pipeSize) % pipeline.length] = ex;
-        pipeSize++;
-    }
-
     boolean isHeadOfLine(Exchange ex) {
-        return pipeSize > 0 && pipeline[pipeHead] == ex;
+        return pipeline.oldest() == ex;
     }
 
     /** Called when an exchange's response is complete (written or staged). */
@@ -411,8 +385,7 @@ public final class HttpConnection {
 
     /** Writes staged output of exchanges that reached the head of the line and retires finished ones. */
     private void advance() {
-        while (pipeSize > 0) {
-            Exchange head = pipeline[pipeHead];
+        for (Exchange head = pipeline.oldest(); head != null; head = pipeline.oldest()) {
             ByteBuf staged = head.staged();
             if (staged != null && staged.length() > 0) {
                 write(staged.array(), 0, staged.length());
@@ -422,13 +395,11 @@ public final class HttpConnection {
             if (!head.responseDone()) {
                 break;
             }
-            pipeline[pipeHead] = null;
-            pipeHead = (pipeHead + 1) % pipeline.length;
-            pipeSize--;
+            pipeline.removeOldest();
             head.retired = true;
             boolean closeAfter = head.closeAfter;
             if (head.recyclable()) {
-                release(head);
+                pipeline.release(head);
             }
             if (closeAfter) {
                 endConnection();
@@ -436,13 +407,13 @@ public final class HttpConnection {
             }
         }
         boolean resumed = false;
-        if (pipeSize < server.maxPipelinedRequests()) {
+        if (pipeline.size() < server.maxPipelinedRequests()) {
             resumed = resume(PAUSED_PIPELINE);
         }
         if (buffered <= server.maxBufferedResponseBytes() / 2) {
             resumed |= resume(PAUSED_BUFFERED);
         }
-        if (pipeSize == 0) {
+        if (pipeline.size() == 0) {
             if (inputClosed) {
                 if (!(resumed && retained)) {
                     closeNow(); // else the kept requests come back through onData, which closes after them
@@ -469,11 +440,8 @@ public final class HttpConnection {
             return;
         }
         stopReading();
-        while (pipeSize > 0) {
-            Exchange ex = pipeline[pipeHead];
-            pipeline[pipeHead] = null;
-            pipeHead = (pipeHead + 1) % pipeline.length;
-            pipeSize--;
+        while (pipeline.size() > 0) {
+            Exchange ex = pipeline.removeOldest();
             ex.aborted = true; // dispatched after a response that closes: the client retries them
             abortBody(ex, "the connection is closing");
         }
@@ -507,12 +475,8 @@ public final class HttpConnection {
         if (reading != null) {
             abortBody(reading, why);
         }
-        while (pipeSize > 0) {
-            Exchange ex = pipeline[pipeHead];
-            pipeline[pipeHead] = null;
-            pipeHead = (pipeHead + 1) % pipeline.length;
-            pipeSize--;
-            ex.aborted = true;
+        while (pipeline.size() > 0) {
+            pipeline.removeOldest().aborted = true;
         }
         segment = null;
     }
@@ -604,7 +568,7 @@ public final class HttpConnection {
     /** Whether the next step is the client's: between requests with nothing to answer, or inside a request. */
     private boolean awaitingClient() {
         return paused == 0 && switch (phase) {
-            case READ_HEAD -> pipeSize == 0 || parser.started();
+            case READ_HEAD -> pipeline.size() == 0 || parser.started();
             case READ_BODY, READ_CHUNKED, READ_TRAILERS -> true;
             default -> false;
         };
@@ -652,28 +616,9 @@ public final class HttpConnection {
 
     // ---- For HttpRequest, HttpResponse and Exchange.
 
-    HeadParser parser() {
-        return parser;
-    }
-
-    HttpHeaders headFields() {
+    /** The head of the request being handled: bound only during {@link HttpHandler#handle}. */
+    FieldsView head() {
         return fields;
-    }
-
-    String headText(int start, int end) {
-        return Ascii.string(segment, headBase + start, end - start);
-    }
-
-    boolean headRegionMatches(int start, int end, byte[] bytes, boolean prefix) {
-        int length = end - start;
-        if (length == 0) {
-            // An absolute-form target without a path means "/".
-            return bytes.length == 1 && bytes[0] == '/' || prefix && bytes.length == 0;
-        }
-        if (prefix ? length < bytes.length : length != bytes.length) {
-            return false;
-        }
-        return Ascii.equals(segment, headBase + start, bytes.length, bytes);
     }
 
     ByteBuf scratch() {

@@ -28,28 +28,28 @@ public final class HttpRequest {
 
     /** The request-target as sent: origin-form {@code /path?query}, absolute-form, or {@code *}. */
     public String target() {
-        HttpConnection c = head();
-        return c.headText(c.parser().targetStart(), c.parser().targetEnd());
+        FieldsView head = head();
+        return head.text(head.parser().targetStart(), head.parser().targetEnd());
     }
 
     /** The path of the target (undecoded); {@code "/"} for an absolute-form target without one. */
     public String path() {
-        HttpConnection c = head();
-        int start = c.parser().pathStart();
-        int end = c.parser().pathEnd();
-        return start == end ? "/" : c.headText(start, end);
+        FieldsView head = head();
+        int start = head.parser().framing().pathStart();
+        int end = head.parser().framing().pathEnd();
+        return start == end ? "/" : head.text(start, end);
     }
 
     /** The query of the target after {@code '?'} (undecoded), or {@code null} if there is none. */
     public String query() {
-        HttpConnection c = head();
-        int q = c.parser().queryStart();
-        return q < 0 ? null : c.headText(q + 1, c.parser().targetEnd());
+        FieldsView head = head();
+        int q = head.parser().queryStart();
+        return q < 0 ? null : head.text(q + 1, head.parser().targetEnd());
     }
 
     /** The header fields. */
     public HttpHeaders headers() {
-        return head().headFields();
+        return head();
     }
 
     /** The declared body length: 0 without a body, -1 for a chunked body of unknown length. */
@@ -92,16 +92,17 @@ public final class HttpRequest {
 
     /** Whether the path equals {@code path}, or starts with it when {@code prefix}; no allocation. */
     boolean pathMatches(byte[] path, boolean prefix) {
-        HttpConnection c = head();
-        return c.headRegionMatches(c.parser().pathStart(), c.parser().pathEnd(), path, prefix);
+        FieldsView head = head();
+        RequestFraming framing = head.parser().framing();
+        return head.regionMatches(framing.pathStart(), framing.pathEnd(), path, prefix);
     }
 
-    private HttpConnection head() {
+    private FieldsView head() {
         if (!exchange.headReadable) {
             throw new IllegalStateException("the request head is a view of the receive buffer, readable only during "
                     + "HttpHandler.handle; copy what a later answer needs before returning");
         }
-        return exchange.connection;
+        return exchange.connection.head();
     }
 
     @Override
