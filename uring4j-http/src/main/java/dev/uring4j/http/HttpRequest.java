@@ -22,6 +22,7 @@ public final class HttpRequest {
         return exchange.method;
     }
 
+    /** The protocol version; {@code HTTP/1.x} with x above 1 is {@link HttpVersion#HTTP_1_1}. */
     public HttpVersion version() {
         return exchange.http11 ? HttpVersion.HTTP_1_1 : HttpVersion.HTTP_1_0;
     }

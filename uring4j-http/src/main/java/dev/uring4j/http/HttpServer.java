@@ -63,38 +63,47 @@ public final class HttpServer {
         return maxRequestLineBytes + 2 + maxHeaderBytes + 2;
     }
 
+    /** See {@link Builder#maxRequestLineBytes}. */
     public int maxRequestLineBytes() {
         return maxRequestLineBytes;
     }
 
+    /** See {@link Builder#maxHeaderBytes}. */
     public int maxHeaderBytes() {
         return maxHeaderBytes;
     }
 
+    /** See {@link Builder#maxHeaderCount}. */
     public int maxHeaderCount() {
         return maxHeaderCount;
     }
 
+    /** See {@link Builder#maxBodyBytes}. */
     public long maxBodyBytes() {
         return maxBodyBytes;
     }
 
+    /** See {@link Builder#maxPipelinedRequests}. */
     public int maxPipelinedRequests() {
         return maxPipelinedRequests;
     }
 
+    /** See {@link Builder#maxBufferedResponseBytes}. */
     public int maxBufferedResponseBytes() {
         return maxBufferedResponseBytes;
     }
 
+    /** See {@link Builder#headerTimeout}. */
     public long headerTimeoutNanos() {
         return headerTimeoutNanos;
     }
 
+    /** See {@link Builder#idleTimeout}. */
     public long idleTimeoutNanos() {
         return idleTimeoutNanos;
     }
 
+    /** See {@link Builder#lingerTimeout}. */
     public long lingerTimeoutNanos() {
         return lingerTimeoutNanos;
     }
@@ -199,6 +208,7 @@ public final class HttpServer {
             return this;
         }
 
+        /** The server; the builder may be reused. */
         public HttpServer build() {
             return new HttpServer(this);
         }

@@ -76,6 +76,7 @@ public final class InMemoryTransport implements HttpTransport {
         receive(text.getBytes(StandardCharsets.ISO_8859_1));
     }
 
+    /** Receives {@code data}. */
     public void receive(byte[] data) {
         receive(data, 0, data.length);
     }
@@ -201,14 +202,17 @@ public final class InMemoryTransport implements HttpTransport {
         return output.length() - flushed;
     }
 
+    /** Whether the engine closed the connection (or the test reset it). */
     public boolean isClosed() {
         return closed;
     }
 
+    /** Whether the engine ended its output (sent FIN) to close the connection. */
     public boolean isOutputShutdown() {
         return outputShut;
     }
 
+    /** Whether the engine has paused input. */
     public boolean isInputPaused() {
         return paused;
     }

@@ -29,6 +29,7 @@ public final class Router implements HttpHandler {
         this.routes = routes;
     }
 
+    /** A builder without routes. */
     public static Builder builder() {
         return new Builder();
     }
@@ -89,22 +90,27 @@ public final class Router implements HttpHandler {
             return this;
         }
 
+        /** {@code route("GET", path, handler)}; also serves HEAD unless a HEAD route is added. */
         public Builder get(String path, HttpHandler handler) {
             return route("GET", path, handler);
         }
 
+        /** {@code route("POST", path, handler)}. */
         public Builder post(String path, HttpHandler handler) {
             return route("POST", path, handler);
         }
 
+        /** {@code route("PUT", path, handler)}. */
         public Builder put(String path, HttpHandler handler) {
             return route("PUT", path, handler);
         }
 
+        /** {@code route("DELETE", path, handler)}. */
         public Builder delete(String path, HttpHandler handler) {
             return route("DELETE", path, handler);
         }
 
+        /** The router, with an {@code Allow} line prepared for each path. */
         public Router build() {
             Map<String, List<String>> methodsByPath = new LinkedHashMap<>();
             for (Pending p : pending) {
