@@ -1,0 +1,327 @@
+package dev.uring4j.http;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One request and its response as the connection sees them: the request facts that outlive the
+ * receive view, the body listener, and the response's state on the wire.
+ *
+ * <p><b>Output in request order.</b> The exchange at the head of the connection's pipeline writes
+ * straight to the transport; a later one holds its output in {@link #staged} until every earlier
+ * response is complete, then it is written in one piece and the exchange writes straight through.
+ *
+ * <p><b>Threads and lifetime.</b> Every method here runs on the event loop ({@link HttpResponse}
+ * posts calls made elsewhere). Exchanges are pooled per connection and reused once their response
+ * is complete and their body read, except one whose response was touched from another thread: that
+ * thread may still hold it, so it is left to the garbage collector rather than handed to a later
+ * request.
+ */
+final class Exchange {
+    static final int NOT_STARTED = 0;
+    static final int STREAMING = 1;
+    static final int DONE = 2;
+
+    /** Bodies up to this size are copied behind the head and leave in one write. */
+    private static final int INLINE_BODY_BYTES = 2048;
+    private static final int STAGED_KEEP_BYTES = 64 * 1024;
+
+    private static final byte[] CRLF = Ascii.bytes("\r\n");
+    private static final byte[] CONTENT_LENGTH = Ascii.bytes("Content-Length: ");
+    private static final byte[] CHUNKED = Ascii.bytes("Transfer-Encoding: chunked\r\n");
+    private static final byte[] CLOSE = Ascii.bytes("Connection: close\r\n");
+    private static final byte[] KEEP_ALIVE = Ascii.bytes("Connection: keep-alive\r\n");
+    private static final byte[] LAST_CHUNK = Ascii.bytes("0\r\n\r\n");
+    private static final byte[] CONTINUE = Ascii.bytes("HTTP/1.1 100 Continue\r\n\r\n");
+    private static final ByteBuf ERROR_HEADERS_BUF = new ByteBuf(64).append(HttpHeader.of("Content-Type", "text/plain; charset=us-ascii").bytes());
+
+    final HttpConnection connection;
+    final HttpRequest request;
+    final HttpResponse response;
+    Exchange nextFree;
+
+    // The request, as far as it matters after the head's receive view is gone.
+    String method;
+    boolean http11;
+    boolean keepAlive;
+    boolean head;
+    boolean expectContinue;
+    boolean chunked;
+    long contentLength;
+    HttpBodyListener listener;
+    boolean headReadable;
+    boolean bodyDone;
+
+    // The response on the wire.
+    int wire;
+    boolean continueSent;
+    boolean closeAfter;
+    /** The user's response no longer reaches the wire: the engine answered instead, or gave up. */
+    boolean aborted;
+    boolean retired;
+    boolean touchedOffLoop;
+    private boolean chunkedFraming;
+    private boolean suppressBody;
+    private ByteBuf staged;
+
+    Exchange(HttpConnection connection) {
+        this.connection = connection;
+        this.request = new HttpRequest(this);
+        this.response = new HttpResponse(this);
+    }
+
+    /** Takes the request facts from a complete head. */
+    void begin(HeadParser parser, String method) {
+        this.method = method;
+        RequestFraming framing = parser.framing();
+        http11 = parser.http11();
+        keepAlive = framing.keepAlive();
+        head = parser.methodId() == Methods.HEAD;
+        expectContinue = framing.expectContinue();
+        chunked = framing.chunked();
+        contentLength = chunked ? -1 : framing.contentLength();
+    }
+
+    /** An exchange that only carries the engine's answer to a request it refused. */
+    void beginRejected(boolean headRequest) {
+        method = null;
+        http11 = true;
+        keepAlive = false;
+        head = headRequest;
+        expectContinue = chunked = false;
+        contentLength = 0;
+        bodyDone = true;
+    }
+
+    boolean hasBody() {
+        return chunked || contentLength > 0;
+    }
+
+    boolean recyclable() {
+        return retired && bodyDone && !aborted && !touchedOffLoop;
+    }
+
+    void recycle() {
+        listener = null;
+        headReadable = bodyDone = false;
+        wire = NOT_STARTED;
+        continueSent = closeAfter = aborted = retired = false;
+        if (staged != null) {
+            staged.reset(STAGED_KEEP_BYTES, 1024);
+        }
+        response.recycle();
+    }
+
+    /** Whether the response is complete on our side: every byte written or staged. */
+    boolean responseDone() {
+        return wire == DONE;
+    }
+
+    ByteBuf staged() {
+        return staged;
+    }
+
+    private boolean dead() {
+        return aborted || connection.isClosed();
+    }
+
+    // ---- The wire operations behind HttpResponse. Each is one step of output for the connection.
+
+    void send(int status, ByteBuf headers, byte[] array, MemorySegment segment, long offset, long length) {
+        if (dead()) {
+            return;
+        }
+        connection.enter();
+        try {
+            ByteBuf out = writeHead(status, headers, false, length);
+            if (suppressBody || length == 0) {
+                emit(out.array(), 0, out.length());
+            } else if (length <= INLINE_BODY_BYTES) {
+                appendBody(out, array, segment, offset, (int) length);
+                emit(out.array(), 0, out.length());
+            } else {
+                emit(out.array(), 0, out.length());
+                emitBody(array, segment, offset, length);
+            }
+            finish();
+        } finally {
+            connection.exit();
+        }
+    }
+
+    /** Starts a streamed response: fixed-length when {@code length >= 0}, else chunked. */
+    void start(int status, ByteBuf headers, long length) {
+        if (dead()) {
+            return;
+        }
+        connection.enter();
+        try {
+            ByteBuf out = writeHead(status, headers, length < 0, length);
+            emit(out.array(), 0, out.length());
+        } finally {
+            connection.exit();
+        }
+    }
+
+    void write(byte[] array, MemorySegment segment, long offset, long length) {
+        if (dead() || suppressBody || length == 0) {
+            return;
+        }
+        connection.enter();
+        try {
+            if (!chunkedFraming) {
+                emitBody(array, segment, offset, length);
+                return;
+            }
+            ByteBuf out = connection.scratch();
+            out.clear();
+            out.appendHex(length).append(CRLF);
+            if (length <= INLINE_BODY_BYTES) {
+                appendBody(out, array, segment, offset, (int) length);
+                out.append(CRLF);
+                emit(out.array(), 0, out.length());
+            } else {
+                emit(out.array(), 0, out.length());
+                emitBody(array, segment, offset, length);
+                emit(CRLF, 0, CRLF.length);
+            }
+        } finally {
+            connection.exit();
+        }
+    }
+
+    void end() {
+        if (dead()) {
+            return;
+        }
+        connection.enter();
+        try {
+            if (chunkedFraming) {
+                emit(LAST_CHUNK, 0, LAST_CHUNK.length);
+            }
+            finish();
+        } finally {
+            connection.exit();
+        }
+    }
+
+    /** The interim {@code 100 Continue}, when the handler asks for the body before answering. */
+    void sendContinue() {
+        if (dead() || wire != NOT_STARTED || continueSent) {
+            return;
+        }
+        continueSent = true;
+        connection.enter();
+        try {
+            emit(CONTINUE, 0, CONTINUE.length);
+        } finally {
+            connection.exit();
+        }
+    }
+
+    /** The engine's own answer, replacing whatever the handler would have sent. */
+    void sendRejection(Rejection rejection) {
+        aborted = true;
+        closeAfter = true;
+        connection.enter();
+        try {
+            ByteBuf out = writeHead(rejection.status, ERROR_HEADERS_BUF, false, rejection.body.length);
+            if (!suppressBody) {
+                out.append(rejection.body);
+            }
+            emit(out.array(), 0, out.length());
+            finish();
+        } finally {
+            connection.exit();
+        }
+    }
+
+    /** Gives up on a response that has started: what was written stays, the connection closes after. */
+    void truncate() {
+        aborted = true;
+        closeAfter = true;
+        wire = DONE;
+    }
+
+    private void finish() {
+        wire = DONE;
+        connection.onResponseDone(this);
+    }
+
+    /** Assembles the head in the connection's scratch buffer and decides persistence. */
+    private ByteBuf writeHead(int status, ByteBuf headers, boolean chunkedBody, long length) {
+        boolean bodyless = status == 204 || status == 304;
+        suppressBody = head || bodyless;
+        // A client told to wait for 100 Continue that got a final answer instead may or may not send
+        // the body; the only safe next step is to close (RFC 9110 section 10.1.1).
+        if (!keepAlive || (expectContinue && !continueSent && hasBody() && !bodyDone)) {
+            closeAfter = true;
+        }
+        chunkedFraming = chunkedBody && http11 && !suppressBody;
+        if (chunkedBody && !http11 && !suppressBody) {
+            closeAfter = true; // an HTTP/1.0 client knows no chunked: the close delimits the body
+        }
+        if (closeAfter) {
+            connection.noMoreRequestsAfter(this);
+        }
+        ByteBuf out = connection.scratch();
+        out.clear();
+        out.append(StatusLine.bytes(status)).append(connection.dateLine());
+        if (headers != null) {
+            out.append(headers);
+        }
+        if (!bodyless) {
+            if (!chunkedBody) {
+                out.append(CONTENT_LENGTH).appendDecimal(length).append(CRLF);
+            } else if (http11) {
+                out.append(CHUNKED);
+            }
+        }
+        if (closeAfter) {
+            out.append(CLOSE);
+        } else if (!http11) {
+            out.append(KEEP_ALIVE);
+        }
+        out.append(CRLF);
+        wire = STREAMING;
+        return out;
+    }
+
+    private static void appendBody(ByteBuf out, byte[] array, MemorySegment segment, long offset, int length) {
+        if (array != null) {
+            out.append(array, (int) offset, length);
+        } else {
+            out.append(segment, offset, length);
+        }
+    }
+
+    private void emitBody(byte[] array, MemorySegment segment, long offset, long length) {
+        if (array != null) {
+            emit(array, (int) offset, (int) length);
+        } else if (connection.isHeadOfLine(this)) {
+            connection.write(segment, offset, length);
+        } else {
+            for (long done = 0; done < length; ) {
+                int n = (int) Math.min(length - done, Integer.MAX_VALUE - 8);
+                stage().append(segment, offset + done, n);
+                connection.staged(n);
+                done += n;
+            }
+        }
+    }
+
+    private void emit(byte[] array, int offset, int length) {
+        if (connection.isHeadOfLine(this)) {
+            connection.write(array, offset, length);
+        } else {
+            stage().append(array, offset, length);
+            connection.staged(length);
+        }
+    }
+
+    private ByteBuf stage() {
+        if (staged == null) {
+            staged = new ByteBuf(1024);
+        }
+        return staged;
+    }
+}

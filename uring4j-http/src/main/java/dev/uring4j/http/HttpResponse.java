@@ -1,0 +1,260 @@
+package dev.uring4j.http;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The response to one request: status and headers, then either the whole body at once
+ * ({@link #send}) or a streamed body of declared length ({@link #start(long)}) or chunked
+ * ({@link #startChunked()}), written with {@link #write} and finished with {@link #end()}.
+ *
+ * <p>The engine writes the status line, {@code Date}, the framing ({@code Content-Length} or
+ * {@code Transfer-Encoding: chunked}) and {@code Connection}, answers {@code HEAD} with the headers
+ * and no body, and omits the body of {@code 204} and {@code 304}. An HTTP/1.0 client gets a streamed
+ * body of unknown length delimited by closing the connection, since it knows no chunked coding.
+ *
+ * <p><b>Threads.</b> Use a response from one thread at a time: the handler's, then whichever thread
+ * it hands the response to. Called on the event loop, methods write directly; called from another
+ * thread, they copy their data and post the write to the loop, so the caller may reuse its buffers
+ * at once and the loop is woken through the transport's task queue. Misuse (a second {@code send},
+ * writing more than declared) throws {@link IllegalStateException} in the calling thread. After the
+ * client has gone, or after the engine answered in the handler's place (a broken or oversized body),
+ * calls are accepted and their output discarded. Do not touch a response after it ended: the engine
+ * reuses it for a later request.
+ */
+public final class HttpResponse {
+    private static final int BUILDING = 0;
+    private static final int FIXED = 1;
+    private static final int CHUNKED = 2;
+    private static final int ENDED = 3;
+    private static final byte[] EMPTY = new byte[0];
+
+    private final Exchange exchange;
+    private final ByteBuf headers = new ByteBuf(256);
+    private int status = 200;
+    private int state = BUILDING;
+    private long declared;
+    private long written;
+
+    HttpResponse(Exchange exchange) {
+        this.exchange = exchange;
+    }
+
+    void recycle() {
+        headers.reset(8192, 256);
+        status = 200;
+        state = BUILDING;
+        declared = written = 0;
+    }
+
+    /**
+     * Sets the status code (default 200).
+     *
+     * @throws IllegalArgumentException for codes outside 200..599; the engine sends the only
+     *     interim response HTTP/1.1 needs here, {@code 100 Continue}
+     */
+    public HttpResponse status(int status) {
+        building();
+        if (status < 200 || status > StatusLine.MAX) {
+            throw new IllegalArgumentException("status " + status + " is not a final status code (200..599)");
+        }
+        this.status = status;
+        return this;
+    }
+
+    /**
+     * Adds a header field. Checks and encodes it without allocating.
+     *
+     * @throws IllegalArgumentException as {@link HttpHeader#of} does
+     */
+    public HttpResponse header(String name, String value) {
+        building();
+        HttpHeader.encode(headers, name, value);
+        return this;
+    }
+
+    /** Adds a prepared header field: one array copy. */
+    public HttpResponse header(HttpHeader header) {
+        building();
+        headers.append(header.bytes());
+        return this;
+    }
+
+    /** Sends the response with an empty body. */
+    public void send() {
+        send(EMPTY, 0, 0);
+    }
+
+    /** Sends the response with {@code body} as its whole body. */
+    public void send(byte[] body) {
+        send(body, 0, body.length);
+    }
+
+    /** Sends the response with {@code length} octets of {@code body} at {@code offset} as its whole body. */
+    public void send(byte[] body, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, body.length);
+        commit(ENDED, length);
+        if (onLoop()) {
+            exchange.send(status, headers, body, null, offset, length);
+        } else {
+            byte[] copy = Arrays.copyOfRange(body, offset, offset + length);
+            int s = status;
+            post(() -> exchange.send(s, headers, copy, null, 0, length));
+        }
+    }
+
+    /** Sends the response with {@code length} octets of {@code body} at {@code offset} as its whole body. */
+    public void send(MemorySegment body, long offset, long length) {
+        Objects.checkFromIndexSize(offset, length, body.byteSize());
+        commit(ENDED, length);
+        if (onLoop()) {
+            exchange.send(status, headers, null, body, offset, length);
+        } else {
+            byte[] copy = copy(body, offset, length);
+            int s = status;
+            post(() -> exchange.send(s, headers, copy, null, 0, length));
+        }
+    }
+
+    /**
+     * Sends the head of a response whose body of exactly {@code contentLength} octets follows through
+     * {@link #write}, then {@link #end()}.
+     */
+    public HttpResponse start(long contentLength) {
+        if (contentLength < 0) {
+            throw new IllegalArgumentException("negative content length " + contentLength);
+        }
+        commit(FIXED, contentLength);
+        startOnLoop(contentLength);
+        return this;
+    }
+
+    /** Sends the head of a response whose body follows through {@link #write} in chunks, then {@link #end()}. */
+    public HttpResponse startChunked() {
+        commit(CHUNKED, 0);
+        startOnLoop(-1);
+        return this;
+    }
+
+    private void startOnLoop(long length) {
+        if (onLoop()) {
+            exchange.start(status, headers, length);
+        } else {
+            int s = status;
+            post(() -> exchange.start(s, headers, length));
+        }
+    }
+
+    /** Writes the next part of a started body. */
+    public HttpResponse write(byte[] data) {
+        return write(data, 0, data.length);
+    }
+
+    /** Writes {@code length} octets of {@code data} at {@code offset} as the next part of a started body. */
+    public HttpResponse write(byte[] data, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, data.length);
+        streaming(length);
+        if (onLoop()) {
+            exchange.write(data, null, offset, length);
+        } else {
+            byte[] copy = Arrays.copyOfRange(data, offset, offset + length);
+            post(() -> exchange.write(copy, null, 0, length));
+        }
+        return this;
+    }
+
+    /** Writes {@code length} octets of {@code data} at {@code offset} as the next part of a started body. */
+    public HttpResponse write(MemorySegment data, long offset, long length) {
+        Objects.checkFromIndexSize(offset, length, data.byteSize());
+        streaming(length);
+        if (onLoop()) {
+            exchange.write(null, data, offset, length);
+        } else {
+            byte[] copy = copy(data, offset, length);
+            post(() -> exchange.write(copy, null, 0, length));
+        }
+        return this;
+    }
+
+    /**
+     * Finishes a started body.
+     *
+     * @throws IllegalStateException if fewer octets were written than {@link #start(long)} declared;
+     *     the connection is then closed, since the client cannot tell where the next response starts
+     */
+    public void end() {
+        if (state != FIXED && state != CHUNKED) {
+            throw new IllegalStateException(state == ENDED ? "the response has already ended" : "end() without start()");
+        }
+        boolean shortBody = state == FIXED && written != declared;
+        state = ENDED;
+        if (onLoop()) {
+            endOnLoop(shortBody);
+        } else {
+            post(() -> endOnLoop(shortBody));
+        }
+        if (shortBody) {
+            throw new IllegalStateException("declared Content-Length " + declared + " but wrote " + written
+                    + " bytes; closing the connection");
+        }
+    }
+
+    private void endOnLoop(boolean shortBody) {
+        if (shortBody) {
+            exchange.connection.abandon(exchange);
+        } else {
+            exchange.end();
+        }
+    }
+
+    /** Whether {@link #send}, {@link #start} or {@link #startChunked} has been called. */
+    public boolean isCommitted() {
+        return state != BUILDING;
+    }
+
+    private void building() {
+        if (state != BUILDING) {
+            throw new IllegalStateException("the response head has already been sent");
+        }
+    }
+
+    private void commit(int next, long length) {
+        building();
+        if ((status == 204 || status == 304) && (length != 0 || next == CHUNKED)) {
+            throw new IllegalStateException("a " + status + " response has no body");
+        }
+        state = next;
+        declared = length;
+    }
+
+    private void streaming(long length) {
+        if (state != FIXED && state != CHUNKED) {
+            throw new IllegalStateException(state == ENDED ? "the response has already ended" : "write() without start()");
+        }
+        if (state == FIXED && length > declared - written) {
+            throw new IllegalStateException("writing " + length + " bytes would exceed the declared Content-Length "
+                    + declared + " (" + written + " written)");
+        }
+        written += length;
+    }
+
+    private boolean onLoop() {
+        return exchange.connection.inEventLoop();
+    }
+
+    private void post(Runnable write) {
+        exchange.touchedOffLoop = true;
+        exchange.connection.execute(write);
+    }
+
+    private static byte[] copy(MemorySegment source, long offset, long length) {
+        if (length > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("writes from another thread are copied; " + length + " bytes is too many at once");
+        }
+        byte[] copy = new byte[(int) length];
+        MemorySegment.copy(source, ValueLayout.JAVA_BYTE, offset, copy, 0, (int) length);
+        return copy;
+    }
+}

@@ -1,0 +1,230 @@
+package dev.uring4j.http;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * An HTTP/1.1 server's configuration and handler: limits, timeouts, and the cached {@code Date}
+ * line, shared by all its connections; {@link #newConnection} makes the protocol engine for one
+ * connection. Immutable and safe to share between event loops.
+ *
+ * <pre>{@code
+ * HttpServer server = HttpServer.builder(DemoRoutes.router())
+ *         .maxBodyBytes(64 << 20)
+ *         .idleTimeout(Duration.ofSeconds(30))
+ *         .build();
+ * HttpConnection connection = server.newConnection(transport); // per accepted connection
+ * }</pre>
+ *
+ * <p>Limits are checked as octets arrive, on the first octet that exceeds one, and answered with
+ * the status in {@code docs/HTTP.md}; then the connection closes.
+ */
+public final class HttpServer {
+    private final HttpHandler handler;
+    private final int maxRequestLineBytes;
+    private final int maxHeaderBytes;
+    private final int maxHeaderCount;
+    private final long maxBodyBytes;
+    private final int maxPipelinedRequests;
+    private final int maxBufferedResponseBytes;
+    private final long headerTimeoutNanos;
+    private final long idleTimeoutNanos;
+    private final long lingerTimeoutNanos;
+    private final DateCache date = new DateCache();
+
+    private HttpServer(Builder b) {
+        handler = b.handler;
+        maxRequestLineBytes = b.maxRequestLineBytes;
+        maxHeaderBytes = b.maxHeaderBytes;
+        maxHeaderCount = b.maxHeaderCount;
+        maxBodyBytes = b.maxBodyBytes;
+        maxPipelinedRequests = b.maxPipelinedRequests;
+        maxBufferedResponseBytes = b.maxBufferedResponseBytes;
+        headerTimeoutNanos = b.headerTimeoutNanos;
+        idleTimeoutNanos = b.idleTimeoutNanos;
+        lingerTimeoutNanos = b.lingerTimeoutNanos;
+    }
+
+    /** A builder with the defaults listed on its methods. */
+    public static Builder builder(HttpHandler handler) {
+        return new Builder(handler);
+    }
+
+    /** The protocol engine for a new connection; the transport delivers that connection's events to it. */
+    public HttpConnection newConnection(HttpTransport transport) {
+        return new HttpConnection(this, Objects.requireNonNull(transport, "transport"));
+    }
+
+    /**
+     * How many unconsumed octets a transport must be able to keep and present again: the largest
+     * request head (or trailer section) the limits admit, which is never consumed until complete.
+     */
+    public int maxRetainedBytes() {
+        return maxRequestLineBytes + 2 + maxHeaderBytes + 2;
+    }
+
+    /** See {@link Builder#maxRequestLineBytes}. */
+    public int maxRequestLineBytes() {
+        return maxRequestLineBytes;
+    }
+
+    /** See {@link Builder#maxHeaderBytes}. */
+    public int maxHeaderBytes() {
+        return maxHeaderBytes;
+    }
+
+    /** See {@link Builder#maxHeaderCount}. */
+    public int maxHeaderCount() {
+        return maxHeaderCount;
+    }
+
+    /** See {@link Builder#maxBodyBytes}. */
+    public long maxBodyBytes() {
+        return maxBodyBytes;
+    }
+
+    /** See {@link Builder#maxPipelinedRequests}. */
+    public int maxPipelinedRequests() {
+        return maxPipelinedRequests;
+    }
+
+    /** See {@link Builder#maxBufferedResponseBytes}. */
+    public int maxBufferedResponseBytes() {
+        return maxBufferedResponseBytes;
+    }
+
+    /** See {@link Builder#headerTimeout}. */
+    public long headerTimeoutNanos() {
+        return headerTimeoutNanos;
+    }
+
+    /** See {@link Builder#idleTimeout}. */
+    public long idleTimeoutNanos() {
+        return idleTimeoutNanos;
+    }
+
+    /** See {@link Builder#lingerTimeout}. */
+    public long lingerTimeoutNanos() {
+        return lingerTimeoutNanos;
+    }
+
+    HttpHandler handler() {
+        return handler;
+    }
+
+    byte[] dateLine(long epochMillis) {
+        return date.line(epochMillis);
+    }
+
+    /** Configures an {@link HttpServer}. */
+    public static final class Builder {
+        private final HttpHandler handler;
+        private int maxRequestLineBytes = 8 * 1024;
+        private int maxHeaderBytes = 16 * 1024;
+        private int maxHeaderCount = 100;
+        private long maxBodyBytes = 16L * 1024 * 1024;
+        private int maxPipelinedRequests = 16;
+        private int maxBufferedResponseBytes = 1024 * 1024;
+        private long headerTimeoutNanos = Duration.ofSeconds(10).toNanos();
+        private long idleTimeoutNanos = Duration.ofSeconds(60).toNanos();
+        private long lingerTimeoutNanos = Duration.ofSeconds(2).toNanos();
+
+        private Builder(HttpHandler handler) {
+            this.handler = Objects.requireNonNull(handler, "handler");
+        }
+
+        /** Longest request line, leading empty lines included (default 8 KiB); longer gets 414. */
+        public Builder maxRequestLineBytes(int bytes) {
+            maxRequestLineBytes = positive(bytes, "maxRequestLineBytes");
+            return this;
+        }
+
+        /**
+         * Largest header section: the field lines with their CRLFs, without the request line and the
+         * empty line that ends the section (default 16 KiB); larger gets 431. Also bounds trailers.
+         */
+        public Builder maxHeaderBytes(int bytes) {
+            maxHeaderBytes = positive(bytes, "maxHeaderBytes");
+            return this;
+        }
+
+        /** Most header field lines (default 100); more gets 431. Also bounds trailers. */
+        public Builder maxHeaderCount(int count) {
+            maxHeaderCount = positive(count, "maxHeaderCount");
+            return this;
+        }
+
+        /** Largest request body, declared or, when chunked, received so far (default 16 MiB); larger gets 413. */
+        public Builder maxBodyBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("maxBodyBytes must not be negative: " + bytes);
+            }
+            maxBodyBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Most requests answered concurrently on one connection (default 16): beyond that the engine
+         * stops reading until the oldest response is complete.
+         */
+        public Builder maxPipelinedRequests(int count) {
+            maxPipelinedRequests = positive(count, "maxPipelinedRequests");
+            return this;
+        }
+
+        /**
+         * Most response octets held back behind an unfinished earlier response (default 1 MiB): beyond
+         * that the engine stops reading, which stops handlers that stream from the request body.
+         */
+        public Builder maxBufferedResponseBytes(int bytes) {
+            maxBufferedResponseBytes = positive(bytes, "maxBufferedResponseBytes");
+            return this;
+        }
+
+        /**
+         * Time allowed for a request head from its first octet (default 10 s), however it trickles
+         * in; then 408 and close.
+         */
+        public Builder headerTimeout(Duration timeout) {
+            headerTimeoutNanos = positive(timeout, "headerTimeout");
+            return this;
+        }
+
+        /**
+         * Time a connection may wait for the client without receiving anything, between requests or
+         * inside a body (default 60 s); then it closes (408 inside a body if no response started).
+         */
+        public Builder idleTimeout(Duration timeout) {
+            idleTimeoutNanos = positive(timeout, "idleTimeout");
+            return this;
+        }
+
+        /**
+         * After the engine ends its output to close a connection, time it keeps reading and discarding
+         * what the client still sends before closing (default 2 s).
+         */
+        public Builder lingerTimeout(Duration timeout) {
+            lingerTimeoutNanos = positive(timeout, "lingerTimeout");
+            return this;
+        }
+
+        /** The server; the builder may be reused. */
+        public HttpServer build() {
+            return new HttpServer(this);
+        }
+
+        private static int positive(int value, String name) {
+            if (value <= 0) {
+                throw new IllegalArgumentException(name + " must be positive: " + value);
+            }
+            return value;
+        }
+
+        private static long positive(Duration value, String name) {
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive: " + value);
+            }
+            return value.toNanos();
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.uring4j.http;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * What the HTTP engine needs from one connection and the event loop that owns it; the runtime
+ * implements it with a thin adapter, tests with {@link InMemoryTransport}.
+ *
+ * <p><b>The other direction.</b> The transport delivers to the connection's {@link HttpConnection}:
+ * {@link HttpConnection#onData} for received octets (a view valid during the call; the return value
+ * says how many were consumed, and the transport keeps the rest and presents them again, contiguous
+ * and first, with the next data or on {@link #resumeInput()}), {@link HttpConnection#onInputClosed}
+ * when the peer ends its output, and {@link HttpConnection#onClosed} once when the connection is
+ * gone for any reason. The transport must be able to keep {@link HttpServer#maxRetainedBytes()}
+ * unconsumed octets.
+ *
+ * <p><b>Threads.</b> Everything except {@link #execute}, {@link #inEventLoop} and the clocks is
+ * called on the event loop thread, which also makes every call into {@link HttpConnection}.
+ */
+public interface HttpTransport {
+    /**
+     * Queues {@code length} octets at {@code offset} of {@code source} for sending, copying them
+     * before returning: the caller may reuse or free the source at once.
+     */
+    void write(MemorySegment source, long offset, long length);
+
+    /** As {@link #write(MemorySegment, long, long)} for a heap array. */
+    void write(byte[] source, int offset, int length);
+
+    /** Starts sending what was written. The engine calls it once per batch of responses. */
+    void flush();
+
+    /**
+     * Sends what was written, then ends our direction of the connection (TCP FIN) while still
+     * receiving: the engine closes only after that, so that a client still sending does not get a
+     * reset that destroys the response it has not read yet (RFC 9112 section 9.6).
+     */
+    void shutdownOutput();
+
+    /** Closes the connection after sending what was written, as far as the peer accepts it. */
+    void close();
+
+    /** Stops presenting data, keeping what was not consumed; the runtime may stop receiving. */
+    void pauseInput();
+
+    /**
+     * Presents data again: first the octets kept unconsumed, from the event loop and not from
+     * inside this call, then new data as it arrives.
+     */
+    void resumeInput();
+
+    /** Whether the calling thread is the event loop thread. Any thread may call. */
+    boolean inEventLoop();
+
+    /** Runs {@code task} on the event loop, waking it if needed. Any thread may call. */
+    void execute(Runnable task);
+
+    /** Runs {@code task} on the event loop after {@code delayNanos}, unless cancelled. */
+    Cancellable schedule(long delayNanos, Runnable task);
+
+    /** The event loop's monotonic clock, in nanoseconds, for timeouts. */
+    long nanoTime();
+
+    /** The wall clock, in milliseconds since the epoch, for the {@code Date} header. */
+    long currentTimeMillis();
+
+    /** A scheduled task that has not run yet. */
+    interface Cancellable {
+        /** Makes sure the task does not run; does nothing if it has run. */
+        void cancel();
+    }
+}

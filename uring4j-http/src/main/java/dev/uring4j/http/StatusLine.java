@@ -1,0 +1,79 @@
+package dev.uring4j.http;
+
+/**
+ * Precomputed {@code HTTP/1.1 <code> <reason>\r\n} lines for every status code, so writing a status
+ * line is one array copy. Responses always carry {@code HTTP/1.1}: a server sends its own highest
+ * conformant version, whatever the request's (RFC 9110 section 2.5).
+ */
+final class StatusLine {
+    static final int MIN = 100;
+    static final int MAX = 599;
+    private static final byte[][] LINES = new byte[MAX - MIN + 1][];
+
+    static {
+        for (int status = MIN; status <= MAX; status++) {
+            // The reason phrase is optional, the space before it is not (RFC 9112 section 4).
+            LINES[status - MIN] = Ascii.bytes("HTTP/1.1 " + status + " " + reasonPhrase(status) + "\r\n");
+        }
+    }
+
+    private StatusLine() {
+    }
+
+    static byte[] bytes(int status) {
+        return LINES[status - MIN];
+    }
+
+    /** The reason phrase RFC 9110 section 15 registers for {@code status}, or "" for others. */
+    static String reasonPhrase(int status) {
+        return switch (status) {
+            case 100 -> "Continue";
+            case 101 -> "Switching Protocols";
+            case 200 -> "OK";
+            case 201 -> "Created";
+            case 202 -> "Accepted";
+            case 203 -> "Non-Authoritative Information";
+            case 204 -> "No Content";
+            case 205 -> "Reset Content";
+            case 206 -> "Partial Content";
+            case 300 -> "Multiple Choices";
+            case 301 -> "Moved Permanently";
+            case 302 -> "Found";
+            case 303 -> "See Other";
+            case 304 -> "Not Modified";
+            case 307 -> "Temporary Redirect";
+            case 308 -> "Permanent Redirect";
+            case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
+            case 402 -> "Payment Required";
+            case 403 -> "Forbidden";
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 406 -> "Not Acceptable";
+            case 407 -> "Proxy Authentication Required";
+            case 408 -> "Request Timeout";
+            case 409 -> "Conflict";
+            case 410 -> "Gone";
+            case 411 -> "Length Required";
+            case 412 -> "Precondition Failed";
+            case 413 -> "Content Too Large";
+            case 414 -> "URI Too Long";
+            case 415 -> "Unsupported Media Type";
+            case 416 -> "Range Not Satisfiable";
+            case 417 -> "Expectation Failed";
+            case 421 -> "Misdirected Request";
+            case 422 -> "Unprocessable Content";
+            case 426 -> "Upgrade Required";
+            case 428 -> "Precondition Required";
+            case 429 -> "Too Many Requests";
+            case 431 -> "Request Header Fields Too Large";
+            case 500 -> "Internal Server Error";
+            case 501 -> "Not Implemented";
+            case 502 -> "Bad Gateway";
+            case 503 -> "Service Unavailable";
+            case 504 -> "Gateway Timeout";
+            case 505 -> "HTTP Version Not Supported";
+            default -> "";
+        };
+    }
+}
