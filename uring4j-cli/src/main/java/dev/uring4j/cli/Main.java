@@ -7,6 +7,8 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 import dev.uring4j.examples.EchoServer;
+import dev.uring4j.http.DemoRoutes;
+import dev.uring4j.http.HttpServer;
 import dev.uring4j.ring.Probe;
 import dev.uring4j.runtime.LoopOptions;
 import dev.uring4j.runtime.TcpServer;
@@ -30,6 +32,7 @@ public final class Main {
             switch (args[0]) {
                 case "probe" -> probe(rest);
                 case "echo" -> echo(rest);
+                case "http" -> http(rest);
                 case "help", "--help", "-h" -> usage();
                 default -> {
                     System.err.println("uring4j: unknown command '" + args[0] + "'");
@@ -63,6 +66,16 @@ public final class Main {
         serveUntilSignalled(server);
     }
 
+    private static void http(String[] args) throws Exception {
+        Args a = new Args("http", args, Set.of("port", "host", "threads", "accept"));
+        TcpServer server = HttpServer.builder(DemoRoutes.router()).build().serve(TcpServer.builder()
+                .address(new InetSocketAddress(a.string("host", "0.0.0.0"), a.integer("port", 8080)))
+                .threads(a.integer("threads", 1))
+                .acceptMode(TcpServer.AcceptMode.valueOf(
+                        a.choice("accept", "acceptor", "acceptor", "reuseport").toUpperCase(Locale.ROOT))));
+        serveUntilSignalled(server);
+    }
+
     /** Prints the listening line, then waits for SIGINT/SIGTERM, closes gracefully and prints the counters. */
     private static void serveUntilSignalled(TcpServer server) throws InterruptedException {
         CountDownLatch closed = new CountDownLatch(1);
@@ -83,6 +96,8 @@ public final class Main {
                 usage: uring4j <command> [options]
                   probe                                   io_uring features of this kernel and the paths uring4j takes
                   echo --port P [--host H] [--threads N] [--accept acceptor|reuseport]
-                                                          an echo server for any load tool""");
+                                                          an echo server for any load tool
+                  http --port P [--host H] [--threads N] [--accept acceptor|reuseport]
+                                                          HTTP/1.1: GET / and /plaintext, POST /echo""");
     }
 }

@@ -51,6 +51,22 @@ public final class HttpServer {
     }
 
     /** The protocol engine for a new connection; the transport delivers that connection's events to it. */
+    /**
+     * Serves this HTTP server on the uring4j runtime: {@code tcp} says where and how (port,
+     * threads, transport options); its handler is set here. Returns the running TCP server; closing
+     * it stops accepting and lets responses in flight drain.
+     *
+     * <pre>{@code
+     * TcpServer server = HttpServer.builder(Router.builder()
+     *         .get("/hello", (request, response) -> response.header("Content-Type", "text/plain").send(hi))
+     *         .build()).build()
+     *     .serve(TcpServer.builder().port(8080).threads(2));
+     * }</pre>
+     */
+    public dev.uring4j.runtime.TcpServer serve(dev.uring4j.runtime.TcpServer.Builder tcp) throws java.io.IOException {
+        return tcp.handler(() -> new RuntimeTransport(this)).start();
+    }
+
     public HttpConnection newConnection(HttpTransport transport) {
         return new HttpConnection(this, Objects.requireNonNull(transport, "transport"));
     }

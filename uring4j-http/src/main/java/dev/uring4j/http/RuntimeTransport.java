@@ -1,0 +1,163 @@
+package dev.uring4j.http;
+
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.TimeUnit;
+
+import dev.uring4j.ring.sys.Errno;
+import dev.uring4j.runtime.Connection;
+import dev.uring4j.runtime.ConnectionException;
+import dev.uring4j.runtime.ConnectionHandler;
+import dev.uring4j.runtime.Timeout;
+
+/**
+ * Runs one {@link HttpConnection} on a runtime {@link Connection}: the connection's handler on
+ * one side, the engine's {@link HttpTransport} on the other. One per connection, all calls on the
+ * connection's loop.
+ *
+ * <p>Back-pressure: the engine writes responses straight through, so while the connection's
+ * queued output is above its high watermark the adapter stops receiving (the peer's requests and
+ * request bodies wait in TCP), and receives again below the low watermark. The engine may pause
+ * input for its own reasons too (pipeline depth, held-back responses); receiving resumes only when
+ * neither holds. A single write larger than the connection's output limit cannot be queued: the
+ * connection is closed with that cause instead of sending a truncated response.
+ */
+final class RuntimeTransport implements HttpTransport, ConnectionHandler {
+    private final HttpServer server;
+    private Connection connection;
+    private HttpConnection http;
+    private boolean enginePaused;
+    private boolean outputBlocked;
+
+    RuntimeTransport(HttpServer server) {
+        this.server = server;
+    }
+
+    // ------------------------------------------------------------------ ConnectionHandler
+
+    @Override
+    public void onOpen(Connection c) {
+        connection = c;
+        http = server.newConnection(this);
+    }
+
+    @Override
+    public int onData(Connection c, MemorySegment buffer, long offset, int length) {
+        return http.onData(buffer, offset, length);
+    }
+
+    @Override
+    public void onInputClosed(Connection c) {
+        http.onInputClosed();
+    }
+
+    @Override
+    public void onWritabilityChanged(Connection c, boolean writable) {
+        outputBlocked = !writable;
+        updateInput();
+    }
+
+    @Override
+    public void onClose(Connection c, Throwable cause) {
+        if (http != null) {
+            http.onClosed();
+        }
+    }
+
+    // ------------------------------------------------------------------ HttpTransport
+
+    @Override
+    public void write(MemorySegment source, long offset, long length) {
+        long off = offset;
+        long left = length;
+        while (left > 0) {
+            int n = (int) Math.min(left, 1 << 30);
+            if (!connection.write(source, off, n)) {
+                refused(n);
+                return;
+            }
+            off += n;
+            left -= n;
+        }
+    }
+
+    @Override
+    public void write(byte[] source, int offset, int length) {
+        if (!connection.write(source, offset, length)) {
+            refused(length);
+        }
+    }
+
+    private void refused(long length) {
+        if (connection.isClosed()) {
+            return;
+        }
+        // Dropping these bytes would corrupt the response stream: fail the connection instead.
+        connection.abort();
+        System.getLogger("dev.uring4j.http").log(System.Logger.Level.WARNING, () -> new ConnectionException("send",
+                Errno.ENOBUFS, connection.toString(), "a response write of " + length + " bytes does not fit the "
+                        + "connection's output limit (" + connection.pendingOutputBytes() + " bytes queued); stream "
+                        + "large bodies with HttpResponse.write, or raise LoopOptions.maxPendingOutput").getMessage());
+    }
+
+    @Override
+    public void flush() {
+        connection.flush();
+    }
+
+    @Override
+    public void shutdownOutput() {
+        connection.shutdownOutput();
+    }
+
+    @Override
+    public void close() {
+        connection.close();
+    }
+
+    @Override
+    public void pauseInput() {
+        enginePaused = true;
+        updateInput();
+    }
+
+    @Override
+    public void resumeInput() {
+        enginePaused = false;
+        updateInput();
+    }
+
+    private void updateInput() {
+        if (enginePaused || outputBlocked) {
+            connection.pauseReading();
+        } else {
+            // Kept bytes are presented again from the loop's flush phase, not from inside this call.
+            connection.resumeReading();
+        }
+    }
+
+    @Override
+    public boolean inEventLoop() {
+        return connection.eventLoop().inEventLoop();
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        connection.eventLoop().execute(task);
+    }
+
+    @Override
+    public Cancellable schedule(long delayNanos, Runnable task) {
+        Timeout t = connection.eventLoop().schedule(delayNanos, TimeUnit.NANOSECONDS, task);
+        return t::cancel;
+    }
+
+    @Override
+    public long nanoTime() {
+        return System.nanoTime();
+    }
+
+    @Override
+    public long currentTimeMillis() {
+        return System.currentTimeMillis();
+    }
+}
