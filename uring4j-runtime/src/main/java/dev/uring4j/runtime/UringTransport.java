@@ -1,9 +1,6 @@
 package dev.uring4j.runtime;
 
 import java.io.IOException;
-import java.util.concurrent.CompletionException;
-
-import dev.uring4j.ring.sys.ErrnoException;
 
 /** The io_uring transport: {@link UringEventLoop}s and {@link UringServer}s. */
 final class UringTransport implements Transport {
@@ -23,33 +20,7 @@ final class UringTransport implements Transport {
         for (int i = 0; i < threads; i++) {
             loops[i] = new UringEventLoop(group, i, options, name + "-" + i);
         }
-        for (UringEventLoop l : loops) {
-            l.start();
-        }
-        Throwable failure = null;
-        for (UringEventLoop l : loops) {
-            try {
-                l.started.join();
-            } catch (CompletionException e) {
-                failure = failure == null ? e.getCause() : failure;
-            }
-        }
-        if (failure != null) {
-            long deadline = System.nanoTime();
-            for (UringEventLoop l : loops) {
-                if (!l.terminated.isDone()) {
-                    l.shutdown(deadline);
-                }
-            }
-            for (UringEventLoop l : loops) {
-                l.terminated.join();
-            }
-            if (failure instanceof ErrnoException ee) {
-                throw ee;
-            }
-            throw new IOException("starting the io_uring event loops failed: " + failure, failure);
-        }
-        return loops;
+        return TransportLoop.startAll(loops, name());
     }
 
     @Override
