@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.uring4j.ring.sys.Errno;
 import dev.uring4j.ring.sys.ErrnoException;
+import dev.uring4j.ring.sys.LibC;
 
 /**
  * An event loop of a particular transport, and what every transport's loop does the same way:
@@ -40,7 +41,7 @@ abstract class TransportLoop extends EventLoop {
         // first use, and a class loaded from a directory on the class path needs a descriptor too.
         // Load all of that now; each transport adds the classes of its own error paths.
         java.time.ZoneId.systemDefault();
-        preload(Errno.class, ErrnoException.class, ConnectionException.class, AcceptBackoff.class,
+        preload(Errno.class, ErrnoException.class, ConnectionException.class, AcceptBackoff.class, LibC.class,
                 TimerQueue.Timer.class, java.util.logging.SimpleFormatter.class);
     }
 
@@ -197,11 +198,11 @@ abstract class TransportLoop extends EventLoop {
     }
 
     /**
-     * How long the loop may wait: 0 with tasks or {@code moreWork} pending, else until the
-     * nearest timer, at most {@link #MAX_WAIT_NANOS}.
+     * How long the loop may wait: 0 with tasks or connections to flush, else until the nearest
+     * timer, at most {@link #MAX_WAIT_NANOS}.
      */
-    final long nextWaitNanos(boolean moreWork) {
-        if (moreWork || dirtyHead != null || !tasks.isEmpty()) {
+    final long nextWaitNanos() {
+        if (dirtyHead != null || !tasks.isEmpty()) {
             return 0;
         }
         long deadline = timers.nextDeadline();

@@ -177,7 +177,7 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
                 return;
             }
         }
-        long timeout = nextWaitNanos(false);
+        long timeout = nextWaitNanos();
         if (timeout != 0 && !prepareToSleep()) {
             timeout = 0;
         }
