@@ -20,6 +20,9 @@ class AcceptChurnTest {
     @ParameterizedTest
     @ValueSource(booleans = {true, false})
     void fiftyThousandConnectAndCloseLeakNothing(boolean direct) throws Exception {
+        if (direct) {
+            Transports.assumeIoUring("accepting into direct descriptors");
+        }
         int total = 50_000;
         LoopOptions options = direct ? LoopOptions.defaults()
                 : LoopOptions.builder().disable(LoopOptions.Path.DIRECT_DESCRIPTORS).build();
