@@ -27,7 +27,6 @@ class GarbageCompletionTest {
         Transports.assumeIoUring("matching completions to user_data");
     }
 
-
     @Test
     void unknownUserDataFromTheKernelIsCountedAndDroppedAndTheLoopServesOn() throws Exception {
         try (TcpServer server = TcpServer.builder().handler(EchoHandler::new).start();

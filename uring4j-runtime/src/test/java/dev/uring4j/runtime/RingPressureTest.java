@@ -25,7 +25,6 @@ class RingPressureTest {
         Transports.assumeIoUring("rings too small for their work");
     }
 
-
     @Test
     void tinySqAndCqServeTwoHundredConnectionsWithoutLosingACompletion() throws Exception {
         LoopOptions tiny = LoopOptions.builder().sqEntries(8).cqEntries(16).strictCompletions(true).build();
