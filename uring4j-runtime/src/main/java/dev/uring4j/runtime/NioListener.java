@@ -9,7 +9,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A listening channel served by one NIO loop: while it may accept, its key asks for
- * {@code OP_ACCEPT}, and each readiness accepts what the backlog holds, a bounded batch at a time.
+ * {@code OP_ACCEPT}, and each readiness takes everything the backlog holds (up to a backlog's
+ * worth), as io_uring's multishot accept does: a loop that also serves connections must not let
+ * the accept queue fill between its turns, or the kernel drops the handshakes that do not fit.
  *
  * <p>It stops asking, and the connections wait in the backlog, in the same cases as io_uring's
  * listener and with the same reports ({@link AcceptBackoff}): at the server's connection limit
@@ -18,9 +20,6 @@ import java.util.concurrent.TimeUnit;
  * 1 ms doubling to 1 s, or until a connection closes. Owned by the loop's thread.
  */
 final class NioListener implements NioEventLoop.Ready {
-    /** Connections taken per readiness, so that one busy listener does not hold up the loop. */
-    private static final int BATCH = 64;
-
     private final NioEventLoop loop;
     private final NioServer server;
     private final ServerSocketChannel channel;
@@ -63,7 +62,7 @@ final class NioListener implements NioEventLoop.Ready {
 
     @Override
     public void ready(int readyOps) {
-        for (int i = 0; i < BATCH && !stopping; i++) {
+        for (int i = server.burst(); i > 0 && !stopping; i--) {
             if (server.room() <= 0) {
                 arm();
                 return;

@@ -172,6 +172,11 @@ final class NioServer implements ServerCore {
         return Math.max(0, config.maxConnections() - live.get());
     }
 
+    /** Connections a listener takes per readiness at most: the backlog, as much as the kernel queues. */
+    int burst() {
+        return config.backlog();
+    }
+
     /** Why {@link #room} is zero, for the log. */
     String fullReason() {
         return "the server's limit of " + config.maxConnections() + " connections is reached";
