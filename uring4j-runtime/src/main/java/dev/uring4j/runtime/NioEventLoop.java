@@ -8,6 +8,8 @@ import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channel;
+import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -159,8 +161,7 @@ final class NioEventLoop extends TransportLoop {
     // ------------------------------------------------------------------ channels
 
     /** Registers {@code channel} for {@code ops} with {@code attachment}. */
-    SelectionKey register(java.nio.channels.SelectableChannel channel, int ops, Ready attachment)
-            throws IOException {
+    SelectionKey register(SelectableChannel channel, int ops, Ready attachment) throws IOException {
         return channel.register(selector, ops, attachment);
     }
 
@@ -242,7 +243,7 @@ final class NioEventLoop extends TransportLoop {
         return address.getAddress() instanceof Inet4Address ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
     }
 
-    static void closeQuietly(java.nio.channels.Channel channel) {
+    static void closeQuietly(Channel channel) {
         if (channel == null) {
             return;
         }
