@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
+import dev.uring4j.runtime.TransportChoice;
+
 /**
  * {@code --name value} flags of a subcommand. Unknown flags and missing values are usage errors
  * (exit status 2) that name the flag and list the known ones.
@@ -51,6 +53,25 @@ final class Args {
             }
         }
         throw usage("--" + name + " must be one of " + String.join("|", choices) + ", was '" + v + "'");
+    }
+
+    /** The servers' transport option: {@code --transport auto|uring|nio}. */
+    static final String TRANSPORT = "transport";
+
+    /**
+     * The value of {@code --transport}, {@link TransportChoice#AUTO} when absent (then
+     * {@code -During4j.transport} decides, as for any program).
+     */
+    TransportChoice transport() {
+        String v = values.get(TRANSPORT);
+        if (v == null) {
+            return TransportChoice.AUTO;
+        }
+        try {
+            return TransportChoice.parse(v);
+        } catch (IllegalArgumentException e) {
+            throw usage("--" + TRANSPORT + ": " + e.getMessage());
+        }
     }
 
     UsageError usage(String message) {

@@ -1,5 +1,6 @@
 package dev.uring4j.cli;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.Locale;
@@ -12,6 +13,8 @@ import dev.uring4j.http.HttpServer;
 import dev.uring4j.ring.Probe;
 import dev.uring4j.runtime.LoopOptions;
 import dev.uring4j.runtime.TcpServer;
+import dev.uring4j.runtime.TransportChoice;
+import dev.uring4j.runtime.TransportSelection;
 
 /**
  * The Java side of {@code ./uring4j}: the subcommands that run a program (the script itself
@@ -51,29 +54,51 @@ public final class Main {
         System.out.print(Probe.current().report());
         System.out.println();
         System.out.print(LoopOptions.defaults().report());
+        System.out.println();
+        System.out.println(transportReport());
+    }
+
+    /** Which transport a server started now with the defaults would run on, and why. */
+    private static String transportReport() {
+        try {
+            TransportSelection s = TransportSelection.resolve(TransportChoice.AUTO);
+            return "TRANSPORT (AUTO): " + s.transport() + (s.fallback() ? ", the fallback" : "") + "\n  " + s.reason();
+        } catch (IOException e) {
+            return "TRANSPORT (AUTO): none, a server would not start: " + e.getMessage();
+        }
     }
 
     private static void echo(String[] args) throws Exception {
-        Args a = new Args("echo", args, Set.of("port", "host", "threads", "accept"));
+        Args a = new Args("echo", args, Set.of("port", "host", "threads", "accept", Args.TRANSPORT));
         TcpServer.AcceptMode mode = TcpServer.AcceptMode.valueOf(
                 a.choice("accept", "acceptor", "acceptor", "reuseport").toUpperCase(Locale.ROOT));
         TcpServer server = TcpServer.builder()
                 .address(new InetSocketAddress(a.string("host", "0.0.0.0"), a.integer("port", 7007)))
                 .threads(a.integer("threads", 1))
                 .acceptMode(mode)
+                .transport(a.transport())
                 .handler(EchoServer.Echo::new)
                 .start();
+        printTransport(server, a.transport());
         serveUntilSignalled(server);
     }
 
     private static void http(String[] args) throws Exception {
-        Args a = new Args("http", args, Set.of("port", "host", "threads", "accept"));
+        Args a = new Args("http", args, Set.of("port", "host", "threads", "accept", Args.TRANSPORT));
         TcpServer server = HttpServer.builder(DemoRoutes.router()).build().serve(TcpServer.builder()
                 .address(new InetSocketAddress(a.string("host", "0.0.0.0"), a.integer("port", 8080)))
                 .threads(a.integer("threads", 1))
                 .acceptMode(TcpServer.AcceptMode.valueOf(
-                        a.choice("accept", "acceptor", "acceptor", "reuseport").toUpperCase(Locale.ROOT))));
+                        a.choice("accept", "acceptor", "acceptor", "reuseport").toUpperCase(Locale.ROOT)))
+                .transport(a.transport()));
+        printTransport(server, a.transport());
         serveUntilSignalled(server);
+    }
+
+    /** Prints the transport the server runs on: why, unless {@code --transport} named it. */
+    private static void printTransport(TcpServer server, TransportChoice asked) {
+        System.out.println("transport " + server.group().transportName() + (asked == TransportChoice.AUTO
+                ? ": " + server.group().transportSelection().reason() : " (--transport)"));
     }
 
     /** Prints the listening line, then waits for SIGINT/SIGTERM, closes gracefully and prints the counters. */
@@ -95,9 +120,11 @@ public final class Main {
         System.err.println("""
                 usage: uring4j <command> [options]
                   probe                                   io_uring features of this kernel and the paths uring4j takes
-                  echo --port P [--host H] [--threads N] [--accept acceptor|reuseport]
+                  echo --port P [--host H] [--threads N] [--accept acceptor|reuseport] [--transport auto|uring|nio]
                                                           an echo server for any load tool
-                  http --port P [--host H] [--threads N] [--accept acceptor|reuseport]
-                                                          HTTP/1.1: GET / and /plaintext, POST /echo""");
+                  http --port P [--host H] [--threads N] [--accept acceptor|reuseport] [--transport auto|uring|nio]
+                                                          HTTP/1.1: GET / and /plaintext, POST /echo
+                probe also says which transport a server would run on (AUTO: io_uring where it can run,
+                else NIO); -During4j.transport=uring|nio in URING4J_JAVA_OPTS forces one for every command.""");
     }
 }

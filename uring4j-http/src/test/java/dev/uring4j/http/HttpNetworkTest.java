@@ -36,6 +36,7 @@ class HttpNetworkTest {
     static void start() throws Exception {
         server = HttpServer.builder(DemoRoutes.router()).build().serve(TcpServer.builder().threads(2));
         address = server.localAddress();
+        System.out.println("HTTP over the " + server.group().transportName() + " transport");
     }
 
     @AfterAll

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 
 import dev.uring4j.ring.sys.Errno;
 import dev.uring4j.ring.sys.LibC;
+import dev.uring4j.ring.sys.Seccomp;
 
 /**
  * Why {@code io_uring_setup} failed, in words a user can act on.
@@ -136,29 +137,7 @@ public record UnavailabilityCause(Kind kind, int errno, String hint) {
             memlock = -1;
         }
         return classify(errno, readInt("/proc/sys/kernel/io_uring_disabled"),
-                readInt("/proc/sys/kernel/io_uring_group"), seccompMode(), memlock, setupFlags);
-    }
-
-    /**
-     * The {@code Seccomp:} field of the calling thread's status, or -1. Filters belong to threads:
-     * one installed on a JVM thread shows in {@code /proc/thread-self/status} but not in
-     * {@code /proc/self/status}, which describes the process's first thread (the launcher's).
-     */
-    static int seccompMode() {
-        Path status = Path.of("/proc/thread-self/status");
-        if (!Files.exists(status)) {
-            status = Path.of("/proc/self/status"); // before Linux 3.17
-        }
-        try {
-            for (String line : Files.readAllLines(status)) {
-                if (line.startsWith("Seccomp:")) {
-                    return Integer.parseInt(line.substring("Seccomp:".length()).trim());
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return -1;
-        }
-        return -1;
+                readInt("/proc/sys/kernel/io_uring_group"), Seccomp.mode(), memlock, setupFlags);
     }
 
     private static Integer readInt(String file) {

@@ -1,23 +1,17 @@
 package dev.uring4j.ring;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.stream.Stream;
 
 import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_DEFER_TASKRUN;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_SINGLE_ISSUER;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_SQPOLL;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uring4j.ring.sys.Errno;
 import dev.uring4j.ring.sys.ErrnoException;
-import dev.uring4j.ring.sys.LibC;
+import dev.uring4j.ring.sys.Seccomp;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -71,42 +65,12 @@ class SetupErrorsTest {
     }
 
     /**
-     * Child JVM: installs a seccomp filter that fails {@code io_uring_setup} (425 on every
-     * architecture) with the errno given as argument, then sets up a ring. The filter skips the
-     * usual architecture check: a 64-bit JVM makes no compat-ABI system calls it could confuse.
+     * Child JVM: installs a seccomp filter that fails {@code io_uring_setup} with the errno given
+     * as argument ({@link Seccomp}), then sets up a ring.
      */
     public static final class SeccompChild {
-        private static final int PR_SET_NO_NEW_PRIVS = 38;
-        private static final int PR_SET_SECCOMP = 22;
-        private static final int SECCOMP_MODE_FILTER = 2;
-        private static final int SECCOMP_RET_ERRNO = 0x0005_0000;
-        private static final int SECCOMP_RET_ALLOW = 0x7fff_0000;
-        private static final int BPF_LD_W_ABS = 0x20;
-        private static final int BPF_JEQ_K = 0x15;
-        private static final int BPF_RET_K = 0x06;
-
         public static void main(String[] args) throws Exception {
-            int errno = Integer.parseInt(args[0]);
-            try (Arena arena = Arena.ofConfined()) {
-                int[][] program = {
-                    {BPF_LD_W_ABS, 0, 0, 0},                      // A = seccomp_data.nr
-                    {BPF_JEQ_K, 0, 1, 425},                       // io_uring_setup?
-                    {BPF_RET_K, 0, 0, SECCOMP_RET_ERRNO | errno}, //   fail it
-                    {BPF_RET_K, 0, 0, SECCOMP_RET_ALLOW},         // anything else runs
-                };
-                MemorySegment filter = arena.allocate(8L * program.length, 8);
-                for (int i = 0; i < program.length; i++) {
-                    filter.set(JAVA_SHORT, 8L * i, (short) program[i][0]);
-                    filter.set(JAVA_BYTE, 8L * i + 2, (byte) program[i][1]);
-                    filter.set(JAVA_BYTE, 8L * i + 3, (byte) program[i][2]);
-                    filter.set(JAVA_INT, 8L * i + 4, program[i][3]);
-                }
-                MemorySegment fprog = arena.allocate(16, 8);
-                fprog.set(JAVA_SHORT, 0, (short) program.length);
-                fprog.set(JAVA_LONG, 8, filter.address());
-                check(LibC.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "PR_SET_NO_NEW_PRIVS");
-                check(LibC.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, fprog.address(), 0, 0), "PR_SET_SECCOMP");
-            }
+            Seccomp.failSyscalls(Integer.parseInt(args[0]), Seccomp.NR_IO_URING_SETUP);
             try (IoUring ring = IoUring.setup(8)) {
                 System.out.println("message=(set up " + ring + " despite the filter)");
             } catch (ErrnoException e) {
@@ -114,12 +78,6 @@ class SetupErrorsTest {
             }
             UnavailabilityCause cause = IoUring.unavailabilityCause();
             System.out.println("kind=" + (cause == null ? "none" : cause.kind()));
-        }
-
-        private static void check(int r, String what) {
-            if (r < 0) {
-                throw new IllegalStateException(what + ": " + Errno.describe(r));
-            }
         }
     }
 }

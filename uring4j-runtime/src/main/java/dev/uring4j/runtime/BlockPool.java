@@ -2,6 +2,7 @@ package dev.uring4j.runtime;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 
 /**
  * Native memory for send queues and partial-input accumulation, in power-of-two blocks kept on
@@ -28,6 +29,8 @@ final class BlockPool {
         boolean detached;
         /** On the free list: releasing it again would hand one block to two owners. */
         boolean pooled;
+        /** A view for NIO channel I/O, made on first use and kept with the pooled block. */
+        private ByteBuffer buffer;
 
         Block(MemorySegment segment, int sizeClass) {
             this.segment = segment;
@@ -44,6 +47,14 @@ final class BlockPool {
 
         int writable() {
             return capacity() - writeIndex;
+        }
+
+        /** The pending bytes {@code [readIndex, writeIndex)} as a ByteBuffer (a view kept with the block). */
+        ByteBuffer readableBuffer() {
+            if (buffer == null) {
+                buffer = segment.asByteBuffer();
+            }
+            return buffer.limit(writeIndex).position(readIndex);
         }
     }
 

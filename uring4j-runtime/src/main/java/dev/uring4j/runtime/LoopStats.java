@@ -4,6 +4,13 @@ package dev.uring4j.runtime;
  * Counters of one event loop, as a snapshot. Read from another thread, the values are recent but
  * not necessarily from the same instant.
  *
+ * <p>On the NIO transport ({@link EventLoop#transport()} {@code "nio"}) the same names count what
+ * is there: {@code enters} are {@code Selector.select} calls, {@code completions} ready channels
+ * handled, {@code wakeups} selects that waited and returned ready channels; the loop's one read
+ * buffer is {@code bufferCount} 1 of {@code bufferBytes} bytes; {@code sqesSubmitted},
+ * {@code bufferRingExhausted}, {@code sockNonEmpty}, {@code cqOverflows},
+ * {@code droppedCompletions}, {@code peakBuffersInUse} and {@code zeroCopySends} stay 0.
+ *
  * @param enters             io_uring_enter calls
  * @param sqesSubmitted      SQEs consumed by the kernel
  * @param completions        CQEs handled

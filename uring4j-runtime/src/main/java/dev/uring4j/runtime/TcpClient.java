@@ -12,7 +12,8 @@ import java.util.function.Supplier;
  *
  * <p>On io_uring the connect is submitted together with a linked timeout: if the timeout fires
  * first the connect completes with {@code -ECANCELED}, the timeout with {@code -ETIME}, and the
- * future fails with a {@link ConnectionException} naming the address and the duration. Refused,
+ * future fails with a {@link ConnectionException} naming the address and the duration (on NIO a
+ * loop timer bounds the connect, with the same outcome). Refused,
  * unreachable and reset connects fail naming their errno. Cancelling the future cancels the
  * connect and closes the socket.
  */

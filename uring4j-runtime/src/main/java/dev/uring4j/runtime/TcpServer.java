@@ -25,7 +25,8 @@ import dev.uring4j.ring.sys.LibC;
  *
  * <p>Two ways to accept, chosen with {@link AcceptMode}. On io_uring, connections live in direct
  * descriptors where the kernel has them, and {@link AcceptMode#ACCEPTOR} hands them between
- * loops with {@code msg_ring} fd passing; see {@link UringServer}.
+ * loops with {@code msg_ring} fd passing; see {@link UringServer}. On the NIO transport the
+ * acceptor hands channels over as tasks ({@link NioServer}).
  */
 public final class TcpServer implements AutoCloseable {
 
@@ -93,6 +94,7 @@ public final class TcpServer implements AutoCloseable {
         private EventLoopGroup group;
         private int threads = 1;
         private LoopOptions options = LoopOptions.defaults();
+        private TransportChoice transport = TransportChoice.AUTO;
         private AcceptMode mode = AcceptMode.ACCEPTOR;
         private int backlog = LibC.SOMAXCONN;
         private boolean tcpNoDelay = true;
@@ -131,6 +133,12 @@ public final class TcpServer implements AutoCloseable {
         /** Without {@link #group}: the options of the server's own loops. */
         public Builder options(LoopOptions options) {
             this.options = options;
+            return this;
+        }
+
+        /** Without {@link #group}: the transport of the server's own loops (see {@link EventLoopGroup.Builder#transport}). */
+        public Builder transport(TransportChoice choice) {
+            this.transport = Objects.requireNonNull(choice, "transport");
             return this;
         }
 
@@ -190,7 +198,8 @@ public final class TcpServer implements AutoCloseable {
         public TcpServer start() throws IOException {
             Objects.requireNonNull(handlers, "a handler is required");
             boolean own = group == null;
-            EventLoopGroup g = own ? EventLoopGroup.builder().threads(threads).options(options).build() : group;
+            EventLoopGroup g = own
+                    ? EventLoopGroup.builder().threads(threads).options(options).transport(transport).build() : group;
             ServerConfig config = new ServerConfig(address, mode, backlog, tcpNoDelay, sendBufferSize, receiveBufferSize,
                     maxConnections, idleTimeout == null ? 0 : idleTimeout.toNanos(), handlers);
             try {

@@ -8,7 +8,6 @@ import java.util.concurrent.TimeUnit;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_ASYNC_CANCEL_ALL;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_ASYNC_CANCEL_FD_FIXED;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_RECVSEND_POLL_FIRST;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import dev.uring4j.ring.Cqe;
@@ -34,20 +33,13 @@ import dev.uring4j.ring.sys.SockAddr;
  * cancels them, waits for each final completion, then closes the descriptor, and only then
  * releases memory and the slot and calls {@code onClose}. Owned by the loop's thread.
  */
-final class UringConnection extends Connection {
-    private static final int OPEN = 0;
-    private static final int CLOSING = 1;
-    private static final int CLOSED = 2;
-    private static final int MIN_BLOCK = 16 * 1024;
+final class UringConnection extends LoopConnection<UringEventLoop> {
     private static final int MAX_ZC_PENDING = 8;
-    private static final long CLOSE_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(30);
 
-    final UringEventLoop loop;
     final int slot;
     final int generation;
     final int fd;
     final boolean fixed;
-    private final ConnectionHandler handler;
     final UringServer server;
 
     private final long udRecv;
@@ -57,53 +49,29 @@ final class UringConnection extends Connection {
     private final long udCancel;
     private final long udShutdown;
 
-    private int state = OPEN;
     /** Operations whose final completion has not arrived. */
     private int inflight;
     private boolean closeSubmitted;
-    private Throwable failure;
-    private boolean opened;
 
     // receive
     private boolean recvArmed;
-    private boolean readPaused;
-    private boolean inputClosed;
     private int group;
-    private BlockPool.Block cumulation;
 
     // send
-    private BlockPool.Block head;
-    private BlockPool.Block tail;
-    private long pending;
-    private boolean writable = true;
     private boolean sendInFlight;
-    private boolean flushRequested;
-    private boolean closeRequested;
-    private boolean shutdownRequested;
-    private boolean outputShutdown;
     private final BlockPool.Block[] zcBlocks = new BlockPool.Block[MAX_ZC_PENDING];
     private int zcHead;
     private int zcCount;
-    private Timeout drainTimer;
 
-    // loop bookkeeping
-    boolean inDirtyList;
-    UringConnection nextDirty;
-    private boolean redeliver;
-    long lastActivity;
-    private Timeout idleTimer;
-    private InetSocketAddress remote;
-    private InetSocketAddress local;
     private PendingConnect connecting;
 
     UringConnection(UringEventLoop loop, int slot, int generation, int fd, boolean fixed, ConnectionHandler handler,
                     UringServer server) {
-        this.loop = loop;
+        super(loop, handler);
         this.slot = slot;
         this.generation = generation;
         this.fd = fd;
         this.fixed = fixed;
-        this.handler = handler;
         this.server = server;
         this.udRecv = UserData.encode(UserData.OP_RECV, generation, slot);
         this.udSend = UserData.encode(UserData.OP_SEND, generation, slot);
@@ -112,22 +80,6 @@ final class UringConnection extends Connection {
         this.udCancel = UserData.encode(UserData.OP_CANCEL, generation, slot);
         this.udShutdown = UserData.encode(UserData.OP_SHUTDOWN, generation, slot);
         this.group = loop.buffers.assign();
-        this.lastActivity = loop.now;
-    }
-
-    /** Calls onOpen, then starts receiving and the idle timer. */
-    void open(long idleTimeoutNanos) {
-        opened = true;
-        try {
-            handler.onOpen(this);
-        } catch (Throwable t) {
-            handlerFailed("onOpen", t);
-            return;
-        }
-        armRecv(false);
-        if (idleTimeoutNanos > 0 && state == OPEN) {
-            scheduleIdle(idleTimeoutNanos, idleTimeoutNanos);
-        }
     }
 
     // ------------------------------------------------------------------ completions
@@ -220,18 +172,6 @@ final class UringConnection extends Connection {
         }
     }
 
-    private void onEof() {
-        if (inputClosed || state != OPEN) {
-            return;
-        }
-        inputClosed = true;
-        try {
-            handler.onInputClosed(this);
-        } catch (Throwable t) {
-            handlerFailed("onInputClosed", t);
-        }
-    }
-
     private void onSend(int res) {
         sendInFlight = false;
         inflight--;
@@ -273,47 +213,13 @@ final class UringConnection extends Connection {
         }
     }
 
-    /** {@code n} bytes left: advance the queue, release drained blocks, report writability. */
+    /** {@code n} bytes sent: advance the queue, and send the rest (short send) or finish what waited. */
     private void sent(int n) {
-        loop.bytesWritten += n;
-        lastActivity = loop.now;
-        pending -= n;
-        while (n > 0 && head != null) {
-            int take = Math.min(n, head.readable());
-            head.readIndex += take;
-            n -= take;
-            if (head.readable() == 0) {
-                popHead();
-            }
-        }
-        if (!writable && pending <= loop.options.lowWatermark && state == OPEN) {
-            writable = true;
-            try {
-                handler.onWritabilityChanged(this, true);
-            } catch (Throwable t) {
-                handlerFailed("onWritabilityChanged", t);
-            }
-        }
+        advance(n);
         if (head != null) {
             loop.markDirty(this);
-        } else if (closeRequested && state == OPEN) {
-            startClose();
-        } else if (shutdownRequested && !outputShutdown && state == OPEN) {
-            shutdownNow();
-        }
-    }
-
-    private void popHead() {
-        BlockPool.Block b = head;
-        head = b.next;
-        if (head == null) {
-            tail = null;
-        }
-        b.next = null;
-        if (b.zcPending > 0) {
-            b.detached = true;
         } else {
-            loop.blocks.release(b);
+            drained();
         }
     }
 
@@ -420,6 +326,19 @@ final class UringConnection extends Connection {
 
     // ------------------------------------------------------------------ receive
 
+    @Override
+    void armRead() {
+        armRecv(false);
+    }
+
+    @Override
+    void disarmRead() {
+        if (recvArmed) {
+            loop.sqe().prepCancel64(udRecv, 0).userData(udCancel);
+            inflight++;
+        }
+    }
+
     private void armRecv(boolean pollFirst) {
         if (recvArmed || readPaused || inputClosed || state != OPEN) {
             return;
@@ -443,187 +362,14 @@ final class UringConnection extends Connection {
         inflight++;
     }
 
-    private void deliver(MemorySegment memory, long offset, int length) {
-        if (state != OPEN) {
-            return;
-        }
-        if (cumulation == null && !readPaused) {
-            int consumed = callOnData(memory, offset, length);
-            if (consumed >= 0 && consumed < length && state == OPEN) {
-                keep(memory, offset + consumed, length - consumed);
-            }
-            return;
-        }
-        keep(memory, offset, length);
-        if (!readPaused) {
-            deliverKept();
-        }
-    }
-
-    /** Appends input the handler has not consumed yet. */
-    private void keep(MemorySegment memory, long offset, int length) {
-        BlockPool.Block c = cumulation;
-        int have = c == null ? 0 : c.readable();
-        if ((long) have + length > loop.options.maxUnconsumedInput) {
-            fail(new ConnectionException("recv", Errno.ENOBUFS, toString(), "the handler left " + (have + length)
-                    + " bytes unconsumed, over the limit of " + loop.options.maxUnconsumedInput));
-            return;
-        }
-        if (c == null || c.capacity() - c.readIndex < have + length) {
-            BlockPool.Block bigger = loop.blocks.acquire(have + length);
-            if (c != null) {
-                MemorySegment.copy(c.segment, c.readIndex, bigger.segment, 0, have);
-                loop.blocks.release(c);
-            }
-            bigger.writeIndex = have;
-            cumulation = c = bigger;
-        } else if (c.writable() < length) {
-            MemorySegment.copy(c.segment, c.readIndex, c.segment, 0, have);
-            c.readIndex = 0;
-            c.writeIndex = have;
-        }
-        MemorySegment.copy(memory, offset, c.segment, c.writeIndex, length);
-        c.writeIndex += length;
-    }
-
-    private void deliverKept() {
-        BlockPool.Block c = cumulation;
-        while (c != null && c.readable() > 0 && !readPaused && state == OPEN) {
-            int before = c.readable();
-            int consumed = callOnData(c.segment, c.readIndex, before);
-            if (consumed <= 0 || cumulation != c) {
-                break;
-            }
-            c.readIndex += consumed;
-            if (consumed == before) {
-                break;
-            }
-        }
-        if (c != null && cumulation == c && c.readable() == 0) {
-            loop.blocks.release(c);
-            cumulation = null;
-        }
-    }
-
-    private int callOnData(MemorySegment memory, long offset, int length) {
-        int consumed;
-        try {
-            consumed = handler.onData(this, memory, offset, length);
-        } catch (Throwable t) {
-            handlerFailed("onData", t);
-            return -1;
-        }
-        if (consumed < 0 || consumed > length) {
-            handlerFailed("onData", new IllegalStateException("onData returned " + consumed
-                    + " consumed bytes of " + length));
-            return -1;
-        }
-        return consumed;
-    }
-
-    // ------------------------------------------------------------------ send
-
     @Override
-    public boolean write(MemorySegment src, long offset, int length) {
-        if (!loop.inEventLoop()) {
-            byte[] copy = new byte[length];
-            MemorySegment.copy(src, JAVA_BYTE, offset, copy, 0, length);
-            return write(copy, 0, length);
-        }
-        if (!acceptsOutput(length)) {
-            return false;
-        }
-        int remaining = length;
-        long from = offset;
-        while (remaining > 0) {
-            BlockPool.Block b = writableTail(remaining);
-            int n = Math.min(remaining, b.writable());
-            MemorySegment.copy(src, from, b.segment, b.writeIndex, n);
-            b.writeIndex += n;
-            from += n;
-            remaining -= n;
-        }
-        queued(length);
-        return true;
+    boolean sendInFlight() {
+        return sendInFlight;
     }
 
+    /** One send of the head block (zero-copy above the threshold); at most one in flight keeps bytes ordered. */
     @Override
-    public boolean write(byte[] src, int offset, int length) {
-        if (!loop.inEventLoop()) {
-            byte[] copy = java.util.Arrays.copyOfRange(src, offset, offset + length);
-            loop.execute(() -> write(copy, 0, copy.length));
-            return true;
-        }
-        if (!acceptsOutput(length)) {
-            return false;
-        }
-        int remaining = length;
-        int from = offset;
-        while (remaining > 0) {
-            BlockPool.Block b = writableTail(remaining);
-            int n = Math.min(remaining, b.writable());
-            MemorySegment.copy(src, from, b.segment, JAVA_BYTE, b.writeIndex, n);
-            b.writeIndex += n;
-            from += n;
-            remaining -= n;
-        }
-        queued(length);
-        return true;
-    }
-
-    private boolean acceptsOutput(int length) {
-        return state == OPEN && !closeRequested && !shutdownRequested
-                && pending + length <= loop.options.maxPendingOutput;
-    }
-
-    private BlockPool.Block writableTail(int want) {
-        BlockPool.Block t = tail;
-        if (t != null && t.writable() > 0 && t.zcPending == 0) {
-            return t;
-        }
-        BlockPool.Block b = loop.blocks.acquire(Math.min(Math.max(want, MIN_BLOCK), 1 << 20));
-        if (t == null) {
-            head = tail = b;
-        } else {
-            t.next = b;
-            tail = b;
-        }
-        return b;
-    }
-
-    private void queued(int length) {
-        pending += length;
-        if (writable && pending > loop.options.highWatermark) {
-            writable = false;
-            try {
-                handler.onWritabilityChanged(this, false);
-            } catch (Throwable t) {
-                handlerFailed("onWritabilityChanged", t);
-            }
-        }
-    }
-
-    @Override
-    public void flush() {
-        if (!loop.inEventLoop()) {
-            loop.execute(this::flush);
-            return;
-        }
-        if (head != null && state == OPEN) {
-            flushRequested = true;
-            loop.markDirty(this);
-        }
-    }
-
-    /** Called by the loop at the end of an iteration. */
-    void flushNow() {
-        if (redeliver) {
-            redeliver = false;
-            deliverKept();
-        }
-        if (sendInFlight || head == null || state != OPEN || (!flushRequested && !closeRequested)) {
-            return;
-        }
+    void sendQueued() {
         BlockPool.Block b = head;
         int n = b.readable();
         long addr = b.segment.address() + b.readIndex;
@@ -645,72 +391,7 @@ final class UringConnection extends Connection {
     }
 
     @Override
-    public boolean isWritable() {
-        return writable;
-    }
-
-    @Override
-    public long pendingOutputBytes() {
-        return pending;
-    }
-
-    // ------------------------------------------------------------------ flow control
-
-    @Override
-    public void pauseReading() {
-        if (!loop.inEventLoop()) {
-            loop.execute(this::pauseReading);
-            return;
-        }
-        if (readPaused || state != OPEN) {
-            return;
-        }
-        readPaused = true;
-        if (recvArmed) {
-            loop.sqe().prepCancel64(udRecv, 0).userData(udCancel);
-            inflight++;
-        }
-    }
-
-    @Override
-    public void resumeReading() {
-        if (!loop.inEventLoop()) {
-            loop.execute(this::resumeReading);
-            return;
-        }
-        if (!readPaused || state != OPEN) {
-            return;
-        }
-        readPaused = false;
-        if (cumulation != null) {
-            redeliver = true;
-            loop.markDirty(this);
-        }
-        armRecv(false);
-    }
-
-    // ------------------------------------------------------------------ closing
-
-    @Override
-    public void shutdownOutput() {
-        if (!loop.inEventLoop()) {
-            loop.execute(this::shutdownOutput);
-            return;
-        }
-        if (shutdownRequested || state != OPEN) {
-            return;
-        }
-        shutdownRequested = true;
-        if (head == null && !sendInFlight) {
-            shutdownNow();
-        } else {
-            flushRequested = true;
-            loop.markDirty(this);
-        }
-    }
-
-    private void shutdownNow() {
-        outputShutdown = true;
+    void shutdownTransport() {
         Sqe s = loop.sqe().prepShutdown(fd, LibC.SHUT_WR).userData(udShutdown);
         if (fixed) {
             s.fixedFile();
@@ -719,85 +400,7 @@ final class UringConnection extends Connection {
     }
 
     @Override
-    public void close() {
-        if (!loop.inEventLoop()) {
-            loop.execute(this::close);
-            return;
-        }
-        if (closeRequested || state != OPEN) {
-            return;
-        }
-        closeRequested = true;
-        if (head == null && !sendInFlight) {
-            startClose();
-            return;
-        }
-        flushRequested = true;
-        loop.markDirty(this);
-        // A peer that never reads must not hold the connection open forever.
-        drainTimer = loop.schedule(CLOSE_DRAIN_NANOS, TimeUnit.NANOSECONDS, () -> {
-            if (state == OPEN) {
-                fail(new ConnectionException("send", Errno.ETIMEDOUT, UringConnection.this.toString(),
-                        "queued output was not drained within " + TimeUnit.NANOSECONDS.toSeconds(CLOSE_DRAIN_NANOS)
-                                + " s of close()"));
-            }
-        });
-    }
-
-    @Override
-    public void abort() {
-        if (!loop.inEventLoop()) {
-            loop.execute(this::abort);
-            return;
-        }
-        if (state != OPEN) {
-            return;
-        }
-        discardOutput();
-        startClose();
-    }
-
-    /** Closes because of {@code cause}; the handler hears it in onClose. */
-    void fail(Throwable cause) {
-        if (state != OPEN) {
-            return;
-        }
-        failure = cause;
-        discardOutput();
-        startClose();
-    }
-
-    private void handlerFailed(String callback, Throwable t) {
-        UringEventLoop.LOG.log(System.Logger.Level.WARNING, "handler " + callback + " of " + this + " threw; closing it", t);
-        fail(t);
-    }
-
-    private void discardOutput() {
-        // The block being sent stays until the send completes: the kernel may still read it.
-        BlockPool.Block b = sendInFlight ? head.next : head;
-        if (sendInFlight) {
-            head.next = null;
-            tail = head;
-        } else {
-            head = tail = null;
-        }
-        while (b != null) {
-            BlockPool.Block next = b.next;
-            b.next = null;
-            loop.blocks.release(b);
-            b = next;
-        }
-        pending = sendInFlight ? head.readable() : 0;
-    }
-
-    private void startClose() {
-        state = CLOSING;
-        if (idleTimer != null) {
-            idleTimer.cancel();
-        }
-        if (drainTimer != null) {
-            drainTimer.cancel();
-        }
+    void closeTransport() {
         if (recvArmed || sendInFlight) {
             // One cancel for everything on the descriptor; each request still ends with its own CQE.
             Sqe s = loop.sqe().prepCancelFd(fd, IORING_ASYNC_CANCEL_ALL | (fixed ? IORING_ASYNC_CANCEL_FD_FIXED : 0))
@@ -824,73 +427,21 @@ final class UringConnection extends Connection {
 
     private void onClosed() {
         inflight--;
-        state = CLOSED;
-        while (head != null) {
-            popHead();
-        }
-        if (cumulation != null) {
-            loop.blocks.release(cumulation);
-            cumulation = null;
-        }
+        finishClose();
+    }
+
+    @Override
+    void released() {
         loop.released(this);
         if (server != null) {
             server.connectionClosed();
         }
-        if (opened) {
-            try {
-                handler.onClose(this, failure);
-            } catch (Throwable t) {
-                UringEventLoop.LOG.log(System.Logger.Level.WARNING, "handler onClose of " + this + " threw", t);
-            }
-        }
-    }
-
-    @Override
-    public boolean isClosed() {
-        return state != OPEN || closeRequested;
-    }
-
-    // ------------------------------------------------------------------ idle timeout
-
-    private void scheduleIdle(long delayNanos, long idleNanos) {
-        idleTimer = loop.schedule(delayNanos, TimeUnit.NANOSECONDS, () -> {
-            if (state != OPEN) {
-                return;
-            }
-            long idle = System.nanoTime() - lastActivity;
-            if (idle >= idleNanos) {
-                fail(new ConnectionException("recv", Errno.ETIMEDOUT, toString(),
-                        "idle for " + TimeUnit.NANOSECONDS.toMillis(idle) + " ms"));
-            } else {
-                scheduleIdle(idleNanos - idle, idleNanos);
-            }
-        });
     }
 
     // ------------------------------------------------------------------ addresses
 
     @Override
-    public EventLoop eventLoop() {
-        return loop;
-    }
-
-    @Override
-    public InetSocketAddress remoteAddress() {
-        if (remote == null) {
-            remote = address(true);
-        }
-        return remote;
-    }
-
-    @Override
-    public InetSocketAddress localAddress() {
-        if (local == null) {
-            local = address(false);
-        }
-        return local;
-    }
-
-    private InetSocketAddress address(boolean peer) {
+    InetSocketAddress lookUpAddress(boolean peer) {
         if (!loop.inEventLoop()) {
             java.util.concurrent.CompletableFuture<InetSocketAddress> f = new java.util.concurrent.CompletableFuture<>();
             loop.execute(() -> f.complete(peer ? remoteAddress() : localAddress()));

@@ -2,11 +2,8 @@ package dev.uring4j.runtime;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_COOP_TASKRUN;
@@ -42,56 +39,22 @@ import dev.uring4j.ring.sys.LibC;
  * Every object reachable from here belongs to the loop's thread.
  */
 final class UringEventLoop extends TransportLoop implements CqeHandler {
-    static final System.Logger LOG = System.getLogger("dev.uring4j.runtime");
-    private static final VarHandle SLEEPING;
-
     static {
-        try {
-            SLEEPING = MethodHandles.lookup().findVarHandle(UringEventLoop.class, "sleeping", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-        // The loop must keep working while the process is out of descriptors, and that is exactly
-        // when its error paths run for the first time: the JDK's log formatter opens tzdb.dat on
-        // first use, and a class loaded from a directory on the class path needs a descriptor too.
-        // Load all of that now.
-        java.time.ZoneId.systemDefault();
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            for (Class<?> c : new Class<?>[] {Errno.class, ErrnoException.class, ConnectionException.class,
-                    UringListener.class, TimerQueue.Timer.class, java.util.logging.SimpleFormatter.class}) {
-                lookup.ensureInitialized(c);
-            }
-        } catch (IllegalAccessException e) {
-            throw new ExceptionInInitializerError(e);
-        }
+        // Its error paths must work without descriptors to spare (see TransportLoop).
+        preload(UringListener.class);
     }
 
     /** The eventfd increment, shared read-only by every waking thread. */
     private static final MemorySegment ONE = Arena.global().allocateFrom(JAVA_LONG, 1L);
-    private static final long MAX_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int FIRST_BGID = 1;
-
-    final EventLoopGroup group;
-    private final int index;
-    final LoopOptions options;
-    private final Thread thread;
-    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    /** 1 while the loop is in (or about to enter) a wait that only a wakeup can end early. */
-    @SuppressWarnings("unused")
-    private volatile int sleeping;
-    final CompletableFuture<Void> started = new CompletableFuture<>();
-    final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
     // Created on the loop thread in init(); the ring is SINGLE_ISSUER, so its creator must submit.
     IoUring ring;
     BufferGroups buffers;
-    BlockPool blocks;
     private Arena arena;
     private int eventFd = -1;
     private MemorySegment eventFdBuffer;
     private boolean wakeupArmed;
-    final TimerQueue timers = new TimerQueue();
 
     boolean direct;
     boolean multishotRecv;
@@ -115,11 +78,6 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
     private UringListener[] listeners = new UringListener[4];
     private int listenerCount;
 
-    /** Connections with output to send, or pending input to re-deliver, this iteration. */
-    private UringConnection dirtyHead;
-    private UringConnection dirtyTail;
-
-    long now;
     private volatile boolean shutdownRequested;
     private long shutdownDeadline;
     private boolean cancelledAll;
@@ -130,27 +88,14 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
     long sqesSubmitted;
     long completions;
     long wakeups;
-    long tasksRun;
     long bufferRingExhausted;
     long sockNonEmpty;
     long cqOverflows;
     long droppedCompletions;
-    long bytesRead;
-    long bytesWritten;
-    long connectionsOpened;
-    long connectionsClosed;
     long zeroCopySends;
 
     UringEventLoop(EventLoopGroup group, int index, LoopOptions options, String threadName) {
-        this.group = group;
-        this.index = index;
-        this.options = options;
-        this.thread = new LoopThread(this, this::run, threadName);
-        this.thread.setDaemon(false);
-    }
-
-    void start() {
-        thread.start();
+        super(group, index, options, threadName);
     }
 
     // ------------------------------------------------------------------ setup
@@ -226,7 +171,8 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
 
     // ------------------------------------------------------------------ the loop
 
-    private void run() {
+    @Override
+    void run() {
         try {
             init();
         } catch (Throwable t) {
@@ -265,18 +211,13 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
             }
         }
         long timeout = nextWaitNanos();
-        if (timeout != 0) {
-            // Tell posters we may sleep, then look again: a task offered before this store is
-            // seen by the isEmpty() below; one offered after it sees sleeping == 1 and wakes us.
-            SLEEPING.setVolatile(this, 1);
-            if (!tasks.isEmpty()) {
-                timeout = 0;
-            }
+        if (timeout != 0 && !prepareToSleep()) {
+            timeout = 0;
         }
         // Without waiting, GETEVENTS still runs deferred task work, so completions keep flowing
         // while tasks keep the loop busy.
         int r = timeout == 0 ? ring.submitAndGetEvents() : ring.submitAndWait(1, timeout);
-        SLEEPING.setOpaque(this, 0);
+        awake();
         enters++;
         if (r > 0) {
             sqesSubmitted += r;
@@ -286,18 +227,6 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
         if (ring.cqReady() > 0) {
             wakeups++;
         }
-    }
-
-    private long nextWaitNanos() {
-        if (!tasks.isEmpty() || dirtyHead != null) {
-            return 0;
-        }
-        long deadline = timers.nextDeadline();
-        if (deadline == Long.MAX_VALUE) {
-            return MAX_WAIT_NANOS;
-        }
-        long wait = deadline - System.nanoTime();
-        return wait <= 0 ? 0 : Math.min(wait, MAX_WAIT_NANOS);
     }
 
     /**
@@ -435,101 +364,14 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
     }
 
     @Override
-    public boolean inEventLoop() {
-        return Thread.currentThread() == thread;
-    }
-
-    @Override
-    public void execute(Runnable task) {
-        tasks.offer(task);
-        if (!inEventLoop()) {
-            wakeup();
-        }
-    }
-
-    private void wakeup() {
-        if ((int) SLEEPING.getVolatile(this) == 1 && SLEEPING.compareAndSet(this, 1, 0)) {
-            if (LoopThread.current() instanceof UringEventLoop from && from.ring != null && !from.shutdownRequested) {
-                // From another loop: a ring message, queued with that loop's next submit.
-                from.sqe().prepMsgRing(ring.fd(), 0, UserData.encode(UserData.OP_MSG, 0, 0), 0)
-                        .flags(IOSQE_CQE_SKIP_SUCCESS).userData(UserData.encode(UserData.OP_MSG, 0, 0));
-                return;
-            }
-            LibC.write(eventFd, ONE, 8);
-        }
-    }
-
-    private void runTasks() {
-        Runnable t;
-        while ((t = tasks.poll()) != null) {
-            tasksRun++;
-            try {
-                t.run();
-            } catch (Throwable e) {
-                LOG.log(System.Logger.Level.WARNING, "task on " + thread.getName() + " threw", e);
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------ timers
-
-    @Override
-    public Timeout schedule(long delay, TimeUnit unit, Runnable task) {
-        return addTimer(new TimerQueue.Timer(this, task, System.nanoTime() + unit.toNanos(delay), 0));
-    }
-
-    @Override
-    public Timeout scheduleAtFixedRate(long initialDelay, long period, TimeUnit unit, Runnable task) {
-        if (period <= 0) {
-            throw new IllegalArgumentException("period must be positive");
-        }
-        return addTimer(new TimerQueue.Timer(this, task, System.nanoTime() + unit.toNanos(initialDelay),
-                unit.toNanos(period)));
-    }
-
-    private Timeout addTimer(TimerQueue.Timer t) {
-        if (inEventLoop()) {
-            timers.add(t);
-        } else {
-            execute(() -> {
-                if (!t.cancelled) {
-                    timers.add(t);
-                }
-            });
-        }
-        return t;
-    }
-
-    @Override
-    void removeTimer(TimerQueue.Timer t) {
-        if (inEventLoop()) {
-            timers.remove(t);
-        } else {
-            execute(() -> timers.remove(t));
-        }
-    }
-
-    private void runTimers() {
-        if (timers.size() == 0) {
+    void wakeup() {
+        if (LoopThread.current() instanceof UringEventLoop from && from.ring != null && !from.shutdownRequested) {
+            // From another loop: a ring message, queued with that loop's next submit.
+            from.sqe().prepMsgRing(ring.fd(), 0, UserData.encode(UserData.OP_MSG, 0, 0), 0)
+                    .flags(IOSQE_CQE_SKIP_SUCCESS).userData(UserData.encode(UserData.OP_MSG, 0, 0));
             return;
         }
-        long t0 = System.nanoTime();
-        TimerQueue.Timer t;
-        while ((t = timers.pollDue(t0)) != null) {
-            if (t.cancelled) {
-                continue;
-            }
-            if (t.periodNanos > 0) {
-                t.deadline += t.periodNanos;
-                timers.add(t);
-            }
-            tasksRun++;
-            try {
-                t.task.run();
-            } catch (Throwable e) {
-                LOG.log(System.Logger.Level.WARNING, "timer task on " + thread.getName() + " threw", e);
-            }
-        }
+        LibC.write(eventFd, ONE, 8);
     }
 
     // ------------------------------------------------------------------ connections
@@ -637,36 +479,6 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
     /** Size of the direct-descriptor range accepted connections go into. */
     int acceptCapacity() {
         return direct ? tableSize : Integer.MAX_VALUE;
-    }
-
-    int openConnections() {
-        return (int) (connectionsOpened - connectionsClosed);
-    }
-
-    void markDirty(UringConnection c) {
-        if (c.inDirtyList) {
-            return;
-        }
-        c.inDirtyList = true;
-        c.nextDirty = null;
-        if (dirtyTail == null) {
-            dirtyHead = dirtyTail = c;
-        } else {
-            dirtyTail.nextDirty = c;
-            dirtyTail = c;
-        }
-    }
-
-    private void flushDirty() {
-        UringConnection c = dirtyHead;
-        dirtyHead = dirtyTail = null;
-        while (c != null) {
-            UringConnection next = c.nextDirty;
-            c.nextDirty = null;
-            c.inDirtyList = false;
-            c.flushNow();
-            c = next;
-        }
     }
 
     // ------------------------------------------------------------------ listeners
@@ -790,11 +602,6 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
     }
 
     @Override
-    CompletableFuture<Void> terminationFuture() {
-        return terminated;
-    }
-
-    @Override
     void connect(ClientConfig config, java.net.InetSocketAddress address, CompletableFuture<Connection> future) {
         execute(() -> {
             int fd = LibC.socket(dev.uring4j.ring.sys.SockAddr.familyOf(address), LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0);
@@ -821,22 +628,14 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
         return "io_uring";
     }
 
-    @Override
-    public int index() {
-        return index;
-    }
-
     /** Whether every native resource of the loop is gone: ring unmapped and closed, arenas closed (tests). */
+    @Override
     boolean nativeResourcesFreed() {
         return terminated.isDone() && (ring == null || ring.isClosed()) && (arena == null || !arena.scope().isAlive());
     }
 
     int ringFd() {
         return ring.fd();
-    }
-
-    String name() {
-        return thread.getName();
     }
 
 }

@@ -27,9 +27,6 @@ import dev.uring4j.ring.sys.LibC;
  * Owned by the loop's thread.
  */
 final class UringListener {
-    private static final long MIN_BACKOFF = TimeUnit.MILLISECONDS.toNanos(1);
-    private static final long MAX_BACKOFF = TimeUnit.SECONDS.toNanos(1);
-
     private final UringEventLoop loop;
     private final UringServer server;
     private final int listenFd;
@@ -41,10 +38,7 @@ final class UringListener {
     private boolean stopping;
     private boolean fdClosed;
     private boolean paused;
-    private long backoff = MIN_BACKOFF;
-    /** Out of room or descriptors now; and since when it has not been (a second of calm ends an episode). */
-    private boolean inTrouble;
-    private long calmSince = Long.MIN_VALUE;
+    private final AcceptBackoff backoff = new AcceptBackoff();
     private Timeout retry;
 
     private final java.net.InetSocketAddress address;
@@ -93,14 +87,14 @@ final class UringListener {
         int room = server.room(loop);
         if (room <= 0) {
             paused = true;
-            if (trouble()) {
-                UringEventLoop.LOG.log(System.Logger.Level.WARNING, "accept on " + server.localAddress() + " paused: "
-                        + server.fullReason(loop) + "; new connections wait in the backlog until one closes");
+            if (backoff.trouble()) {
+                UringEventLoop.LOG.log(System.Logger.Level.WARNING,
+                        AcceptBackoff.pausedMessage(server.localAddress(), server.fullReason(loop)));
             }
             return;
         }
         paused = false;
-        calm();
+        backoff.calm();
         // Multishot accept can take the whole backlog in one go; near the limit take one at a time.
         boolean multishot = loop.multishotAccept && room > server.burst();
         Sqe s = loop.sqe();
@@ -125,24 +119,23 @@ final class UringListener {
             cancelling = false;
         }
         if (res >= 0) {
-            backoff = MIN_BACKOFF;
-            calm();
+            backoff.accepted();
             server.accepted(loop, res);
             if (armed && !cancelling && server.room(loop) <= server.burst()) {
                 // Close to the limit: end the multishot accept; arm() continues one at a time.
                 cancelling = true;
                 loop.sqe().prepCancel64(userData, 0).userData(UserData.encode(UserData.OP_LOOP_CANCEL, 0, 0));
             }
-        } else if (res == -Errno.EMFILE || res == -Errno.ENFILE) {
-            if (trouble()) {
-                UringEventLoop.LOG.log(System.Logger.Level.WARNING, "accept on " + server.localAddress() + ": "
-                        + Errno.describe(res) + ": " + limitHint(res) + "; established connections keep working, "
-                        + "accepting resumes when a descriptor frees up (retrying from 1 ms, doubling up to 1 s)");
+        } else if (AcceptBackoff.outOfDescriptors(res)) {
+            if (backoff.trouble()) {
+                UringEventLoop.LOG.log(System.Logger.Level.WARNING, AcceptBackoff.outOfDescriptorsMessage(
+                        server.localAddress(), res, loop.direct
+                                ? "the loop's direct-descriptor table is full (or the system file limit was reached)"
+                                : null));
             }
             scheduleRetry();
         } else if (res != -Errno.ECANCELED) {
-            UringEventLoop.LOG.log(System.Logger.Level.WARNING, "accept on " + server.localAddress() + ": "
-                    + Errno.describe(res) + "; retrying");
+            UringEventLoop.LOG.log(System.Logger.Level.WARNING, AcceptBackoff.failedMessage(server.localAddress(), res));
             scheduleRetry();
         }
         if (!armed) {
@@ -154,47 +147,11 @@ final class UringListener {
         }
     }
 
-    /**
-     * Out of room or descriptors; returns whether this starts a new episode, to be reported. At a
-     * limit every close lets one connection in and the next attempt fails again: that is one
-     * episode, which ends only after a second without trouble.
-     */
-    private boolean trouble() {
-        if (inTrouble) {
-            return false;
-        }
-        inTrouble = true;
-        return calmSince == Long.MIN_VALUE || System.nanoTime() - calmSince > TimeUnit.SECONDS.toNanos(1);
-    }
-
-    private void calm() {
-        if (inTrouble) {
-            inTrouble = false;
-            calmSince = System.nanoTime();
-        }
-    }
-
-    private String limitHint(int res) {
-        if (-res == Errno.EMFILE) {
-            String limit;
-            try {
-                limit = String.valueOf(LibC.rlimit(LibC.RLIMIT_NOFILE)[0]);
-            } catch (ErrnoException e) {
-                limit = "?";
-            }
-            return "the process reached its descriptor limit RLIMIT_NOFILE=" + limit;
-        }
-        return loop.direct ? "the loop's direct-descriptor table is full (or the system file limit was reached)"
-                : "the system-wide file limit (fs.file-max) was reached";
-    }
-
     private void scheduleRetry() {
         if (retry != null || stopping) {
             return;
         }
-        long delay = backoff;
-        backoff = Math.min(backoff * 2, MAX_BACKOFF);
-        retry = loop.schedule(delay, TimeUnit.NANOSECONDS, this::retryNow);
+        retry = loop.schedule(backoff.nextDelayNanos(), TimeUnit.NANOSECONDS, this::retryNow);
     }
 
     /** Re-arms now: a descriptor may have freed up, or the connection count dropped below the limit. */

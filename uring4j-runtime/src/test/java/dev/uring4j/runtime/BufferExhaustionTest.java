@@ -17,7 +17,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** FAULTS 7: provided buffers running dry (-ENOBUFS) lose and duplicate nothing; the loop rotates groups. */
+/**
+ * FAULTS 7: provided buffers running dry (-ENOBUFS) lose and duplicate nothing; the loop rotates
+ * groups. NIO has no provided buffers (it reads into one buffer of its own, whatever the groups):
+ * there the same traffic still proves nothing is lost or duplicated, and only io_uring is asked
+ * to have counted the exhaustion.
+ */
 class BufferExhaustionTest {
 
     @Test
@@ -50,7 +55,9 @@ class BufferExhaustionTest {
             writer.join();
             assertArrayEquals(sent.digest(), received.digest(), "1 GiB echoed without loss or duplication");
             LoopStats stats = server.group().stats();
-            assertTrue(stats.bufferRingExhausted() > 0, "the 4-buffer group ran dry and was recovered: " + stats);
+            if (Transports.ioUring()) {
+                assertTrue(stats.bufferRingExhausted() > 0, "the 4-buffer group ran dry and was recovered: " + stats);
+            }
             assertEquals(0, stats.droppedCompletions());
         }
     }
@@ -80,7 +87,9 @@ class BufferExhaustionTest {
             }
             pool.shutdown();
             LoopStats stats = server.group().stats();
-            assertTrue(stats.bufferRingExhausted() > 0, "ENOBUFS was hit and counted: " + stats);
+            if (Transports.ioUring()) {
+                assertTrue(stats.bufferRingExhausted() > 0, "ENOBUFS was hit and counted: " + stats);
+            }
         }
     }
 

@@ -60,7 +60,12 @@ class CancelRaceTest {
                 out.write(chunk);
             }
             done.get(120, TimeUnit.SECONDS);
-            assertTrue(cancels.get() > 1000, "many cancels raced: " + cancels.get());
+            if (Transports.ioUring()) {
+                // On NIO pausing drops read interest, which races nothing in the kernel, and one
+                // read may take 64 KiB: there the test proves that pausing and resuming on every
+                // delivery loses and duplicates nothing.
+                assertTrue(cancels.get() > 1000, "many cancels raced: " + cancels.get());
+            }
             assertEquals(0, server.group().stats().droppedCompletions());
         }
     }

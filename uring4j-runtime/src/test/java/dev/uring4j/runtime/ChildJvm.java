@@ -26,6 +26,11 @@ final class ChildJvm implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.add("--enable-native-access=ALL-UNNAMED");
+        String transport = System.getProperty(TransportChoice.PROPERTY);
+        if (transport != null && jvmArgs.stream().noneMatch(a -> a.startsWith("-D" + TransportChoice.PROPERTY + "="))) {
+            // The child serves on the transport this run tests, unless the test picks one.
+            cmd.add("-D" + TransportChoice.PROPERTY + "=" + transport);
+        }
         cmd.addAll(jvmArgs);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
@@ -72,10 +77,15 @@ final class ChildJvm implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         process.getOutputStream().close();
-        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
             process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 }

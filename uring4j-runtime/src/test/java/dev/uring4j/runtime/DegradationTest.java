@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -25,6 +26,7 @@ import dev.uring4j.ring.Probe;
  * Each path is turned off through configuration on this kernel, and the server must still echo
  * every size and carry concurrent transfers through tiny buffer groups without loss.
  */
+@Tag("io_uring")
 class DegradationTest {
 
     private static LoopOptions.Builder small() {

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.uring4j.ring.IoUring;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -31,6 +32,20 @@ class EchoTest {
             Thread writer = Thread.startVirtualThread(() -> Net.write(s, msg));
             assertArrayEquals(msg, Net.read(s, size), "echo of " + size + " bytes");
             writer.join();
+        }
+    }
+
+    /** The suite runs a second time with -During4j.transport=nio (see the pom): that run must really be on NIO. */
+    @Test
+    void theServerRunsOnTheTransportThisRunIsFor() throws Exception {
+        boolean nioAsked = "nio".equals(System.getProperty(TransportChoice.PROPERTY));
+        String expected = nioAsked || IoUring.unavailabilityCause() != null ? "nio" : "io_uring";
+        try (TcpServer server = TcpServer.builder().threads(2).handler(EchoHandler::new).start()) {
+            assertEquals(expected, server.group().transportName());
+            for (EventLoop loop : server.group().loops()) {
+                assertEquals(expected, loop.transport());
+                assertEquals(expected.equals("nio") ? NioEventLoop.class : UringEventLoop.class, loop.getClass());
+            }
         }
     }
 

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.uring4j.ring.uapi.IoUringH;
@@ -17,7 +19,13 @@ import dev.uring4j.ring.uapi.IoUringH;
  * length beyond the buffer) is never used as an index: in production it is counted and dropped,
  * with strict completions it is an IllegalStateException naming the field and value.
  */
+@Tag("io_uring")
 class GarbageCompletionTest {
+
+    @BeforeEach
+    void needsIoUring() {
+        Transports.assumeIoUring("matching completions to user_data");
+    }
 
     @Test
     void unknownUserDataFromTheKernelIsCountedAndDroppedAndTheLoopServesOn() throws Exception {

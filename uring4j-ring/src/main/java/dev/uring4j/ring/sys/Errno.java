@@ -213,6 +213,20 @@ public final class Errno {
         return name(errno) + " (" + message(errno) + ")";
     }
 
+    /**
+     * The errno whose C library message is {@code message} ({@code "Connection reset by peer"}
+     * gives {@code ECONNRESET}), or 0 when no errno has that message. For code that only sees an
+     * error's text, as the JDK's socket exceptions carry it.
+     */
+    public static int byMessage(String message) {
+        for (int i = 1; i < TABLE.length; i++) {
+            if (message.equals(TABLE[i][1])) {
+                return i;
+            }
+        }
+        return 0;
+    }
+
     /** The errno number for a name such as {@code "EMFILE"}, or 0 when the name is unknown. */
     public static int byName(String name) {
         for (int i = 1; i < TABLE.length; i++) {

@@ -79,6 +79,20 @@ class ErrnoTest {
     }
 
     @Test
+    void eachMessageLeadsBackToItsErrno() {
+        int checked = 0;
+        for (int e = 1; e <= 133; e++) {
+            if (!Errno.message(e).startsWith("Unknown error")) {
+                assertEquals(e, Errno.byMessage(Errno.message(e)), "errno " + e + " from " + Errno.message(e));
+                checked++;
+            }
+        }
+        assertTrue(checked > 120, "checked " + checked + " messages");
+        assertEquals(Errno.ECONNRESET, Errno.byMessage("Connection reset by peer"));
+        assertEquals(0, Errno.byMessage("Connection reset"), "the JDK's own wording is not the C library's");
+    }
+
+    @Test
     void errnoExceptionNamesOperationErrnoAndHint() {
         ErrnoException e = new ErrnoException("io_uring_register(IORING_REGISTER_FILES2)", -Errno.EBUSY, "unregister first");
         assertEquals("io_uring_register(IORING_REGISTER_FILES2): EBUSY (Device or resource busy): unregister first",

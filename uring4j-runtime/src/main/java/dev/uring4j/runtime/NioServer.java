@@ -1,0 +1,245 @@
+package dev.uring4j.runtime;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.uring4j.ring.sys.Errno;
+import dev.uring4j.ring.sys.ErrnoException;
+
+/**
+ * A TCP server on NIO loops, behind the public {@link TcpServer}.
+ *
+ * <p>{@link TcpServer.AcceptMode#ACCEPTOR}: the first loop accepts every connection and hands
+ * each to a loop round-robin (a socket channel may be registered with any loop's selector, so
+ * the hand-over is a task on the target loop). {@link TcpServer.AcceptMode#REUSEPORT}: every loop
+ * has its own listening channel on the port ({@code SO_REUSEPORT}); the kernel spreads
+ * connections. Both modes are available on every kernel, so the mode asked for is the mode used.
+ */
+final class NioServer implements ServerCore {
+    private final EventLoopGroup group;
+    private final ServerConfig config;
+    private final TcpServer.AcceptMode mode;
+    private final AtomicInteger live = new AtomicInteger();
+    private final List<NioListener> listeners = new ArrayList<>();
+    private final List<NioEventLoop> listenerLoops = new ArrayList<>();
+    private InetSocketAddress localAddress;
+    private volatile boolean closed;
+
+    private NioServer(EventLoopGroup group, ServerConfig config) {
+        this.group = group;
+        this.config = config;
+        this.mode = config.mode();
+    }
+
+    /** Binds and starts accepting. */
+    static NioServer start(EventLoopGroup group, ServerConfig config) throws IOException {
+        NioServer server = new NioServer(group, config);
+        try {
+            server.listen();
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    private void listen() throws IOException {
+        InetSocketAddress bindTo = config.address();
+        int loopsWithListener = mode == TcpServer.AcceptMode.ACCEPTOR ? 1 : group.size();
+        for (int i = 0; i < loopsWithListener; i++) {
+            ServerSocketChannel channel = listenChannel(bindTo);
+            if (localAddress == null) {
+                localAddress = (InetSocketAddress) channel.getLocalAddress();
+                bindTo = localAddress;
+            }
+            NioEventLoop loop = (NioEventLoop) group.loops().get(i);
+            NioListener l = new NioListener(loop, this, channel);
+            listeners.add(l);
+            listenerLoops.add(loop);
+            CompletableFuture<Void> armed = new CompletableFuture<>();
+            loop.execute(() -> {
+                try {
+                    l.start();
+                    armed.complete(null);
+                } catch (Throwable t) {
+                    armed.completeExceptionally(t);
+                }
+            });
+            try {
+                armed.join();
+            } catch (CompletionException e) {
+                NioEventLoop.closeQuietly(channel);
+                throw new IllegalStateException("starting the listener on " + localAddress + " failed", e.getCause());
+            }
+        }
+    }
+
+    private ServerSocketChannel listenChannel(InetSocketAddress address) throws ErrnoException {
+        ServerSocketChannel channel;
+        try {
+            channel = ServerSocketChannel.open(NioEventLoop.family(address));
+        } catch (IOException e) {
+            throw NioErrors.errnoException("socket", e);
+        }
+        String step = "setsockopt";
+        try {
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            if (mode == TcpServer.AcceptMode.REUSEPORT) {
+                channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
+            // Accepted sockets inherit the receive buffer from the listener (and with it the window
+            // scale the handshake announces); NIO sets the rest on each accepted channel.
+            if (config.receiveBufferSize() > 0) {
+                channel.setOption(StandardSocketOptions.SO_RCVBUF, config.receiveBufferSize());
+            }
+            step = "bind to " + address;
+            channel.bind(address, config.backlog());
+            channel.configureBlocking(false);
+            return channel;
+        } catch (IOException e) {
+            NioEventLoop.closeQuietly(channel);
+            ErrnoException ee = NioErrors.errnoException(step, e);
+            if (ee.errno() == Errno.EADDRINUSE) {
+                ErrnoException named = new ErrnoException(step, Errno.EADDRINUSE, "another socket is listening on that port");
+                named.initCause(e);
+                throw named;
+            }
+            throw ee;
+        }
+    }
+
+    // ------------------------------------------------------------------ called by loops
+
+    /** A connection was accepted on {@code loop}: configure it and open it here or on the next loop. */
+    void accepted(NioEventLoop loop, SocketChannel channel) {
+        if (closed) {
+            NioEventLoop.closeQuietly(channel);
+            return;
+        }
+        try {
+            channel.configureBlocking(false);
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, config.tcpNoDelay());
+            if (config.sendBufferSize() > 0) {
+                channel.setOption(StandardSocketOptions.SO_SNDBUF, config.sendBufferSize());
+            }
+        } catch (IOException e) {
+            // The peer may already be gone; the connection never opened, so only the log can tell.
+            TransportLoop.LOG.log(System.Logger.Level.DEBUG, () -> "configuring an accepted connection on "
+                    + localAddress + " failed: " + NioErrors.errnoException("setsockopt", e).getMessage());
+            NioEventLoop.closeQuietly(channel);
+            return;
+        }
+        live.incrementAndGet();
+        NioEventLoop target = mode == TcpServer.AcceptMode.ACCEPTOR && group.size() > 1
+                ? (NioEventLoop) group.next() : loop;
+        if (target == loop) {
+            open(loop, channel);
+        } else {
+            target.execute(() -> open(target, channel));
+        }
+    }
+
+    private void open(NioEventLoop loop, SocketChannel channel) {
+        if (closed || loop.isShuttingDown()) {
+            live.decrementAndGet();
+            NioEventLoop.closeQuietly(channel);
+            return;
+        }
+        NioConnection c;
+        try {
+            c = loop.adopt(channel, Objects.requireNonNull(config.handlers().get(), "handler factory returned null"), this);
+        } catch (IOException e) {
+            live.decrementAndGet();
+            NioEventLoop.closeQuietly(channel);
+            TransportLoop.LOG.log(System.Logger.Level.WARNING, "registering an accepted connection with "
+                    + loop.name() + " failed: " + NioErrors.errnoException("register", e).getMessage());
+            return;
+        }
+        c.open(config.idleTimeoutNanos());
+    }
+
+    /** How many more connections the listeners may accept. */
+    int room() {
+        return Math.max(0, config.maxConnections() - live.get());
+    }
+
+    /** Connections a listener takes per readiness at most: the backlog, as much as the kernel queues. */
+    int burst() {
+        return config.backlog();
+    }
+
+    /** Why {@link #room} is zero, for the log. */
+    String fullReason() {
+        return "the server's limit of " + config.maxConnections() + " connections is reached";
+    }
+
+    void connectionClosed() {
+        live.decrementAndGet();
+        for (int i = 0; i < listeners.size(); i++) {
+            NioListener l = listeners.get(i);
+            NioEventLoop loop = listenerLoops.get(i);
+            if (loop.inEventLoop()) {
+                if (l.waiting()) {
+                    l.retryNow();
+                }
+            } else {
+                loop.execute(() -> {
+                    if (l.waiting()) {
+                        l.retryNow();
+                    }
+                });
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ ServerCore
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    @Override
+    public TcpServer.AcceptMode acceptMode() {
+        return mode;
+    }
+
+    @Override
+    public int connections() {
+        return live.get();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        for (int i = 0; i < listeners.size(); i++) {
+            NioListener l = listeners.get(i);
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            listenerLoops.get(i).execute(() -> {
+                l.stop();
+                f.complete(null);
+            });
+            done.add(f);
+        }
+        for (EventLoop loop : group.loops()) {
+            NioEventLoop n = (NioEventLoop) loop;
+            n.execute(() -> n.closeConnectionsOf(this));
+        }
+        if (!group.isClosed()) {
+            CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package dev.uring4j.runtime;
+
+import java.io.IOException;
+
+/**
+ * The JDK NIO transport ({@link NioEventLoop}s and {@link NioServer}s): epoll through
+ * {@link java.nio.channels.Selector}, for wherever io_uring cannot run. Same public API and
+ * behaviour; docs/FALLBACK.md lists what differs.
+ */
+final class NioTransport implements Transport {
+    static final String NAME = "nio";
+    static final NioTransport INSTANCE = new NioTransport();
+
+    private NioTransport() {}
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public TransportLoop[] startLoops(EventLoopGroup group, int threads, LoopOptions options, String name)
+            throws IOException {
+        NioEventLoop[] loops = new NioEventLoop[threads];
+        for (int i = 0; i < threads; i++) {
+            loops[i] = new NioEventLoop(group, i, options, name + "-" + i);
+        }
+        return TransportLoop.startAll(loops, NAME);
+    }
+
+    @Override
+    public ServerCore startServer(EventLoopGroup group, ServerConfig config) throws IOException {
+        return NioServer.start(group, config);
+    }
+}

@@ -1,0 +1,210 @@
+package dev.uring4j.runtime;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.uring4j.ring.IoUring;
+import dev.uring4j.ring.Probe;
+import dev.uring4j.ring.UnavailabilityCause;
+import dev.uring4j.ring.sys.Errno;
+import dev.uring4j.ring.sys.ErrnoException;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The selection rules of {@link TransportSelection}: each choice against each thing that can stop
+ * io_uring (the setup errno as {@link UnavailabilityCause} classifies it, a missing required
+ * feature), then the choice's sources (builder, property) and real groups on both transports.
+ */
+@Tag("transport-selection")
+class TransportSelectionTest {
+    private static final String ORIGIN = "-During4j.transport=test";
+    private static final Supplier<UnavailabilityCause> AVAILABLE = () -> null;
+    private static final Supplier<Map<Probe.Feature, String>> COMPLETE = Map::of;
+    private static final String MSG_RING_MISSING = Probe.Feature.MSG_RING.description() + " needs Linux "
+            + Probe.Feature.MSG_RING.kernel() + " or newer; this kernel is 5.15.0 (detected by IORING_OP_MSG_RING)";
+
+    private static UnavailabilityCause seccomp() {
+        return UnavailabilityCause.classify(Errno.EPERM, 0, null, 2, -1, 0);
+    }
+
+    private static UnavailabilityCause sysctl() {
+        return UnavailabilityCause.classify(Errno.EPERM, 2, null, 0, -1, 0);
+    }
+
+    private static Supplier<UnavailabilityCause> refusedBy(UnavailabilityCause cause) {
+        return () -> cause;
+    }
+
+    private static <T> Supplier<T> never(String what) {
+        return () -> {
+            throw new AssertionError(what + " must not be looked at");
+        };
+    }
+
+    @Test
+    void nioChosenIsNioWithoutTouchingIoUring() throws IOException {
+        TransportSelection s = TransportSelection.decide(TransportChoice.NIO, ORIGIN, never("io_uring setup"),
+                never("the probe"));
+        assertEquals("nio", s.transport());
+        assertFalse(s.fallback(), "chosen, not a fallback");
+        assertTrue(s.reason().contains(ORIGIN), s.reason());
+    }
+
+    @Test
+    void autoWithIoUringWorkingAndEveryFeatureIsIoUring() throws IOException {
+        TransportSelection s = TransportSelection.decide(TransportChoice.AUTO, ORIGIN, AVAILABLE, COMPLETE);
+        assertEquals("io_uring", s.transport());
+        assertFalse(s.fallback());
+        for (Probe.Feature f : UringTransport.REQUIRED) {
+            assertTrue(s.reason().contains(f.name() + " " + f.kernel()), () -> "lists " + f + ": " + s.reason());
+        }
+    }
+
+    @Test
+    void autoUnderSeccompFallsBackNamingTheErrnoAndTheFilter() throws IOException {
+        TransportSelection s = TransportSelection.decide(TransportChoice.AUTO, ORIGIN, refusedBy(seccomp()),
+                never("the probe"));
+        assertEquals("nio", s.transport());
+        assertTrue(s.fallback());
+        assertTrue(s.reason().startsWith("io_uring is unavailable: io_uring_setup: EPERM (Operation not permitted): "
+                + "a seccomp filter is active"), s.reason());
+        assertTrue(s.logLine().startsWith("uring4j runs on the NIO transport (epoll): io_uring is unavailable"),
+                s.logLine());
+    }
+
+    @Test
+    void autoWithTheSysctlFallsBackNamingIt() throws IOException {
+        TransportSelection s = TransportSelection.decide(TransportChoice.AUTO, ORIGIN, refusedBy(sysctl()),
+                never("the probe"));
+        assertEquals("nio", s.transport());
+        assertTrue(s.reason().contains("EPERM") && s.reason().contains("kernel.io_uring_disabled=2"), s.reason());
+    }
+
+    @Test
+    void autoWithoutIoUringInTheKernelFallsBackNamingIt() throws IOException {
+        UnavailabilityCause enosys = UnavailabilityCause.classify(Errno.ENOSYS, null, null, 0, -1, 0);
+        TransportSelection s = TransportSelection.decide(TransportChoice.AUTO, ORIGIN, refusedBy(enosys),
+                never("the probe"));
+        assertEquals("nio", s.transport());
+        assertTrue(s.reason().contains("ENOSYS") && s.reason().contains("this kernel has no io_uring"), s.reason());
+    }
+
+    @Test
+    void autoWithoutARequiredFeatureFallsBackNamingItAndItsKernel() throws IOException {
+        TransportSelection s = TransportSelection.decide(TransportChoice.AUTO, ORIGIN, AVAILABLE,
+                () -> Map.of(Probe.Feature.MSG_RING, MSG_RING_MISSING));
+        assertEquals("nio", s.transport());
+        assertTrue(s.fallback());
+        assertTrue(s.reason().contains("IORING_OP_MSG_RING") && s.reason().contains("needs Linux 5.18"), s.reason());
+    }
+
+    @Test
+    void ioUringForcedUnderSeccompFailsNamingErrnoFilterAndTheForce() {
+        ErrnoException e = assertThrows(ErrnoException.class, () -> TransportSelection.decide(TransportChoice.IO_URING,
+                ORIGIN, refusedBy(seccomp()), never("the probe")));
+        assertEquals(Errno.EPERM, e.errno());
+        assertEquals("io_uring_setup", e.operation());
+        assertTrue(e.getMessage().contains("seccomp filter is active"), e.getMessage());
+        assertTrue(e.getMessage().contains(ORIGIN + " requires the io_uring transport"), e.getMessage());
+    }
+
+    @Test
+    void ioUringForcedWithoutARequiredFeatureFailsNamingIt() {
+        IOException e = assertThrows(IOException.class, () -> TransportSelection.decide(TransportChoice.IO_URING, ORIGIN,
+                AVAILABLE, () -> Map.of(Probe.Feature.MSG_RING, MSG_RING_MISSING)));
+        assertTrue(e.getMessage().contains("needs Linux 5.18") && e.getMessage().contains(ORIGIN), e.getMessage());
+    }
+
+    @Test
+    void ioUringForcedWhereItWorksIsIoUring() throws IOException {
+        TransportSelection s = TransportSelection.decide(TransportChoice.IO_URING, ORIGIN, AVAILABLE, COMPLETE);
+        assertEquals("io_uring", s.transport());
+        assertTrue(s.reason().contains("required by " + ORIGIN), s.reason());
+    }
+
+    @Test
+    void theRequiredFeaturesAreLinux519AndThisKernelsProbeIsConsulted() {
+        for (Probe.Feature f : UringTransport.REQUIRED) {
+            assertTrue(compare(f.kernel(), "5.19") <= 0, f + " is said to be needed, and arrived in " + f.kernel());
+        }
+        Probe probe = Probe.current();
+        Map<Probe.Feature, String> missing = UringTransport.missingRequired(probe);
+        for (Probe.Feature f : UringTransport.REQUIRED) {
+            assertEquals(!probe.supports(f), missing.containsKey(f), f.name());
+        }
+        missing.values().forEach(why -> assertTrue(why.contains("needs Linux") || why.contains("unavailable"), why));
+    }
+
+    @Test
+    void spellingsOfTheChoice() {
+        assertEquals(TransportChoice.IO_URING, TransportChoice.parse("uring"));
+        assertEquals(TransportChoice.IO_URING, TransportChoice.parse("IO_URING"));
+        assertEquals(TransportChoice.NIO, TransportChoice.parse(" nio "));
+        assertEquals(TransportChoice.AUTO, TransportChoice.parse("Auto"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TransportChoice.parse("epol"));
+        assertTrue(e.getMessage().contains("'epol'") && e.getMessage().contains("auto, uring (or io_uring), nio"),
+                e.getMessage());
+    }
+
+    @Test
+    void thePropertyDecidesForAutoAndTheBuilderOverridesIt() throws IOException {
+        String old = System.getProperty(TransportChoice.PROPERTY);
+        try {
+            System.setProperty(TransportChoice.PROPERTY, "nio");
+            TransportSelection s = TransportSelection.resolve(TransportChoice.AUTO);
+            assertEquals("nio", s.transport());
+            assertTrue(s.reason().contains("-During4j.transport=nio"), s.reason());
+            if (IoUring.unavailabilityCause() == null) {
+                assertEquals("io_uring", TransportSelection.resolve(TransportChoice.IO_URING).transport(),
+                        "the builder's explicit choice wins");
+            }
+            System.setProperty(TransportChoice.PROPERTY, "fast");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> TransportSelection.resolve(TransportChoice.AUTO));
+            assertTrue(e.getMessage().startsWith("-During4j.transport: unknown transport 'fast'"), e.getMessage());
+        } finally {
+            if (old == null) {
+                System.clearProperty(TransportChoice.PROPERTY);
+            } else {
+                System.setProperty(TransportChoice.PROPERTY, old);
+            }
+        }
+    }
+
+    @Test
+    void groupsRunOnTheTransportTheyAreGiven() throws IOException {
+        try (EventLoopGroup nio = EventLoopGroup.builder().threads(1).transport(TransportChoice.NIO).build()) {
+            assertEquals("nio", nio.transportName());
+            assertEquals("nio", nio.loops().get(0).transport());
+            assertInstanceOf(NioEventLoop.class, nio.loops().get(0));
+            assertFalse(nio.transportSelection().fallback());
+        }
+        assumeTrue(IoUring.unavailabilityCause() == null, "io_uring is unavailable here");
+        try (EventLoopGroup uring = EventLoopGroup.builder().threads(1).transport(TransportChoice.IO_URING).build()) {
+            assertEquals("io_uring", uring.transportName());
+            assertInstanceOf(UringEventLoop.class, uring.loops().get(0));
+        }
+    }
+
+    /** Kernel releases as numbers: "5.19" before "6.1". */
+    private static int compare(String a, String b) {
+        String[] x = a.split("\\.");
+        String[] y = b.split("\\.");
+        for (int i = 0; i < Math.max(x.length, y.length); i++) {
+            int d = Integer.compare(i < x.length ? Integer.parseInt(x[i]) : 0, i < y.length ? Integer.parseInt(y[i]) : 0);
+            if (d != 0) {
+                return d;
+            }
+        }
+        return 0;
+    }
+}
