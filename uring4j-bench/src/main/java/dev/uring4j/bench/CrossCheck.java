@@ -1,0 +1,84 @@
+package dev.uring4j.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks the load generator against a second, independent tool ({@code pingpong}: blocking
+ * sockets, a thread per connection, its own payload check): both drive the same server in turn,
+ * at one connection closed-loop (rate and latency must agree) and at the fixed offered load
+ * (the server's CPU per round trip must agree, since that is the fixed-load cells' headline).
+ */
+final class CrossCheck {
+    private CrossCheck() {}
+
+    record Row(EchoCell cell, String server, Summary loadgen, Summary pingpong) {
+
+        double rateRatio() {
+            return ratio(loadgen.median().rate(), pingpong.median().rate());
+        }
+
+        double meanLatencyRatio() {
+            return ratio(loadgen.median().meanUs(), pingpong.median().meanUs());
+        }
+
+        double serverCpuRatio() {
+            return ratio(loadgen.median().serverCpuUsPerRt(), pingpong.median().serverCpuUsPerRt());
+        }
+
+        boolean ok() {
+            return loadgen.ok() && pingpong.ok();
+        }
+
+        private static double ratio(double loadgen, double pingpong) {
+            return loadgen > 0 ? pingpong / loadgen : Double.NaN;
+        }
+
+        Map<String, Object> toJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("cell", cell.id());
+            m.put("server", server);
+            m.put("loadgen", loadgen.ok() ? loadgen.median().toJson() : Map.of("error", String.valueOf(loadgen.firstError())));
+            m.put("pingpong", pingpong.ok() ? pingpong.median().toJson() : Map.of("error", String.valueOf(pingpong.firstError())));
+            if (ok()) {
+                m.put("pingpong_over_loadgen_rate", rateRatio());
+                m.put("pingpong_over_loadgen_mean_latency", meanLatencyRatio());
+                m.put("pingpong_over_loadgen_server_cpu_per_rt", serverCpuRatio());
+            }
+            return m;
+        }
+    }
+
+    static List<EchoCell> cases(int rate) {
+        return List.of(new EchoCell(64, 1, 1, 0), new EchoCell(64, 64, 1, rate));
+    }
+
+    static List<Row> run(BenchEnv env, ServerProcess server, BenchOptions o, int rate, Progress progress)
+            throws IOException, InterruptedException {
+        List<Row> rows = new ArrayList<>();
+        if (!Files.isExecutable(env.tool("pingpong"))) {
+            progress.say("cross-check skipped: " + env.whyMissing("pingpong"));
+            return rows;
+        }
+        double expectedS = o.warmupS() + o.durationS();
+        for (EchoCell cell : cases(rate)) {
+            List<RunResult> viaLoadgen = new ArrayList<>(), viaPingpong = new ArrayList<>();
+            for (int run = 1; run <= o.runs(); run++) {
+                progress.step("cross-check " + cell.id() + " run " + run + "/" + o.runs() + " · loadgen on " + server.spec.label());
+                viaLoadgen.add(LoadRun.run(env, cell.loadCommand(env, server.port, o.warmupS(), o.durationS()), server, expectedS));
+                progress.step("cross-check " + cell.id() + " run " + run + "/" + o.runs() + " · pingpong on " + server.spec.label());
+                viaPingpong.add(LoadRun.run(env, List.of(env.tool("pingpong").toString(), "--port", Integer.toString(server.port),
+                        "--conns", Integer.toString(cell.conns()), "--size", Integer.toString(cell.size()),
+                        "--rate", Integer.toString(cell.rate()), "--warmup", Double.toString(o.warmupS()),
+                        "--duration", Double.toString(o.durationS())), server, expectedS));
+            }
+            rows.add(new Row(cell, server.spec.name(), Summary.of(viaLoadgen, cell.fixedLoad()),
+                    Summary.of(viaPingpong, cell.fixedLoad())));
+        }
+        return rows;
+    }
+}
