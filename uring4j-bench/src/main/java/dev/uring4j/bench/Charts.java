@@ -68,7 +68,9 @@ final class Charts {
             }
         }
         if (!throughput.isEmpty()) {
-            render("Echo throughput, saturating load (more is better)", throughput, null, null, dir.resolve("throughput.png"));
+            render("Echo throughput, saturating load (more is better)", throughput,
+                    new String[] { "uring4j", "Java peers", "C peers (the native limit)" }, new Color[] { SUBJECT, PEER, NATIVE },
+                    dir.resolve("throughput.png"));
         }
         if (!latency.isEmpty()) {
             render("Echo latency percentiles, µs (less is better; log scale)", latency,
