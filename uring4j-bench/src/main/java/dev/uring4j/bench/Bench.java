@@ -84,7 +84,7 @@ public final class Bench {
             }
             int matrixRuns = cells.stream().mapToInt(c -> (int) live.stream().filter(s -> s.spec.protocol().equals(c.protocol())).count()).sum() * o.runs();
             boolean crossCheck = o.crossCheck() && !live.isEmpty() && !cells.isEmpty();
-            Progress progress = new Progress(live.size() + matrixRuns + (crossCheck ? CrossCheck.cases(BenchOptions.DEFAULT_RATE).size() * 2 * o.runs() : 0));
+            Progress progress = new Progress(live.size() + matrixRuns + (crossCheck ? CrossCheck.CASES.size() * 2 * o.runs() : 0));
 
             warmUp(env, o, live, results, progress);
             for (Cell cell : cells) {
@@ -101,7 +101,7 @@ public final class Bench {
                 ServerProcess reference = live.stream().filter(s -> s.spec.name().equals("c-epoll") && s.alive()).findFirst()
                         .orElse(live.stream().filter(ServerProcess::alive).findFirst().orElse(null));
                 if (reference != null) {
-                    results.crossCheck.addAll(CrossCheck.run(env, reference, o, rateOf(cells), progress));
+                    results.crossCheck.addAll(CrossCheck.run(env, reference, o, progress));
                 }
             }
             progress.finish();
@@ -123,11 +123,6 @@ public final class Bench {
         }
         System.err.println("bench: results in " + o.out());
         return results;
-    }
-
-    /** The fixed load of the run's paced cells, for the cross-check to use the same. */
-    private static int rateOf(List<Cell> cells) {
-        return cells.stream().filter(Cell::fixedLoad).mapToInt(Cell::rate).findFirst().orElse(BenchOptions.DEFAULT_RATE);
     }
 
     private static RunResult measure(BenchEnv env, BenchOptions o, Cell cell, ServerProcess server, BenchResults results)

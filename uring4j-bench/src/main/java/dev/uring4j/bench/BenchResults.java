@@ -38,6 +38,11 @@ final class BenchResults {
         return runs.getOrDefault(cell.id(), Map.of()).getOrDefault(server.name(), List.of());
     }
 
+    /** Every successful run of the matrix (not the cross-check). */
+    List<RunResult> allRuns() {
+        return runs.values().stream().flatMap(m -> m.values().stream()).flatMap(List::stream).filter(RunResult::ok).toList();
+    }
+
     /** Servers that took part in a cell (had at least one run), in catalog order. */
     List<ServerSpec> measured(Cell cell) {
         return servers.stream().filter(s -> !runs(cell, s).isEmpty()).toList();

@@ -28,6 +28,7 @@ final class LoadRun {
                 .redirectError(ProcessBuilder.Redirect.PIPE)
                 .start();
         CpuTime[] samples = new CpuTime[2];
+        CpuCounters[] serverCpu = new CpuCounters[2], loadCpu = new CpuCounters[2];
         long[] sampledAt = new long[2];
         CompletableFuture<String> result = new CompletableFuture<>();
         OutputTail errors = new OutputTail(process.getErrorStream(), "load-stderr", line -> { });
@@ -37,10 +38,12 @@ final class LoadRun {
                 case "measure-end" -> 1;
                 default -> -1;
             };
-            if (edge >= 0 && server != null) {
+            if (edge >= 0) {
                 try {
-                    samples[edge] = server.cpu();
                     sampledAt[edge] = System.nanoTime();
+                    serverCpu[edge] = CpuCounters.of(env.serverCpu(), env.nsPerTick());
+                    loadCpu[edge] = CpuCounters.of(env.loadCpu(), env.nsPerTick());
+                    samples[edge] = server == null ? new CpuTime(0, 0) : server.cpu();
                 } catch (IOException e) {
                     samples[edge] = null;   // the server died: reported below
                 }
@@ -66,12 +69,10 @@ final class LoadRun {
             return RunResult.failed("load tool printed no result line");
         }
         Map<String, Object> json = Json.parseObject(result.join());
-        if (server == null) {
-            return RunResult.of(json, new CpuTime(0, 0), 0);
-        }
         if (samples[0] == null || samples[1] == null) {
             return RunResult.failed("could not sample the server's CPU time (did it exit?)");
         }
-        return RunResult.of(json, samples[1].minus(samples[0]), (sampledAt[1] - sampledAt[0]) / 1e9);
+        return RunResult.of(json, new RunResult.Window((sampledAt[1] - sampledAt[0]) / 1e9, samples[1].minus(samples[0]),
+                serverCpu[1].minus(serverCpu[0]), loadCpu[1].minus(loadCpu[0])));
     }
 }

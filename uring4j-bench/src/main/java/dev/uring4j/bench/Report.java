@@ -26,6 +26,13 @@ final class Report {
                         + "%d runs per cell and server, interleaved; each run %.1f s warm-up + %.1f s measured; medians. "
                         + "Java servers: `%s`.%n%n",
                 o.serverCpu(), o.loadCpu(), o.runs(), o.warmupS(), o.durationS(), String.join(" ", o.jvmFlags())));
+        List<RunResult> all = r.allRuns();
+        if (!all.isEmpty()) {
+            md.append(String.format(Locale.ROOT, "Noise: other tasks (and hypervisor steal) took a median %s (max %s) of the server CPU "
+                            + "and %s (max %s) of the load CPU during the %d measured windows.%n%n",
+                    percent(Summary.median(all, RunResult::otherOnServerCpu)), percent(max(all, RunResult::otherOnServerCpu)),
+                    percent(Summary.median(all, RunResult::otherOnLoadCpu)), percent(max(all, RunResult::otherOnLoadCpu)), all.size()));
+        }
 
         List<Cell> saturating = r.cells.stream().filter(c -> !c.fixedLoad() && !r.measured(c).isEmpty()).toList();
         List<Cell> fixed = r.cells.stream().filter(c -> c.fixedLoad() && !r.measured(c).isEmpty()).toList();
@@ -150,6 +157,10 @@ final class Report {
         return cell.fixedLoad()
                 ? String.format(Locale.ROOT, "%s uses the least CPU (%.2f µs/rt)", best.label(), s.median().serverCpuUsPerRt())
                 : String.format(Locale.ROOT, "%s serves the most (%,.0f rt/s)", best.label(), s.median().rate());
+    }
+
+    private static double max(List<RunResult> runs, java.util.function.ToDoubleFunction<RunResult> figure) {
+        return runs.stream().mapToDouble(figure).max().orElse(Double.NaN);
     }
 
     private static String name(ServerSpec s) {

@@ -7,27 +7,41 @@ import java.util.Map;
  * One measured run of one server in one cell. Latencies in µs; CPU figures in µs per round trip
  * over the measured window only; utilisation as the fraction of one CPU busy over that window,
  * which tells which side saturates (the server near 1.0 on its CPU, or the load tool on its own).
+ * The {@code other*} fractions are what other tasks (and the hypervisor's steal) took of the
+ * server's and the load tool's CPU in the window: the noise this run was measured through.
  */
 record RunResult(double rate, long roundTrips, double windowS, double p50Us, double p99Us, double p999Us,
                  double meanUs, double serverCpuUsPerRt, double serverUserUsPerRt, double serverUtil,
-                 double loadCpuUsPerRt, double loadUtil, long lateSends, String error) {
+                 double loadCpuUsPerRt, double loadUtil, long lateSends, double otherOnServerCpu,
+                 double otherOnLoadCpu, String error) {
+
+    /** What the orchestrator sampled at the tool's measure-start and measure-end lines. */
+    record Window(double seconds, CpuTime server, CpuCounters serverCpu, CpuCounters loadCpu) {}
 
     static RunResult failed(String error) {
-        return new RunResult(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, error);
+        return new RunResult(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, error);
     }
 
     /** Combines the load tool's result line with the server's CPU time over the same window. */
-    static RunResult of(Map<String, Object> tool, CpuTime serverCpu, double serverWindowS) {
+    static RunResult of(Map<String, Object> tool, Window w) {
         long rts = (long) number(tool, "round_trips");
         double windowS = number(tool, "window_s");
         double perRt = rts == 0 ? 0 : 1e-3 / rts;   // ns -> µs per round trip
+        double toolCpuS = number(tool, "cpu_user_s") + number(tool, "cpu_sys_s");
+        double serverBusyS = w.server().totalNs() / 1e9;
         return new RunResult(number(tool, "rt_per_s"), rts, windowS, optional(tool, "p50_us"), optional(tool, "p99_us"),
                 optional(tool, "p999_us"), optional(tool, "mean_us"),
-                serverCpu.totalNs() * perRt, serverCpu.userNs() * perRt,
-                serverWindowS > 0 ? serverCpu.totalNs() / 1e9 / serverWindowS : 0,
+                w.server().totalNs() * perRt, w.server().userNs() * perRt,
+                w.seconds() > 0 ? serverBusyS / w.seconds() : 0,
                 number(tool, "cpu_us_per_rt"),
-                windowS > 0 ? (number(tool, "cpu_user_s") + number(tool, "cpu_sys_s")) / windowS : 0,
-                (long) optional(tool, "late_sends"), null);
+                windowS > 0 ? toolCpuS / windowS : 0,
+                (long) optional(tool, "late_sends"),
+                other(w.serverCpu(), serverBusyS, w.seconds()), other(w.loadCpu(), toolCpuS, w.seconds()), null);
+    }
+
+    /** The share of a CPU's window that went to anything but {@code ownS}, steal included; never below 0. */
+    private static double other(CpuCounters cpu, double ownS, double windowS) {
+        return windowS > 0 ? Math.max(0, (cpu.busyNs() + cpu.stealNs()) / 1e9 - ownS) / windowS : 0;
     }
 
     private static double number(Map<String, Object> json, String key) {
@@ -65,6 +79,8 @@ record RunResult(double rate, long roundTrips, double windowS, double p50Us, dou
         m.put("load_cpu_us_per_rt", loadCpuUsPerRt);
         m.put("load_cpu_util", loadUtil);
         m.put("late_sends", lateSends);
+        m.put("other_tasks_on_server_cpu", otherOnServerCpu);
+        m.put("other_tasks_on_load_cpu", otherOnLoadCpu);
         return m;
     }
 }

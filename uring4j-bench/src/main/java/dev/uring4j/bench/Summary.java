@@ -25,7 +25,8 @@ record Summary(int runs, int failures, RunResult median, double spread, String f
                 median(ok, RunResult::meanUs), median(ok, RunResult::serverCpuUsPerRt),
                 median(ok, RunResult::serverUserUsPerRt), median(ok, RunResult::serverUtil),
                 median(ok, RunResult::loadCpuUsPerRt), median(ok, RunResult::loadUtil),
-                (long) median(ok, r -> r.lateSends()), null);
+                (long) median(ok, r -> r.lateSends()), median(ok, RunResult::otherOnServerCpu),
+                median(ok, RunResult::otherOnLoadCpu), null);
         ToDoubleFunction<RunResult> headline = fixedLoad ? RunResult::serverCpuUsPerRt : RunResult::rate;
         double[] h = ok.stream().mapToDouble(headline).toArray();
         double center = median(ok, headline);
