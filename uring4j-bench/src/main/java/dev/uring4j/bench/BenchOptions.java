@@ -11,7 +11,7 @@ import java.util.List;
  */
 record BenchOptions(boolean quick, List<String> servers, List<Cell> cells, int runs, double warmupS, double durationS,
                     double serverWarmupS, int serverCpu, int loadCpu, Path root, Path out, List<String> jvmFlags,
-                    boolean crossCheck, boolean charts, boolean list) {
+                    boolean crossCheck, boolean charts, boolean list, double maxNoise) {
 
     static final int DEFAULT_RATE = 80_000;
 
@@ -37,6 +37,8 @@ record BenchOptions(boolean quick, List<String> servers, List<Cell> cells, int r
               --server-cpu N        CPU the servers are pinned to (default 0)
               --load-cpu N          CPU the load tool is pinned to (default 1)
               --jvm-flags "..."     flags for every Java server (default: see docs/BENCHMARKS.md)
+              --max-noise F         repeat a run (up to 3 times) when other tasks took more than F (0..1) of the
+                                    server or load CPU during its window; default 0 = never
               --out DIR             where results.json, results.md and the charts go (default target/bench)
               --no-cross-check      skip checking loadgen against the second tool (on by default, off in --quick)
               --no-charts           skip the PNG charts
@@ -49,6 +51,7 @@ record BenchOptions(boolean quick, List<String> servers, List<Cell> cells, int r
         List<String> cellIds = null;
         Integer runs = null, rate = null;
         Double warmup = null, duration = null, serverWarmup = null;
+        double maxNoise = 0;
         int serverCpu = 0, loadCpu = 1;
         Path root = defaultRoot, out = null;
         List<String> jvmFlags = BenchEnv.DEFAULT_JVM_FLAGS;
@@ -81,6 +84,12 @@ record BenchOptions(boolean quick, List<String> servers, List<Cell> cells, int r
                         case "--root" -> root = Path.of(v);
                         case "--out" -> out = Path.of(v);
                         case "--jvm-flags" -> jvmFlags = List.of(v.strip().split("\\s+"));
+                        case "--max-noise" -> {
+                            maxNoise = seconds(a, v, true);
+                            if (maxNoise >= 1) {
+                                throw new UsageException("--max-noise is a fraction below 1, not " + v);
+                            }
+                        }
                         default -> throw new UsageException("unknown option " + a);
                     }
                 }
@@ -101,7 +110,7 @@ record BenchOptions(boolean quick, List<String> servers, List<Cell> cells, int r
                 duration != null ? duration : quick ? 1 : 3,
                 serverWarmup != null ? serverWarmup : quick ? 1 : 3,
                 serverCpu, loadCpu, root, out != null ? out : root.resolve("target/bench"), jvmFlags,
-                crossCheck != null ? crossCheck : !quick, charts, list);
+                crossCheck != null ? crossCheck : !quick, charts, list, maxNoise);
     }
 
     private static int positiveInt(String flag, String v) {

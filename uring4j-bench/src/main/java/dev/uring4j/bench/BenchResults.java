@@ -19,6 +19,7 @@ final class BenchResults {
     final Map<String, String> unavailable = new LinkedHashMap<>();   // server name -> why it did not run
     final Map<String, String> stopped = new LinkedHashMap<>();       // server name -> how it ended
     final List<String> notes = new ArrayList<>();
+    int noisyRepeats;   // runs repeated because other tasks took more than --max-noise of a CPU
     final List<CrossCheck.Row> crossCheck = new ArrayList<>();
     private final Map<String, Map<String, List<RunResult>>> runs = new LinkedHashMap<>();
 
@@ -96,6 +97,8 @@ final class BenchResults {
         settings.put("server_cpu", options.serverCpu());
         settings.put("load_cpu", options.loadCpu());
         settings.put("jvm_flags", options.jvmFlags());
+        settings.put("max_noise", options.maxNoise());
+        settings.put("noisy_runs_repeated", noisyRepeats);
         root.put("settings", settings);
         List<Object> serverList = new ArrayList<>();
         for (ServerSpec s : servers) {

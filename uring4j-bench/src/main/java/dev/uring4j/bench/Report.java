@@ -29,9 +29,14 @@ final class Report {
         List<RunResult> all = r.allRuns();
         if (!all.isEmpty()) {
             md.append(String.format(Locale.ROOT, "Noise: other tasks (and hypervisor steal) took a median %s (max %s) of the server CPU "
-                            + "and %s (max %s) of the load CPU during the %d measured windows.%n%n",
+                            + "and %s (max %s) of the load CPU during the %d measured windows.",
                     percent(Summary.median(all, RunResult::otherOnServerCpu)), percent(max(all, RunResult::otherOnServerCpu)),
                     percent(Summary.median(all, RunResult::otherOnLoadCpu)), percent(max(all, RunResult::otherOnLoadCpu)), all.size()));
+            if (o.maxNoise() > 0) {
+                md.append(String.format(Locale.ROOT, " Runs with more than %s were repeated (up to 3 times): %d repeats.",
+                        percent(o.maxNoise()), r.noisyRepeats));
+            }
+            md.append("\n\n");
         }
 
         List<Cell> saturating = r.cells.stream().filter(c -> !c.fixedLoad() && !r.measured(c).isEmpty()).toList();
