@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
  * tool's measured window: the tool prints {@code measure-start} when its warm-up ends and
  * {@code measure-end} when it stops counting, and /proc/PID/stat of the server is read as each
  * line arrives (a pipe hop, microseconds against a window of seconds). Then it reads the tool's
- * {@code result {...}} line.
+ * {@code result {...}} line. A tool without these lines (wrk, for a later HTTP cell kind) is
+ * measured from its launch to its result line instead.
  */
 final class LoadRun {
     private LoadRun() {}
@@ -27,28 +28,22 @@ final class LoadRun {
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectError(ProcessBuilder.Redirect.PIPE)
                 .start();
-        CpuTime[] samples = new CpuTime[2];
-        CpuCounters[] serverCpu = new CpuCounters[2], loadCpu = new CpuCounters[2];
-        long[] sampledAt = new long[2];
+        Edges edges = new Edges(env, server);
+        edges.sample(0);
         CompletableFuture<String> result = new CompletableFuture<>();
         OutputTail errors = new OutputTail(process.getErrorStream(), "load-stderr", line -> { });
         OutputTail output = new OutputTail(process.getInputStream(), "load-stdout", line -> {
-            int edge = switch (line) {
-                case "measure-start" -> 0;
-                case "measure-end" -> 1;
-                default -> -1;
-            };
-            if (edge >= 0) {
-                try {
-                    sampledAt[edge] = System.nanoTime();
-                    serverCpu[edge] = CpuCounters.of(env.serverCpu(), env.nsPerTick());
-                    loadCpu[edge] = CpuCounters.of(env.loadCpu(), env.nsPerTick());
-                    samples[edge] = server == null ? new CpuTime(0, 0) : server.cpu();
-                } catch (IOException e) {
-                    samples[edge] = null;   // the server died: reported below
+            switch (line) {
+                case "measure-start" -> edges.sample(0);
+                case "measure-end" -> edges.sample(1);
+                default -> {
+                    if (line.startsWith("result ")) {
+                        if (edges.at[1] == 0) {
+                            edges.sample(1);
+                        }
+                        result.complete(line.substring("result ".length()));
+                    }
                 }
-            } else if (line.startsWith("result ")) {
-                result.complete(line.substring("result ".length()));
             }
         });
         if (!process.waitFor((long) (expectedS * 1000) + 20_000, TimeUnit.MILLISECONDS)) {
@@ -69,10 +64,35 @@ final class LoadRun {
             return RunResult.failed("load tool printed no result line");
         }
         Map<String, Object> json = Json.parseObject(result.join());
-        if (samples[0] == null || samples[1] == null) {
+        if (edges.server[0] == null || edges.server[1] == null) {
             return RunResult.failed("could not sample the server's CPU time (did it exit?)");
         }
-        return RunResult.of(json, new RunResult.Window((sampledAt[1] - sampledAt[0]) / 1e9, samples[1].minus(samples[0]),
-                serverCpu[1].minus(serverCpu[0]), loadCpu[1].minus(loadCpu[0])));
+        return RunResult.of(json, new RunResult.Window((edges.at[1] - edges.at[0]) / 1e9, edges.server[1].minus(edges.server[0]),
+                edges.serverCpu[1].minus(edges.serverCpu[0]), edges.loadCpu[1].minus(edges.loadCpu[0])));
+    }
+
+    /** The samples at the window's two edges: the server's CPU time and both CPUs' counters. */
+    private static final class Edges {
+        final BenchEnv env;
+        final ServerProcess process;
+        final long[] at = new long[2];
+        final CpuTime[] server = new CpuTime[2];
+        final CpuCounters[] serverCpu = new CpuCounters[2], loadCpu = new CpuCounters[2];
+
+        Edges(BenchEnv env, ServerProcess server) {
+            this.env = env;
+            this.process = server;
+        }
+
+        void sample(int edge) {
+            at[edge] = System.nanoTime();
+            try {
+                serverCpu[edge] = CpuCounters.of(env.serverCpu(), env.nsPerTick());
+                loadCpu[edge] = CpuCounters.of(env.loadCpu(), env.nsPerTick());
+                server[edge] = process == null ? new CpuTime(0, 0) : process.cpu();
+            } catch (IOException e) {
+                server[edge] = null;   // the server died: reported by the caller
+            }
+        }
     }
 }
