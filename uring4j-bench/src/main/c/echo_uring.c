@@ -8,9 +8,10 @@
  *   echo_uring [--host 127.0.0.1] --port P     prints "listening on HOST:PORT" when ready
  *
  * Per connection, received buffers wait in a FIFO (linked through next_buf[], so a buffer is in
- * at most one queue) and one send is in flight at a time, which keeps the bytes in order. A
- * client that does not read cannot hold every buffer: past MAX_QUEUED buffers its receive is
- * cancelled and re-armed once the queue has drained.
+ * at most one queue) and one send is in flight at a time, which keeps the bytes in order; when
+ * several buffers are waiting, one sendmsg carries them all (up to SEND_BATCH). A client that does
+ * not read cannot hold every buffer: past MAX_QUEUED buffers its receive is cancelled and re-armed
+ * once the queue has drained.
  */
 #include "bench_common.h"
 
@@ -24,6 +25,7 @@
 #define BUF_SIZE 4096
 #define MAX_QUEUED 32      /* buffers a connection may hold before its receive is paused */
 #define RESUME_QUEUED 4
+#define SEND_BATCH 16      /* buffers one sendmsg may carry */
 
 enum op { OP_ACCEPT = 1, OP_RECV, OP_SEND, OP_CANCEL };
 
@@ -39,6 +41,8 @@ struct conn {
     uint16_t queued;
     uint32_t sent;           /* bytes of the head buffer already sent */
     unsigned open : 1, recv_armed : 1, sending : 1, closing : 1, rearm_pending : 1;
+    struct msghdr msg;       /* the sendmsg in flight reads these until it completes */
+    struct iovec iov[SEND_BATCH];
 };
 
 static struct io_uring ring;
@@ -87,12 +91,25 @@ static void cancel_recv(int fd)
     io_uring_sqe_set_data64(sqe, pack(OP_CANCEL, fd));
 }
 
-static void send_head(int fd)
+/* Sends what is queued: one buffer with send, several with one sendmsg. */
+static void send_queued(int fd)
 {
     struct conn *c = &conns[fd];
     struct io_uring_sqe *sqe = get_sqe();
-    io_uring_prep_send(sqe, fd, buf_base + (size_t)c->head * BUF_SIZE + c->sent, buf_len[c->head] - c->sent,
-                       MSG_NOSIGNAL);
+    char *first = buf_base + (size_t)c->head * BUF_SIZE + c->sent;
+    if (c->queued == 1) {
+        io_uring_prep_send(sqe, fd, first, buf_len[c->head] - c->sent, MSG_NOSIGNAL);
+    } else {
+        int n = 0;
+        for (uint16_t bid = c->head; bid != NO_BUF && n < SEND_BATCH; bid = next_buf[bid], n++) {
+            c->iov[n].iov_base = buf_base + (size_t)bid * BUF_SIZE;
+            c->iov[n].iov_len = buf_len[bid];
+        }
+        c->iov[0].iov_base = first;
+        c->iov[0].iov_len -= c->sent;
+        c->msg = (struct msghdr){ .msg_iov = c->iov, .msg_iovlen = (size_t)n };
+        io_uring_prep_sendmsg(sqe, fd, &c->msg, MSG_NOSIGNAL);
+    }
     io_uring_sqe_set_data64(sqe, pack(OP_SEND, fd));
     c->sending = 1;
 }
@@ -172,7 +189,7 @@ static void on_recv(int fd, struct io_uring_cqe *cqe)
             return;
         }
         if (!c->sending)
-            send_head(fd);
+            send_queued(fd);
         if (c->queued > MAX_QUEUED && c->recv_armed)
             cancel_recv(fd);
         else if (!more && c->queued <= MAX_QUEUED)
@@ -201,14 +218,19 @@ static void on_send(int fd, struct io_uring_cqe *cqe)
         close_when_idle(fd);
         return;
     }
-    c->sent += (uint32_t)cqe->res;
-    if (c->sent < buf_len[c->head]) {
-        send_head(fd);   /* short send: the rest of this buffer first */
-        return;
+    /* Buffers sent in full go back to the group; a short send resumes inside the head buffer. */
+    uint32_t done = (uint32_t)cqe->res;
+    while (done > 0) {
+        uint32_t left = buf_len[c->head] - c->sent;
+        if (done < left) {
+            c->sent += done;
+            break;
+        }
+        done -= left;
+        recycle(dequeue(c));
     }
-    recycle(dequeue(c));
     if (c->head != NO_BUF)
-        send_head(fd);
+        send_queued(fd);
     if (!c->recv_armed && !c->rearm_pending && c->queued <= RESUME_QUEUED)
         arm_recv(fd);
 }
