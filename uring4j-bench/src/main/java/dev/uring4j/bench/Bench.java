@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -89,7 +90,7 @@ public final class Bench {
             boolean crossCheck = o.crossCheck() && !live.isEmpty() && !cells.isEmpty();
             Progress progress = new Progress(live.size() + matrixRuns + (crossCheck ? CrossCheck.CASES.size() * 2 * o.runs() : 0));
 
-            warmUp(env, o, live, results, progress);
+            warmUp(env, o, cells, live, results, progress);
             for (Cell cell : cells) {
                 List<ServerProcess> players = live.stream().filter(s -> s.spec.protocol().equals(cell.protocol())).toList();
                 for (int round = 0; round < o.runs(); round++) {
@@ -148,18 +149,26 @@ public final class Bench {
         return r;
     }
 
-    /** Loads each server before anything is measured: the JIT compiles the hot path, pools fill. */
-    private static void warmUp(BenchEnv env, BenchOptions o, List<ServerProcess> live, BenchResults results, Progress progress)
-            throws IOException, InterruptedException {
-        EchoCell warm = new EchoCell(64, 64, 4, 0);
+    /**
+     * Loads each server before anything is measured, with every cell's own pattern in turn (a
+     * share of {@code --server-warmup}, at least half a second each): the JIT compiles the paths
+     * each pattern takes, and deoptimisations on a pattern change happen now, not in a window.
+     */
+    private static void warmUp(BenchEnv env, BenchOptions o, List<Cell> cells, List<ServerProcess> live, BenchResults results,
+                               Progress progress) throws IOException, InterruptedException {
         for (ServerProcess server : live) {
-            progress.step("warming up " + server.spec.label() + " for " + o.serverWarmupS() + " s");
-            if (o.serverWarmupS() <= 0 || !server.spec.protocol().equals(warm.protocol())) {
+            List<Cell> mine = cells.stream().filter(c -> c.protocol().equals(server.spec.protocol())).toList();
+            double share = mine.isEmpty() ? 0 : Math.max(0.5, o.serverWarmupS() / mine.size());
+            progress.step(String.format(Locale.ROOT, "warming up %s (%.1f s)", server.spec.label(), o.serverWarmupS() > 0 ? share * mine.size() : 0));
+            if (o.serverWarmupS() <= 0) {
                 continue;
             }
-            RunResult r = LoadRun.run(env, warm.loadCommand(env, server.port, 0, o.serverWarmupS()), server, o.serverWarmupS());
-            if (!r.ok()) {
-                results.notes.add(server.spec.label() + " failed its warm-up: " + r.error());
+            for (Cell cell : mine) {
+                RunResult r = LoadRun.run(env, cell.loadCommand(env, server.port, 0, share), server, share);
+                if (!r.ok()) {
+                    results.notes.add(server.spec.label() + " failed its warm-up with " + cell.id() + ": " + r.error());
+                    break;
+                }
             }
         }
     }

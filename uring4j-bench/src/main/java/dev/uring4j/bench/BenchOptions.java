@@ -33,7 +33,8 @@ record BenchOptions(boolean quick, List<String> servers, List<Cell> cells, int r
               --runs N              runs per cell and server, median reported (default 3; quick 2; at least 2 advised)
               --warmup S            unmeasured seconds before each run's window (default 1; quick 0.5)
               --duration S          measured seconds per run (default 3; quick 1)
-              --server-warmup S     load each server for S seconds before the matrix, for the JIT (default 3; quick 1)
+              --server-warmup S     load each server for S seconds before the matrix, shared among the cells'
+                                    patterns, at least 0.5 s each, for the JIT (default 3; quick 1)
               --server-cpu N        CPU the servers are pinned to (default 0)
               --load-cpu N          CPU the load tool is pinned to (default 1)
               --jvm-flags "..."     flags for every Java server (default: see docs/BENCHMARKS.md)

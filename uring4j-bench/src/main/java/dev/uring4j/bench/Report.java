@@ -159,9 +159,16 @@ final class Report {
 
     private static String winner(BenchResults r, Cell cell, ServerSpec best) {
         Summary s = r.summary(cell, best);
-        return cell.fixedLoad()
-                ? String.format(Locale.ROOT, "%s uses the least CPU (%.2f µs/rt)", best.label(), s.median().serverCpuUsPerRt())
-                : String.format(Locale.ROOT, "%s serves the most (%,.0f rt/s)", best.label(), s.median().rate());
+        RunResult x = s.median();
+        if (cell.fixedLoad()) {
+            return String.format(Locale.ROOT, "%s uses the least CPU (%.2f µs/rt)", best.label(), x.serverCpuUsPerRt());
+        }
+        String text = String.format(Locale.ROOT, "%s serves the most (%,.0f rt/s)", best.label(), x.rate());
+        if (x.loadUtil() >= 0.9 && x.serverUtil() < 0.9) {
+            text += String.format(Locale.ROOT, " while the load generator saturated first (its CPU %.0f%% busy, the server's %.0f%%): "
+                    + "the leaders' margins are likely larger than shown", 100 * x.loadUtil(), 100 * x.serverUtil());
+        }
+        return text;
     }
 
     private static double max(List<RunResult> runs, java.util.function.ToDoubleFunction<RunResult> figure) {
