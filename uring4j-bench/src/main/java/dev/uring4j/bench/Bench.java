@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 /**
@@ -76,7 +77,10 @@ public final class Bench {
                 results.machine.get("kernel"), results.machine.get("jdk"), results.machine.get("cpu_model"),
                 o.serverCpu(), o.loadCpu(), o.runs(), o.warmupS(), o.durationS());
 
-        List<ServerProcess> live = new ArrayList<>();
+        List<ServerProcess> live = new CopyOnWriteArrayList<>();
+        // Ctrl-C on the orchestrator must not leave servers running pinned to the server CPU.
+        Thread stopServers = new Thread(() -> live.forEach(ServerProcess::stop), "stop-servers");
+        Runtime.getRuntime().addShutdownHook(stopServers);
         try {
             for (ServerSpec spec : specs) {
                 try {
@@ -113,6 +117,7 @@ public final class Bench {
             for (ServerProcess s : live) {
                 results.stopped.put(s.spec.name(), s.stop());
             }
+            Runtime.getRuntime().removeShutdownHook(stopServers);
         }
         results.machine.put("loadavg_after", loadAverage());
         Files.createDirectories(o.out());
