@@ -57,8 +57,9 @@ final class Charts {
                 lat.add(new Bar(s.label(), s.subject(), new double[] { x.p50Us(), x.p99Us(), x.p999Us() }, PERCENTILES,
                         String.format(Locale.ROOT, "%s / %s / %s", us(x.p50Us()), us(x.p99Us()), us(x.p999Us()))));
                 double user = x.serverUserUsPerRt(), kernel = x.serverCpuUsPerRt() - user;
+                String shortOfLoad = x.rate() < 0.97 * cell.rate() ? String.format(Locale.ROOT, ", only %,.0f rt/s", x.rate()) : "";
                 cost.add(new Bar(s.label(), s.subject(), new double[] { user, kernel }, CPU_PARTS,
-                        String.format(Locale.ROOT, "%.2f (user %.2f)", x.serverCpuUsPerRt(), user)));
+                        String.format(Locale.ROOT, "%.2f (user %.2f%s)", x.serverCpuUsPerRt(), user, shortOfLoad)));
             }
             latency.add(new Panel(cell.title(), lat, true, false, "µs"));
             if (cell.fixedLoad()) {
