@@ -139,19 +139,30 @@ public final class Bench {
         if (!server.alive()) {
             return RunResult.failed("server not running: " + server.deathNotice());
         }
-        RunResult r = null;
+        RunResult best = null;
         for (int attempt = 0; attempt <= MAX_NOISY_RETRIES; attempt++) {
-            r = LoadRun.run(env, cell.loadCommand(env, server.port, o.warmupS(), o.durationS()), server, o.warmupS() + o.durationS());
+            RunResult r = LoadRun.run(env, cell.loadCommand(env, server.port, o.warmupS(), o.durationS()), server,
+                    o.warmupS() + o.durationS());
             if (!server.alive()) {
                 results.notes.add(server.deathNotice() + " (during " + cell.id() + ")");
-                break;
+                return r;
             }
-            if (!r.ok() || o.maxNoise() <= 0 || Math.max(r.otherOnServerCpu(), r.otherOnLoadCpu()) <= o.maxNoise()) {
+            if (!r.ok() || o.maxNoise() <= 0) {
+                return r;
+            }
+            if (best == null || noise(r) < noise(best)) {
+                best = r;   // every attempt was disturbed: keep the least disturbed one
+            }
+            if (noise(r) <= o.maxNoise()) {
                 break;
             }
             results.noisyRepeats++;
         }
-        return r;
+        return best;
+    }
+
+    private static double noise(RunResult r) {
+        return Math.max(r.otherOnServerCpu(), r.otherOnLoadCpu());
     }
 
     /**

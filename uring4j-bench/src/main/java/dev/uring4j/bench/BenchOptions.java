@@ -39,7 +39,7 @@ record BenchOptions(boolean quick, List<String> servers, List<Cell> cells, int r
               --load-cpu N          CPU the load tool is pinned to (default 1)
               --jvm-flags "..."     flags for every Java server (default: see docs/BENCHMARKS.md)
               --max-noise F         repeat a run (up to 3 times) when other tasks took more than F (0..1) of the
-                                    server or load CPU during its window; default 0 = never
+                                    server or load CPU during its window, keeping the least disturbed; default 0 = never
               --out DIR             where results.json, results.md and the charts go (default target/bench)
               --no-cross-check      skip checking loadgen against the second tool (on by default, off in --quick)
               --no-charts           skip the PNG charts
