@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Builds the echo suite's C programs into $NATIVE_DIR (default uring4j-bench/target/native) with
+# native.sh: loadgen and pingpong (the load tools), echo_uring and echo_epoll (the C peers).
+# A program that cannot be built leaves NAME.skip beside it with the reason; the orchestrator
+# prints that reason when it skips the cells or servers needing it. Exits 0 either way.
+set -uo pipefail
+ROOT="${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+# shellcheck source=native.sh
+source "$ROOT/uring4j-bench/scripts/native.sh"
+SRC="$ROOT/uring4j-bench/src/main/c"
+mkdir -p "$NATIVE_DIR"
+
+build() {
+  local name="$1"; shift
+  local why="$NATIVE_DIR/$name.skip"
+  # build_c rebuilds when the .c is newer than the binary; the shared header counts too.
+  if [ -e "$NATIVE_DIR/$name" ] && [ "$SRC/bench_common.h" -nt "$NATIVE_DIR/$name" ]; then rm -f "$NATIVE_DIR/$name"; fi
+  if build_c "$name" "$SRC/$name.c" "$@" >/dev/null 2>"$why"; then
+    rm -f "$why"
+  else
+    cat "$why" >&2
+  fi
+}
+
+build loadgen -lm
+build pingpong -pthread
+build echo_epoll
+build echo_uring -luring
+exit 0

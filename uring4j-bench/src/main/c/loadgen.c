@@ -1,0 +1,437 @@
+/*
+ * loadgen: the echo benchmark's load generator. One thread, epoll, non-blocking sockets, so that
+ * on one core it costs about what a server costs per round trip and is not the bottleneck.
+ *
+ *   loadgen --port P [--host 127.0.0.1] [--conns 64] [--depth 1] [--size 64]
+ *           [--warmup 1] [--duration 5] [--rate 0]
+ *
+ * Closed loop (--rate 0): every connection keeps --depth messages in flight; latency runs from the
+ * moment a message is written. Paced (--rate R): R round trips per second in total, handed to
+ * idle connections (fewer than --depth in flight) in turn; latency runs from the moment the
+ * message was due, so a server that falls behind shows it in the percentiles instead of hiding it
+ * (coordinated omission).
+ *
+ * Every echoed byte is checked: message `seq` of connection `c` is a window of a pseudo-random
+ * pattern that starts at an offset depending on both, so a lost, repeated, reordered or
+ * cross-wired message fails, not only a corrupted byte.
+ *
+ * stdout, one flushed line each, for the orchestrator:
+ *   measure-start      warm-up is over; the measured window starts now
+ *   measure-end        the window is over (nothing more is sent)
+ *   result {...}       flat JSON: rate, latency percentiles (µs), own CPU time per round trip
+ * Exit status: 0 done, 1 setup error, 2 usage, 3 payload mismatch, 4 connection lost.
+ */
+#include "bench_common.h"
+
+#include <fcntl.h>
+#include <math.h>
+#include <sys/epoll.h>
+#include <sys/prctl.h>
+
+static const char usage[] =
+    "--port P [--host 127.0.0.1] [--conns 64] [--depth 1] [--size 64] [--warmup 1] [--duration 5] [--rate 0]";
+
+#define PATTERN_PERIOD 65521u   /* prime, so consecutive messages start far apart */
+#define READ_BUF_SIZE 65536
+#define MAX_EVENTS 1024
+
+/* Latency histogram, HdrHistogram-style: 64 linear sub-buckets per power of two (<= 1.6% error). */
+#define SUB_BITS 6
+#define SUB_COUNT (1 << SUB_BITS)
+#define BUCKETS ((64 - SUB_BITS + 1) * SUB_COUNT)
+
+struct histogram {
+    uint64_t counts[BUCKETS];
+    uint64_t total, sum_ns, max_ns;
+};
+
+static inline int bucket_of(uint64_t v)
+{
+    if (v < SUB_COUNT)
+        return (int)v;
+    int shift = 63 - __builtin_clzll(v) - SUB_BITS;
+    return ((shift + 1) << SUB_BITS) + (int)((v >> shift) - SUB_COUNT);
+}
+
+/* The middle of a bucket's range: the value a percentile falling in it is reported as. */
+static uint64_t bucket_mid(int idx)
+{
+    if (idx < SUB_COUNT)
+        return (uint64_t)idx;
+    int shift = (idx >> SUB_BITS) - 1;
+    uint64_t low = (uint64_t)(SUB_COUNT + (idx & (SUB_COUNT - 1))) << shift;
+    return low + ((1ull << shift) >> 1);
+}
+
+static inline void hist_record(struct histogram *h, uint64_t ns)
+{
+    h->counts[bucket_of(ns)]++;
+    h->total++;
+    h->sum_ns += ns;
+    if (ns > h->max_ns)
+        h->max_ns = ns;
+}
+
+static double hist_percentile_us(const struct histogram *h, double q)
+{
+    if (h->total == 0)
+        return 0;
+    uint64_t rank = (uint64_t)ceil(q * (double)h->total), seen = 0;
+    if (rank == 0)
+        rank = 1;
+    for (int i = 0; i < BUCKETS; i++) {
+        seen += h->counts[i];
+        if (seen >= rank)
+            return (double)bucket_mid(i) / 1000.0;
+    }
+    return (double)h->max_ns / 1000.0;
+}
+
+struct conn {
+    int fd;
+    uint32_t id;
+    uint64_t sent, received;   /* messages */
+    uint32_t recv_off;         /* bytes of message `received` already checked */
+    uint64_t *start_ns;        /* depth slots: when message seq % depth was written (or due) */
+    char *out;                 /* unsent bytes of the last write; depth * size capacity */
+    uint32_t out_off, out_len;
+    int in_idle_queue;
+};
+
+static struct {
+    const char *host;
+    int port, conns, depth, size;
+    double warmup_s, duration_s, rate;
+} cfg = { "127.0.0.1", -1, 64, 1, 64, 1, 5, 0 };
+
+static struct conn *conns;
+static char *pattern;          /* PATTERN_PERIOD + size bytes: any message is one contiguous window */
+static int epfd;
+static int measuring;
+static struct histogram hist;
+static uint64_t window_round_trips;
+
+/* Paced mode: connections with room for another message, served round-robin. */
+static int *idle_queue, idle_head, idle_count;
+static uint64_t late_sends, max_lag_ns;
+
+static inline const char *expected(const struct conn *c, uint64_t seq)
+{
+    return pattern + ((uint64_t)c->id * 7919u + seq * 104729u) % PATTERN_PERIOD;
+}
+
+static void watch(int op, struct conn *c, uint32_t events)
+{
+    struct epoll_event ev = { .events = events, .data.ptr = c };
+    if (epoll_ctl(epfd, op, c->fd, &ev) < 0)
+        die_errno("epoll_ctl", errno);
+}
+
+static void lost(const struct conn *c, const char *why)
+{
+    fprintf(stderr, "loadgen: connection %u lost: %s\n", c->id, why);
+    exit(4);
+}
+
+static void idle_push(struct conn *c)
+{
+    if (c->in_idle_queue || c->out_len || c->sent - c->received >= (uint64_t)cfg.depth)
+        return;
+    c->in_idle_queue = 1;
+    idle_queue[(idle_head + idle_count++) % cfg.conns] = (int)c->id;
+}
+
+static struct conn *idle_pop(void)
+{
+    struct conn *c = &conns[idle_queue[idle_head]];
+    idle_head = (idle_head + 1) % cfg.conns;
+    idle_count--;
+    c->in_idle_queue = 0;
+    return c;
+}
+
+static void flush_out(struct conn *c)
+{
+    while (c->out_off < c->out_len) {
+        ssize_t n = write(c->fd, c->out + c->out_off, c->out_len - c->out_off);
+        if (n < 0) {
+            if (errno == EAGAIN) {
+                watch(EPOLL_CTL_MOD, c, EPOLLIN | EPOLLOUT);
+                return;
+            }
+            lost(c, strerror(errno));
+        }
+        c->out_off += (uint32_t)n;
+    }
+    if (c->out_len)   /* was waiting for EPOLLOUT or wrote everything at once: either way, done */
+        watch(EPOLL_CTL_MOD, c, EPOLLIN);
+    c->out_off = c->out_len = 0;
+}
+
+/* Appends `count` messages, all stamped `start`, and writes them in one system call. */
+static void send_messages(struct conn *c, int count, uint64_t start)
+{
+    int was_blocked = c->out_len != 0;
+    for (int i = 0; i < count; i++) {
+        memcpy(c->out + c->out_len, expected(c, c->sent), (size_t)cfg.size);
+        c->out_len += (uint32_t)cfg.size;
+        c->start_ns[c->sent % (uint64_t)cfg.depth] = start;
+        c->sent++;
+    }
+    if (was_blocked)
+        return;   /* EPOLLOUT is armed; the flush there sends these too */
+    ssize_t n = write(c->fd, c->out, c->out_len);
+    if (n < 0 && errno != EAGAIN)
+        lost(c, strerror(errno));
+    c->out_off = n < 0 ? 0 : (uint32_t)n;
+    if (c->out_off == c->out_len)
+        c->out_off = c->out_len = 0;
+    else
+        watch(EPOLL_CTL_MOD, c, EPOLLIN | EPOLLOUT);
+}
+
+static void refill_closed_loop(struct conn *c, uint64_t now)
+{
+    int room = cfg.depth - (int)(c->sent - c->received);
+    if (room > 0 && !c->out_len)
+        send_messages(c, room, now);
+}
+
+static void mismatch(const struct conn *c, const char *got, uint32_t len)
+{
+    const char *want = expected(c, c->received) + c->recv_off;
+    uint32_t i = 0;
+    while (i < len && got[i] == want[i])
+        i++;
+    fprintf(stderr, "loadgen: payload mismatch on connection %u, message %llu, byte %u: expected 0x%02x, got 0x%02x\n",
+            c->id, (unsigned long long)c->received, c->recv_off + i, (unsigned char)want[i], (unsigned char)got[i]);
+    exit(3);
+}
+
+static void on_readable(struct conn *c, char *buf)
+{
+    ssize_t n;
+    do {
+        n = read(c->fd, buf, READ_BUF_SIZE);
+        if (n == 0)
+            lost(c, "the server closed it");
+        if (n < 0) {
+            if (errno == EAGAIN)
+                return;
+            lost(c, strerror(errno));
+        }
+        uint64_t now = now_ns();
+        for (ssize_t p = 0; p < n;) {
+            if (c->received == c->sent) {
+                fprintf(stderr, "loadgen: connection %u received %zd bytes nobody sent\n", c->id, n - p);
+                exit(3);
+            }
+            uint32_t take = (uint32_t)cfg.size - c->recv_off;
+            if ((ssize_t)take > n - p)
+                take = (uint32_t)(n - p);
+            if (memcmp(buf + p, expected(c, c->received) + c->recv_off, take) != 0)
+                mismatch(c, buf + p, take);
+            p += take;
+            c->recv_off += take;
+            if (c->recv_off == (uint32_t)cfg.size) {
+                if (measuring) {
+                    hist_record(&hist, now - c->start_ns[c->received % (uint64_t)cfg.depth]);
+                    window_round_trips++;
+                }
+                c->received++;
+                c->recv_off = 0;
+            }
+        }
+        if (cfg.rate > 0)
+            idle_push(c);
+        else
+            refill_closed_loop(c, now);
+    } while (n == READ_BUF_SIZE);
+}
+
+static void connect_all(void)
+{
+    struct sockaddr_in sa = ipv4_address(cfg.host, cfg.port);
+    for (int i = 0; i < cfg.conns; i++) {
+        struct conn *c = &conns[i];
+        c->id = (uint32_t)i;
+        c->start_ns = calloc((size_t)cfg.depth, sizeof(uint64_t));
+        c->out = malloc((size_t)cfg.depth * (size_t)cfg.size);
+        if (!c->start_ns || !c->out)
+            die_errno("malloc", ENOMEM);
+        if ((c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0)
+            die_errno("socket", errno);
+        set_nodelay(c->fd);
+        if (connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 && errno != EINPROGRESS)
+            die_errno("connect", errno);
+        watch(EPOLL_CTL_ADD, c, EPOLLOUT);
+    }
+    struct epoll_event events[MAX_EVENTS];
+    uint64_t deadline = now_ns() + 10000000000ull;
+    for (int pending = cfg.conns; pending > 0;) {
+        if (now_ns() > deadline) {
+            fprintf(stderr, "loadgen: %d of %d connections still not established after 10 s\n", pending, cfg.conns);
+            exit(4);
+        }
+        int n = epoll_wait(epfd, events, MAX_EVENTS, 100);
+        for (int i = 0; i < n; i++) {
+            struct conn *c = events[i].data.ptr;
+            int err = 0;
+            socklen_t len = sizeof(err);
+            getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+            if (err) {
+                fprintf(stderr, "loadgen: connect to %s:%d: %s\n", cfg.host, cfg.port, strerror(err));
+                exit(4);
+            }
+            watch(EPOLL_CTL_MOD, c, EPOLLIN);
+            pending--;
+        }
+    }
+}
+
+static void mark(const char *line)
+{
+    printf("%s\n", line);
+    fflush(stdout);
+}
+
+static void parse_args(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *v;
+        if ((v = flag_value(argc, argv, &i, "--host", usage)))
+            cfg.host = v;
+        else if ((v = flag_value(argc, argv, &i, "--port", usage)))
+            cfg.port = (int)parse_long(argv[0], usage, v, 1, 65535);
+        else if ((v = flag_value(argc, argv, &i, "--conns", usage)))
+            cfg.conns = (int)parse_long(argv[0], usage, v, 1, 100000);
+        else if ((v = flag_value(argc, argv, &i, "--depth", usage)))
+            cfg.depth = (int)parse_long(argv[0], usage, v, 1, 4096);
+        else if ((v = flag_value(argc, argv, &i, "--size", usage)))
+            cfg.size = (int)parse_long(argv[0], usage, v, 1, 1 << 20);
+        else if ((v = flag_value(argc, argv, &i, "--warmup", usage)))
+            cfg.warmup_s = parse_seconds(argv[0], usage, v);
+        else if ((v = flag_value(argc, argv, &i, "--duration", usage)))
+            cfg.duration_s = parse_seconds(argv[0], usage, v);
+        else if ((v = flag_value(argc, argv, &i, "--rate", usage)))
+            cfg.rate = (double)parse_long(argv[0], usage, v, 0, 100000000);
+        else
+            die_usage(argv[0], usage, "unknown argument");
+    }
+    if (cfg.port < 0)
+        die_usage(argv[0], usage, "--port is required");
+    if (cfg.duration_s <= 0)
+        die_usage(argv[0], usage, "--duration must be positive");
+    if ((uint64_t)cfg.depth * (uint64_t)cfg.size > (1u << 30))
+        die_usage(argv[0], usage, "--depth times --size is over 1 GiB per connection");
+}
+
+int main(int argc, char **argv)
+{
+    parse_args(argc, argv);
+    signal(SIGPIPE, SIG_IGN);
+    /* Paced sends are due every few microseconds; the default 50 µs timer slack would bunch them. */
+    prctl(PR_SET_TIMERSLACK, 1UL);
+
+    pattern = malloc(PATTERN_PERIOD + (size_t)cfg.size);
+    conns = calloc((size_t)cfg.conns, sizeof(*conns));
+    idle_queue = calloc((size_t)cfg.conns, sizeof(int));
+    char *buf = malloc(READ_BUF_SIZE);
+    if (!pattern || !conns || !idle_queue || !buf)
+        die_errno("malloc", ENOMEM);
+    uint64_t x = 0x9E3779B97F4A7C15ull;   /* xorshift64: any fixed, non-repeating filler does */
+    for (size_t i = 0; i < PATTERN_PERIOD; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        pattern[i] = (char)(x >> 32);
+    }
+    memcpy(pattern + PATTERN_PERIOD, pattern, (size_t)cfg.size);
+
+    if ((epfd = epoll_create1(EPOLL_CLOEXEC)) < 0)
+        die_errno("epoll_create1", errno);
+    connect_all();
+
+    uint64_t start = now_ns();
+    uint64_t window_start = start + (uint64_t)(cfg.warmup_s * 1e9);
+    uint64_t end = window_start + (uint64_t)(cfg.duration_s * 1e9);
+    uint64_t cpu_user0 = 0, cpu_sys0 = 0, paced_count = 0, next_due = start;
+    double interval_ns = cfg.rate > 0 ? 1e9 / cfg.rate : 0;
+
+    for (int i = 0; i < cfg.conns; i++) {
+        if (cfg.rate > 0)
+            idle_push(&conns[i]);
+        else
+            refill_closed_loop(&conns[i], start);
+    }
+
+    struct epoll_event events[MAX_EVENTS];
+    uint64_t now = start;
+    for (;;) {
+        if (!measuring && now >= window_start) {
+            measuring = 1;
+            window_start = now;
+            cpu_times_ns(&cpu_user0, &cpu_sys0);
+            mark("measure-start");
+        }
+        if (now >= end)
+            break;
+        uint64_t wake = measuring ? end : window_start;
+        if (cfg.rate > 0) {
+            while (next_due <= now && idle_count > 0) {
+                struct conn *c = idle_pop();
+                uint64_t lag = now - next_due;
+                if (measuring) {
+                    if (lag > max_lag_ns)
+                        max_lag_ns = lag;
+                    if (lag > 1000000)
+                        late_sends++;
+                }
+                send_messages(c, 1, next_due);
+                idle_push(c);
+                next_due = start + (uint64_t)((double)++paced_count * interval_ns);
+            }
+            if (idle_count > 0 && next_due < wake)
+                wake = next_due;
+        }
+        uint64_t wait_ns = wake > now ? wake - now : 0;
+        struct timespec timeout = { .tv_sec = (time_t)(wait_ns / 1000000000ull), .tv_nsec = (long)(wait_ns % 1000000000ull) };
+        int n = epoll_pwait2(epfd, events, MAX_EVENTS, &timeout, NULL);
+        if (n < 0 && errno != EINTR)
+            die_errno("epoll_pwait2", errno);
+        for (int i = 0; i < n; i++) {
+            struct conn *c = events[i].data.ptr;
+            if (events[i].events & EPOLLOUT) {
+                flush_out(c);
+                if (!c->out_len) {
+                    if (cfg.rate > 0)
+                        idle_push(c);
+                    else
+                        refill_closed_loop(c, now_ns());
+                }
+            }
+            if (events[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP))
+                on_readable(c, buf);
+        }
+        now = now_ns();
+    }
+
+    uint64_t cpu_user1, cpu_sys1;
+    cpu_times_ns(&cpu_user1, &cpu_sys1);
+    mark("measure-end");
+    double window_s = (double)(now - window_start) / 1e9;
+    double user_s = (double)(cpu_user1 - cpu_user0) / 1e9, sys_s = (double)(cpu_sys1 - cpu_sys0) / 1e9;
+    uint64_t rts = window_round_trips;
+    printf("result {\"tool\":\"loadgen\",\"conns\":%d,\"depth\":%d,\"size\":%d,\"rate_target\":%.0f,"
+           "\"window_s\":%.6f,\"round_trips\":%llu,\"rt_per_s\":%.1f,\"verified_bytes\":%llu,"
+           "\"p50_us\":%.2f,\"p90_us\":%.2f,\"p99_us\":%.2f,\"p999_us\":%.2f,\"max_us\":%.2f,\"mean_us\":%.2f,"
+           "\"cpu_user_s\":%.4f,\"cpu_sys_s\":%.4f,\"cpu_us_per_rt\":%.3f,\"late_sends\":%llu,\"max_lag_us\":%.1f}\n",
+           cfg.conns, cfg.depth, cfg.size, cfg.rate, window_s, (unsigned long long)rts, (double)rts / window_s,
+           (unsigned long long)(rts * (uint64_t)cfg.size), hist_percentile_us(&hist, 0.50),
+           hist_percentile_us(&hist, 0.90), hist_percentile_us(&hist, 0.99), hist_percentile_us(&hist, 0.999),
+           (double)hist.max_ns / 1000.0, hist.total ? (double)hist.sum_ns / (double)hist.total / 1000.0 : 0.0,
+           user_s, sys_s, rts ? (user_s + sys_s) * 1e6 / (double)rts : 0.0, (unsigned long long)late_sends,
+           (double)max_lag_ns / 1000.0);
+    fflush(stdout);
+    for (int i = 0; i < cfg.conns; i++)
+        close(conns[i].fd);
+    return 0;
+}

@@ -1,0 +1,154 @@
+package dev.uring4j.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Command-line options of {@code ./uring4j bench}. The default run is the issue's matrix; {@code
+ * --quick} a two-cell smoke run of about a minute; any figure can be overridden.
+ */
+record BenchOptions(boolean quick, List<String> servers, List<Cell> cells, int runs, double warmupS, double durationS,
+                    double serverWarmupS, int serverCpu, int loadCpu, Path root, Path out, List<String> jvmFlags,
+                    boolean crossCheck, boolean charts, boolean list, double maxNoise) {
+
+    static final int DEFAULT_RATE = 80_000;
+
+    static List<String> defaultCells(int rate) {
+        return List.of("echo-64B-c1-d1", "echo-64B-c64-d1", "echo-64B-c512-d1", "echo-64B-c64-d16", "echo-4KiB-c64-d1",
+                "echo-64B-c64-d1@" + rate, "echo-64B-c512-d1@" + rate);
+    }
+
+    static List<String> quickCells(int rate) {
+        return List.of("echo-64B-c64-d1", "echo-64B-c64-d1@" + rate);
+    }
+
+    static final String HELP = """
+            usage: ./uring4j bench [options]
+              --quick               two cells, 2 short runs each: about a minute
+              --servers a,b,...     only these servers (names from --list); default all
+              --cells id,...        only these cells, e.g. echo-64B-c64-d16,echo-4KiB-c64-d1,echo-64B-c512-d1@80000
+              --rate N              offered load of the default fixed-load cells, round trips/s (default 80000)
+              --runs N              runs per cell and server, median reported (default 3; quick 2; at least 2 advised)
+              --warmup S            unmeasured seconds before each run's window (default 1; quick 0.5)
+              --duration S          measured seconds per run (default 3; quick 1)
+              --server-warmup S     load each server for S seconds before the matrix, shared among the cells'
+                                    patterns, at least 0.5 s each, for the JIT (default 3; quick 1)
+              --server-cpu N        CPU the servers are pinned to (default 0)
+              --load-cpu N          CPU the load tool is pinned to (default 1)
+              --jvm-flags "..."     flags for every Java server (default: see docs/BENCHMARKS.md)
+              --max-noise F         repeat a run (up to 3 times) when other tasks took more than F (0..1) of the
+                                    server or load CPU during its window, keeping the least disturbed; default 0 = never
+              --out DIR             where results.json, results.md and the charts go (default target/bench)
+              --no-cross-check      skip checking loadgen against the second tool (on by default, off in --quick)
+              --no-charts           skip the PNG charts
+              --list                list the servers and cells, then exit
+            """;
+
+    static BenchOptions parse(String[] args, Path defaultRoot) {
+        boolean quick = Arrays.asList(args).contains("--quick");
+        List<String> servers = null;
+        List<String> cellIds = null;
+        Integer runs = null, rate = null;
+        Double warmup = null, duration = null, serverWarmup = null;
+        double maxNoise = 0;
+        int serverCpu = 0, loadCpu = 1;
+        Path root = defaultRoot, out = null;
+        List<String> jvmFlags = BenchEnv.DEFAULT_JVM_FLAGS;
+        Boolean crossCheck = null;
+        boolean charts = true, list = false;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--quick" -> { }
+                case "--no-cross-check" -> crossCheck = false;
+                case "--cross-check" -> crossCheck = true;
+                case "--no-charts" -> charts = false;
+                case "--list" -> list = true;
+                case "--help", "-h" -> throw new UsageException(null);
+                default -> {
+                    if (i + 1 >= args.length) {
+                        throw new UsageException("missing value after " + a);
+                    }
+                    String v = args[++i];
+                    switch (a) {
+                        case "--servers" -> servers = List.of(v.split(","));
+                        case "--cells" -> cellIds = List.of(v.split(","));
+                        case "--rate" -> rate = positiveInt(a, v);
+                        case "--runs" -> runs = positiveInt(a, v);
+                        case "--warmup" -> warmup = seconds(a, v, true);
+                        case "--duration" -> duration = seconds(a, v, false);
+                        case "--server-warmup" -> serverWarmup = seconds(a, v, true);
+                        case "--server-cpu" -> serverCpu = nonNegativeInt(a, v);
+                        case "--load-cpu" -> loadCpu = nonNegativeInt(a, v);
+                        case "--root" -> root = Path.of(v);
+                        case "--out" -> out = Path.of(v);
+                        case "--jvm-flags" -> jvmFlags = List.of(v.strip().split("\\s+"));
+                        case "--max-noise" -> {
+                            maxNoise = seconds(a, v, true);
+                            if (maxNoise >= 1) {
+                                throw new UsageException("--max-noise is a fraction below 1, not " + v);
+                            }
+                        }
+                        default -> throw new UsageException("unknown option " + a);
+                    }
+                }
+            }
+        }
+        int r = rate == null ? DEFAULT_RATE : rate;
+        List<Cell> cells = new ArrayList<>();
+        for (String id : cellIds != null ? cellIds : quick ? quickCells(r) : defaultCells(r)) {
+            try {
+                cells.add(EchoCell.parse(id.strip()));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+        }
+        return new BenchOptions(quick, servers, cells,
+                runs != null ? runs : quick ? 2 : 3,
+                warmup != null ? warmup : quick ? 0.5 : 1,
+                duration != null ? duration : quick ? 1 : 3,
+                serverWarmup != null ? serverWarmup : quick ? 1 : 3,
+                serverCpu, loadCpu, root, out != null ? out : root.resolve("target/bench"), jvmFlags,
+                crossCheck != null ? crossCheck : !quick, charts, list, maxNoise);
+    }
+
+    private static int positiveInt(String flag, String v) {
+        int n = nonNegativeInt(flag, v);
+        if (n == 0) {
+            throw new UsageException(flag + " must be positive");
+        }
+        return n;
+    }
+
+    private static int nonNegativeInt(String flag, String v) {
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new UsageException(flag + " takes a non-negative whole number, not " + v);
+    }
+
+    private static double seconds(String flag, String v, boolean zeroAllowed) {
+        try {
+            double s = Double.parseDouble(v);
+            if (s > 0 || zeroAllowed && s == 0) {
+                return s;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new UsageException(flag + " takes seconds" + (zeroAllowed ? "" : " above 0") + ", not " + v);
+    }
+
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

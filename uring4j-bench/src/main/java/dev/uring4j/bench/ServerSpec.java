@@ -1,0 +1,68 @@
+package dev.uring4j.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One server of the comparison, as listed in {@code servers.txt}: the list is data, so adding a
+ * peer (or an HTTP or UDP server for a later cell kind) is a line, not code.
+ *
+ * @param name     short id used on the command line ({@code --servers}) and in results.json
+ * @param subject  true for uring4j, whose ratio to the best peer is the point of the table
+ * @param protocol the cell kind it serves ({@code echo})
+ * @param java     true when launched as {@code ${JAVA} ${JVM_FLAGS} command...}
+ * @param label    what the table and charts call it
+ * @param command  the command's tokens with {@code ${...}} placeholders not yet substituted
+ */
+record ServerSpec(String name, boolean subject, String protocol, boolean java, String label, List<String> command) {
+
+    static List<ServerSpec> catalog() throws IOException {
+        try (InputStream in = ServerSpec.class.getResourceAsStream("servers.txt")) {
+            if (in == null) {
+                throw new IOException("servers.txt is missing from the bench jar");
+            }
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    static List<ServerSpec> parse(String text) {
+        List<ServerSpec> specs = new ArrayList<>();
+        String[] lines = text.split("\n");
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].strip();
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            String[] f = line.split("\\|");
+            if (f.length != 6) {
+                throw new IllegalArgumentException("servers.txt line " + (i + 1) + ": expected 6 fields separated by |, got " + f.length);
+            }
+            String role = f[1].strip(), launcher = f[3].strip();
+            if (!role.equals("subject") && !role.equals("peer") || !launcher.equals("java") && !launcher.equals("native")) {
+                throw new IllegalArgumentException("servers.txt line " + (i + 1) + ": role is subject|peer, launcher java|native");
+            }
+            specs.add(new ServerSpec(f[0].strip(), role.equals("subject"), f[2].strip(), launcher.equals("java"),
+                    f[4].strip(), Arrays.asList(f[5].strip().split("\\s+"))));
+        }
+        return specs;
+    }
+
+    /** The full command: placeholders filled in, the JVM and its flags in front for Java servers. */
+    List<String> commandLine(BenchEnv env) {
+        List<String> line = new ArrayList<>();
+        if (java) {
+            line.add(env.java().toString());
+            line.addAll(env.jvmFlags());
+        }
+        for (String token : command) {
+            line.add(token.replace("${ROOT}", env.root().toString())
+                    .replace("${NATIVE}", env.nativeDir().toString())
+                    .replace("${BENCH_CP}", env.benchClasspath()));
+        }
+        return line;
+    }
+}
