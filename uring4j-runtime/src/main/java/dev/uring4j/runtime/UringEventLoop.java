@@ -133,7 +133,7 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
         boolean rings = options.uses(LoopOptions.Path.BUFFER_RING);
         boolean incremental = rings && options.uses(LoopOptions.Path.INCREMENTAL_BUFFERS);
         // A bundle spans whole consecutive buffers; an incremental buffer is shared by receives:
-        // the two do not combine, and incremental consumption is the one asked for explicitly.
+        // the two do not combine, and incremental consumption (off by default) wins when enabled.
         recvBundle = rings && multishotRecv && !incremental && options.uses(LoopOptions.Path.RECV_BUNDLE);
         buffers = new BufferGroups(this, ring, options.bufferGroups, options.buffersPerGroup, options.bufferSize,
                 FIRST_BGID, rings, incremental);

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -40,11 +41,21 @@ class DegradationTest {
         try (TcpServer server = TcpServer.builder().options(small().build()).threads(2).handler(EchoHandler::new).start()) {
             EnumSet<LoopOptions.Path> used = paths(server);
             for (LoopOptions.Path p : LoopOptions.Path.values()) {
-                boolean expected = Probe.current().supports(p.feature())
-                        // Incremental buffers take precedence over bundles: the two do not combine.
-                        && !(p == LoopOptions.Path.RECV_BUNDLE && used.contains(LoopOptions.Path.INCREMENTAL_BUFFERS));
+                boolean expected = p.onByDefault() && Probe.current().supports(p.feature());
                 assertEquals(expected, used.contains(p), p + ": " + server.group().options().whyNot(p));
             }
+            exercise(server);
+        }
+    }
+
+    @Test
+    void incrementalBuffersWhenEnabledReplaceBundles() throws Exception {
+        assumeTrue(Probe.current().supports(Probe.Feature.PBUF_RING_INC),
+                () -> Probe.current().whyMissing(Probe.Feature.PBUF_RING_INC));
+        LoopOptions options = small().enable(LoopOptions.Path.INCREMENTAL_BUFFERS).build();
+        try (TcpServer server = TcpServer.builder().options(options).threads(2).handler(EchoHandler::new).start()) {
+            assertTrue(paths(server).contains(LoopOptions.Path.INCREMENTAL_BUFFERS));
+            assertFalse(paths(server).contains(LoopOptions.Path.RECV_BUNDLE), "the two do not combine");
             exercise(server);
         }
     }
@@ -58,9 +69,6 @@ class DegradationTest {
             assertTrue(server.group().options().whyNot(path).contains("disabled by configuration"));
             if (path == LoopOptions.Path.MSG_RING_FD) {
                 assertEquals(TcpServer.AcceptMode.REUSEPORT, server.acceptMode(), "no fd passing: every loop accepts");
-            }
-            if (path == LoopOptions.Path.INCREMENTAL_BUFFERS && Probe.current().supports(Probe.Feature.RECVSEND_BUNDLE)) {
-                assertTrue(paths(server).contains(LoopOptions.Path.RECV_BUNDLE), "bundles take over receives");
             }
             exercise(server);
         }
