@@ -26,4 +26,26 @@ build loadgen -lm
 build pingpong -pthread
 build echo_epoll
 build echo_uring -luring
+
+# The HTTP cells' tools come from Debian: wrk drives the load, nginx is a peer. Installed when
+# missing and we can; otherwise NAME.skip says why, and the cells or the row are skipped.
+http_tool() {
+  local name="$1" pkg="$2" bin
+  bin=$(command -v "$name" || true)
+  [ -z "$bin" ] && [ -x "/usr/sbin/$name" ] && bin="/usr/sbin/$name"
+  if [ -z "$bin" ] && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing $pkg for the HTTP cells" >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$pkg") >/dev/null 2>&1 || true
+    bin=$(command -v "$name" || true)
+    [ -z "$bin" ] && [ -x "/usr/sbin/$name" ] && bin="/usr/sbin/$name"
+  fi
+  if [ -n "$bin" ]; then
+    ln -sf "$bin" "$NATIVE_DIR/$name" && rm -f "$NATIVE_DIR/$name.skip"
+  else
+    echo "$name is not installed and could not be (apt-get install $pkg as root)" >"$NATIVE_DIR/$name.skip"
+    cat "$NATIVE_DIR/$name.skip" >&2
+  fi
+}
+http_tool wrk wrk
+http_tool nginx nginx
 exit 0

@@ -50,7 +50,7 @@ public final class Bench {
         if (options.list()) {
             catalog.forEach(s -> System.out.printf("%-20s %-8s %s%n", s.name(), s.subject() ? "subject" : "peer", s.label()));
             System.out.println();
-            BenchOptions.defaultCells(BenchOptions.DEFAULT_RATE).forEach(id -> System.out.println(id + "  " + EchoCell.parse(id).title()));
+            BenchOptions.defaultCells(BenchOptions.DEFAULT_RATE).forEach(id -> System.out.println(id + "  " + Cell.parse(id).title()));
             return;
         }
         BenchResults results = run(options, catalog, defaultEnv(options));

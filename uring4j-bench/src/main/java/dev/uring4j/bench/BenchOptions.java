@@ -17,18 +17,20 @@ record BenchOptions(boolean quick, List<String> servers, List<Cell> cells, int r
 
     static List<String> defaultCells(int rate) {
         return List.of("echo-64B-c1-d1", "echo-64B-c64-d1", "echo-64B-c512-d1", "echo-64B-c64-d16", "echo-4KiB-c64-d1",
-                "echo-64B-c64-d1@" + rate, "echo-64B-c512-d1@" + rate);
+                "echo-64B-c64-d1@" + rate, "echo-64B-c512-d1@" + rate,
+                "http-plaintext-c64-d1", "http-plaintext-c256-d1", "http-plaintext-c64-d16");
     }
 
     static List<String> quickCells(int rate) {
-        return List.of("echo-64B-c64-d1", "echo-64B-c64-d1@" + rate);
+        return List.of("echo-64B-c64-d1", "echo-64B-c64-d1@" + rate, "http-plaintext-c64-d1");
     }
 
     static final String HELP = """
             usage: ./uring4j bench [options]
-              --quick               two cells, 2 short runs each: about a minute
+              --quick               three cells, 2 short runs each: about a minute
               --servers a,b,...     only these servers (names from --list); default all
-              --cells id,...        only these cells, e.g. echo-64B-c64-d16,echo-4KiB-c64-d1,echo-64B-c512-d1@80000
+              --cells id,...        only these cells, e.g. echo-64B-c64-d16,echo-4KiB-c64-d1,echo-64B-c512-d1@80000,
+                                    http-plaintext-c256-d1 (HTTP cells drive wrk: pipelined with d > 1)
               --rate N              offered load of the default fixed-load cells, round trips/s (default 80000)
               --runs N              runs per cell and server, median reported (default 3; quick 2; at least 2 advised)
               --warmup S            unmeasured seconds before each run's window (default 1; quick 0.5)
@@ -100,7 +102,7 @@ record BenchOptions(boolean quick, List<String> servers, List<Cell> cells, int r
         List<Cell> cells = new ArrayList<>();
         for (String id : cellIds != null ? cellIds : quick ? quickCells(r) : defaultCells(r)) {
             try {
-                cells.add(EchoCell.parse(id.strip()));
+                cells.add(Cell.parse(id.strip()));
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }

@@ -33,4 +33,9 @@ interface Cell {
 
     /** Why this cell cannot run here (its load tool was not built), if so. */
     Optional<String> whyUnavailable(BenchEnv env);
+
+    /** The cell an id names, whatever its kind. */
+    static Cell parse(String id) {
+        return HttpCell.matches(id) ? HttpCell.parse(id) : EchoCell.parse(id);
+    }
 }

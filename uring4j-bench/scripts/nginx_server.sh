@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# nginx as the HTTP plaintext peer, held to the same rules as the other servers: one process (no
+# master: its CPU time is the server's), one worker's worth of connections, access log off,
+# GET / and /plaintext answer 200 text/plain "Hello, World!". Prints "listening on HOST:PORT"
+# and serves until SIGTERM.
+#   nginx_server.sh --port P      (0 = an ephemeral port)
+set -euo pipefail
+port=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --port) port="$2"; shift 2 ;;
+    *) echo "nginx_server.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+nginx=$(command -v nginx || true)
+[ -n "$nginx" ] || { [ -x /usr/sbin/nginx ] && nginx=/usr/sbin/nginx; }
+[ -n "$nginx" ] || { echo "nginx is not installed (apt-get install nginx)" >&2; exit 1; }
+if [ "$port" = 0 ]; then
+  for p in $(shuf -i 20000-60000 -n 200); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then port=$p; break; fi
+  done
+fi
+dir=$(mktemp -d /tmp/uring4j-nginx.XXXXXX)
+cat >"$dir/nginx.conf" <<CONF
+daemon off;
+master_process off;
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log stderr warn;
+events { worker_connections 8192; multi_accept on; }
+http {
+  access_log off;
+  server_tokens off;
+  keepalive_requests 100000000;
+  client_body_temp_path $dir/body;
+  proxy_temp_path $dir/proxy;
+  fastcgi_temp_path $dir/fastcgi;
+  uwsgi_temp_path $dir/uwsgi;
+  scgi_temp_path $dir/scgi;
+  server {
+    listen 127.0.0.1:$port backlog=4096;
+    location / { default_type text/plain; return 200 "Hello, World!"; }
+  }
+}
+CONF
+echo "listening on 127.0.0.1:$port"
+exec "$nginx" -e stderr -p "$dir" -c "$dir/nginx.conf"

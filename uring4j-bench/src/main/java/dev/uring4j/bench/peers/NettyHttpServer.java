@@ -1,0 +1,103 @@
+package dev.uring4j.bench.peers;
+
+import java.nio.charset.StandardCharsets;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * The HTTP plaintext peer: Netty's HTTP codec on the transport named by {@code --transport}
+ * (default io_uring), answering {@code GET /} and {@code GET /plaintext} with
+ * {@code 200 text/plain "Hello, World!"} and a {@code Date} header, as the TechEmpower plaintext
+ * implementations do: the body is one shared buffer, the header values are prepared strings, the
+ * date string is refreshed once a second on the event loop, and responses are flushed once per
+ * read batch so pipelined requests leave in one write.
+ */
+public final class NettyHttpServer {
+    private static final ByteBuf HELLO = Unpooled.unreleasableBuffer(
+            Unpooled.directBuffer().writeBytes("Hello, World!".getBytes(StandardCharsets.US_ASCII)));
+    private static final AsciiString TEXT_PLAIN = AsciiString.cached("text/plain");
+    private static final AsciiString LENGTH = AsciiString.cached(String.valueOf(HELLO.readableBytes()));
+    private static final DateTimeFormatter RFC_1123 = DateTimeFormatter.RFC_1123_DATE_TIME;
+    private static volatile AsciiString date = now();
+    private static final java.util.concurrent.atomic.AtomicBoolean DATE_TICKING = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private NettyHttpServer() {}
+
+    private static AsciiString now() {
+        return new AsciiString(RFC_1123.format(ZonedDateTime.now(java.time.ZoneOffset.UTC)));
+    }
+
+    public static void main(String[] args) throws Exception {
+        PeerArgs peer = PeerArgs.parse("NettyHttpServer", args, Set.of("--transport"));
+        NettyServers.serve(peer, peer.options().getOrDefault("--transport", "io_uring"), new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+                ch.pipeline().addLast(new HttpServerCodec(), new Plaintext());
+            }
+        });
+    }
+
+    /** Answers each request as its head arrives; bodies (there are none here) are dropped. */
+    private static final class Plaintext extends ChannelInboundHandlerAdapter {
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            if (DATE_TICKING.compareAndSet(false, true)) {
+                ctx.executor().scheduleAtFixedRate(() -> date = now(), 1, 1, TimeUnit.SECONDS);
+            }
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            try {
+                if (msg instanceof HttpRequest request) {
+                    String uri = request.uri();
+                    boolean known = uri.equals("/plaintext") || uri.equals("/");
+                    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                            known ? HttpResponseStatus.OK : HttpResponseStatus.NOT_FOUND,
+                            known ? HELLO.duplicate() : Unpooled.EMPTY_BUFFER, false);
+                    response.headers()
+                            .set(HttpHeaderNames.CONTENT_TYPE, TEXT_PLAIN)
+                            .set(HttpHeaderNames.CONTENT_LENGTH, known ? LENGTH : HttpHeaderValues.ZERO)
+                            .set(HttpHeaderNames.DATE, date);
+                    if (HttpUtil.isKeepAlive(request)) {
+                        ctx.write(response, ctx.voidPromise());
+                    } else {
+                        ctx.writeAndFlush(response).addListener(f -> ctx.close());
+                    }
+                }
+            } finally {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            ctx.flush();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+}
