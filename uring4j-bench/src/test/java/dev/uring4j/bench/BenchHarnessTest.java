@@ -109,9 +109,10 @@ class BenchHarnessTest {
     @Test
     void cellIdsRoundTrip() {
         for (String id : BenchOptions.defaultCells(80_000)) {
-            assertEquals(id, EchoCell.parse(id).id());
+            assertEquals(id, Cell.parse(id).id());
         }
-        assertEquals(new EchoCell(4096, 64, 1, 0), EchoCell.parse("echo-4KiB-c64-d1"));
+        assertEquals(new EchoCell(4096, 64, 1, 0), Cell.parse("echo-4KiB-c64-d1"));
+        assertEquals(new HttpCell(256, 16), Cell.parse("http-plaintext-c256-d16"));
     }
 
     /** Echoes faithfully except byte number {@code corruptAt} of the stream, which it flips. */
