@@ -87,6 +87,7 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
     IoUring ring;
     BufferGroups buffers;
     BlockPool blocks;
+    UringUdpTable udp;
     private Arena arena;
     private int eventFd = -1;
     private MemorySegment eventFdBuffer;
@@ -183,6 +184,7 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
         }
         buffers = new BufferGroups(ring, options.bufferGroups, options.buffersPerGroup, options.bufferSize,
                 FIRST_BGID, 0);
+        udp = new UringUdpTable(this, FIRST_BGID + options.bufferGroups);
         eventFd = LibC.eventfd(0, LibC.EFD_CLOEXEC);
         if (eventFd < 0) {
             throw new ErrnoException("eventfd", eventFd);
@@ -225,6 +227,7 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
         runTasks();
         runTimers();
         flushDirty();
+        udp.flush();
         if (shutdownRequested) {
             progressShutdown();
             if (!running) {
@@ -300,6 +303,7 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
                 }
                 c.onCompletion(op, res, flags);
             }
+            case UserData.OP_RECVMSG, UserData.OP_SENDMSG -> udp.dispatch(op, userData, res, flags);
             case UserData.OP_ACCEPT -> {
                 int slot = UserData.slot(userData);
                 UringListener l = slot >= 0 && slot < listenerCount ? listeners[slot] : null;
@@ -648,6 +652,7 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
                     c.close();
                 }
             }
+            udp.closeAll();
         });
     }
 
@@ -660,7 +665,7 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
         for (int i = 0; i < listenerCount; i++) {
             listenersDone &= listeners[i].isClosed();
         }
-        if (openConnections() == 0 && listenersDone) {
+        if (openConnections() == 0 && listenersDone && udp.open() == 0) {
             if (wakeupArmed) {
                 cancelAll();
                 return;
@@ -674,6 +679,7 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
                     c.abort();
                 }
             }
+            udp.abortAll();
             cancelAll();
         }
     }
@@ -692,6 +698,9 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
         if (ring != null) {
             // Whatever is still in flight (an abnormal exit) is cancelled and drained first.
             drainAfterCancel();
+        }
+        if (udp != null) {
+            udp.freeAfterDrain();
         }
         if (buffers != null) {
             buffers.close();
