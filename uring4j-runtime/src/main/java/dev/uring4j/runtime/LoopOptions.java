@@ -92,6 +92,8 @@ public final class LoopOptions {
     final long maxPendingOutput;
     final int maxUnconsumedInput;
     final boolean strictCompletions;
+    final int batchCompletions;
+    final int batchWaitMicros;
     private final Set<Path> disabled;
 
     private LoopOptions(Builder b) {
@@ -107,6 +109,8 @@ public final class LoopOptions {
         this.maxPendingOutput = b.maxPendingOutput;
         this.maxUnconsumedInput = b.maxUnconsumedInput;
         this.strictCompletions = b.strictCompletions;
+        this.batchCompletions = b.batchCompletions;
+        this.batchWaitMicros = b.batchWaitMicros;
         EnumSet<Path> d = EnumSet.noneOf(Path.class);
         d.addAll(b.disabled);
         d.addAll(disabledByProperty());
@@ -162,6 +166,16 @@ public final class LoopOptions {
         return maxConnections;
     }
 
+    /** Completions a waiting loop asks for before {@link #batchWaitMicros()} runs out (1: wake on the first). */
+    public int batchCompletions() {
+        return batchCompletions;
+    }
+
+    /** The longest a completion waits for others to share a wakeup with, in microseconds (0: never). */
+    public int batchWaitMicros() {
+        return batchWaitMicros;
+    }
+
     /** Builder of {@link LoopOptions}. */
     public static final class Builder {
         private int sqEntries = 4096;
@@ -176,6 +190,8 @@ public final class LoopOptions {
         private long maxPendingOutput = 4L << 20;
         private int maxUnconsumedInput = 4 << 20;
         private boolean strictCompletions = Boolean.getBoolean("uring4j.strictCompletions");
+        private int batchCompletions = 1;
+        private int batchWaitMicros;
         private final Set<Path> disabled = EnumSet.noneOf(Path.class);
 
         private Builder() {}
@@ -247,6 +263,25 @@ public final class LoopOptions {
         /** Throw on a completion that cannot be matched (tests) instead of counting and dropping it. */
         public Builder strictCompletions(boolean strict) {
             this.strictCompletions = strict;
+            return this;
+        }
+
+        /**
+         * Wake-up batching: a waiting loop returns once {@code completions} completions are ready,
+         * or {@code maxDelayMicros} after it started waiting if at least one is, or at its timer
+         * deadline ({@code io_uring_submit_and_wait_min_timeout}, {@code IORING_FEAT_MIN_TIMEOUT},
+         * 6.12). At rates where each wakeup would carry one completion, this trades at most
+         * {@code maxDelayMicros} of added latency for fewer wakeups, which is where a busy server's
+         * CPU goes; docs/BENCHMARKS.md ("UDP") measures both sides. Default off (1, 0): wake on the
+         * first completion. On an older kernel the option is ignored and the loop logs why.
+         */
+        public Builder batchWait(int completions, int maxDelayMicros) {
+            if (completions < 1 || maxDelayMicros < 0 || (completions > 1) != (maxDelayMicros > 0)) {
+                throw new IllegalArgumentException("batchWait takes completions > 1 with a positive delay, or (1, 0) for"
+                        + " none; was (" + completions + ", " + maxDelayMicros + ")");
+            }
+            this.batchCompletions = completions;
+            this.batchWaitMicros = maxDelayMicros;
             return this;
         }
 

@@ -99,6 +99,9 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
     boolean multishotAccept;
     boolean sendZc;
     int sendZcThreshold;
+    /** Wake-up batching ({@link LoopOptions.Builder#batchWait}): completions to wait for, and for how long at most. */
+    private int waitCompletions = 1;
+    private int waitMinMicros;
     /** Direct-descriptor table size; table indices at and above it belong to outgoing connections. */
     private int tableSize;
     private int[] freeClientIndices = new int[0];
@@ -171,6 +174,15 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
         multishotAccept = options.uses(LoopOptions.Path.MULTISHOT_ACCEPT);
         sendZc = options.uses(LoopOptions.Path.SEND_ZC) && options.sendZcThreshold != Integer.MAX_VALUE;
         sendZcThreshold = options.sendZcThreshold;
+        if (options.batchCompletions > 1) {
+            String why = Probe.current().whyMissing(Probe.Feature.MIN_TIMEOUT);
+            if (why == null) {
+                waitCompletions = options.batchCompletions;
+                waitMinMicros = options.batchWaitMicros;
+            } else {
+                LOG.log(System.Logger.Level.INFO, "batchWait is ignored: " + why + "; waking on the first completion");
+            }
+        }
         if (direct) {
             // The kernel caps a file table at RLIMIT_NOFILE.
             long soft = LibC.rlimit(LibC.RLIMIT_NOFILE)[0];
@@ -245,7 +257,8 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
         }
         // Without waiting, GETEVENTS still runs deferred task work, so completions keep flowing
         // while tasks keep the loop busy.
-        int r = timeout == 0 ? ring.submitAndGetEvents() : ring.submitAndWait(1, timeout);
+        int r = timeout == 0 ? ring.submitAndGetEvents()
+                : ring.submitAndWait(waitCompletions, timeout, waitMinMicros);
         SLEEPING.setOpaque(this, 0);
         enters++;
         if (r > 0) {
