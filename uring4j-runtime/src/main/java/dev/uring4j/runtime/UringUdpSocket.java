@@ -39,8 +39,8 @@ import dev.uring4j.ring.uapi.IoUringRecvmsgOut;
  *
  * <p><b>Send:</b> {@link UdpSendQueue}; at the loop's flush phase every queued datagram goes out
  * in one {@code sendmsg} each, or one per GSO run. A GSO run the kernel refuses ({@code EIO},
- * {@code EINVAL}: no checksum offload, a path MTU below the segment) turns GSO off for the socket
- * and is sent again datagram by datagram, so nothing is lost to the probe.
+ * {@code EINVAL}, {@code EMSGSIZE}: checksums off, a path MTU below the segment, an IPsec route)
+ * turns GSO off for the socket and is sent again datagram by datagram, so nothing is lost to it.
  *
  * <p><b>Close:</b> queued datagrams are sent, the receive is cancelled, and once the last
  * completion is in, the descriptor is closed and the buffers the kernel wrote into are freed.
@@ -307,7 +307,7 @@ final class UringUdpSocket extends UdpSocket {
         if (res >= 0) {
             datagramsSent += k;
             bytesSent += res;
-        } else if (k > 1 && gso && (res == -Errno.EIO || res == -Errno.EINVAL)) {
+        } else if (k > 1 && gso && (res == -Errno.EIO || res == -Errno.EINVAL || res == -Errno.EMSGSIZE)) {
             gso = false;
             UringEventLoop.LOG.log(System.Logger.Level.INFO, "UDP GSO refused on " + this + " (" + Errno.describe(res)
                     + "); sending one datagram per sendmsg from now on");

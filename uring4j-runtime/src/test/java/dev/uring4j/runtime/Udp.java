@@ -77,7 +77,21 @@ final class Udp {
      * column of /proc/net/udp and udp6): receive buffer full. Sums over every socket on the port.
      */
     static long kernelDrops(int port) {
-        long drops = 0;
+        long drops = socketsOnPort(port, true);
+        if (drops < 0) {
+            throw new AssertionError("no UDP socket on port " + port + " in /proc/net/udp{,6}");
+        }
+        return drops;
+    }
+
+    /** Whether any UDP socket of this network namespace is bound to {@code port}. */
+    static boolean isBound(int port) {
+        return socketsOnPort(port, false) >= 0;
+    }
+
+    /** The drops (or, without {@code drops}, the number) of UDP sockets on {@code port}; -1 if none. */
+    private static long socketsOnPort(int port, boolean drops) {
+        long sum = 0;
         boolean seen = false;
         for (String table : new String[] {"/proc/net/udp", "/proc/net/udp6"}) {
             try {
@@ -88,7 +102,7 @@ final class Udp {
                     }
                     int p = Integer.parseInt(f[1].substring(f[1].lastIndexOf(':') + 1), 16);
                     if (p == port) {
-                        drops += Long.parseLong(f[f.length - 1]);
+                        sum += drops ? Long.parseLong(f[f.length - 1]) : 1;
                         seen = true;
                     }
                 }
@@ -96,10 +110,7 @@ final class Udp {
                 throw new UncheckedIOException(e);
             }
         }
-        if (!seen) {
-            throw new AssertionError("no UDP socket on port " + port + " in /proc/net/udp{,6}");
-        }
-        return drops;
+        return seen ? sum : -1;
     }
 
     /** A handler that echoes every datagram to its sender and records the senders it saw. */
