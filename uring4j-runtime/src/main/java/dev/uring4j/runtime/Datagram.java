@@ -88,9 +88,9 @@ public final class Datagram {
         return (flags & LibC.MSG_CTRUNC) != 0;
     }
 
-    /** Payload byte {@code i} (0-based). */
+    /** Payload byte {@code i} (0-based, below {@link #length()}). */
     public byte get(int i) {
-        return buffer.get(JAVA_BYTE, offset + i);
+        return buffer.get(JAVA_BYTE, offset + java.util.Objects.checkIndex(i, length));
     }
 
     /** A copy of the payload (allocates: for tests and slow paths). */

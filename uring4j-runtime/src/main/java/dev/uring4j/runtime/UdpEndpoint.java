@@ -268,6 +268,9 @@ public final class UdpEndpoint implements AutoCloseable {
             if (remote != null && remote.isUnresolved()) {
                 throw new IllegalArgumentException("unresolved address " + remote);
             }
+            if (group != null && group.isClosed()) {
+                throw new IllegalStateException("the event loop group is closed");
+            }
             int sendBytes = Math.max(sendQueueBytes, maxDatagramSize);
             boolean own = group == null;
             EventLoopGroup g = own ? EventLoopGroup.builder().threads(threads).options(options).name("uring4j-udp").build()

@@ -31,7 +31,8 @@ public abstract class UdpSocket {
      * Queues a datagram of bytes {@code [offset, offset + length)} of {@code src} to {@code to}.
      *
      * @return {@code false} if refused: the send queue is full, the socket is closed, or
-     *         {@code to} is a forgotten peer
+     *         {@code to} is a forgotten peer (from another thread: whether it was handed to the
+     *         loop, which may still refuse it)
      * @throws IllegalArgumentException if {@code length} exceeds the largest UDP payload (65,507
      *                                  bytes over IPv4, 65,527 over IPv6)
      */

@@ -358,6 +358,7 @@ final class UringUdpSocket extends UdpSocket {
             }
             byte[] copy = java.util.Arrays.copyOfRange(src, offset, offset + length);
             loop.execute(() -> send(to, copy, 0, copy.length));
+            // Handed to the loop, which may still refuse it (closed by then, queue full): a hint.
             return state == OPEN;
         }
         int slot = reserve(to, length);
