@@ -24,7 +24,7 @@ public interface DatagramHandler {
      * An operation failed and the socket goes on: an ICMP error on a connected socket
      * ({@code ECONNREFUSED} when nothing listens at the peer's port, {@code EHOSTUNREACH}), or a
      * datagram the kernel refused to send ({@code EMSGSIZE}, {@code ENETUNREACH}, ...), which is
-     * lost. The exception names the errno, the operation ({@code recvmsg}, {@code sendmsg to
+     * lost. The exception names the errno, the operation ({@code recvmsg}, {@code send to
      * ADDRESS}) and the socket.
      */
     default void onError(UdpSocket socket, ConnectionException error) {

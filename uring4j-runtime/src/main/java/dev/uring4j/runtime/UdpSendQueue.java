@@ -16,8 +16,9 @@ import dev.uring4j.ring.sys.Msghdr;
  * A UDP socket's send queue: datagrams waiting to be sent or being sent, in native memory that
  * stays put until the kernel has finished with it.
  *
- * <p>Two rings. Slots (a power of two) hold, per datagram, the {@code msghdr}, {@code iovec},
- * destination {@code sockaddr} and {@code UDP_SEGMENT} control message a {@code sendmsg} needs;
+ * <p>Two rings. Slots (a power of two) hold, per datagram, the destination {@code sockaddr} and,
+ * for the first of a GSO run, the {@code msghdr}, {@code iovec} and {@code UDP_SEGMENT} control
+ * message its {@code sendmsg} needs;
  * the payloads go one after the other into a byte ring. A datagram is queued at the tail, becomes
  * part of a <em>run</em> when the socket flushes (one {@code sendmsg}: a single datagram, or with
  * GSO consecutive datagrams of equal size to the same peer, the last possibly shorter, whose
@@ -159,8 +160,9 @@ final class UdpSendQueue {
     }
 
     /**
-     * Forms the next run from the oldest queued datagram and writes its {@code msghdr}; returns
-     * the run's first slot (whose {@link #msghdrAddress} the {@code sendmsg} takes). With
+     * Forms the next run from the oldest queued datagram; returns the run's first slot. A run of
+     * one is sent from {@link #payloadAddress} to {@link #addressAddress}; a longer one gets a
+     * {@code msghdr} with the {@code UDP_SEGMENT} control message ({@link #msghdrAddress}). With
      * {@code gso}, following datagrams join while they go to the same peer, have the first one's
      * size (the last may be shorter), sit right after it in the byte ring, and keep the total
      * within {@code maxPayload}; the first must be at most {@code maxSegment} bytes.
@@ -191,15 +193,16 @@ final class UdpSendQueue {
             state[(first + j) & mask] = SENDING;
         }
         run[first] = k;
-        writeMsghdr(first, (int) total, k > 1 ? size : 0);
+        if (k > 1) {
+            writeMsghdr(first, (int) total, size);
+        }
         submitted += k;
         return first;
     }
 
-    /** Rewrites {@code slot}'s msghdr for itself alone (a GSO run the kernel refused is sent datagram by datagram). */
+    /** Makes {@code slot} a run of its own (a GSO run the kernel refused is sent datagram by datagram). */
     void single(int slot) {
         run[slot] = 1;
-        writeMsghdr(slot, length[slot], 0);
     }
 
     private boolean sameDestination(int a, int b) {
@@ -214,6 +217,7 @@ final class UdpSendQueue {
                 && slots.get(JAVA_LONG, pa + 24) == slots.get(JAVA_LONG, pb + 24);
     }
 
+    /** The msghdr of a GSO run of {@code total} bytes in segments of {@code segmentSize}. */
     private void writeMsghdr(int slot, int total, int segmentSize) {
         long base = (long) slot * SLOT_BYTES;
         long abs = slotsAddress + base;
@@ -225,11 +229,6 @@ final class UdpSendQueue {
         s.set(JAVA_LONG, base + Msghdr.OFFSET_msg_flags, 0L);
         s.set(JAVA_LONG, base + IOVEC + Iovec.OFFSET_iov_base, bytesAddress + start[slot] % byteCapacity);
         s.set(JAVA_LONG, base + IOVEC + Iovec.OFFSET_iov_len, total);
-        if (segmentSize == 0) {
-            s.set(JAVA_LONG, base + Msghdr.OFFSET_msg_control, 0L);
-            s.set(JAVA_LONG, base + Msghdr.OFFSET_msg_controllen, 0L);
-            return;
-        }
         // struct cmsghdr { size_t cmsg_len; int cmsg_level; int cmsg_type; } then the u16 gso_size.
         s.set(JAVA_LONG, base + Msghdr.OFFSET_msg_control, abs + CMSG);
         s.set(JAVA_LONG, base + Msghdr.OFFSET_msg_controllen, CMSG_SPACE_U16);
@@ -242,6 +241,21 @@ final class UdpSendQueue {
 
     long msghdrAddress(int slot) {
         return slotsAddress + (long) slot * SLOT_BYTES;
+    }
+
+    /** Where the payload of {@code slot} is. */
+    long payloadAddress(int slot) {
+        return bytesAddress + start[slot] % byteCapacity;
+    }
+
+    /** Where the destination sockaddr of {@code slot} is (meaningful when {@link #addressLength} is not 0). */
+    long addressAddress(int slot) {
+        return slotsAddress + (long) slot * SLOT_BYTES + ADDR;
+    }
+
+    /** Length of the destination sockaddr of {@code slot}; 0 for the connected peer. */
+    int addressLength(int slot) {
+        return addrLen[slot];
     }
 
     /** The slot {@code j} places after {@code slot}. */

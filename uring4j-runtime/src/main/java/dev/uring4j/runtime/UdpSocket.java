@@ -12,7 +12,7 @@ import java.net.InetSocketAddress;
  *
  * <p><b>Sending.</b> {@link #send} copies the datagram and the destination address into the
  * socket's send queue (native memory it owns) and returns; everything queued goes out at the end
- * of the current loop iteration, one {@code sendmsg} per datagram, or one per burst of equal-sized
+ * of the current loop iteration, one send per datagram, or one {@code sendmsg} per burst of equal-sized
  * datagrams to the same peer with {@code UDP_SEGMENT} where the kernel offers it. A full queue
  * refuses the datagram ({@code false}): UDP has no back-pressure, the application decides what to
  * drop. On the loop's thread, sending allocates nothing; from another thread the datagram is
