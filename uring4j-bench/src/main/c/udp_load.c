@@ -9,9 +9,10 @@
  *
  * The server's CPU time over exactly the measurement window is read here, at its edges, from
  * /proc/PID/task/STAR/schedstat (nanoseconds on CPU, all threads, user and system) and
- * /proc/PID/stat; the busy time of the server's CPU from /proc/stat (which also counts softirq
- * work and anything else that ran there). Kernel drops at the server's socket and ours come from
- * /proc/net/udp (receive buffer full).
+ * /proc/PID/stat; the busy time of the server's CPU from /proc/stat (tick-sampled, and counting
+ * anything else that ran there). How disturbed the window was: the time the server's threads, and
+ * ours, spent runnable but waiting for a CPU (schedstat's second field), as a percentage of the
+ * window. Kernel drops at the server's socket and ours come from /proc/net/udp.
  *
  * Pacing: between sends we wait in epoll_pwait2 with a nanosecond timeout (1 us timer slack),
  * receiving whatever arrives with recvmmsg; a sender more than 10 ms behind its schedule counts
@@ -61,8 +62,12 @@ static void die(const char *what) {
     exit(1);
 }
 
-/* Nanoseconds on CPU of every thread of pid (schedstat), or -1. */
-static long proc_runtime_ns(long pid) {
+/*
+ * Field `field` (0: nanoseconds on CPU, 1: nanoseconds runnable but waiting for a CPU) of
+ * /proc/PID/task/STAR/schedstat, summed over every thread of pid, or -1. The wait is the direct
+ * measure of interference: time the process wanted a CPU that something else had.
+ */
+static long proc_schedstat_ns(long pid, int field) {
     char path[64];
     snprintf(path, sizeof path, "/proc/%ld/task", pid);
     DIR *d = opendir(path);
@@ -81,9 +86,9 @@ static long proc_runtime_ns(long pid) {
         if (f == NULL) {
             continue; /* a thread that just ended */
         }
-        long run = 0;
-        if (fscanf(f, "%ld", &run) == 1) {
-            total += run;
+        long run = 0, wait = 0;
+        if (fscanf(f, "%ld %ld", &run, &wait) == 2) {
+            total += field == 0 ? run : wait;
         }
         fclose(f);
     }
@@ -266,6 +271,8 @@ int main(int argc, char **argv) {
     long next = start, seq = 0, first_measured = -1, last_measured = -1;
     long sent_measured = 0, received_measured = 0, received_other = 0, behind = 0, send_errors = 0;
     long srv_run0 = -1, srv_stat0 = -1, cpu_busy0 = -1, srv_run = -1, srv_stat = -1, cpu_busy = -1;
+    long srv_wait0 = -1, srv_wait = -1, own_wait0 = -1, own_wait = -1;
+    long self = getpid();
     long srv_drops0 = server_pid ? udp_drops(port) : 0, own_drops0 = 0;
     for (int i = 0; i < peers; i++) own_drops0 += udp_drops(ports[i]);
     struct rusage ru0, ru1;
@@ -278,9 +285,11 @@ int main(int argc, char **argv) {
             first_measured = seq;
             getrusage(RUSAGE_SELF, &ru0);
             if (server_pid) {
-                srv_run0 = proc_runtime_ns(server_pid);
+                srv_run0 = proc_schedstat_ns(server_pid, 0);
+                srv_wait0 = proc_schedstat_ns(server_pid, 1);
                 srv_stat0 = proc_stat_ns(server_pid);
             }
+            own_wait0 = proc_schedstat_ns(self, 1);
             cpu_busy0 = cpu_busy_ns(server_cpu);
         }
         if (measuring == 1 && now >= measure_to) {
@@ -288,9 +297,11 @@ int main(int argc, char **argv) {
             last_measured = seq - 1;
             getrusage(RUSAGE_SELF, &ru1);
             if (server_pid) {
-                srv_run = proc_runtime_ns(server_pid);
+                srv_run = proc_schedstat_ns(server_pid, 0);
+                srv_wait = proc_schedstat_ns(server_pid, 1);
                 srv_stat = proc_stat_ns(server_pid);
             }
+            own_wait = proc_schedstat_ns(self, 1);
             cpu_busy = cpu_busy_ns(server_cpu);
         }
         if (now >= drain_to) {
@@ -352,13 +363,15 @@ int main(int argc, char **argv) {
     double echoed = (double) received_measured;
     printf("result offered_rate=%ld sent=%ld echoed=%ld lost=%ld echo_rate=%.0f behind=%ld send_errors=%ld "
            "p50_us=%ld p99_us=%ld p999_us=%ld max_us=%ld server_cpu_us_per_dgram=%.3f server_stat_us_per_dgram=%.3f "
-           "cpu_busy_us_per_dgram=%.3f server_cpu_pct=%.1f load_cpu_pct=%.1f server_drops=%ld load_drops=%ld\n",
+           "cpu_busy_us_per_dgram=%.3f server_cpu_pct=%.1f load_cpu_pct=%.1f server_drops=%ld load_drops=%ld "
+           "server_wait_pct=%.2f load_wait_pct=%.2f\n",
            rate, sent_measured, received_measured, sent_measured - received_measured, echoed / seconds, behind,
            send_errors, percentile_us(50), percentile_us(99), percentile_us(99.9), hist_max / 1000,
            srv_run0 >= 0 && srv_run >= 0 && echoed > 0 ? (srv_run - srv_run0) / 1e3 / echoed : -1.0,
            srv_stat0 >= 0 && srv_stat >= 0 && echoed > 0 ? (srv_stat - srv_stat0) / 1e3 / echoed : -1.0,
            cpu_busy0 >= 0 && cpu_busy >= 0 && echoed > 0 ? (cpu_busy - cpu_busy0) / 1e3 / echoed : -1.0,
            srv_run0 >= 0 && srv_run >= 0 ? (srv_run - srv_run0) / 1e7 / seconds : -1.0, 100 * load_cpu, srv_drops,
-           own_drops);
+           own_drops, srv_wait0 >= 0 && srv_wait >= 0 ? (srv_wait - srv_wait0) / 1e7 / seconds : -1.0,
+           own_wait0 >= 0 && own_wait >= 0 ? (own_wait - own_wait0) / 1e7 / seconds : -1.0);
     return 0;
 }
