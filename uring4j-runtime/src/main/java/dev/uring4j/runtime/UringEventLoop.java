@@ -234,6 +234,7 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
         if (ring.cqHasOverflow()) {
             cqOverflows++;
         }
+        udp.draining();
         completions += ring.forEachCqe(this);
         buffers.publish();
         runTasks();
@@ -257,8 +258,9 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
         }
         // Without waiting, GETEVENTS still runs deferred task work, so completions keep flowing
         // while tasks keep the loop busy.
+        // Beyond the completions our own UDP sends will post (usually inline, during this enter).
         int r = timeout == 0 ? ring.submitAndGetEvents()
-                : ring.submitAndWait(waitCompletions, timeout, waitMinMicros);
+                : ring.submitAndWait(waitCompletions + udp.expectedCompletions(), timeout, waitMinMicros);
         SLEEPING.setOpaque(this, 0);
         enters++;
         if (r > 0) {

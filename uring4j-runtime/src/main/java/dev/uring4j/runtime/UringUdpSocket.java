@@ -446,6 +446,7 @@ final class UringUdpSocket extends UdpSocket {
             s.prepSendmsg(fd, queue.msghdrAddress(slot), 0);
         }
         s.userData(UserData.encode(UserData.OP_SENDMSG, generation, index | slot << 16));
+        loop.udp.sendPrepared();
         inflight++;
         sends++;
         if (queue.runLength(slot) > 1) {

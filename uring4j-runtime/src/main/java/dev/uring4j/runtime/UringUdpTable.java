@@ -25,6 +25,8 @@ final class UringUdpTable {
     private UringUdpSocket[] dirty = new UringUdpSocket[8];
     private int dirtyCount;
     private int open;
+    /** Sends submitted since the loop last drained the CQ: each will post exactly one CQE. */
+    private int sendsSinceDrain;
 
     /** @param firstBgid the first buffer-group id above the loop's own groups */
     UringUdpTable(UringEventLoop loop, int firstBgid) {
@@ -113,6 +115,26 @@ final class UringUdpTable {
             s.flush();
         }
         dirtyCount = 0;
+    }
+
+    /** A send SQE was prepared; its one CQE is still to come. */
+    void sendPrepared() {
+        sendsSinceDrain++;
+    }
+
+    /** The loop is about to drain the CQ: sends prepared from now on complete after this drain. */
+    void draining() {
+        sendsSinceDrain = 0;
+    }
+
+    /**
+     * Completions the loop is sure to get from its own UDP sends. A datagram send usually
+     * completes inline, inside the {@code io_uring_enter} that submits it, so its CQE is already
+     * there when that enter starts waiting: waiting for one completion would return at once and
+     * cost a loop iteration and another enter per wakeup. The loop waits for this many more.
+     */
+    int expectedCompletions() {
+        return sendsSinceDrain;
     }
 
     // ------------------------------------------------------------------ buffer groups of their own
