@@ -70,6 +70,12 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
     /** The eventfd increment, shared read-only by every waking thread. */
     private static final MemorySegment ONE = Arena.global().allocateFrom(JAVA_LONG, 1L);
     private static final long MAX_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * The longest the loop sleeps past completions of its own UDP sends that are already in the
+     * CQ (see the wait in {@link #iterate}): under traffic the next datagram wakes it much sooner;
+     * when traffic stops, send errors and freed queue space are still seen within this.
+     */
+    private static final long SEND_COMPLETION_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final int FIRST_BGID = 1;
 
     final EventLoopGroup group;
@@ -258,9 +264,14 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
         }
         // Without waiting, GETEVENTS still runs deferred task work, so completions keep flowing
         // while tasks keep the loop busy.
-        // Beyond the completions our own UDP sends will post (usually inline, during this enter).
+        // Wait for one completion beyond those our own UDP sends will post (usually inline, during
+        // this enter, so waiting for one would return at once), but not long past them.
+        int ownSends = udp.expectedCompletions();
+        if (ownSends > 0 && timeout > SEND_COMPLETION_WAIT_NANOS) {
+            timeout = SEND_COMPLETION_WAIT_NANOS;
+        }
         int r = timeout == 0 ? ring.submitAndGetEvents()
-                : ring.submitAndWait(waitCompletions + udp.expectedCompletions(), timeout, waitMinMicros);
+                : ring.submitAndWait(waitCompletions + ownSends, timeout, waitMinMicros);
         SLEEPING.setOpaque(this, 0);
         enters++;
         if (r > 0) {
