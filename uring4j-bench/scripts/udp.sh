@@ -13,7 +13,7 @@
 # attempt also waits (up to --quiet-wait seconds) until both CPUs were under 10% busy for a second.
 #
 #   uring4j-bench/scripts/udp.sh [--rate 50000] [--peers 64] [--size 64] [--warmup 5] [--seconds 10]
-#       [--rounds 3] [--rcvbuf 4194304] [--batch-wait 16:100] [--max-wait 1] [--attempts 4] [--quiet-wait 180]
+#       [--rounds 3] [--rcvbuf 4194304] [--batch-wait 32:250] [--max-wait 1] [--attempts 4] [--quiet-wait 180]
 #       [--servers "uring4j uring4j-batch netty-uring netty-epoll jdk c-mmsg"]
 #
 # Environment: ROOT and JAVA (./uring4j bench sets them), JVM_FLAGS to override the Java flags.
@@ -23,7 +23,7 @@ ROOT="${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 JAVA="${JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}"
 rate=50000 peers=64 size=64 warmup=5 seconds=10 rounds=3 rcvbuf=$((4 << 20))
 servers="uring4j uring4j-batch netty-uring netty-epoll jdk c-mmsg"
-batch_wait="16:100" max_wait=1 attempts=4 quiet_wait=180
+batch_wait="32:250" max_wait=1 attempts=4 quiet_wait=180
 while [ $# -gt 0 ]; do
   case "$1" in
     --rate) rate="$2" ;; --peers) peers="$2" ;; --size) size="$2" ;; --warmup) warmup="$2" ;;
@@ -69,24 +69,8 @@ command_of() {
   esac
 }
 
-# Busy percent of CPUs 0 and 1 over the next second (the larger), from /proc/stat.
-busy_pct() {
-  local a b
-  a=$(grep -E '^cpu[01] ' /proc/stat); sleep 1; b=$(grep -E '^cpu[01] ' /proc/stat)
-  paste <(echo "$a") <(echo "$b") | awk '{
-    n = (NF - 2) / 2; busy0 = 0; idle0 = 0; busy1 = 0; idle1 = 0
-    for (i = 2; i <= 1 + n; i++) { v = $i; w = $(i + n + 1); if (i == 5 || i == 6) { idle0 += v; idle1 += w } else { busy0 += v; busy1 += w } }
-    d = (busy1 + idle1) - (busy0 + idle0); p = d > 0 ? 100 * (busy1 - busy0) / d : 0; if (p > m) m = p
-  } END { printf "%d", m }'
-}
-
-# Waits until both CPUs are quiet (other tenants share them), at most quiet_wait seconds.
-await_quiet() {
-  local waited=0 busy
-  while busy=$(busy_pct) && [ "$busy" -ge 10 ] && [ "$waited" -lt "$quiet_wait" ]; do waited=$((waited + 1)); done
-  [ "$waited" -gt 0 ] && echo "  (waited ${waited}s for the CPUs to be quiet; last second ${busy}% busy)"
-  return 0
-}
+# shellcheck source=quiet.sh
+source "$ROOT/uring4j-bench/scripts/quiet.sh"
 
 out_dir="$ROOT/target/bench/udp"
 mkdir -p "$out_dir"
@@ -111,7 +95,7 @@ for ((round = 0; round < rounds; round++)); do
     best="" best_wait=""
     for ((attempt = 1; attempt <= attempts; attempt++)); do
       log="$out_dir/$name.$round.$attempt.log"
-      await_quiet
+      await_quiet "$quiet_wait"
       # shellcheck disable=SC2086
       taskset -c 0 $cmd >"$log" 2>&1 &
       server_pid=$!
@@ -175,5 +159,5 @@ for n, k in failed.items():
 behind = sum(int(r["behind"]) for rs in runs.values() for r in rs)
 drops = sum(int(r["server_drops"]) for rs in runs.values() for r in rs)
 print()
-print("load generator behind schedule: %d datagrams over all runs; kernel drops at the servers' sockets: %d" % (behind, drops))
+print("load generator behind schedule: %d datagrams over all runs; kernel drops at the servers' sockets during the windows: %d" % (behind, drops))
 PY

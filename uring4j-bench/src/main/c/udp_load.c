@@ -12,7 +12,7 @@
  * /proc/PID/stat; the busy time of the server's CPU from /proc/stat (tick-sampled, and counting
  * anything else that ran there). How disturbed the window was: the time the server's threads, and
  * ours, spent runnable but waiting for a CPU (schedstat's second field), as a percentage of the
- * window. Kernel drops at the server's socket and ours come from /proc/net/udp.
+ * window. Kernel drops at the server's socket and ours, during the window, come from /proc/net/udp.
  *
  * Pacing: between sends we wait in epoll_pwait2 with a nanosecond timeout (1 us timer slack),
  * receiving whatever arrives with recvmmsg; a sender more than 10 ms behind its schedule counts
@@ -273,8 +273,7 @@ int main(int argc, char **argv) {
     long srv_run0 = -1, srv_stat0 = -1, cpu_busy0 = -1, srv_run = -1, srv_stat = -1, cpu_busy = -1;
     long srv_wait0 = -1, srv_wait = -1, own_wait0 = -1, own_wait = -1;
     long self = getpid();
-    long srv_drops0 = server_pid ? udp_drops(port) : 0, own_drops0 = 0;
-    for (int i = 0; i < peers; i++) own_drops0 += udp_drops(ports[i]);
+    long srv_drops0 = 0, own_drops0 = 0, srv_drops = -1, own_drops = 0;
     struct rusage ru0, ru1;
     int measuring = 0, peer = 0;
 
@@ -291,6 +290,9 @@ int main(int argc, char **argv) {
             }
             own_wait0 = proc_schedstat_ns(self, 1);
             cpu_busy0 = cpu_busy_ns(server_cpu);
+            /* Drops inside the window only: a JVM peer compiling during warm-up may drop some. */
+            srv_drops0 = server_pid ? udp_drops(port) : 0;
+            for (int i = 0; i < peers; i++) own_drops0 += udp_drops(ports[i]);
         }
         if (measuring == 1 && now >= measure_to) {
             measuring = 2;
@@ -303,6 +305,9 @@ int main(int argc, char **argv) {
             }
             own_wait = proc_schedstat_ns(self, 1);
             cpu_busy = cpu_busy_ns(server_cpu);
+            srv_drops = server_pid ? udp_drops(port) - srv_drops0 : -1;
+            for (int i = 0; i < peers; i++) own_drops += udp_drops(ports[i]);
+            own_drops -= own_drops0;
         }
         if (now >= drain_to) {
             break;
@@ -354,9 +359,6 @@ int main(int argc, char **argv) {
             }
         }
     }
-    long own_drops = -own_drops0;
-    for (int i = 0; i < peers; i++) own_drops += udp_drops(ports[i]);
-    long srv_drops = server_pid ? udp_drops(port) - srv_drops0 : -1;
     double load_cpu = ((ru1.ru_utime.tv_sec - ru0.ru_utime.tv_sec) + (ru1.ru_stime.tv_sec - ru0.ru_stime.tv_sec)
                        + ((ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec) + (ru1.ru_stime.tv_usec - ru0.ru_stime.tv_usec)) / 1e6)
                       / seconds;
