@@ -263,9 +263,9 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
             }
         }
         // Without waiting, GETEVENTS still runs deferred task work, so completions keep flowing
-        // while tasks keep the loop busy.
-        // Wait for one completion beyond those our own UDP sends will post (usually inline, during
-        // this enter, so waiting for one would return at once), but not long past them.
+        // while tasks keep the loop busy. Waiting, count one completion beyond those our own UDP
+        // sends will post (usually inline, during this enter, so waiting for one would return at
+        // once), but do not sleep long past them.
         int ownSends = udp.expectedCompletions();
         if (ownSends > 0 && timeout > SEND_COMPLETION_WAIT_NANOS) {
             timeout = SEND_COMPLETION_WAIT_NANOS;

@@ -52,6 +52,8 @@ final class UringUdpSocket extends UdpSocket {
     private static final int CLOSING = 1;
     private static final int CLOSED = 2;
     private static final int HEADER = (int) IoUringRecvmsgOut.LAYOUT.byteSize();
+    /** The send-slot field value of a cancel's user_data: above every slot a queue can have. */
+    private static final int CANCEL_SLOT = 0xFFFF;
     /** A GSO segment must fit the path MTU: 1500-byte Ethernet less the IPv6 and UDP headers fits every common path. */
     private static final int GSO_MAX_SEGMENT = 1500 - 40 - 8;
 
@@ -143,8 +145,10 @@ final class UringUdpSocket extends UdpSocket {
                 this.group = loop.buffers.assign();
             } else {
                 // A provided buffer must hold the header, name, control room and the whole
-                // datagram, or the kernel cuts the datagram (MSG_TRUNC) and the rest is lost: an
-                // incrementally consumed buffer would hand the kernel tails too short for that.
+                // datagram, or the kernel cuts the datagram (MSG_TRUNC) and the rest is lost. An
+                // incrementally consumed buffer (IOU_PBUF_RING_INC) would hand the kernel whatever
+                // is left of it, which may be too short: recvmsg fails (EFAULT) or cuts, unless
+                // the ring is registered with a minimum left (min_left, newer than this binding).
                 int size = (need + 63) & ~63;
                 int count = config.receiveBuffers() > 0 ? config.receiveBuffers()
                         : Math.max(16, Math.min(1024, Integer.highestOneBit((16 << 20) / size)));
@@ -170,9 +174,6 @@ final class UringUdpSocket extends UdpSocket {
             throw e;
         }
     }
-
-    /** The send-slot field value of a cancel's user_data: above every slot a queue can have. */
-    private static final int CANCEL_SLOT = 0xFFFF;
 
     /** Calls onOpen, then arms the receive. */
     void open() {
