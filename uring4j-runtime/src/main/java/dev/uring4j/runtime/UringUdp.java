@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-
 import dev.uring4j.ring.sys.Errno;
 import dev.uring4j.ring.sys.ErrnoException;
 import dev.uring4j.ring.sys.LibC;
@@ -52,7 +50,7 @@ final class UringUdp implements UdpCore {
                 int fd = open(bindTo, config, reusePort);
                 try {
                     if (bound == null) {
-                        bound = localAddress(fd);
+                        bound = SocketSetup.boundAddress(fd);
                         // Every further socket takes the port the first one got.
                         bindTo = new InetSocketAddress(config.address().getAddress(), bound.getPort());
                     }
@@ -79,10 +77,10 @@ final class UringUdp implements UdpCore {
         try {
             if (family == LibC.AF_INET6 && address.getAddress().isAnyLocalAddress()) {
                 // The IPv6 wildcard takes IPv4 peers too (as ::ffff:a.b.c.d), whatever bindv6only says.
-                setOption(fd, LibC.IPPROTO_IPV6, LibC.IPV6_V6ONLY, 0, "IPV6_V6ONLY");
+                SocketSetup.setOption(fd, LibC.IPPROTO_IPV6, LibC.IPV6_V6ONLY, 0, "IPV6_V6ONLY");
             }
             if (reusePort) {
-                setOption(fd, LibC.SOL_SOCKET, LibC.SO_REUSEPORT, 1, "SO_REUSEPORT");
+                SocketSetup.setOption(fd, LibC.SOL_SOCKET, LibC.SO_REUSEPORT, 1, "SO_REUSEPORT");
             }
             if (c.receiveBufferSize() > 0) {
                 setBuffer(fd, LibC.SO_RCVBUF, LibC.SO_RCVBUFFORCE, c.receiveBufferSize(), "SO_RCVBUF", "net.core.rmem_max");
@@ -91,7 +89,7 @@ final class UringUdp implements UdpCore {
                 setBuffer(fd, LibC.SO_SNDBUF, SO_SNDBUFFORCE, c.sendBufferSize(), "SO_SNDBUF", "net.core.wmem_max");
             }
             for (UdpConfig.SocketOption o : c.options()) {
-                setOption(fd, o.level(), o.name(), o.value(), o.label());
+                SocketSetup.setOption(fd, o.level(), o.name(), o.value(), o.label());
             }
             try (Arena a = Arena.ofConfined()) {
                 MemorySegment addr = a.allocate(SockAddr.SIZEOF_STORAGE);
@@ -121,12 +119,6 @@ final class UringUdp implements UdpCore {
         }
     }
 
-    private static void setOption(int fd, int level, int name, int value, String what) throws ErrnoException {
-        int r = LibC.setsockoptInt(fd, level, name, value);
-        if (r < 0) {
-            throw new ErrnoException("setsockopt(" + what + ", " + value + ")", r);
-        }
-    }
 
     /**
      * {@code SO_RCVBUF}/{@code SO_SNDBUF}, which the kernel caps at its sysctl maximum; where that
@@ -135,7 +127,7 @@ final class UringUdp implements UdpCore {
      */
     private static void setBuffer(int fd, int option, int force, int bytes, String what, String sysctl)
             throws ErrnoException {
-        setOption(fd, LibC.SOL_SOCKET, option, bytes, what);
+        SocketSetup.setOption(fd, LibC.SOL_SOCKET, option, bytes, what);
         // The kernel stores double the value asked for (the overhead of its bookkeeping).
         if (LibC.getsockoptInt(fd, LibC.SOL_SOCKET, option) >= 2L * bytes) {
             return;
@@ -147,17 +139,6 @@ final class UringUdp implements UdpCore {
         }
     }
 
-    private static InetSocketAddress localAddress(int fd) throws ErrnoException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment addr = a.allocate(SockAddr.SIZEOF_STORAGE);
-            MemorySegment len = a.allocateFrom(JAVA_INT, SockAddr.SIZEOF_STORAGE);
-            int r = LibC.getsockname(fd, addr, len);
-            if (r < 0) {
-                throw new ErrnoException("getsockname", r);
-            }
-            return SockAddr.read(addr);
-        }
-    }
 
     /** Builds the socket on its loop (which must register its buffer groups) and arms it; waits for that. */
     private static UringUdpSocket handOver(UringEventLoop loop, int fd, InetSocketAddress bound, UdpConfig config)
