@@ -8,6 +8,9 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 import dev.uring4j.examples.EchoServer;
+import dev.uring4j.examples.UdpEchoServer;
+import dev.uring4j.examples.game.GameClients;
+import dev.uring4j.examples.game.GameServer;
 import dev.uring4j.http.DemoRoutes;
 import dev.uring4j.http.HttpServer;
 import dev.uring4j.ring.Probe;
@@ -15,6 +18,7 @@ import dev.uring4j.runtime.LoopOptions;
 import dev.uring4j.runtime.TcpServer;
 import dev.uring4j.runtime.TransportChoice;
 import dev.uring4j.runtime.TransportSelection;
+import dev.uring4j.runtime.UdpEndpoint;
 
 /**
  * The Java side of {@code ./uring4j}: the subcommands that run a program (the script itself
@@ -36,6 +40,9 @@ public final class Main {
                 case "probe" -> probe(rest);
                 case "echo" -> echo(rest);
                 case "http" -> http(rest);
+                case "udp-echo" -> udpEcho(rest);
+                case "game" -> game(rest);
+                case "game-client" -> gameClient(rest);
                 case "help", "--help", "-h" -> usage();
                 default -> {
                     System.err.println("uring4j: unknown command '" + args[0] + "'");
@@ -101,16 +108,81 @@ public final class Main {
                 ? ": " + server.group().transportSelection().reason() : " (--transport)"));
     }
 
+    private static void udpEcho(String[] args) throws Exception {
+        Args a = new Args("udp-echo", args, Set.of("port", "host", "threads", "transport", "rcvbuf", "batch-wait"));
+        requireUring(a);
+        UdpEndpoint server = UdpEndpoint.builder()
+                .address(new InetSocketAddress(a.string("host", "0.0.0.0"), a.integer("port", 9000)))
+                .threads(a.integer("threads", 1))
+                .options(loopOptions(a))
+                .receiveBufferSize(a.integer("rcvbuf", 4 << 20))
+                .handler(new UdpEchoServer.Echo())
+                .start();
+        serveUntilSignalled(server.localAddress(), () -> {
+            server.close();
+            return "udp " + server.stats() + "; loops " + server.group().stats();
+        });
+    }
+
+    private static void game(String[] args) throws Exception {
+        Args a = new Args("game", args, Set.of("port", "host", "tick-hz", "batch-wait"));
+        GameServer server = GameServer.start(new InetSocketAddress(a.string("host", "0.0.0.0"), a.integer("port", 9100)),
+                a.integer("tick-hz", 60), loopOptions(a), System.out);
+        serveUntilSignalled(server.localAddress(), () -> {
+            server.close();
+            return "udp " + server.stats();
+        });
+    }
+
+    private static void gameClient(String[] args) throws Exception {
+        Args a = new Args("game-client", args, Set.of("port", "host", "clients", "seconds", "tick-hz", "threads"));
+        GameClients.run(new InetSocketAddress(a.string("host", "127.0.0.1"), a.integer("port", 9100)),
+                a.integer("clients", 100), a.integer("seconds", 10), a.integer("tick-hz", 60),
+                a.integer("threads", 1), System.out);
+    }
+
+    /** {@code --transport}: UDP runs on io_uring; the NIO fallback has no UDP yet, and says so. */
+    private static void requireUring(Args a) {
+        if (a.choice("transport", "uring", "uring", "nio").equals("nio")) {
+            throw a.usage("--transport nio: the NIO fallback transport has no UDP yet; UDP runs on io_uring"
+                    + " (drop --transport, or pass --transport uring)");
+        }
+    }
+
+    /** {@code --batch-wait N:MICROS}: wake the loop once N completions are ready or MICROS passed (LoopOptions.batchWait). */
+    private static LoopOptions loopOptions(Args a) {
+        String v = a.string("batch-wait", null);
+        if (v == null) {
+            return LoopOptions.defaults();
+        }
+        String[] parts = v.split(":");
+        try {
+            if (parts.length != 2) {
+                throw new NumberFormatException();
+            }
+            return LoopOptions.builder().batchWait(Integer.parseInt(parts[0]), Integer.parseInt(parts[1])).build();
+        } catch (IllegalArgumentException e) {
+            throw a.usage("--batch-wait must be COMPLETIONS:MICROSECONDS with COMPLETIONS > 1, e.g. 16:100; was '" + v + "'");
+        }
+    }
+
     /** Prints the listening line, then waits for SIGINT/SIGTERM, closes gracefully and prints the counters. */
     private static void serveUntilSignalled(TcpServer server) throws InterruptedException {
+        serveUntilSignalled(server.localAddress(), () -> {
+            server.close();
+            return server.group().stats().toString();
+        });
+    }
+
+    /** As above for any server: {@code close} closes it and returns the counters to print. */
+    private static void serveUntilSignalled(InetSocketAddress bound, java.util.function.Supplier<String> close)
+            throws InterruptedException {
         CountDownLatch closed = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            System.out.println("closed; counters: " + server.group().stats());
+            System.out.println("closed; counters: " + close.get());
             System.out.flush();
             closed.countDown();
         }, "uring4j-shutdown"));
-        InetSocketAddress bound = server.localAddress();
         System.out.println("listening on " + bound.getAddress().getHostAddress() + ":" + bound.getPort());
         System.out.flush();
         closed.await();
@@ -124,6 +196,12 @@ public final class Main {
                                                           an echo server for any load tool
                   http --port P [--host H] [--threads N] [--accept acceptor|reuseport] [--transport auto|uring|nio]
                                                           HTTP/1.1: GET / and /plaintext, POST /echo
+                  udp-echo --port P [--host H] [--threads N] [--transport uring|nio] [--rcvbuf BYTES]
+                           [--batch-wait N:MICROS]        a UDP echo server (SO_REUSEPORT over N loops)
+                  game --port P [--host H] [--tick-hz 60] [--batch-wait N:MICROS]
+                                                          the authoritative game-server example; reports every 5 s
+                  game-client --port P [--host H] --clients N --seconds S [--tick-hz 60] [--threads T]
+                                                          N simulated players against it
                 probe also says which transport a server would run on (AUTO: io_uring where it can run,
                 else NIO); -During4j.transport=uring|nio in URING4J_JAVA_OPTS forces one for every command.""");
     }

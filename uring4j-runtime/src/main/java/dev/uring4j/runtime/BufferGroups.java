@@ -1,6 +1,5 @@
 package dev.uring4j.runtime;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 import static dev.uring4j.ring.uapi.IoUringH.IOSQE_CQE_SKIP_SUCCESS;
@@ -36,8 +35,6 @@ final class BufferGroups implements AutoCloseable {
     private final int bufferSize;
     private final boolean legacy;
     private final boolean incremental;
-    /** Legacy mode: the buffers' memory, owned here (rings own theirs). */
-    private final Arena legacyArena;
     private int usedThisBatch;
     private int peakPerBatch;
     private int nextGroup;
@@ -53,12 +50,12 @@ final class BufferGroups implements AutoCloseable {
         this.bufferSize = bufferSize;
         this.legacy = !useRings;
         this.incremental = useRings && incremental;
-        this.legacyArena = legacy ? Arena.ofShared() : null;
         try {
             for (int g = 0; g < groups; g++) {
                 bgids[g] = firstBgid + g;
                 if (legacy) {
-                    memory[g] = legacyArena.allocate((long) entries * bufferSize, LibC.pageSize());
+                    // The kernel may hold these until the ring is gone: they live as long as the loop.
+                    memory[g] = loop.arena().allocate((long) entries * bufferSize, LibC.pageSize());
                     // Hand the whole group over in one SQE; it runs before any receive that uses it.
                     loop.sqe().prepProvideBuffers(memory[g].address(), bufferSize, entries, bgids[g], 0)
                             .userData(UserData.encode(UserData.OP_PROVIDE_BUFFERS, 0, g));
@@ -181,8 +178,10 @@ final class BufferGroups implements AutoCloseable {
     }
 
     /**
-     * Frees the groups. Ring groups are unregistered first; legacy groups need nothing from the
-     * kernel, but their memory may only go once the ring is closed (see {@link #freeLegacyMemory}).
+     * Frees the groups, once no operation can select from them. Ring groups are unregistered and
+     * their memory freed. Legacy groups give the kernel's remaining buffers back
+     * ({@code IORING_OP_REMOVE_BUFFERS}), so the group ids can be used again; their memory stays
+     * with the loop until it closes.
      */
     @Override
     public void close() {
@@ -191,12 +190,11 @@ final class BufferGroups implements AutoCloseable {
                 r.close();
             }
         }
-    }
-
-    /** Legacy buffers belong to the kernel until the ring that holds the group is gone. */
-    void freeLegacyMemory() {
-        if (legacyArena != null) {
-            legacyArena.close();
+        if (legacy && !loop.ring.isClosed()) {
+            for (int g = 0; g < bgids.length; g++) {
+                loop.sqe().prepRemoveBuffers(entries, bgids[g]).flags(IOSQE_CQE_SKIP_SUCCESS)
+                        .userData(UserData.encode(UserData.OP_PROVIDE_BUFFERS, 0, g));
+            }
         }
     }
 }

@@ -46,11 +46,18 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
 
     /** The eventfd increment, shared read-only by every waking thread. */
     private static final MemorySegment ONE = Arena.global().allocateFrom(JAVA_LONG, 1L);
+    /**
+     * The longest the loop sleeps past completions of its own UDP sends that are already in the
+     * CQ (see the wait in {@link #iterate}): under traffic the next datagram wakes it much sooner;
+     * when traffic stops, send errors and freed queue space are still seen within this.
+     */
+    private static final long SEND_COMPLETION_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final int FIRST_BGID = 1;
 
     // Created on the loop thread in init(); the ring is SINGLE_ISSUER, so its creator must submit.
     IoUring ring;
     BufferGroups buffers;
+    UringUdpTable udp;
     private Arena arena;
     private int eventFd = -1;
     private MemorySegment eventFdBuffer;
@@ -65,6 +72,9 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
     /** The paths this loop took, for probe output and tests. */
     final java.util.EnumSet<LoopOptions.Path> pathsInUse = java.util.EnumSet.noneOf(LoopOptions.Path.class);
     int sendZcThreshold;
+    /** Wake-up batching ({@link LoopOptions.Builder#batchWait}): completions to wait for, and for how long at most. */
+    private int waitCompletions = 1;
+    private int waitMinMicros;
     /** Direct-descriptor table size; table indices at and above it belong to outgoing connections. */
     private int tableSize;
     private int[] freeClientIndices = new int[0];
@@ -119,6 +129,15 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
         multishotAccept = options.uses(LoopOptions.Path.MULTISHOT_ACCEPT);
         sendZc = options.uses(LoopOptions.Path.SEND_ZC) && options.sendZcThreshold != Integer.MAX_VALUE;
         sendZcThreshold = options.sendZcThreshold;
+        if (options.batchCompletions > 1) {
+            String why = Probe.current().whyMissing(Probe.Feature.MIN_TIMEOUT);
+            if (why == null) {
+                waitCompletions = options.batchCompletions;
+                waitMinMicros = options.batchWaitMicros;
+            } else {
+                LOG.log(System.Logger.Level.INFO, "batchWait is ignored: " + why + "; waking on the first completion");
+            }
+        }
         if (direct) {
             // The kernel caps a file table at RLIMIT_NOFILE.
             long soft = LibC.rlimit(LibC.RLIMIT_NOFILE)[0];
@@ -139,6 +158,7 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
                 FIRST_BGID, rings, incremental);
         bindListenOps = options.uses(LoopOptions.Path.BIND_LISTEN);
         recordPaths();
+        udp = new UringUdpTable(this, FIRST_BGID + options.bufferGroups);
         eventFd = LibC.eventfd(0, LibC.EFD_CLOEXEC);
         if (eventFd < 0) {
             throw new ErrnoException("eventfd", eventFd);
@@ -199,11 +219,13 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
         if (ring.cqHasOverflow()) {
             cqOverflows++;
         }
+        udp.draining();
         completions += ring.forEachCqe(this);
         buffers.publish();
         runTasks();
         runTimers();
         flushDirty();
+        udp.flush();
         if (shutdownRequested) {
             progressShutdown();
             if (!running) {
@@ -215,8 +237,15 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
             timeout = 0;
         }
         // Without waiting, GETEVENTS still runs deferred task work, so completions keep flowing
-        // while tasks keep the loop busy.
-        int r = timeout == 0 ? ring.submitAndGetEvents() : ring.submitAndWait(1, timeout);
+        // while tasks keep the loop busy. Waiting, count one completion beyond those our own UDP
+        // sends will post (usually inline, during this enter, so waiting for one would return at
+        // once), but do not sleep long past them.
+        int ownSends = udp.expectedCompletions();
+        if (ownSends > 0 && timeout > SEND_COMPLETION_WAIT_NANOS) {
+            timeout = SEND_COMPLETION_WAIT_NANOS;
+        }
+        int r = timeout == 0 ? ring.submitAndGetEvents()
+                : ring.submitAndWait(waitCompletions + ownSends, timeout, waitMinMicros);
         awake();
         enters++;
         if (r > 0) {
@@ -262,6 +291,7 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
                 }
                 c.onCompletion(op, res, flags);
             }
+            case UserData.OP_RECVMSG, UserData.OP_SENDMSG -> udp.dispatch(op, userData, res, flags);
             case UserData.OP_ACCEPT -> {
                 int slot = UserData.slot(userData);
                 UringListener l = slot >= 0 && slot < listenerCount ? listeners[slot] : null;
@@ -510,6 +540,7 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
                     c.close();
                 }
             }
+            udp.closeAll();
         });
     }
 
@@ -522,7 +553,7 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
         for (int i = 0; i < listenerCount; i++) {
             listenersDone &= listeners[i].isClosed();
         }
-        if (openConnections() == 0 && listenersDone) {
+        if (openConnections() == 0 && listenersDone && udp.open() == 0) {
             if (wakeupArmed) {
                 cancelAll();
                 return;
@@ -536,6 +567,7 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
                     c.abort();
                 }
             }
+            udp.abortAll();
             cancelAll();
         }
     }
@@ -555,6 +587,9 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
             // Whatever is still in flight (an abnormal exit) is cancelled and drained first.
             drainAfterCancel();
         }
+        if (udp != null) {
+            udp.freeAfterDrain();
+        }
         if (buffers != null) {
             buffers.close();
         }
@@ -566,9 +601,6 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
         }
         if (ring != null) {
             ring.close();
-        }
-        if (buffers != null) {
-            buffers.freeLegacyMemory();
         }
         if (arena != null) {
             arena.close();
@@ -632,6 +664,11 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
     @Override
     boolean nativeResourcesFreed() {
         return terminated.isDone() && (ring == null || ring.isClosed()) && (arena == null || !arena.scope().isAlive());
+    }
+
+    /** The loop's arena: memory that must live as long as the loop (closed after the ring). */
+    Arena arena() {
+        return arena;
     }
 
     int ringFd() {

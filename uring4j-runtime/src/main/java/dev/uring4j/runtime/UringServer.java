@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import static dev.uring4j.ring.uapi.IoUringH.IOSQE_IO_HARDLINK;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import dev.uring4j.ring.sys.Errno;
 import dev.uring4j.ring.sys.ErrnoException;
@@ -113,7 +112,7 @@ final class UringServer implements ServerCore {
                 throw new IllegalStateException("starting the listener on " + bindTo + " failed", e.getCause());
             }
             if (localAddress == null) {
-                localAddress = boundAddress(fd);
+                localAddress = SocketSetup.boundAddress(fd);
                 bindTo = localAddress;
             }
         }
@@ -126,17 +125,17 @@ final class UringServer implements ServerCore {
             throw new ErrnoException("socket", fd);
         }
         try {
-            setOption(fd, LibC.SOL_SOCKET, LibC.SO_REUSEADDR, 1, "SO_REUSEADDR");
+            SocketSetup.setOption(fd, LibC.SOL_SOCKET, LibC.SO_REUSEADDR, 1, "SO_REUSEADDR");
             if (reusePort) {
-                setOption(fd, LibC.SOL_SOCKET, LibC.SO_REUSEPORT, 1, "SO_REUSEPORT");
+                SocketSetup.setOption(fd, LibC.SOL_SOCKET, LibC.SO_REUSEPORT, 1, "SO_REUSEPORT");
             }
             // Accepted sockets inherit these from the listener, so direct descriptors need no setsockopt.
-            setOption(fd, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, b.tcpNoDelay() ? 1 : 0, "TCP_NODELAY");
+            SocketSetup.setOption(fd, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, b.tcpNoDelay() ? 1 : 0, "TCP_NODELAY");
             if (b.sendBufferSize() > 0) {
-                setOption(fd, LibC.SOL_SOCKET, LibC.SO_SNDBUF, b.sendBufferSize(), "SO_SNDBUF");
+                SocketSetup.setOption(fd, LibC.SOL_SOCKET, LibC.SO_SNDBUF, b.sendBufferSize(), "SO_SNDBUF");
             }
             if (b.receiveBufferSize() > 0) {
-                setOption(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF, b.receiveBufferSize(), "SO_RCVBUF");
+                SocketSetup.setOption(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF, b.receiveBufferSize(), "SO_RCVBUF");
             }
             if (bindHere) {
                 try (Arena a = Arena.ofConfined()) {
@@ -166,24 +165,7 @@ final class UringServer implements ServerCore {
         }
     }
 
-    private static void setOption(int fd, int level, int name, int value, String what) throws ErrnoException {
-        int r = LibC.setsockoptInt(fd, level, name, value);
-        if (r < 0) {
-            throw new ErrnoException("setsockopt(" + what + ")", r);
-        }
-    }
 
-    private static InetSocketAddress boundAddress(int fd) throws ErrnoException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment addr = a.allocate(SockAddr.SIZEOF_STORAGE);
-            MemorySegment len = a.allocateFrom(JAVA_INT, SockAddr.SIZEOF_STORAGE);
-            int r = LibC.getsockname(fd, addr, len);
-            if (r < 0) {
-                throw new ErrnoException("getsockname", r);
-            }
-            return SockAddr.read(addr);
-        }
-    }
 
     // ------------------------------------------------------------------ called by loops
 

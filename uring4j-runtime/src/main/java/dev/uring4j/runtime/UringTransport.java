@@ -69,4 +69,9 @@ final class UringTransport implements Transport {
     public ServerCore startServer(EventLoopGroup group, ServerConfig config) throws IOException {
         return UringServer.start(group, config);
     }
+
+    @Override
+    public UdpCore startUdp(EventLoopGroup group, UdpConfig config) throws IOException {
+        return UringUdp.start(group, config);
+    }
 }

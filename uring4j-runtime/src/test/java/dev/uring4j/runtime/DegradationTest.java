@@ -49,10 +49,21 @@ class DegradationTest {
     }
 
     @Test
+    void bundlesWhenEnabledCarryReceives() throws Exception {
+        assumeTrue(Probe.current().supports(Probe.Feature.RECVSEND_BUNDLE),
+                () -> Probe.current().whyMissing(Probe.Feature.RECVSEND_BUNDLE));
+        LoopOptions options = small().enable(LoopOptions.Path.RECV_BUNDLE).build();
+        try (TcpServer server = TcpServer.builder().options(options).threads(2).handler(EchoHandler::new).start()) {
+            assertTrue(paths(server).contains(LoopOptions.Path.RECV_BUNDLE));
+            exercise(server);
+        }
+    }
+
+    @Test
     void incrementalBuffersWhenEnabledReplaceBundles() throws Exception {
         assumeTrue(Probe.current().supports(Probe.Feature.PBUF_RING_INC),
                 () -> Probe.current().whyMissing(Probe.Feature.PBUF_RING_INC));
-        LoopOptions options = small().enable(LoopOptions.Path.INCREMENTAL_BUFFERS).build();
+        LoopOptions options = small().enable(LoopOptions.Path.INCREMENTAL_BUFFERS, LoopOptions.Path.RECV_BUNDLE).build();
         try (TcpServer server = TcpServer.builder().options(options).threads(2).handler(EchoHandler::new).start()) {
             assertTrue(paths(server).contains(LoopOptions.Path.INCREMENTAL_BUFFERS));
             assertFalse(paths(server).contains(LoopOptions.Path.RECV_BUNDLE), "the two do not combine");

@@ -1,0 +1,294 @@
+package dev.uring4j.runtime;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+import dev.uring4j.ring.sys.LibC;
+
+/**
+ * A UDP endpoint on an {@link EventLoopGroup}: a server socket on every loop of the group, all
+ * bound to one port with {@code SO_REUSEPORT} (the kernel spreads peers over them by address), or
+ * one connected client socket.
+ *
+ * <pre>{@code
+ * UdpEndpoint echo = UdpEndpoint.builder()
+ *         .port(9000)
+ *         .handler((socket, datagram, sender) ->
+ *                 socket.send(sender, datagram.buffer(), datagram.offset(), datagram.length()))
+ *         .start();
+ * }</pre>
+ *
+ * <p>On io_uring each socket keeps one multishot {@code recvmsg} armed with buffer selection: the
+ * kernel picks a provided buffer per datagram and writes {@code io_uring_recvmsg_out}, the
+ * sender's address, control data and the payload into it; the handler gets views of those, and
+ * the buffer goes back to the kernel when it returns. Endpoints whose largest datagram fits the
+ * loop's provided buffers share the loop's buffer groups with its TCP connections; larger ones
+ * (up to 65,507 bytes) get groups of their own, sized for them. Sends are queued and flushed once
+ * per loop iteration. See {@link UdpSocket}.
+ *
+ * <p>{@link #close()} sends what is queued, cancels the receives, waits for every operation's last
+ * completion, and only then frees the buffers the kernel wrote into.
+ */
+public final class UdpEndpoint implements AutoCloseable {
+    /** The largest UDP payload over IPv4: 65,535 minus the IPv4 and UDP headers. */
+    public static final int MAX_IPV4_PAYLOAD = 65_507;
+    /** The largest UDP payload over IPv6 (without jumbograms): 65,535 minus the UDP header. */
+    public static final int MAX_IPV6_PAYLOAD = 65_527;
+
+    private final EventLoopGroup group;
+    private final boolean ownsGroup;
+    private final UdpCore core;
+    private volatile boolean closed;
+
+    private UdpEndpoint(EventLoopGroup group, boolean ownsGroup, UdpCore core) {
+        this.group = group;
+        this.ownsGroup = ownsGroup;
+        this.core = core;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The bound address (with the real port when 0 was asked for). */
+    public InetSocketAddress localAddress() {
+        return core.localAddress();
+    }
+
+    /** The endpoint's sockets: one per loop of the group, or the one connected socket. */
+    public List<UdpSocket> sockets() {
+        return core.sockets();
+    }
+
+    /** The first (in client mode, the only) socket. */
+    public UdpSocket socket() {
+        return core.sockets().get(0);
+    }
+
+    public EventLoopGroup group() {
+        return group;
+    }
+
+    /** The sum of the sockets' counters. */
+    public UdpStats stats() {
+        UdpStats total = null;
+        for (UdpSocket s : core.sockets()) {
+            total = total == null ? s.stats() : total.plus(s.stats());
+        }
+        return total;
+    }
+
+    /**
+     * Sends what is queued, closes the sockets and waits until each has released its memory; with
+     * a group of its own, shuts the group down too.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (!group.isClosed()) {
+            core.close().join();
+        }
+        if (ownsGroup) {
+            group.close();
+        }
+    }
+
+    /** Builder of {@link UdpEndpoint}. */
+    public static final class Builder {
+        private InetSocketAddress address;
+        private InetSocketAddress remote;
+        private EventLoopGroup group;
+        private int threads = 1;
+        private LoopOptions options = LoopOptions.defaults();
+        private boolean reusePort;
+        private int receiveBufferSize;
+        private int sendBufferSize;
+        private int maxDatagramSize = 2048;
+        private int controlRoom;
+        private int receiveBuffers;
+        private int sendQueueDatagrams = 1024;
+        private int sendQueueBytes = 1 << 20;
+        private boolean gso = true;
+        private final List<UdpConfig.SocketOption> socketOptions = new ArrayList<>();
+        private Supplier<? extends DatagramHandler> handlers;
+
+        private Builder() {}
+
+        /** Where to bind (default: 127.0.0.1 and an ephemeral port; in client mode, the wildcard of the peer's family). */
+        public Builder address(InetSocketAddress address) {
+            this.address = address;
+            return this;
+        }
+
+        /** Bind to all interfaces at {@code port} (0 for an ephemeral one). */
+        public Builder port(int port) {
+            this.address = new InetSocketAddress(port);
+            return this;
+        }
+
+        /**
+         * Client mode: one socket, connected to {@code remote}. Only that peer's datagrams are
+         * received, {@link UdpSocket#send(MemorySegment, long, int)} needs no address, and ICMP
+         * errors (nothing listening: {@code ECONNREFUSED}) reach {@link DatagramHandler#onError}.
+         */
+        public Builder connect(InetSocketAddress remote) {
+            this.remote = remote;
+            return this;
+        }
+
+        /** Serve on this group (it is not closed with the endpoint). */
+        public Builder group(EventLoopGroup group) {
+            this.group = group;
+            return this;
+        }
+
+        /** Without {@link #group}: the endpoint starts a group of this many loops, closed with it. */
+        public Builder threads(int threads) {
+            this.threads = threads;
+            return this;
+        }
+
+        /** Without {@link #group}: the options of the endpoint's own loops. */
+        public Builder options(LoopOptions options) {
+            this.options = options;
+            return this;
+        }
+
+        /** {@code SO_REUSEPORT} even with a single socket, so other processes' sockets may share the port. */
+        public Builder reusePort(boolean on) {
+            this.reusePort = on;
+            return this;
+        }
+
+        /**
+         * {@code SO_RCVBUF}: how much the kernel queues while the loop is busy. Datagrams that
+         * arrive when it is full are dropped by the kernel; size it for the offered rate times the
+         * longest pause, counting the kernel's per-datagram overhead (docs/BENCHMARKS.md, "UDP").
+         * Above {@code net.core.rmem_max} it is forced with {@code SO_RCVBUFFORCE} where permitted.
+         */
+        public Builder receiveBufferSize(int bytes) {
+            this.receiveBufferSize = bytes;
+            return this;
+        }
+
+        /** {@code SO_SNDBUF}. */
+        public Builder sendBufferSize(int bytes) {
+            this.sendBufferSize = bytes;
+            return this;
+        }
+
+        /**
+         * The largest payload delivered whole (default 2048; at most 65,507 over IPv4). Longer
+         * datagrams are delivered cut, {@link Datagram#isTruncated()} saying so. Endpoints whose
+         * datagrams (with the 16-byte {@code io_uring_recvmsg_out} header, the address and the
+         * control room) fit the loop's provided buffers share them; others get buffer groups of
+         * their own of {@link #receiveBuffers} buffers this large.
+         */
+        public Builder maxDatagramSize(int bytes) {
+            if (bytes <= 0 || bytes > MAX_IPV6_PAYLOAD) {
+                throw new IllegalArgumentException("maxDatagramSize must be in 1.." + MAX_IPV6_PAYLOAD + ", was " + bytes);
+            }
+            this.maxDatagramSize = bytes;
+            return this;
+        }
+
+        /** Bytes reserved per datagram for control messages (enable them with {@link #socketOption}). */
+        public Builder controlRoom(int bytes) {
+            this.controlRoom = bytes;
+            return this;
+        }
+
+        /**
+         * Provided buffers per group when the endpoint has groups of its own (a power of two;
+         * default: as many as fit in 16 MiB, at most 1024, at least 16).
+         */
+        public Builder receiveBuffers(int buffers) {
+            if (Integer.bitCount(buffers) != 1) {
+                throw new IllegalArgumentException("receiveBuffers must be a power of two, was " + buffers);
+            }
+            this.receiveBuffers = buffers;
+            return this;
+        }
+
+        /**
+         * The send queue of each socket: at most {@code datagrams} (a power of two) and
+         * {@code bytes} of payload queued or in flight (default 1024 and 1 MiB).
+         */
+        public Builder sendQueue(int datagrams, int bytes) {
+            if (Integer.bitCount(datagrams) != 1 || datagrams > 1 << 15) {
+                throw new IllegalArgumentException("send queue datagrams must be a power of two up to 32768, was "
+                        + datagrams);
+            }
+            this.sendQueueDatagrams = datagrams;
+            this.sendQueueBytes = bytes;
+            return this;
+        }
+
+        /** Batch equal-sized datagrams to one peer with {@code UDP_SEGMENT} (default on where the kernel has it). */
+        public Builder gso(boolean on) {
+            this.gso = on;
+            return this;
+        }
+
+        /** One more {@code setsockopt(level, name, value)} on every socket, before bind (for example {@code SO_TIMESTAMPNS}). */
+        public Builder socketOption(int level, int name, int value) {
+            this.socketOptions.add(new UdpConfig.SocketOption(level, name, value, "level " + level + " option " + name));
+            return this;
+        }
+
+        /** One handler per socket. */
+        public Builder handler(Supplier<? extends DatagramHandler> factory) {
+            this.handlers = factory;
+            return this;
+        }
+
+        /** One handler shared by every socket (they run on different loops when there are several). */
+        public Builder handler(DatagramHandler shared) {
+            this.handlers = () -> shared;
+            return this;
+        }
+
+        /** Binds (and connects), starts receiving, and returns the running endpoint. */
+        public UdpEndpoint start() throws IOException {
+            Objects.requireNonNull(handlers, "a handler is required");
+            InetSocketAddress bind = address;
+            if (bind == null) {
+                bind = remote == null ? new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)
+                        : new InetSocketAddress(remote.getAddress() instanceof java.net.Inet6Address
+                        ? InetAddress.getByName("::") : InetAddress.getByName("0.0.0.0"), 0);
+            }
+            if (remote != null && remote.isUnresolved()) {
+                throw new IllegalArgumentException("unresolved address " + remote);
+            }
+            if (group != null && group.isClosed()) {
+                throw new IllegalStateException("the event loop group is closed");
+            }
+            int sendBytes = Math.max(sendQueueBytes, maxDatagramSize);
+            boolean own = group == null;
+            EventLoopGroup g = own ? EventLoopGroup.builder().threads(threads).options(options).name("uring4j-udp").build()
+                    : group;
+            UdpConfig config = new UdpConfig(bind, remote, reusePort, receiveBufferSize, sendBufferSize, maxDatagramSize,
+                    controlRoom, receiveBuffers, sendQueueDatagrams, sendBytes, gso, List.copyOf(socketOptions), handlers);
+            try {
+                return new UdpEndpoint(g, own, g.transport().startUdp(g, config));
+            } catch (IOException | RuntimeException e) {
+                if (own) {
+                    g.close();
+                }
+                throw e;
+            }
+        }
+    }
+
+    static int maxPayload(int family) {
+        return family == LibC.AF_INET ? MAX_IPV4_PAYLOAD : MAX_IPV6_PAYLOAD;
+    }
+}
