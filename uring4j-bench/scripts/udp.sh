@@ -62,9 +62,9 @@ command_of() {
   case "$1" in
     uring4j) echo "$JAVA $JVM_FLAGS -cp $CLI_CP dev.uring4j.cli.Main udp-echo --host 127.0.0.1 --port 0 --rcvbuf $rcvbuf" ;;
     uring4j-batch) echo "$JAVA $JVM_FLAGS -cp $CLI_CP dev.uring4j.cli.Main udp-echo --host 127.0.0.1 --port 0 --rcvbuf $rcvbuf --batch-wait $batch_wait" ;;
-    netty-uring) echo "$JAVA $JVM_FLAGS -cp $BENCH_CP dev.uring4j.bench.udp.NettyUdpEchoServer --transport io_uring --port 0 --rcvbuf $rcvbuf" ;;
-    netty-epoll) echo "$JAVA $JVM_FLAGS -cp $BENCH_CP dev.uring4j.bench.udp.NettyUdpEchoServer --transport epoll --port 0 --rcvbuf $rcvbuf" ;;
-    jdk) echo "$JAVA $JVM_FLAGS -cp $BENCH_CP dev.uring4j.bench.udp.JdkUdpEchoServer --port 0 --rcvbuf $rcvbuf" ;;
+    netty-uring) echo "$JAVA $JVM_FLAGS -cp $BENCH_CP dev.uring4j.bench.peers.NettyUdpEchoServer --transport io_uring --port 0 --rcvbuf $rcvbuf" ;;
+    netty-epoll) echo "$JAVA $JVM_FLAGS -cp $BENCH_CP dev.uring4j.bench.peers.NettyUdpEchoServer --transport epoll --port 0 --rcvbuf $rcvbuf" ;;
+    jdk) echo "$JAVA $JVM_FLAGS -cp $BENCH_CP dev.uring4j.bench.peers.JdkUdpEchoServer --port 0 --rcvbuf $rcvbuf" ;;
     c-mmsg) [ -n "$C_ECHO" ] && echo "$C_ECHO --port 0 --rcvbuf $rcvbuf" ;;
   esac
 }
@@ -122,6 +122,14 @@ done
 echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (load average at the end)"
 
 # The table: medians over rounds per server; ratio = server CPU per datagram / the best Java peer's.
+if ! command -v python3 >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-minimal) >/dev/null 2>&1 || true
+fi
+if ! command -v python3 >/dev/null 2>&1; then
+  echo "(python3 is not installed, so no table: the raw runs are in $results)"
+  cat "$results"
+  exit 0
+fi
 python3 - "$results" "$servers" "$batch_wait" <<'PY'
 import sys, statistics
 path, servers, bw = sys.argv[1], sys.argv[2].split(), sys.argv[3]

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The command line and readiness contract every benchmarked echo server shares, Java or C:
+ * The command line and readiness contract every benchmarked server shares, Java or C:
  * {@code [--host 127.0.0.1] --port P} (0 = ephemeral) plus server-specific flags, and exactly one
  * line {@code listening on HOST:PORT} on stdout once connections are served.
  */
@@ -49,6 +49,20 @@ record PeerArgs(String host, int port, Map<String, String> options) {
             exitUsage(usage, "--port is required");
         }
         return new PeerArgs(host, port, options);
+    }
+
+    /** {@code --rcvbuf BYTES} (UDP peers: every server of a cell gets the same), or {@code fallback}. */
+    int rcvbuf(int fallback) {
+        String v = options.get("--rcvbuf");
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            exitUsage("usage: --rcvbuf BYTES", "--rcvbuf is not a number: " + v);
+            return fallback;
+        }
     }
 
     InetSocketAddress address() {

@@ -1,4 +1,4 @@
-package dev.uring4j.bench.udp;
+package dev.uring4j.bench.peers;
 
 import java.net.InetSocketAddress;
 import java.util.Set;
@@ -43,7 +43,7 @@ public final class NettyUdpEchoServer {
     private NettyUdpEchoServer() {}
 
     public static void main(String[] args) throws Exception {
-        UdpPeerArgs peer = UdpPeerArgs.parse("NettyUdpEchoServer", args, Set.of("--transport", "--batch"));
+        PeerArgs peer = PeerArgs.parse("NettyUdpEchoServer", args, Set.of("--transport", "--batch", "--rcvbuf"));
         String transport = peer.options().getOrDefault("--transport", "io_uring");
         int batch = Integer.parseInt(peer.options().getOrDefault("--batch", transport.equals("epoll") ? "32" : "0"));
         IoHandlerFactory handlers;
@@ -65,7 +65,7 @@ public final class NettyUdpEchoServer {
         }
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, handlers);
         Bootstrap b = new Bootstrap().group(group).channel(type)
-                .option(ChannelOption.SO_RCVBUF, peer.rcvbuf())
+                .option(ChannelOption.SO_RCVBUF, peer.rcvbuf(4 << 20))
                 .option(ChannelOption.ALLOCATOR, new PooledByteBufAllocator(true))
                 .handler(Echo.INSTANCE);
         if (batch > 0) {

@@ -1,4 +1,4 @@
-package dev.uring4j.bench.udp;
+package dev.uring4j.bench.peers;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -18,9 +18,9 @@ public final class JdkUdpEchoServer {
     private JdkUdpEchoServer() {}
 
     public static void main(String[] args) throws Exception {
-        UdpPeerArgs peer = UdpPeerArgs.parse("JdkUdpEchoServer", args, Set.of());
+        PeerArgs peer = PeerArgs.parse("JdkUdpEchoServer", args, Set.of("--rcvbuf"));
         DatagramChannel channel = DatagramChannel.open();
-        channel.setOption(StandardSocketOptions.SO_RCVBUF, peer.rcvbuf());
+        channel.setOption(StandardSocketOptions.SO_RCVBUF, peer.rcvbuf(4 << 20));
         channel.bind(peer.address());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
