@@ -14,7 +14,7 @@
 #
 #   uring4j-bench/scripts/udp.sh [--rate 50000] [--peers 64] [--size 64] [--warmup 5] [--seconds 10]
 #       [--rounds 3] [--rcvbuf 4194304] [--batch-wait 32:250] [--max-wait 1] [--attempts 4] [--quiet-wait 180]
-#       [--servers "uring4j uring4j-batch netty-uring netty-epoll jdk c-mmsg"]
+#       [--servers "uring4j uring4j-batch uring4j-nio netty-uring netty-epoll jdk c-mmsg"]
 #
 # Environment: ROOT and JAVA (./uring4j bench sets them), JVM_FLAGS to override the Java flags.
 # Raw results (one line per run) go to target/bench/udp/results.tsv.
@@ -22,7 +22,7 @@ set -euo pipefail
 ROOT="${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 JAVA="${JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}"
 rate=50000 peers=64 size=64 warmup=5 seconds=10 rounds=3 rcvbuf=$((4 << 20))
-servers="uring4j uring4j-batch netty-uring netty-epoll jdk c-mmsg"
+servers="uring4j uring4j-batch uring4j-nio netty-uring netty-epoll jdk c-mmsg"
 batch_wait="32:250" max_wait=1 attempts=4 quiet_wait=180
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -51,6 +51,7 @@ label() {
   case "$1" in
     uring4j) echo "uring4j (multishot recvmsg)" ;;
     uring4j-batch) echo "uring4j, batchWait $batch_wait" ;;
+    uring4j-nio) echo "uring4j on its NIO fallback" ;;
     netty-uring) echo "Netty io_uring" ;;
     netty-epoll) echo "Netty epoll" ;;
     jdk) echo "JDK DatagramChannel" ;;
@@ -62,6 +63,7 @@ command_of() {
   case "$1" in
     uring4j) echo "$JAVA $JVM_FLAGS -cp $CLI_CP dev.uring4j.cli.Main udp-echo --host 127.0.0.1 --port 0 --rcvbuf $rcvbuf" ;;
     uring4j-batch) echo "$JAVA $JVM_FLAGS -cp $CLI_CP dev.uring4j.cli.Main udp-echo --host 127.0.0.1 --port 0 --rcvbuf $rcvbuf --batch-wait $batch_wait" ;;
+    uring4j-nio) echo "$JAVA $JVM_FLAGS -cp $CLI_CP dev.uring4j.cli.Main udp-echo --host 127.0.0.1 --port 0 --rcvbuf $rcvbuf --transport nio" ;;
     netty-uring) echo "$JAVA $JVM_FLAGS -cp $BENCH_CP dev.uring4j.bench.peers.NettyUdpEchoServer --transport io_uring --port 0 --rcvbuf $rcvbuf" ;;
     netty-epoll) echo "$JAVA $JVM_FLAGS -cp $BENCH_CP dev.uring4j.bench.peers.NettyUdpEchoServer --transport epoll --port 0 --rcvbuf $rcvbuf" ;;
     jdk) echo "$JAVA $JVM_FLAGS -cp $BENCH_CP dev.uring4j.bench.peers.JdkUdpEchoServer --port 0 --rcvbuf $rcvbuf" ;;
@@ -134,6 +136,7 @@ python3 - "$results" "$servers" "$batch_wait" <<'PY'
 import sys, statistics
 path, servers, bw = sys.argv[1], sys.argv[2].split(), sys.argv[3]
 labels = {"uring4j": "uring4j (multishot recvmsg)", "uring4j-batch": "uring4j, batchWait " + bw,
+          "uring4j-nio": "uring4j on its NIO fallback",
           "netty-uring": "Netty io_uring", "netty-epoll": "Netty epoll", "jdk": "JDK DatagramChannel",
           "c-mmsg": "C epoll recvmmsg/sendmmsg"}
 runs, failed = {}, {}

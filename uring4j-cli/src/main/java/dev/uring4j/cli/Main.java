@@ -14,6 +14,7 @@ import dev.uring4j.examples.game.GameServer;
 import dev.uring4j.http.DemoRoutes;
 import dev.uring4j.http.HttpServer;
 import dev.uring4j.ring.Probe;
+import dev.uring4j.runtime.EventLoopGroup;
 import dev.uring4j.runtime.LoopOptions;
 import dev.uring4j.runtime.TcpServer;
 import dev.uring4j.runtime.TransportChoice;
@@ -86,7 +87,7 @@ public final class Main {
                 .transport(a.transport())
                 .handler(EchoServer.Echo::new)
                 .start();
-        printTransport(server, a.transport());
+        printTransport(server.group(), a.transport());
         serveUntilSignalled(server);
     }
 
@@ -98,26 +99,27 @@ public final class Main {
                 .acceptMode(TcpServer.AcceptMode.valueOf(
                         a.choice("accept", "acceptor", "acceptor", "reuseport").toUpperCase(Locale.ROOT)))
                 .transport(a.transport()));
-        printTransport(server, a.transport());
+        printTransport(server.group(), a.transport());
         serveUntilSignalled(server);
     }
 
     /** Prints the transport the server runs on: why, unless {@code --transport} named it. */
-    private static void printTransport(TcpServer server, TransportChoice asked) {
-        System.out.println("transport " + server.group().transportName() + (asked == TransportChoice.AUTO
-                ? ": " + server.group().transportSelection().reason() : " (--transport)"));
+    private static void printTransport(EventLoopGroup group, TransportChoice asked) {
+        System.out.println("transport " + group.transportName() + (asked == TransportChoice.AUTO
+                ? ": " + group.transportSelection().reason() : " (--transport)"));
     }
 
     private static void udpEcho(String[] args) throws Exception {
         Args a = new Args("udp-echo", args, Set.of("port", "host", "threads", "transport", "rcvbuf", "batch-wait"));
-        requireUring(a);
         UdpEndpoint server = UdpEndpoint.builder()
                 .address(new InetSocketAddress(a.string("host", "0.0.0.0"), a.integer("port", 9000)))
                 .threads(a.integer("threads", 1))
                 .options(loopOptions(a))
                 .receiveBufferSize(a.integer("rcvbuf", 4 << 20))
                 .handler(new UdpEchoServer.Echo())
+                .transport(a.transport())
                 .start();
+        printTransport(server.group(), a.transport());
         serveUntilSignalled(server.localAddress(), () -> {
             server.close();
             return "udp " + server.stats() + "; loops " + server.group().stats();
@@ -139,14 +141,6 @@ public final class Main {
         GameClients.run(new InetSocketAddress(a.string("host", "127.0.0.1"), a.integer("port", 9100)),
                 a.integer("clients", 100), a.integer("seconds", 10), a.integer("tick-hz", 60),
                 a.integer("threads", 1), System.out);
-    }
-
-    /** {@code --transport}: UDP runs on io_uring; the NIO fallback has no UDP yet, and says so. */
-    private static void requireUring(Args a) {
-        if (a.choice("transport", "uring", "uring", "nio").equals("nio")) {
-            throw a.usage("--transport nio: the NIO fallback transport has no UDP yet; UDP runs on io_uring"
-                    + " (drop --transport, or pass --transport uring)");
-        }
     }
 
     /** {@code --batch-wait N:MICROS}: wake the loop once N completions are ready or MICROS passed (LoopOptions.batchWait). */
@@ -196,7 +190,7 @@ public final class Main {
                                                           an echo server for any load tool
                   http --port P [--host H] [--threads N] [--accept acceptor|reuseport] [--transport auto|uring|nio]
                                                           HTTP/1.1: GET / and /plaintext, POST /echo
-                  udp-echo --port P [--host H] [--threads N] [--transport uring|nio] [--rcvbuf BYTES]
+                  udp-echo --port P [--host H] [--threads N] [--transport auto|uring|nio] [--rcvbuf BYTES]
                            [--batch-wait N:MICROS]        a UDP echo server (SO_REUSEPORT over N loops)
                   game --port P [--host H] [--tick-hz 60] [--batch-wait N:MICROS]
                                                           the authoritative game-server example; reports every 5 s

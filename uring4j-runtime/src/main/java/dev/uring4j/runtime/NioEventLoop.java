@@ -35,7 +35,7 @@ import java.util.function.Consumer;
 final class NioEventLoop extends TransportLoop {
     static {
         // Its error paths must work without descriptors to spare (see TransportLoop).
-        preload(NioListener.class, NioErrors.class, NioConnection.class);
+        preload(NioListener.class, NioErrors.class, NioConnection.class, NioUdpSocket.class);
     }
 
     /** Bytes one read may take at most: at least this, or the configured buffer size if larger. */
@@ -58,6 +58,13 @@ final class NioEventLoop extends TransportLoop {
 
     private NioConnection[] connections = new NioConnection[64];
     private int connectionCount;
+    private NioUdpSocket[] udpSockets = new NioUdpSocket[4];
+    private int udpCount;
+    private NioUdpSocket[] udpDirty = new NioUdpSocket[4];
+    private int udpDirtyCount;
+    private long nextUdpNumber;
+    /** For {@link #dropCancelledKeys}: readiness seen then is seen again by the next select (epoll is level-triggered). */
+    private static final Consumer<SelectionKey> IGNORE = k -> { };
     private NioListener[] listeners = new NioListener[4];
     private int listenerCount;
     private long nextConnectionId;
@@ -111,6 +118,7 @@ final class NioEventLoop extends TransportLoop {
         runTasks();
         runTimers();
         flushDirty();
+        flushUdp();
         if (shutdownRequested) {
             progressShutdown();
             if (!running) {
@@ -206,6 +214,68 @@ final class NioEventLoop extends TransportLoop {
         listeners[listenerCount++] = l;
     }
 
+    // ------------------------------------------------------------------ UDP sockets
+
+    long nextUdpNumber() {
+        return ++nextUdpNumber;
+    }
+
+    /** Takes {@code s} (registered, not yet open) into this loop. */
+    void adopt(NioUdpSocket s) {
+        if (udpCount == udpSockets.length) {
+            udpSockets = Arrays.copyOf(udpSockets, udpCount * 2);
+        }
+        s.index = udpCount;
+        udpSockets[udpCount++] = s;
+    }
+
+    /** The socket finished closing. */
+    void released(NioUdpSocket s) {
+        int i = s.index;
+        if (i < 0) {
+            return;
+        }
+        NioUdpSocket last = udpSockets[--udpCount];
+        udpSockets[i] = last;
+        last.index = i;
+        udpSockets[udpCount] = null;
+        s.index = -1;
+    }
+
+    /** {@code s} has output to send, or a close to finish, at this iteration's flush phase. */
+    void markDirty(NioUdpSocket s) {
+        if (s.dirty) {
+            return;
+        }
+        s.dirty = true;
+        if (udpDirtyCount == udpDirty.length) {
+            udpDirty = Arrays.copyOf(udpDirty, udpDirtyCount * 2);
+        }
+        udpDirty[udpDirtyCount++] = s;
+    }
+
+    private void flushUdp() {
+        // udpDirtyCount is read on every pass, so a socket marked while another flushes is flushed too.
+        for (int i = 0; i < udpDirtyCount; i++) {
+            NioUdpSocket s = udpDirty[i];
+            udpDirty[i] = null;
+            s.flush();
+        }
+        udpDirtyCount = 0;
+    }
+
+    /**
+     * Makes the selector drop cancelled keys now, which closes the descriptors of channels closed
+     * while registered; otherwise that waits for the next select.
+     */
+    void dropCancelledKeys() {
+        try {
+            selector.selectNow(IGNORE);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "dropping cancelled keys on " + name() + ": " + e);
+        }
+    }
+
     @Override
     void connect(ClientConfig config, InetSocketAddress address, CompletableFuture<Connection> future) {
         execute(() -> {
@@ -271,6 +341,9 @@ final class NioEventLoop extends TransportLoop {
             for (int i = 0; i < connectionCount; i++) {
                 connections[i].close();
             }
+            for (int i = 0; i < udpCount; i++) {
+                udpSockets[i].close();
+            }
         });
     }
 
@@ -279,7 +352,7 @@ final class NioEventLoop extends TransportLoop {
     }
 
     private void progressShutdown() {
-        if (openConnections() == 0) {
+        if (openConnections() == 0 && udpCount == 0) {
             running = false;
             return;
         }
@@ -287,6 +360,9 @@ final class NioEventLoop extends TransportLoop {
             abortedAll = true;
             for (int i = 0; i < connectionCount; i++) {
                 connections[i].abort();
+            }
+            while (udpCount > 0) {
+                udpSockets[udpCount - 1].abort();
             }
         }
     }
@@ -298,6 +374,9 @@ final class NioEventLoop extends TransportLoop {
         }
         while (connectionCount > 0) {
             connections[connectionCount - 1].closeNow();
+        }
+        while (udpCount > 0) {
+            udpSockets[udpCount - 1].abort();
         }
         if (selector != null) {
             try {
@@ -335,7 +414,7 @@ final class NioEventLoop extends TransportLoop {
 
     @Override
     boolean nativeResourcesFreed() {
-        return terminated.isDone() && connectionCount == 0 && (selector == null || !selector.isOpen())
+        return terminated.isDone() && connectionCount == 0 && udpCount == 0 && (selector == null || !selector.isOpen())
                 && (arena == null || !arena.scope().isAlive());
     }
 }

@@ -32,4 +32,9 @@ final class NioTransport implements Transport {
     public ServerCore startServer(EventLoopGroup group, ServerConfig config) throws IOException {
         return NioServer.start(group, config);
     }
+
+    @Override
+    public UdpCore startUdp(EventLoopGroup group, UdpConfig config) throws IOException {
+        return NioUdp.start(group, config);
+    }
 }

@@ -15,12 +15,6 @@ interface Transport {
     /** Binds and starts accepting for {@code server} on {@code group}'s loops. */
     ServerCore startServer(EventLoopGroup group, ServerConfig config) throws IOException;
 
-    /**
-     * Binds (and, in client mode, connects) a UDP endpoint on {@code group}'s loops and starts
-     * receiving. A transport without UDP says so, naming itself.
-     */
-    default UdpCore startUdp(EventLoopGroup group, UdpConfig config) throws IOException {
-        throw new UnsupportedOperationException("UDP is not implemented on the " + name()
-                + " transport yet; run on io_uring (-During4j.transport=uring)");
-    }
+    /** Binds (and, in client mode, connects) a UDP endpoint on {@code group}'s loops and starts receiving. */
+    UdpCore startUdp(EventLoopGroup group, UdpConfig config) throws IOException;
 }

@@ -7,7 +7,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A transport's running UDP endpoint behind the public {@link UdpEndpoint}, as {@link ServerCore}
  * is for TCP. A transport provides one through {@link Transport#startUdp}: io_uring with
- * {@link UringUdp}; the NIO fallback will with a {@code DatagramChannel} per loop.
+ * {@link UringUdp}; the NIO fallback with {@link NioUdp}, a {@code DatagramChannel} per loop.
  */
 interface UdpCore {
     /** The bound address (with the real port when 0 was asked for). */

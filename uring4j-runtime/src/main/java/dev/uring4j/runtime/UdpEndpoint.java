@@ -29,7 +29,9 @@ import dev.uring4j.ring.sys.LibC;
  * the buffer goes back to the kernel when it returns. Endpoints whose largest datagram fits the
  * loop's provided buffers share the loop's buffer groups with its TCP connections; larger ones
  * (up to 65,507 bytes) get groups of their own, sized for them. Sends are queued and flushed once
- * per loop iteration. See {@link UdpSocket}.
+ * per loop iteration. See {@link UdpSocket}. On the NIO fallback each socket is a
+ * {@code DatagramChannel} with the same API and semantics, without GSO and control messages
+ * (docs/FALLBACK.md).
  *
  * <p>{@link #close()} sends what is queued, cancels the receives, waits for every operation's last
  * completion, and only then frees the buffers the kernel wrote into.
@@ -108,6 +110,7 @@ public final class UdpEndpoint implements AutoCloseable {
         private EventLoopGroup group;
         private int threads = 1;
         private LoopOptions options = LoopOptions.defaults();
+        private TransportChoice transport = TransportChoice.AUTO;
         private boolean reusePort;
         private int receiveBufferSize;
         private int sendBufferSize;
@@ -159,6 +162,15 @@ public final class UdpEndpoint implements AutoCloseable {
         /** Without {@link #group}: the options of the endpoint's own loops. */
         public Builder options(LoopOptions options) {
             this.options = options;
+            return this;
+        }
+
+        /**
+         * Without {@link #group}: the transport of the endpoint's own loops (default {@code AUTO}:
+         * {@code -During4j.transport}, else io_uring where it can run, else NIO).
+         */
+        public Builder transport(TransportChoice transport) {
+            this.transport = Objects.requireNonNull(transport);
             return this;
         }
 
@@ -273,7 +285,8 @@ public final class UdpEndpoint implements AutoCloseable {
             }
             int sendBytes = Math.max(sendQueueBytes, maxDatagramSize);
             boolean own = group == null;
-            EventLoopGroup g = own ? EventLoopGroup.builder().threads(threads).options(options).name("uring4j-udp").build()
+            EventLoopGroup g = own ? EventLoopGroup.builder().threads(threads).options(options).transport(transport)
+                    .name("uring4j-udp").build()
                     : group;
             UdpConfig config = new UdpConfig(bind, remote, reusePort, receiveBufferSize, sendBufferSize, maxDatagramSize,
                     controlRoom, receiveBuffers, sendQueueDatagrams, sendBytes, gso, List.copyOf(socketOptions), handlers);

@@ -280,10 +280,41 @@ final class UdpSendQueue {
 
     /** The destination of {@code slot}, for error messages (allocates). */
     String destination(int slot) {
-        if (addrLen[slot] == 0) {
-            return "the connected peer";
-        }
-        return dev.uring4j.ring.sys.SockAddr.read(slots.asSlice((long) slot * SLOT_BYTES + ADDR, addrLen[slot])).toString();
+        return addrLen[slot] == 0 ? "the connected peer" : destinationAddress(slot).toString();
+    }
+
+    /** The destination of {@code slot} as a Java object (allocates); {@code null} for the connected peer. */
+    java.net.InetSocketAddress destinationAddress(int slot) {
+        return addrLen[slot] == 0 ? null
+                : dev.uring4j.ring.sys.SockAddr.read(slots.asSlice((long) slot * SLOT_BYTES + ADDR, addrLen[slot]));
+    }
+
+    /**
+     * Word {@code i} (0 to 3) of the destination of {@code slot}: the 32 bytes, zero-padded, name
+     * the destination, so a transport can key a cache of its own by them.
+     */
+    long destinationWord(int slot, int i) {
+        return slots.get(JAVA_LONG, (long) slot * SLOT_BYTES + ADDR + 8L * i);
+    }
+
+    /** A hash of the destination of {@code slot} (see {@link UdpAddress#hash}). */
+    int destinationHash(int slot) {
+        return UdpAddress.hash(slots, (long) slot * SLOT_BYTES + ADDR);
+    }
+
+    /** The slot {@link #nextRun} starts with: the oldest datagram not yet submitted (there must be one). */
+    int oldestQueued() {
+        return (int) (submitted & mask);
+    }
+
+    /** The byte ring the payloads are in. */
+    MemorySegment payloadMemory() {
+        return bytes;
+    }
+
+    /** Where the payload of {@code slot} starts in {@link #payloadMemory()}. */
+    int payloadOffset(int slot) {
+        return (int) (start[slot] % byteCapacity);
     }
 
     /** The run of {@code count} datagrams from {@code slot} is finished: release what is finished at the head. */

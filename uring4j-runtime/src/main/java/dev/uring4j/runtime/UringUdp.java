@@ -7,7 +7,6 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 import dev.uring4j.ring.sys.Errno;
 import dev.uring4j.ring.sys.ErrnoException;
@@ -61,7 +60,7 @@ final class UringUdp implements UdpCore {
                 }
             }
         } catch (ErrnoException | RuntimeException e) {
-            closeAll(started).join();
+            LoopUdpSocket.closeAll(started).join();
             throw e;
         }
         return new UringUdp(started, bound);
@@ -147,44 +146,21 @@ final class UringUdp implements UdpCore {
         // UDP_SEGMENT (4.18): a getsockopt that succeeds says the kernel segments for us.
         boolean gso = LibC.getsockoptInt(fd, LibC.SOL_UDP, LibC.UDP_SEGMENT) >= 0;
         int rcvbuf = LibC.getsockoptInt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF);
-        CompletableFuture<UringUdpSocket> armed = new CompletableFuture<>();
-        loop.execute(() -> {
-            int index = -1;
+        return LoopUdpSocket.startOn(loop, bound, () -> {
+            if (loop.isShuttingDown()) {
+                throw new IllegalStateException("the event loop " + loop.name() + " is shutting down");
+            }
+            int index = loop.udp.reserve();
             try {
-                if (loop.isShuttingDown()) {
-                    throw new IllegalStateException("the event loop " + loop.name() + " is shutting down");
-                }
-                index = loop.udp.reserve();
                 UringUdpSocket s = new UringUdpSocket(loop, index, loop.udp.nextGeneration(index), fd, family, bound,
                         config.remote(), gso, Math.max(rcvbuf, 0), config);
                 loop.udp.install(s);
-                armed.complete(s);
-                s.open();
+                return s;
             } catch (Throwable t) {
-                if (index >= 0) {
-                    loop.udp.unreserve(index);
-                }
-                armed.completeExceptionally(t);
+                loop.udp.unreserve(index);
+                throw t;
             }
         });
-        try {
-            return armed.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof ErrnoException ee) {
-                throw ee;
-            }
-            throw new IllegalStateException("starting the UDP socket on " + bound + " failed", e.getCause());
-        }
-    }
-
-    private static CompletableFuture<Void> closeAll(List<UdpSocket> sockets) {
-        CompletableFuture<?>[] done = new CompletableFuture<?>[sockets.size()];
-        for (int i = 0; i < done.length; i++) {
-            UringUdpSocket s = (UringUdpSocket) sockets.get(i);
-            s.close();
-            done[i] = s.released;
-        }
-        return CompletableFuture.allOf(done);
     }
 
     @Override
@@ -199,6 +175,6 @@ final class UringUdp implements UdpCore {
 
     @Override
     public CompletableFuture<Void> close() {
-        return closeAll(sockets);
+        return LoopUdpSocket.closeAll(sockets);
     }
 }

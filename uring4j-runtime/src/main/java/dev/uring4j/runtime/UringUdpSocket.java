@@ -3,11 +3,9 @@ package dev.uring4j.runtime;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
-import java.util.concurrent.CompletableFuture;
 
 import static dev.uring4j.ring.uapi.IoUringH.IORING_ASYNC_CANCEL_ALL;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_RECVSEND_POLL_FIRST;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import dev.uring4j.ring.Cqe;
@@ -47,64 +45,32 @@ import dev.uring4j.ring.uapi.IoUringRecvmsgOut;
  * completion is in, the descriptor is closed and the buffers the kernel wrote into are freed.
  * Owned by the loop's thread.
  */
-final class UringUdpSocket extends UdpSocket {
-    private static final int OPEN = 0;
-    private static final int CLOSING = 1;
-    private static final int CLOSED = 2;
+final class UringUdpSocket extends LoopUdpSocket {
     private static final int HEADER = (int) IoUringRecvmsgOut.LAYOUT.byteSize();
     /** The send-slot field value of a cancel's user_data: above every slot a queue can have. */
     private static final int CANCEL_SLOT = 0xFFFF;
     /** A GSO segment must fit the path MTU: 1500-byte Ethernet less the IPv6 and UDP headers fits every common path. */
     private static final int GSO_MAX_SEGMENT = 1500 - 40 - 8;
 
-    final UringEventLoop loop;
+    private final UringEventLoop uring;
     final int index;
     final int generation;
     private final int fd;
-    private final int family;
-    private final InetSocketAddress local;
-    private final InetSocketAddress remote;
-    private final DatagramHandler handler;
-    private final Arena arena;
     private final MemorySegment msghdr;
     private final int nameRoom;
     private final int controlRoom;
     private final int headerBytes;
-    private final int maxDatagram;
-    private final int maxPayload;
     private final BufferGroups groups;
     private final boolean ownGroups;
     private final int firstOwnBgid;
-    private final UdpSendQueue queue;
-    private final UdpPeerTable peers;
-    private final Datagram datagram = new Datagram();
-    private final UdpAddress.View sender = new UdpAddress.View();
     private final long udRecv;
     private final long udCancel;
-    private final int receiveBufferBytes;
     private boolean gso;
     private int group;
-    private int state = OPEN;
     private int inflight;
     private boolean recvArmed;
     private boolean cancelSubmitted;
-    private boolean opened;
-    private Throwable failure;
     boolean dirty;
-    final CompletableFuture<Void> released = new CompletableFuture<>();
-
-    // counters (written by the loop thread only; read racily by stats())
-    private long datagramsReceived;
-    private long bytesReceived;
-    private long truncatedCount;
-    private long receiveErrors;
-    private long exhausted;
-    private long datagramsSent;
-    private long bytesSent;
-    private long sends;
-    private long gsoSends;
-    private long sendRefused;
-    private long sendErrors;
 
     /**
      * Takes over the bound (and maybe connected) {@code fd}; runs on the loop's thread, which must
@@ -113,23 +79,17 @@ final class UringUdpSocket extends UdpSocket {
     UringUdpSocket(UringEventLoop loop, int index, int generation, int fd, int family, InetSocketAddress local,
                    InetSocketAddress remote, boolean gsoAvailable, int receiveBufferBytes, UdpConfig config)
             throws ErrnoException {
-        this.loop = loop;
+        super(loop, family, local, remote, receiveBufferBytes, config, Arena.ofShared());
+        this.uring = loop;
         this.index = index;
         this.generation = generation;
         this.fd = fd;
-        this.family = family;
-        this.local = local;
-        this.remote = remote;
-        this.receiveBufferBytes = receiveBufferBytes;
         this.gso = gsoAvailable && config.gso();
         this.nameRoom = family == LibC.AF_INET ? SockAddr.SIZEOF_IN : SockAddr.SIZEOF_IN6;
         this.controlRoom = (config.controlRoom() + 7) & ~7;
         this.headerBytes = HEADER + nameRoom + controlRoom;
-        this.maxDatagram = config.maxDatagramSize();
-        this.maxPayload = UdpEndpoint.maxPayload(family);
         this.udRecv = UserData.encode(UserData.OP_RECVMSG, generation, index);
         this.udCancel = UserData.encode(UserData.OP_SENDMSG, generation, index | CANCEL_SLOT << 16);
-        this.arena = Arena.ofShared();
         BufferGroups own = null;
         int bgid = -1;
         try {
@@ -161,9 +121,6 @@ final class UringUdpSocket extends UdpSocket {
                 this.group = own.assign();
             }
             this.firstOwnBgid = bgid;
-            this.queue = new UdpSendQueue(arena, config.sendQueueDatagrams(), config.sendQueueBytes(), family);
-            this.peers = new UdpPeerTable(arena, family);
-            this.handler = java.util.Objects.requireNonNull(config.handlers().get(), "handler factory returned null");
         } catch (ErrnoException | RuntimeException | Error e) {
             if (own != null) {
                 own.close();
@@ -176,24 +133,18 @@ final class UringUdpSocket extends UdpSocket {
         }
     }
 
-    /** Calls onOpen, then arms the receive. */
-    void open() {
-        opened = true;
-        try {
-            handler.onOpen(this);
-        } catch (Throwable t) {
-            UringEventLoop.LOG.log(System.Logger.Level.WARNING, "handler onOpen of " + this + " threw; closing it", t);
-            failure = t;
-            close();
-            return;
-        }
-        if (state == OPEN) {
-            arm(false);
-        }
+    @Override
+    void startReceiving() {
+        arm(false);
+    }
+
+    @Override
+    void markDirty() {
+        uring.udp.markDirty(this);
     }
 
     private void arm(boolean pollFirst) {
-        Sqe s = loop.sqe().prepRecvmsgMultishot(fd, msghdr.address(), LibC.MSG_TRUNC)
+        Sqe s = uring.sqe().prepRecvmsgMultishot(fd, msghdr.address(), LibC.MSG_TRUNC)
                 .bufferSelect(groups.bgid(group)).userData(udRecv);
         if (pollFirst) {
             s.addIoprio(IORING_RECVSEND_POLL_FIRST);
@@ -212,7 +163,7 @@ final class UringUdpSocket extends UdpSocket {
         } else if (queue.isSending(sendSlot)) {
             onSendmsg(sendSlot, res);
         } else {
-            loop.dropped(UserData.encode(op, generation, index | sendSlot << 16), "no send in flight in slot " + sendSlot);
+            uring.dropped(UserData.encode(op, generation, index | sendSlot << 16), "no send in flight in slot " + sendSlot);
             return;
         }
         if (state == CLOSING) {
@@ -233,37 +184,20 @@ final class UringUdpSocket extends UdpSocket {
             // Every buffer of the group is in use: the datagrams stay queued in the socket. Move to
             // the next group and re-arm (the reference page's round-robin recovery).
             exhausted++;
-            loop.bufferRingExhausted++;
+            uring.bufferRingExhausted++;
             group = groups.next(group);
         } else if (res != -Errno.ECANCELED) {
-            receiveErrors++;
-            ConnectionException e = new ConnectionException("recvmsg", -res, toString());
-            if (!isTransient(-res)) {
-                fail(e);
-                return;
-            }
-            report(e);
+            receiveFailed(-res);
         }
         if (!recvArmed && state == OPEN) {
             arm(pollFirst);
         }
     }
 
-    /**
-     * Errors after which the socket still works: ICMP errors a connected socket reports once
-     * (reading them clears them), and want of memory. Others (a bad descriptor, a fault) would
-     * fail again at once.
-     */
-    private static boolean isTransient(int errno) {
-        return errno == Errno.ECONNREFUSED || errno == Errno.EHOSTUNREACH || errno == Errno.ENETUNREACH
-                || errno == Errno.EMSGSIZE || errno == Errno.ENOMEM || errno == Errno.EINTR || errno == Errno.EAGAIN
-                || errno == Errno.ETIMEDOUT || errno == Errno.ECONNRESET;
-    }
-
     private void deliver(int res, int flags) {
         int bid = Cqe.bufferId(flags);
         if (!Cqe.hasBuffer(flags) || !groups.isValid(group, bid) || res > groups.bufferSize() || res < headerBytes) {
-            loop.dropped(udRecv, "recvmsg of " + res + " bytes with buffer flags 0x" + Integer.toHexString(flags)
+            uring.dropped(udRecv, "recvmsg of " + res + " bytes with buffer flags 0x" + Integer.toHexString(flags)
                     + " outside group " + groups.bgid(group));
             if (Cqe.hasBuffer(flags) && groups.isValid(group, bid)) {
                 recycle(bid);
@@ -282,17 +216,7 @@ final class UringUdpSocket extends UdpSocket {
         sender.wrap(memory, base + HEADER);
         datagram.wrap(memory, base + headerBytes, length, full, msgFlags, base + HEADER + nameRoom,
                 Math.min(controllen, controlRoom));
-        datagramsReceived++;
-        bytesReceived += length;
-        if (full > length) {
-            truncatedCount++;
-        }
-        try {
-            handler.onDatagram(this, datagram, sender);
-        } catch (Throwable t) {
-            UringEventLoop.LOG.log(System.Logger.Level.WARNING, "handler onDatagram of " + this
-                    + " threw; that datagram is dropped", t);
-        }
+        deliver();
         recycle(bid);
     }
 
@@ -300,7 +224,7 @@ final class UringUdpSocket extends UdpSocket {
         groups.recycle(group, bid);
         if (ownGroups) {
             // Our own groups are published in our flush, before the loop waits again.
-            loop.udp.markDirty(this);
+            markDirty();
         }
     }
 
@@ -312,7 +236,7 @@ final class UringUdpSocket extends UdpSocket {
             bytesSent += res;
         } else if (k > 1 && gso && (res == -Errno.EIO || res == -Errno.EINVAL || res == -Errno.EMSGSIZE)) {
             gso = false;
-            UringEventLoop.LOG.log(System.Logger.Level.INFO, "UDP GSO refused on " + this + " (" + Errno.describe(res)
+            TransportLoop.LOG.log(System.Logger.Level.INFO, "UDP GSO refused on " + this + " (" + Errno.describe(res)
                     + "); sending datagram by datagram from now on");
             for (int j = 0; j < k; j++) {
                 int s = queue.slotAfter(slot, j);
@@ -321,99 +245,12 @@ final class UringUdpSocket extends UdpSocket {
             }
             return;
         } else if (res != -Errno.ECANCELED) {
-            sendErrors += k;
-            report(new ConnectionException((k > 1 ? "sendmsg of " + k + " datagrams" : "send") + " to "
-                    + queue.destination(slot), -res, toString()));
+            sendFailed(slot, k, -res);
         }
         queue.complete(slot, k);
     }
 
-    private void report(ConnectionException e) {
-        try {
-            handler.onError(this, e);
-        } catch (Throwable t) {
-            UringEventLoop.LOG.log(System.Logger.Level.WARNING, "handler onError of " + this + " threw", t);
-        }
-    }
-
     // ------------------------------------------------------------------ send
-
-    @Override
-    public boolean send(UdpAddress to, MemorySegment src, long offset, int length) {
-        if (!loop.inEventLoop()) {
-            byte[] copy = new byte[length];
-            MemorySegment.copy(src, JAVA_BYTE, offset, copy, 0, length);
-            return send(to, copy, 0, length);
-        }
-        int slot = reserve(to, length);
-        if (slot < 0) {
-            return false;
-        }
-        queue.copyIn(slot, src, offset, length);
-        return true;
-    }
-
-    @Override
-    public boolean send(UdpAddress to, byte[] src, int offset, int length) {
-        if (!loop.inEventLoop()) {
-            if (to instanceof UdpAddress.View) {
-                throw new IllegalStateException("a datagram's sender view is valid only on the loop thread, during onDatagram");
-            }
-            byte[] copy = java.util.Arrays.copyOfRange(src, offset, offset + length);
-            loop.execute(() -> send(to, copy, 0, copy.length));
-            // Handed to the loop, which may still refuse it (closed by then, queue full): a hint.
-            return state == OPEN;
-        }
-        int slot = reserve(to, length);
-        if (slot < 0) {
-            return false;
-        }
-        queue.copyIn(slot, src, offset, length);
-        return true;
-    }
-
-    @Override
-    public boolean send(MemorySegment src, long offset, int length) {
-        requireConnected();
-        return send(null, src, offset, length);
-    }
-
-    @Override
-    public boolean send(byte[] src, int offset, int length) {
-        requireConnected();
-        return send(null, src, offset, length);
-    }
-
-    private void requireConnected() {
-        if (remote == null) {
-            throw new IllegalStateException("send without an address needs a connected socket (UdpEndpoint.Builder.connect)");
-        }
-    }
-
-    /** A queue slot for {@code length} bytes to {@code to} ({@code null}: the connected peer), or -1 if refused. */
-    private int reserve(UdpAddress to, int length) {
-        if (length < 0 || length > maxPayload) {
-            throw new IllegalArgumentException("a UDP datagram carries at most " + maxPayload + " bytes, was " + length);
-        }
-        if (length > queue.byteCapacity()) {
-            throw new IllegalArgumentException("a datagram of " + length + " bytes does not fit the send queue of "
-                    + queue.byteCapacity() + " bytes (UdpEndpoint.Builder.sendQueue)");
-        }
-        if (state != OPEN || (to instanceof UdpPeer p && !p.isValid())) {
-            sendRefused++;
-            return -1;
-        }
-        int slot = to == null ? queue.enqueue(null, 0, length) : queue.enqueue(to.memory(), to.offset(), length);
-        if (slot < 0) {
-            sendRefused++;
-            if (slot != UdpSendQueue.FULL) {
-                report(new ConnectionException("send to " + to, -slot, toString(), "an IPv6 peer cannot be reached from an IPv4 socket"));
-            }
-            return -1;
-        }
-        loop.udp.markDirty(this);
-        return slot;
-    }
 
     /** The loop's flush phase: publishes recycled buffers of our own groups and submits every queued datagram. */
     void flush() {
@@ -436,7 +273,7 @@ final class UringUdpSocket extends UdpSocket {
      * needs {@code sendmsg} for its {@code UDP_SEGMENT} control message.
      */
     private void submit(int slot) {
-        Sqe s = loop.sqe();
+        Sqe s = uring.sqe();
         if (queue.runLength(slot) == 1) {
             if (queue.addressLength(slot) == 0) {
                 s.prepSend(fd, queue.payloadAddress(slot), queue.length(slot), 0);
@@ -448,7 +285,7 @@ final class UringUdpSocket extends UdpSocket {
             s.prepSendmsg(fd, queue.msghdrAddress(slot), 0);
         }
         s.userData(UserData.encode(UserData.OP_SENDMSG, generation, index | slot << 16));
-        loop.udp.sendPrepared();
+        uring.udp.sendPrepared();
         inflight++;
         sends++;
         if (queue.runLength(slot) > 1) {
@@ -456,68 +293,7 @@ final class UringUdpSocket extends UdpSocket {
         }
     }
 
-    // ------------------------------------------------------------------ peers
-
-    @Override
-    public UdpPeer peer(UdpAddress address) {
-        if (!loop.inEventLoop()) {
-            throw new IllegalStateException("peer(UdpAddress) runs on the socket's loop thread; use peer(InetSocketAddress)");
-        }
-        return address instanceof UdpPeer p && p.belongsTo(peers) && p.isValid() ? p
-                : peers.intern(address.memory(), address.offset());
-    }
-
-    @Override
-    public UdpPeer peer(InetSocketAddress address) {
-        if (!loop.inEventLoop()) {
-            CompletableFuture<UdpPeer> f = new CompletableFuture<>();
-            loop.execute(() -> f.complete(peer(address)));
-            return f.join();
-        }
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment m = a.allocate(SockAddr.SIZEOF_STORAGE);
-            SockAddr.write(m, address);
-            return peers.intern(m, 0);
-        }
-    }
-
-    @Override
-    public void forget(UdpPeer peer) {
-        if (!loop.inEventLoop()) {
-            loop.execute(() -> forget(peer));
-            return;
-        }
-        peers.forget(peer);
-    }
-
-    @Override
-    public int peerCount() {
-        return peers.size();
-    }
-
     // ------------------------------------------------------------------ closing
-
-    @Override
-    public void close() {
-        if (!loop.inEventLoop()) {
-            loop.execute(this::close);
-            return;
-        }
-        if (state != OPEN) {
-            return;
-        }
-        state = CLOSING;
-        // Queued datagrams still go out in the flush phase; then the receive is cancelled.
-        loop.udp.markDirty(this);
-    }
-
-    /** Closes because of {@code cause}: queued datagrams are still sent; onClose hears the cause. */
-    private void fail(Throwable cause) {
-        if (failure == null) {
-            failure = cause;
-        }
-        close();
-    }
 
     /** Cancels everything the kernel holds for the socket (a loop shutdown past its deadline). */
     void abort() {
@@ -526,7 +302,7 @@ final class UringUdpSocket extends UdpSocket {
         }
         state = CLOSING;
         if (inflight > 0 && !cancelSubmitted) {
-            loop.sqe().prepCancelFd(fd, IORING_ASYNC_CANCEL_ALL).userData(udCancel);
+            uring.sqe().prepCancelFd(fd, IORING_ASYNC_CANCEL_ALL).userData(udCancel);
             cancelSubmitted = true;
             inflight++;
         }
@@ -538,28 +314,16 @@ final class UringUdpSocket extends UdpSocket {
             return;
         }
         if (recvArmed && !cancelSubmitted) {
-            loop.sqe().prepCancel64(udRecv, 0).userData(udCancel);
+            uring.sqe().prepCancel64(udRecv, 0).userData(udCancel);
             cancelSubmitted = true;
             inflight++;
         }
         if (inflight == 0 && state == CLOSING) {
-            release();
+            // Every operation has completed: the kernel no longer touches our memory.
+            freeNative();
+            uring.udp.released(this);
+            closed();
         }
-    }
-
-    /** Every operation has completed: the kernel no longer touches our memory. */
-    private void release() {
-        state = CLOSED;
-        freeNative();
-        loop.udp.released(this);
-        if (opened) {
-            try {
-                handler.onClose(this, failure);
-            } catch (Throwable t) {
-                UringEventLoop.LOG.log(System.Logger.Level.WARNING, "handler onClose of " + this + " threw", t);
-            }
-        }
-        released.complete(null);
     }
 
     /** Closes the descriptor and frees buffers and queues: only once nothing in flight can use them. */
@@ -568,51 +332,13 @@ final class UringUdpSocket extends UdpSocket {
         peers.clear();
         if (ownGroups) {
             groups.close();
-            loop.udp.releaseBgids(firstOwnBgid, groups.groups());
+            uring.udp.releaseBgids(firstOwnBgid, groups.groups());
         }
         arena.close();
     }
 
     @Override
-    public boolean isClosed() {
-        return state != OPEN;
-    }
-
-    boolean isReleased() {
-        return state == CLOSED;
-    }
-
-    // ------------------------------------------------------------------ accessors
-
-    @Override
-    public EventLoop eventLoop() {
-        return loop;
-    }
-
-    @Override
-    public InetSocketAddress localAddress() {
-        return local;
-    }
-
-    @Override
-    public InetSocketAddress remoteAddress() {
-        return remote;
-    }
-
-    @Override
-    public int maxDatagramSize() {
-        return maxDatagram;
-    }
-
-    @Override
-    public UdpStats stats() {
-        return new UdpStats(datagramsReceived, bytesReceived, truncatedCount, receiveErrors, exhausted, datagramsSent,
-                bytesSent, sends, gsoSends, sendRefused, sendErrors, peers.size(), receiveBufferBytes);
-    }
-
-    @Override
-    public String toString() {
-        return "udp#" + index + "." + generation + " " + local + (remote != null ? " -> " + remote : "") + " on "
-                + loop.name();
+    String id() {
+        return "udp#" + index + "." + generation;
     }
 }

@@ -1,0 +1,192 @@
+package dev.uring4j.runtime;
+
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.net.SocketOption;
+import java.net.StandardSocketOptions;
+import java.nio.channels.DatagramChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import dev.uring4j.ring.sys.Errno;
+import dev.uring4j.ring.sys.ErrnoException;
+import dev.uring4j.ring.sys.LibC;
+
+/**
+ * A UDP endpoint on NIO loops, behind the public {@link UdpEndpoint}: one {@link NioUdpSocket}
+ * per loop, bound to one port with {@code SO_REUSEPORT}, or one connected socket, as
+ * {@link UringUdp} does on io_uring.
+ *
+ * <p>What a {@link DatagramChannel} cannot do, this transport cannot either: {@code UDP_SEGMENT},
+ * control messages, {@code SO_RCVBUFFORCE}, and socket options outside {@code java.net}'s
+ * (docs/FALLBACK.md). An option it cannot set is refused at start, naming it, rather than
+ * silently missing.
+ */
+final class NioUdp implements UdpCore {
+    // setsockopt names from <sys/socket.h> and <netinet/in.h> that have a java.net counterpart.
+    private static final int SO_REUSEADDR = 2;
+    private static final int SO_BROADCAST = 6;
+    private static final int IPPROTO_IP = 0;
+    private static final int IP_TOS = 1;
+    private static final int IPV6_TCLASS = 67;
+
+    private final List<UdpSocket> sockets;
+    private final InetSocketAddress localAddress;
+
+    private NioUdp(List<UdpSocket> sockets, InetSocketAddress localAddress) {
+        this.sockets = List.copyOf(sockets);
+        this.localAddress = localAddress;
+    }
+
+    static NioUdp start(EventLoopGroup group, UdpConfig config) throws ErrnoException {
+        List<NioEventLoop> loops = new ArrayList<>();
+        if (config.remote() != null) {
+            loops.add((NioEventLoop) group.next());
+        } else {
+            for (EventLoop l : group.loops()) {
+                loops.add((NioEventLoop) l);
+            }
+        }
+        boolean reusePort = config.reusePort() || loops.size() > 1;
+        List<UdpSocket> started = new ArrayList<>();
+        InetSocketAddress bindTo = config.address();
+        InetSocketAddress bound = null;
+        try {
+            for (NioEventLoop loop : loops) {
+                DatagramChannel channel = open(bindTo, config, reusePort);
+                try {
+                    if (bound == null) {
+                        bound = (InetSocketAddress) channel.getLocalAddress();
+                        // Every further socket takes the port the first one got.
+                        bindTo = new InetSocketAddress(config.address().getAddress(), bound.getPort());
+                    }
+                    started.add(handOver(loop, channel, bound, config));
+                } catch (IOException e) {
+                    NioEventLoop.closeQuietly(channel);
+                    throw NioErrors.errnoException("starting the UDP socket on " + bindTo, e);
+                } catch (RuntimeException e) {
+                    NioEventLoop.closeQuietly(channel);
+                    throw e;
+                }
+            }
+        } catch (ErrnoException | RuntimeException e) {
+            LoopUdpSocket.closeAll(started).join();
+            throw e;
+        }
+        return new NioUdp(started, bound);
+    }
+
+    /** A bound (and, in client mode, connected) non-blocking channel with the endpoint's options. */
+    private static DatagramChannel open(InetSocketAddress address, UdpConfig c, boolean reusePort)
+            throws ErrnoException {
+        DatagramChannel ch;
+        try {
+            // IPv6 channels are dual-stack: the IPv6 wildcard takes IPv4 peers too, as on io_uring.
+            ch = DatagramChannel.open(NioEventLoop.family(address));
+        } catch (IOException e) {
+            throw NioErrors.errnoException("socket(" + NioEventLoop.family(address) + ", SOCK_DGRAM)", e);
+        }
+        String step = "configuring";
+        try {
+            ch.configureBlocking(false);
+            if (reusePort) {
+                ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
+            if (c.receiveBufferSize() > 0) {
+                setBuffer(ch, StandardSocketOptions.SO_RCVBUF, c.receiveBufferSize(), "net.core.rmem_max");
+            }
+            if (c.sendBufferSize() > 0) {
+                setBuffer(ch, StandardSocketOptions.SO_SNDBUF, c.sendBufferSize(), "net.core.wmem_max");
+            }
+            for (UdpConfig.SocketOption o : c.options()) {
+                apply(ch, o);
+            }
+            step = "bind to " + address;
+            ch.bind(address);
+            if (c.remote() != null) {
+                step = "connect to " + c.remote();
+                if (NioEventLoop.family(c.remote()) != NioEventLoop.family(address)) {
+                    throw new ErrnoException("connect to " + c.remote(), Errno.EAFNOSUPPORT,
+                            "the socket is bound to " + address + ", of another address family");
+                }
+                ch.connect(c.remote());
+            }
+            return ch;
+        } catch (IOException e) {
+            NioEventLoop.closeQuietly(ch);
+            throw NioErrors.errnoException(step, e);
+        } catch (RuntimeException e) {
+            NioEventLoop.closeQuietly(ch);
+            throw e;
+        }
+    }
+
+    /**
+     * {@code SO_RCVBUF}/{@code SO_SNDBUF}, capped by the kernel at its sysctl maximum; the
+     * {@code FORCE} variants io_uring's transport falls back on are out of a channel's reach, so the
+     * log names the sysctl to raise.
+     */
+    private static void setBuffer(DatagramChannel ch, SocketOption<Integer> option, int bytes, String sysctl)
+            throws IOException {
+        ch.setOption(option, bytes);
+        // The JDK reports half of what the kernel stores, which is what was asked for (capped).
+        int got = ch.getOption(option);
+        if (got < bytes) {
+            TransportLoop.LOG.log(System.Logger.Level.WARNING, option.name() + " of " + bytes + " bytes was capped at "
+                    + got + " by " + sysctl + " (raise it; the nio transport cannot force it past the cap)");
+        }
+    }
+
+    /** An extra {@code setsockopt}, if a channel can set it; otherwise refused, naming it. */
+    private static void apply(DatagramChannel ch, UdpConfig.SocketOption o) throws IOException {
+        int v = o.value();
+        if (o.level() == LibC.SOL_SOCKET && o.name() == SO_BROADCAST) {
+            ch.setOption(StandardSocketOptions.SO_BROADCAST, v != 0);
+        } else if (o.level() == LibC.SOL_SOCKET && o.name() == SO_REUSEADDR) {
+            ch.setOption(StandardSocketOptions.SO_REUSEADDR, v != 0);
+        } else if (o.level() == LibC.SOL_SOCKET && o.name() == LibC.SO_REUSEPORT) {
+            ch.setOption(StandardSocketOptions.SO_REUSEPORT, v != 0);
+        } else if ((o.level() == IPPROTO_IP && o.name() == IP_TOS)
+                || (o.level() == LibC.IPPROTO_IPV6 && o.name() == IPV6_TCLASS)) {
+            ch.setOption(StandardSocketOptions.IP_TOS, v);
+        } else {
+            throw new UnsupportedOperationException("socket option " + o.label() + " cannot be set on the nio "
+                    + "transport: a DatagramChannel takes only java.net's options (SO_BROADCAST, SO_REUSEADDR, "
+                    + "SO_REUSEPORT, IP_TOS); it needs io_uring");
+        }
+    }
+
+    /** Builds the socket on its loop, registers and opens it; waits for that. */
+    private static NioUdpSocket handOver(NioEventLoop loop, DatagramChannel channel, InetSocketAddress bound,
+                                         UdpConfig config) throws IOException {
+        int family = bound.getAddress() instanceof Inet6Address ? LibC.AF_INET6 : LibC.AF_INET;
+        // As io_uring's transport reports it: the kernel's doubled value, which the JDK halves.
+        int rcvbuf = 2 * channel.getOption(StandardSocketOptions.SO_RCVBUF);
+        return LoopUdpSocket.startOn(loop, bound, () -> {
+            if (loop.isShuttingDown()) {
+                throw new IllegalStateException("the event loop " + loop.name() + " is shutting down");
+            }
+            NioUdpSocket s = new NioUdpSocket(loop, loop.nextUdpNumber(), channel, family, bound, config.remote(),
+                    rcvbuf, config);
+            loop.adopt(s);
+            return s;
+        });
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    @Override
+    public List<UdpSocket> sockets() {
+        return sockets;
+    }
+
+    @Override
+    public CompletableFuture<Void> close() {
+        return LoopUdpSocket.closeAll(sockets);
+    }
+}
