@@ -260,7 +260,11 @@ final class Charts {
         }
     }
 
+    /** A latency label; "–" where the tool gave none (wrk's percentiles under pipelining). */
     private static String us(double v) {
+        if (Double.isNaN(v)) {
+            return "–";
+        }
         return v >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%.1f", v);
     }
 }
