@@ -35,6 +35,6 @@ final class NioTransport implements Transport {
 
     @Override
     public UdpCore startUdp(EventLoopGroup group, UdpConfig config) throws IOException {
-        return NioUdp.start(group, config);
+        return LoopUdp.start(group, config, NioUdp.OPENER);
     }
 }

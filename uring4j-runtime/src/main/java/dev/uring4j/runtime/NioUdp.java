@@ -6,25 +6,22 @@ import java.net.InetSocketAddress;
 import java.net.SocketOption;
 import java.net.StandardSocketOptions;
 import java.nio.channels.DatagramChannel;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 import dev.uring4j.ring.sys.Errno;
 import dev.uring4j.ring.sys.ErrnoException;
 import dev.uring4j.ring.sys.LibC;
 
 /**
- * A UDP endpoint on NIO loops, behind the public {@link UdpEndpoint}: one {@link NioUdpSocket}
- * per loop, bound to one port with {@code SO_REUSEPORT}, or one connected socket, as
- * {@link UringUdp} does on io_uring.
+ * How the NIO transport makes the sockets of a {@link LoopUdp} endpoint: a non-blocking
+ * {@link DatagramChannel} per socket, configured and bound on the caller's thread, then handed to
+ * its loop as a {@link NioUdpSocket}.
  *
  * <p>What a {@link DatagramChannel} cannot do, this transport cannot either: {@code UDP_SEGMENT},
  * control messages, {@code SO_RCVBUFFORCE}, and socket options outside {@code java.net}'s
  * (docs/FALLBACK.md). An option it cannot set is refused at start, naming it, rather than
  * silently missing.
  */
-final class NioUdp implements UdpCore {
+final class NioUdp implements LoopUdp.Opener<DatagramChannel> {
     // setsockopt names from <sys/socket.h> and <netinet/in.h> that have a java.net counterpart.
     private static final int SO_REUSEADDR = 2;
     private static final int SO_BROADCAST = 6;
@@ -32,55 +29,27 @@ final class NioUdp implements UdpCore {
     private static final int IP_TOS = 1;
     private static final int IPV6_TCLASS = 67;
 
-    private final List<UdpSocket> sockets;
-    private final InetSocketAddress localAddress;
+    static final NioUdp OPENER = new NioUdp();
 
-    private NioUdp(List<UdpSocket> sockets, InetSocketAddress localAddress) {
-        this.sockets = List.copyOf(sockets);
-        this.localAddress = localAddress;
+    private NioUdp() {}
+
+    @Override
+    public InetSocketAddress boundAddress(DatagramChannel channel) throws ErrnoException {
+        try {
+            return (InetSocketAddress) channel.getLocalAddress();
+        } catch (IOException e) {
+            throw NioErrors.errnoException("getsockname", e);
+        }
     }
 
-    static NioUdp start(EventLoopGroup group, UdpConfig config) throws ErrnoException {
-        List<NioEventLoop> loops = new ArrayList<>();
-        if (config.remote() != null) {
-            loops.add((NioEventLoop) group.next());
-        } else {
-            for (EventLoop l : group.loops()) {
-                loops.add((NioEventLoop) l);
-            }
-        }
-        boolean reusePort = config.reusePort() || loops.size() > 1;
-        List<UdpSocket> started = new ArrayList<>();
-        InetSocketAddress bindTo = config.address();
-        InetSocketAddress bound = null;
-        try {
-            for (NioEventLoop loop : loops) {
-                DatagramChannel channel = open(bindTo, config, reusePort);
-                try {
-                    if (bound == null) {
-                        bound = (InetSocketAddress) channel.getLocalAddress();
-                        // Every further socket takes the port the first one got.
-                        bindTo = new InetSocketAddress(config.address().getAddress(), bound.getPort());
-                    }
-                    started.add(handOver(loop, channel, bound, config));
-                } catch (IOException e) {
-                    NioEventLoop.closeQuietly(channel);
-                    throw NioErrors.errnoException("starting the UDP socket on " + bindTo, e);
-                } catch (RuntimeException e) {
-                    NioEventLoop.closeQuietly(channel);
-                    throw e;
-                }
-            }
-        } catch (ErrnoException | RuntimeException e) {
-            LoopUdpSocket.closeAll(started).join();
-            throw e;
-        }
-        return new NioUdp(started, bound);
+    @Override
+    public void discard(DatagramChannel channel) {
+        NioEventLoop.closeQuietly(channel);
     }
 
     /** A bound (and, in client mode, connected) non-blocking channel with the endpoint's options. */
-    private static DatagramChannel open(InetSocketAddress address, UdpConfig c, boolean reusePort)
-            throws ErrnoException {
+    @Override
+    public DatagramChannel open(InetSocketAddress address, UdpConfig c, boolean reusePort) throws ErrnoException {
         DatagramChannel ch;
         try {
             // IPv6 channels are dual-stack: the IPv6 wildcard takes IPv4 peers too, as on io_uring.
@@ -159,11 +128,18 @@ final class NioUdp implements UdpCore {
     }
 
     /** Builds the socket on its loop, registers and opens it; waits for that. */
-    private static NioUdpSocket handOver(NioEventLoop loop, DatagramChannel channel, InetSocketAddress bound,
-                                         UdpConfig config) throws IOException {
+    @Override
+    public NioUdpSocket handOver(TransportLoop transportLoop, DatagramChannel channel, InetSocketAddress bound,
+                                 UdpConfig config) throws ErrnoException {
+        NioEventLoop loop = (NioEventLoop) transportLoop;
         int family = bound.getAddress() instanceof Inet6Address ? LibC.AF_INET6 : LibC.AF_INET;
-        // As io_uring's transport reports it: the kernel's doubled value, which the JDK halves.
-        int rcvbuf = 2 * channel.getOption(StandardSocketOptions.SO_RCVBUF);
+        int rcvbuf;
+        try {
+            // As io_uring's transport reports it: the kernel's doubled value, which the JDK halves.
+            rcvbuf = 2 * channel.getOption(StandardSocketOptions.SO_RCVBUF);
+        } catch (IOException e) {
+            throw NioErrors.errnoException("getsockopt(SO_RCVBUF)", e);
+        }
         return LoopUdpSocket.startOn(loop, bound, () -> {
             if (loop.isShuttingDown()) {
                 throw new IllegalStateException("the event loop " + loop.name() + " is shutting down");
@@ -173,20 +149,5 @@ final class NioUdp implements UdpCore {
             loop.adopt(s);
             return s;
         });
-    }
-
-    @Override
-    public InetSocketAddress localAddress() {
-        return localAddress;
-    }
-
-    @Override
-    public List<UdpSocket> sockets() {
-        return sockets;
-    }
-
-    @Override
-    public CompletableFuture<Void> close() {
-        return LoopUdpSocket.closeAll(sockets);
     }
 }

@@ -6,8 +6,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A transport's running UDP endpoint behind the public {@link UdpEndpoint}, as {@link ServerCore}
- * is for TCP. A transport provides one through {@link Transport#startUdp}: io_uring with
- * {@link UringUdp}; the NIO fallback with {@link NioUdp}, a {@code DatagramChannel} per loop.
+ * is for TCP: {@link LoopUdp} on both transports, with the sockets {@link UringUdp} or
+ * {@link NioUdp} opens ({@link Transport#startUdp}).
  */
 interface UdpCore {
     /** The bound address (with the real port when 0 was asked for). */

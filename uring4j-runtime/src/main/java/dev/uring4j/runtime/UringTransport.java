@@ -72,6 +72,6 @@ final class UringTransport implements Transport {
 
     @Override
     public UdpCore startUdp(EventLoopGroup group, UdpConfig config) throws IOException {
-        return UringUdp.start(group, config);
+        return LoopUdp.start(group, config, UringUdp.OPENER);
     }
 }

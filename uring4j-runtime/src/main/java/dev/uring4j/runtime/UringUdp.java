@@ -4,9 +4,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 import dev.uring4j.ring.sys.Errno;
 import dev.uring4j.ring.sys.ErrnoException;
@@ -14,60 +11,30 @@ import dev.uring4j.ring.sys.LibC;
 import dev.uring4j.ring.sys.SockAddr;
 
 /**
- * A UDP endpoint on io_uring loops, behind the public {@link UdpEndpoint}: one
- * {@link UringUdpSocket} per loop, bound to one port with {@code SO_REUSEPORT}, or one connected
- * socket. Sockets are created, configured and bound with plain system calls on the caller's
- * thread (setup, not the hot path), then handed to their loop, which registers their buffers and
- * arms the receive.
+ * How the io_uring transport makes the sockets of a {@link LoopUdp} endpoint: each is created,
+ * configured and bound with plain system calls on the caller's thread (setup, not the hot path),
+ * then handed to its loop as a {@link UringUdpSocket}, which registers its buffers and arms the
+ * receive.
  */
-final class UringUdp implements UdpCore {
+final class UringUdp implements LoopUdp.Opener<Integer> {
+    static final UringUdp OPENER = new UringUdp();
     private static final int SO_SNDBUFFORCE = 32;
 
-    private final List<UdpSocket> sockets;
-    private final InetSocketAddress localAddress;
+    private UringUdp() {}
 
-    private UringUdp(List<UdpSocket> sockets, InetSocketAddress localAddress) {
-        this.sockets = List.copyOf(sockets);
-        this.localAddress = localAddress;
+    @Override
+    public InetSocketAddress boundAddress(Integer fd) throws ErrnoException {
+        return SocketSetup.boundAddress(fd);
     }
 
-    static UringUdp start(EventLoopGroup group, UdpConfig config) throws ErrnoException {
-        List<UringEventLoop> loops = new ArrayList<>();
-        if (config.remote() != null) {
-            loops.add((UringEventLoop) group.next());
-        } else {
-            for (EventLoop l : group.loops()) {
-                loops.add((UringEventLoop) l);
-            }
-        }
-        boolean reusePort = config.reusePort() || loops.size() > 1;
-        List<UdpSocket> started = new ArrayList<>();
-        InetSocketAddress bindTo = config.address();
-        InetSocketAddress bound = null;
-        try {
-            for (UringEventLoop loop : loops) {
-                int fd = open(bindTo, config, reusePort);
-                try {
-                    if (bound == null) {
-                        bound = SocketSetup.boundAddress(fd);
-                        // Every further socket takes the port the first one got.
-                        bindTo = new InetSocketAddress(config.address().getAddress(), bound.getPort());
-                    }
-                    started.add(handOver(loop, fd, bound, config));
-                } catch (ErrnoException | RuntimeException e) {
-                    LibC.close(fd);
-                    throw e;
-                }
-            }
-        } catch (ErrnoException | RuntimeException e) {
-            LoopUdpSocket.closeAll(started).join();
-            throw e;
-        }
-        return new UringUdp(started, bound);
+    @Override
+    public void discard(Integer fd) {
+        LibC.close(fd);
     }
 
     /** A bound (and, in client mode, connected) datagram socket with the endpoint's options. */
-    private static int open(InetSocketAddress address, UdpConfig c, boolean reusePort) throws ErrnoException {
+    @Override
+    public Integer open(InetSocketAddress address, UdpConfig c, boolean reusePort) throws ErrnoException {
         int family = SockAddr.familyOf(address);
         int fd = LibC.socket(family, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, 0);
         if (fd < 0) {
@@ -140,8 +107,10 @@ final class UringUdp implements UdpCore {
 
 
     /** Builds the socket on its loop (which must register its buffer groups) and arms it; waits for that. */
-    private static UringUdpSocket handOver(UringEventLoop loop, int fd, InetSocketAddress bound, UdpConfig config)
+    @Override
+    public UringUdpSocket handOver(TransportLoop transportLoop, Integer fd, InetSocketAddress bound, UdpConfig config)
             throws ErrnoException {
+        UringEventLoop loop = (UringEventLoop) transportLoop;
         int family = bound.getAddress() instanceof Inet6Address ? LibC.AF_INET6 : LibC.AF_INET;
         // UDP_SEGMENT (4.18): a getsockopt that succeeds says the kernel segments for us.
         boolean gso = LibC.getsockoptInt(fd, LibC.SOL_UDP, LibC.UDP_SEGMENT) >= 0;
@@ -161,20 +130,5 @@ final class UringUdp implements UdpCore {
                 throw t;
             }
         });
-    }
-
-    @Override
-    public InetSocketAddress localAddress() {
-        return localAddress;
-    }
-
-    @Override
-    public List<UdpSocket> sockets() {
-        return sockets;
-    }
-
-    @Override
-    public CompletableFuture<Void> close() {
-        return LoopUdpSocket.closeAll(sockets);
     }
 }
