@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * descriptor before it takes a connection off the backlog, so none is lost) for a back-off from
  * 1 ms doubling to 1 s, or until a connection closes. Owned by the loop's thread.
  */
-final class NioListener implements NioEventLoop.Ready {
+final class NioListener implements NioEventLoop.Ready, LoopServer.Listener {
     private final NioEventLoop loop;
     private final NioServer server;
     private final ServerSocketChannel channel;
@@ -100,7 +100,8 @@ final class NioListener implements NioEventLoop.Ready {
     }
 
     /** Tries again now: a descriptor may have freed up, or the connection count dropped below the limit. */
-    void retryNow() {
+    @Override
+    public void retryNow() {
         if (retry != null) {
             retry.cancel();
             retry = null;
@@ -108,12 +109,14 @@ final class NioListener implements NioEventLoop.Ready {
         arm();
     }
 
-    boolean waiting() {
+    @Override
+    public boolean waiting() {
         return paused || retry != null;
     }
 
     /** Stops accepting and closes the channel; connections still in the backlog are reset by the kernel. */
-    void stop() {
+    @Override
+    public void stop() {
         if (stopping) {
             return;
         }

@@ -5,12 +5,9 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.uring4j.ring.sys.Errno;
 import dev.uring4j.ring.sys.ErrnoException;
@@ -24,20 +21,12 @@ import dev.uring4j.ring.sys.ErrnoException;
  * has its own listening channel on the port ({@code SO_REUSEPORT}); the kernel spreads
  * connections. Both modes are available on every kernel, so the mode asked for is the mode used.
  */
-final class NioServer implements ServerCore {
-    private final EventLoopGroup group;
+final class NioServer extends LoopServer {
     private final ServerConfig config;
-    private final TcpServer.AcceptMode mode;
-    private final AtomicInteger live = new AtomicInteger();
-    private final List<NioListener> listeners = new ArrayList<>();
-    private final List<NioEventLoop> listenerLoops = new ArrayList<>();
-    private InetSocketAddress localAddress;
-    private volatile boolean closed;
 
     private NioServer(EventLoopGroup group, ServerConfig config) {
-        this.group = group;
+        super(group, config.mode());
         this.config = config;
-        this.mode = config.mode();
     }
 
     /** Binds and starts accepting. */
@@ -63,8 +52,7 @@ final class NioServer implements ServerCore {
             }
             NioEventLoop loop = (NioEventLoop) group.loops().get(i);
             NioListener l = new NioListener(loop, this, channel);
-            listeners.add(l);
-            listenerLoops.add(loop);
+            addListener(loop, l);
             CompletableFuture<Void> armed = new CompletableFuture<>();
             loop.execute(() -> {
                 try {
@@ -182,64 +170,9 @@ final class NioServer implements ServerCore {
         return "the server's limit of " + config.maxConnections() + " connections is reached";
     }
 
-    void connectionClosed() {
-        live.decrementAndGet();
-        for (int i = 0; i < listeners.size(); i++) {
-            NioListener l = listeners.get(i);
-            NioEventLoop loop = listenerLoops.get(i);
-            if (loop.inEventLoop()) {
-                if (l.waiting()) {
-                    l.retryNow();
-                }
-            } else {
-                loop.execute(() -> {
-                    if (l.waiting()) {
-                        l.retryNow();
-                    }
-                });
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------ ServerCore
-
     @Override
-    public InetSocketAddress localAddress() {
-        return localAddress;
-    }
-
-    @Override
-    public TcpServer.AcceptMode acceptMode() {
-        return mode;
-    }
-
-    @Override
-    public int connections() {
-        return live.get();
-    }
-
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        List<CompletableFuture<Void>> done = new ArrayList<>();
-        for (int i = 0; i < listeners.size(); i++) {
-            NioListener l = listeners.get(i);
-            CompletableFuture<Void> f = new CompletableFuture<>();
-            listenerLoops.get(i).execute(() -> {
-                l.stop();
-                f.complete(null);
-            });
-            done.add(f);
-        }
-        for (EventLoop loop : group.loops()) {
-            NioEventLoop n = (NioEventLoop) loop;
-            n.execute(() -> n.closeConnectionsOf(this));
-        }
-        if (!group.isClosed()) {
-            CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();
-        }
+    void closeConnectionsOn(TransportLoop loop) {
+        NioEventLoop n = (NioEventLoop) loop;
+        n.execute(() -> n.closeConnectionsOf(this));
     }
 }

@@ -26,7 +26,7 @@ import dev.uring4j.ring.sys.LibC;
  * closes, leaving new ones in the backlog. The server's connection limit works the same way.
  * Owned by the loop's thread.
  */
-final class UringListener {
+final class UringListener implements LoopServer.Listener {
     private final UringEventLoop loop;
     private final UringServer server;
     private final int listenFd;
@@ -155,7 +155,8 @@ final class UringListener {
     }
 
     /** Re-arms now: a descriptor may have freed up, or the connection count dropped below the limit. */
-    void retryNow() {
+    @Override
+    public void retryNow() {
         if (retry != null) {
             retry.cancel();
             retry = null;
@@ -165,12 +166,14 @@ final class UringListener {
         }
     }
 
-    boolean waiting() {
+    @Override
+    public boolean waiting() {
         return paused || retry != null;
     }
 
     /** Stops accepting; the fd is closed once the accept's final completion is in. */
-    void stop() {
+    @Override
+    public void stop() {
         if (stopping) {
             return;
         }

@@ -3,8 +3,6 @@ package dev.uring4j.runtime;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -28,39 +26,39 @@ import dev.uring4j.ring.sys.SockAddr;
  * {@link TcpServer.AcceptMode#REUSEPORT}: every loop has its own listening socket on the port
  * ({@code SO_REUSEPORT}) and its own multishot accept; the kernel spreads connections.
  */
-final class UringServer implements ServerCore {
+final class UringServer extends LoopServer {
 
     private static final AtomicInteger IDS = new AtomicInteger();
     private static volatile UringServer[] registry = new UringServer[16];
 
     private final int id;
-    private final EventLoopGroup group;
     private final Supplier<? extends ConnectionHandler> handlers;
-    private final TcpServer.AcceptMode mode;
     private final long idleTimeoutNanos;
     private final int maxConnections;
     private final int backlog;
-    private final AtomicInteger live = new AtomicInteger();
-    private final List<UringListener> listeners = new ArrayList<>();
-    private final List<UringEventLoop> listenerLoops = new ArrayList<>();
-    private InetSocketAddress localAddress;
-    private volatile boolean closed;
+
+    /**
+     * The mode the server can run: acceptor mode needs the accepted direct descriptor passed to
+     * another ring ({@code msg_ring} fd passing) when there are several loops and direct descriptors.
+     */
+    private static TcpServer.AcceptMode acceptMode(EventLoopGroup group, TcpServer.AcceptMode asked) {
+        boolean handoff = group.size() == 1 || !group.options().uses(LoopOptions.Path.DIRECT_DESCRIPTORS)
+                || group.options().uses(LoopOptions.Path.MSG_RING_FD);
+        if (asked == TcpServer.AcceptMode.ACCEPTOR && !handoff) {
+            UringEventLoop.LOG.log(System.Logger.Level.INFO, "acceptor mode needs msg_ring fd passing ("
+                    + group.options().whyNot(LoopOptions.Path.MSG_RING_FD) + "); accepting with SO_REUSEPORT instead");
+        }
+        return asked == TcpServer.AcceptMode.ACCEPTOR && handoff ? TcpServer.AcceptMode.ACCEPTOR
+                : TcpServer.AcceptMode.REUSEPORT;
+    }
 
     private UringServer(EventLoopGroup group, ServerConfig config) {
+        super(group, acceptMode(group, config.mode()));
         this.id = IDS.getAndIncrement();
-        this.group = group;
         this.handlers = config.handlers();
         this.idleTimeoutNanos = config.idleTimeoutNanos();
         this.maxConnections = config.maxConnections();
         this.backlog = config.backlog();
-        boolean handoff = group.size() == 1 || !group.options().uses(LoopOptions.Path.DIRECT_DESCRIPTORS)
-                || group.options().uses(LoopOptions.Path.MSG_RING_FD);
-        if (config.mode() == TcpServer.AcceptMode.ACCEPTOR && !handoff) {
-            UringEventLoop.LOG.log(System.Logger.Level.INFO, "acceptor mode needs msg_ring fd passing ("
-                    + group.options().whyNot(LoopOptions.Path.MSG_RING_FD) + "); accepting with SO_REUSEPORT instead");
-        }
-        this.mode = config.mode() == TcpServer.AcceptMode.ACCEPTOR && handoff ? TcpServer.AcceptMode.ACCEPTOR
-                : TcpServer.AcceptMode.REUSEPORT;
         synchronized (UringServer.class) {
             UringServer[] r = registry;
             if (id >= r.length) {
@@ -91,8 +89,7 @@ final class UringServer implements ServerCore {
             // With IORING_OP_BIND/LISTEN the listener binds on its loop's ring; else bind(2) here.
             int fd = listenSocket(bindTo, config, mode == TcpServer.AcceptMode.REUSEPORT, !loop.bindListenOps);
             UringListener l = new UringListener(loop, this, fd, bindTo, config.backlog());
-            listeners.add(l);
-            listenerLoops.add(loop);
+            addListener(loop, l);
             CompletableFuture<Void> armed = new CompletableFuture<>();
             loop.execute(() -> {
                 try {
@@ -269,71 +266,20 @@ final class UringServer implements ServerCore {
         return backlog;
     }
 
-    void connectionClosed() {
-        live.decrementAndGet();
-        for (int i = 0; i < listeners.size(); i++) {
-            UringListener l = listeners.get(i);
-            UringEventLoop loop = listenerLoops.get(i);
-            if (loop.inEventLoop()) {
-                if (l.waiting()) {
-                    l.retryNow();
+    @Override
+    void closeConnectionsOn(TransportLoop loop) {
+        UringEventLoop u = (UringEventLoop) loop;
+        u.execute(() -> {
+            for (UringConnection c : u.connections) {
+                if (c != null && c.server == this) {
+                    c.close();
                 }
-            } else {
-                loop.execute(() -> {
-                    if (l.waiting()) {
-                        l.retryNow();
-                    }
-                });
             }
-        }
-    }
-
-    // ------------------------------------------------------------------ ServerCore
-
-    @Override
-    public InetSocketAddress localAddress() {
-        return localAddress;
+        });
     }
 
     @Override
-    public TcpServer.AcceptMode acceptMode() {
-        return mode;
-    }
-
-    @Override
-    public int connections() {
-        return live.get();
-    }
-
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        List<CompletableFuture<Void>> done = new ArrayList<>();
-        for (int i = 0; i < listeners.size(); i++) {
-            UringListener l = listeners.get(i);
-            CompletableFuture<Void> f = new CompletableFuture<>();
-            listenerLoops.get(i).execute(() -> {
-                l.stop();
-                f.complete(null);
-            });
-            done.add(f);
-        }
-        for (EventLoop loop : group.loops()) {
-            UringEventLoop u = (UringEventLoop) loop;
-            u.execute(() -> {
-                for (UringConnection c : u.connections) {
-                    if (c != null && c.server == this) {
-                        c.close();
-                    }
-                }
-            });
-        }
-        if (!group.isClosed()) {
-            CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();
-        }
+    void afterClose() {
         synchronized (UringServer.class) {
             registry[id] = null;
         }

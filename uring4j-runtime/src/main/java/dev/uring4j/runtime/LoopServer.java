@@ -1,0 +1,113 @@
+package dev.uring4j.runtime;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What a TCP server is on either transport: its listeners and the loops they run on, the count
+ * of live connections that paces them, and the close that stops them all and closes every
+ * connection after its output drains. {@link UringServer} and {@link NioServer} add how they
+ * listen and hand connections to loops.
+ */
+abstract class LoopServer implements ServerCore {
+    /** What the server asks of a listener, always on the listener's loop. */
+    interface Listener {
+        /** Whether accepting is paused (at the connection limit, or backing off after EMFILE). */
+        boolean waiting();
+
+        /** Accepts again now: a connection closed, so a descriptor or a slot may be free. */
+        void retryNow();
+
+        /** Stops accepting for good. */
+        void stop();
+    }
+
+    final EventLoopGroup group;
+    final TcpServer.AcceptMode mode;
+    final AtomicInteger live = new AtomicInteger();
+    private final List<Listener> listeners = new ArrayList<>();
+    private final List<TransportLoop> listenerLoops = new ArrayList<>();
+    InetSocketAddress localAddress;
+    volatile boolean closed;
+
+    LoopServer(EventLoopGroup group, TcpServer.AcceptMode mode) {
+        this.group = group;
+        this.mode = mode;
+    }
+
+    /** {@code listener} runs on {@code loop}. */
+    final void addListener(TransportLoop loop, Listener listener) {
+        listeners.add(listener);
+        listenerLoops.add(loop);
+    }
+
+    /** A connection of this server closed: a listener that waits for room may accept again. */
+    final void connectionClosed() {
+        live.decrementAndGet();
+        for (int i = 0; i < listeners.size(); i++) {
+            Listener l = listeners.get(i);
+            TransportLoop loop = listenerLoops.get(i);
+            if (loop.inEventLoop()) {
+                if (l.waiting()) {
+                    l.retryNow();
+                }
+            } else {
+                loop.execute(() -> {
+                    if (l.waiting()) {
+                        l.retryNow();
+                    }
+                });
+            }
+        }
+    }
+
+    /** Closes, on {@code loop}'s thread, each of this server's connections there once its output drains. */
+    abstract void closeConnectionsOn(TransportLoop loop);
+
+    /** After {@link #close}: what the transport still has to let go of. */
+    void afterClose() {
+    }
+
+    @Override
+    public final InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    @Override
+    public final TcpServer.AcceptMode acceptMode() {
+        return mode;
+    }
+
+    @Override
+    public final int connections() {
+        return live.get();
+    }
+
+    @Override
+    public final void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        for (int i = 0; i < listeners.size(); i++) {
+            Listener l = listeners.get(i);
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            listenerLoops.get(i).execute(() -> {
+                l.stop();
+                f.complete(null);
+            });
+            done.add(f);
+        }
+        for (EventLoop loop : group.loops()) {
+            closeConnectionsOn((TransportLoop) loop);
+        }
+        if (!group.isClosed()) {
+            CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();
+        }
+        afterClose();
+    }
+}
