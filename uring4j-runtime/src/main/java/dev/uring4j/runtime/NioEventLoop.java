@@ -266,7 +266,8 @@ final class NioEventLoop extends TransportLoop {
 
     /**
      * Makes the selector drop cancelled keys now, which closes the descriptors of channels closed
-     * while registered; otherwise that waits for the next select.
+     * while registered; otherwise that waits for the next select. Only outside a select (the
+     * flush phase, shutdown): the selector refuses a select within its own.
      */
     void dropCancelledKeys() {
         try {

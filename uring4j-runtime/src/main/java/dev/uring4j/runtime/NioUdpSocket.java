@@ -89,7 +89,9 @@ final class NioUdpSocket extends LoopUdpSocket implements NioEventLoop.Ready {
         if ((readyOps & SelectionKey.OP_WRITE) != 0 && waitingForWrite) {
             waitingForWrite = false;
             key.interestOps(key.interestOps() & ~SelectionKey.OP_WRITE);
-            flush();
+            // The rest goes out in the flush phase: a close it finishes must not run inside the
+            // selector's select (dropping the key there would be a select within a select).
+            markDirty();
         }
         if ((readyOps & SelectionKey.OP_READ) != 0) {
             receive();
