@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Command-line options of {@code ./uring4j bench}. The default run is the issue's matrix; {@code
- * --quick} a two-cell smoke run of about a minute; any figure can be overridden.
+ * --quick} a three-cell smoke run of about a minute and a half; any figure can be overridden.
  */
 record BenchOptions(boolean quick, List<String> servers, List<Cell> cells, int runs, double warmupS, double durationS,
                     double serverWarmupS, int serverCpu, int loadCpu, Path root, Path out, List<String> jvmFlags,
@@ -27,7 +27,7 @@ record BenchOptions(boolean quick, List<String> servers, List<Cell> cells, int r
 
     static final String HELP = """
             usage: ./uring4j bench [options]
-              --quick               three cells, 2 short runs each: about a minute
+              --quick               three cells, 2 short runs each: about a minute and a half
               --servers a,b,...     only these servers (names from --list); default all
               --cells id,...        only these cells, e.g. echo-64B-c64-d16,echo-4KiB-c64-d1,echo-64B-c512-d1@80000,
                                     http-plaintext-c256-d1 (HTTP cells drive wrk: pipelined with d > 1)
