@@ -57,7 +57,7 @@ final class NioUdp implements LoopUdp.Opener<DatagramChannel> {
         } catch (IOException e) {
             throw NioErrors.errnoException("socket(" + NioEventLoop.family(address) + ", SOCK_DGRAM)", e);
         }
-        String step = "configuring";
+        String step = "setsockopt on the UDP socket for " + address;
         try {
             ch.configureBlocking(false);
             if (reusePort) {
