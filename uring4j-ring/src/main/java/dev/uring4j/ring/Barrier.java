@@ -17,7 +17,11 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 final class Barrier {
     private Barrier() {}
 
-    private static final VarHandle INT = JAVA_INT.varHandle();
+    /**
+     * The int handle behind {@link #loadAcquire} and {@link #storeRelease}, for a cold path inside
+     * a hot loop, where a call C2 declines to inline would cost the loop more than the path.
+     */
+    static final VarHandle INT = JAVA_INT.varHandle();
     private static final VarHandle SHORT = JAVA_SHORT.varHandle();
 
     static int loadAcquire(MemorySegment segment, long offset) {

@@ -348,6 +348,7 @@ public final class IoUring implements AutoCloseable {
             flags |= IORING_ENTER_SQ_WAKEUP;
         }
         int r = enter(submitted, waitNr, flags, extArg.address(), extArg.byteSize());
+        sq.consumed(r);
         return busyToZero(r);
     }
 
@@ -402,7 +403,9 @@ public final class IoUring implements AutoCloseable {
         if (cqNeedsEnter) {
             flags |= IORING_ENTER_GETEVENTS;
         }
-        return busyToZero(enter(submitted, waitNr, flags, 0, 0));
+        int r = enter(submitted, waitNr, flags, 0, 0);
+        sq.consumed(r);
+        return busyToZero(r);
     }
 
     private static int busyToZero(int r) {

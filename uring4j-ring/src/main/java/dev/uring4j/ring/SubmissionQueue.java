@@ -21,7 +21,6 @@ public final class SubmissionQueue {
     private final long ktail;
     private final long kflags;
     private final long kdropped;
-    private final int mask;
     private final int entries;
     private final boolean sqpoll;
     private final Sqe[] slots;
@@ -29,8 +28,11 @@ public final class SubmissionQueue {
     /** Entries handed out by getSqe() but not yet published (liburing's sqe_head/sqe_tail). */
     private int sqeHead;
     private int sqeTail;
-    /** The kernel's head as last read; the queue has at least entries - (sqeTail - cachedHead) free slots. */
-    private int cachedHead;
+    /**
+     * The kernel's head as last read, plus {@code entries}: {@code getSqe} may hand out entries up
+     * to this tail without reading the kernel's head again.
+     */
+    private int sqeLimit;
 
     SubmissionQueue(MemorySegment ring, MemorySegment params, MemorySegment sqes, int sqeSize, boolean sqpoll,
                     boolean noSqArray) {
@@ -40,7 +42,6 @@ public final class SubmissionQueue {
         this.ktail = params.get(JAVA_INT, sqOff + IoSqringOffsets.OFFSET_tail);
         this.kflags = params.get(JAVA_INT, sqOff + IoSqringOffsets.OFFSET_flags);
         this.kdropped = params.get(JAVA_INT, sqOff + IoSqringOffsets.OFFSET_dropped);
-        this.mask = ring.get(JAVA_INT, params.get(JAVA_INT, sqOff + IoSqringOffsets.OFFSET_ring_mask));
         this.entries = ring.get(JAVA_INT, params.get(JAVA_INT, sqOff + IoSqringOffsets.OFFSET_ring_entries));
         this.sqpoll = sqpoll;
         if (!noSqArray) {
@@ -53,9 +54,10 @@ public final class SubmissionQueue {
         }
         this.slots = new Sqe[entries];
         for (int i = 0; i < entries; i++) {
-            slots[i] = new Sqe(sqes, (long) i * sqeSize, sqeSize);
+            slots[i] = new Sqe(sqes, (long) i * sqeSize);
         }
-        this.sqeHead = this.sqeTail = this.cachedHead = ring.get(JAVA_INT, ktail);
+        this.sqeHead = this.sqeTail = ring.get(JAVA_INT, ktail);
+        this.sqeLimit = sqeTail + entries;
     }
 
     /**
@@ -65,17 +67,22 @@ public final class SubmissionQueue {
      */
     public Sqe getSqe() {
         int tail = sqeTail;
-        int next = tail + 1;
-        if (next - cachedHead > entries) {
+        if (tail == sqeLimit) {
             // Consumes the kernel's head; pairs with the release store of sq.head in
-            // io_commit_sqring (only concurrent with us under SQPOLL).
-            cachedHead = Barrier.loadAcquire(ring, khead);
-            if (next - cachedHead > entries) {
+            // io_commit_sqring (only concurrent with us under SQPOLL). Through the var handle
+            // itself, not Barrier.loadAcquire: C2 does not inline a call this rarely taken, and a
+            // call left in a prep loop makes it reload every field on each iteration (4.8 ns per
+            // getSqe().prepNop().userData() against 4.0). Reached when the queue is full, or
+            // under SQPOLL, where the poller moves the head behind our back.
+            sqeLimit = (int) Barrier.INT.getAcquire(ring, khead) + entries;
+            if (tail == sqeLimit) {
                 return null;
             }
         }
-        sqeTail = next;
-        return slots[tail & mask];
+        sqeTail = tail + 1;
+        Sqe[] s = slots;
+        // The length is a power of two, so the index is always in bounds and C2 can tell.
+        return s[tail & (s.length - 1)];
     }
 
     /**
@@ -90,7 +97,20 @@ public final class SubmissionQueue {
             // smp_load_acquire(&rings->sq.tail) in io_sqring_entries.
             Barrier.storeRelease(ring, ktail, tail);
         }
-        return tail - Barrier.loadAcquire(ring, khead);
+        int head = Barrier.loadAcquire(ring, khead);
+        sqeLimit = head + entries;
+        return tail - head;
+    }
+
+    /**
+     * The enter after {@link #flush} consumed {@code n} entries. Without SQPOLL only that enter
+     * moves the kernel's head, so {@code getSqe} can count on those slots without reading the
+     * head again: its slow path then stays cold, and C2 compiles it out of prep loops.
+     */
+    void consumed(int n) {
+        if (n > 0 && !sqpoll) {
+            sqeLimit += n;
+        }
     }
 
     /** Entries prepared and not yet consumed by the kernel. */
