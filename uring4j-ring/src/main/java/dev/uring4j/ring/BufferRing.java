@@ -2,6 +2,7 @@ package dev.uring4j.ring;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
 
 import static dev.uring4j.ring.uapi.IoUringH.IORING_OFF_MMAP_MASK;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_OFF_PBUF_RING;
@@ -11,6 +12,7 @@ import static dev.uring4j.ring.uapi.IoUringH.IORING_REGISTER_PBUF_STATUS;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_UNREGISTER_PBUF_RING;
 import static dev.uring4j.ring.uapi.IoUringH.IOU_PBUF_RING_INC;
 import static dev.uring4j.ring.uapi.IoUringH.IOU_PBUF_RING_MMAP;
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
@@ -52,6 +54,12 @@ import dev.uring4j.ring.uapi.IoUringBufStatus;
  * posted its final completion, since the kernel writes into these buffers.
  */
 public final class BufferRing implements AutoCloseable {
+    // The fields of the io_uring_buf at a base offset: one "16 bytes fit" check per add instead of
+    // one per field (C2 does not merge bounds checks on long offsets).
+    private static final VarHandle BUF_ADDR = IoUringBuf.LAYOUT.varHandle(groupElement("addr"));
+    private static final VarHandle BUF_LEN = IoUringBuf.LAYOUT.varHandle(groupElement("len"));
+    private static final VarHandle BUF_BID = IoUringBuf.LAYOUT.varHandle(groupElement("bid"));
+
     private static final int MAX_ENTRIES = 32768;
     private static final int MAX_MMAP_BGID = (int) ((~IORING_OFF_MMAP_MASK & 0xFFFFFFFFL) >>> IORING_OFF_PBUF_SHIFT) + 1;
 
@@ -191,9 +199,9 @@ public final class BufferRing implements AutoCloseable {
         int position = (tail + offset) & mask;
         long entry = (long) position * IoUringBuf.LAYOUT.byteSize();
         MemorySegment r = ringMemory;
-        r.set(JAVA_LONG, entry + IoUringBuf.OFFSET_addr, addr);
-        r.set(JAVA_INT, entry + IoUringBuf.OFFSET_len, len);
-        r.set(JAVA_SHORT, entry + IoUringBuf.OFFSET_bid, (short) bid);
+        BUF_ADDR.set(r, entry, addr);
+        BUF_LEN.set(r, entry, len);
+        BUF_BID.set(r, entry, (short) bid);
         positionOfBid[bid & mask] = tail + offset;
         bidAtPosition[position] = bid;
     }
