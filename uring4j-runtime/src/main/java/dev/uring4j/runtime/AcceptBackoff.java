@@ -8,7 +8,8 @@ import dev.uring4j.ring.sys.LibC;
 
 /**
  * When a listener must stop accepting (out of descriptors, or at a connection limit), how long it
- * waits before trying again and whether to say so: every transport's listener behaves the same.
+ * waits before trying again, the retry it has scheduled, and whether to say so: every transport's
+ * listener behaves the same.
  *
  * <p>Out of descriptors ({@code EMFILE}, {@code ENFILE}), accepting retries after a back-off that
  * starts at 1 ms and doubles up to 1 s, or at once when one of the server's connections closes.
@@ -24,6 +25,7 @@ final class AcceptBackoff {
     /** Out of room or descriptors now; and since when it has not been. */
     private boolean inTrouble;
     private long calmSince = Long.MIN_VALUE;
+    private Timeout pendingRetry;
 
     /** Out of room or descriptors; returns whether this starts a new episode, to be reported. */
     boolean trouble() {
@@ -53,6 +55,26 @@ final class AcceptBackoff {
         long delay = backoff;
         backoff = Math.min(backoff * 2, MAX_BACKOFF);
         return delay;
+    }
+
+    /** Runs {@code retry} on {@code loop} after the next delay, unless a retry is already pending. */
+    void scheduleRetry(EventLoop loop, Runnable retry) {
+        if (pendingRetry == null) {
+            pendingRetry = loop.schedule(nextDelayNanos(), TimeUnit.NANOSECONDS, retry);
+        }
+    }
+
+    /** Drops the pending retry, if any: the listener retries now, or stops. */
+    void cancelRetry() {
+        if (pendingRetry != null) {
+            pendingRetry.cancel();
+            pendingRetry = null;
+        }
+    }
+
+    /** Whether a retry is scheduled and has not run or been cancelled. */
+    boolean retryPending() {
+        return pendingRetry != null;
     }
 
     /** Whether {@code errno} means the process or system is out of descriptors. */

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -15,6 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 abstract class LoopServer implements ServerCore {
     /** What the server asks of a listener, always on the listener's loop. */
     interface Listener {
+        /** Starts accepting; runs on the listener's loop. */
+        void start() throws Exception;
+
         /** Whether accepting is paused (at the connection limit, or backing off after EMFILE). */
         boolean waiting();
 
@@ -38,10 +42,29 @@ abstract class LoopServer implements ServerCore {
         this.mode = mode;
     }
 
-    /** {@code listener} runs on {@code loop}. */
-    final void addListener(TransportLoop loop, Listener listener) {
+    /**
+     * Adds {@code listener}, which runs on {@code loop}, starts it on that loop's thread and waits
+     * until it did: returns {@code null} once it accepts, or what its start threw (the caller
+     * closes the socket and reports).
+     */
+    final Throwable startListener(TransportLoop loop, Listener listener) {
         listeners.add(listener);
         listenerLoops.add(loop);
+        CompletableFuture<Void> armed = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                listener.start();
+                armed.complete(null);
+            } catch (Throwable t) {
+                armed.completeExceptionally(t);
+            }
+        });
+        try {
+            armed.join();
+            return null;
+        } catch (CompletionException e) {
+            return e.getCause();
+        }
     }
 
     /** A connection of this server closed: a listener that waits for room may accept again. */

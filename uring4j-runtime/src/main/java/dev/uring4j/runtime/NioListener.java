@@ -5,7 +5,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A listening channel served by one NIO loop: while it may accept, its key asks for
@@ -27,7 +26,6 @@ final class NioListener implements NioEventLoop.Ready, LoopServer.Listener {
     private boolean stopping;
     private boolean paused;
     private final AcceptBackoff backoff = new AcceptBackoff();
-    private Timeout retry;
 
     NioListener(NioEventLoop loop, NioServer server, ServerSocketChannel channel) {
         this.loop = loop;
@@ -36,7 +34,8 @@ final class NioListener implements NioEventLoop.Ready, LoopServer.Listener {
     }
 
     /** Runs on the loop: registers and starts accepting. */
-    void start() throws IOException {
+    @Override
+    public void start() throws IOException {
         key = loop.register(channel, 0, this);
         loop.addListener(this);
         arm();
@@ -96,22 +95,19 @@ final class NioListener implements NioEventLoop.Ready, LoopServer.Listener {
         }
         // Level-triggered: asking again now would fail again at once. Wait for the back-off.
         key.interestOps(0);
-        retry = loop.schedule(backoff.nextDelayNanos(), TimeUnit.NANOSECONDS, this::retryNow);
+        backoff.scheduleRetry(loop, this::retryNow);
     }
 
     /** Tries again now: a descriptor may have freed up, or the connection count dropped below the limit. */
     @Override
     public void retryNow() {
-        if (retry != null) {
-            retry.cancel();
-            retry = null;
-        }
+        backoff.cancelRetry();
         arm();
     }
 
     @Override
     public boolean waiting() {
-        return paused || retry != null;
+        return paused || backoff.retryPending();
     }
 
     /** Stops accepting and closes the channel; connections still in the backlog are reset by the kernel. */
@@ -121,10 +117,7 @@ final class NioListener implements NioEventLoop.Ready, LoopServer.Listener {
             return;
         }
         stopping = true;
-        if (retry != null) {
-            retry.cancel();
-            retry = null;
-        }
+        backoff.cancelRetry();
         NioEventLoop.closeQuietly(channel);
     }
 }

@@ -6,8 +6,6 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 import dev.uring4j.ring.sys.Errno;
 import dev.uring4j.ring.sys.ErrnoException;
@@ -51,22 +49,10 @@ final class NioServer extends LoopServer {
                 bindTo = localAddress;
             }
             NioEventLoop loop = (NioEventLoop) group.loops().get(i);
-            NioListener l = new NioListener(loop, this, channel);
-            addListener(loop, l);
-            CompletableFuture<Void> armed = new CompletableFuture<>();
-            loop.execute(() -> {
-                try {
-                    l.start();
-                    armed.complete(null);
-                } catch (Throwable t) {
-                    armed.completeExceptionally(t);
-                }
-            });
-            try {
-                armed.join();
-            } catch (CompletionException e) {
+            Throwable failed = startListener(loop, new NioListener(loop, this, channel));
+            if (failed != null) {
                 NioEventLoop.closeQuietly(channel);
-                throw new IllegalStateException("starting the listener on " + localAddress + " failed", e.getCause());
+                throw new IllegalStateException("starting the listener on " + localAddress + " failed", failed);
             }
         }
     }

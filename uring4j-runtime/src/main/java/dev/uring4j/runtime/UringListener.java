@@ -1,7 +1,6 @@
 package dev.uring4j.runtime;
 
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.TimeUnit;
 
 import static dev.uring4j.ring.uapi.IoUringH.IORING_FILE_INDEX_ALLOC;
 
@@ -39,7 +38,6 @@ final class UringListener implements LoopServer.Listener {
     private boolean fdClosed;
     private boolean paused;
     private final AcceptBackoff backoff = new AcceptBackoff();
-    private Timeout retry;
 
     private final java.net.InetSocketAddress address;
     private final int backlog;
@@ -54,7 +52,8 @@ final class UringListener implements LoopServer.Listener {
     }
 
     /** Runs on the loop: binds with the ring when it can, registers, and arms. */
-    void start() throws ErrnoException {
+    @Override
+    public void start() throws ErrnoException {
         if (loop.bindListenOps) {
             bindWithRing();
         }
@@ -141,26 +140,22 @@ final class UringListener implements LoopServer.Listener {
         if (!armed) {
             if (stopping) {
                 closeFd();
-            } else if (retry == null && !paused) {
+            } else if (!backoff.retryPending() && !paused) {
                 arm();
             }
         }
     }
 
     private void scheduleRetry() {
-        if (retry != null || stopping) {
-            return;
+        if (!stopping) {
+            backoff.scheduleRetry(loop, this::retryNow);
         }
-        retry = loop.schedule(backoff.nextDelayNanos(), TimeUnit.NANOSECONDS, this::retryNow);
     }
 
     /** Re-arms now: a descriptor may have freed up, or the connection count dropped below the limit. */
     @Override
     public void retryNow() {
-        if (retry != null) {
-            retry.cancel();
-            retry = null;
-        }
+        backoff.cancelRetry();
         if (!stopping && !armed) {
             arm();
         }
@@ -168,7 +163,7 @@ final class UringListener implements LoopServer.Listener {
 
     @Override
     public boolean waiting() {
-        return paused || retry != null;
+        return paused || backoff.retryPending();
     }
 
     /** Stops accepting; the fd is closed once the accept's final completion is in. */
@@ -178,10 +173,7 @@ final class UringListener implements LoopServer.Listener {
             return;
         }
         stopping = true;
-        if (retry != null) {
-            retry.cancel();
-            retry = null;
-        }
+        backoff.cancelRetry();
         if (armed) {
             if (!cancelling) {
                 cancelling = true;

@@ -4,8 +4,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -89,24 +87,13 @@ final class UringServer extends LoopServer {
             // With IORING_OP_BIND/LISTEN the listener binds on its loop's ring; else bind(2) here.
             int fd = listenSocket(bindTo, config, mode == TcpServer.AcceptMode.REUSEPORT, !loop.bindListenOps);
             UringListener l = new UringListener(loop, this, fd, bindTo, config.backlog());
-            addListener(loop, l);
-            CompletableFuture<Void> armed = new CompletableFuture<>();
-            loop.execute(() -> {
-                try {
-                    l.start();
-                    armed.complete(null);
-                } catch (Throwable t) {
-                    armed.completeExceptionally(t);
-                }
-            });
-            try {
-                armed.join();
-            } catch (CompletionException e) {
+            Throwable failed = startListener(loop, l);
+            if (failed != null) {
                 l.closeFd();
-                if (e.getCause() instanceof ErrnoException ee) {
+                if (failed instanceof ErrnoException ee) {
                     throw ee;
                 }
-                throw new IllegalStateException("starting the listener on " + bindTo + " failed", e.getCause());
+                throw new IllegalStateException("starting the listener on " + bindTo + " failed", failed);
             }
             if (localAddress == null) {
                 localAddress = SocketSetup.boundAddress(fd);
