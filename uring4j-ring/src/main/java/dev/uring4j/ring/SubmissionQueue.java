@@ -29,8 +29,8 @@ public final class SubmissionQueue {
     private int sqeHead;
     private int sqeTail;
     /**
-     * The kernel's head as last read, plus {@code entries}: {@code getSqe} may hand out entries up
-     * to this tail without reading the kernel's head again.
+     * The kernel's head plus {@code entries}, as last read or as advanced by {@link #consumed}:
+     * {@code getSqe} may hand out entries up to this tail without reading the head again.
      */
     private int sqeLimit;
 
