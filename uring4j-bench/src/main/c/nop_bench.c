@@ -11,6 +11,10 @@
  *                               with or without io_uring_register_ring_fd
  *   enter-plain                 syscall(__NR_io_uring_enter, ring_fd, 0, 0, 0, NULL, 0)
  *   enter-registered            the same through the registered index (IORING_ENTER_REGISTERED_RING)
+ *   syscall-inline              C only, x86-64: the registered empty enter as an inline `syscall`
+ *                               instruction, 16 per step, no function return after any of them
+ *   syscall-ret                 C only, x86-64: the same from a non-inlined function, so each
+ *                               system call is followed by a `ret` (the difference is that ret's cost)
  *   bufring-recycle             io_uring_buf_ring_add + io_uring_buf_ring_advance(1) per buffer
  *   bufring-add-advance         32 x io_uring_buf_ring_add, then one io_uring_buf_ring_advance(32)
  *   cq-drain                    io_uring_for_each_cqe over 128 ready CQEs + io_uring_cq_advance
@@ -117,6 +121,47 @@ static unsigned enter_step(void *arg)
 		die("io_uring_enter", errno);
 	return 1;
 }
+
+#if defined(__x86_64__)
+#define SYSCALLS_PER_STEP 16
+
+/* io_uring_enter(fd, 0, 0, flags, NULL, 0) as one `syscall` instruction, inlined at each use. */
+static inline long enter_inline(long fd, long flags)
+{
+	long r;
+	register long r10 __asm__("r10") = flags;
+	register long r8 __asm__("r8") = 0;
+	register long r9 __asm__("r9") = 0;
+	__asm__ volatile("syscall"
+			 : "=a"(r)
+			 : "a"((long) __NR_io_uring_enter), "D"(fd), "S"(0L), "d"(0L), "r"(r10), "r"(r8), "r"(r9)
+			 : "rcx", "r11", "memory");
+	return r;
+}
+
+__attribute__((noinline)) static long enter_returning(long fd, long flags)
+{
+	return enter_inline(fd, flags);
+}
+
+static unsigned syscall_inline_step(void *arg)
+{
+	struct enter_state *s = arg;
+	for (int i = 0; i < SYSCALLS_PER_STEP; i++)
+		if (enter_inline(s->fd, s->flags) < 0)
+			die("io_uring_enter", EIO);
+	return SYSCALLS_PER_STEP;
+}
+
+static unsigned syscall_ret_step(void *arg)
+{
+	struct enter_state *s = arg;
+	for (int i = 0; i < SYSCALLS_PER_STEP; i++)
+		if (enter_returning(s->fd, s->flags) < 0)
+			die("io_uring_enter", EIO);
+	return SYSCALLS_PER_STEP;
+}
+#endif
 
 struct bufring_state {
 	struct io_uring ring;
@@ -226,6 +271,19 @@ static void run_cell(const char *cell, int warmup_ms, int samples, int sample_ms
 		s.flags = registered ? IORING_ENTER_REGISTERED_RING : 0;
 		measure(cell, enter_step, &s, warmup_ms, samples, sample_ms);
 		io_uring_queue_exit(&s.ring);
+	} else if (strcmp(cell, "syscall-inline") == 0 || strcmp(cell, "syscall-ret") == 0) {
+#if defined(__x86_64__)
+		struct enter_state s;
+		ring_init(&s.ring, 1);
+		s.fd = s.ring.enter_ring_fd;
+		s.flags = IORING_ENTER_REGISTERED_RING;
+		measure(cell, strcmp(cell, "syscall-inline") == 0 ? syscall_inline_step : syscall_ret_step, &s,
+			warmup_ms, samples, sample_ms);
+		io_uring_queue_exit(&s.ring);
+#else
+		fprintf(stderr, "nop_bench: %s needs x86-64 (inline syscall instruction)\n", cell);
+		exit(2);
+#endif
 	} else if (strcmp(cell, "bufring-recycle") == 0 || strcmp(cell, "bufring-add-advance") == 0) {
 		struct bufring_state s = { .bid = 0 };
 		ring_init(&s.ring, 0);

@@ -175,6 +175,27 @@ public final class BindingVsLiburing {
         }
         System.out.println("load average after the run: " + loadAverage());
         printTable(tallies, rounds, twin != null);
+        if (twin != null && cells.stream().anyMatch(c -> c.benchmark() == EnterBenchmark.class)) {
+            printSyscallReturnCost(twin);
+        }
+    }
+
+    /**
+     * C only: what returning from a function right after a system call costs on this machine. With
+     * some CPU mitigations (AMD's SRSO "Safe RET") the first {@code ret} after a system call is
+     * mispredicted; liburing's inline {@code syscall} pays it once per {@code io_uring_submit_and_wait},
+     * a call through glibc's {@code syscall()} (C's empty-enter cell, and the FFM downcall) pays it too.
+     */
+    private static void printSyscallReturnCost(CTwin twin) {
+        try {
+            double inline = median(twin.run("syscall-inline"));
+            double ret = median(twin.run("syscall-ret"));
+            System.out.printf(Locale.ROOT, "C only: empty io_uring_enter (registered fd) as an inline syscall "
+                    + "instruction %.2f ns, from a function that returns after it %.2f ns: the return costs "
+                    + "%.1f ns here%n", inline, ret, ret - inline);
+        } catch (IOException | InterruptedException | IllegalStateException e) {
+            System.out.println("C only: the system call return cost was not measured: " + e.getMessage());
+        }
     }
 
     private static String value(String[] args, int i, String option) {
