@@ -140,11 +140,6 @@ public final class Sqe {
         this.offset = offset;
     }
 
-    /** The byte offset of this entry in the SQE array (tests and diagnostics). */
-    long offset() {
-        return offset;
-    }
-
     // ---- the base every prep helper starts from ----
 
     /**
