@@ -3,7 +3,7 @@ package dev.uring4j.http;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
 
-import dev.uring4j.ring.sys.Errno;
+import dev.uring4j.ring.Errno;
 import dev.uring4j.runtime.Connection;
 import dev.uring4j.runtime.ConnectionException;
 import dev.uring4j.runtime.ConnectionHandler;

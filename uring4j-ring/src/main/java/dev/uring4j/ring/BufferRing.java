@@ -17,8 +17,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
-import dev.uring4j.ring.sys.Errno;
-import dev.uring4j.ring.sys.ErrnoException;
 import dev.uring4j.ring.sys.LibC;
 import dev.uring4j.ring.uapi.IoUringBuf;
 import dev.uring4j.ring.uapi.IoUringBufReg;

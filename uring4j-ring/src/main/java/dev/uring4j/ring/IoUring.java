@@ -36,8 +36,6 @@ import static dev.uring4j.ring.uapi.IoUringH._NSIG_BYTES;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import dev.uring4j.ring.sys.Errno;
-import dev.uring4j.ring.sys.ErrnoException;
 import dev.uring4j.ring.sys.Iovec;
 import dev.uring4j.ring.sys.LibC;
 import dev.uring4j.ring.sys.Syscalls;
@@ -269,12 +267,8 @@ public final class IoUring implements AutoCloseable {
 
     /** What to say when the kernel refuses memory that counts against RLIMIT_MEMLOCK. */
     static String memlockHint() {
-        long soft;
-        try {
-            soft = LibC.rlimit(LibC.RLIMIT_MEMLOCK)[0];
-        } catch (ErrnoException e) {
-            soft = -2;
-        }
+        long[] memlock = LibC.rlimit(LibC.RLIMIT_MEMLOCK);
+        long soft = memlock == null ? -2 : memlock[0];
         String limit = soft == -1 ? "unlimited" : soft == -2 ? "unknown" : soft + " bytes";
         return "the locked-memory limit RLIMIT_MEMLOCK is " + limit + "; raise it with 'ulimit -l', LimitMEMLOCK= in "
                 + "a systemd unit or --ulimit memlock= in Docker, or ask for fewer or smaller buffers";

@@ -12,7 +12,6 @@ import static dev.uring4j.ring.uapi.IoUringH.*;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
-import dev.uring4j.ring.sys.ErrnoException;
 import dev.uring4j.ring.uapi.IoUringProbe;
 import dev.uring4j.ring.uapi.IoUringProbeOp;
 

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import dev.uring4j.ring.sys.Errno;
 import dev.uring4j.ring.sys.LibC;
 import dev.uring4j.ring.sys.Seccomp;
 
@@ -130,14 +129,9 @@ public record UnavailabilityCause(Kind kind, int errno, String hint) {
 
     /** Classifies {@code errno} with what this process can observe of its environment now. */
     public static UnavailabilityCause observe(int errno, int setupFlags) {
-        long memlock;
-        try {
-            memlock = LibC.rlimit(LibC.RLIMIT_MEMLOCK)[0];
-        } catch (IOException e) {
-            memlock = -1;
-        }
+        long[] memlock = LibC.rlimit(LibC.RLIMIT_MEMLOCK);
         return classify(errno, readInt("/proc/sys/kernel/io_uring_disabled"),
-                readInt("/proc/sys/kernel/io_uring_group"), Seccomp.mode(), memlock, setupFlags);
+                readInt("/proc/sys/kernel/io_uring_group"), Seccomp.mode(), memlock == null ? -1 : memlock[0], setupFlags);
     }
 
     private static Integer readInt(String file) {

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.uring4j.ring.sys.Errno;
 
 /**
  * The completions of one ring, in arrival order, with waits that give up after a generous

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.uring4j.ring.Completions.Completion;
-import dev.uring4j.ring.sys.Errno;
 import dev.uring4j.ring.uapi.KernelTimespec;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

@@ -11,7 +11,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.uring4j.ring.sys.ErrnoException;
 import dev.uring4j.ring.sys.LibC;
 import org.junit.jupiter.api.Test;
 
@@ -52,7 +51,10 @@ class MemlockTest {
         public static void main(String[] args) throws Throwable {
             dropIpcLock();
             long hard = LibC.rlimit(LibC.RLIMIT_MEMLOCK)[1];
-            LibC.setRlimit(LibC.RLIMIT_MEMLOCK, LIMIT, hard);
+            int r = LibC.setRlimit(LibC.RLIMIT_MEMLOCK, LIMIT, hard);
+            if (r < 0) {
+                throw new ErrnoException("setrlimit(RLIMIT_MEMLOCK)", r);
+            }
             try (Arena arena = Arena.ofConfined(); IoUring ring = IoUring.setup(8)) {
                 System.out.println("ring=" + ring);
                 System.out.println("registerBuffers=" + outcome(() -> ring.registerBuffers(arena.allocate(1 << 20, 4096))));

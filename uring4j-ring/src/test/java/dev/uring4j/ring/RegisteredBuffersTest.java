@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uring4j.ring.Completions.Completion;
-import dev.uring4j.ring.sys.Errno;
 import org.junit.jupiter.api.Test;
 
 /**

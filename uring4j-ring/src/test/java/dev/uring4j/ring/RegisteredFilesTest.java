@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uring4j.ring.Completions.Completion;
-import dev.uring4j.ring.sys.Errno;
 import dev.uring4j.ring.sys.LibC;
 import org.junit.jupiter.api.Test;
 

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.uring4j.ring.sys.Errno;
 import dev.uring4j.ring.sys.LibC;
 import dev.uring4j.ring.sys.Seccomp;
 import dev.uring4j.ring.sys.Syscalls;
@@ -65,7 +64,10 @@ class SeccompTest {
                 }
                 report("older");
             });
-            Seccomp.failSyscalls(Errno.EACCES, Seccomp.NR_IO_URING_SETUP, Seccomp.NR_IO_URING_REGISTER);
+            int r = Seccomp.failSyscalls(Errno.EACCES, Seccomp.NR_IO_URING_SETUP, Seccomp.NR_IO_URING_REGISTER);
+            if (r < 0) {
+                throw new ErrnoException("prctl (installing the seccomp filter)", r);
+            }
             report("installer");
             System.out.println("installer.io_uring_register="
                     + outcome(Syscalls.io_uring_register(-1, 0, MemorySegment.NULL, 0)));

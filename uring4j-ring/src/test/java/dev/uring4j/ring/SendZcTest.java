@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uring4j.ring.Completions.Completion;
-import dev.uring4j.ring.sys.Errno;
 import dev.uring4j.ring.sys.LibC;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

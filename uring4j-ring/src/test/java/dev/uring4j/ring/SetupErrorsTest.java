@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.uring4j.ring.sys.Errno;
-import dev.uring4j.ring.sys.ErrnoException;
 import dev.uring4j.ring.sys.Seccomp;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -70,7 +68,10 @@ class SetupErrorsTest {
      */
     public static final class SeccompChild {
         public static void main(String[] args) throws Exception {
-            Seccomp.failSyscalls(Integer.parseInt(args[0]), Seccomp.NR_IO_URING_SETUP);
+            int r = Seccomp.failSyscalls(Integer.parseInt(args[0]), Seccomp.NR_IO_URING_SETUP);
+            if (r < 0) {
+                throw new ErrnoException("prctl (installing the seccomp filter)", r);
+            }
             try (IoUring ring = IoUring.setup(8)) {
                 System.out.println("message=(set up " + ring + " despite the filter)");
             } catch (ErrnoException e) {

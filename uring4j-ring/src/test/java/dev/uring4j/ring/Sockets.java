@@ -12,7 +12,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.uring4j.ring.sys.Errno;
 import dev.uring4j.ring.sys.LibC;
 import dev.uring4j.ring.sys.SockAddr;
 

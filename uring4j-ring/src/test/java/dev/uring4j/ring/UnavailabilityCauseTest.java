@@ -16,7 +16,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.uring4j.ring.UnavailabilityCause.Kind;
-import dev.uring4j.ring.sys.Errno;
 import dev.uring4j.ring.uapi.IoUringH;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

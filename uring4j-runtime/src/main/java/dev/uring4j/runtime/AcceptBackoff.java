@@ -2,8 +2,7 @@ package dev.uring4j.runtime;
 
 import java.util.concurrent.TimeUnit;
 
-import dev.uring4j.ring.sys.Errno;
-import dev.uring4j.ring.sys.ErrnoException;
+import dev.uring4j.ring.Errno;
 import dev.uring4j.ring.sys.LibC;
 
 /**
@@ -108,12 +107,8 @@ final class AcceptBackoff {
      */
     private static String limitHint(int errno, String tableHint) {
         if (Math.abs(errno) == Errno.EMFILE) {
-            String limit;
-            try {
-                limit = String.valueOf(LibC.rlimit(LibC.RLIMIT_NOFILE)[0]);
-            } catch (ErrnoException e) {
-                limit = "?";
-            }
+            long[] nofile = LibC.rlimit(LibC.RLIMIT_NOFILE);
+            String limit = nofile == null ? "?" : String.valueOf(nofile[0]);
             return "the process reached its descriptor limit RLIMIT_NOFILE=" + limit;
         }
         return tableHint != null ? tableHint : "the system-wide file limit (fs.file-max) was reached";

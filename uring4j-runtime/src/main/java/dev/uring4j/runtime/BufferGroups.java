@@ -8,7 +8,7 @@ import static dev.uring4j.ring.uapi.IoUringH.IOU_PBUF_RING_INC;
 import dev.uring4j.ring.BufferRing;
 import dev.uring4j.ring.Cqe;
 import dev.uring4j.ring.IoUring;
-import dev.uring4j.ring.sys.ErrnoException;
+import dev.uring4j.ring.ErrnoException;
 import dev.uring4j.ring.sys.LibC;
 
 /**

@@ -1,6 +1,6 @@
 package dev.uring4j.runtime;
 
-import dev.uring4j.ring.sys.ErrnoException;
+import dev.uring4j.ring.ErrnoException;
 
 /**
  * An I/O operation of a connection failed: the message names the operation ({@code recv},

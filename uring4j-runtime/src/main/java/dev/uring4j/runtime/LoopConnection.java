@@ -6,7 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
-import dev.uring4j.ring.sys.Errno;
+import dev.uring4j.ring.Errno;
 
 /**
  * What a connection does the same way on every transport: the output queue of pooled native

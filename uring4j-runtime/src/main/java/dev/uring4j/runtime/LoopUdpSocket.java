@@ -11,8 +11,8 @@ import java.util.concurrent.CompletionException;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
-import dev.uring4j.ring.sys.Errno;
-import dev.uring4j.ring.sys.ErrnoException;
+import dev.uring4j.ring.Errno;
+import dev.uring4j.ring.ErrnoException;
 import dev.uring4j.ring.sys.SockAddr;
 
 /**

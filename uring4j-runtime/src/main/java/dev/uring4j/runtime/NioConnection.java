@@ -9,7 +9,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import dev.uring4j.ring.sys.Errno;
+import dev.uring4j.ring.Errno;
 
 /**
  * A connection on a NIO loop: a non-blocking {@link SocketChannel} registered with the loop's

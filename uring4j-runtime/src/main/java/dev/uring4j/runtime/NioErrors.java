@@ -7,8 +7,8 @@ import java.net.SocketTimeoutException;
 import java.nio.channels.ClosedChannelException;
 import java.util.Map;
 
-import dev.uring4j.ring.sys.Errno;
-import dev.uring4j.ring.sys.ErrnoException;
+import dev.uring4j.ring.Errno;
+import dev.uring4j.ring.ErrnoException;
 
 /**
  * The errno behind a JDK NIO exception, so that the NIO transport reports failures the way the

@@ -7,8 +7,8 @@ import java.net.SocketOption;
 import java.net.StandardSocketOptions;
 import java.nio.channels.DatagramChannel;
 
-import dev.uring4j.ring.sys.Errno;
-import dev.uring4j.ring.sys.ErrnoException;
+import dev.uring4j.ring.Errno;
+import dev.uring4j.ring.ErrnoException;
 import dev.uring4j.ring.sys.LibC;
 
 /**

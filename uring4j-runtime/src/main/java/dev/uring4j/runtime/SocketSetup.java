@@ -6,7 +6,7 @@ import java.net.InetSocketAddress;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
-import dev.uring4j.ring.sys.ErrnoException;
+import dev.uring4j.ring.ErrnoException;
 import dev.uring4j.ring.sys.LibC;
 import dev.uring4j.ring.sys.SockAddr;
 

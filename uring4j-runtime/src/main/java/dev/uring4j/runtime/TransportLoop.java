@@ -9,8 +9,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
-import dev.uring4j.ring.sys.Errno;
-import dev.uring4j.ring.sys.ErrnoException;
+import dev.uring4j.ring.Errno;
+import dev.uring4j.ring.ErrnoException;
 import dev.uring4j.ring.sys.LibC;
 
 /**

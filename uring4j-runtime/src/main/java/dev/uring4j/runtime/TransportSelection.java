@@ -7,7 +7,7 @@ import java.util.function.Supplier;
 import dev.uring4j.ring.IoUring;
 import dev.uring4j.ring.Probe;
 import dev.uring4j.ring.UnavailabilityCause;
-import dev.uring4j.ring.sys.ErrnoException;
+import dev.uring4j.ring.ErrnoException;
 
 /**
  * Which transport a group runs on, and why: what a {@link TransportChoice} resolves to in this

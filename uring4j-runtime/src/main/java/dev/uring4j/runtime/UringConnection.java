@@ -12,7 +12,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import dev.uring4j.ring.Cqe;
 import dev.uring4j.ring.Sqe;
-import dev.uring4j.ring.sys.Errno;
+import dev.uring4j.ring.Errno;
 import dev.uring4j.ring.sys.LibC;
 import dev.uring4j.ring.sys.SockAddr;
 

@@ -20,8 +20,8 @@ import dev.uring4j.ring.CqeHandler;
 import dev.uring4j.ring.IoUring;
 import dev.uring4j.ring.Probe;
 import dev.uring4j.ring.Sqe;
-import dev.uring4j.ring.sys.Errno;
-import dev.uring4j.ring.sys.ErrnoException;
+import dev.uring4j.ring.Errno;
+import dev.uring4j.ring.ErrnoException;
 import dev.uring4j.ring.sys.LibC;
 
 /**
@@ -140,7 +140,8 @@ final class UringEventLoop extends TransportLoop implements CqeHandler {
         }
         if (direct) {
             // The kernel caps a file table at RLIMIT_NOFILE.
-            long soft = LibC.rlimit(LibC.RLIMIT_NOFILE)[0];
+            long[] nofile = LibC.rlimit(LibC.RLIMIT_NOFILE);
+            long soft = nofile == null ? -1 : nofile[0];
             tableSize = (int) Math.min(options.maxConnections, soft < 0 ? Integer.MAX_VALUE : soft);
             ring.registerFilesSparse(tableSize);
             connections = new UringConnection[tableSize];

@@ -6,8 +6,8 @@ import static dev.uring4j.ring.uapi.IoUringH.IORING_FILE_INDEX_ALLOC;
 
 import dev.uring4j.ring.Cqe;
 import dev.uring4j.ring.Sqe;
-import dev.uring4j.ring.sys.Errno;
-import dev.uring4j.ring.sys.ErrnoException;
+import dev.uring4j.ring.Errno;
+import dev.uring4j.ring.ErrnoException;
 import dev.uring4j.ring.sys.LibC;
 
 /**

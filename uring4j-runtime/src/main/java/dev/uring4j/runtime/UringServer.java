@@ -9,8 +9,8 @@ import java.util.function.Supplier;
 
 import static dev.uring4j.ring.uapi.IoUringH.IOSQE_IO_HARDLINK;
 
-import dev.uring4j.ring.sys.Errno;
-import dev.uring4j.ring.sys.ErrnoException;
+import dev.uring4j.ring.Errno;
+import dev.uring4j.ring.ErrnoException;
 import dev.uring4j.ring.sys.LibC;
 import dev.uring4j.ring.sys.SockAddr;
 

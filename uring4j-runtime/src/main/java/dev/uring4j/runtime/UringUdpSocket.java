@@ -10,8 +10,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 import dev.uring4j.ring.Cqe;
 import dev.uring4j.ring.Sqe;
-import dev.uring4j.ring.sys.Errno;
-import dev.uring4j.ring.sys.ErrnoException;
+import dev.uring4j.ring.Errno;
+import dev.uring4j.ring.ErrnoException;
 import dev.uring4j.ring.sys.LibC;
 import dev.uring4j.ring.sys.Msghdr;
 import dev.uring4j.ring.sys.SockAddr;

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.uring4j.ring.sys.Errno;
+import dev.uring4j.ring.Errno;
 import dev.uring4j.ring.sys.LibC;
 
 /** FAULTS 14: connect failures are reported once, naming the errno, the address and, for timeouts, the duration. */

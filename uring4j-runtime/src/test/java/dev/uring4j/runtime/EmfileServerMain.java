@@ -2,6 +2,7 @@ package dev.uring4j.runtime;
 
 import java.io.IOException;
 
+import dev.uring4j.ring.ErrnoException;
 import dev.uring4j.ring.sys.LibC;
 
 /**
@@ -19,7 +20,10 @@ public final class EmfileServerMain {
         long hard = LibC.rlimit(LibC.RLIMIT_NOFILE)[1];
         // Descriptors the server needs for itself (ring, eventfd, listener) come out of the margin.
         long limit = Net.openFds() + extra;
-        LibC.setRlimit(LibC.RLIMIT_NOFILE, limit, hard);
+        int r = LibC.setRlimit(LibC.RLIMIT_NOFILE, limit, hard);
+        if (r < 0) {
+            throw new ErrnoException("setrlimit(RLIMIT_NOFILE)", r);
+        }
         try (TcpServer server = TcpServer.builder().options(options).backlog(64).handler(EchoHandler::new).start()) {
             System.out.println("limit=" + limit);
             System.out.println("listening on " + server.localAddress().getAddress().getHostAddress() + ":"

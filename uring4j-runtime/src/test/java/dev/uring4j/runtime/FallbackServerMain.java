@@ -1,5 +1,6 @@
 package dev.uring4j.runtime;
 
+import dev.uring4j.ring.ErrnoException;
 import dev.uring4j.ring.sys.Seccomp;
 
 /**
@@ -14,7 +15,10 @@ public final class FallbackServerMain {
     private FallbackServerMain() {}
 
     public static void main(String[] args) throws Exception {
-        Seccomp.failSyscalls(Integer.parseInt(args[0]), Seccomp.NR_IO_URING_SETUP);
+        int r = Seccomp.failSyscalls(Integer.parseInt(args[0]), Seccomp.NR_IO_URING_SETUP);
+        if (r < 0) {
+            throw new ErrnoException("prctl (installing the seccomp filter)", r);
+        }
         System.out.println("seccomp=" + Seccomp.mode());
         TcpServer first;
         TcpServer second;

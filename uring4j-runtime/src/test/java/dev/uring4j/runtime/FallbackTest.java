@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.uring4j.ring.IoUring;
-import dev.uring4j.ring.sys.Errno;
+import dev.uring4j.ring.Errno;
 import dev.uring4j.ring.sys.Seccomp;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;

@@ -96,12 +96,7 @@ final class Net {
      * direct descriptor, which takes no descriptor number (its table is bounded by the same limit).
      */
     static int connectionsThatFit(int wanted) {
-        long limit;
-        try {
-            limit = dev.uring4j.ring.sys.LibC.rlimit(dev.uring4j.ring.sys.LibC.RLIMIT_NOFILE)[0];
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        long limit = dev.uring4j.ring.sys.LibC.rlimit(dev.uring4j.ring.sys.LibC.RLIMIT_NOFILE)[0];
         long spare = limit < 0 ? Long.MAX_VALUE : limit - openFds() - 500;
         int perConnection = Transports.ioUring() ? 1 : 2;
         int fit = (int) Math.min(wanted, spare / perConnection);

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-import dev.uring4j.ring.sys.Errno;
+import dev.uring4j.ring.Errno;
 
 /** FAULTS 1 and 2: a peer's reset fails that connection only, once, and frees what it held. */
 class ResetTest {

@@ -14,8 +14,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.uring4j.ring.IoUring;
 import dev.uring4j.ring.Probe;
 import dev.uring4j.ring.UnavailabilityCause;
-import dev.uring4j.ring.sys.Errno;
-import dev.uring4j.ring.sys.ErrnoException;
+import dev.uring4j.ring.Errno;
+import dev.uring4j.ring.ErrnoException;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

@@ -4,7 +4,7 @@ import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_DEFER_TASKRUN;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_SINGLE_ISSUER;
 
 import dev.uring4j.ring.IoUring;
-import dev.uring4j.ring.sys.ErrnoException;
+import dev.uring4j.ring.ErrnoException;
 
 /**
  * The ring the binding benchmarks run on, set up exactly as {@code nop_bench.c} sets up its own:

@@ -15,7 +15,7 @@ import org.openjdk.jmh.annotations.TearDown;
 
 import dev.uring4j.ring.BufferRing;
 import dev.uring4j.ring.IoUring;
-import dev.uring4j.ring.sys.ErrnoException;
+import dev.uring4j.ring.ErrnoException;
 
 /**
  * Handing provided buffers back to the kernel: one at a time ({@link BufferRing#recycle}: add and a

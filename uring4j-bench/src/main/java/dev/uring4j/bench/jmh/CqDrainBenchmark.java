@@ -15,7 +15,7 @@ import org.openjdk.jmh.annotations.TearDown;
 
 import dev.uring4j.ring.CqeHandler;
 import dev.uring4j.ring.IoUring;
-import dev.uring4j.ring.sys.ErrnoException;
+import dev.uring4j.ring.ErrnoException;
 
 /**
  * Draining the CQ: {@code forEachCqe} over 128 ready completions, which reads each in place and

@@ -14,7 +14,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 import dev.uring4j.ring.IoUring;
-import dev.uring4j.ring.sys.ErrnoException;
+import dev.uring4j.ring.ErrnoException;
 
 /**
  * An empty {@code io_uring_enter} (nothing to submit, nothing to wait for): the fixed cost of the

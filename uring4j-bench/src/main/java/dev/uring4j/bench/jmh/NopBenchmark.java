@@ -17,7 +17,7 @@ import org.openjdk.jmh.annotations.TearDown;
 
 import dev.uring4j.ring.CqeHandler;
 import dev.uring4j.ring.IoUring;
-import dev.uring4j.ring.sys.ErrnoException;
+import dev.uring4j.ring.ErrnoException;
 
 /**
  * Nop submit+complete throughput, the cost of the binding's whole round trip: {@code batch} nops

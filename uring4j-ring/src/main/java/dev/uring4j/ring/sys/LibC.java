@@ -380,28 +380,27 @@ public final class LibC {
         }
     }
 
-    /** The soft and hard limits of a resource: {@code [soft, hard]}, {@code -1} meaning unlimited. */
-    public static long[] rlimit(int resource) throws ErrnoException {
+    /**
+     * The soft and hard limits of a resource: {@code [soft, hard]}, {@code -1} meaning unlimited;
+     * {@code null} when getrlimit(2) fails, which it does only for an unknown resource.
+     */
+    public static long[] rlimit(int resource) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment rlim = arena.allocate(JAVA_LONG, 2);
-            int r = getrlimit(resource, rlim);
-            if (r < 0) {
-                throw new ErrnoException("getrlimit", r);
+            if (getrlimit(resource, rlim) < 0) {
+                return null;
             }
             return new long[] {rlim.getAtIndex(JAVA_LONG, 0), rlim.getAtIndex(JAVA_LONG, 1)};
         }
     }
 
-    /** Sets the soft and hard limits of a resource (this process only). */
-    public static void setRlimit(int resource, long soft, long hard) throws ErrnoException {
+    /** Sets the soft and hard limits of a resource (this process only): 0, or -errno as setrlimit(2) fails. */
+    public static int setRlimit(int resource, long soft, long hard) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment rlim = arena.allocate(JAVA_LONG, 2);
             rlim.setAtIndex(JAVA_LONG, 0, soft);
             rlim.setAtIndex(JAVA_LONG, 1, hard);
-            int r = setrlimit(resource, rlim);
-            if (r < 0) {
-                throw new ErrnoException("setrlimit", r);
-            }
+            return setrlimit(resource, rlim);
         }
     }
 

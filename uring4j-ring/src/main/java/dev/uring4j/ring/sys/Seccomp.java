@@ -66,10 +66,10 @@ public final class Seccomp {
      *
      * @throws IllegalArgumentException      for an errno out of range, no or negative numbers, or more than 254
      * @throws UnsupportedOperationException on an architecture whose {@code AUDIT_ARCH_*} is not known here
-     * @throws ErrnoException                naming {@code prctl} and the option when the kernel refuses
-     *                                       ({@code EINVAL} without {@code CONFIG_SECCOMP_FILTER})
+     * @return 0, or the -errno of the {@code prctl} the kernel refused: {@code PR_SET_NO_NEW_PRIVS},
+     *         or {@code PR_SET_SECCOMP} ({@code -EINVAL} without {@code CONFIG_SECCOMP_FILTER})
      */
-    public static void failSyscalls(int errno, int... syscalls) throws ErrnoException {
+    public static int failSyscalls(int errno, int... syscalls) {
         if (errno < 1 || errno > MAX_ERRNO) {
             throw new IllegalArgumentException("errno must be 1.." + MAX_ERRNO + ", was " + errno);
         }
@@ -108,14 +108,7 @@ public final class Seccomp {
             fprog.set(JAVA_SHORT, 0, (short) program.length);
             fprog.set(JAVA_LONG, 8, filter.address());
             int r = LibC.prctl(LibC.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-            if (r < 0) {
-                throw new ErrnoException("prctl(PR_SET_NO_NEW_PRIVS)", r);
-            }
-            r = LibC.prctl(LibC.PR_SET_SECCOMP, LibC.SECCOMP_MODE_FILTER, fprog.address(), 0, 0);
-            if (r < 0) {
-                throw new ErrnoException("prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER)", r,
-                        "the kernel may be built without CONFIG_SECCOMP_FILTER");
-            }
+            return r < 0 ? r : LibC.prctl(LibC.PR_SET_SECCOMP, LibC.SECCOMP_MODE_FILTER, fprog.address(), 0, 0);
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.uring4j.ring.sys;
+package dev.uring4j.ring;
 
 import java.io.IOException;
 

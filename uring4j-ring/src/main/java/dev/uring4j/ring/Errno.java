@@ -1,4 +1,4 @@
-package dev.uring4j.ring.sys;
+package dev.uring4j.ring;
 
 /**
  * Linux errno numbers, names and messages (x86_64 and the generic table, which agree on
