@@ -30,9 +30,9 @@ public final class Datagram {
     private long controlOffset;
     private int controlLength;
 
-    Datagram() {}
+    public Datagram() {}
 
-    void wrap(MemorySegment buffer, long offset, int length, int fullLength, int flags, long controlOffset,
+    public void wrap(MemorySegment buffer, long offset, int length, int fullLength, int flags, long controlOffset,
               int controlLength) {
         this.buffer = buffer;
         this.offset = offset;

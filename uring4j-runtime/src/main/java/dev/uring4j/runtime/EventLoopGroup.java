@@ -6,6 +6,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import dev.uring4j.runtime.internal.nio.NioTransport;
+import dev.uring4j.runtime.internal.Transport;
+import dev.uring4j.runtime.internal.TransportLoop;
+import dev.uring4j.runtime.internal.uring.UringTransport;
 
 /**
  * A set of event loops, one thread each, on one transport (io_uring, or the NIO fallback where

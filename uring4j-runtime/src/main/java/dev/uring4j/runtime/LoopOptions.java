@@ -105,20 +105,20 @@ public final class LoopOptions {
         return set;
     }
 
-    final int sqEntries;
-    final int cqEntries;
-    final int bufferSize;
-    final int buffersPerGroup;
-    final int bufferGroups;
-    final int maxConnections;
-    final int sendZcThreshold;
-    final long highWatermark;
-    final long lowWatermark;
-    final long maxPendingOutput;
-    final int maxUnconsumedInput;
-    final boolean strictCompletions;
-    final int batchCompletions;
-    final int batchWaitMicros;
+    public final int sqEntries;
+    public final int cqEntries;
+    public final int bufferSize;
+    public final int buffersPerGroup;
+    public final int bufferGroups;
+    public final int maxConnections;
+    public final int sendZcThreshold;
+    public final long highWatermark;
+    public final long lowWatermark;
+    public final long maxPendingOutput;
+    public final int maxUnconsumedInput;
+    public final boolean strictCompletions;
+    public final int batchCompletions;
+    public final int batchWaitMicros;
     private final Set<Path> disabled;
     private final Set<Path> enabled;
 

@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import dev.uring4j.runtime.internal.ClientConfig;
+import dev.uring4j.runtime.internal.TransportLoop;
 
 /**
  * Opens TCP connections on an {@link EventLoopGroup}, with the same {@link Connection} API as a

@@ -9,6 +9,8 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 import dev.uring4j.ring.sys.LibC;
+import dev.uring4j.runtime.internal.ServerConfig;
+import dev.uring4j.runtime.internal.ServerCore;
 
 /**
  * A TCP server on an {@link EventLoopGroup}.
@@ -25,8 +27,8 @@ import dev.uring4j.ring.sys.LibC;
  *
  * <p>Two ways to accept, chosen with {@link AcceptMode}. On io_uring, connections live in direct
  * descriptors where the kernel has them, and {@link AcceptMode#ACCEPTOR} hands them between
- * loops with {@code msg_ring} fd passing; see {@link UringServer}. On the NIO transport the
- * acceptor hands channels over as tasks ({@link NioServer}).
+ * loops with {@code msg_ring} fd passing. On the NIO transport the
+ * acceptor hands channels over as tasks.
  */
 public final class TcpServer implements AutoCloseable {
 
@@ -214,8 +216,8 @@ public final class TcpServer implements AutoCloseable {
     }
 
     /** Handler of connections accepted while a server closes: they are closed at once. */
-    static final class Closing implements ConnectionHandler {
-        static final Closing INSTANCE = new Closing();
+    public static final class Closing implements ConnectionHandler {
+        public static final Closing INSTANCE = new Closing();
 
         @Override
         public int onData(Connection connection, MemorySegment buffer, long offset, int length) {

@@ -8,6 +8,8 @@ import dev.uring4j.ring.IoUring;
 import dev.uring4j.ring.Probe;
 import dev.uring4j.ring.UnavailabilityCause;
 import dev.uring4j.ring.ErrnoException;
+import dev.uring4j.runtime.internal.nio.NioTransport;
+import dev.uring4j.runtime.internal.uring.UringTransport;
 
 /**
  * Which transport a group runs on, and why: what a {@link TransportChoice} resolves to in this

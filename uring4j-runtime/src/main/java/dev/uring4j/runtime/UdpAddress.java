@@ -40,10 +40,10 @@ public abstract sealed class UdpAddress permits UdpAddress.View, UdpPeer {
     UdpAddress() {}
 
     /** The memory holding the sockaddr. */
-    abstract MemorySegment memory();
+    public abstract MemorySegment memory();
 
     /** Where in {@link #memory()} it starts. */
-    abstract long offset();
+    public abstract long offset();
 
     /** {@code AF_INET} or {@code AF_INET6}. */
     public final int family() {
@@ -95,7 +95,7 @@ public abstract sealed class UdpAddress permits UdpAddress.View, UdpPeer {
         return m.get(JAVA_SHORT_UNALIGNED, o + 2);
     }
 
-    static boolean same(MemorySegment a, long ao, MemorySegment b, long bo) {
+    public static boolean same(MemorySegment a, long ao, MemorySegment b, long bo) {
         if (portRaw(a, ao) != portRaw(b, bo)) {
             return false;
         }
@@ -110,7 +110,7 @@ public abstract sealed class UdpAddress permits UdpAddress.View, UdpPeer {
     }
 
     /** A hash of the fields {@link #same} compares, equal for an IPv4 address and its mapped form. */
-    static int hash(MemorySegment m, long o) {
+    public static int hash(MemorySegment m, long o) {
         long h = portRaw(m, o) & 0xFFFFL;
         if (Short.toUnsignedInt(m.get(JAVA_SHORT_UNALIGNED, o)) == LibC.AF_INET || isV4Mapped(m, o)) {
             h = h * 0x9E3779B97F4A7C15L + (v4(m, o) & 0xFFFFFFFFL);
@@ -129,7 +129,7 @@ public abstract sealed class UdpAddress permits UdpAddress.View, UdpPeer {
      * IPv6 as IPv4 for an IPv4 socket. Returns its length, or {@code -EAFNOSUPPORT} for an IPv6
      * address on an IPv4 socket.
      */
-    static int copyFor(MemorySegment m, long o, int socketFamily, MemorySegment dst, long dstOffset) {
+    public static int copyFor(MemorySegment m, long o, int socketFamily, MemorySegment dst, long dstOffset) {
         int family = Short.toUnsignedInt(m.get(JAVA_SHORT_UNALIGNED, o));
         if (socketFamily == LibC.AF_INET) {
             if (family != LibC.AF_INET && !isV4Mapped(m, o)) {
@@ -160,22 +160,22 @@ public abstract sealed class UdpAddress permits UdpAddress.View, UdpPeer {
      * The sender of the datagram being delivered: a view into the receive buffer, re-pointed for
      * each datagram. Owned by one socket's loop thread.
      */
-    static final class View extends UdpAddress {
+    public static final class View extends UdpAddress {
         private MemorySegment memory;
         private long offset;
 
-        void wrap(MemorySegment memory, long offset) {
+        public void wrap(MemorySegment memory, long offset) {
             this.memory = memory;
             this.offset = offset;
         }
 
         @Override
-        MemorySegment memory() {
+        public MemorySegment memory() {
             return memory;
         }
 
         @Override
-        long offset() {
+        public long offset() {
             return offset;
         }
     }

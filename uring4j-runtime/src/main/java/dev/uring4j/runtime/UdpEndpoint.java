@@ -9,6 +9,8 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 import dev.uring4j.ring.sys.LibC;
+import dev.uring4j.runtime.internal.UdpConfig;
+import dev.uring4j.runtime.internal.UdpCore;
 
 /**
  * A UDP endpoint on an {@link EventLoopGroup}: a server socket on every loop of the group, all
@@ -301,7 +303,7 @@ public final class UdpEndpoint implements AutoCloseable {
         }
     }
 
-    static int maxPayload(int family) {
+    public static int maxPayload(int family) {
         return family == LibC.AF_INET ? MAX_IPV4_PAYLOAD : MAX_IPV6_PAYLOAD;
     }
 }

@@ -1,6 +1,7 @@
 package dev.uring4j.runtime;
 
 import java.lang.foreign.MemorySegment;
+import dev.uring4j.runtime.internal.UdpPeerTable;
 
 /**
  * A peer kept in a {@link UdpSocket}'s peer table: its address in native memory that stays put,
@@ -17,10 +18,10 @@ public final class UdpPeer extends UdpAddress {
     private final int id;
     private final MemorySegment memory;
     private final long offset;
-    boolean valid = true;
+    public boolean valid = true;
     private Object attachment;
 
-    UdpPeer(UdpPeerTable table, int id, MemorySegment memory, long offset) {
+    public UdpPeer(UdpPeerTable table, int id, MemorySegment memory, long offset) {
         this.table = table;
         this.id = id;
         this.memory = memory;
@@ -38,7 +39,7 @@ public final class UdpPeer extends UdpAddress {
     }
 
     /** Whether this peer belongs to the table of {@code socket}. */
-    boolean belongsTo(UdpPeerTable t) {
+    public boolean belongsTo(UdpPeerTable t) {
         return table == t;
     }
 
@@ -53,12 +54,12 @@ public final class UdpPeer extends UdpAddress {
     }
 
     @Override
-    MemorySegment memory() {
+    public MemorySegment memory() {
         return memory;
     }
 
     @Override
-    long offset() {
+    public long offset() {
         return offset;
     }
 

@@ -25,7 +25,7 @@ import java.net.InetSocketAddress;
 public abstract class UdpSocket {
     private Object attachment;
 
-    UdpSocket() {}
+    public UdpSocket() {}
 
     /**
      * Queues a datagram of bytes {@code [offset, offset + length)} of {@code src} to {@code to}.

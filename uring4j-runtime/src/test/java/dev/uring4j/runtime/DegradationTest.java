@@ -21,6 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import dev.uring4j.ring.Probe;
+import dev.uring4j.runtime.internal.uring.UringEventLoop;
 
 /**
  * FAULTS 16: every newer io_uring feature the runtime uses has a path for kernels without it.

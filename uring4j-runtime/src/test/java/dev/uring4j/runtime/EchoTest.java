@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import dev.uring4j.runtime.internal.nio.NioEventLoop;
+import dev.uring4j.runtime.internal.uring.UringEventLoop;
 
 /** Echo of every size from 1 byte to 1 MiB, content verified, over both accept modes and our client. */
 class EchoTest {

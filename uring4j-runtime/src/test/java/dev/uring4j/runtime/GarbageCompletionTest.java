@@ -13,6 +13,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.uring4j.ring.uapi.IoUringH;
+import dev.uring4j.runtime.internal.uring.UringConnection;
+import dev.uring4j.runtime.internal.uring.UringEventLoop;
+import dev.uring4j.runtime.internal.uring.UserData;
 
 /**
  * FAULTS 17: a completion the loop cannot match (unknown user_data, a buffer id out of range, a

@@ -19,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.uring4j.ring.Errno;
 import dev.uring4j.ring.ErrnoException;
 import org.junit.jupiter.api.Test;
+import dev.uring4j.runtime.internal.nio.NioErrors;
 
 /**
  * The errno behind the JDK's socket exceptions ({@link NioErrors}), from exceptions the JDK really

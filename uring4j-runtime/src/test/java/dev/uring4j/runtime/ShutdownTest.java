@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import dev.uring4j.runtime.internal.TransportLoop;
 
 /**
  * FAULTS 13: closing a loop with 10,000 connections open and operations in flight cancels,

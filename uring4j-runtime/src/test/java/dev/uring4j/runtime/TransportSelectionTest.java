@@ -18,6 +18,9 @@ import dev.uring4j.ring.Errno;
 import dev.uring4j.ring.ErrnoException;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import dev.uring4j.runtime.internal.nio.NioEventLoop;
+import dev.uring4j.runtime.internal.uring.UringEventLoop;
+import dev.uring4j.runtime.internal.uring.UringTransport;
 
 /**
  * The selection rules of {@link TransportSelection}: each choice against each thing that can stop

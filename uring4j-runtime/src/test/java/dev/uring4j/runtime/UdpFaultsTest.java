@@ -21,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 import dev.uring4j.ring.Errno;
+import dev.uring4j.runtime.internal.TransportLoop;
 
 /**
  * What a UDP user must observe when datagrams are too big, buffers run dry, nobody listens, or

@@ -1,0 +1,111 @@
+package dev.uring4j.runtime.internal;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+
+/**
+ * Native memory for send queues and partial-input accumulation, in power-of-two blocks kept on
+ * free lists per size class, so steady-state traffic reuses blocks instead of allocating.
+ *
+ * <p>Blocks come from one arena owned by the loop and are freed together when the loop closes,
+ * after every operation that could touch them has completed. Owned by the loop's thread.
+ */
+public final class BlockPool {
+    static final int MIN_SHIFT = 12;
+    static final int MAX_SHIFT = 24;
+
+    /** A block of native memory; also the node of the free list and of send queues. */
+    public static final class Block {
+        public final MemorySegment segment;
+        final int sizeClass;
+        Block next;
+        /** Send queues: bytes [readIndex, writeIndex) are pending. */
+        public int readIndex;
+        int writeIndex;
+        /** Zero-copy sends of this block whose notification has not arrived. */
+        public int zcPending;
+        /** Out of its send queue, waiting only for notifications before it is released. */
+        public boolean detached;
+        /** On the free list: releasing it again would hand one block to two owners. */
+        boolean pooled;
+        /** A view for NIO channel I/O, made on first use and kept with the pooled block. */
+        private ByteBuffer buffer;
+
+        public Block(MemorySegment segment, int sizeClass) {
+            this.segment = segment;
+            this.sizeClass = sizeClass;
+        }
+
+        int capacity() {
+            return (int) segment.byteSize();
+        }
+
+        public int readable() {
+            return writeIndex - readIndex;
+        }
+
+        int writable() {
+            return capacity() - writeIndex;
+        }
+
+        /** The pending bytes {@code [readIndex, writeIndex)} as a ByteBuffer (a view kept with the block). */
+        public ByteBuffer readableBuffer() {
+            if (buffer == null) {
+                buffer = segment.asByteBuffer();
+            }
+            return buffer.limit(writeIndex).position(readIndex);
+        }
+    }
+
+    private final Arena arena;
+    private final Block[] free = new Block[MAX_SHIFT + 1];
+    private long allocatedBytes;
+    private long inUseBytes;
+
+    public BlockPool(Arena arena) {
+        this.arena = arena;
+    }
+
+    /** A block of at least {@code size} bytes (at most 1 << MAX_SHIFT), emptied. */
+    public Block acquire(int size) {
+        int shift = Math.max(MIN_SHIFT, 32 - Integer.numberOfLeadingZeros(Math.max(size, 1) - 1));
+        if (shift > MAX_SHIFT) {
+            throw new IllegalArgumentException("block of " + size + " bytes exceeds " + (1 << MAX_SHIFT));
+        }
+        Block b = free[shift];
+        if (b != null) {
+            free[shift] = b.next;
+            b.next = null;
+            b.pooled = false;
+        } else {
+            b = new Block(arena.allocate(1L << shift, 64), shift);
+            allocatedBytes += 1L << shift;
+        }
+        b.readIndex = b.writeIndex = 0;
+        b.zcPending = 0;
+        b.detached = false;
+        inUseBytes += b.capacity();
+        return b;
+    }
+
+    public void release(Block b) {
+        if (b.pooled) {
+            throw new IllegalStateException("native block of " + b.capacity() + " bytes released twice");
+        }
+        b.pooled = true;
+        inUseBytes -= b.capacity();
+        b.next = free[b.sizeClass];
+        free[b.sizeClass] = b;
+    }
+
+    /** Native bytes allocated so far (blocks are kept for reuse, never returned until close). */
+    long allocatedBytes() {
+        return allocatedBytes;
+    }
+
+    /** Bytes in blocks currently held by connections. */
+    public long inUseBytes() {
+        return inUseBytes;
+    }
+}

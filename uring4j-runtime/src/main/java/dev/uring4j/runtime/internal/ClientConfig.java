@@ -1,0 +1,18 @@
+package dev.uring4j.runtime.internal;
+
+import java.util.function.Supplier;
+import dev.uring4j.runtime.ConnectionHandler;
+
+/**
+ * What a {@code TcpClient} was built with, handed to the loop that connects.
+ *
+ * @param handlers            a handler per connection
+ * @param connectTimeoutNanos connect timeout, 0 for the kernel's
+ * @param idleTimeoutNanos    idle timeout, 0 for none
+ * @param tcpNoDelay          TCP_NODELAY
+ * @param sendBufferSize      SO_SNDBUF, 0 for the default
+ * @param receiveBufferSize   SO_RCVBUF, 0 for the default
+ */
+public record ClientConfig(Supplier<? extends ConnectionHandler> handlers, long connectTimeoutNanos, long idleTimeoutNanos,
+                    boolean tcpNoDelay, int sendBufferSize, int receiveBufferSize) {
+}

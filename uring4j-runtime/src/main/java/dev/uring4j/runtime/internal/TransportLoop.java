@@ -1,0 +1,331 @@
+package dev.uring4j.runtime.internal;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+import dev.uring4j.ring.Errno;
+import dev.uring4j.ring.ErrnoException;
+import dev.uring4j.ring.sys.LibC;
+import dev.uring4j.runtime.Connection;
+import dev.uring4j.runtime.ConnectionException;
+import dev.uring4j.runtime.EventLoop;
+import dev.uring4j.runtime.EventLoopGroup;
+import dev.uring4j.runtime.LoopOptions;
+import dev.uring4j.runtime.Timeout;
+
+/**
+ * An event loop of a particular transport, and what every transport's loop does the same way:
+ * its thread, tasks posted from other threads with the handshake that wakes a sleeping loop, the
+ * timer heap, the connections to flush at the end of an iteration, and the counters that mean the
+ * same on every transport.
+ *
+ * <p>A transport's iteration runs, in some order around its one wait, {@link #runTasks()},
+ * {@link #runTimers()} and {@link #flushDirty()}; before waiting it calls {@link #prepareToSleep()}
+ * and after {@link #awake()}, and it implements {@link #wakeup()} to end a wait early. Everything
+ * here except {@link #execute}, the timer entry points and the futures belongs to the loop's thread.
+ */
+public abstract non-sealed class TransportLoop implements EventLoop {
+    public static final System.Logger LOG = System.getLogger("dev.uring4j.runtime");
+    /** The longest a loop waits without a timer, so that shutdown deadlines are seen. */
+    protected static final long MAX_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final VarHandle SLEEPING;
+
+    static {
+        try {
+            SLEEPING = MethodHandles.lookup().findVarHandle(TransportLoop.class, "sleeping", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+        // A loop must keep working while the process is out of descriptors, and that is exactly
+        // when its error paths run for the first time: the JDK's log formatter opens tzdb.dat on
+        // first use, and a class loaded from a directory on the class path needs a descriptor too.
+        // Load all of that now; each transport adds the classes of its own error paths.
+        java.time.ZoneId.systemDefault();
+        preload(Errno.class, ErrnoException.class, ConnectionException.class, AcceptBackoff.class, LibC.class,
+                TimerQueue.Timer.class);
+        try {
+            // The formatter of the java.util.logging backend, where System.Logger leads there.
+            Class.forName("java.util.logging.SimpleFormatter", true, null);
+        } catch (ClassNotFoundException absent) {
+            // No java.logging in this runtime image: System.Logger goes elsewhere.
+        }
+    }
+
+    /** Initialises {@code classes} now (see the static initialiser). */
+    protected static void preload(Class<?>... classes) {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            for (Class<?> c : classes) {
+                lookup.ensureInitialized(c);
+            }
+        } catch (IllegalAccessException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    protected final EventLoopGroup group;
+    public final LoopOptions options;
+    private final int index;
+    public final Thread thread;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** 1 while the loop is in (or about to enter) a wait that only a wakeup can end early. */
+    @SuppressWarnings("unused")
+    private volatile int sleeping;
+    public final CompletableFuture<Void> started = new CompletableFuture<>();
+    public final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    protected final TimerQueue timers = new TimerQueue();
+    /** Native memory for output and kept input; made by the transport's setup, on the loop thread. */
+    public BlockPool blocks;
+    /** {@link System#nanoTime()} of the current iteration's completions or events. */
+    public long now;
+
+    /** Connections with output to send, or kept input to deliver again, this iteration. */
+    private LoopConnection<?> dirtyHead;
+    private LoopConnection<?> dirtyTail;
+
+    // counters every transport keeps (written by the loop thread only; read racily by stats())
+    public long tasksRun;
+    public long bytesRead;
+    public long bytesWritten;
+    public long connectionsOpened;
+    public long connectionsClosed;
+
+    // The thread only starts in start(), after the subclass is constructed.
+    @SuppressWarnings("this-escape")
+    public TransportLoop(EventLoopGroup group, int index, LoopOptions options, String threadName) {
+        this.group = group;
+        this.index = index;
+        this.options = options;
+        this.thread = new LoopThread(this, this::run, threadName);
+        this.thread.setDaemon(false);
+    }
+
+    /**
+     * The loop's thread: sets up, completes {@link #started} (or fails it naming the cause), runs
+     * iterations until shut down, frees everything and completes {@link #terminated}.
+     */
+    protected abstract void run();
+
+    /** Ends the loop's current or next wait. Called at most once per wait, by whoever claimed it. */
+    protected abstract void wakeup();
+
+    /** Opens a connection to {@code address}; runs on any thread, completes {@code future} on the loop. */
+    public abstract void connect(ClientConfig config, InetSocketAddress address, CompletableFuture<Connection> future);
+
+    /** Starts a graceful shutdown that must be finished by {@code deadlineNanos} ({@link System#nanoTime()}). */
+    public abstract void shutdown(long deadlineNanos);
+
+    /** Whether the loop has finished and freed every native resource: descriptors closed, arenas closed (tests). */
+    public abstract boolean nativeResourcesFreed();
+
+    /** Completes when the loop's thread has finished and its resources are freed. */
+    public final CompletableFuture<Void> terminationFuture() {
+        return terminated;
+    }
+
+    protected void start() {
+        thread.start();
+    }
+
+    /**
+     * Starts {@code loops} and waits until each is set up. If any fails, the others are shut down
+     * and the first failure is thrown: a group starts whole or not at all.
+     */
+    public static <L extends TransportLoop> L[] startAll(L[] loops, String transport) throws IOException {
+        for (L l : loops) {
+            l.start();
+        }
+        Throwable failure = null;
+        for (L l : loops) {
+            try {
+                l.started.join();
+            } catch (CompletionException e) {
+                failure = failure == null ? e.getCause() : failure;
+            }
+        }
+        if (failure != null) {
+            long deadline = System.nanoTime();
+            for (L l : loops) {
+                if (!l.terminated.isDone()) {
+                    l.shutdown(deadline);
+                }
+            }
+            for (L l : loops) {
+                l.terminated.join();
+            }
+            if (failure instanceof ErrnoException ee) {
+                throw ee;
+            }
+            throw new IOException("starting the " + transport + " event loops failed: " + failure, failure);
+        }
+        return loops;
+    }
+
+    // ------------------------------------------------------------------ tasks and wakeups
+
+    @Override
+    public final boolean inEventLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    @Override
+    public final void execute(Runnable task) {
+        tasks.offer(task);
+        if (!inEventLoop() && (int) SLEEPING.getVolatile(this) == 1 && SLEEPING.compareAndSet(this, 1, 0)) {
+            wakeup();
+        }
+    }
+
+    /**
+     * Tells posters the loop may sleep, then looks again: a task offered before this store is
+     * seen by the check here; one offered after it sees the flag and wakes the loop. Returns
+     * whether the loop may wait (no task arrived meanwhile).
+     */
+    protected final boolean prepareToSleep() {
+        SLEEPING.setVolatile(this, 1);
+        return tasks.isEmpty();
+    }
+
+    /** The wait is over: wakeups are not needed until the next {@link #prepareToSleep()}. */
+    protected final void awake() {
+        SLEEPING.setOpaque(this, 0);
+    }
+
+    protected final void runTasks() {
+        Runnable t;
+        while ((t = tasks.poll()) != null) {
+            tasksRun++;
+            try {
+                t.run();
+            } catch (Throwable e) {
+                LOG.log(System.Logger.Level.WARNING, "task on " + thread.getName() + " threw", e);
+            }
+        }
+    }
+
+    /**
+     * How long the loop may wait: 0 with tasks or connections to flush, else until the nearest
+     * timer, at most {@link #MAX_WAIT_NANOS}.
+     */
+    protected final long nextWaitNanos() {
+        if (dirtyHead != null || !tasks.isEmpty()) {
+            return 0;
+        }
+        long deadline = timers.nextDeadline();
+        if (deadline == Long.MAX_VALUE) {
+            return MAX_WAIT_NANOS;
+        }
+        long wait = deadline - System.nanoTime();
+        return wait <= 0 ? 0 : Math.min(wait, MAX_WAIT_NANOS);
+    }
+
+    // ------------------------------------------------------------------ timers
+
+    @Override
+    public final Timeout schedule(long delay, TimeUnit unit, Runnable task) {
+        return addTimer(new TimerQueue.Timer(this, task, System.nanoTime() + unit.toNanos(delay), 0));
+    }
+
+    @Override
+    public final Timeout scheduleAtFixedRate(long initialDelay, long period, TimeUnit unit, Runnable task) {
+        if (period <= 0) {
+            throw new IllegalArgumentException("period must be positive");
+        }
+        return addTimer(new TimerQueue.Timer(this, task, System.nanoTime() + unit.toNanos(initialDelay),
+                unit.toNanos(period)));
+    }
+
+    private Timeout addTimer(TimerQueue.Timer t) {
+        if (inEventLoop()) {
+            timers.add(t);
+        } else {
+            execute(() -> {
+                if (!t.cancelled) {
+                    timers.add(t);
+                }
+            });
+        }
+        return t;
+    }
+
+    final void removeTimer(TimerQueue.Timer t) {
+        if (inEventLoop()) {
+            timers.remove(t);
+        } else {
+            execute(() -> timers.remove(t));
+        }
+    }
+
+    protected final void runTimers() {
+        if (timers.size() == 0) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        TimerQueue.Timer t;
+        while ((t = timers.pollDue(t0)) != null) {
+            if (t.cancelled) {
+                continue;
+            }
+            if (t.periodNanos > 0) {
+                t.deadline += t.periodNanos;
+                timers.add(t);
+            }
+            tasksRun++;
+            try {
+                t.task.run();
+            } catch (Throwable e) {
+                LOG.log(System.Logger.Level.WARNING, "timer task on " + thread.getName() + " threw", e);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ end-of-iteration flush
+
+    public final void markDirty(LoopConnection<?> c) {
+        if (c.inDirtyList) {
+            return;
+        }
+        c.inDirtyList = true;
+        c.nextDirty = null;
+        if (dirtyTail == null) {
+            dirtyHead = dirtyTail = c;
+        } else {
+            dirtyTail.nextDirty = c;
+            dirtyTail = c;
+        }
+    }
+
+    /** Lets every connection marked this iteration send its output (and re-deliver kept input). */
+    protected final void flushDirty() {
+        LoopConnection<?> c = dirtyHead;
+        dirtyHead = dirtyTail = null;
+        while (c != null) {
+            LoopConnection<?> next = c.nextDirty;
+            c.nextDirty = null;
+            c.inDirtyList = false;
+            c.flushNow();
+            c = next;
+        }
+    }
+
+    // ------------------------------------------------------------------ EventLoop
+
+    protected int openConnections() {
+        return (int) (connectionsOpened - connectionsClosed);
+    }
+
+    @Override
+    public final int index() {
+        return index;
+    }
+
+    public String name() {
+        return thread.getName();
+    }
+}

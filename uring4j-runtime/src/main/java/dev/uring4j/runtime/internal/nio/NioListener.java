@@ -1,0 +1,126 @@
+package dev.uring4j.runtime.internal.nio;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import dev.uring4j.runtime.internal.AcceptBackoff;
+import dev.uring4j.runtime.internal.LoopServer;
+import dev.uring4j.runtime.internal.TransportLoop;
+
+/**
+ * A listening channel served by one NIO loop: while it may accept, its key asks for
+ * {@code OP_ACCEPT}, and each readiness takes everything the backlog holds (up to a backlog's
+ * worth), as io_uring's multishot accept does: a loop that also serves connections must not let
+ * the accept queue fill between its turns, or the kernel drops the handshakes that do not fit.
+ *
+ * <p>It stops asking, and the connections wait in the backlog, in the same cases as io_uring's
+ * listener and with the same reports ({@link AcceptBackoff}): at the server's connection limit
+ * until one closes; out of descriptors ({@code EMFILE}, {@code ENFILE}: the kernel reserves the
+ * descriptor before it takes a connection off the backlog, so none is lost) for a back-off from
+ * 1 ms doubling to 1 s, or until a connection closes. Owned by the loop's thread.
+ */
+public final class NioListener implements NioEventLoop.Ready, LoopServer.Listener {
+    private final NioEventLoop loop;
+    private final NioServer server;
+    private final ServerSocketChannel channel;
+    private SelectionKey key;
+    private boolean stopping;
+    private boolean paused;
+    private final AcceptBackoff backoff = new AcceptBackoff();
+
+    NioListener(NioEventLoop loop, NioServer server, ServerSocketChannel channel) {
+        this.loop = loop;
+        this.server = server;
+        this.channel = channel;
+    }
+
+    /** Runs on the loop: registers and starts accepting. */
+    @Override
+    public void start() throws IOException {
+        key = loop.register(channel, 0, this);
+        loop.addListener(this);
+        arm();
+    }
+
+    private void arm() {
+        if (stopping) {
+            return;
+        }
+        if (server.room() <= 0) {
+            paused = true;
+            key.interestOps(0);
+            if (backoff.trouble()) {
+                TransportLoop.LOG.log(System.Logger.Level.WARNING,
+                        AcceptBackoff.pausedMessage(server.localAddress(), server.fullReason()));
+            }
+            return;
+        }
+        paused = false;
+        backoff.calm();
+        key.interestOps(SelectionKey.OP_ACCEPT);
+    }
+
+    @Override
+    public void ready(int readyOps) {
+        for (int i = server.burst(); i > 0 && !stopping; i--) {
+            if (server.room() <= 0) {
+                arm();
+                return;
+            }
+            SocketChannel accepted;
+            try {
+                accepted = channel.accept();
+            } catch (ClosedChannelException closed) {
+                return;
+            } catch (IOException e) {
+                failed(e);
+                return;
+            }
+            if (accepted == null) {
+                return;
+            }
+            backoff.accepted();
+            server.accepted(loop, accepted);
+        }
+    }
+
+    private void failed(IOException e) {
+        int errno = NioErrors.errno(e);
+        if (AcceptBackoff.outOfDescriptors(errno)) {
+            if (backoff.trouble()) {
+                TransportLoop.LOG.log(System.Logger.Level.WARNING,
+                        AcceptBackoff.outOfDescriptorsMessage(server.localAddress(), errno, null));
+            }
+        } else {
+            TransportLoop.LOG.log(System.Logger.Level.WARNING, AcceptBackoff.failedMessage(server.localAddress(), errno), e);
+        }
+        // Level-triggered: asking again now would fail again at once. Wait for the back-off.
+        key.interestOps(0);
+        backoff.scheduleRetry(loop, this::retryNow);
+    }
+
+    /** Tries again now: a descriptor may have freed up, or the connection count dropped below the limit. */
+    @Override
+    public void retryNow() {
+        backoff.cancelRetry();
+        arm();
+    }
+
+    @Override
+    public boolean waiting() {
+        return paused || backoff.retryPending();
+    }
+
+    /** Stops accepting and closes the channel; connections still in the backlog are reset by the kernel. */
+    @Override
+    public void stop() {
+        if (stopping) {
+            return;
+        }
+        stopping = true;
+        backoff.cancelRetry();
+        NioEventLoop.closeQuietly(channel);
+    }
+}

@@ -1,0 +1,487 @@
+package dev.uring4j.runtime.internal.uring;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+import static dev.uring4j.ring.uapi.IoUringH.IORING_ASYNC_CANCEL_ALL;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_ASYNC_CANCEL_FD_FIXED;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_RECVSEND_POLL_FIRST;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import dev.uring4j.ring.Cqe;
+import dev.uring4j.ring.Sqe;
+import dev.uring4j.ring.Errno;
+import dev.uring4j.ring.sys.LibC;
+import dev.uring4j.ring.sys.SockAddr;
+import dev.uring4j.runtime.internal.BlockPool;
+import dev.uring4j.runtime.Connection;
+import dev.uring4j.runtime.ConnectionException;
+import dev.uring4j.runtime.ConnectionHandler;
+import dev.uring4j.runtime.internal.LoopConnection;
+
+/**
+ * A connection on an io_uring loop.
+ *
+ * <p><b>Receive:</b> one multishot recv with buffer selection from the loop's groups stays armed;
+ * each completion's buffer is delivered and handed straight back. A completion without
+ * {@code IORING_CQE_F_MORE} re-arms: after {@code -ENOBUFS} on the next group, otherwise with
+ * {@code IORING_RECVSEND_POLL_FIRST} unless {@code IORING_CQE_F_SOCK_NONEMPTY} said data is
+ * already waiting.
+ *
+ * <p><b>Send:</b> writes are copied into pooled native blocks; at the end of an iteration the
+ * loop prepares at most one send per connection, so bytes stay ordered; a short send resubmits
+ * the rest. Blocks sent with {@code SEND_ZC} are released only after their notification.
+ *
+ * <p><b>Close:</b> every operation the kernel holds is counted in {@link #inflight}; closing
+ * cancels them, waits for each final completion, then closes the descriptor, and only then
+ * releases memory and the slot and calls {@code onClose}. Owned by the loop's thread.
+ */
+public final class UringConnection extends LoopConnection<UringEventLoop> {
+    private static final int MAX_ZC_PENDING = 8;
+
+    public final int slot;
+    public final int generation;
+    final int fd;
+    final boolean fixed;
+    final UringServer server;
+
+    private final long udRecv;
+    private final long udSend;
+    private final long udSendZc;
+    private final long udClose;
+    private final long udCancel;
+    private final long udShutdown;
+
+    /** Operations whose final completion has not arrived. */
+    private int inflight;
+    private boolean closeSubmitted;
+
+    // receive
+    private boolean recvArmed;
+    private int group;
+
+    // send
+    private boolean sendInFlight;
+    private final BlockPool.Block[] zcBlocks = new BlockPool.Block[MAX_ZC_PENDING];
+    private int zcHead;
+    private int zcCount;
+
+    private PendingConnect connecting;
+
+    UringConnection(UringEventLoop loop, int slot, int generation, int fd, boolean fixed, ConnectionHandler handler,
+                    UringServer server) {
+        super(loop, handler);
+        this.slot = slot;
+        this.generation = generation;
+        this.fd = fd;
+        this.fixed = fixed;
+        this.server = server;
+        this.udRecv = UserData.encode(UserData.OP_RECV, generation, slot);
+        this.udSend = UserData.encode(UserData.OP_SEND, generation, slot);
+        this.udSendZc = UserData.encode(UserData.OP_SEND_ZC, generation, slot);
+        this.udClose = UserData.encode(UserData.OP_CLOSE, generation, slot);
+        this.udCancel = UserData.encode(UserData.OP_CANCEL, generation, slot);
+        this.udShutdown = UserData.encode(UserData.OP_SHUTDOWN, generation, slot);
+        this.group = loop.buffers.assign();
+    }
+
+    // ------------------------------------------------------------------ completions
+
+    void onCompletion(int op, int res, int flags) {
+        switch (op) {
+            case UserData.OP_RECV -> onRecv(res, flags);
+            case UserData.OP_SEND -> onSend(res);
+            case UserData.OP_SEND_ZC -> onSendZc(res, flags);
+            case UserData.OP_CANCEL, UserData.OP_SHUTDOWN -> inflight--;
+            case UserData.OP_CLOSE -> onClosed();
+            case UserData.OP_CONNECT, UserData.OP_LINK_TIMEOUT -> onConnectStep(op, res);
+            default -> loop.dropped(UserData.encode(op, generation, slot), "unexpected op for a connection");
+        }
+        if (state == CLOSING) {
+            closeWhenIdle();
+        }
+    }
+
+    private void onRecv(int res, int flags) {
+        boolean more = Cqe.more(flags);
+        if (!more) {
+            recvArmed = false;
+            inflight--;
+        }
+        boolean pollFirst = false;
+        if (res > 0) {
+            receive(res, flags);
+            // The socket was drained by this receive unless the kernel says more is waiting:
+            // then the next receive may as well go straight to poll (the reference page's advice).
+            pollFirst = !Cqe.sockNonEmpty(flags);
+        } else if (res == 0) {
+            onEof();
+        } else if (res == -Errno.ENOBUFS) {
+            // The group ran dry: the data is still in the socket. Move on to the next group and
+            // re-arm (the reference page's round-robin recovery); nothing is lost.
+            loop.bufferRingExhausted++;
+            group = loop.buffers.next(group);
+        } else if (res != -Errno.ECANCELED) {
+            fail(new ConnectionException("recv", -res, toString()));
+        }
+        if (!recvArmed) {
+            // Whatever ended the receive (no more buffers, a cancel from pauseReading() that a
+            // resumeReading() has overtaken, the kernel's own limit), keep reading if we should.
+            armRecv(pollFirst);
+        }
+    }
+
+    /** Delivers the data of one receive completion and hands its buffer(s) back. */
+    private void receive(int res, int flags) {
+        BufferGroups buffers = loop.buffers;
+        int bid = Cqe.bufferId(flags);
+        if (!Cqe.hasBuffer(flags) || !buffers.isValid(group, bid)) {
+            loop.dropped(udRecv, "recv of " + res + " bytes with buffer flags 0x" + Integer.toHexString(flags)
+                    + " outside group " + buffers.bgid(group));
+            return;
+        }
+        loop.bytesRead += res;
+        lastActivity = loop.now;
+        if (Cqe.sockNonEmpty(flags)) {
+            loop.sockNonEmpty++;
+        }
+        MemorySegment memory = buffers.memory(group);
+        int size = buffers.bufferSize();
+        if (loop.recvBundle) {
+            // A bundle fills consecutive ring entries: full buffers, then a partial last one.
+            if (res > size * (long) loop.options.buffersPerGroup) {
+                loop.dropped(udRecv, "recv bundle of " + res + " bytes, more than group " + buffers.bgid(group) + " holds");
+                return;
+            }
+            int remaining = res;
+            for (int k = 0; remaining > 0; k++) {
+                int b = buffers.bundleBid(group, bid, k);
+                int n = Math.min(size, remaining);
+                deliver(memory, buffers.offset(b), n);
+                buffers.recycle(group, b);
+                remaining -= n;
+            }
+            return;
+        }
+        int start = buffers.dataOffset(group, bid, res, flags);
+        if (start + (long) res > size) {
+            loop.dropped(udRecv, "recv of " + res + " bytes at offset " + start + " of a " + size + "-byte buffer");
+            buffers.recycle(group, bid);
+            return;
+        }
+        deliver(memory, buffers.offset(bid) + start, res);
+        if (buffers.released(flags)) {
+            buffers.recycle(group, bid);
+        }
+    }
+
+    private void onSend(int res) {
+        sendInFlight = false;
+        inflight--;
+        if (res >= 0) {
+            sent(res);
+        } else if (res != -Errno.ECANCELED) {
+            fail(new ConnectionException("send", -res, toString()));
+        }
+    }
+
+    private void onSendZc(int res, int flags) {
+        if (Cqe.notif(flags)) {
+            // The kernel no longer reads the block: it may be reused now.
+            inflight--;
+            BlockPool.Block b = zcBlocks[zcHead];
+            zcBlocks[zcHead] = null;
+            zcHead = (zcHead + 1) % MAX_ZC_PENDING;
+            zcCount--;
+            if (--b.zcPending == 0 && b.detached) {
+                loop.blocks.release(b);
+            }
+            return;
+        }
+        sendInFlight = false;
+        inflight--;
+        if (Cqe.more(flags)) {
+            inflight++;
+        } else {
+            // No notification will follow (the send failed before using the buffer).
+            BlockPool.Block b = zcBlocks[(zcHead + zcCount - 1) % MAX_ZC_PENDING];
+            zcBlocks[(zcHead + zcCount - 1) % MAX_ZC_PENDING] = null;
+            zcCount--;
+            b.zcPending--;
+        }
+        if (res >= 0) {
+            sent(res);
+        } else if (res != -Errno.ECANCELED) {
+            fail(new ConnectionException("send_zc", -res, toString()));
+        }
+    }
+
+    /** {@code n} bytes sent: advance the queue, and send the rest (short send) or finish what waited. */
+    private void sent(int n) {
+        advance(n);
+        if (head != null) {
+            loop.markDirty(this);
+        } else {
+            drained();
+        }
+    }
+
+    // ------------------------------------------------------------------ connect
+
+    /** An outgoing connect in flight: the connect and its linked timeout, and what they need. */
+    private static final class PendingConnect {
+        final java.util.concurrent.CompletableFuture<Connection> future;
+        final InetSocketAddress address;
+        final long timeoutNanos;
+        final BlockPool.Block memory;
+        final long idleTimeoutNanos;
+        int connectRes = 1;
+        int timeoutRes = 1;
+        int remaining;
+
+        PendingConnect(java.util.concurrent.CompletableFuture<Connection> future, InetSocketAddress address,
+                       long timeoutNanos, BlockPool.Block memory, long idleTimeoutNanos) {
+            this.future = future;
+            this.address = address;
+            this.timeoutNanos = timeoutNanos;
+            this.memory = memory;
+            this.idleTimeoutNanos = idleTimeoutNanos;
+        }
+    }
+
+    /**
+     * Starts connecting to {@code address}: a connect linked to a timeout, in one submission. The
+     * socket address and timespec live in a pooled block until both completions are in.
+     */
+    void connect(InetSocketAddress address, long timeoutNanos, long idleTimeoutNanos,
+                 java.util.concurrent.CompletableFuture<Connection> future) {
+        BlockPool.Block memory = loop.blocks.acquire(SockAddr.SIZEOF_STORAGE + 16);
+        int addrLen = SockAddr.write(memory.segment, address);
+        long ts = memory.segment.address() + SockAddr.SIZEOF_STORAGE;
+        memory.segment.set(java.lang.foreign.ValueLayout.JAVA_LONG, SockAddr.SIZEOF_STORAGE, timeoutNanos / 1_000_000_000L);
+        memory.segment.set(java.lang.foreign.ValueLayout.JAVA_LONG, SockAddr.SIZEOF_STORAGE + 8, timeoutNanos % 1_000_000_000L);
+        PendingConnect p = new PendingConnect(future, address, timeoutNanos, memory, idleTimeoutNanos);
+        connecting = p;
+        remote = address;
+        boolean timed = timeoutNanos > 0;
+        loop.reserve(2);
+        Sqe s = loop.sqe().prepConnect(fd, memory.segment.address(), addrLen)
+                .userData(UserData.encode(UserData.OP_CONNECT, generation, slot));
+        p.remaining = 1;
+        inflight++;
+        if (timed) {
+            s.addFlags(dev.uring4j.ring.uapi.IoUringH.IOSQE_IO_LINK);
+            loop.sqe().prepLinkTimeout(ts, 0).userData(UserData.encode(UserData.OP_LINK_TIMEOUT, generation, slot));
+            p.remaining = 2;
+            inflight++;
+        }
+        future.whenComplete((c, t) -> {
+            if (future.isCancelled()) {
+                loop.execute(this::cancelConnect);
+            }
+        });
+    }
+
+    private void cancelConnect() {
+        if (connecting != null && connecting.connectRes == 1) {
+            loop.sqe().prepCancel64(UserData.encode(UserData.OP_CONNECT, generation, slot), 0).userData(udCancel);
+            inflight++;
+        }
+    }
+
+    private void onConnectStep(int op, int res) {
+        inflight--;
+        PendingConnect p = connecting;
+        if (op == UserData.OP_CONNECT) {
+            p.connectRes = res;
+        } else {
+            p.timeoutRes = res;
+        }
+        if (--p.remaining > 0) {
+            return;
+        }
+        connecting = null;
+        loop.blocks.release(p.memory);
+        String target = "connect to " + p.address;
+        if (p.connectRes == 0 && !p.future.isCancelled()) {
+            if (p.future.complete(this)) {
+                open(p.idleTimeoutNanos);
+            } else {
+                abort();
+            }
+            return;
+        }
+        Throwable cause;
+        if (p.connectRes == -Errno.ECANCELED && p.timeoutRes == -Errno.ETIME) {
+            cause = new ConnectionException(target, Errno.ETIMEDOUT, toString(), "timed out after "
+                    + TimeUnit.NANOSECONDS.toMillis(p.timeoutNanos) + " ms (linked timeout)");
+        } else if (p.connectRes == 0) {
+            cause = new java.util.concurrent.CancellationException(target + " was cancelled");
+        } else {
+            int errno = p.connectRes == -Errno.ECANCELED && p.future.isCancelled() ? Errno.ECANCELED : -p.connectRes;
+            cause = new ConnectionException(target, errno, toString());
+        }
+        p.future.completeExceptionally(cause);
+        failure = cause;
+        state = CLOSING;
+        closeWhenIdle();
+    }
+
+    // ------------------------------------------------------------------ receive
+
+    @Override
+    protected void armRead() {
+        armRecv(false);
+    }
+
+    @Override
+    protected void disarmRead() {
+        if (recvArmed) {
+            loop.sqe().prepCancel64(udRecv, 0).userData(udCancel);
+            inflight++;
+        }
+    }
+
+    private void armRecv(boolean pollFirst) {
+        if (recvArmed || readPaused || inputClosed || state != OPEN) {
+            return;
+        }
+        Sqe s = loop.sqe();
+        if (loop.recvBundle) {
+            s.prepRecvMultishotBundle(fd, 0);
+        } else if (loop.multishotRecv) {
+            s.prepRecvMultishot(fd, 0, 0, 0);
+        } else {
+            s.prepRecv(fd, 0, 0, 0);
+        }
+        s.bufferSelect(loop.buffers.bgid(group)).userData(udRecv);
+        if (fixed) {
+            s.fixedFile();
+        }
+        if (pollFirst) {
+            s.addIoprio(IORING_RECVSEND_POLL_FIRST);
+        }
+        recvArmed = true;
+        inflight++;
+    }
+
+    @Override
+    protected boolean sendInFlight() {
+        return sendInFlight;
+    }
+
+    /** One send of the head block (zero-copy above the threshold); at most one in flight keeps bytes ordered. */
+    @Override
+    protected void sendQueued() {
+        BlockPool.Block b = head;
+        int n = b.readable();
+        long addr = b.segment.address() + b.readIndex;
+        Sqe s = loop.sqe();
+        if (loop.sendZc && n >= loop.sendZcThreshold && zcCount < MAX_ZC_PENDING) {
+            s.prepSendZc(fd, addr, n, LibC.MSG_NOSIGNAL, 0).userData(udSendZc);
+            zcBlocks[(zcHead + zcCount) % MAX_ZC_PENDING] = b;
+            zcCount++;
+            b.zcPending++;
+            loop.zeroCopySends++;
+        } else {
+            s.prepSend(fd, addr, n, LibC.MSG_NOSIGNAL).userData(udSend);
+        }
+        if (fixed) {
+            s.fixedFile();
+        }
+        sendInFlight = true;
+        inflight++;
+    }
+
+    @Override
+    protected void shutdownTransport() {
+        Sqe s = loop.sqe().prepShutdown(fd, LibC.SHUT_WR).userData(udShutdown);
+        if (fixed) {
+            s.fixedFile();
+        }
+        inflight++;
+    }
+
+    @Override
+    protected void closeTransport() {
+        if (recvArmed || sendInFlight) {
+            // One cancel for everything on the descriptor; each request still ends with its own CQE.
+            Sqe s = loop.sqe().prepCancelFd(fd, IORING_ASYNC_CANCEL_ALL | (fixed ? IORING_ASYNC_CANCEL_FD_FIXED : 0))
+                    .userData(udCancel);
+            inflight++;
+        }
+        closeWhenIdle();
+    }
+
+    private void closeWhenIdle() {
+        if (inflight != 0 || closeSubmitted) {
+            return;
+        }
+        closeSubmitted = true;
+        Sqe s = loop.sqe();
+        if (fixed) {
+            s.prepCloseDirect(fd);
+        } else {
+            s.prepClose(fd);
+        }
+        s.userData(udClose);
+        inflight++;
+    }
+
+    private void onClosed() {
+        inflight--;
+        finishClose();
+    }
+
+    @Override
+    protected void released() {
+        loop.released(this);
+        if (server != null) {
+            server.connectionClosed();
+        }
+    }
+
+    // ------------------------------------------------------------------ addresses
+
+    @Override
+    protected InetSocketAddress lookUpAddress(boolean peer) {
+        if (!loop.inEventLoop()) {
+            java.util.concurrent.CompletableFuture<InetSocketAddress> f = new java.util.concurrent.CompletableFuture<>();
+            loop.execute(() -> f.complete(peer ? remoteAddress() : localAddress()));
+            return f.join();
+        }
+        if (state == CLOSED) {
+            return null;
+        }
+        int queryFd = fixed ? loop.installFd(fd, generation) : fd;
+        if (queryFd < 0) {
+            return null;
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment addr = a.allocate(SockAddr.SIZEOF_STORAGE);
+            MemorySegment len = a.allocateFrom(JAVA_INT, SockAddr.SIZEOF_STORAGE);
+            if (LibC.getpeername(queryFd, addr, len) == 0) {
+                remote = SockAddr.read(addr);
+            }
+            len.set(JAVA_INT, 0, SockAddr.SIZEOF_STORAGE);
+            if (LibC.getsockname(queryFd, addr, len) == 0) {
+                local = SockAddr.read(addr);
+            }
+        } finally {
+            if (fixed) {
+                LibC.close(queryFd);
+            }
+        }
+        return peer ? remote : local;
+    }
+
+    @Override
+    public String toString() {
+        if (remote != null && !fixed) {
+            return "connection#" + slot + "." + generation + " to " + remote + " on " + loop.name();
+        }
+        return "connection#" + slot + "." + generation + (fixed ? " (direct)" : " (fd " + fd + ")") + " on " + loop.name();
+    }
+}

@@ -1,0 +1,86 @@
+package dev.uring4j.runtime.internal.uring;
+
+import java.io.IOException;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import dev.uring4j.ring.Probe;
+import dev.uring4j.runtime.EventLoopGroup;
+import dev.uring4j.runtime.LoopOptions;
+import dev.uring4j.runtime.internal.LoopUdp;
+import dev.uring4j.runtime.internal.ServerConfig;
+import dev.uring4j.runtime.internal.ServerCore;
+import dev.uring4j.runtime.internal.Transport;
+import dev.uring4j.runtime.internal.TransportLoop;
+import dev.uring4j.runtime.internal.UdpConfig;
+import dev.uring4j.runtime.internal.UdpCore;
+
+/** The io_uring transport: {@link UringEventLoop}s and {@link UringServer}s. */
+public final class UringTransport implements Transport {
+    public static final UringTransport INSTANCE = new UringTransport();
+
+    /**
+     * What the io_uring transport cannot run without, whatever {@link LoopOptions.Path}s are
+     * disabled (each path has an older way to do its job; these do not). Together: Linux 5.19.
+     * <ul>
+     * <li>{@link Probe.Feature#EXT_ARG} (5.11): every wait is bounded by the nearest timer through
+     *     {@code IORING_ENTER_EXT_ARG}; a timeout SQE per wait is not implemented.</li>
+     * <li>{@link Probe.Feature#SUBMIT_ALL} (5.18): every ring is set up with it, so one bad SQE
+     *     cannot strand the rest of a batch.</li>
+     * <li>{@link Probe.Feature#MSG_RING} (5.18): a loop wakes another loop with a ring message.</li>
+     * <li>{@link Probe.Feature#CANCEL_ANY} (5.19): closing a connection cancels everything on its
+     *     descriptor ({@code IORING_ASYNC_CANCEL_FD | ALL}) and shutdown cancels everything in
+     *     flight ({@code IORING_ASYNC_CANCEL_ANY}) before memory is freed.</li>
+     * </ul>
+     */
+    public static final Set<Probe.Feature> REQUIRED = Collections.unmodifiableSet(EnumSet.of(Probe.Feature.EXT_ARG,
+            Probe.Feature.SUBMIT_ALL, Probe.Feature.MSG_RING, Probe.Feature.CANCEL_ANY));
+
+    /** The required features {@code probe} lacks, each with why (naming the feature and its kernel). */
+    public static Map<Probe.Feature, String> missingRequired(Probe probe) {
+        Map<Probe.Feature, String> missing = new LinkedHashMap<>();
+        for (Probe.Feature f : REQUIRED) {
+            String why = probe.whyMissing(f);
+            if (why != null) {
+                missing.put(f, why);
+            }
+        }
+        return missing;
+    }
+
+    /** {@code "EXT_ARG 5.11, SUBMIT_ALL 5.18, ..."}. */
+    public static String requiredSummary() {
+        return REQUIRED.stream().map(f -> f.name() + " " + f.kernel()).collect(Collectors.joining(", "));
+    }
+
+    private UringTransport() {}
+
+    @Override
+    public String name() {
+        return "io_uring";
+    }
+
+    @Override
+    public TransportLoop[] startLoops(EventLoopGroup group, int threads, LoopOptions options, String name)
+            throws IOException {
+        UringEventLoop[] loops = new UringEventLoop[threads];
+        for (int i = 0; i < threads; i++) {
+            loops[i] = new UringEventLoop(group, i, options, name + "-" + i);
+        }
+        return TransportLoop.startAll(loops, name());
+    }
+
+    @Override
+    public ServerCore startServer(EventLoopGroup group, ServerConfig config) throws IOException {
+        return UringServer.start(group, config);
+    }
+
+    @Override
+    public UdpCore startUdp(EventLoopGroup group, UdpConfig config) throws IOException {
+        return LoopUdp.start(group, config, UringUdp.OPENER);
+    }
+}
