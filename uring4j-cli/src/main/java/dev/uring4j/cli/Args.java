@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
-import dev.uring4j.runtime.TransportChoice;
+import dev.uring4j.runtime.Transport;
 
 /**
  * {@code --name value} flags of a subcommand. Unknown flags and missing values are usage errors
@@ -59,16 +59,16 @@ final class Args {
     static final String TRANSPORT = "transport";
 
     /**
-     * The value of {@code --transport}, {@link TransportChoice#AUTO} when absent (then
+     * The value of {@code --transport}, {@link Transport#AUTO} when absent (then
      * {@code -During4j.transport} decides, as for any program).
      */
-    TransportChoice transport() {
+    Transport transport() {
         String v = values.get(TRANSPORT);
         if (v == null) {
-            return TransportChoice.AUTO;
+            return Transport.AUTO;
         }
         try {
-            return TransportChoice.parse(v);
+            return Transport.parse(v);
         } catch (IllegalArgumentException e) {
             throw usage("--" + TRANSPORT + ": " + e.getMessage());
         }

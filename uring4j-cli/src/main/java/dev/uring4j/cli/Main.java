@@ -2,6 +2,7 @@ package dev.uring4j.cli;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
@@ -17,9 +18,10 @@ import dev.uring4j.ring.Probe;
 import dev.uring4j.runtime.EventLoopGroup;
 import dev.uring4j.runtime.LoopOptions;
 import dev.uring4j.runtime.TcpServer;
-import dev.uring4j.runtime.TransportChoice;
+import dev.uring4j.runtime.Transport;
 import dev.uring4j.runtime.TransportSelection;
 import dev.uring4j.runtime.UdpEndpoint;
+import dev.uring4j.runtime.UringOptions;
 
 /**
  * The Java side of {@code ./uring4j}: the subcommands that run a program (the script itself
@@ -61,7 +63,7 @@ public final class Main {
         new Args("probe", args, Set.of());
         System.out.print(Probe.current().report());
         System.out.println();
-        System.out.print(LoopOptions.defaults().report());
+        System.out.print(UringOptions.defaults().report());
         System.out.println();
         System.out.println(transportReport());
     }
@@ -69,7 +71,7 @@ public final class Main {
     /** Which transport a server started now with the defaults would run on, and why. */
     private static String transportReport() {
         try {
-            TransportSelection s = TransportSelection.resolve(TransportChoice.AUTO);
+            TransportSelection s = TransportSelection.resolve(Transport.AUTO);
             return "TRANSPORT (AUTO): " + s.transport() + (s.fallback() ? ", the fallback" : "") + "\n  " + s.reason();
         } catch (IOException e) {
             return "TRANSPORT (AUTO): none, a server would not start: " + e.getMessage();
@@ -104,8 +106,8 @@ public final class Main {
     }
 
     /** Prints the transport the server runs on: why, unless {@code --transport} named it. */
-    private static void printTransport(EventLoopGroup group, TransportChoice asked) {
-        System.out.println("transport " + group.transportName() + (asked == TransportChoice.AUTO
+    private static void printTransport(EventLoopGroup group, Transport asked) {
+        System.out.println("transport " + group.transport() + (asked == Transport.AUTO
                 ? ": " + group.transportSelection().reason() : " (--transport)"));
     }
 
@@ -143,7 +145,7 @@ public final class Main {
                 a.integer("threads", 1), System.out);
     }
 
-    /** {@code --batch-wait N:MICROS}: wake the loop once N completions are ready or MICROS passed (LoopOptions.batchWait). */
+    /** {@code --batch-wait N:MICROS}: wake the loop once N completions are ready or MICROS passed (UringOptions.batchWait). */
     private static LoopOptions loopOptions(Args a) {
         String v = a.string("batch-wait", null);
         if (v == null) {
@@ -154,7 +156,9 @@ public final class Main {
             if (parts.length != 2) {
                 throw new NumberFormatException();
             }
-            return LoopOptions.builder().batchWait(Integer.parseInt(parts[0]), Integer.parseInt(parts[1])).build();
+            UringOptions uring = UringOptions.builder().batchWait(Integer.parseInt(parts[0]),
+                    Duration.ofNanos(Integer.parseInt(parts[1]) * 1000L)).build();
+            return LoopOptions.builder().uring(uring).build();
         } catch (IllegalArgumentException e) {
             throw a.usage("--batch-wait must be COMPLETIONS:MICROSECONDS with COMPLETIONS > 1, e.g. 16:100; was '" + v + "'");
         }

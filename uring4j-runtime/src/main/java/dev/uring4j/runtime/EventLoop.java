@@ -2,8 +2,8 @@ package dev.uring4j.runtime;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-
 import dev.uring4j.runtime.internal.TransportLoop;
+
 
 /**
  * One thread that owns one ring (or, on the NIO transport, one selector) and runs every callback
@@ -40,8 +40,8 @@ public sealed interface EventLoop extends Executor permits TransportLoop {
     /** The loop's counters. */
     LoopStats stats();
 
-    /** {@code "io_uring"} or {@code "nio"}. */
-    String transport();
+    /** The transport the loop runs on: {@link Transport#IO_URING} or {@link Transport#NIO}. */
+    Transport transport();
 
     /** The loop's index in its group. */
     int index();

@@ -3,17 +3,25 @@ package dev.uring4j.runtime;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import dev.uring4j.runtime.internal.LoopGroup;
 import dev.uring4j.runtime.internal.nio.NioTransport;
-import dev.uring4j.runtime.internal.Transport;
-import dev.uring4j.runtime.internal.TransportLoop;
+import dev.uring4j.runtime.internal.TransportProvider;
 import dev.uring4j.runtime.internal.uring.UringTransport;
+
 
 /**
  * A set of event loops, one thread each, on one transport (io_uring, or the NIO fallback where
- * io_uring is unavailable). Servers and clients pick loops from it round-robin.
+ * io_uring is unavailable). Servers, clients and UDP endpoints pick loops from it round-robin.
+ *
+ * <pre>{@code
+ * try (EventLoopGroup group = EventLoopGroup.builder().threads(2).build()) {
+ *     TcpServer server = TcpServer.builder().group(group).port(7007).handler(EchoHandler::new).start();
+ *     ...
+ * }
+ * }</pre>
  *
  * <p>The transport is chosen when the group is built ({@link Builder#transport}, the
  * {@code -During4j.transport} property; rules in {@link TransportSelection}). Falling back to NIO
@@ -26,30 +34,25 @@ import dev.uring4j.runtime.internal.uring.UringTransport;
  */
 public final class EventLoopGroup implements AutoCloseable {
     private static final Set<String> LOGGED = ConcurrentHashMap.newKeySet();
+    private static final System.Logger LOG = System.getLogger("dev.uring4j.runtime");
 
     private final TransportSelection selection;
-    private final Transport transport;
-    private final TransportLoop[] loops;
-    private final List<EventLoop> view;
-    private final AtomicInteger next = new AtomicInteger();
-    private final LoopOptions options;
-    private volatile boolean closed;
+    private final LoopGroup loops;
 
     private EventLoopGroup(Builder b) throws IOException {
-        this.options = b.options;
         this.selection = TransportSelection.resolve(b.transport);
-        this.transport = selection.transport().equals(NioTransport.NAME) ? NioTransport.INSTANCE : UringTransport.INSTANCE;
-        this.loops = transport.startLoops(this, b.threads, options, b.name);
-        this.view = List.of(loops);
+        TransportProvider provider = selection.transport() == Transport.NIO ? NioTransport.INSTANCE
+                : UringTransport.INSTANCE;
+        this.loops = LoopGroup.start(provider, b.threads, b.options, b.name);
         log(selection);
     }
 
     /** Says once per process how groups are placed: WARN for a fallback, INFO for NIO by choice. */
     private static void log(TransportSelection s) {
         System.Logger.Level level = s.fallback() ? System.Logger.Level.WARNING
-                : s.transport().equals(NioTransport.NAME) ? System.Logger.Level.INFO : System.Logger.Level.DEBUG;
+                : s.transport() == Transport.NIO ? System.Logger.Level.INFO : System.Logger.Level.DEBUG;
         if (LOGGED.add(s.reason())) {
-            TransportLoop.LOG.log(level, s.logLine());
+            LOG.log(level, s.logLine());
         }
     }
 
@@ -58,49 +61,49 @@ public final class EventLoopGroup implements AutoCloseable {
         return builder().threads(threads).build();
     }
 
+    /** A builder: as many loops as processors, default options, the transport AUTO picks. */
     public static Builder builder() {
         return new Builder();
     }
 
     /** The next loop, round-robin. */
     public EventLoop next() {
-        return loops[Math.floorMod(next.getAndIncrement(), loops.length)];
+        return loops.next();
     }
 
     /** Every loop, by index. */
     public List<EventLoop> loops() {
-        return view;
+        return loops.loops();
     }
 
+    /** How many loops the group has. */
     public int size() {
-        return loops.length;
+        return loops.size();
     }
 
+    /** The options every loop was built with. */
     public LoopOptions options() {
-        return options;
+        return loops.options();
     }
 
-    /** The transport the loops run on: {@code "io_uring"} or {@code "nio"}. */
-    public String transportName() {
-        return transport.name();
+    /** The transport the loops run on: {@link Transport#IO_URING} or {@link Transport#NIO}. */
+    public Transport transport() {
+        return selection.transport();
     }
 
-    /** Why the loops run on {@link #transportName()}. */
+    /** Why the loops run on {@link #transport()}. */
     public TransportSelection transportSelection() {
         return selection;
     }
 
-    Transport transport() {
-        return transport;
+    /** The running loops, for the servers, clients and endpoints of this package. */
+    LoopGroup loopGroup() {
+        return loops;
     }
 
     /** The sum of every loop's counters. */
     public LoopStats stats() {
-        LoopStats total = loops[0].stats();
-        for (int i = 1; i < loops.length; i++) {
-            total = total.plus(loops[i].stats());
-        }
-        return total;
+        return loops.stats();
     }
 
     /** Graceful shutdown with a 5 s drain deadline. */
@@ -115,20 +118,12 @@ public final class EventLoopGroup implements AutoCloseable {
      * every loop thread has finished.
      */
     public void close(Duration drain) {
-        closed = true;
-        long deadline = System.nanoTime() + drain.toNanos();
-        for (TransportLoop l : loops) {
-            if (!l.terminationFuture().isDone()) {
-                l.shutdown(deadline);
-            }
-        }
-        for (TransportLoop l : loops) {
-            l.terminationFuture().join();
-        }
+        loops.close(System.nanoTime() + drain.toNanos());
     }
 
+    /** Whether {@link #close} was called. */
     public boolean isClosed() {
-        return closed;
+        return loops.isClosed();
     }
 
     /** Builder of {@link EventLoopGroup}. */
@@ -136,10 +131,11 @@ public final class EventLoopGroup implements AutoCloseable {
         private int threads = Runtime.getRuntime().availableProcessors();
         private LoopOptions options = LoopOptions.defaults();
         private String name = "uring4j-loop";
-        private TransportChoice transport = TransportChoice.AUTO;
+        private Transport transport = Transport.AUTO;
 
         private Builder() {}
 
+        /** How many loops (threads); default: the number of processors. */
         public Builder threads(int threads) {
             if (threads <= 0) {
                 throw new IllegalArgumentException("threads must be positive, was " + threads);
@@ -148,27 +144,29 @@ public final class EventLoopGroup implements AutoCloseable {
             return this;
         }
 
+        /** The loops' options (default {@link LoopOptions#defaults()}). */
         public Builder options(LoopOptions options) {
-            this.options = options;
+            this.options = Objects.requireNonNull(options, "options");
             return this;
         }
 
-        /** Prefix of the loop threads' names. */
+        /** Prefix of the loop threads' names (default {@code uring4j-loop}). */
         public Builder name(String name) {
-            this.name = name;
+            this.name = Objects.requireNonNull(name, "name");
             return this;
         }
 
         /**
-         * The transport (default {@link TransportChoice#AUTO}: io_uring where it can run, else NIO;
+         * The transport (default {@link Transport#AUTO}: io_uring where it can run, else NIO;
          * {@code -During4j.transport} decides for AUTO when set). {@link #build()} fails naming the
-         * reason when {@link TransportChoice#IO_URING} is asked for and cannot run here.
+         * reason when {@link Transport#IO_URING} is asked for and cannot run here.
          */
-        public Builder transport(TransportChoice choice) {
-            this.transport = java.util.Objects.requireNonNull(choice, "transport");
+        public Builder transport(Transport choice) {
+            this.transport = Objects.requireNonNull(choice, "transport");
             return this;
         }
 
+        /** Starts the loops; fails naming the cause when they cannot start (no loop is left running). */
         public EventLoopGroup build() throws IOException {
             return new EventLoopGroup(this);
         }

@@ -1,38 +1,49 @@
 package dev.uring4j.runtime;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 import dev.uring4j.runtime.internal.ClientConfig;
-import dev.uring4j.runtime.internal.TransportLoop;
+import dev.uring4j.runtime.internal.LoopGroup;
+
 
 /**
  * Opens TCP connections on an {@link EventLoopGroup}, with the same {@link Connection} API as a
  * server's.
  *
+ * <pre>{@code
+ * try (TcpClient client = TcpClient.builder().handler(MyHandler::new).build()) {
+ *     Connection c = client.connect(new InetSocketAddress("127.0.0.1", 7007)).get();
+ *     c.writeAndFlush("hello".getBytes());
+ * }
+ * }</pre>
+ *
  * <p>On io_uring the connect is submitted together with a linked timeout: if the timeout fires
  * first the connect completes with {@code -ECANCELED}, the timeout with {@code -ETIME}, and the
  * future fails with a {@link ConnectionException} naming the address and the duration (on NIO a
- * loop timer bounds the connect, with the same outcome). Refused,
- * unreachable and reset connects fail naming their errno. Cancelling the future cancels the
- * connect and closes the socket.
+ * loop timer bounds the connect, with the same outcome). Refused, unreachable and reset connects
+ * fail naming their errno. Cancelling the future cancels the connect and closes the socket.
  */
-public final class TcpClient {
+public final class TcpClient implements AutoCloseable {
     private final EventLoopGroup group;
+    private final boolean ownsGroup;
     private final ClientConfig config;
 
-    private TcpClient(Builder b) {
-        this.group = Objects.requireNonNull(b.group, "an event loop group is required");
-        this.config = new ClientConfig(Objects.requireNonNull(b.handlers, "a handler is required"),
-                b.connectTimeout == null ? 0 : b.connectTimeout.toNanos(),
-                b.idleTimeout == null ? 0 : b.idleTimeout.toNanos(), b.tcpNoDelay, b.sendBufferSize,
-                b.receiveBufferSize);
+    private TcpClient(EventLoopGroup group, boolean ownsGroup, ClientConfig config) {
+        this.group = group;
+        this.ownsGroup = ownsGroup;
+        this.config = config;
     }
 
+    /** A builder: one loop of its own unless given a group, a 10 s connect timeout. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** The group the client's connections run on. */
+    public EventLoopGroup group() {
+        return group;
     }
 
     /** Connects on the group's next loop. */
@@ -47,40 +58,31 @@ public final class TcpClient {
             future.completeExceptionally(new IllegalArgumentException("unresolved address " + address));
             return future;
         }
-        if (!group.loops().contains(loop)) {
+        LoopGroup loops = group.loopGroup();
+        if (!loops.contains(loop)) {
             future.completeExceptionally(new IllegalArgumentException("the loop is not in this client's group"));
             return future;
         }
-        ((TransportLoop) loop).connect(config, address, future);
+        loops.loop(loop.index()).connect(config, address, future);
         return future;
     }
 
-    /** Builder of {@link TcpClient}. */
-    public static final class Builder {
-        private EventLoopGroup group;
-        private Supplier<? extends ConnectionHandler> handlers;
+    /**
+     * With a group of its own, closes it: every connection the client opened closes after its
+     * queued output is sent (at most 5 s of draining). With the application's group, does nothing.
+     */
+    @Override
+    public void close() {
+        if (ownsGroup) {
+            group.close();
+        }
+    }
+
+    /** Builder of {@link TcpClient}; the settings it shares with other builders are in {@link TcpBuilder}. */
+    public static final class Builder extends TcpBuilder<Builder> {
         private Duration connectTimeout = Duration.ofSeconds(10);
-        private Duration idleTimeout;
-        private boolean tcpNoDelay = true;
-        private int sendBufferSize;
-        private int receiveBufferSize;
 
         private Builder() {}
-
-        public Builder group(EventLoopGroup group) {
-            this.group = group;
-            return this;
-        }
-
-        public Builder handler(Supplier<? extends ConnectionHandler> factory) {
-            this.handlers = factory;
-            return this;
-        }
-
-        public Builder handler(ConnectionHandler shared) {
-            this.handlers = () -> shared;
-            return this;
-        }
 
         /** How long a connect may take (default 10 s); {@code null} waits as long as the kernel does. */
         public Builder connectTimeout(Duration timeout) {
@@ -88,28 +90,11 @@ public final class TcpClient {
             return this;
         }
 
-        public Builder idleTimeout(Duration timeout) {
-            this.idleTimeout = timeout;
-            return this;
-        }
-
-        public Builder tcpNoDelay(boolean on) {
-            this.tcpNoDelay = on;
-            return this;
-        }
-
-        public Builder sendBufferSize(int bytes) {
-            this.sendBufferSize = bytes;
-            return this;
-        }
-
-        public Builder receiveBufferSize(int bytes) {
-            this.receiveBufferSize = bytes;
-            return this;
-        }
-
-        public TcpClient build() {
-            return new TcpClient(this);
+        /** The client, with a group of its own started now unless one was given. */
+        public TcpClient build() throws IOException {
+            ClientConfig config = new ClientConfig(handlers(), connectTimeout == null ? 0 : connectTimeout.toNanos(),
+                    idleTimeoutNanos(), tcpNoDelay(), sendBufferSize(), receiveBufferSize());
+            return new TcpClient(groupOrOwn("uring4j-client"), ownsGroup(), config);
         }
     }
 }

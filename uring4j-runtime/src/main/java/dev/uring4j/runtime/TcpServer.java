@@ -1,16 +1,13 @@
 package dev.uring4j.runtime;
 
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Duration;
-import java.util.Objects;
-import java.util.function.Supplier;
 
 import dev.uring4j.ring.sys.LibC;
+import dev.uring4j.runtime.internal.LoopGroup;
+import dev.uring4j.runtime.internal.LoopServer;
 import dev.uring4j.runtime.internal.ServerConfig;
-import dev.uring4j.runtime.internal.ServerCore;
 
 /**
  * A TCP server on an {@link EventLoopGroup}.
@@ -42,15 +39,16 @@ public final class TcpServer implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final boolean ownsGroup;
-    private final ServerCore core;
+    private final LoopServer core;
     private volatile boolean closed;
 
-    private TcpServer(EventLoopGroup group, boolean ownsGroup, ServerCore core) {
+    private TcpServer(EventLoopGroup group, boolean ownsGroup, LoopServer core) {
         this.group = group;
         this.ownsGroup = ownsGroup;
         this.core = core;
     }
 
+    /** A builder: 127.0.0.1 on an ephemeral port, one loop of its own, acceptor mode. */
     public static Builder builder() {
         return new Builder();
     }
@@ -60,6 +58,7 @@ public final class TcpServer implements AutoCloseable {
         return core.localAddress();
     }
 
+    /** The group the server runs on. */
     public EventLoopGroup group() {
         return group;
     }
@@ -90,21 +89,12 @@ public final class TcpServer implements AutoCloseable {
         }
     }
 
-    /** Builder of {@link TcpServer}. */
-    public static final class Builder {
+    /** Builder of {@link TcpServer}; the settings it shares with other builders are in {@link TcpBuilder}. */
+    public static final class Builder extends TcpBuilder<Builder> {
         private InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-        private EventLoopGroup group;
-        private int threads = 1;
-        private LoopOptions options = LoopOptions.defaults();
-        private TransportChoice transport = TransportChoice.AUTO;
         private AcceptMode mode = AcceptMode.ACCEPTOR;
-        private int backlog = LibC.SOMAXCONN;
-        private boolean tcpNoDelay = true;
-        private int sendBufferSize;
-        private int receiveBufferSize;
+        private int backlog = 4096;
         private int maxConnections = Integer.MAX_VALUE;
-        private Duration idleTimeout;
-        private Supplier<? extends ConnectionHandler> handlers;
 
         private Builder() {}
 
@@ -120,52 +110,15 @@ public final class TcpServer implements AutoCloseable {
             return this;
         }
 
-        /** Serve on this group (it is not closed with the server). */
-        public Builder group(EventLoopGroup group) {
-            this.group = group;
-            return this;
-        }
-
-        /** Without {@link #group}: the server starts a group of this many loops, closed with it. */
-        public Builder threads(int threads) {
-            this.threads = threads;
-            return this;
-        }
-
-        /** Without {@link #group}: the options of the server's own loops. */
-        public Builder options(LoopOptions options) {
-            this.options = options;
-            return this;
-        }
-
-        /** Without {@link #group}: the transport of the server's own loops (see {@link EventLoopGroup.Builder#transport}). */
-        public Builder transport(TransportChoice choice) {
-            this.transport = Objects.requireNonNull(choice, "transport");
-            return this;
-        }
-
+        /** How connections are accepted and spread over the loops (default {@link AcceptMode#ACCEPTOR}). */
         public Builder acceptMode(AcceptMode mode) {
             this.mode = mode;
             return this;
         }
 
+        /** The listen(2) backlog (default 4096; the kernel caps it at {@code net.core.somaxconn}). */
         public Builder backlog(int backlog) {
             this.backlog = backlog;
-            return this;
-        }
-
-        public Builder tcpNoDelay(boolean on) {
-            this.tcpNoDelay = on;
-            return this;
-        }
-
-        public Builder sendBufferSize(int bytes) {
-            this.sendBufferSize = bytes;
-            return this;
-        }
-
-        public Builder receiveBufferSize(int bytes) {
-            this.receiveBufferSize = bytes;
             return this;
         }
 
@@ -178,50 +131,20 @@ public final class TcpServer implements AutoCloseable {
             return this;
         }
 
-        /** Close connections that neither receive nor send for this long. */
-        public Builder idleTimeout(Duration timeout) {
-            this.idleTimeout = timeout;
-            return this;
-        }
-
-        /** A new handler for each connection. */
-        public Builder handler(Supplier<? extends ConnectionHandler> factory) {
-            this.handlers = factory;
-            return this;
-        }
-
-        /** One handler shared by every connection (it must keep per-connection state in attachments). */
-        public Builder handler(ConnectionHandler shared) {
-            this.handlers = () -> shared;
-            return this;
-        }
-
         /** Binds, starts accepting, and returns the running server. */
         public TcpServer start() throws IOException {
-            Objects.requireNonNull(handlers, "a handler is required");
-            boolean own = group == null;
-            EventLoopGroup g = own
-                    ? EventLoopGroup.builder().threads(threads).options(options).transport(transport).build() : group;
-            ServerConfig config = new ServerConfig(address, mode, backlog, tcpNoDelay, sendBufferSize, receiveBufferSize,
-                    maxConnections, idleTimeout == null ? 0 : idleTimeout.toNanos(), handlers);
+            ServerConfig config = new ServerConfig(address, mode, backlog, tcpNoDelay(), sendBufferSize(),
+                    receiveBufferSize(), maxConnections, idleTimeoutNanos(), handlers());
+            EventLoopGroup g = groupOrOwn("uring4j-loop");
             try {
-                return new TcpServer(g, own, g.transport().startServer(g, config));
+                LoopGroup loops = g.loopGroup();
+                return new TcpServer(g, ownsGroup(), loops.provider().startServer(loops, config));
             } catch (IOException | RuntimeException e) {
-                if (own) {
+                if (ownsGroup()) {
                     g.close();
                 }
                 throw e;
             }
-        }
-    }
-
-    /** Handler of connections accepted while a server closes: they are closed at once. */
-    public static final class Closing implements ConnectionHandler {
-        public static final Closing INSTANCE = new Closing();
-
-        @Override
-        public int onData(Connection connection, MemorySegment buffer, long offset, int length) {
-            return length;
         }
     }
 }

@@ -8,18 +8,17 @@ import dev.uring4j.ring.IoUring;
 import dev.uring4j.ring.Probe;
 import dev.uring4j.ring.UnavailabilityCause;
 import dev.uring4j.ring.ErrnoException;
-import dev.uring4j.runtime.internal.nio.NioTransport;
 import dev.uring4j.runtime.internal.uring.UringTransport;
 
 /**
- * Which transport a group runs on, and why: what a {@link TransportChoice} resolves to in this
+ * Which transport a group runs on, and why: what a {@link Transport} resolves to in this
  * process.
  *
  * <p>The rules, in order:
  * <ol>
- * <li>The choice is the builder's when it is not {@link TransportChoice#AUTO}, else
+ * <li>The choice is the builder's when it is not {@link Transport#AUTO}, else
  *     {@code -During4j.transport} when set, else AUTO.</li>
- * <li>{@link TransportChoice#NIO}: NIO, without touching io_uring (some sandboxes kill a process
+ * <li>{@link Transport#NIO}: NIO, without touching io_uring (some sandboxes kill a process
  *     that calls {@code io_uring_setup} rather than refuse it).</li>
  * <li>io_uring must be set up ({@link IoUring#unavailabilityCause()}: the errno classified by
  *     {@code kernel.io_uring_disabled}, the thread's seccomp mode, the memlock limit) and the
@@ -30,11 +29,11 @@ import dev.uring4j.runtime.internal.uring.UringTransport;
  *     refused.</li>
  * </ol>
  *
- * @param transport {@code "io_uring"} or {@code "nio"}
+ * @param transport {@link Transport#IO_URING} or {@link Transport#NIO}
  * @param reason    why, in words for a log line or {@code ./uring4j probe}
  * @param fallback  whether NIO was taken because io_uring cannot run (as opposed to being chosen)
  */
-public record TransportSelection(String transport, String reason, boolean fallback) {
+public record TransportSelection(Transport transport, String reason, boolean fallback) {
 
     /**
      * Resolves {@code choice} here, by the rules above. Cheap after the first call: the io_uring
@@ -43,11 +42,11 @@ public record TransportSelection(String transport, String reason, boolean fallba
      * @throws IOException naming the cause when io_uring is required and cannot run
      * @throws IllegalArgumentException when {@code -During4j.transport} holds no transport
      */
-    public static TransportSelection resolve(TransportChoice choice) throws IOException {
+    public static TransportSelection resolve(Transport choice) throws IOException {
         String origin;
-        if (choice == TransportChoice.AUTO && TransportChoice.fromProperty() != TransportChoice.AUTO) {
-            choice = TransportChoice.fromProperty();
-            origin = "-D" + TransportChoice.PROPERTY + "=" + System.getProperty(TransportChoice.PROPERTY);
+        if (choice == Transport.AUTO && Transport.fromProperty() != Transport.AUTO) {
+            choice = Transport.fromProperty();
+            origin = "-D" + Transport.PROPERTY + "=" + System.getProperty(Transport.PROPERTY);
         } else {
             origin = "the builder's transport(" + choice + ")";
         }
@@ -63,31 +62,31 @@ public record TransportSelection(String transport, String reason, boolean fallba
      * @param cause    why io_uring cannot be set up, {@code null} when it can; asked only if needed
      * @param missing  the required features this kernel lacks, each with why; asked only if needed
      */
-    static TransportSelection decide(TransportChoice choice, String origin, Supplier<UnavailabilityCause> cause,
+    static TransportSelection decide(Transport choice, String origin, Supplier<UnavailabilityCause> cause,
                                      Supplier<Map<Probe.Feature, String>> missing) throws IOException {
-        if (choice == TransportChoice.NIO) {
-            return new TransportSelection(NioTransport.NAME, "NIO chosen by " + origin, false);
+        if (choice == Transport.NIO) {
+            return new TransportSelection(Transport.NIO, "NIO chosen by " + origin, false);
         }
         UnavailabilityCause unavailable = cause.get();
         if (unavailable != null) {
-            if (choice == TransportChoice.IO_URING) {
+            if (choice == Transport.IO_URING) {
                 throw new ErrnoException("io_uring_setup", unavailable.errno(), unavailable.hint() + "; " + origin
                         + " requires the io_uring transport, so uring4j does not fall back to NIO");
             }
-            return new TransportSelection(NioTransport.NAME, "io_uring is unavailable: " + unavailable.message(), true);
+            return new TransportSelection(Transport.NIO, "io_uring is unavailable: " + unavailable.message(), true);
         }
         Map<Probe.Feature, String> lacking = missing.get();
         if (!lacking.isEmpty()) {
             String why = "this kernel lacks what the io_uring transport requires: " + String.join("; ", lacking.values());
-            if (choice == TransportChoice.IO_URING) {
+            if (choice == Transport.IO_URING) {
                 throw new IOException(why + "; " + origin + " requires the io_uring transport, so uring4j does not "
-                        + "fall back to NIO (-D" + TransportChoice.PROPERTY + "=nio runs on NIO)");
+                        + "fall back to NIO (-D" + Transport.PROPERTY + "=nio runs on NIO)");
             }
-            return new TransportSelection(NioTransport.NAME, why, true);
+            return new TransportSelection(Transport.NIO, why, true);
         }
-        return new TransportSelection(UringTransport.INSTANCE.name(), "io_uring_setup works and the kernel has "
+        return new TransportSelection(Transport.IO_URING, "io_uring_setup works and the kernel has "
                 + "every feature the io_uring transport requires (" + UringTransport.requiredSummary() + ")"
-                + (choice == TransportChoice.IO_URING ? "; required by " + origin : ""), false);
+                + (choice == Transport.IO_URING ? "; required by " + origin : ""), false);
     }
 
     /** The line a group logs for this selection, naming the transport and the reason. */
@@ -95,7 +94,7 @@ public record TransportSelection(String transport, String reason, boolean fallba
         if (!fallback) {
             return "uring4j runs on the " + transport + " transport: " + reason;
         }
-        String force = "-D" + TransportChoice.PROPERTY + "=nio";
+        String force = "-D" + Transport.PROPERTY + "=nio";
         return "uring4j runs on the NIO transport (epoll): " + reason
                 + (reason.contains(force) ? "" : "; " + force + " selects NIO without trying io_uring");
     }

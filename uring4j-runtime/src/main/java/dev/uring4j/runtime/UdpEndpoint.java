@@ -7,10 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
-
-import dev.uring4j.ring.sys.LibC;
+import dev.uring4j.runtime.internal.LoopGroup;
+import dev.uring4j.runtime.internal.LoopUdp;
 import dev.uring4j.runtime.internal.UdpConfig;
-import dev.uring4j.runtime.internal.UdpCore;
+
 
 /**
  * A UDP endpoint on an {@link EventLoopGroup}: a server socket on every loop of the group, all
@@ -46,15 +46,16 @@ public final class UdpEndpoint implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final boolean ownsGroup;
-    private final UdpCore core;
+    private final LoopUdp core;
     private volatile boolean closed;
 
-    private UdpEndpoint(EventLoopGroup group, boolean ownsGroup, UdpCore core) {
+    private UdpEndpoint(EventLoopGroup group, boolean ownsGroup, LoopUdp core) {
         this.group = group;
         this.ownsGroup = ownsGroup;
         this.core = core;
     }
 
+    /** A builder: 127.0.0.1 on an ephemeral port, one loop of its own. */
     public static Builder builder() {
         return new Builder();
     }
@@ -105,17 +106,11 @@ public final class UdpEndpoint implements AutoCloseable {
         }
     }
 
-    /** Builder of {@link UdpEndpoint}. */
-    public static final class Builder {
+    /** Builder of {@link UdpEndpoint}; the settings it shares with other builders are in {@link SocketBuilder}. */
+    public static final class Builder extends SocketBuilder<Builder> {
         private InetSocketAddress address;
         private InetSocketAddress remote;
-        private EventLoopGroup group;
-        private int threads = 1;
-        private LoopOptions options = LoopOptions.defaults();
-        private TransportChoice transport = TransportChoice.AUTO;
         private boolean reusePort;
-        private int receiveBufferSize;
-        private int sendBufferSize;
         private int maxDatagramSize = 2048;
         private int controlRoom;
         private int receiveBuffers;
@@ -149,32 +144,13 @@ public final class UdpEndpoint implements AutoCloseable {
             return this;
         }
 
-        /** Serve on this group (it is not closed with the endpoint). */
-        public Builder group(EventLoopGroup group) {
-            this.group = group;
-            return this;
-        }
 
-        /** Without {@link #group}: the endpoint starts a group of this many loops, closed with it. */
-        public Builder threads(int threads) {
-            this.threads = threads;
-            return this;
-        }
 
-        /** Without {@link #group}: the options of the endpoint's own loops. */
-        public Builder options(LoopOptions options) {
-            this.options = options;
-            return this;
-        }
 
         /**
          * Without {@link #group}: the transport of the endpoint's own loops (default {@code AUTO}:
          * {@code -During4j.transport}, else io_uring where it can run, else NIO).
          */
-        public Builder transport(TransportChoice transport) {
-            this.transport = Objects.requireNonNull(transport);
-            return this;
-        }
 
         /** {@code SO_REUSEPORT} even with a single socket, so other processes' sockets may share the port. */
         public Builder reusePort(boolean on) {
@@ -188,16 +164,11 @@ public final class UdpEndpoint implements AutoCloseable {
          * longest pause, counting the kernel's per-datagram overhead (docs/BENCHMARKS.md, "UDP").
          * Above {@code net.core.rmem_max} it is forced with {@code SO_RCVBUFFORCE} where permitted.
          */
+        @Override
         public Builder receiveBufferSize(int bytes) {
-            this.receiveBufferSize = bytes;
-            return this;
+            return super.receiveBufferSize(bytes);
         }
 
-        /** {@code SO_SNDBUF}. */
-        public Builder sendBufferSize(int bytes) {
-            this.sendBufferSize = bytes;
-            return this;
-        }
 
         /**
          * The largest payload delivered whole (default 2048; at most 65,507 over IPv4). Longer
@@ -282,28 +253,20 @@ public final class UdpEndpoint implements AutoCloseable {
             if (remote != null && remote.isUnresolved()) {
                 throw new IllegalArgumentException("unresolved address " + remote);
             }
-            if (group != null && group.isClosed()) {
-                throw new IllegalStateException("the event loop group is closed");
-            }
             int sendBytes = Math.max(sendQueueBytes, maxDatagramSize);
-            boolean own = group == null;
-            EventLoopGroup g = own ? EventLoopGroup.builder().threads(threads).options(options).transport(transport)
-                    .name("uring4j-udp").build()
-                    : group;
-            UdpConfig config = new UdpConfig(bind, remote, reusePort, receiveBufferSize, sendBufferSize, maxDatagramSize,
-                    controlRoom, receiveBuffers, sendQueueDatagrams, sendBytes, gso, List.copyOf(socketOptions), handlers);
+            UdpConfig config = new UdpConfig(bind, remote, reusePort, receiveBufferSize(), sendBufferSize(),
+                    maxDatagramSize, controlRoom, receiveBuffers, sendQueueDatagrams, sendBytes, gso,
+                    List.copyOf(socketOptions), handlers);
+            EventLoopGroup g = groupOrOwn("uring4j-udp");
             try {
-                return new UdpEndpoint(g, own, g.transport().startUdp(g, config));
+                LoopGroup loops = g.loopGroup();
+                return new UdpEndpoint(g, ownsGroup(), loops.provider().startUdp(loops, config));
             } catch (IOException | RuntimeException e) {
-                if (own) {
+                if (ownsGroup()) {
                     g.close();
                 }
                 throw e;
             }
         }
-    }
-
-    public static int maxPayload(int family) {
-        return family == LibC.AF_INET ? MAX_IPV4_PAYLOAD : MAX_IPV6_PAYLOAD;
     }
 }

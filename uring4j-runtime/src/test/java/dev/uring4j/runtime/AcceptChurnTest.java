@@ -37,7 +37,7 @@ class AcceptChurnTest {
         }
         int total = 50_000;
         LoopOptions options = direct ? LoopOptions.defaults()
-                : LoopOptions.builder().disable(LoopOptions.Path.DIRECT_DESCRIPTORS).build();
+                : LoopOptions.builder().uring(UringOptions.builder().disable(UringOptions.Path.DIRECT_DESCRIPTORS).build()).build();
         try (TcpServer server = TcpServer.builder().options(options).threads(2).handler(Recorder::new).start()) {
             long baseline = Net.openSockets();
             AtomicLong connected = new AtomicLong();

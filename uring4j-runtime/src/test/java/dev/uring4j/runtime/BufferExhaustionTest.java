@@ -27,7 +27,7 @@ class BufferExhaustionTest {
 
     @Test
     void oneGibThroughAFourBufferGroupEchoesIntact() throws Exception {
-        LoopOptions tiny = LoopOptions.builder().bufferGroups(1).buffersPerGroup(4).bufferSize(4096).build();
+        LoopOptions tiny = LoopOptions.builder().bufferSize(4096).uring(UringOptions.builder().bufferGroups(1).buffersPerGroup(4).build()).build();
         long total = 1L << 30;
         try (TcpServer server = TcpServer.builder().options(tiny).handler(EchoHandler::new).start();
              Socket s = Net.connect(server.localAddress())) {
@@ -64,7 +64,7 @@ class BufferExhaustionTest {
 
     @Test
     void manyConnectionsSendingAtOnceThroughTinyGroupsLoseNothing() throws Exception {
-        LoopOptions tiny = LoopOptions.builder().bufferGroups(2).buffersPerGroup(4).bufferSize(1024).build();
+        LoopOptions tiny = LoopOptions.builder().bufferSize(1024).uring(UringOptions.builder().bufferGroups(2).buffersPerGroup(4).build()).build();
         int connections = 48;
         int perConnection = 1 << 20;
         try (TcpServer server = TcpServer.builder().options(tiny).backlog(connections).handler(EchoHandler::new).start()) {

@@ -26,10 +26,10 @@ final class ChildJvm implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.add("--enable-native-access=ALL-UNNAMED");
-        String transport = System.getProperty(TransportChoice.PROPERTY);
-        if (transport != null && jvmArgs.stream().noneMatch(a -> a.startsWith("-D" + TransportChoice.PROPERTY + "="))) {
+        String transport = System.getProperty(Transport.PROPERTY);
+        if (transport != null && jvmArgs.stream().noneMatch(a -> a.startsWith("-D" + Transport.PROPERTY + "="))) {
             // The child serves on the transport this run tests, unless the test picks one.
-            cmd.add("-D" + TransportChoice.PROPERTY + "=" + transport);
+            cmd.add("-D" + Transport.PROPERTY + "=" + transport);
         }
         cmd.addAll(jvmArgs);
         cmd.add("-cp");

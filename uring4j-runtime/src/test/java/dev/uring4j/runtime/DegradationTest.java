@@ -31,19 +31,22 @@ import dev.uring4j.runtime.internal.uring.UringEventLoop;
 @Tag("io_uring")
 class DegradationTest {
 
-    private static LoopOptions.Builder small() {
+    private static UringOptions.Builder small() {
         // Tiny groups force -ENOBUFS; a threshold puts large sends on SEND_ZC where it is used.
-        return LoopOptions.builder().bufferGroups(2).buffersPerGroup(8).bufferSize(2048).sendZcThreshold(64 * 1024)
-                .strictCompletions(true);
+        return UringOptions.builder().bufferGroups(2).buffersPerGroup(8).sendZcThreshold(64 * 1024);
+    }
+
+    private static LoopOptions options(UringOptions.Builder uring) {
+        return LoopOptions.builder().bufferSize(2048).uring(uring.build()).build();
     }
 
     @Test
     void byDefaultEveryPathTheKernelHasIsTaken() throws Exception {
-        try (TcpServer server = TcpServer.builder().options(small().build()).threads(2).handler(EchoHandler::new).start()) {
-            EnumSet<LoopOptions.Path> used = paths(server);
-            for (LoopOptions.Path p : LoopOptions.Path.values()) {
+        try (TcpServer server = TcpServer.builder().options(options(small())).threads(2).handler(EchoHandler::new).start()) {
+            EnumSet<UringOptions.Path> used = paths(server);
+            for (UringOptions.Path p : UringOptions.Path.values()) {
                 boolean expected = p.onByDefault() && Probe.current().supports(p.feature());
-                assertEquals(expected, used.contains(p), p + ": " + server.group().options().whyNot(p));
+                assertEquals(expected, used.contains(p), p + ": " + server.group().options().uring().whyNot(p));
             }
             exercise(server);
         }
@@ -53,9 +56,9 @@ class DegradationTest {
     void bundlesWhenEnabledCarryReceives() throws Exception {
         assumeTrue(Probe.current().supports(Probe.Feature.RECVSEND_BUNDLE),
                 () -> Probe.current().whyMissing(Probe.Feature.RECVSEND_BUNDLE));
-        LoopOptions options = small().enable(LoopOptions.Path.RECV_BUNDLE).build();
+        LoopOptions options = options(small().enable(UringOptions.Path.RECV_BUNDLE));
         try (TcpServer server = TcpServer.builder().options(options).threads(2).handler(EchoHandler::new).start()) {
-            assertTrue(paths(server).contains(LoopOptions.Path.RECV_BUNDLE));
+            assertTrue(paths(server).contains(UringOptions.Path.RECV_BUNDLE));
             exercise(server);
         }
     }
@@ -64,22 +67,22 @@ class DegradationTest {
     void incrementalBuffersWhenEnabledReplaceBundles() throws Exception {
         assumeTrue(Probe.current().supports(Probe.Feature.PBUF_RING_INC),
                 () -> Probe.current().whyMissing(Probe.Feature.PBUF_RING_INC));
-        LoopOptions options = small().enable(LoopOptions.Path.INCREMENTAL_BUFFERS, LoopOptions.Path.RECV_BUNDLE).build();
+        LoopOptions options = options(small().enable(UringOptions.Path.INCREMENTAL_BUFFERS, UringOptions.Path.RECV_BUNDLE));
         try (TcpServer server = TcpServer.builder().options(options).threads(2).handler(EchoHandler::new).start()) {
-            assertTrue(paths(server).contains(LoopOptions.Path.INCREMENTAL_BUFFERS));
-            assertFalse(paths(server).contains(LoopOptions.Path.RECV_BUNDLE), "the two do not combine");
+            assertTrue(paths(server).contains(UringOptions.Path.INCREMENTAL_BUFFERS));
+            assertFalse(paths(server).contains(UringOptions.Path.RECV_BUNDLE), "the two do not combine");
             exercise(server);
         }
     }
 
     @ParameterizedTest
-    @EnumSource(LoopOptions.Path.class)
-    void withoutEachPathTheFallbackServesCorrectly(LoopOptions.Path path) throws Exception {
-        try (TcpServer server = TcpServer.builder().options(small().disable(path).build()).threads(2)
+    @EnumSource(UringOptions.Path.class)
+    void withoutEachPathTheFallbackServesCorrectly(UringOptions.Path path) throws Exception {
+        try (TcpServer server = TcpServer.builder().options(options(small().disable(path))).threads(2)
                 .handler(EchoHandler::new).start()) {
             assertFalse(paths(server).contains(path), path + " is off");
-            assertTrue(server.group().options().whyNot(path).contains("disabled by configuration"));
-            if (path == LoopOptions.Path.MSG_RING_FD) {
+            assertTrue(server.group().options().uring().whyNot(path).contains("disabled by configuration"));
+            if (path == UringOptions.Path.MSG_RING_FD) {
                 assertEquals(TcpServer.AcceptMode.REUSEPORT, server.acceptMode(), "no fd passing: every loop accepts");
             }
             exercise(server);
@@ -88,17 +91,17 @@ class DegradationTest {
 
     @Test
     void withEveryPathOffTheOldestPathServesCorrectly() throws Exception {
-        LoopOptions oldest = small().disable(LoopOptions.Path.values()).build();
+        LoopOptions oldest = options(small().disable(UringOptions.Path.values()));
         try (TcpServer server = TcpServer.builder().options(oldest).threads(2).handler(EchoHandler::new).start()) {
             assertTrue(paths(server).isEmpty(), "no newer path taken: " + paths(server));
             exercise(server);
         }
     }
 
-    private static EnumSet<LoopOptions.Path> paths(TcpServer server) {
-        EnumSet<LoopOptions.Path> all = EnumSet.noneOf(LoopOptions.Path.class);
+    private static EnumSet<UringOptions.Path> paths(TcpServer server) {
+        EnumSet<UringOptions.Path> all = EnumSet.noneOf(UringOptions.Path.class);
         for (EventLoop loop : server.group().loops()) {
-            all.addAll(((UringEventLoop) loop).pathsInUse);
+            all.addAll(((UringEventLoop) loop).pathsInUse());
         }
         return all;
     }

@@ -40,13 +40,13 @@ class EchoTest {
     /** The suite runs a second time with -During4j.transport=nio (see the pom): that run must really be on NIO. */
     @Test
     void theServerRunsOnTheTransportThisRunIsFor() throws Exception {
-        boolean nioAsked = "nio".equals(System.getProperty(TransportChoice.PROPERTY));
-        String expected = nioAsked || IoUring.unavailabilityCause() != null ? "nio" : "io_uring";
+        boolean nioAsked = "nio".equals(System.getProperty(Transport.PROPERTY));
+        Transport expected = nioAsked || IoUring.unavailabilityCause() != null ? Transport.NIO : Transport.IO_URING;
         try (TcpServer server = TcpServer.builder().threads(2).handler(EchoHandler::new).start()) {
-            assertEquals(expected, server.group().transportName());
+            assertEquals(expected, server.group().transport());
             for (EventLoop loop : server.group().loops()) {
                 assertEquals(expected, loop.transport());
-                assertEquals(expected.equals("nio") ? NioEventLoop.class : UringEventLoop.class, loop.getClass());
+                assertEquals(expected == Transport.NIO ? NioEventLoop.class : UringEventLoop.class, loop.getClass());
             }
         }
     }

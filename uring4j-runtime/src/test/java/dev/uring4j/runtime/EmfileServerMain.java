@@ -16,7 +16,7 @@ public final class EmfileServerMain {
         int extra = Integer.parseInt(args[0]);
         boolean direct = args[1].equals("direct");
         LoopOptions options = direct ? LoopOptions.defaults()
-                : LoopOptions.builder().disable(LoopOptions.Path.DIRECT_DESCRIPTORS).build();
+                : LoopOptions.builder().uring(UringOptions.builder().disable(UringOptions.Path.DIRECT_DESCRIPTORS).build()).build();
         long hard = LibC.rlimit(LibC.RLIMIT_NOFILE)[1];
         // Descriptors the server needs for itself (ring, eventfd, listener) come out of the margin.
         long limit = Net.openFds() + extra;

@@ -32,7 +32,7 @@ public final class FallbackServerMain {
         }
         try (first; second) {
             for (TcpServer s : new TcpServer[] {first, second}) {
-                System.out.println("transport=" + s.group().transportName());
+                System.out.println("transport=" + s.group().transport());
                 System.out.println("listening on " + s.localAddress().getAddress().getHostAddress() + ":"
                         + s.localAddress().getPort());
             }

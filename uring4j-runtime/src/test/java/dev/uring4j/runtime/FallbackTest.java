@@ -65,7 +65,7 @@ class FallbackTest {
     @ValueSource(strings = {"uring", "io_uring"})
     void forcedToIoUringTheServerFailsAtOnceNamingTheFilter(String value) throws Exception {
         long start = System.nanoTime();
-        try (ChildJvm child = new ChildJvm(FallbackServerMain.class, List.of("-D" + TransportChoice.PROPERTY + "=" + value),
+        try (ChildJvm child = new ChildJvm(FallbackServerMain.class, List.of("-D" + Transport.PROPERTY + "=" + value),
                 String.valueOf(Errno.EPERM))) {
             assertTrue(child.process.waitFor(30, TimeUnit.SECONDS), "the child exits");
             assertEquals(1, child.process.exitValue(), () -> "startup failed: " + child.stderr);
@@ -73,7 +73,7 @@ class FallbackTest {
             String error = child.stderr.stream().filter(l -> l.contains("ErrnoException")).findFirst().orElseThrow();
             assertTrue(error.contains("io_uring_setup: EPERM (Operation not permitted)"), error);
             assertTrue(error.contains("seccomp filter is active"), () -> "names the cause: " + error);
-            assertTrue(error.contains("-D" + TransportChoice.PROPERTY + "=" + value + " requires the io_uring transport"),
+            assertTrue(error.contains("-D" + Transport.PROPERTY + "=" + value + " requires the io_uring transport"),
                     () -> "names what forbade the fallback: " + error);
             assertEquals(0, child.stdout.stream().filter(l -> l.startsWith("listening on ")).count(), "nothing listened");
             assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start) < 25, "fails fast");

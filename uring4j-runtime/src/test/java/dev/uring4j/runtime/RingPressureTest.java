@@ -27,7 +27,7 @@ class RingPressureTest {
 
     @Test
     void tinySqAndCqServeTwoHundredConnectionsWithoutLosingACompletion() throws Exception {
-        LoopOptions tiny = LoopOptions.builder().sqEntries(8).cqEntries(16).strictCompletions(true).build();
+        LoopOptions tiny = LoopOptions.builder().uring(UringOptions.builder().sqEntries(8).cqEntries(16).build()).build();
         int n = 200;
         try (TcpServer server = TcpServer.builder().options(tiny).backlog(n).handler(EchoHandler::new).start()) {
             List<Socket> sockets = new ArrayList<>();
@@ -53,7 +53,7 @@ class RingPressureTest {
     void connectionsHandedToLoopsWithFullCqsAllArrive() throws Exception {
         // Two loops with 4-entry CQs; the acceptor's msg_ring fd passing posts into the other's CQ
         // faster than it is reaped, so those CQEs go through the kernel's overflow list.
-        LoopOptions tiny = LoopOptions.builder().sqEntries(4).cqEntries(4).strictCompletions(true).build();
+        LoopOptions tiny = LoopOptions.builder().uring(UringOptions.builder().sqEntries(4).cqEntries(4).build()).build();
         int n = 64;
         try (TcpServer server = TcpServer.builder().options(tiny).threads(2).backlog(n)
                 .acceptMode(TcpServer.AcceptMode.ACCEPTOR).handler(EchoHandler::new).start()) {

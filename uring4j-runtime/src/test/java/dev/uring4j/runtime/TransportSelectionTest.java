@@ -55,17 +55,17 @@ class TransportSelectionTest {
 
     @Test
     void nioChosenIsNioWithoutTouchingIoUring() throws IOException {
-        TransportSelection s = TransportSelection.decide(TransportChoice.NIO, ORIGIN, never("io_uring setup"),
+        TransportSelection s = TransportSelection.decide(Transport.NIO, ORIGIN, never("io_uring setup"),
                 never("the probe"));
-        assertEquals("nio", s.transport());
+        assertEquals(Transport.NIO, s.transport());
         assertFalse(s.fallback(), "chosen, not a fallback");
         assertTrue(s.reason().contains(ORIGIN), s.reason());
     }
 
     @Test
     void autoWithIoUringWorkingAndEveryFeatureIsIoUring() throws IOException {
-        TransportSelection s = TransportSelection.decide(TransportChoice.AUTO, ORIGIN, AVAILABLE, COMPLETE);
-        assertEquals("io_uring", s.transport());
+        TransportSelection s = TransportSelection.decide(Transport.AUTO, ORIGIN, AVAILABLE, COMPLETE);
+        assertEquals(Transport.IO_URING, s.transport());
         assertFalse(s.fallback());
         for (Probe.Feature f : UringTransport.REQUIRED) {
             assertTrue(s.reason().contains(f.name() + " " + f.kernel()), () -> "lists " + f + ": " + s.reason());
@@ -74,9 +74,9 @@ class TransportSelectionTest {
 
     @Test
     void autoUnderSeccompFallsBackNamingTheErrnoAndTheFilter() throws IOException {
-        TransportSelection s = TransportSelection.decide(TransportChoice.AUTO, ORIGIN, refusedBy(seccomp()),
+        TransportSelection s = TransportSelection.decide(Transport.AUTO, ORIGIN, refusedBy(seccomp()),
                 never("the probe"));
-        assertEquals("nio", s.transport());
+        assertEquals(Transport.NIO, s.transport());
         assertTrue(s.fallback());
         assertTrue(s.reason().startsWith("io_uring is unavailable: io_uring_setup: EPERM (Operation not permitted): "
                 + "a seccomp filter is active"), s.reason());
@@ -86,33 +86,33 @@ class TransportSelectionTest {
 
     @Test
     void autoWithTheSysctlFallsBackNamingIt() throws IOException {
-        TransportSelection s = TransportSelection.decide(TransportChoice.AUTO, ORIGIN, refusedBy(sysctl()),
+        TransportSelection s = TransportSelection.decide(Transport.AUTO, ORIGIN, refusedBy(sysctl()),
                 never("the probe"));
-        assertEquals("nio", s.transport());
+        assertEquals(Transport.NIO, s.transport());
         assertTrue(s.reason().contains("EPERM") && s.reason().contains("kernel.io_uring_disabled=2"), s.reason());
     }
 
     @Test
     void autoWithoutIoUringInTheKernelFallsBackNamingIt() throws IOException {
         UnavailabilityCause enosys = UnavailabilityCause.classify(Errno.ENOSYS, null, null, 0, -1, 0);
-        TransportSelection s = TransportSelection.decide(TransportChoice.AUTO, ORIGIN, refusedBy(enosys),
+        TransportSelection s = TransportSelection.decide(Transport.AUTO, ORIGIN, refusedBy(enosys),
                 never("the probe"));
-        assertEquals("nio", s.transport());
+        assertEquals(Transport.NIO, s.transport());
         assertTrue(s.reason().contains("ENOSYS") && s.reason().contains("this kernel has no io_uring"), s.reason());
     }
 
     @Test
     void autoWithoutARequiredFeatureFallsBackNamingItAndItsKernel() throws IOException {
-        TransportSelection s = TransportSelection.decide(TransportChoice.AUTO, ORIGIN, AVAILABLE,
+        TransportSelection s = TransportSelection.decide(Transport.AUTO, ORIGIN, AVAILABLE,
                 () -> Map.of(Probe.Feature.MSG_RING, MSG_RING_MISSING));
-        assertEquals("nio", s.transport());
+        assertEquals(Transport.NIO, s.transport());
         assertTrue(s.fallback());
         assertTrue(s.reason().contains("IORING_OP_MSG_RING") && s.reason().contains("needs Linux 5.18"), s.reason());
     }
 
     @Test
     void ioUringForcedUnderSeccompFailsNamingErrnoFilterAndTheForce() {
-        ErrnoException e = assertThrows(ErrnoException.class, () -> TransportSelection.decide(TransportChoice.IO_URING,
+        ErrnoException e = assertThrows(ErrnoException.class, () -> TransportSelection.decide(Transport.IO_URING,
                 ORIGIN, refusedBy(seccomp()), never("the probe")));
         assertEquals(Errno.EPERM, e.errno());
         assertEquals("io_uring_setup", e.operation());
@@ -122,15 +122,15 @@ class TransportSelectionTest {
 
     @Test
     void ioUringForcedWithoutARequiredFeatureFailsNamingIt() {
-        IOException e = assertThrows(IOException.class, () -> TransportSelection.decide(TransportChoice.IO_URING, ORIGIN,
+        IOException e = assertThrows(IOException.class, () -> TransportSelection.decide(Transport.IO_URING, ORIGIN,
                 AVAILABLE, () -> Map.of(Probe.Feature.MSG_RING, MSG_RING_MISSING)));
         assertTrue(e.getMessage().contains("needs Linux 5.18") && e.getMessage().contains(ORIGIN), e.getMessage());
     }
 
     @Test
     void ioUringForcedWhereItWorksIsIoUring() throws IOException {
-        TransportSelection s = TransportSelection.decide(TransportChoice.IO_URING, ORIGIN, AVAILABLE, COMPLETE);
-        assertEquals("io_uring", s.transport());
+        TransportSelection s = TransportSelection.decide(Transport.IO_URING, ORIGIN, AVAILABLE, COMPLETE);
+        assertEquals(Transport.IO_URING, s.transport());
         assertTrue(s.reason().contains("required by " + ORIGIN), s.reason());
     }
 
@@ -149,51 +149,51 @@ class TransportSelectionTest {
 
     @Test
     void spellingsOfTheChoice() {
-        assertEquals(TransportChoice.IO_URING, TransportChoice.parse("uring"));
-        assertEquals(TransportChoice.IO_URING, TransportChoice.parse("IO_URING"));
-        assertEquals(TransportChoice.NIO, TransportChoice.parse(" nio "));
-        assertEquals(TransportChoice.AUTO, TransportChoice.parse("Auto"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TransportChoice.parse("epol"));
+        assertEquals(Transport.IO_URING, Transport.parse("uring"));
+        assertEquals(Transport.IO_URING, Transport.parse("IO_URING"));
+        assertEquals(Transport.NIO, Transport.parse(" nio "));
+        assertEquals(Transport.AUTO, Transport.parse("Auto"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Transport.parse("epol"));
         assertTrue(e.getMessage().contains("'epol'") && e.getMessage().contains("auto, uring (or io_uring), nio"),
                 e.getMessage());
     }
 
     @Test
     void thePropertyDecidesForAutoAndTheBuilderOverridesIt() throws IOException {
-        String old = System.getProperty(TransportChoice.PROPERTY);
+        String old = System.getProperty(Transport.PROPERTY);
         try {
-            System.setProperty(TransportChoice.PROPERTY, "nio");
-            TransportSelection s = TransportSelection.resolve(TransportChoice.AUTO);
-            assertEquals("nio", s.transport());
+            System.setProperty(Transport.PROPERTY, "nio");
+            TransportSelection s = TransportSelection.resolve(Transport.AUTO);
+            assertEquals(Transport.NIO, s.transport());
             assertTrue(s.reason().contains("-During4j.transport=nio"), s.reason());
             if (IoUring.unavailabilityCause() == null) {
-                assertEquals("io_uring", TransportSelection.resolve(TransportChoice.IO_URING).transport(),
+                assertEquals(Transport.IO_URING, TransportSelection.resolve(Transport.IO_URING).transport(),
                         "the builder's explicit choice wins");
             }
-            System.setProperty(TransportChoice.PROPERTY, "fast");
+            System.setProperty(Transport.PROPERTY, "fast");
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> TransportSelection.resolve(TransportChoice.AUTO));
+                    () -> TransportSelection.resolve(Transport.AUTO));
             assertTrue(e.getMessage().startsWith("-During4j.transport: unknown transport 'fast'"), e.getMessage());
         } finally {
             if (old == null) {
-                System.clearProperty(TransportChoice.PROPERTY);
+                System.clearProperty(Transport.PROPERTY);
             } else {
-                System.setProperty(TransportChoice.PROPERTY, old);
+                System.setProperty(Transport.PROPERTY, old);
             }
         }
     }
 
     @Test
     void groupsRunOnTheTransportTheyAreGiven() throws IOException {
-        try (EventLoopGroup nio = EventLoopGroup.builder().threads(1).transport(TransportChoice.NIO).build()) {
-            assertEquals("nio", nio.transportName());
-            assertEquals("nio", nio.loops().get(0).transport());
+        try (EventLoopGroup nio = EventLoopGroup.builder().threads(1).transport(Transport.NIO).build()) {
+            assertEquals(Transport.NIO, nio.transport());
+            assertEquals(Transport.NIO, nio.loops().get(0).transport());
             assertInstanceOf(NioEventLoop.class, nio.loops().get(0));
             assertFalse(nio.transportSelection().fallback());
         }
         assumeTrue(IoUring.unavailabilityCause() == null, "io_uring is unavailable here");
-        try (EventLoopGroup uring = EventLoopGroup.builder().threads(1).transport(TransportChoice.IO_URING).build()) {
-            assertEquals("io_uring", uring.transportName());
+        try (EventLoopGroup uring = EventLoopGroup.builder().threads(1).transport(Transport.IO_URING).build()) {
+            assertEquals(Transport.IO_URING, uring.transport());
             assertInstanceOf(UringEventLoop.class, uring.loops().get(0));
         }
     }

@@ -13,17 +13,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 final class Transports {
     private Transports() {}
 
-    /** What a group built with the defaults runs on in this JVM: {@code "io_uring"} or {@code "nio"}. */
-    static String current() {
+    /** What a group built with the defaults runs on in this JVM. */
+    static Transport current() {
         try {
-            return TransportSelection.resolve(TransportChoice.AUTO).transport();
+            return TransportSelection.resolve(Transport.AUTO).transport();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     static boolean ioUring() {
-        return current().equals("io_uring");
+        return current() == Transport.IO_URING;
     }
 
     /** Skips the test unless it runs on io_uring: {@code path} exists only there. */

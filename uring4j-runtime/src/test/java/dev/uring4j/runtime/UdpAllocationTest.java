@@ -42,7 +42,7 @@ class UdpAllocationTest {
     @ValueSource(ints = {1, 16})
     void steadyStateEchoAllocatesZeroBytesPerDatagramOnTheLoopThread(int batch) throws Exception {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        LoopOptions options = batch == 1 ? LoopOptions.defaults() : LoopOptions.builder().batchWait(batch, 50).build();
+        LoopOptions options = batch == 1 ? LoopOptions.defaults() : LoopOptions.builder().uring(UringOptions.builder().batchWait(batch, java.time.Duration.ofNanos(50_000)).build()).build();
         int peers = 8;
         try (UdpEndpoint server = UdpEndpoint.builder().options(options).receiveBufferSize(4 << 20)
                 .handler(PeerEcho::new).start()) {

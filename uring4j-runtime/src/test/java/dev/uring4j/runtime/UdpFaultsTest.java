@@ -129,7 +129,7 @@ class UdpFaultsTest {
     void aBurstThatExhaustsTheBuffersLosesNothingTheKernelQueuedAndIsCounted() throws Exception {
         // Two groups of four 4 KiB buffers; the loop is held in the first callback while the burst
         // queues up in the socket, so when it lets go the kernel runs dry at once, again and again.
-        LoopOptions tiny = LoopOptions.builder().bufferGroups(2).buffersPerGroup(4).build();
+        LoopOptions tiny = LoopOptions.builder().uring(UringOptions.builder().bufferGroups(2).buffersPerGroup(4).build()).build();
         CountDownLatch hold = new CountDownLatch(1);
         AtomicInteger received = new AtomicInteger();
         boolean[] seenSeq = new boolean[5000];

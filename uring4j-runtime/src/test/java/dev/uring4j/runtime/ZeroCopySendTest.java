@@ -24,7 +24,7 @@ import dev.uring4j.ring.Probe;
  */
 @Tag("io_uring")
 class ZeroCopySendTest {
-    private static final LoopOptions ZC = LoopOptions.builder().sendZcThreshold(16 * 1024).strictCompletions(true).build();
+    private static final LoopOptions ZC = LoopOptions.builder().uring(UringOptions.builder().sendZcThreshold(16 * 1024).build()).build();
 
     @BeforeEach
     void needsSendZc() {

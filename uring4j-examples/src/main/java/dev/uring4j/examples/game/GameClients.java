@@ -20,6 +20,7 @@ import dev.uring4j.runtime.Timeout;
 import dev.uring4j.runtime.UdpAddress;
 import dev.uring4j.runtime.UdpEndpoint;
 import dev.uring4j.runtime.UdpSocket;
+import dev.uring4j.runtime.UringOptions;
 
 /**
  * Simulates N game clients from one process, each with its own connected UDP socket (so the
@@ -122,7 +123,7 @@ public final class GameClients {
         long period = 1_000_000_000L / tickHz;
         // Every client's socket shares its loop's provided buffers (snapshots fit them); small send
         // queues, since a client has one input in flight.
-        LoopOptions options = LoopOptions.builder().buffersPerGroup(4096).build();
+        LoopOptions options = LoopOptions.builder().uring(UringOptions.builder().buffersPerGroup(4096).build()).build();
         EventLoopGroup group = EventLoopGroup.builder().threads(threads).options(options).name("game-client").build();
         List<Stats> stats = new ArrayList<>();
         List<List<Client>> perLoop = new ArrayList<>();

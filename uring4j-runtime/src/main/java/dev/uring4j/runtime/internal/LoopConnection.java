@@ -154,9 +154,9 @@ public abstract class LoopConnection<L extends TransportLoop> extends Connection
     private void keep(MemorySegment memory, long offset, int length) {
         BlockPool.Block c = cumulation;
         int have = c == null ? 0 : c.readable();
-        if ((long) have + length > loop.options.maxUnconsumedInput) {
+        if ((long) have + length > loop.options.maxUnconsumedInput()) {
             fail(new ConnectionException("recv", Errno.ENOBUFS, toString(), "the handler left " + (have + length)
-                    + " bytes unconsumed, over the limit of " + loop.options.maxUnconsumedInput));
+                    + " bytes unconsumed, over the limit of " + loop.options.maxUnconsumedInput()));
             return;
         }
         if (c == null || c.capacity() - c.readIndex < have + length) {
@@ -263,7 +263,7 @@ public abstract class LoopConnection<L extends TransportLoop> extends Connection
 
     private boolean acceptsOutput(int length) {
         return state == OPEN && !closeRequested && !shutdownRequested
-                && pending + length <= loop.options.maxPendingOutput;
+                && pending + length <= loop.options.maxPendingOutput();
     }
 
     private BlockPool.Block writableTail(int want) {
@@ -283,7 +283,7 @@ public abstract class LoopConnection<L extends TransportLoop> extends Connection
 
     private void queued(int length) {
         pending += length;
-        if (writable && pending > loop.options.highWatermark) {
+        if (writable && pending > loop.options.highWatermark()) {
             writable = false;
             try {
                 handler.onWritabilityChanged(this, false);
@@ -330,7 +330,7 @@ public abstract class LoopConnection<L extends TransportLoop> extends Connection
                 popHead();
             }
         }
-        if (!writable && pending <= loop.options.lowWatermark && state == OPEN) {
+        if (!writable && pending <= loop.options.lowWatermark() && state == OPEN) {
             writable = true;
             try {
                 handler.onWritabilityChanged(this, true);

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
-import dev.uring4j.runtime.EventLoop;
-import dev.uring4j.runtime.EventLoopGroup;
+import dev.uring4j.runtime.ConnectionHandler;
 import dev.uring4j.runtime.TcpServer;
+
 
 /**
  * What a TCP server is on either transport: its listeners and the loops they run on, the count
@@ -16,7 +16,7 @@ import dev.uring4j.runtime.TcpServer;
  * connection after its output drains. {@code UringServer} and {@code NioServer} add how they
  * listen and hand connections to loops.
  */
-public abstract class LoopServer implements ServerCore {
+public abstract class LoopServer {
     /** What the server asks of a listener, always on the listener's loop. */
     public interface Listener {
         /** Starts accepting; runs on the listener's loop. */
@@ -28,11 +28,20 @@ public abstract class LoopServer implements ServerCore {
         /** Accepts again now: a connection closed, so a descriptor or a slot may be free. */
         void retryNow();
 
-        /** Stops accepting for good. */
+        /** Stops accepting for good; the socket closes as soon as nothing of the listener's is in flight. */
         void stop();
+
+        /** Whether the listener has stopped and closed its socket. */
+        boolean isClosed();
+
+        /** Closes the socket now: the loop is ending and nothing of the listener's is in flight. */
+        void closeNow();
     }
 
-    public final EventLoopGroup group;
+    /** The handler of connections accepted while the server closes: they are closed at once, their input discarded. */
+    protected static final ConnectionHandler CLOSING = (connection, buffer, offset, length) -> length;
+
+    protected final LoopGroup group;
     public final TcpServer.AcceptMode mode;
     public final AtomicInteger live = new AtomicInteger();
     private final List<Listener> listeners = new ArrayList<>();
@@ -40,7 +49,7 @@ public abstract class LoopServer implements ServerCore {
     public InetSocketAddress localAddress;
     public volatile boolean closed;
 
-    public LoopServer(EventLoopGroup group, TcpServer.AcceptMode mode) {
+    protected LoopServer(LoopGroup group, TcpServer.AcceptMode mode) {
         this.group = group;
         this.mode = mode;
     }
@@ -97,22 +106,22 @@ public abstract class LoopServer implements ServerCore {
     protected void afterClose() {
     }
 
-    @Override
+    /** The address the server is bound to (with the real port when 0 was asked for). */
     public final InetSocketAddress localAddress() {
         return localAddress;
     }
 
-    @Override
+    /** The accept mode in effect (REUSEPORT where ACCEPTOR was asked but the transport cannot hand over). */
     public final TcpServer.AcceptMode acceptMode() {
         return mode;
     }
 
-    @Override
+    /** Connections open now. */
     public final int connections() {
         return live.get();
     }
 
-    @Override
+    /** Stops accepting and closes the server's connections after their queued output is sent. */
     public final void close() {
         if (closed) {
             return;
@@ -128,8 +137,8 @@ public abstract class LoopServer implements ServerCore {
             });
             done.add(f);
         }
-        for (EventLoop loop : group.loops()) {
-            closeConnectionsOn((TransportLoop) loop);
+        for (int i = 0; i < group.size(); i++) {
+            closeConnectionsOn(group.loop(i));
         }
         if (!group.isClosed()) {
             CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();

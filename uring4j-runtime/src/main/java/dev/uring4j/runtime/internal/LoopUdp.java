@@ -6,9 +6,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import dev.uring4j.ring.ErrnoException;
-import dev.uring4j.runtime.EventLoop;
-import dev.uring4j.runtime.EventLoopGroup;
 import dev.uring4j.runtime.UdpSocket;
+
 
 /**
  * A running UDP endpoint on either transport: one socket per loop of the group, all bound to the
@@ -16,7 +15,7 @@ import dev.uring4j.runtime.UdpSocket;
  * transport says how one socket is opened and handed to its loop ({@link Opener}); sockets are
  * opened and configured on the caller's thread (setup, not the hot path) and live on their loop's.
  */
-public final class LoopUdp implements UdpCore {
+public final class LoopUdp {
     /**
      * How a transport makes one socket of an endpoint.
      *
@@ -46,13 +45,13 @@ public final class LoopUdp implements UdpCore {
     }
 
     /** Opens the endpoint's sockets with {@code opener}; on any failure closes those already started. */
-    public static <H> LoopUdp start(EventLoopGroup group, UdpConfig config, Opener<H> opener) throws ErrnoException {
+    public static <H> LoopUdp start(LoopGroup group, UdpConfig config, Opener<H> opener) throws ErrnoException {
         List<TransportLoop> loops = new ArrayList<>();
         if (config.remote() != null) {
-            loops.add((TransportLoop) group.next());
+            loops.add(group.next());
         } else {
-            for (EventLoop l : group.loops()) {
-                loops.add((TransportLoop) l);
+            for (int i = 0; i < group.size(); i++) {
+                loops.add(group.loop(i));
             }
         }
         boolean reusePort = config.reusePort() || loops.size() > 1;
@@ -81,17 +80,17 @@ public final class LoopUdp implements UdpCore {
         return new LoopUdp(started, bound);
     }
 
-    @Override
+    /** The bound address (with the real port when 0 was asked for). */
     public InetSocketAddress localAddress() {
         return localAddress;
     }
 
-    @Override
+    /** The endpoint's sockets: one per loop, or the one connected socket. */
     public List<UdpSocket> sockets() {
         return sockets;
     }
 
-    @Override
+    /** Sends what is queued, closes every socket; completes when each has released its resources. */
     public CompletableFuture<Void> close() {
         return LoopUdpSocket.closeAll(sockets);
     }

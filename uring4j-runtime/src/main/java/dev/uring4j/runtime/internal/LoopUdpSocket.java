@@ -13,6 +13,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import dev.uring4j.ring.Errno;
 import dev.uring4j.ring.ErrnoException;
+import dev.uring4j.ring.sys.LibC;
 import dev.uring4j.ring.sys.SockAddr;
 import dev.uring4j.runtime.ConnectionException;
 import dev.uring4j.runtime.Datagram;
@@ -78,7 +79,7 @@ public abstract class LoopUdpSocket extends UdpSocket {
         this.remote = remote;
         this.receiveBufferBytes = receiveBufferBytes;
         this.maxDatagram = config.maxDatagramSize();
-        this.maxPayload = UdpEndpoint.maxPayload(family);
+        this.maxPayload = family == LibC.AF_INET ? UdpEndpoint.MAX_IPV4_PAYLOAD : UdpEndpoint.MAX_IPV6_PAYLOAD;
         this.arena = arena;
         try {
             this.queue = new UdpSendQueue(arena, config.sendQueueDatagrams(), config.sendQueueBytes(), family);

@@ -1,11 +1,10 @@
 package dev.uring4j.runtime.internal;
 
-import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -15,7 +14,6 @@ import dev.uring4j.ring.sys.LibC;
 import dev.uring4j.runtime.Connection;
 import dev.uring4j.runtime.ConnectionException;
 import dev.uring4j.runtime.EventLoop;
-import dev.uring4j.runtime.EventLoopGroup;
 import dev.uring4j.runtime.LoopOptions;
 import dev.uring4j.runtime.Timeout;
 
@@ -69,8 +67,13 @@ public abstract non-sealed class TransportLoop implements EventLoop {
         }
     }
 
-    protected final EventLoopGroup group;
     public final LoopOptions options;
+    /**
+     * Whether a completion or readiness that cannot be handled is an error that ends the loop
+     * ({@code -During4j.strictCompletions=true}, for tests) instead of being counted, logged and
+     * dropped. Read when the loop is made.
+     */
+    protected final boolean strictCompletions = Boolean.getBoolean("uring4j.strictCompletions");
     private final int index;
     public final Thread thread;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -85,6 +88,14 @@ public abstract non-sealed class TransportLoop implements EventLoop {
     /** {@link System#nanoTime()} of the current iteration's completions or events. */
     public long now;
 
+    private LoopServer.Listener[] listeners = new LoopServer.Listener[4];
+    private int listenerCount;
+
+    private volatile boolean shutdownRequested;
+    private long shutdownDeadline;
+    private boolean aborted;
+    private boolean running = true;
+
     /** Connections with output to send, or kept input to deliver again, this iteration. */
     private LoopConnection<?> dirtyHead;
     private LoopConnection<?> dirtyTail;
@@ -98,19 +109,42 @@ public abstract non-sealed class TransportLoop implements EventLoop {
 
     // The thread only starts in start(), after the subclass is constructed.
     @SuppressWarnings("this-escape")
-    public TransportLoop(EventLoopGroup group, int index, LoopOptions options, String threadName) {
-        this.group = group;
+    protected TransportLoop(int index, LoopOptions options, String threadName) {
         this.index = index;
         this.options = options;
         this.thread = new LoopThread(this, this::run, threadName);
         this.thread.setDaemon(false);
     }
 
+    /** Makes what the loop runs on (ring or selector, native memory), on the loop's thread. */
+    protected abstract void setUp() throws Exception;
+
     /**
-     * The loop's thread: sets up, completes {@link #started} (or fails it naming the cause), runs
-     * iterations until shut down, frees everything and completes {@link #terminated}.
+     * One iteration: handle what completed or became ready, run tasks and timers, flush output,
+     * then, if {@link #keepRunning()} says so, wait once.
      */
-    protected abstract void run();
+    protected abstract void iterate() throws Exception;
+
+    /**
+     * Frees what {@link #setUp()} made, in an order that keeps memory the kernel may write alive
+     * until nothing can write it; also after a failed or partial set-up, and after the loop died.
+     */
+    protected abstract void freeResources();
+
+    /** Closes every listener, connection and UDP socket gracefully: the first step of a shutdown. */
+    protected abstract void closeAll();
+
+    /** Closes whatever is still open now, discarding queued output: the shutdown's deadline passed. */
+    protected abstract void abortAll();
+
+    /** Whether everything but connections has let go (listeners closed, UDP sockets released). */
+    protected abstract boolean othersClosed();
+
+    /**
+     * Everything is closed: whether the loop may stop now, or must first wait for operations of
+     * its own (the io_uring loop cancels its wake-up read and waits for that completion).
+     */
+    protected abstract boolean readyToStop();
 
     /** Ends the loop's current or next wait. Called at most once per wait, by whoever claimed it. */
     protected abstract void wakeup();
@@ -118,8 +152,6 @@ public abstract non-sealed class TransportLoop implements EventLoop {
     /** Opens a connection to {@code address}; runs on any thread, completes {@code future} on the loop. */
     public abstract void connect(ClientConfig config, InetSocketAddress address, CompletableFuture<Connection> future);
 
-    /** Starts a graceful shutdown that must be finished by {@code deadlineNanos} ({@link System#nanoTime()}). */
-    public abstract void shutdown(long deadlineNanos);
 
     /** Whether the loop has finished and freed every native resource: descriptors closed, arenas closed (tests). */
     public abstract boolean nativeResourcesFreed();
@@ -129,42 +161,113 @@ public abstract non-sealed class TransportLoop implements EventLoop {
         return terminated;
     }
 
-    protected void start() {
+    final void start() {
         thread.start();
     }
 
+    // ------------------------------------------------------------------ lifecycle
+
     /**
-     * Starts {@code loops} and waits until each is set up. If any fails, the others are shut down
-     * and the first failure is thrown: a group starts whole or not at all.
+     * The loop's thread: sets up, completes {@link #started} (or fails it naming the cause), runs
+     * iterations until shut down, frees everything and completes {@link #terminated}.
      */
-    public static <L extends TransportLoop> L[] startAll(L[] loops, String transport) throws IOException {
-        for (L l : loops) {
-            l.start();
+    private void run() {
+        try {
+            setUp();
+        } catch (Throwable t) {
+            freeResources();
+            started.completeExceptionally(t);
+            terminated.complete(null);
+            return;
         }
-        Throwable failure = null;
-        for (L l : loops) {
-            try {
-                l.started.join();
-            } catch (CompletionException e) {
-                failure = failure == null ? e.getCause() : failure;
+        started.complete(null);
+        try {
+            while (running) {
+                iterate();
+            }
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.ERROR, "event loop " + name() + " failed; its connections are lost", t);
+        } finally {
+            freeResources();
+            terminated.complete(null);
+        }
+    }
+
+    /**
+     * Starts a graceful shutdown that must be finished by {@code deadlineNanos}
+     * ({@link System#nanoTime()}): listeners stop, connections and UDP sockets close after their
+     * output drains; at the deadline whatever is left is aborted.
+     */
+    public final void shutdown(long deadlineNanos) {
+        execute(() -> {
+            if (shutdownRequested) {
+                return;
+            }
+            shutdownDeadline = deadlineNanos;
+            shutdownRequested = true;
+            closeAll();
+        });
+    }
+
+    /** Whether a shutdown was asked for: new connections and sockets are refused. */
+    public final boolean isShuttingDown() {
+        return shutdownRequested;
+    }
+
+    /**
+     * Moves a requested shutdown on; called once per iteration before the wait. Returns false once
+     * the loop is done, and must neither wait nor iterate again.
+     */
+    protected final boolean keepRunning() {
+        if (shutdownRequested) {
+            if (openConnections() == 0 && othersClosed()) {
+                running = !readyToStop();
+            } else if (!aborted && System.nanoTime() - shutdownDeadline > 0) {
+                aborted = true;
+                abortAll();
             }
         }
-        if (failure != null) {
-            long deadline = System.nanoTime();
-            for (L l : loops) {
-                if (!l.terminated.isDone()) {
-                    l.shutdown(deadline);
-                }
-            }
-            for (L l : loops) {
-                l.terminated.join();
-            }
-            if (failure instanceof ErrnoException ee) {
-                throw ee;
-            }
-            throw new IOException("starting the " + transport + " event loops failed: " + failure, failure);
+        return running;
+    }
+
+    // ------------------------------------------------------------------ listeners
+
+    /** Takes {@code l} into the loop; returns its index, which stays its own until the loop ends. */
+    public final int addListener(LoopServer.Listener l) {
+        if (listenerCount == listeners.length) {
+            listeners = Arrays.copyOf(listeners, listenerCount * 2);
         }
-        return loops;
+        listeners[listenerCount] = l;
+        return listenerCount++;
+    }
+
+    /** The listener at {@code index}, or {@code null}. */
+    protected final LoopServer.Listener listener(int index) {
+        return index >= 0 && index < listenerCount ? listeners[index] : null;
+    }
+
+    /** Stops every listener (accepting ends; each closes its socket when nothing of it is in flight). */
+    protected final void stopListeners() {
+        for (int i = 0; i < listenerCount; i++) {
+            listeners[i].stop();
+        }
+    }
+
+    /** Whether every listener has stopped and let go of its socket. */
+    protected final boolean listenersClosed() {
+        for (int i = 0; i < listenerCount; i++) {
+            if (!listeners[i].isClosed()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Closes every listener's socket now (the loop is ending; nothing of theirs is in flight any more). */
+    protected final void closeListenersNow() {
+        for (int i = 0; i < listenerCount; i++) {
+            listeners[i].closeNow();
+        }
     }
 
     // ------------------------------------------------------------------ tasks and wakeups

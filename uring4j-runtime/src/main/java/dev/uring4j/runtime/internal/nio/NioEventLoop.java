@@ -17,13 +17,14 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import dev.uring4j.ring.ErrnoException;
 import dev.uring4j.runtime.internal.BlockPool;
 import dev.uring4j.runtime.internal.ClientConfig;
 import dev.uring4j.runtime.Connection;
 import dev.uring4j.runtime.ConnectionHandler;
-import dev.uring4j.runtime.EventLoopGroup;
 import dev.uring4j.runtime.LoopOptions;
 import dev.uring4j.runtime.LoopStats;
+import dev.uring4j.runtime.Transport;
 import dev.uring4j.runtime.internal.TransportLoop;
 
 /**
@@ -73,65 +74,43 @@ public final class NioEventLoop extends TransportLoop {
     private long nextUdpNumber;
     /** For {@link #dropCancelledKeys}: readiness seen then is seen again by the next select (epoll is level-triggered). */
     private static final Consumer<SelectionKey> IGNORE = k -> { };
-    private NioListener[] listeners = new NioListener[4];
-    private int listenerCount;
     private long nextConnectionId;
 
-    private volatile boolean shutdownRequested;
-    private long shutdownDeadline;
-    private boolean abortedAll;
-    private boolean running = true;
 
     // counters (written by the loop thread only; read racily by stats())
     long selects;
     long events;
     long wakeups;
 
-    NioEventLoop(EventLoopGroup group, int index, LoopOptions options, String threadName) {
-        super(group, index, options, threadName);
+    NioEventLoop(int index, LoopOptions options, String threadName) {
+        super(index, options, threadName);
     }
 
     // ------------------------------------------------------------------ the loop
 
     @Override
-    protected void run() {
+    protected void setUp() throws ErrnoException {
         try {
             selector = Selector.open();
-            arena = Arena.ofConfined();
-            blocks = new BlockPool(arena);
-            int size = Math.max(options.bufferSize, MIN_READ_BUFFER);
-            readMemory = arena.allocate(size, 64);
-            readBuffer = readMemory.asByteBuffer();
-        } catch (Throwable t) {
-            cleanup();
-            started.completeExceptionally(t instanceof IOException e ? NioErrors.errnoException("Selector.open", e) : t);
-            terminated.complete(null);
-            return;
+        } catch (IOException e) {
+            throw NioErrors.errnoException("Selector.open", e);
         }
-        started.complete(null);
-        try {
-            while (running) {
-                iterate();
-            }
-        } catch (Throwable t) {
-            LOG.log(System.Logger.Level.ERROR, "event loop " + name() + " failed; its connections are lost", t);
-        } finally {
-            cleanup();
-            terminated.complete(null);
-        }
+        arena = Arena.ofConfined();
+        blocks = new BlockPool(arena);
+        int size = Math.max(options.bufferSize(), MIN_READ_BUFFER);
+        readMemory = arena.allocate(size, 64);
+        readBuffer = readMemory.asByteBuffer();
     }
 
-    private void iterate() throws IOException {
+    @Override
+    protected void iterate() throws IOException {
         now = System.nanoTime();
         runTasks();
         runTimers();
         flushDirty();
         flushUdp();
-        if (shutdownRequested) {
-            progressShutdown();
-            if (!running) {
-                return;
-            }
+        if (!keepRunning()) {
+            return;
         }
         long timeout = nextWaitNanos();
         if (timeout != 0 && !prepareToSleep()) {
@@ -162,7 +141,7 @@ public final class NioEventLoop extends TransportLoop {
         try {
             ((Ready) key.attachment()).ready(key.readyOps());
         } catch (RuntimeException | Error e) {
-            if (options.strictCompletions) {
+            if (strictCompletions) {
                 throw e;
             }
             LOG.log(System.Logger.Level.ERROR, "handling a ready channel on " + name() + " failed; the loop goes on", e);
@@ -213,13 +192,6 @@ public final class NioEventLoop extends TransportLoop {
                 connections[i].close();
             }
         }
-    }
-
-    void addListener(NioListener l) {
-        if (listenerCount == listeners.length) {
-            listeners = Arrays.copyOf(listeners, listenerCount * 2);
-        }
-        listeners[listenerCount++] = l;
     }
 
     // ------------------------------------------------------------------ UDP sockets
@@ -337,50 +309,40 @@ public final class NioEventLoop extends TransportLoop {
     // ------------------------------------------------------------------ shutdown
 
     @Override
-    public void shutdown(long deadlineNanos) {
-        execute(() -> {
-            if (shutdownRequested) {
-                return;
-            }
-            shutdownDeadline = deadlineNanos;
-            shutdownRequested = true;
-            for (int i = 0; i < listenerCount; i++) {
-                listeners[i].stop();
-            }
-            for (int i = 0; i < connectionCount; i++) {
-                connections[i].close();
-            }
-            for (int i = 0; i < udpCount; i++) {
-                udpSockets[i].close();
-            }
-        });
+    protected void closeAll() {
+        stopListeners();
+        for (int i = 0; i < connectionCount; i++) {
+            connections[i].close();
+        }
+        for (int i = 0; i < udpCount; i++) {
+            udpSockets[i].close();
+        }
     }
 
-    boolean isShuttingDown() {
-        return shutdownRequested;
+    @Override
+    protected void abortAll() {
+        for (int i = 0; i < connectionCount; i++) {
+            connections[i].abort();
+        }
+        while (udpCount > 0) {
+            udpSockets[udpCount - 1].abort();
+        }
     }
 
-    private void progressShutdown() {
-        if (openConnections() == 0 && udpCount == 0) {
-            running = false;
-            return;
-        }
-        if (System.nanoTime() - shutdownDeadline > 0 && !abortedAll) {
-            abortedAll = true;
-            for (int i = 0; i < connectionCount; i++) {
-                connections[i].abort();
-            }
-            while (udpCount > 0) {
-                udpSockets[udpCount - 1].abort();
-            }
-        }
+    @Override
+    protected boolean othersClosed() {
+        return udpCount == 0;
+    }
+
+    @Override
+    protected boolean readyToStop() {
+        return true;
     }
 
     /** Closes what is left (an abnormal exit leaves channels open), then the selector and the arena. */
-    private void cleanup() {
-        for (int i = 0; i < listenerCount; i++) {
-            listeners[i].stop();
-        }
+    @Override
+    protected void freeResources() {
+        closeListenersNow();
         while (connectionCount > 0) {
             connections[connectionCount - 1].closeNow();
         }
@@ -417,8 +379,8 @@ public final class NioEventLoop extends TransportLoop {
     }
 
     @Override
-    public String transport() {
-        return NioTransport.NAME;
+    public Transport transport() {
+        return Transport.NIO;
     }
 
     @Override

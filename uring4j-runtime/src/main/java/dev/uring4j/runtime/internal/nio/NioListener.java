@@ -123,4 +123,15 @@ public final class NioListener implements NioEventLoop.Ready, LoopServer.Listene
         backoff.cancelRetry();
         NioEventLoop.closeQuietly(channel);
     }
+
+    /** Closed as soon as stopped: a NIO accept holds nothing of ours in the kernel. */
+    @Override
+    public boolean isClosed() {
+        return stopping;
+    }
+
+    @Override
+    public void closeNow() {
+        stop();
+    }
 }

@@ -9,7 +9,7 @@ import java.util.Objects;
 
 import dev.uring4j.ring.Errno;
 import dev.uring4j.ring.ErrnoException;
-import dev.uring4j.runtime.EventLoopGroup;
+import dev.uring4j.runtime.internal.LoopGroup;
 import dev.uring4j.runtime.internal.LoopServer;
 import dev.uring4j.runtime.internal.ServerConfig;
 import dev.uring4j.runtime.TcpServer;
@@ -27,13 +27,13 @@ import dev.uring4j.runtime.internal.TransportLoop;
 public final class NioServer extends LoopServer {
     private final ServerConfig config;
 
-    private NioServer(EventLoopGroup group, ServerConfig config) {
+    private NioServer(LoopGroup group, ServerConfig config) {
         super(group, config.mode());
         this.config = config;
     }
 
     /** Binds and starts accepting. */
-    static NioServer start(EventLoopGroup group, ServerConfig config) throws IOException {
+    static NioServer start(LoopGroup group, ServerConfig config) throws IOException {
         NioServer server = new NioServer(group, config);
         try {
             server.listen();
@@ -53,7 +53,7 @@ public final class NioServer extends LoopServer {
                 localAddress = (InetSocketAddress) channel.getLocalAddress();
                 bindTo = localAddress;
             }
-            NioEventLoop loop = (NioEventLoop) group.loops().get(i);
+            NioEventLoop loop = (NioEventLoop) group.loop(i);
             Throwable failed = startListener(loop, new NioListener(loop, this, channel));
             if (failed != null) {
                 NioEventLoop.closeQuietly(channel);

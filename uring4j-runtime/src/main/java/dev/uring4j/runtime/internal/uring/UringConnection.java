@@ -149,9 +149,9 @@ public final class UringConnection extends LoopConnection<UringEventLoop> {
         }
         MemorySegment memory = buffers.memory(group);
         int size = buffers.bufferSize();
-        if (loop.recvBundle) {
+        if (loop.paths.recvBundle) {
             // A bundle fills consecutive ring entries: full buffers, then a partial last one.
-            if (res > size * (long) loop.options.buffersPerGroup) {
+            if (res > size * (long) loop.uringOptions.buffersPerGroup()) {
                 loop.dropped(udRecv, "recv bundle of " + res + " bytes, more than group " + buffers.bgid(group) + " holds");
                 return;
             }
@@ -349,9 +349,9 @@ public final class UringConnection extends LoopConnection<UringEventLoop> {
             return;
         }
         Sqe s = loop.sqe();
-        if (loop.recvBundle) {
+        if (loop.paths.recvBundle) {
             s.prepRecvMultishotBundle(fd, 0);
-        } else if (loop.multishotRecv) {
+        } else if (loop.paths.multishotRecv) {
             s.prepRecvMultishot(fd, 0, 0, 0);
         } else {
             s.prepRecv(fd, 0, 0, 0);
@@ -379,7 +379,7 @@ public final class UringConnection extends LoopConnection<UringEventLoop> {
         int n = b.readable();
         long addr = b.segment.address() + b.readIndex;
         Sqe s = loop.sqe();
-        if (loop.sendZc && n >= loop.sendZcThreshold && zcCount < MAX_ZC_PENDING) {
+        if (loop.paths.sendZc && n >= loop.paths.sendZcThreshold && zcCount < MAX_ZC_PENDING) {
             s.prepSendZc(fd, addr, n, LibC.MSG_NOSIGNAL, 0).userData(udSendZc);
             zcBlocks[(zcHead + zcCount) % MAX_ZC_PENDING] = b;
             zcCount++;

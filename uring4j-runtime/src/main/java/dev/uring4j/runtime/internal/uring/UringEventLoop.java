@@ -1,52 +1,49 @@
 package dev.uring4j.runtime.internal.uring;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.util.Arrays;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_COOP_TASKRUN;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_DEFER_TASKRUN;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_NO_SQARRAY;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_SINGLE_ISSUER;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_SUBMIT_ALL;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_TASKRUN_FLAG;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_ASYNC_CANCEL_ANY;
 import static dev.uring4j.ring.uapi.IoUringH.IOSQE_CQE_SKIP_SUCCESS;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.uring4j.ring.CqeHandler;
+import dev.uring4j.ring.Errno;
+import dev.uring4j.ring.ErrnoException;
 import dev.uring4j.ring.IoUring;
 import dev.uring4j.ring.Probe;
 import dev.uring4j.ring.Sqe;
-import dev.uring4j.ring.Errno;
-import dev.uring4j.ring.ErrnoException;
 import dev.uring4j.ring.sys.LibC;
+import dev.uring4j.ring.sys.SockAddr;
 import dev.uring4j.runtime.internal.BlockPool;
 import dev.uring4j.runtime.internal.ClientConfig;
 import dev.uring4j.runtime.Connection;
 import dev.uring4j.runtime.ConnectionException;
 import dev.uring4j.runtime.ConnectionHandler;
-import dev.uring4j.runtime.EventLoopGroup;
 import dev.uring4j.runtime.LoopOptions;
 import dev.uring4j.runtime.LoopStats;
 import dev.uring4j.runtime.internal.LoopThread;
+import dev.uring4j.runtime.Transport;
 import dev.uring4j.runtime.internal.TransportLoop;
+import dev.uring4j.runtime.UringOptions;
 
 /**
  * The io_uring event loop: one thread, one ring.
  *
- * <p>Each iteration drains the CQ and dispatches every completion, publishes the recycled
- * provided buffers, runs posted tasks and due timers, prepares one send per connection with
- * flushed output, and then makes one {@code io_uring_enter} that submits everything and waits for
- * at least one completion, bounded by the nearest timer ({@code IORING_ENTER_EXT_ARG}). The ring is
- * {@code SINGLE_ISSUER | DEFER_TASKRUN} where the kernel allows, so completions are only posted
- * while the loop waits: the loop decides when to batch.
+ * <p>Each iteration drains the CQ and dispatches every completion by its {@code user_data}
+ * ({@link UserData}: connections through the {@link SlotTable}, listeners, UDP sockets, the
+ * loop's own operations), publishes the recycled provided buffers, runs posted tasks and due
+ * timers, prepares one send per connection with flushed output, and then makes one
+ * {@code io_uring_enter} that submits everything and waits for at least one completion, bounded
+ * by the nearest timer ({@code IORING_ENTER_EXT_ARG}). The ring is
+ * {@code SINGLE_ISSUER | DEFER_TASKRUN} where the kernel allows ({@link UringPaths}), so
+ * completions are only posted while the loop waits: the loop decides when to batch.
  *
- * <p>Other loops wake this one with {@code msg_ring} (no syscall here); foreign threads through
- * an eventfd that the loop keeps a read armed on, written only when the loop is about to sleep.
- * Every object reachable from here belongs to the loop's thread.
+ * <p>Other loops wake this one with {@code msg_ring} (no system call here); other threads through
+ * the {@link Wakeup} eventfd. Every object reachable from here belongs to the loop's thread.
  */
 public final class UringEventLoop extends TransportLoop implements CqeHandler {
     static {
@@ -54,8 +51,6 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
         preload(UringListener.class);
     }
 
-    /** The eventfd increment, shared read-only by every waking thread. */
-    private static final MemorySegment ONE = Arena.global().allocateFrom(JAVA_LONG, 1L);
     /**
      * The longest the loop sleeps past completions of its own UDP sends that are already in the
      * CQ (see the wait in {@link #iterate}): under traffic the next datagram wakes it much sooner;
@@ -63,45 +58,21 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
      */
     private static final long SEND_COMPLETION_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final int FIRST_BGID = 1;
+    private static final long LOOP_CANCEL = UserData.encode(UserData.OP_LOOP_CANCEL, 0, 0);
 
-    // Created on the loop thread in init(); the ring is SINGLE_ISSUER, so its creator must submit.
+    final UringOptions uringOptions;
+    /** The TCP servers of this loop's group, for connections handed over by another loop. */
+    final ServerTable servers;
+
+    // Made on the loop thread in setUp(); the ring is SINGLE_ISSUER, so its creator must submit.
     IoUring ring;
+    UringPaths paths;
     BufferGroups buffers;
     UringUdpTable udp;
+    SlotTable slots;
     private Arena arena;
-    private int eventFd = -1;
-    private MemorySegment eventFdBuffer;
-    private boolean wakeupArmed;
-
-    boolean direct;
-    boolean multishotRecv;
-    boolean multishotAccept;
-    boolean sendZc;
-    boolean recvBundle;
-    boolean bindListenOps;
-    /** The paths this loop took, for probe output and tests. */
-    public final java.util.EnumSet<LoopOptions.Path> pathsInUse = java.util.EnumSet.noneOf(LoopOptions.Path.class);
-    int sendZcThreshold;
-    /** Wake-up batching ({@link LoopOptions.Builder#batchWait}): completions to wait for, and for how long at most. */
-    private int waitCompletions = 1;
-    private int waitMinMicros;
-    /** Direct-descriptor table size; table indices at and above it belong to outgoing connections. */
-    private int tableSize;
-    private int[] freeClientIndices = new int[0];
-    private int freeClientCount;
-
-    /** Accepted connections in direct-descriptor slots (read racily by other loops for hand-over). */
-    private volatile int acceptedOpen;
-
-    UringConnection[] connections = new UringConnection[0];
-    private int[] generations = new int[0];
-    private UringListener[] listeners = new UringListener[4];
-    private int listenerCount;
-
-    private volatile boolean shutdownRequested;
-    private long shutdownDeadline;
+    private Wakeup wakeup;
     private boolean cancelledAll;
-    private boolean running = true;
 
     // counters (written by the loop thread only; read racily by stats())
     long enters;
@@ -114,118 +85,38 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
     long droppedCompletions;
     long zeroCopySends;
 
-    UringEventLoop(EventLoopGroup group, int index, LoopOptions options, String threadName) {
-        super(group, index, options, threadName);
-    }
-
-    // ------------------------------------------------------------------ setup
-
-    private void init() throws ErrnoException {
-        int flags = IORING_SETUP_SUBMIT_ALL;
-        if (options.uses(LoopOptions.Path.DEFER_TASKRUN)) {
-            flags |= IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
-        } else if (Probe.current().supports(Probe.Feature.TASKRUN_FLAG)) {
-            flags |= IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG;
-        }
-        if (options.uses(LoopOptions.Path.NO_SQARRAY)) {
-            flags |= IORING_SETUP_NO_SQARRAY;
-        }
-        ring = IoUring.builder().entries(options.sqEntries).cqEntries(options.cqEntries).flags(flags)
-                .registerRingFd(options.uses(LoopOptions.Path.REGISTERED_RING_FD)).build();
-        arena = Arena.ofConfined();
-        blocks = new BlockPool(arena);
-        direct = options.uses(LoopOptions.Path.DIRECT_DESCRIPTORS);
-        multishotRecv = options.uses(LoopOptions.Path.RECV_MULTISHOT);
-        multishotAccept = options.uses(LoopOptions.Path.MULTISHOT_ACCEPT);
-        sendZc = options.uses(LoopOptions.Path.SEND_ZC) && options.sendZcThreshold != Integer.MAX_VALUE;
-        sendZcThreshold = options.sendZcThreshold;
-        if (options.batchCompletions > 1) {
-            String why = Probe.current().whyMissing(Probe.Feature.MIN_TIMEOUT);
-            if (why == null) {
-                waitCompletions = options.batchCompletions;
-                waitMinMicros = options.batchWaitMicros;
-            } else {
-                LOG.log(System.Logger.Level.INFO, "batchWait is ignored: " + why + "; waking on the first completion");
-            }
-        }
-        if (direct) {
-            // The kernel caps a file table at RLIMIT_NOFILE.
-            long[] nofile = LibC.rlimit(LibC.RLIMIT_NOFILE);
-            long soft = nofile == null ? -1 : nofile[0];
-            tableSize = (int) Math.min(options.maxConnections, soft < 0 ? Integer.MAX_VALUE : soft);
-            ring.registerFilesSparse(tableSize);
-            connections = new UringConnection[tableSize];
-            generations = new int[tableSize];
-        } else {
-            connections = new UringConnection[1024];
-            generations = new int[1024];
-        }
-        boolean rings = options.uses(LoopOptions.Path.BUFFER_RING);
-        boolean incremental = rings && options.uses(LoopOptions.Path.INCREMENTAL_BUFFERS);
-        // A bundle spans whole consecutive buffers; an incremental buffer is shared by receives:
-        // the two do not combine, and incremental consumption (off by default) wins when enabled.
-        recvBundle = rings && multishotRecv && !incremental && options.uses(LoopOptions.Path.RECV_BUNDLE);
-        buffers = new BufferGroups(this, ring, options.bufferGroups, options.buffersPerGroup, options.bufferSize,
-                FIRST_BGID, rings, incremental);
-        bindListenOps = options.uses(LoopOptions.Path.BIND_LISTEN);
-        recordPaths();
-        udp = new UringUdpTable(this, FIRST_BGID + options.bufferGroups);
-        eventFd = LibC.eventfd(0, LibC.EFD_CLOEXEC);
-        if (eventFd < 0) {
-            throw new ErrnoException("eventfd", eventFd);
-        }
-        eventFdBuffer = arena.allocate(JAVA_LONG);
-        armWakeup();
-    }
-
-    private void recordPaths() {
-        int f = ring.setupFlags();
-        record(LoopOptions.Path.DEFER_TASKRUN, (f & IORING_SETUP_DEFER_TASKRUN) != 0);
-        record(LoopOptions.Path.REGISTERED_RING_FD, ring.isRingFdRegistered());
-        record(LoopOptions.Path.NO_SQARRAY, (f & IORING_SETUP_NO_SQARRAY) != 0);
-        record(LoopOptions.Path.DIRECT_DESCRIPTORS, direct);
-        record(LoopOptions.Path.MULTISHOT_ACCEPT, multishotAccept);
-        record(LoopOptions.Path.RECV_MULTISHOT, multishotRecv);
-        record(LoopOptions.Path.BUFFER_RING, options.uses(LoopOptions.Path.BUFFER_RING));
-        record(LoopOptions.Path.RECV_BUNDLE, recvBundle);
-        record(LoopOptions.Path.INCREMENTAL_BUFFERS, buffers.incremental());
-        record(LoopOptions.Path.SEND_ZC, sendZc);
-        record(LoopOptions.Path.MSG_RING_FD, direct && options.uses(LoopOptions.Path.MSG_RING_FD));
-        record(LoopOptions.Path.BIND_LISTEN, bindListenOps);
-    }
-
-    private void record(LoopOptions.Path path, boolean used) {
-        if (used) {
-            pathsInUse.add(path);
-        }
+    UringEventLoop(int index, LoopOptions options, String threadName, ServerTable servers) {
+        super(index, options, threadName);
+        this.uringOptions = options.uring();
+        this.servers = servers;
     }
 
     // ------------------------------------------------------------------ the loop
 
     @Override
-    protected void run() {
-        try {
-            init();
-        } catch (Throwable t) {
-            cleanup();
-            started.completeExceptionally(t);
-            terminated.complete(null);
-            return;
+    protected void setUp() throws ErrnoException {
+        ring = UringPaths.setUpRing(uringOptions);
+        paths = new UringPaths(uringOptions, ring, LOG);
+        arena = Arena.ofConfined();
+        blocks = new BlockPool(arena);
+        int tableSize = 0;
+        if (paths.direct) {
+            // The kernel caps a file table at RLIMIT_NOFILE.
+            long[] nofile = LibC.rlimit(LibC.RLIMIT_NOFILE);
+            long soft = nofile == null ? -1 : nofile[0];
+            tableSize = (int) Math.min(uringOptions.registeredFiles(), soft < 0 ? Integer.MAX_VALUE : soft);
+            ring.registerFilesSparse(tableSize);
         }
-        started.complete(null);
-        try {
-            while (running) {
-                iterate();
-            }
-        } catch (Throwable t) {
-            LOG.log(System.Logger.Level.ERROR, "event loop " + thread.getName() + " failed; its connections are lost", t);
-        } finally {
-            cleanup();
-            terminated.complete(null);
-        }
+        slots = new SlotTable(paths.direct, tableSize);
+        buffers = new BufferGroups(this, ring, uringOptions.bufferGroups(), uringOptions.buffersPerGroup(),
+                options.bufferSize(), FIRST_BGID, paths.bufferRings, paths.incremental);
+        udp = new UringUdpTable(this, FIRST_BGID + uringOptions.bufferGroups());
+        wakeup = new Wakeup(arena);
+        wakeup.arm(this);
     }
 
-    private void iterate() {
+    @Override
+    protected void iterate() {
         now = System.nanoTime();
         if (ring.cqHasOverflow()) {
             cqOverflows++;
@@ -237,11 +128,8 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
         runTimers();
         flushDirty();
         udp.flush();
-        if (shutdownRequested) {
-            progressShutdown();
-            if (!running) {
-                return;
-            }
+        if (!keepRunning()) {
+            return;
         }
         long timeout = nextWaitNanos();
         if (timeout != 0 && !prepareToSleep()) {
@@ -256,7 +144,7 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
             timeout = SEND_COMPLETION_WAIT_NANOS;
         }
         int r = timeout == 0 ? ring.submitAndGetEvents()
-                : ring.submitAndWait(waitCompletions + ownSends, timeout, waitMinMicros);
+                : ring.submitAndWait(paths.waitCompletions + ownSends, timeout, paths.waitMinMicros);
         awake();
         enters++;
         if (r > 0) {
@@ -278,7 +166,7 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
         try {
             dispatch(userData, res, flags);
         } catch (RuntimeException | Error e) {
-            if (options.strictCompletions) {
+            if (strictCompletions) {
                 throw e;
             }
             try {
@@ -295,7 +183,7 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
         switch (op) {
             case UserData.OP_RECV, UserData.OP_SEND, UserData.OP_SEND_ZC, UserData.OP_CLOSE, UserData.OP_CANCEL,
                  UserData.OP_SHUTDOWN, UserData.OP_SOCKET, UserData.OP_CONNECT, UserData.OP_LINK_TIMEOUT -> {
-                UringConnection c = connectionFor(userData);
+                UringConnection c = slots.lookUp(userData);
                 if (c == null) {
                     dropped(userData, "no connection of that generation in slot " + UserData.slot(userData));
                     return;
@@ -305,14 +193,20 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
             case UserData.OP_RECVMSG, UserData.OP_SENDMSG -> udp.dispatch(op, userData, res, flags);
             case UserData.OP_ACCEPT -> {
                 int slot = UserData.slot(userData);
-                UringListener l = slot >= 0 && slot < listenerCount ? listeners[slot] : null;
-                if (l == null || l.generation != UserData.generation(userData)) {
+                if (!(listener(slot) instanceof UringListener l) || l.generation != UserData.generation(userData)) {
                     dropped(userData, "no listener " + slot);
                     return;
                 }
                 l.onAccept(res, flags);
             }
-            case UserData.OP_HANDOFF -> UringServer.handedOver(this, UserData.slot(userData), res);
+            case UserData.OP_HANDOFF -> {
+                UringServer server = servers.get(UserData.slot(userData));
+                if (server == null) {
+                    dropped(userData, "no server " + UserData.slot(userData));
+                } else {
+                    server.handedOver(this, res);
+                }
+            }
             case UserData.OP_PROVIDE_BUFFERS -> {
                 if (res < 0) {
                     LOG.log(System.Logger.Level.WARNING, "returning a buffer to group " + buffers.bgid(UserData.slot(userData))
@@ -325,27 +219,14 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
                             + Errno.describe(res) + "; the connection was closed");
                 }
             }
-            case UserData.OP_WAKEUP -> {
-                wakeupArmed = false;
-                if (!cancelledAll) {
-                    armWakeup();
-                }
-            }
+            case UserData.OP_WAKEUP -> wakeup.completed(this, !cancelledAll);
             case UserData.OP_MSG, UserData.OP_LOOP_CANCEL, UserData.OP_FD_INSTALL, UserData.OP_BIND,
                  UserData.OP_LISTEN -> {
-                // A wakeup from another loop (its tasks run this iteration), or our shutdown cancel.
+                // A wakeup from another loop (its tasks run this iteration), our shutdown cancel,
+                // or an operation whose result was read at submit (inlineResult).
             }
             default -> dropped(userData, "unknown op " + op);
         }
-    }
-
-    private UringConnection connectionFor(long userData) {
-        int slot = UserData.slot(userData);
-        if (slot < 0 || slot >= connections.length) {
-            return null;
-        }
-        UringConnection c = connections[slot];
-        return c != null && c.generation == UserData.generation(userData) ? c : null;
     }
 
     /**
@@ -354,7 +235,7 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
      */
     void dropped(long userData, String why) {
         droppedCompletions++;
-        if (options.strictCompletions) {
+        if (strictCompletions) {
             throw new IllegalStateException("completion with " + UserData.describe(userData) + ": " + why);
         }
         LOG.log(System.Logger.Level.DEBUG, () -> "dropped completion with " + UserData.describe(userData) + ": " + why);
@@ -393,68 +274,6 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
         }
     }
 
-    // ------------------------------------------------------------------ wakeups and tasks
-
-    private void armWakeup() {
-        if (wakeupArmed || eventFd < 0) {
-            return;
-        }
-        sqe().prepRead(eventFd, eventFdBuffer.address(), 8, -1)
-                .userData(UserData.encode(UserData.OP_WAKEUP, 0, 0));
-        wakeupArmed = true;
-    }
-
-    @Override
-    protected void wakeup() {
-        if (LoopThread.current() instanceof UringEventLoop from && from.ring != null && !from.shutdownRequested) {
-            // From another loop: a ring message, queued with that loop's next submit.
-            from.sqe().prepMsgRing(ring.fd(), 0, UserData.encode(UserData.OP_MSG, 0, 0), 0)
-                    .flags(IOSQE_CQE_SKIP_SUCCESS).userData(UserData.encode(UserData.OP_MSG, 0, 0));
-            return;
-        }
-        LibC.write(eventFd, ONE, 8);
-    }
-
-    // ------------------------------------------------------------------ connections
-
-    /** Registers a new connection in {@code slot} (direct) or for {@code fd} (normal descriptor). */
-    UringConnection adopt(int slotOrFd, ConnectionHandler handler, UringServer server) {
-        return adopt(slotOrFd, slotOrFd, direct, handler, server);
-    }
-
-    /** Registers a connection in table slot {@code slot} whose descriptor is {@code fd}. */
-    UringConnection adopt(int slot, int fd, boolean fixed, ConnectionHandler handler, UringServer server) {
-        if (slot >= connections.length) {
-            int n = Math.max(slot + 1, connections.length * 2);
-            connections = Arrays.copyOf(connections, n);
-            generations = Arrays.copyOf(generations, n);
-        }
-        int generation = ++generations[slot] & UserData.GENERATION_MASK;
-        UringConnection c = new UringConnection(this, slot, generation, fd, fixed, handler, server);
-        connections[slot] = c;
-        connectionsOpened++;
-        if (fixed) {
-            acceptedOpen++;
-        }
-        return c;
-    }
-
-    /**
-     * A normal fd for direct descriptor {@code slot} ({@code IORING_OP_FIXED_FD_INSTALL}, 6.8), for
-     * the calls that need one (getpeername); the caller closes it. The operation completes inline
-     * at submit, so its CQE is read here without being consumed; the dispatcher ignores it when the
-     * drain reaches it. Returns -1 when the kernel cannot install one.
-     */
-    int installFd(int slot, int generation) {
-        if (!Probe.current().supports(Probe.Feature.FIXED_FD_INSTALL)) {
-            return -1;
-        }
-        long ud = UserData.encode(UserData.OP_FD_INSTALL, generation, slot);
-        sqe().prepFixedFdInstall(slot, 0).userData(ud);
-        int r = inlineResult(ud);
-        return r < 0 ? -1 : r;
-    }
-
     /**
      * Submits what is queued and returns the result of the operation whose SQE carried
      * {@code userData}, which must be one that completes at submit (fixed-fd install, bind,
@@ -471,116 +290,106 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
         return -Errno.EAGAIN;
     }
 
-    /** The connection in {@code slot} finished closing: the slot may be reused. */
+    /**
+     * A normal fd for direct descriptor {@code slot} ({@code IORING_OP_FIXED_FD_INSTALL}, 6.8), for
+     * the calls that need one (getpeername); the caller closes it. Returns -1 when the kernel
+     * cannot install one.
+     */
+    int installFd(int slot, int generation) {
+        if (!Probe.current().supports(Probe.Feature.FIXED_FD_INSTALL)) {
+            return -1;
+        }
+        long ud = UserData.encode(UserData.OP_FD_INSTALL, generation, slot);
+        sqe().prepFixedFdInstall(slot, 0).userData(ud);
+        int r = inlineResult(ud);
+        return r < 0 ? -1 : r;
+    }
+
+    // ------------------------------------------------------------------ wakeups
+
+    @Override
+    protected void wakeup() {
+        if (LoopThread.current() instanceof UringEventLoop from && from.ring != null && !from.isShuttingDown()) {
+            // From another loop: a ring message, queued with that loop's next submit.
+            from.sqe().prepMsgRing(ring.fd(), 0, UserData.encode(UserData.OP_MSG, 0, 0), 0)
+                    .flags(IOSQE_CQE_SKIP_SUCCESS).userData(UserData.encode(UserData.OP_MSG, 0, 0));
+            return;
+        }
+        wakeup.signal();
+    }
+
+    // ------------------------------------------------------------------ connections
+
+    /** Registers a new accepted connection in {@code slot} (direct) or for {@code fd} (normal descriptor). */
+    UringConnection adopt(int slotOrFd, ConnectionHandler handler, UringServer server) {
+        return adopt(slotOrFd, slotOrFd, paths.direct, handler, server);
+    }
+
+    /** Registers a connection in table slot {@code slot} whose descriptor is {@code fd}. */
+    UringConnection adopt(int slot, int fd, boolean fixed, ConnectionHandler handler, UringServer server) {
+        int generation = slots.claim(slot);
+        UringConnection c = new UringConnection(this, slot, generation, fd, fixed, handler, server);
+        slots.put(c);
+        connectionsOpened++;
+        return c;
+    }
+
+    /** The connection finished closing: its slot may be reused. */
     void released(UringConnection c) {
-        if (connections[c.slot] == c) {
-            connections[c.slot] = null;
-        }
+        slots.remove(c);
         connectionsClosed++;
-        if (c.fixed) {
-            acceptedOpen--;
-        } else if (direct) {
-            freeClientIndices[freeClientCount++] = c.slot;
-        }
     }
 
-    /**
-     * A table index for an outgoing connection on normal fd {@code fd}. With direct descriptors
-     * the indices below the table size are kernel slot numbers, so clients get indices above it
-     * (the two numberings must not meet); otherwise the fd itself.
-     */
-    int clientSlot(int fd) {
-        if (!direct) {
-            return fd;
-        }
-        if (freeClientCount == 0) {
-            int base = Math.max(connections.length, tableSize);
-            int grow = Math.max(256, connections.length / 2);
-            connections = Arrays.copyOf(connections, base + grow);
-            generations = Arrays.copyOf(generations, base + grow);
-            if (freeClientIndices.length < freeClientCount + grow) {
-                freeClientIndices = Arrays.copyOf(freeClientIndices, freeClientIndices.length + grow);
+    @Override
+    public void connect(ClientConfig config, InetSocketAddress address, CompletableFuture<Connection> future) {
+        execute(() -> {
+            int fd = LibC.socket(SockAddr.familyOf(address), LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0);
+            if (fd < 0) {
+                future.completeExceptionally(new ConnectionException("socket for connect to " + address, -fd, "(none)"));
+                return;
             }
-            for (int i = grow - 1; i >= 0; i--) {
-                freeClientIndices[freeClientCount++] = base + i;
+            LibC.setsockoptInt(fd, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, config.tcpNoDelay() ? 1 : 0);
+            if (config.sendBufferSize() > 0) {
+                LibC.setsockoptInt(fd, LibC.SOL_SOCKET, LibC.SO_SNDBUF, config.sendBufferSize());
             }
-        }
-        return freeClientIndices[--freeClientCount];
-    }
-
-    /**
-     * How many more connections may be accepted into this loop's direct-descriptor table. The
-     * kernel accepts first and installs second, closing the connection when the table is full, so
-     * the runtime must never accept into a full table: listeners stop at zero.
-     */
-    int acceptRoom() {
-        return direct ? tableSize - acceptedOpen : Integer.MAX_VALUE;
-    }
-
-    /** Size of the direct-descriptor range accepted connections go into. */
-    int acceptCapacity() {
-        return direct ? tableSize : Integer.MAX_VALUE;
-    }
-
-    // ------------------------------------------------------------------ listeners
-
-    int addListener(UringListener l) {
-        if (listenerCount == listeners.length) {
-            listeners = Arrays.copyOf(listeners, listenerCount * 2);
-        }
-        listeners[listenerCount] = l;
-        return listenerCount++;
+            if (config.receiveBufferSize() > 0) {
+                LibC.setsockoptInt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF, config.receiveBufferSize());
+            }
+            ConnectionHandler handler = Objects.requireNonNull(config.handlers().get(), "handler factory returned null");
+            UringConnection c = adopt(slots.clientSlot(fd), fd, false, handler, null);
+            c.connect(address, config.connectTimeoutNanos(), config.idleTimeoutNanos(), future);
+        });
     }
 
     // ------------------------------------------------------------------ shutdown
 
-    /** Starts a graceful shutdown: stop accepting, let output drain until {@code deadline}, then cancel. */
     @Override
-    public void shutdown(long deadlineNanos) {
-        execute(() -> {
-            if (shutdownRequested) {
-                return;
-            }
-            shutdownDeadline = deadlineNanos;
-            shutdownRequested = true;
-            for (int i = 0; i < listenerCount; i++) {
-                listeners[i].stop();
-            }
-            for (UringConnection c : connections) {
-                if (c != null) {
-                    c.close();
-                }
-            }
-            udp.closeAll();
-        });
+    protected void closeAll() {
+        stopListeners();
+        slots.forEach(UringConnection::close);
+        udp.closeAll();
     }
 
-    boolean isShuttingDown() {
-        return shutdownRequested;
+    @Override
+    protected void abortAll() {
+        slots.forEach(UringConnection::abort);
+        udp.abortAll();
+        cancelAll();
     }
 
-    private void progressShutdown() {
-        boolean listenersDone = true;
-        for (int i = 0; i < listenerCount; i++) {
-            listenersDone &= listeners[i].isClosed();
-        }
-        if (openConnections() == 0 && listenersDone && udp.open() == 0) {
-            if (wakeupArmed) {
-                cancelAll();
-                return;
-            }
-            running = false;
-            return;
-        }
-        if (System.nanoTime() - shutdownDeadline > 0 && !cancelledAll) {
-            for (UringConnection c : connections) {
-                if (c != null) {
-                    c.abort();
-                }
-            }
-            udp.abortAll();
+    @Override
+    protected boolean othersClosed() {
+        return listenersClosed() && udp.open() == 0;
+    }
+
+    @Override
+    protected boolean readyToStop() {
+        if (wakeup.armed()) {
+            // The wake-up read holds the eventfd and its buffer: end it, and stop after its completion.
             cancelAll();
+            return false;
         }
+        return true;
     }
 
     private void cancelAll() {
@@ -589,11 +398,12 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
         }
         cancelledAll = true;
         // IORING_ASYNC_CANCEL_ANY: every request still in flight ends with its final CQE.
-        sqe().prepCancel64(0, IORING_ASYNC_CANCEL_ANY).userData(UserData.encode(UserData.OP_LOOP_CANCEL, 0, 0));
+        sqe().prepCancel64(0, IORING_ASYNC_CANCEL_ANY).userData(LOOP_CANCEL);
     }
 
     /** Frees everything, in the order that keeps kernel-written memory alive until nothing can write it. */
-    private void cleanup() {
+    @Override
+    protected void freeResources() {
         if (ring != null) {
             // Whatever is still in flight (an abnormal exit) is cancelled and drained first.
             drainAfterCancel();
@@ -604,11 +414,9 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
         if (buffers != null) {
             buffers.close();
         }
-        for (int i = 0; i < listenerCount; i++) {
-            listeners[i].closeFd();
-        }
-        if (eventFd >= 0) {
-            LibC.close(eventFd);
+        closeListenersNow();
+        if (wakeup != null) {
+            wakeup.close();
         }
         if (ring != null) {
             ring.close();
@@ -621,7 +429,7 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
     private void drainAfterCancel() {
         Sqe s = ring.getSqe();
         if (s != null) {
-            s.prepCancel64(0, IORING_ASYNC_CANCEL_ANY).userData(UserData.encode(UserData.OP_LOOP_CANCEL, 0, 0));
+            s.prepCancel64(0, IORING_ASYNC_CANCEL_ANY).userData(LOOP_CANCEL);
         }
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         boolean idle = false;
@@ -645,30 +453,14 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
     }
 
     @Override
-    public void connect(ClientConfig config, java.net.InetSocketAddress address, CompletableFuture<Connection> future) {
-        execute(() -> {
-            int fd = LibC.socket(dev.uring4j.ring.sys.SockAddr.familyOf(address), LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0);
-            if (fd < 0) {
-                future.completeExceptionally(new ConnectionException("socket for connect to " + address, -fd, "(none)"));
-                return;
-            }
-            LibC.setsockoptInt(fd, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, config.tcpNoDelay() ? 1 : 0);
-            if (config.sendBufferSize() > 0) {
-                LibC.setsockoptInt(fd, LibC.SOL_SOCKET, LibC.SO_SNDBUF, config.sendBufferSize());
-            }
-            if (config.receiveBufferSize() > 0) {
-                LibC.setsockoptInt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF, config.receiveBufferSize());
-            }
-            ConnectionHandler handler = java.util.Objects.requireNonNull(config.handlers().get(),
-                    "handler factory returned null");
-            UringConnection c = adopt(clientSlot(fd), fd, false, handler, null);
-            c.connect(address, config.connectTimeoutNanos(), config.idleTimeoutNanos(), future);
-        });
+    public Transport transport() {
+        return Transport.IO_URING;
     }
 
-    @Override
-    public String transport() {
-        return "io_uring";
+    /** The io_uring paths this loop takes (for probe output and tests); empty before the loop is set up. */
+    public Set<UringOptions.Path> pathsInUse() {
+        UringPaths p = paths;
+        return p == null ? Set.of() : p.inUse();
     }
 
     /** Whether every native resource of the loop is gone: ring unmapped and closed, arenas closed (tests). */
@@ -685,5 +477,4 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
     int ringFd() {
         return ring.fd();
     }
-
 }

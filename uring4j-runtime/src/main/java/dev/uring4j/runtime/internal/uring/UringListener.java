@@ -57,7 +57,7 @@ public final class UringListener implements LoopServer.Listener {
     /** Runs on the loop: binds with the ring when it can, registers, and arms. */
     @Override
     public void start() throws ErrnoException {
-        if (loop.bindListenOps) {
+        if (loop.paths.bindListenOps) {
             bindWithRing();
         }
         index = loop.addListener(this);
@@ -98,9 +98,9 @@ public final class UringListener implements LoopServer.Listener {
         paused = false;
         backoff.calm();
         // Multishot accept can take the whole backlog in one go; near the limit take one at a time.
-        boolean multishot = loop.multishotAccept && room > server.burst();
+        boolean multishot = loop.paths.multishotAccept && room > server.burst();
         Sqe s = loop.sqe();
-        if (loop.direct) {
+        if (loop.paths.direct) {
             if (multishot) {
                 s.prepMultishotAcceptDirect(listenFd, 0, 0, 0);
             } else {
@@ -131,7 +131,7 @@ public final class UringListener implements LoopServer.Listener {
         } else if (AcceptBackoff.outOfDescriptors(res)) {
             if (backoff.trouble()) {
                 UringEventLoop.LOG.log(System.Logger.Level.WARNING, AcceptBackoff.outOfDescriptorsMessage(
-                        server.localAddress(), res, loop.direct
+                        server.localAddress(), res, loop.paths.direct
                                 ? "the loop's direct-descriptor table is full (or the system file limit was reached)"
                                 : null));
             }
@@ -142,7 +142,7 @@ public final class UringListener implements LoopServer.Listener {
         }
         if (!armed) {
             if (stopping) {
-                closeFd();
+                closeNow();
             } else if (!backoff.retryPending() && !paused) {
                 arm();
             }
@@ -183,15 +183,17 @@ public final class UringListener implements LoopServer.Listener {
                 loop.sqe().prepCancel64(userData, 0).userData(UserData.encode(UserData.OP_LOOP_CANCEL, 0, 0));
             }
         } else {
-            closeFd();
+            closeNow();
         }
     }
 
-    boolean isClosed() {
+    @Override
+    public boolean isClosed() {
         return stopping && !armed;
     }
 
-    void closeFd() {
+    @Override
+    public void closeNow() {
         if (!fdClosed) {
             fdClosed = true;
             LibC.close(listenFd);

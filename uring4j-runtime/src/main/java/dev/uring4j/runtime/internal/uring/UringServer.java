@@ -4,7 +4,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import static dev.uring4j.ring.uapi.IoUringH.IOSQE_IO_HARDLINK;
@@ -14,13 +13,12 @@ import dev.uring4j.ring.ErrnoException;
 import dev.uring4j.ring.sys.LibC;
 import dev.uring4j.ring.sys.SockAddr;
 import dev.uring4j.runtime.ConnectionHandler;
-import dev.uring4j.runtime.EventLoop;
-import dev.uring4j.runtime.EventLoopGroup;
-import dev.uring4j.runtime.LoopOptions;
+import dev.uring4j.runtime.internal.LoopGroup;
 import dev.uring4j.runtime.internal.LoopServer;
 import dev.uring4j.runtime.internal.ServerConfig;
 import dev.uring4j.runtime.TcpServer;
 import dev.uring4j.runtime.internal.TransportLoop;
+import dev.uring4j.runtime.UringOptions;
 
 /**
  * A TCP server on io_uring loops, behind the public {@link TcpServer}.
@@ -34,9 +32,8 @@ import dev.uring4j.runtime.internal.TransportLoop;
  */
 public final class UringServer extends LoopServer {
 
-    private static final AtomicInteger IDS = new AtomicInteger();
-    private static volatile UringServer[] registry = new UringServer[16];
-
+    /** This server's entry in its group's table, which hand-overs between loops carry. */
+    private final ServerTable servers;
     private final int id;
     private final Supplier<? extends ConnectionHandler> handlers;
     private final long idleTimeoutNanos;
@@ -47,36 +44,30 @@ public final class UringServer extends LoopServer {
      * The mode the server can run: acceptor mode needs the accepted direct descriptor passed to
      * another ring ({@code msg_ring} fd passing) when there are several loops and direct descriptors.
      */
-    private static TcpServer.AcceptMode acceptMode(EventLoopGroup group, TcpServer.AcceptMode asked) {
-        boolean handoff = group.size() == 1 || !group.options().uses(LoopOptions.Path.DIRECT_DESCRIPTORS)
-                || group.options().uses(LoopOptions.Path.MSG_RING_FD);
+    private static TcpServer.AcceptMode acceptMode(LoopGroup group, TcpServer.AcceptMode asked) {
+        UringOptions options = group.options().uring();
+        boolean handoff = group.size() == 1 || !options.uses(UringOptions.Path.DIRECT_DESCRIPTORS)
+                || options.uses(UringOptions.Path.MSG_RING_FD);
         if (asked == TcpServer.AcceptMode.ACCEPTOR && !handoff) {
             UringEventLoop.LOG.log(System.Logger.Level.INFO, "acceptor mode needs msg_ring fd passing ("
-                    + group.options().whyNot(LoopOptions.Path.MSG_RING_FD) + "); accepting with SO_REUSEPORT instead");
+                    + options.whyNot(UringOptions.Path.MSG_RING_FD) + "); accepting with SO_REUSEPORT instead");
         }
         return asked == TcpServer.AcceptMode.ACCEPTOR && handoff ? TcpServer.AcceptMode.ACCEPTOR
                 : TcpServer.AcceptMode.REUSEPORT;
     }
 
-    private UringServer(EventLoopGroup group, ServerConfig config) {
+    private UringServer(LoopGroup group, ServerConfig config) {
         super(group, acceptMode(group, config.mode()));
-        this.id = IDS.getAndIncrement();
+        this.servers = ((UringEventLoop) group.loop(0)).servers;
+        this.id = servers.add(this);
         this.handlers = config.handlers();
         this.idleTimeoutNanos = config.idleTimeoutNanos();
         this.maxConnections = config.maxConnections();
         this.backlog = config.backlog();
-        synchronized (UringServer.class) {
-            UringServer[] r = registry;
-            if (id >= r.length) {
-                r = java.util.Arrays.copyOf(r, Math.max(id + 1, r.length * 2));
-            }
-            r[id] = this;
-            registry = r;
-        }
     }
 
     /** Binds and starts accepting. */
-    static UringServer start(EventLoopGroup group, ServerConfig config) throws ErrnoException {
+    static UringServer start(LoopGroup group, ServerConfig config) throws ErrnoException {
         UringServer server = new UringServer(group, config);
         try {
             server.listen(config);
@@ -91,13 +82,13 @@ public final class UringServer extends LoopServer {
         InetSocketAddress bindTo = config.address();
         int loopsWithListener = mode == TcpServer.AcceptMode.ACCEPTOR ? 1 : group.size();
         for (int i = 0; i < loopsWithListener; i++) {
-            UringEventLoop loop = (UringEventLoop) group.loops().get(i);
+            UringEventLoop loop = (UringEventLoop) group.loop(i);
             // With IORING_OP_BIND/LISTEN the listener binds on its loop's ring; else bind(2) here.
-            int fd = listenSocket(bindTo, config, mode == TcpServer.AcceptMode.REUSEPORT, !loop.bindListenOps);
+            int fd = listenSocket(bindTo, config, mode == TcpServer.AcceptMode.REUSEPORT, !loop.paths.bindListenOps);
             UringListener l = new UringListener(loop, this, fd, bindTo, config.backlog());
             Throwable failed = startListener(loop, l);
             if (failed != null) {
-                l.closeFd();
+                l.closeNow();
                 if (failed instanceof ErrnoException ee) {
                     throw ee;
                 }
@@ -165,7 +156,7 @@ public final class UringServer extends LoopServer {
     void accepted(UringEventLoop loop, int res) {
         live.incrementAndGet();
         if (closed) {
-            loop.adopt(res, TcpServer.Closing.INSTANCE, this).abort();
+            loop.adopt(res, CLOSING, this).abort();
             return;
         }
         if (mode == TcpServer.AcceptMode.ACCEPTOR && group.size() > 1) {
@@ -182,7 +173,7 @@ public final class UringServer extends LoopServer {
     private UringEventLoop pickTarget(UringEventLoop acceptor) {
         for (int i = 0; i < group.size(); i++) {
             UringEventLoop candidate = (UringEventLoop) group.next();
-            if (candidate.acceptRoom() > 0) {
+            if (candidate.slots.acceptRoom() > 0) {
                 return candidate;
             }
         }
@@ -195,7 +186,7 @@ public final class UringServer extends LoopServer {
     }
 
     private void handOver(UringEventLoop from, UringEventLoop target, int res) {
-        if (!from.direct) {
+        if (!from.paths.direct) {
             // A normal fd is valid in every thread of the process: pass the number.
             target.execute(() -> open(target, res));
             return;
@@ -208,25 +199,19 @@ public final class UringServer extends LoopServer {
         from.sqe().prepCloseDirect(res).userData(UserData.encode(UserData.OP_HANDOFF_SEND, 0, id));
     }
 
-    /** The target side of a hand-over: {@code res} is the slot the connection landed in. */
-    static void handedOver(UringEventLoop loop, int serverId, int res) {
-        UringServer[] r = registry;
-        UringServer server = serverId >= 0 && serverId < r.length ? r[serverId] : null;
-        if (server == null) {
-            loop.dropped(UserData.encode(UserData.OP_HANDOFF, 0, serverId), "no server " + serverId);
-            return;
-        }
+    /** The target side of a hand-over, on {@code loop}: {@code res} is the slot the connection landed in. */
+    void handedOver(UringEventLoop loop, int res) {
         if (res < 0) {
-            server.live.decrementAndGet();
+            live.decrementAndGet();
             UringEventLoop.LOG.log(System.Logger.Level.WARNING, "a connection handed to " + loop.name()
                     + " could not be installed: " + Errno.describe(res));
             return;
         }
-        if (server.closed) {
-            loop.adopt(res, TcpServer.Closing.INSTANCE, server).abort();
+        if (closed) {
+            loop.adopt(res, CLOSING, this).abort();
             return;
         }
-        server.open(loop, res);
+        open(loop, res);
     }
 
     /**
@@ -237,12 +222,12 @@ public final class UringServer extends LoopServer {
         long room = (long) maxConnections - live.get();
         if (mode == TcpServer.AcceptMode.ACCEPTOR) {
             long tables = 0;
-            for (EventLoop l : group.loops()) {
-                tables += Math.max(0, ((UringEventLoop) l).acceptRoom());
+            for (int i = 0; i < group.size(); i++) {
+                tables += Math.max(0, ((UringEventLoop) group.loop(i)).slots.acceptRoom());
             }
             room = Math.min(room, tables);
         } else {
-            room = Math.min(room, loop.acceptRoom());
+            room = Math.min(room, loop.slots.acceptRoom());
         }
         return (int) Math.max(0, Math.min(room, Integer.MAX_VALUE));
     }
@@ -253,7 +238,7 @@ public final class UringServer extends LoopServer {
             return "the server's limit of " + maxConnections + " connections is reached";
         }
         return "the direct-descriptor table" + (mode == TcpServer.AcceptMode.ACCEPTOR ? "s are" : " is") + " full ("
-                + loop.acceptCapacity() + " slots per loop, bounded by RLIMIT_NOFILE and LoopOptions.maxConnections)";
+                + loop.slots.capacity() + " slots per loop, bounded by RLIMIT_NOFILE and UringOptions.registeredFiles)";
     }
 
     /** Multishot accept may take a whole backlog in one go; below this much room accept one at a time. */
@@ -264,19 +249,15 @@ public final class UringServer extends LoopServer {
     @Override
     protected void closeConnectionsOn(TransportLoop loop) {
         UringEventLoop u = (UringEventLoop) loop;
-        u.execute(() -> {
-            for (UringConnection c : u.connections) {
-                if (c != null && c.server == this) {
-                    c.close();
-                }
+        u.execute(() -> u.slots.forEach(c -> {
+            if (c.server == this) {
+                c.close();
             }
-        });
+        }));
     }
 
     @Override
     protected void afterClose() {
-        synchronized (UringServer.class) {
-            registry[id] = null;
-        }
+        servers.remove(id);
     }
 }

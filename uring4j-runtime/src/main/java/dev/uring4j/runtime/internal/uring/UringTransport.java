@@ -9,22 +9,23 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import dev.uring4j.ring.Probe;
-import dev.uring4j.runtime.EventLoopGroup;
+import dev.uring4j.runtime.internal.LoopGroup;
 import dev.uring4j.runtime.LoopOptions;
+import dev.uring4j.runtime.internal.LoopServer;
 import dev.uring4j.runtime.internal.LoopUdp;
 import dev.uring4j.runtime.internal.ServerConfig;
-import dev.uring4j.runtime.internal.ServerCore;
-import dev.uring4j.runtime.internal.Transport;
+import dev.uring4j.runtime.Transport;
 import dev.uring4j.runtime.internal.TransportLoop;
+import dev.uring4j.runtime.internal.TransportProvider;
 import dev.uring4j.runtime.internal.UdpConfig;
-import dev.uring4j.runtime.internal.UdpCore;
+import dev.uring4j.runtime.UringOptions;
 
 /** The io_uring transport: {@link UringEventLoop}s and {@link UringServer}s. */
-public final class UringTransport implements Transport {
+public final class UringTransport implements TransportProvider {
     public static final UringTransport INSTANCE = new UringTransport();
 
     /**
-     * What the io_uring transport cannot run without, whatever {@link LoopOptions.Path}s are
+     * What the io_uring transport cannot run without, whatever {@link UringOptions.Path}s are
      * disabled (each path has an older way to do its job; these do not). Together: Linux 5.19.
      * <ul>
      * <li>{@link Probe.Feature#EXT_ARG} (5.11): every wait is bounded by the nearest timer through
@@ -60,27 +61,27 @@ public final class UringTransport implements Transport {
     private UringTransport() {}
 
     @Override
-    public String name() {
-        return "io_uring";
+    public Transport transport() {
+        return Transport.IO_URING;
     }
 
     @Override
-    public TransportLoop[] startLoops(EventLoopGroup group, int threads, LoopOptions options, String name)
-            throws IOException {
+    public TransportLoop[] newLoops(int threads, LoopOptions options, String namePrefix) {
+        ServerTable servers = new ServerTable();
         UringEventLoop[] loops = new UringEventLoop[threads];
         for (int i = 0; i < threads; i++) {
-            loops[i] = new UringEventLoop(group, i, options, name + "-" + i);
+            loops[i] = new UringEventLoop(i, options, namePrefix + "-" + i, servers);
         }
-        return TransportLoop.startAll(loops, name());
+        return loops;
     }
 
     @Override
-    public ServerCore startServer(EventLoopGroup group, ServerConfig config) throws IOException {
+    public LoopServer startServer(LoopGroup group, ServerConfig config) throws IOException {
         return UringServer.start(group, config);
     }
 
     @Override
-    public UdpCore startUdp(EventLoopGroup group, UdpConfig config) throws IOException {
+    public LoopUdp startUdp(LoopGroup group, UdpConfig config) throws IOException {
         return LoopUdp.start(group, config, UringUdp.OPENER);
     }
 }

@@ -16,7 +16,6 @@ import dev.uring4j.ring.sys.LibC;
 import dev.uring4j.ring.sys.Msghdr;
 import dev.uring4j.ring.sys.SockAddr;
 import dev.uring4j.ring.uapi.IoUringRecvmsgOut;
-import dev.uring4j.runtime.LoopOptions;
 import dev.uring4j.runtime.internal.LoopUdpSocket;
 import dev.uring4j.runtime.internal.TransportLoop;
 import dev.uring4j.runtime.internal.UdpConfig;
@@ -116,10 +115,10 @@ public final class UringUdpSocket extends LoopUdpSocket {
                 int size = (need + 63) & ~63;
                 int count = config.receiveBuffers() > 0 ? config.receiveBuffers()
                         : Math.max(16, Math.min(1024, Integer.highestOneBit((16 << 20) / size)));
-                int groupCount = Math.max(1, loop.options.bufferGroups());
+                int groupCount = Math.max(1, loop.uringOptions.bufferGroups());
                 bgid = loop.udp.reserveBgids(groupCount);
                 own = new BufferGroups(loop, loop.ring, groupCount, count, size, bgid,
-                        loop.options.uses(LoopOptions.Path.BUFFER_RING), false);
+                        loop.paths.bufferRings, false);
                 this.groups = own;
                 this.ownGroups = true;
                 this.group = own.assign();
@@ -130,7 +129,7 @@ public final class UringUdpSocket extends LoopUdpSocket {
                 own.close();
             }
             if (bgid >= 0) {
-                loop.udp.releaseBgids(bgid, Math.max(1, loop.options.bufferGroups()));
+                loop.udp.releaseBgids(bgid, Math.max(1, loop.uringOptions.bufferGroups()));
             }
             arena.close();
             throw e;

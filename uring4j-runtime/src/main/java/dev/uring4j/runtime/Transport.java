@@ -3,12 +3,13 @@ package dev.uring4j.runtime;
 import java.util.Locale;
 
 /**
- * Which transport an {@link EventLoopGroup} should run on: given to
- * {@link EventLoopGroup.Builder#transport} or {@link TcpServer.Builder#transport}, or, for
+ * The transport an {@link EventLoopGroup} runs on, and the choice that picks it: given to
+ * {@link EventLoopGroup.Builder#transport} (or a server's, client's or endpoint's builder), or, for
  * {@link #AUTO}, by the system property {@code -During4j.transport=auto|uring|nio}. See
  * {@link TransportSelection} for what each resolves to and docs/FALLBACK.md for the log lines.
+ * A running loop reports {@link #IO_URING} or {@link #NIO}, never {@link #AUTO}.
  */
-public enum TransportChoice {
+public enum Transport {
     /**
      * io_uring where it can run here, else NIO with one WARN naming why. The default; the
      * {@value #PROPERTY} system property, when set, decides instead.
@@ -19,6 +20,14 @@ public enum TransportChoice {
     /** JDK NIO (epoll), even where io_uring could run; io_uring is not touched at all. */
     NIO;
 
+    private final String label = name().toLowerCase(Locale.ROOT);
+
+    /** {@code "auto"}, {@code "io_uring"} or {@code "nio"}: the spelling of logs and of {@link #PROPERTY}. */
+    @Override
+    public String toString() {
+        return label;
+    }
+
     /** The system property that decides for {@link #AUTO}: {@code auto}, {@code uring} (or {@code io_uring}), {@code nio}. */
     public static final String PROPERTY = "uring4j.transport";
 
@@ -28,7 +37,7 @@ public enum TransportChoice {
      *
      * @throws IllegalArgumentException naming the value and the accepted ones
      */
-    public static TransportChoice parse(String value) {
+    public static Transport parse(String value) {
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "auto" -> AUTO;
             case "uring", "io_uring", "io-uring" -> IO_URING;
@@ -43,7 +52,7 @@ public enum TransportChoice {
      *
      * @throws IllegalArgumentException naming the property when its value is not a transport
      */
-    public static TransportChoice fromProperty() {
+    public static Transport fromProperty() {
         String value = System.getProperty(PROPERTY);
         if (value == null || value.isBlank()) {
             return AUTO;

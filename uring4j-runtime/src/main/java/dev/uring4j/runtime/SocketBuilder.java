@@ -1,0 +1,94 @@
+package dev.uring4j.runtime;
+
+import java.io.IOException;
+import java.util.Objects;
+
+/**
+ * What every builder of sockets takes the same way ({@link TcpServer.Builder},
+ * {@link TcpClient.Builder}, {@link UdpEndpoint.Builder}): the loops to run on, and the kernel's
+ * socket buffer sizes.
+ *
+ * <p>Loops: either an {@link EventLoopGroup} of the application's ({@link #group}), which the
+ * built object uses and leaves open, or a group of its own, made from {@link #threads},
+ * {@link #options} and {@link #transport} and closed with it.
+ *
+ * @param <B> the concrete builder, returned by every setter
+ */
+public abstract sealed class SocketBuilder<B extends SocketBuilder<B>> permits TcpBuilder, UdpEndpoint.Builder {
+    private EventLoopGroup group;
+    private int threads = 1;
+    private LoopOptions options = LoopOptions.defaults();
+    private Transport transport = Transport.AUTO;
+    private int sendBufferSize;
+    private int receiveBufferSize;
+
+    SocketBuilder() {}
+
+    @SuppressWarnings("unchecked")
+    final B self() {
+        return (B) this;
+    }
+
+    /** Run on this group; it is not closed with what is built. */
+    public B group(EventLoopGroup group) {
+        this.group = Objects.requireNonNull(group, "group");
+        return self();
+    }
+
+    /** Without {@link #group}: how many loops the group of its own has (default 1). */
+    public B threads(int threads) {
+        if (threads <= 0) {
+            throw new IllegalArgumentException("threads must be positive, was " + threads);
+        }
+        this.threads = threads;
+        return self();
+    }
+
+    /** Without {@link #group}: the options of the loops of its own (default {@link LoopOptions#defaults()}). */
+    public B options(LoopOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
+        return self();
+    }
+
+    /** Without {@link #group}: the transport of the loops of its own (see {@link EventLoopGroup.Builder#transport}). */
+    public B transport(Transport transport) {
+        this.transport = Objects.requireNonNull(transport, "transport");
+        return self();
+    }
+
+    /** {@code SO_SNDBUF} in bytes; 0 (the default) leaves the kernel's. */
+    public B sendBufferSize(int bytes) {
+        this.sendBufferSize = bytes;
+        return self();
+    }
+
+    /** {@code SO_RCVBUF} in bytes; 0 (the default) leaves the kernel's. */
+    public B receiveBufferSize(int bytes) {
+        this.receiveBufferSize = bytes;
+        return self();
+    }
+
+    final int sendBufferSize() {
+        return sendBufferSize;
+    }
+
+    final int receiveBufferSize() {
+        return receiveBufferSize;
+    }
+
+    /** Whether what is built makes (and later closes) a group of its own. */
+    final boolean ownsGroup() {
+        return group == null;
+    }
+
+    /** The group to run on: the application's, or a new one of its own named {@code name}. */
+    final EventLoopGroup groupOrOwn(String name) throws IOException {
+        if (group != null) {
+            if (group.isClosed()) {
+                throw new IllegalStateException("the event loop group is closed");
+            }
+            return group;
+        }
+        return EventLoopGroup.builder().threads(threads).options(options).transport(transport).name(name).build();
+    }
+}

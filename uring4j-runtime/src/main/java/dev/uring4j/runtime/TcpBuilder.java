@@ -1,0 +1,58 @@
+package dev.uring4j.runtime;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * What the builders of TCP connections take the same way ({@link TcpServer.Builder},
+ * {@link TcpClient.Builder}): the handler of each connection, {@code TCP_NODELAY} and the idle
+ * timeout, besides the settings of every {@link SocketBuilder}.
+ *
+ * @param <B> the concrete builder, returned by every setter
+ */
+public abstract sealed class TcpBuilder<B extends TcpBuilder<B>> extends SocketBuilder<B>
+        permits TcpServer.Builder, TcpClient.Builder {
+    private boolean tcpNoDelay = true;
+    private Duration idleTimeout;
+    private Supplier<? extends ConnectionHandler> handlers;
+
+    TcpBuilder() {}
+
+    /** A new handler for each connection. */
+    public B handler(Supplier<? extends ConnectionHandler> factory) {
+        this.handlers = Objects.requireNonNull(factory, "factory");
+        return self();
+    }
+
+    /** One handler shared by every connection (it keeps per-connection state in attachments). */
+    public B handler(ConnectionHandler shared) {
+        Objects.requireNonNull(shared, "shared");
+        this.handlers = () -> shared;
+        return self();
+    }
+
+    /** {@code TCP_NODELAY} (default on: small writes go out at once). */
+    public B tcpNoDelay(boolean on) {
+        this.tcpNoDelay = on;
+        return self();
+    }
+
+    /** Close connections that neither receive nor send for this long ({@code null}, the default: never). */
+    public B idleTimeout(Duration timeout) {
+        this.idleTimeout = timeout;
+        return self();
+    }
+
+    final Supplier<? extends ConnectionHandler> handlers() {
+        return Objects.requireNonNull(handlers, "a handler is required");
+    }
+
+    final boolean tcpNoDelay() {
+        return tcpNoDelay;
+    }
+
+    final long idleTimeoutNanos() {
+        return idleTimeout == null ? 0 : idleTimeout.toNanos();
+    }
+}

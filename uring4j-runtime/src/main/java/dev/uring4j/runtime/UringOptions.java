@@ -1,0 +1,331 @@
+package dev.uring4j.runtime;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+import dev.uring4j.ring.Probe;
+
+/**
+ * How the io_uring transport sets up each loop: ring sizes, provided-buffer groups, the
+ * registered file table, zero-copy sends, wake-up batching, and which kernel features it uses.
+ * Ignored by the NIO transport. Immutable; build with {@link #builder()}, hand to
+ * {@link LoopOptions.Builder#uring}.
+ *
+ * <p>Each {@link Path} is used when the kernel has it ({@link Probe}) and it is not disabled,
+ * here or with {@code -During4j.disable=PATH,PATH}; paths that are off by default are turned on
+ * with {@link Builder#enable} or {@code -During4j.enable=PATH}. Where a path is not used, the loop
+ * takes the older way the feature replaced. {@code ./uring4j probe} prints the choice.
+ *
+ * <pre>{@code
+ * LoopOptions options = LoopOptions.builder()
+ *         .uring(UringOptions.builder().buffersPerGroup(1024).disable(UringOptions.Path.SEND_ZC).build())
+ *         .build();
+ * }</pre>
+ */
+public final class UringOptions {
+
+    /** The io_uring features the runtime can use, each with the path it falls back to. */
+    public enum Path {
+        /** {@code SINGLE_ISSUER | DEFER_TASKRUN}; else {@code COOP_TASKRUN | TASKRUN_FLAG}. */
+        DEFER_TASKRUN(Probe.Feature.DEFER_TASKRUN, "COOP_TASKRUN | TASKRUN_FLAG"),
+        /** Enters through the registered ring fd; else the plain ring fd. */
+        REGISTERED_RING_FD(Probe.Feature.REGISTERED_RING_FD, "plain ring fd"),
+        /** {@code IORING_SETUP_NO_SQARRAY}; else the SQ index array. */
+        NO_SQARRAY(Probe.Feature.NO_SQARRAY, "SQ index array"),
+        /** Connections in direct descriptors; else normal fds. */
+        DIRECT_DESCRIPTORS(Probe.Feature.ACCEPT_DIRECT, "normal file descriptors"),
+        /** Multishot accept; else one accept SQE per connection. */
+        MULTISHOT_ACCEPT(Probe.Feature.MULTISHOT_ACCEPT, "single-shot accept, re-armed"),
+        /** Multishot recv; else a single-shot recv with buffer selection, re-armed per completion. */
+        RECV_MULTISHOT(Probe.Feature.RECV_MULTISHOT, "single-shot recv with buffer selection"),
+        /** Ring-mapped provided buffers; else legacy {@code IORING_OP_PROVIDE_BUFFERS}. */
+        BUFFER_RING(Probe.Feature.PBUF_RING, "IORING_OP_PROVIDE_BUFFERS"),
+        /**
+         * Receive bundles (several buffers per completion); else one buffer per completion. Off
+         * unless enabled: a connection with much data waiting takes as many of the shared buffers
+         * as are free in one completion, so under many greedy senders the slowest connection's
+         * share of the bandwidth fell to about half the mean, while small-message echo gained
+         * nothing (docs/BENCHMARKS.md).
+         */
+        RECV_BUNDLE(Probe.Feature.RECVSEND_BUNDLE, "one buffer per completion", false),
+        /**
+         * Incrementally consumed buffers; else whole buffers per receive. Off unless enabled: the
+         * loop hands every buffer back as soon as its callback returns, so sharing one buffer
+         * among receives saves nothing and costs small-message throughput; it pays where buffers
+         * are few and large.
+         */
+        INCREMENTAL_BUFFERS(Probe.Feature.PBUF_RING_INC, "whole buffers", false),
+        /** Zero-copy send above the threshold; else copying send. */
+        SEND_ZC(Probe.Feature.SEND_ZC, "copying send"),
+        /** Acceptor mode hands connections over with {@code msg_ring} fd passing; else each loop accepts (SO_REUSEPORT). */
+        MSG_RING_FD(Probe.Feature.MSG_RING_FD, "SO_REUSEPORT accept on every loop"),
+        /** {@code IORING_OP_BIND}/{@code LISTEN}; else bind(2)/listen(2). */
+        BIND_LISTEN(Probe.Feature.BIND_LISTEN, "bind(2) and listen(2)");
+
+        private final Probe.Feature feature;
+        private final String fallback;
+        private final boolean onByDefault;
+
+        Path(Probe.Feature feature, String fallback) {
+            this(feature, fallback, true);
+        }
+
+        Path(Probe.Feature feature, String fallback, boolean onByDefault) {
+            this.feature = feature;
+            this.fallback = fallback;
+            this.onByDefault = onByDefault;
+        }
+
+        /** Whether the loop takes the path where the kernel has it, unless it is disabled. */
+        public boolean onByDefault() {
+            return onByDefault;
+        }
+
+        /** The kernel feature this path needs. */
+        public Probe.Feature feature() {
+            return feature;
+        }
+
+        /** What the loop does without it. */
+        public String fallback() {
+            return fallback;
+        }
+    }
+
+    private static final UringOptions DEFAULTS = builder().build();
+
+    private final int sqEntries;
+    private final int cqEntries;
+    private final int buffersPerGroup;
+    private final int bufferGroups;
+    private final int registeredFiles;
+    private final int sendZcThreshold;
+    private final int batchCompletions;
+    private final Duration batchMaxDelay;
+    private final Set<Path> disabled;
+    private final Set<Path> enabled;
+
+    private UringOptions(Builder b) {
+        this.sqEntries = b.sqEntries;
+        this.cqEntries = b.cqEntries;
+        this.buffersPerGroup = b.buffersPerGroup;
+        this.bufferGroups = b.bufferGroups;
+        this.registeredFiles = b.registeredFiles;
+        this.sendZcThreshold = b.sendZcThreshold;
+        this.batchCompletions = b.batchCompletions;
+        this.batchMaxDelay = b.batchMaxDelay;
+        EnumSet<Path> d = EnumSet.noneOf(Path.class);
+        d.addAll(b.disabled);
+        d.addAll(pathsOf("uring4j.disable"));
+        this.disabled = d;
+        EnumSet<Path> e = EnumSet.noneOf(Path.class);
+        e.addAll(b.enabled);
+        e.addAll(pathsOf("uring4j.enable"));
+        this.enabled = e;
+    }
+
+    private static Set<Path> pathsOf(String property) {
+        Set<Path> set = EnumSet.noneOf(Path.class);
+        for (String name : System.getProperty(property, "").split(",")) {
+            String n = name.trim().toUpperCase(Locale.ROOT);
+            if (!n.isEmpty()) {
+                try {
+                    set.add(Path.valueOf(n));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("-D" + property + ": unknown path '" + name.trim()
+                            + "'; known: " + EnumSet.allOf(Path.class));
+                }
+            }
+        }
+        return set;
+    }
+
+    /** The defaults (with {@code -During4j.disable} and {@code -During4j.enable} applied). */
+    public static UringOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /** A builder starting from the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Whether the loop takes {@code path}: the kernel has it, it is on (by default or enabled), and not disabled. */
+    public boolean uses(Path path) {
+        return !disabled.contains(path) && (path.onByDefault || enabled.contains(path))
+                && Probe.current().supports(path.feature());
+    }
+
+    /** Why {@code path} is not taken, or {@code null} when it is. */
+    public String whyNot(Path path) {
+        if (disabled.contains(path)) {
+            return "disabled by configuration";
+        }
+        if (!path.onByDefault && !enabled.contains(path)) {
+            return "off by default (UringOptions.Builder.enable or -During4j.enable=" + path.name() + ")";
+        }
+        return Probe.current().whyMissing(path.feature());
+    }
+
+    /** A table: each path, taken or not, and what is used instead. */
+    public String report() {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format("%-20s %-5s %s%n", "RUNTIME PATH", "USED", "OTHERWISE / WHY NOT"));
+        for (Path p : Path.values()) {
+            String why = whyNot(p);
+            b.append(String.format("%-20s %-5s %s%n", p.name(), why == null ? "yes" : "no",
+                    why == null ? "(else " + p.fallback() + ")" : p.fallback() + ": " + why));
+        }
+        return b.toString();
+    }
+
+    /** SQ entries per loop ring. */
+    public int sqEntries() {
+        return sqEntries;
+    }
+
+    /** CQ entries per loop ring. */
+    public int cqEntries() {
+        return cqEntries;
+    }
+
+    /** Provided buffers per buffer group (a power of two). */
+    public int buffersPerGroup() {
+        return buffersPerGroup;
+    }
+
+    /** Buffer groups per loop. */
+    public int bufferGroups() {
+        return bufferGroups;
+    }
+
+    /** The size of each loop's registered file table: the connections one loop can hold in direct descriptors. */
+    public int registeredFiles() {
+        return registeredFiles;
+    }
+
+    /** Sends of at least this many bytes are zero-copy; {@code Integer.MAX_VALUE}: never. */
+    public int sendZcThreshold() {
+        return sendZcThreshold;
+    }
+
+    /** Completions a waiting loop asks for before {@link #batchMaxDelay()} runs out (1: wake on the first). */
+    public int batchCompletions() {
+        return batchCompletions;
+    }
+
+    /** The longest a completion waits for others to share a wake-up with ({@link Duration#ZERO}: never). */
+    public Duration batchMaxDelay() {
+        return batchMaxDelay;
+    }
+
+    /** Builder of {@link UringOptions}. */
+    public static final class Builder {
+        private int sqEntries = 4096;
+        private int cqEntries = 16384;
+        private int buffersPerGroup = 512;
+        private int bufferGroups = 2;
+        private int registeredFiles = 65536;
+        private int sendZcThreshold = Integer.MAX_VALUE;
+        private int batchCompletions = 1;
+        private Duration batchMaxDelay = Duration.ZERO;
+        private final Set<Path> disabled = EnumSet.noneOf(Path.class);
+        private final Set<Path> enabled = EnumSet.noneOf(Path.class);
+
+        private Builder() {}
+
+        /** SQ entries per loop ring (default 4096); a full SQ is submitted and refilled, never dropped. */
+        public Builder sqEntries(int n) {
+            this.sqEntries = n;
+            return this;
+        }
+
+        /** CQ entries per loop ring (default 16384): multishot operations post several per SQE. */
+        public Builder cqEntries(int n) {
+            this.cqEntries = n;
+            return this;
+        }
+
+        /**
+         * Buffers per group (a power of two, default 512). Receive memory per loop is groups x
+         * buffers x {@link LoopOptions#bufferSize()}, whatever the connection count.
+         */
+        public Builder buffersPerGroup(int n) {
+            if (Integer.bitCount(n) != 1) {
+                throw new IllegalArgumentException("buffersPerGroup must be a power of two, was " + n);
+            }
+            this.buffersPerGroup = n;
+            return this;
+        }
+
+        /** Buffer groups per loop (default 2); a receive that finds its group empty moves to the next. */
+        public Builder bufferGroups(int n) {
+            this.bufferGroups = n;
+            return this;
+        }
+
+        /**
+         * The size of each loop's registered file table (default 65536, and never above
+         * {@code RLIMIT_NOFILE}): how many connections one loop can hold in direct descriptors.
+         */
+        public Builder registeredFiles(int n) {
+            this.registeredFiles = n;
+            return this;
+        }
+
+        /**
+         * Sends of at least this many bytes use {@code IORING_OP_SEND_ZC}; {@code Integer.MAX_VALUE}
+         * (the default) never. Over loopback the kernel copies zero-copy pages into the receiver
+         * anyway, and zero-copy sends cost more CPU there at every size measured
+         * (docs/BENCHMARKS.md); set a threshold for traffic that leaves the host through a NIC,
+         * after measuring there.
+         */
+        public Builder sendZcThreshold(int bytes) {
+            this.sendZcThreshold = bytes;
+            return this;
+        }
+
+        /**
+         * Wake-up batching: a waiting loop returns once {@code completions} completions are ready,
+         * or {@code maxDelay} after the first one if fewer are, or at its timer deadline
+         * ({@code io_uring_submit_and_wait_min_timeout}, {@code IORING_FEAT_MIN_TIMEOUT}, Linux
+         * 6.12). Where each wake-up would otherwise carry one completion, this trades at most
+         * {@code maxDelay} of added latency for fewer wake-ups. Default off ({@code 1},
+         * {@link Duration#ZERO}). On an older kernel the option is ignored and the loop logs why.
+         */
+        public Builder batchWait(int completions, Duration maxDelay) {
+            Objects.requireNonNull(maxDelay, "maxDelay");
+            boolean none = completions == 1 && maxDelay.isZero();
+            boolean some = completions > 1 && !maxDelay.isNegative() && !maxDelay.isZero()
+                    && maxDelay.toNanos() / 1000 <= Integer.MAX_VALUE;
+            if (!none && !some) {
+                throw new IllegalArgumentException("batchWait takes completions > 1 with a positive delay, or (1, ZERO)"
+                        + " for none; was (" + completions + ", " + maxDelay + ")");
+            }
+            this.batchCompletions = completions;
+            this.batchMaxDelay = maxDelay;
+            return this;
+        }
+
+        /** Use {@code paths}, which are off by default, where the kernel has them. */
+        public Builder enable(Path... paths) {
+            this.enabled.addAll(List.of(paths));
+            return this;
+        }
+
+        /** Do not use {@code paths} even where the kernel has them. */
+        public Builder disable(Path... paths) {
+            this.disabled.addAll(List.of(paths));
+            return this;
+        }
+
+        /** The options. */
+        public UringOptions build() {
+            return new UringOptions(this);
+        }
+    }
+}
