@@ -10,10 +10,6 @@ import static dev.uring4j.ring.uapi.IoUringH.IORING_ENTER_REGISTERED_RING;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_ENTER_SQ_WAIT;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_ENTER_SQ_WAKEUP;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_FEAT_EXT_ARG;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_FEAT_SINGLE_MMAP;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_OFF_CQ_RING;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_OFF_SQES;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_OFF_SQ_RING;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_REGISTER_BUFFERS;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_REGISTER_FILES2;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_REGISTER_FILES_UPDATE;
@@ -21,12 +17,10 @@ import static dev.uring4j.ring.uapi.IoUringH.IORING_REGISTER_FILE_ALLOC_RANGE;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_REGISTER_RING_FDS;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_RSRC_REGISTER_SPARSE;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_CQE32;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_CQSIZE;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_IOPOLL;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_NO_SQARRAY;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_SQE128;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_SQPOLL;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_SQ_AFF;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_SQ_CQ_OVERFLOW;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_SQ_TASKRUN;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_UNREGISTER_BUFFERS;
@@ -39,9 +33,6 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import dev.uring4j.ring.sys.Iovec;
 import dev.uring4j.ring.sys.LibC;
 import dev.uring4j.ring.sys.Syscalls;
-import dev.uring4j.ring.uapi.IoCqringOffsets;
-import dev.uring4j.ring.uapi.IoSqringOffsets;
-import dev.uring4j.ring.uapi.IoUringCqe;
 import dev.uring4j.ring.uapi.IoUringFileIndexRange;
 import dev.uring4j.ring.uapi.IoUringGeteventsArg;
 import dev.uring4j.ring.uapi.IoUringParams;
@@ -86,8 +77,8 @@ public final class IoUring implements AutoCloseable {
     private Thread registeredThread;
     private boolean closed;
 
-    private IoUring(Arena arena, int fd, MemorySegment params, MemorySegment sqRing, MemorySegment cqRing,
-                    MemorySegment sqes) {
+    /** A ring that {@link IoUringBuilder} has set up and mapped; it owns {@code arena} and {@code fd}. */
+    IoUring(Arena arena, int fd, MemorySegment params, MemorySegment sqRing, MemorySegment cqRing, MemorySegment sqes) {
         this.arena = arena;
         this.fd = fd;
         this.setupFlags = params.get(JAVA_INT, IoUringParams.OFFSET_flags);
@@ -111,167 +102,9 @@ public final class IoUring implements AutoCloseable {
         return builder().entries(entries).build();
     }
 
-    public static Builder builder() {
-        return new Builder();
-    }
-
-    /**
-     * Settings for {@code io_uring_queue_init_params}. Flags are passed as asked: where the
-     * kernel refuses one, {@link #build()} fails naming the flags; {@link Probe} tells beforehand
-     * which are available.
-     */
-    public static final class Builder {
-        private int entries = 256;
-        private int cqEntries;
-        private int flags;
-        private int sqThreadIdleMs;
-        private int sqThreadCpu = -1;
-        private int attachWqFd = -1;
-        private boolean registerRingFd;
-
-        private Builder() {}
-
-        /** SQ size; the kernel rounds up to a power of two. */
-        public Builder entries(int entries) {
-            this.entries = entries;
-            return this;
-        }
-
-        /** CQ size ({@code IORING_SETUP_CQSIZE}); multishot requests want it several times the SQ. */
-        public Builder cqEntries(int cqEntries) {
-            this.cqEntries = cqEntries;
-            return this;
-        }
-
-        /** {@code IORING_SETUP_*} flags (CQSIZE, SQ_AFF and ATTACH_WQ are set from the other settings). */
-        public Builder flags(int flags) {
-            this.flags = flags;
-            return this;
-        }
-
-        /** ORs more {@code IORING_SETUP_*} flags. */
-        public Builder addFlags(int flags) {
-            this.flags |= flags;
-            return this;
-        }
-
-        /** With SQPOLL: how long the poller thread spins before it sleeps. */
-        public Builder sqThreadIdleMs(int ms) {
-            this.sqThreadIdleMs = ms;
-            return this;
-        }
-
-        /** With SQPOLL: the CPU to pin the poller thread to ({@code IORING_SETUP_SQ_AFF}). */
-        public Builder sqThreadCpu(int cpu) {
-            this.sqThreadCpu = cpu;
-            return this;
-        }
-
-        /** Share the async worker pool of another ring ({@code IORING_SETUP_ATTACH_WQ}). */
-        public Builder attachWq(int ringFd) {
-            this.attachWqFd = ringFd;
-            return this;
-        }
-
-        /**
-         * Register the ring fd after setup ({@code io_uring_register_ring_fd}) so that enters skip
-         * the fd lookup. Registration belongs to the calling thread: enters from other threads use
-         * the plain fd.
-         */
-        public Builder registerRingFd(boolean registerRingFd) {
-            this.registerRingFd = registerRingFd;
-            return this;
-        }
-
-        public IoUring build() throws ErrnoException {
-            int f = flags;
-            if (cqEntries > 0) {
-                f |= IORING_SETUP_CQSIZE;
-            }
-            if (sqThreadCpu >= 0) {
-                f |= IORING_SETUP_SQ_AFF;
-            }
-            if (attachWqFd >= 0) {
-                f |= dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_ATTACH_WQ;
-            }
-            IoUring ring = create(entries, f, cqEntries, sqThreadIdleMs, Math.max(sqThreadCpu, 0),
-                    Math.max(attachWqFd, 0));
-            if (registerRingFd) {
-                try {
-                    ring.registerRingFd();
-                } catch (ErrnoException e) {
-                    ring.close();
-                    throw e;
-                }
-            }
-            return ring;
-        }
-    }
-
-    private static IoUring create(int entries, int flags, int cqEntries, int idleMs, int cpu, int wqFd)
-            throws ErrnoException {
-        Arena arena = Arena.ofShared();
-        int fd = -1;
-        try {
-            MemorySegment params = arena.allocate(IoUringParams.LAYOUT);
-            params.set(JAVA_INT, IoUringParams.OFFSET_flags, flags);
-            params.set(JAVA_INT, IoUringParams.OFFSET_cq_entries, cqEntries);
-            params.set(JAVA_INT, IoUringParams.OFFSET_sq_thread_idle, idleMs);
-            params.set(JAVA_INT, IoUringParams.OFFSET_sq_thread_cpu, cpu);
-            params.set(JAVA_INT, IoUringParams.OFFSET_wq_fd, wqFd);
-            fd = Syscalls.io_uring_setup(entries, params);
-            if (fd < 0) {
-                UnavailabilityCause cause = UnavailabilityCause.observe(-fd, flags);
-                throw new ErrnoException("io_uring_setup(entries=" + entries
-                        + ((flags & IORING_SETUP_CQSIZE) != 0 ? ", cqEntries=" + cqEntries : "")
-                        + ", flags=" + FlagNames.setup(flags) + ")", -fd, cause.hint());
-            }
-            int features = params.get(JAVA_INT, IoUringParams.OFFSET_features);
-            int sqN = params.get(JAVA_INT, IoUringParams.OFFSET_sq_entries);
-            int cqN = params.get(JAVA_INT, IoUringParams.OFFSET_cq_entries);
-            long sqOff = IoUringParams.OFFSET_sq_off;
-            long cqOff = IoUringParams.OFFSET_cq_off;
-            long cqeSize = (flags & IORING_SETUP_CQE32) != 0 ? IoUringCqe.SIZE_CQE32 : IoUringCqe.LAYOUT.byteSize();
-            long sqRingSize = Integer.toUnsignedLong(params.get(JAVA_INT, sqOff + IoSqringOffsets.OFFSET_array))
-                    + (long) sqN * Integer.BYTES;
-            long cqRingSize = Integer.toUnsignedLong(params.get(JAVA_INT, cqOff + IoCqringOffsets.OFFSET_cqes))
-                    + (long) cqN * cqeSize;
-            boolean singleMmap = (features & IORING_FEAT_SINGLE_MMAP) != 0;
-            if (singleMmap) {
-                sqRingSize = cqRingSize = Math.max(sqRingSize, cqRingSize);
-            }
-            MemorySegment sqRing = map(arena, fd, sqRingSize, IORING_OFF_SQ_RING, "SQ ring");
-            MemorySegment cqRing = singleMmap ? sqRing : map(arena, fd, cqRingSize, IORING_OFF_CQ_RING, "CQ ring");
-            long sqeSize = (flags & IORING_SETUP_SQE128) != 0 ? 128 : IoUringSqe.LAYOUT.byteSize();
-            MemorySegment sqes = map(arena, fd, sqeSize * sqN, IORING_OFF_SQES, "SQE array");
-            return new IoUring(arena, fd, params, sqRing, cqRing, sqes);
-        } catch (ErrnoException | RuntimeException | Error e) {
-            arena.close();
-            if (fd >= 0) {
-                LibC.close(fd);
-            }
-            throw e;
-        }
-    }
-
-    /** Maps a ring region; the mapping is unmapped when {@code arena} closes. */
-    private static MemorySegment map(Arena arena, int fd, long size, long offset, String what) throws ErrnoException {
-        long addr = LibC.mmap(0, size, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED | LibC.MAP_POPULATE, fd,
-                offset);
-        if (addr < 0) {
-            String hint = -addr == Errno.ENOMEM ? memlockHint() : null;
-            throw new ErrnoException("mmap(" + what + ", " + size + " bytes)", (int) -addr, hint);
-        }
-        return MemorySegment.ofAddress(addr).reinterpret(size, arena, s -> LibC.munmap(s.address(), s.byteSize()));
-    }
-
-    /** What to say when the kernel refuses memory that counts against RLIMIT_MEMLOCK. */
-    static String memlockHint() {
-        long[] memlock = LibC.rlimit(LibC.RLIMIT_MEMLOCK);
-        long soft = memlock == null ? -2 : memlock[0];
-        String limit = soft == -1 ? "unlimited" : soft == -2 ? "unknown" : soft + " bytes";
-        return "the locked-memory limit RLIMIT_MEMLOCK is " + limit + "; raise it with 'ulimit -l', LimitMEMLOCK= in "
-                + "a systemd unit or --ulimit memlock= in Docker, or ask for fewer or smaller buffers";
+    /** Settings for a new ring; {@link IoUringBuilder#build()} sets it up. */
+    public static IoUringBuilder builder() {
+        return new IoUringBuilder();
     }
 
     // ---------------------------------------------------------------- submission
@@ -484,7 +317,7 @@ public final class IoUring implements AutoCloseable {
     static int checkRegister(int r, String opcode) throws ErrnoException {
         if (r < 0) {
             throw new ErrnoException("io_uring_register(" + opcode + ")", -r, switch (-r) {
-                case Errno.ENOMEM -> memlockHint();
+                case Errno.ENOMEM -> IoUringBuilder.memlockHint();
                 case Errno.EINVAL -> "this kernel may not support " + opcode + " (see './uring4j probe')";
                 case Errno.EBUSY -> "this ring has one registered already: unregister it first, or update it in place";
                 case Errno.EBADF -> "a file descriptor passed to " + opcode + " is not open";
