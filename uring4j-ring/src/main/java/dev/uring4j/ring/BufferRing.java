@@ -7,21 +7,13 @@ import java.lang.invoke.VarHandle;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_OFF_MMAP_MASK;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_OFF_PBUF_RING;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_OFF_PBUF_SHIFT;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_REGISTER_PBUF_RING;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_REGISTER_PBUF_STATUS;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_UNREGISTER_PBUF_RING;
 import static dev.uring4j.ring.uapi.IoUringH.IOU_PBUF_RING_INC;
 import static dev.uring4j.ring.uapi.IoUringH.IOU_PBUF_RING_MMAP;
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import dev.uring4j.ring.sys.LibC;
 import dev.uring4j.ring.uapi.IoUringBuf;
-import dev.uring4j.ring.uapi.IoUringBufReg;
 import dev.uring4j.ring.uapi.IoUringBufRing;
-import dev.uring4j.ring.uapi.IoUringBufStatus;
 
 /**
  * A ring-mapped provided-buffer group (5.19): a shared ring of {@code struct io_uring_buf} through
@@ -127,27 +119,11 @@ public final class BufferRing implements AutoCloseable {
         try {
             boolean kernelMemory = (flags & IOU_PBUF_RING_MMAP) != 0;
             MemorySegment ringMemory = kernelMemory ? null : arena.allocate(ringBytes, LibC.pageSize());
-            MemorySegment reg = arena.allocate(IoUringBufReg.LAYOUT);
-            reg.set(JAVA_LONG, IoUringBufReg.OFFSET_ring_addr, kernelMemory ? 0 : ringMemory.address());
-            reg.set(JAVA_INT, IoUringBufReg.OFFSET_ring_entries, entries);
-            reg.set(JAVA_SHORT, IoUringBufReg.OFFSET_bgid, (short) bgid);
-            reg.set(JAVA_SHORT, IoUringBufReg.OFFSET_flags, (short) flags);
-            int r = ring.register(IORING_REGISTER_PBUF_RING, reg, 1);
-            if (r == -Errno.EEXIST) {
-                throw new ErrnoException("io_uring_register(IORING_REGISTER_PBUF_RING, bgid=" + bgid + ")", r,
-                        "buffer group " + bgid + " is already registered on this ring");
-            }
-            IoUring.checkRegister(r, "IORING_REGISTER_PBUF_RING" + flagNames(flags));
+            Register.bufRing(ring, kernelMemory ? 0 : ringMemory.address(), entries, bgid, flags);
             registered = true;
             if (kernelMemory) {
                 long offset = IORING_OFF_PBUF_RING | ((long) bgid << IORING_OFF_PBUF_SHIFT);
-                long addr = LibC.mmap(0, ringBytes, LibC.PROT_READ | LibC.PROT_WRITE,
-                        LibC.MAP_SHARED | LibC.MAP_POPULATE, ring.fd(), offset);
-                if (addr < 0) {
-                    throw new ErrnoException("mmap(buffer ring " + bgid + ")", (int) -addr);
-                }
-                ringMemory = MemorySegment.ofAddress(addr).reinterpret(ringBytes, arena,
-                        s -> LibC.munmap(s.address(), s.byteSize()));
+                ringMemory = IoUringBuilder.map(arena, ring.fd(), ringBytes, offset, "buffer ring " + bgid);
             }
             MemorySegment buffers = arena.allocate((long) entries * bufferSize, LibC.pageSize());
             BufferRing br = new BufferRing(ring, bgid, entries, bufferSize, flags, arena, ringMemory, buffers);
@@ -158,29 +134,10 @@ public final class BufferRing implements AutoCloseable {
             return br;
         } catch (ErrnoException | RuntimeException | Error e) {
             if (registered) {
-                unregister(ring, bgid);
+                Register.unregisterBufRing(ring, bgid);
             }
             arena.close();
             throw e;
-        }
-    }
-
-    private static String flagNames(int flags) {
-        StringBuilder b = new StringBuilder();
-        if ((flags & IOU_PBUF_RING_MMAP) != 0) {
-            b.append(" with IOU_PBUF_RING_MMAP");
-        }
-        if ((flags & IOU_PBUF_RING_INC) != 0) {
-            b.append(b.isEmpty() ? " with " : " and ").append("IOU_PBUF_RING_INC");
-        }
-        return b.toString();
-    }
-
-    private static int unregister(IoUring ring, int bgid) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment reg = a.allocate(IoUringBufReg.LAYOUT);
-            reg.set(JAVA_SHORT, IoUringBufReg.OFFSET_bgid, (short) bgid);
-            return ring.register(IORING_UNREGISTER_PBUF_RING, reg, 1);
         }
     }
 
@@ -262,12 +219,7 @@ public final class BufferRing implements AutoCloseable {
      * consumed. With the local tail it tells how many buffers the kernel still holds.
      */
     public int kernelHead() throws ErrnoException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment status = a.allocate(IoUringBufStatus.LAYOUT);
-            status.set(JAVA_INT, IoUringBufStatus.OFFSET_buf_group, bgid);
-            IoUring.checkRegister(ring.register(IORING_REGISTER_PBUF_STATUS, status, 1), "IORING_REGISTER_PBUF_STATUS");
-            return status.get(JAVA_INT, IoUringBufStatus.OFFSET_head);
-        }
+        return Register.bufRingHead(ring, bgid);
     }
 
     /** Buffers published to the kernel and not yet consumed ({@link #kernelHead} to the tail). */
@@ -318,7 +270,7 @@ public final class BufferRing implements AutoCloseable {
         }
         closed = true;
         if (!ring.isClosed()) {
-            unregister(ring, bgid);
+            Register.unregisterBufRing(ring, bgid);
         }
         arena.close();
     }

@@ -10,12 +10,6 @@ import static dev.uring4j.ring.uapi.IoUringH.IORING_ENTER_REGISTERED_RING;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_ENTER_SQ_WAIT;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_ENTER_SQ_WAKEUP;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_FEAT_EXT_ARG;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_REGISTER_BUFFERS;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_REGISTER_FILES2;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_REGISTER_FILES_UPDATE;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_REGISTER_FILE_ALLOC_RANGE;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_REGISTER_RING_FDS;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_RSRC_REGISTER_SPARSE;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_CQE32;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_IOPOLL;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_NO_SQARRAY;
@@ -23,21 +17,14 @@ import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_SQE128;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_SQPOLL;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_SQ_CQ_OVERFLOW;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_SQ_TASKRUN;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_UNREGISTER_BUFFERS;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_UNREGISTER_FILES;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_UNREGISTER_RING_FDS;
 import static dev.uring4j.ring.uapi.IoUringH._NSIG_BYTES;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import dev.uring4j.ring.sys.Iovec;
 import dev.uring4j.ring.sys.LibC;
 import dev.uring4j.ring.sys.Syscalls;
-import dev.uring4j.ring.uapi.IoUringFileIndexRange;
 import dev.uring4j.ring.uapi.IoUringGeteventsArg;
 import dev.uring4j.ring.uapi.IoUringParams;
-import dev.uring4j.ring.uapi.IoUringRsrcRegister;
-import dev.uring4j.ring.uapi.IoUringRsrcUpdate;
 import dev.uring4j.ring.uapi.IoUringSqe;
 import dev.uring4j.ring.uapi.KernelTimespec;
 
@@ -313,20 +300,6 @@ public final class IoUring implements AutoCloseable {
         return Syscalls.io_uring_register(fd, opcode, arg, nrArgs);
     }
 
-    /** Throws an {@link ErrnoException} naming the register opcode when {@code r} is an error. */
-    static int checkRegister(int r, String opcode) throws ErrnoException {
-        if (r < 0) {
-            throw new ErrnoException("io_uring_register(" + opcode + ")", -r, switch (-r) {
-                case Errno.ENOMEM -> IoUringBuilder.memlockHint();
-                case Errno.EINVAL -> "this kernel may not support " + opcode + " (see './uring4j probe')";
-                case Errno.EBUSY -> "this ring has one registered already: unregister it first, or update it in place";
-                case Errno.EBADF -> "a file descriptor passed to " + opcode + " is not open";
-                default -> null;
-            });
-        }
-        return r;
-    }
-
     /**
      * {@code io_uring_register_ring_fd} (5.18): registers the ring fd with the calling thread so its
      * enters pass {@code IORING_ENTER_REGISTERED_RING} and skip the fd table lookup.
@@ -335,14 +308,8 @@ public final class IoUring implements AutoCloseable {
         if (registeredThread != null) {
             throw new IllegalStateException("the ring fd is already registered by " + registeredThread.getName());
         }
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment update = a.allocate(IoUringRsrcUpdate.LAYOUT);
-            update.set(JAVA_INT, IoUringRsrcUpdate.OFFSET_offset, -1);
-            update.set(JAVA_LONG, IoUringRsrcUpdate.OFFSET_data, fd);
-            checkRegister(register(IORING_REGISTER_RING_FDS, update, 1), "IORING_REGISTER_RING_FDS");
-            registeredIndex = update.get(JAVA_INT, IoUringRsrcUpdate.OFFSET_offset);
-            registeredThread = Thread.currentThread();
-        }
+        registeredIndex = Register.ringFd(this);
+        registeredThread = Thread.currentThread();
     }
 
     /** {@code io_uring_unregister_ring_fd}; must run on the thread that registered. */
@@ -354,13 +321,9 @@ public final class IoUring implements AutoCloseable {
             throw new IllegalStateException("the ring fd was registered by thread " + registeredThread.getName()
                     + " and only that thread can unregister it");
         }
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment update = a.allocate(IoUringRsrcUpdate.LAYOUT);
-            update.set(JAVA_INT, IoUringRsrcUpdate.OFFSET_offset, registeredIndex);
-            checkRegister(register(IORING_UNREGISTER_RING_FDS, update, 1), "IORING_UNREGISTER_RING_FDS");
-            registeredThread = null;
-            registeredIndex = -1;
-        }
+        Register.unregisterRingFd(this, registeredIndex);
+        registeredThread = null;
+        registeredIndex = -1;
     }
 
     /** Whether the calling thread enters through a registered ring fd. */
@@ -373,12 +336,7 @@ public final class IoUring implements AutoCloseable {
      * slots, for accept/socket direct and {@code msg_ring} fd passing.
      */
     public void registerFilesSparse(int nr) throws ErrnoException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment reg = a.allocate(IoUringRsrcRegister.LAYOUT);
-            reg.set(JAVA_INT, IoUringRsrcRegister.OFFSET_nr, nr);
-            reg.set(JAVA_INT, IoUringRsrcRegister.OFFSET_flags, IORING_RSRC_REGISTER_SPARSE);
-            checkRegister(register(IORING_REGISTER_FILES2, reg, (int) reg.byteSize()), "IORING_REGISTER_FILES2");
-        }
+        Register.filesSparse(this, nr);
     }
 
     /**
@@ -386,12 +344,7 @@ public final class IoUring implements AutoCloseable {
      * only in {@code [offset, offset + len)}, leaving the rest for explicit use.
      */
     public void registerFileAllocRange(int offset, int len) throws ErrnoException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment range = a.allocate(IoUringFileIndexRange.LAYOUT);
-            range.set(JAVA_INT, IoUringFileIndexRange.OFFSET_off, offset);
-            range.set(JAVA_INT, IoUringFileIndexRange.OFFSET_len, len);
-            checkRegister(register(IORING_REGISTER_FILE_ALLOC_RANGE, range, 0), "IORING_REGISTER_FILE_ALLOC_RANGE");
-        }
+        Register.fileAllocRange(this, offset, len);
     }
 
     /**
@@ -399,19 +352,12 @@ public final class IoUring implements AutoCloseable {
      * ({@code -1} clears a slot). Returns how many slots were updated.
      */
     public int registerFilesUpdate(int offset, int... fds) throws ErrnoException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment array = a.allocateFrom(JAVA_INT, fds);
-            MemorySegment update = a.allocate(IoUringRsrcUpdate.LAYOUT);
-            update.set(JAVA_INT, IoUringRsrcUpdate.OFFSET_offset, offset);
-            update.set(JAVA_LONG, IoUringRsrcUpdate.OFFSET_data, array.address());
-            return checkRegister(register(IORING_REGISTER_FILES_UPDATE, update, fds.length),
-                    "IORING_REGISTER_FILES_UPDATE");
-        }
+        return Register.filesUpdate(this, offset, fds);
     }
 
     /** {@code io_uring_unregister_files}: drops the direct-descriptor table, closing what it holds. */
     public void unregisterFiles() throws ErrnoException {
-        checkRegister(register(IORING_UNREGISTER_FILES, MemorySegment.NULL, 0), "IORING_UNREGISTER_FILES");
+        Register.unregisterFiles(this);
     }
 
     /**
@@ -425,24 +371,12 @@ public final class IoUring implements AutoCloseable {
      * @param buffers native segments, at most 16384 of at most 1 GiB each
      */
     public void registerBuffers(MemorySegment... buffers) throws ErrnoException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment iovecs = a.allocate(Iovec.LAYOUT, Math.max(buffers.length, 1));
-            for (int i = 0; i < buffers.length; i++) {
-                if (!buffers[i].isNative()) {
-                    throw new IllegalArgumentException("buffer " + i + " is on the Java heap; the kernel pins only "
-                            + "native memory (allocate it from an Arena)");
-                }
-                long iovec = i * Iovec.LAYOUT.byteSize();
-                iovecs.set(JAVA_LONG, iovec + Iovec.OFFSET_iov_base, buffers[i].address());
-                iovecs.set(JAVA_LONG, iovec + Iovec.OFFSET_iov_len, buffers[i].byteSize());
-            }
-            checkRegister(register(IORING_REGISTER_BUFFERS, iovecs, buffers.length), "IORING_REGISTER_BUFFERS");
-        }
+        Register.buffers(this, buffers);
     }
 
     /** {@code io_uring_unregister_buffers}: unpins the fixed buffers registered by {@link #registerBuffers}. */
     public void unregisterBuffers() throws ErrnoException {
-        checkRegister(register(IORING_UNREGISTER_BUFFERS, MemorySegment.NULL, 0), "IORING_UNREGISTER_BUFFERS");
+        Register.unregisterBuffers(this);
     }
 
     // ---------------------------------------------------------------- properties

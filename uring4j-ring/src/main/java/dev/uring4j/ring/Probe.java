@@ -134,7 +134,7 @@ public final class Probe {
             try (Arena a = Arena.ofConfined()) {
                 MemorySegment probe = a.allocate(IoUringProbe.LAYOUT.byteSize() + 256 * IoUringProbeOp.LAYOUT.byteSize(), 8);
                 int r = ring.register(IORING_REGISTER_PROBE, probe, 256);
-                IoUring.checkRegister(r, "IORING_REGISTER_PROBE");
+                Register.check(r, "IORING_REGISTER_PROBE");
                 lastOp = Byte.toUnsignedInt(probe.get(JAVA_BYTE, IoUringProbe.OFFSET_last_op));
                 int opsLen = Byte.toUnsignedInt(probe.get(JAVA_BYTE, IoUringProbe.OFFSET_ops_len));
                 for (int i = 0; i < opsLen; i++) {
