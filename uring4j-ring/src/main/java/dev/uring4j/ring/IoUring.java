@@ -408,11 +408,6 @@ public final class IoUring implements AutoCloseable {
         return cqEntries;
     }
 
-    /** The arena that owns this ring's mappings; closed by {@link #close()}. */
-    Arena arena() {
-        return arena;
-    }
-
     /**
      * {@code io_uring_queue_exit}: unregisters the ring fd (if this thread registered it), unmaps
      * the rings and closes the fd. The kernel cancels what is still in flight; memory those
@@ -446,31 +441,12 @@ public final class IoUring implements AutoCloseable {
                 + "]";
     }
 
-    // ---------------------------------------------------------------- availability
-
-    private static volatile Object availability;
-
     /**
      * Why io_uring cannot be used in this process, or {@code null} when a ring can be set up. The
      * answer is computed once (by setting up and closing a small ring) and cached.
      */
     public static UnavailabilityCause unavailabilityCause() {
-        Object a = availability;
-        if (a == null) {
-            a = Boolean.TRUE;
-            int r;
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment params = arena.allocate(IoUringParams.LAYOUT);
-                r = Syscalls.io_uring_setup(2, params);
-            }
-            if (r >= 0) {
-                LibC.close(r);
-            } else {
-                a = UnavailabilityCause.observe(-r, 0);
-            }
-            availability = a;
-        }
-        return a instanceof UnavailabilityCause cause ? cause : null;
+        return UnavailabilityCause.ofThisProcess();
     }
 
     /** Requires {@code ring} to be open (argument checks in helpers). */

@@ -1,11 +1,15 @@
 package dev.uring4j.ring;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import dev.uring4j.ring.sys.LibC;
 import dev.uring4j.ring.sys.Seccomp;
+import dev.uring4j.ring.sys.Syscalls;
+import dev.uring4j.ring.uapi.IoUringParams;
 
 /**
  * Why {@code io_uring_setup} failed, in words a user can act on.
@@ -132,6 +136,32 @@ public record UnavailabilityCause(Kind kind, int errno, String hint) {
         long[] memlock = LibC.rlimit(LibC.RLIMIT_MEMLOCK);
         return classify(errno, readInt("/proc/sys/kernel/io_uring_disabled"),
                 readInt("/proc/sys/kernel/io_uring_group"), Seccomp.mode(), memlock == null ? -1 : memlock[0], setupFlags);
+    }
+
+    /** {@link #ofThisProcess()}'s answer once known: {@code Boolean.TRUE} when a ring could be set up. */
+    private static volatile Object availability;
+
+    /**
+     * Why io_uring cannot be used in this process, or {@code null} when a ring can be set up: a
+     * ring of two entries is set up and closed on the first call, and the answer cached.
+     */
+    static UnavailabilityCause ofThisProcess() {
+        Object a = availability;
+        if (a == null) {
+            a = Boolean.TRUE;
+            int r;
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment params = arena.allocate(IoUringParams.LAYOUT);
+                r = Syscalls.io_uring_setup(2, params);
+            }
+            if (r >= 0) {
+                LibC.close(r);
+            } else {
+                a = observe(-r, 0);
+            }
+            availability = a;
+        }
+        return a instanceof UnavailabilityCause cause ? cause : null;
     }
 
     private static Integer readInt(String file) {
