@@ -19,8 +19,9 @@ import dev.uring4j.ring.uapi.IoUringParams;
  */
 public final class CompletionQueue {
     // Fields of the CQE at a base offset: the three reads share one "16 bytes fit" check, which
-    // C2 keeps once per CQE (three accesses at base + field offset are three different long
-    // bounds checks it does not merge). forEach measured 0.9 ns per CQE this way, 1.8-2.5 before.
+    // C2 keeps once per CQE. Three accesses at base + field offset would be three different long
+    // bounds checks, which it does not merge, and in the drain loop those checks would cost more
+    // than the reads themselves.
     private static final VarHandle USER_DATA = IoUringCqe.LAYOUT.varHandle(groupElement("user_data"));
     private static final VarHandle RES = IoUringCqe.LAYOUT.varHandle(groupElement("res"));
     private static final VarHandle FLAGS = IoUringCqe.LAYOUT.varHandle(groupElement("flags"));

@@ -71,9 +71,9 @@ public final class SubmissionQueue {
             // Consumes the kernel's head; pairs with the release store of sq.head in
             // io_commit_sqring (only concurrent with us under SQPOLL). Through the var handle
             // itself, not Barrier.loadAcquire: C2 does not inline a call this rarely taken, and a
-            // call left in a prep loop makes it reload every field on each iteration (4.8 ns per
-            // getSqe().prepNop().userData() against 4.0). Reached when the queue is full, or
-            // under SQPOLL, where the poller moves the head behind our back.
+            // call left in a prep loop makes it reload every field on each iteration, which slows
+            // the whole loop. Reached when the queue is full, or under SQPOLL, where the poller
+            // moves the head behind our back.
             sqeLimit = (int) Barrier.INT.getAcquire(ring, khead) + entries;
             if (tail == sqeLimit) {
                 return null;
