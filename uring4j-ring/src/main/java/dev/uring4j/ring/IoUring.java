@@ -84,24 +84,48 @@ public final class IoUring implements AutoCloseable {
         extArg.set(JAVA_LONG, IoUringGeteventsArg.OFFSET_ts, timespec.address());
     }
 
-    /** A ring with {@code entries} SQEs and the kernel's defaults for everything else. */
+    /**
+     * {@code io_uring_queue_init}: a ring with {@code entries} SQEs and the kernel's defaults for
+     * everything else.
+     *
+     * @param entries SQEs, 1..32768; the kernel rounds up to a power of two
+     * @return the new ring, owned by the caller
+     * @throws ErrnoException when the kernel refuses the setup; the message says why and what to do
+     */
     public static IoUring setup(int entries) throws ErrnoException {
         return builder().entries(entries).build();
     }
 
-    /** Settings for a new ring; {@link IoUringBuilder#build()} sets it up. */
+    /**
+     * Settings for a new ring, from the kernel's defaults; {@link IoUringBuilder#build()} sets it up.
+     *
+     * @return a new builder
+     */
     public static IoUringBuilder builder() {
         return new IoUringBuilder();
     }
 
     // ---------------------------------------------------------------- submission
 
-    /** {@code io_uring_get_sqe}: the next free SQE, or {@code null} when the SQ is full (it never submits). */
+    /**
+     * {@code io_uring_get_sqe}: the next free SQE. It never submits: when the SQ is full the caller
+     * decides when to enter the kernel.
+     *
+     * @return the entry, to be prepared with one of its {@code prep} helpers before anything else,
+     *         or {@code null} when the SQ is full
+     */
     public Sqe getSqe() {
         return sq.getSqe();
     }
 
-    /** {@code io_uring_submit}: submits prepared SQEs; returns how many the kernel consumed. */
+    /**
+     * {@code io_uring_submit}: submits the prepared SQEs. Enters the kernel only when it has to: to
+     * submit without SQPOLL, to wake a sleeping SQPOLL thread, to reap polled I/O (IOPOLL), or to
+     * flush overflowed completions or task work.
+     *
+     * @return the number submitted (0 when the kernel answered {@code EBUSY} or {@code EAGAIN}:
+     *         completions must be reaped first, the SQEs stay queued), or {@code -errno}
+     */
     public int submit() {
         return submitInternal(sq.flush(), 0, false);
     }
@@ -110,6 +134,8 @@ public final class IoUring implements AutoCloseable {
      * {@code io_uring_submit_and_get_events}: submits and, without waiting, runs pending task work
      * and flushes overflowed completions, so completions that are ready get posted (on a
      * {@code DEFER_TASKRUN} ring they are otherwise only posted while waiting).
+     *
+     * @return as {@link #submit()}
      */
     public int submitAndGetEvents() {
         return submitInternal(sq.flush(), 0, true);
@@ -117,9 +143,11 @@ public final class IoUring implements AutoCloseable {
 
     /**
      * {@code io_uring_submit_and_wait}: submits, then waits until at least {@code waitNr}
-     * completions are ready, in one {@code io_uring_enter}. Returns the number submitted, or
-     * {@code -EINTR}; {@code -EBUSY} and {@code -EAGAIN} (completions must be reaped first) are
-     * returned as 0 submitted, the SQEs stay queued.
+     * completions are ready, in one {@code io_uring_enter}.
+     *
+     * @param waitNr completions to wait for; 0 does not wait
+     * @return the number submitted, or {@code -EINTR}; {@code -EBUSY} and {@code -EAGAIN}
+     *         (completions must be reaped first) are returned as 0 submitted, the SQEs stay queued
      */
     public int submitAndWait(int waitNr) {
         return submitInternal(sq.flush(), waitNr, false);
@@ -127,10 +155,13 @@ public final class IoUring implements AutoCloseable {
 
     /**
      * {@code io_uring_submit_and_wait_timeout}: as {@link #submitAndWait(int)}, but gives up after
-     * {@code timeoutNs} ({@code IORING_ENTER_EXT_ARG}, no timeout SQE). Returns the number
-     * submitted, or {@code -ETIME} when the wait timed out with nothing submitted.
+     * {@code timeoutNs} ({@code IORING_ENTER_EXT_ARG}, no timeout SQE).
      *
+     * @param waitNr    completions to wait for
      * @param timeoutNs relative timeout; negative waits without one
+     * @return the number submitted, or {@code -ETIME} when the wait timed out with nothing
+     *         submitted, or another {@code -errno} as {@link #submitAndWait(int)}
+     * @throws UnsupportedOperationException on a kernel without {@code IORING_FEAT_EXT_ARG} (5.11)
      */
     public int submitAndWait(int waitNr, long timeoutNs) {
         return submitAndWait(waitNr, timeoutNs, 0);
@@ -140,6 +171,12 @@ public final class IoUring implements AutoCloseable {
      * As {@link #submitAndWait(int, long)}, with {@code min_wait_usec} (6.12,
      * {@code IORING_FEAT_MIN_TIMEOUT}): after the first completion, wait at most that long for
      * {@code waitNr}, batching completions that arrive close together.
+     *
+     * @param waitNr      completions to wait for
+     * @param timeoutNs   relative timeout; negative waits without one
+     * @param minWaitUsec microseconds to wait for more once one completion is ready; 0 for none
+     * @return as {@link #submitAndWait(int, long)}
+     * @throws UnsupportedOperationException on a kernel without {@code IORING_FEAT_EXT_ARG} (5.11)
      */
     public int submitAndWait(int waitNr, long timeoutNs, int minWaitUsec) {
         if (timeoutNs < 0 && minWaitUsec == 0) {
@@ -170,6 +207,8 @@ public final class IoUring implements AutoCloseable {
      * {@code io_uring_get_events}: runs pending task work and flushes overflowed completions
      * without waiting. Needed before peeking on a {@code DEFER_TASKRUN} ring, whose completions
      * are only posted when the ring is entered to wait.
+     *
+     * @return 0, or {@code -errno} ({@code EBUSY} and {@code EAGAIN} count as 0)
      */
     public int getEvents() {
         return busyToZero(enter(0, 0, IORING_ENTER_GETEVENTS, 0, 0));
@@ -180,8 +219,9 @@ public final class IoUring implements AutoCloseable {
      * thread rather than {@link #submit} consumes the SQ, waits until it has made room, so that a
      * loop finding {@link #getSqe} full waits here and retries instead of spinning. Prepared
      * entries are published first (as {@code submit} would), since only those can be consumed.
-     * Returns 0 at once without SQPOLL or when there is room; otherwise 0 once there is, or
-     * {@code -errno}.
+     *
+     * @return 0 at once without SQPOLL or when there is room; otherwise 0 once there is, or
+     *         {@code -errno}
      */
     public int sqringWait() {
         if (!sqpoll) {
@@ -230,7 +270,14 @@ public final class IoUring implements AutoCloseable {
 
     /**
      * {@code io_uring_enter(2)} on this ring, through the registered ring fd when the calling
-     * thread registered one. Returns the kernel's result, negative errno on failure.
+     * thread registered one: the raw call, for waits the other methods do not cover.
+     *
+     * @param toSubmit    SQEs to submit (already published)
+     * @param minComplete completions to wait for, with {@code IORING_ENTER_GETEVENTS}
+     * @param flags       {@code IORING_ENTER_*} flags
+     * @param arg         address of a sigset or {@code io_uring_getevents_arg}, 0 for none
+     * @param argSize     size of what {@code arg} points to
+     * @return the kernel's result: SQEs consumed, or {@code -errno}
      */
     public int enter(int toSubmit, int minComplete, int flags, long arg, long argSize) {
         int enterFd = fd;
@@ -243,17 +290,27 @@ public final class IoUring implements AutoCloseable {
 
     // ---------------------------------------------------------------- completion
 
-    /** Hands every ready completion to {@code handler} and consumes them; see {@link CompletionQueue#forEach}. */
+    /**
+     * Hands every ready completion to {@code handler} and consumes them; see
+     * {@link CompletionQueue#forEach}.
+     *
+     * @param handler receives each completion's fields, on this thread
+     * @return how many completions were handed over
+     */
     public int forEachCqe(CqeHandler handler) {
         return cq.forEach(handler);
     }
 
-    /** {@code io_uring_cq_ready}. */
+    /** {@return completions posted and not yet consumed ({@code io_uring_cq_ready})} */
     public int cqReady() {
         return cq.ready();
     }
 
-    /** {@code io_uring_cq_advance}. */
+    /**
+     * {@code io_uring_cq_advance}: marks completions read in place consumed.
+     *
+     * @param n completions to consume, at most {@link #cqReady()}
+     */
     public void cqAdvance(int n) {
         cq.advance(n);
     }
@@ -262,25 +319,38 @@ public final class IoUring implements AutoCloseable {
      * {@code io_uring_cq_has_overflow}: the kernel holds completions it could not post because the
      * CQ was full ({@code IORING_SQ_CQ_OVERFLOW}). They are flushed into the CQ by the next enter
      * with {@code GETEVENTS} once there is room; {@link #submit} does that by itself.
+     *
+     * @return whether completions wait in the kernel's overflow list
      */
     public boolean cqHasOverflow() {
         return (sq.flags() & IORING_SQ_CQ_OVERFLOW) != 0;
     }
 
-    /** {@code cq_ring_needs_flush}: overflowed completions or task work wait for an enter. */
+    /**
+     * {@code cq_ring_needs_flush}: overflowed completions or task work wait for an enter.
+     *
+     * @return whether {@code IORING_SQ_CQ_OVERFLOW} or {@code IORING_SQ_TASKRUN} is set
+     */
     public boolean cqNeedsFlush() {
         return (sq.flags() & (IORING_SQ_CQ_OVERFLOW | IORING_SQ_TASKRUN)) != 0;
     }
 
-    /** {@code IORING_SQ_TASKRUN} (with {@code IORING_SETUP_TASKRUN_FLAG}): task work waits for an enter. */
+    /**
+     * {@code IORING_SQ_TASKRUN} (with {@code IORING_SETUP_TASKRUN_FLAG}): task work waits for an
+     * enter.
+     *
+     * @return whether the kernel set the flag
+     */
     public boolean taskrunPending() {
         return (sq.flags() & IORING_SQ_TASKRUN) != 0;
     }
 
+    /** {@return the submission queue, for what this class does not expose (space left, dropped entries)} */
     public SubmissionQueue sq() {
         return sq;
     }
 
+    /** {@return the completion queue, for reading completions in place and its counters} */
     public CompletionQueue cq() {
         return cq;
     }
@@ -289,7 +359,13 @@ public final class IoUring implements AutoCloseable {
 
     /**
      * {@code io_uring_register(2)}: the raw call, for opcodes without a helper here.
-     * Returns the kernel's result, negative errno on failure.
+     *
+     * @param opcode an {@code IORING_REGISTER_*} opcode
+     * @param arg    the opcode's argument
+     * @param nrArgs the opcode's count
+     * @return the kernel's result, {@code -errno} on failure
+     * @throws IllegalStateException when the ring is closed, since its fd number may already belong
+     *                               to another file
      */
     public int register(int opcode, MemorySegment arg, int nrArgs) {
         if (closed) {
@@ -303,6 +379,9 @@ public final class IoUring implements AutoCloseable {
     /**
      * {@code io_uring_register_ring_fd} (5.18): registers the ring fd with the calling thread so its
      * enters pass {@code IORING_ENTER_REGISTERED_RING} and skip the fd table lookup.
+     *
+     * @throws ErrnoException        when the kernel refuses the registration
+     * @throws IllegalStateException when the ring fd is already registered
      */
     public void registerRingFd() throws ErrnoException {
         if (registeredThread != null) {
@@ -312,7 +391,12 @@ public final class IoUring implements AutoCloseable {
         registeredThread = Thread.currentThread();
     }
 
-    /** {@code io_uring_unregister_ring_fd}; must run on the thread that registered. */
+    /**
+     * {@code io_uring_unregister_ring_fd}; does nothing when the ring fd is not registered.
+     *
+     * @throws ErrnoException        when the kernel refuses
+     * @throws IllegalStateException when called on another thread than the one that registered
+     */
     public void unregisterRingFd() throws ErrnoException {
         if (registeredThread == null) {
             return;
@@ -326,7 +410,7 @@ public final class IoUring implements AutoCloseable {
         registeredIndex = -1;
     }
 
-    /** Whether the calling thread enters through a registered ring fd. */
+    /** {@return whether the calling thread enters through a registered ring fd} */
     public boolean isRingFdRegistered() {
         return registeredThread == Thread.currentThread();
     }
@@ -334,6 +418,10 @@ public final class IoUring implements AutoCloseable {
     /**
      * {@code io_uring_register_files_sparse} (5.19): a table of {@code nr} empty direct-descriptor
      * slots, for accept/socket direct and {@code msg_ring} fd passing.
+     *
+     * @param nr slots in the table
+     * @throws ErrnoException when the kernel refuses the table (one is registered already:
+     *                        {@code EBUSY})
      */
     public void registerFilesSparse(int nr) throws ErrnoException {
         Register.filesSparse(this, nr);
@@ -342,20 +430,32 @@ public final class IoUring implements AutoCloseable {
     /**
      * {@code io_uring_register_file_alloc_range} (6.0): {@code IORING_FILE_INDEX_ALLOC} picks slots
      * only in {@code [offset, offset + len)}, leaving the rest for explicit use.
+     *
+     * @param offset first slot of the range
+     * @param len    slots in the range
+     * @throws ErrnoException when the kernel refuses the range
      */
     public void registerFileAllocRange(int offset, int len) throws ErrnoException {
         Register.fileAllocRange(this, offset, len);
     }
 
     /**
-     * {@code io_uring_register_files_update}: puts normal fds into slots starting at {@code offset}
-     * ({@code -1} clears a slot). Returns how many slots were updated.
+     * {@code io_uring_register_files_update}: puts normal fds into slots starting at {@code offset}.
+     *
+     * @param offset first slot to update
+     * @param fds    the fds; {@code -1} clears a slot
+     * @return how many slots were updated
+     * @throws ErrnoException when the kernel refuses the update
      */
     public int registerFilesUpdate(int offset, int... fds) throws ErrnoException {
         return Register.filesUpdate(this, offset, fds);
     }
 
-    /** {@code io_uring_unregister_files}: drops the direct-descriptor table, closing what it holds. */
+    /**
+     * {@code io_uring_unregister_files}: drops the direct-descriptor table, closing what it holds.
+     *
+     * @throws ErrnoException when the kernel refuses ({@code ENXIO}: no table is registered)
+     */
     public void unregisterFiles() throws ErrnoException {
         Register.unregisterFiles(this);
     }
@@ -369,41 +469,56 @@ public final class IoUring implements AutoCloseable {
      * limit the kernel answers {@code ENOMEM} and the exception gives the limit and how to raise it.
      *
      * @param buffers native segments, at most 16384 of at most 1 GiB each
+     * @throws ErrnoException           when the kernel refuses the buffers
+     * @throws IllegalArgumentException when a buffer is on the Java heap
      */
     public void registerBuffers(MemorySegment... buffers) throws ErrnoException {
         Register.buffers(this, buffers);
     }
 
-    /** {@code io_uring_unregister_buffers}: unpins the fixed buffers registered by {@link #registerBuffers}. */
+    /**
+     * {@code io_uring_unregister_buffers}: unpins the fixed buffers registered by
+     * {@link #registerBuffers}.
+     *
+     * @throws ErrnoException when the kernel refuses ({@code ENXIO}: none are registered)
+     */
     public void unregisterBuffers() throws ErrnoException {
         Register.unregisterBuffers(this);
     }
 
     // ---------------------------------------------------------------- properties
 
-    /** The ring's fd (the target of {@code msg_ring} from other rings). */
+    /** {@return the ring's fd (the target of {@code msg_ring} from other rings)} */
     public int fd() {
         return fd;
     }
 
-    /** {@code IORING_SETUP_*} flags the ring was created with. */
+    /** {@return the {@code IORING_SETUP_*} flags the ring was created with} */
     public int setupFlags() {
         return setupFlags;
     }
 
-    /** {@code IORING_FEAT_*} bits the kernel reported at setup. */
+    /** {@return the {@code IORING_FEAT_*} bits the kernel reported at setup} */
     public int features() {
         return features;
     }
 
+    /**
+     * Whether the kernel reported every bit of {@code feature} at setup.
+     *
+     * @param feature {@code IORING_FEAT_*} bits
+     * @return whether all of them are set
+     */
     public boolean hasFeature(int feature) {
         return (features & feature) == feature;
     }
 
+    /** {@return the SQ size the kernel chose: a power of two, at least what was asked} */
     public int sqEntries() {
         return sqEntries;
     }
 
+    /** {@return the CQ size the kernel chose} */
     public int cqEntries() {
         return cqEntries;
     }
@@ -430,7 +545,7 @@ public final class IoUring implements AutoCloseable {
         LibC.close(fd);
     }
 
-    /** Whether {@link #close()} has run. */
+    /** {@return whether {@link #close()} has run} */
     public boolean isClosed() {
         return closed;
     }
@@ -442,8 +557,10 @@ public final class IoUring implements AutoCloseable {
     }
 
     /**
-     * Why io_uring cannot be used in this process, or {@code null} when a ring can be set up. The
-     * answer is computed once (by setting up and closing a small ring) and cached.
+     * Why io_uring cannot be used in this process. The answer is computed once (by setting up and
+     * closing a small ring) and cached.
+     *
+     * @return the cause, or {@code null} when a ring can be set up
      */
     public static UnavailabilityCause unavailabilityCause() {
         return UnavailabilityCause.ofThisProcess();
