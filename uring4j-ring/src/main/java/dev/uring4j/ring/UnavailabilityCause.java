@@ -27,7 +27,7 @@ import dev.uring4j.ring.uapi.IoUringParams;
  */
 public record UnavailabilityCause(Kind kind, int errno, String hint) {
 
-    /** {@code "io_uring_setup: EPERM (Operation not permitted): <hint>"}. */
+    /** {@return the whole message: {@code "io_uring_setup: EPERM (Operation not permitted): <hint>"}} */
     public String message() {
         return "io_uring_setup: " + Errno.describe(errno) + ": " + hint;
     }
@@ -68,6 +68,7 @@ public record UnavailabilityCause(Kind kind, int errno, String hint) {
      *                       2 filter), or -1 if unknown
      * @param memlockSoft    soft {@code RLIMIT_MEMLOCK} in bytes, -1 for unlimited or unknown
      * @param setupFlags     the {@code IORING_SETUP_*} flags that were asked for
+     * @return the cause, with a hint that names what was observed and what to do
      */
     public static UnavailabilityCause classify(int errno, Integer sysctlDisabled, Integer ioUringGroup,
                                                int seccompMode, long memlockSoft, int setupFlags) {
@@ -131,7 +132,13 @@ public record UnavailabilityCause(Kind kind, int errno, String hint) {
         }
     }
 
-    /** Classifies {@code errno} with what this process can observe of its environment now. */
+    /**
+     * Classifies a setup failure with what this process can observe of its environment now.
+     *
+     * @param errno      positive errno returned by io_uring_setup
+     * @param setupFlags the {@code IORING_SETUP_*} flags that were asked for
+     * @return as {@link #classify}
+     */
     public static UnavailabilityCause observe(int errno, int setupFlags) {
         long[] memlock = LibC.rlimit(LibC.RLIMIT_MEMLOCK);
         return classify(errno, readInt("/proc/sys/kernel/io_uring_disabled"),
