@@ -7,21 +7,13 @@ import java.lang.invoke.VarHandle;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_OFF_MMAP_MASK;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_OFF_PBUF_RING;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_OFF_PBUF_SHIFT;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_REGISTER_PBUF_RING;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_REGISTER_PBUF_STATUS;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_UNREGISTER_PBUF_RING;
 import static dev.uring4j.ring.uapi.IoUringH.IOU_PBUF_RING_INC;
 import static dev.uring4j.ring.uapi.IoUringH.IOU_PBUF_RING_MMAP;
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import dev.uring4j.ring.sys.LibC;
 import dev.uring4j.ring.uapi.IoUringBuf;
-import dev.uring4j.ring.uapi.IoUringBufReg;
 import dev.uring4j.ring.uapi.IoUringBufRing;
-import dev.uring4j.ring.uapi.IoUringBufStatus;
 
 /**
  * A ring-mapped provided-buffer group (5.19): a shared ring of {@code struct io_uring_buf} through
@@ -100,8 +92,16 @@ public final class BufferRing implements AutoCloseable {
      * {@code io_uring_setup_buf_ring}: registers group {@code bgid} with {@code entries} buffers of
      * {@code bufferSize} bytes each and hands all of them to the kernel.
      *
-     * @param entries a power of two, at most 32768
-     * @param flags   0, {@code IOU_PBUF_RING_MMAP} and/or {@code IOU_PBUF_RING_INC}
+     * @param ring       the ring whose receives will select from the group; must be open
+     * @param bgid       the group id, 16 bits (below 2048 with {@code IOU_PBUF_RING_MMAP})
+     * @param entries    a power of two, at most 32768
+     * @param bufferSize bytes per buffer
+     * @param flags      0, {@code IOU_PBUF_RING_MMAP} and/or {@code IOU_PBUF_RING_INC}
+     * @return the group, owned by the caller
+     * @throws ErrnoException           when the kernel refuses the group (the id is taken, the
+     *                                  flags are newer than the kernel, or the memory is over
+     *                                  {@code RLIMIT_MEMLOCK})
+     * @throws IllegalArgumentException when an argument is out of its range
      */
     public static BufferRing register(IoUring ring, int bgid, int entries, int bufferSize, int flags)
             throws ErrnoException {
@@ -127,27 +127,11 @@ public final class BufferRing implements AutoCloseable {
         try {
             boolean kernelMemory = (flags & IOU_PBUF_RING_MMAP) != 0;
             MemorySegment ringMemory = kernelMemory ? null : arena.allocate(ringBytes, LibC.pageSize());
-            MemorySegment reg = arena.allocate(IoUringBufReg.LAYOUT);
-            reg.set(JAVA_LONG, IoUringBufReg.OFFSET_ring_addr, kernelMemory ? 0 : ringMemory.address());
-            reg.set(JAVA_INT, IoUringBufReg.OFFSET_ring_entries, entries);
-            reg.set(JAVA_SHORT, IoUringBufReg.OFFSET_bgid, (short) bgid);
-            reg.set(JAVA_SHORT, IoUringBufReg.OFFSET_flags, (short) flags);
-            int r = ring.register(IORING_REGISTER_PBUF_RING, reg, 1);
-            if (r == -Errno.EEXIST) {
-                throw new ErrnoException("io_uring_register(IORING_REGISTER_PBUF_RING, bgid=" + bgid + ")", r,
-                        "buffer group " + bgid + " is already registered on this ring");
-            }
-            IoUring.checkRegister(r, "IORING_REGISTER_PBUF_RING" + flagNames(flags));
+            Register.bufRing(ring, kernelMemory ? 0 : ringMemory.address(), entries, bgid, flags);
             registered = true;
             if (kernelMemory) {
                 long offset = IORING_OFF_PBUF_RING | ((long) bgid << IORING_OFF_PBUF_SHIFT);
-                long addr = LibC.mmap(0, ringBytes, LibC.PROT_READ | LibC.PROT_WRITE,
-                        LibC.MAP_SHARED | LibC.MAP_POPULATE, ring.fd(), offset);
-                if (addr < 0) {
-                    throw new ErrnoException("mmap(buffer ring " + bgid + ")", (int) -addr);
-                }
-                ringMemory = MemorySegment.ofAddress(addr).reinterpret(ringBytes, arena,
-                        s -> LibC.munmap(s.address(), s.byteSize()));
+                ringMemory = IoUringBuilder.map(arena, ring.fd(), ringBytes, offset, "buffer ring " + bgid);
             }
             MemorySegment buffers = arena.allocate((long) entries * bufferSize, LibC.pageSize());
             BufferRing br = new BufferRing(ring, bgid, entries, bufferSize, flags, arena, ringMemory, buffers);
@@ -158,41 +142,32 @@ public final class BufferRing implements AutoCloseable {
             return br;
         } catch (ErrnoException | RuntimeException | Error e) {
             if (registered) {
-                unregister(ring, bgid);
+                Register.unregisterBufRing(ring, bgid);
             }
             arena.close();
             throw e;
         }
     }
 
-    private static String flagNames(int flags) {
-        StringBuilder b = new StringBuilder();
-        if ((flags & IOU_PBUF_RING_MMAP) != 0) {
-            b.append(" with IOU_PBUF_RING_MMAP");
-        }
-        if ((flags & IOU_PBUF_RING_INC) != 0) {
-            b.append(b.isEmpty() ? " with " : " and ").append("IOU_PBUF_RING_INC");
-        }
-        return b.toString();
-    }
-
-    private static int unregister(IoUring ring, int bgid) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment reg = a.allocate(IoUringBufReg.LAYOUT);
-            reg.set(JAVA_SHORT, IoUringBufReg.OFFSET_bgid, (short) bgid);
-            return ring.register(IORING_UNREGISTER_PBUF_RING, reg, 1);
-        }
-    }
-
     /**
      * {@code io_uring_buf_ring_add}: writes buffer {@code bid} (of this group's memory) at ring
      * position {@code tail + offset}; it becomes visible to the kernel at the next {@link #advance}.
+     *
+     * @param bid    the buffer id, {@code 0..entries-1}
+     * @param offset the position after the tail, for adding several buffers before one advance
      */
     public void add(int bid, int offset) {
         add(buffersAddress + (long) bid * bufferSize, bufferSize, bid, offset);
     }
 
-    /** {@code io_uring_buf_ring_add} for arbitrary memory: {@code len} bytes at {@code addr} as buffer {@code bid}. */
+    /**
+     * {@code io_uring_buf_ring_add} for arbitrary memory.
+     *
+     * @param addr   address of the buffer, which must stay valid while the kernel holds it
+     * @param len    its length
+     * @param bid    the id completions will name it by
+     * @param offset the position after the tail, for adding several buffers before one advance
+     */
     public void add(long addr, int len, int bid, int offset) {
         int position = (tail + offset) & mask;
         long entry = (long) position * IoUringBuf.LAYOUT.byteSize();
@@ -204,7 +179,11 @@ public final class BufferRing implements AutoCloseable {
         bidAtPosition[position] = bid;
     }
 
-    /** {@code io_uring_buf_ring_advance}: publishes {@code count} buffers added since the last advance. */
+    /**
+     * {@code io_uring_buf_ring_advance}: publishes the buffers added since the last advance.
+     *
+     * @param count how many were added
+     */
     public void advance(int count) {
         tail += count;
         // Publishes the entries written by add(); pairs with the kernel's smp_load_acquire of
@@ -212,7 +191,11 @@ public final class BufferRing implements AutoCloseable {
         Barrier.storeRelease16(ringMemory, IoUringBufRing.OFFSET_tail, (short) tail);
     }
 
-    /** Gives buffer {@code bid} back to the kernel: {@code add(bid, 0)} then {@code advance(1)}. */
+    /**
+     * Gives buffer {@code bid} back to the kernel: {@code add(bid, 0)} then {@code advance(1)}.
+     *
+     * @param bid the buffer id a completion named
+     */
     public void recycle(int bid) {
         add(bid, 0);
         advance(1);
@@ -222,8 +205,12 @@ public final class BufferRing implements AutoCloseable {
     }
 
     /**
-     * {@code io_uring_buf_ring_cq_advance}: publishes {@code bufCount} added buffers and consumes
-     * {@code cqCount} completions of {@code ring} together, as the reference page describes.
+     * {@code io_uring_buf_ring_cq_advance}: publishes added buffers and consumes completions of
+     * {@code ring} together, as the reference page describes.
+     *
+     * @param ring     the ring whose completions were read in place
+     * @param cqCount  completions to consume
+     * @param bufCount buffers added since the last advance
      */
     public void cqAdvance(IoUring ring, int cqCount, int bufCount) {
         advance(bufCount);
@@ -234,6 +221,12 @@ public final class BufferRing implements AutoCloseable {
      * With {@code IOU_PBUF_RING_INC}: where in buffer {@code bid} a completion's {@code res} bytes
      * start. Call once per completion, in completion order; when {@code cqeFlags} lacks
      * {@code IORING_CQE_F_BUF_MORE} the kernel is done with the buffer and it may be recycled.
+     *
+     * @param bid      the buffer id the completion named
+     * @param res      the completion's {@code res}
+     * @param cqeFlags the completion's {@code flags}
+     * @return the offset of the completion's data in the buffer; always 0 without
+     *         {@code IOU_PBUF_RING_INC}
      */
     public int consumeIncremental(int bid, int res, int cqeFlags) {
         if (incrementalOffset == null) {
@@ -245,14 +238,23 @@ public final class BufferRing implements AutoCloseable {
     }
 
     /**
-     * The id of the {@code k}-th buffer of a bundle completion whose first buffer is
-     * {@code firstBid}: bundles take consecutive ring positions, whatever ids were put there.
+     * The id of the {@code k}-th buffer of a bundle completion: bundles take consecutive ring
+     * positions, whatever ids were put there.
+     *
+     * @param firstBid the buffer id the completion named
+     * @param k        the buffer's place in the bundle, from 0
+     * @return the buffer id
      */
     public int bundleBid(int firstBid, int k) {
         return bidAtPosition[(positionOfBid[firstBid & mask] + k) & mask];
     }
 
-    /** How many buffers a bundle completion of {@code res} bytes spans. */
+    /**
+     * How many buffers a bundle completion spans.
+     *
+     * @param res the completion's {@code res}
+     * @return the number of buffers, at least 1
+     */
     public int bundleCount(int res) {
         return res <= 0 ? 1 : (res + bufferSize - 1) / bufferSize;
     }
@@ -260,49 +262,65 @@ public final class BufferRing implements AutoCloseable {
     /**
      * The kernel's head ({@code IORING_REGISTER_PBUF_STATUS}, 6.8): buffers up to it have been
      * consumed. With the local tail it tells how many buffers the kernel still holds.
+     *
+     * @return the head, as the 16-bit counter the kernel keeps
+     * @throws ErrnoException when the kernel cannot tell (before 6.8: {@code EINVAL})
      */
     public int kernelHead() throws ErrnoException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment status = a.allocate(IoUringBufStatus.LAYOUT);
-            status.set(JAVA_INT, IoUringBufStatus.OFFSET_buf_group, bgid);
-            IoUring.checkRegister(ring.register(IORING_REGISTER_PBUF_STATUS, status, 1), "IORING_REGISTER_PBUF_STATUS");
-            return status.get(JAVA_INT, IoUringBufStatus.OFFSET_head);
-        }
+        return Register.bufRingHead(ring, bgid);
     }
 
-    /** Buffers published to the kernel and not yet consumed ({@link #kernelHead} to the tail). */
+    /**
+     * Buffers published to the kernel and not yet consumed: from {@link #kernelHead} to the tail.
+     *
+     * @return how many
+     * @throws ErrnoException as {@link #kernelHead}
+     */
     public int available() throws ErrnoException {
         return (short) (tail - kernelHead()) & 0xFFFF;
     }
 
-    /** All buffer memory; buffer {@code bid} is at {@code bid * bufferSize()}. Valid until {@link #close()}. */
+    /** {@return all buffer memory, valid until {@link #close()}: buffer {@code bid} at {@code bid * bufferSize()}} */
     public MemorySegment buffers() {
         return buffers;
     }
 
-    /** Buffer {@code bid}'s address. */
+    /**
+     * The address of one of this group's buffers.
+     *
+     * @param bid the buffer id
+     * @return its address
+     */
     public long bufferAddress(int bid) {
         return buffersAddress + (long) bid * bufferSize;
     }
 
+    /** {@return the group id} */
     public int bgid() {
         return bgid;
     }
 
+    /** {@return how many buffers the group has} */
     public int entries() {
         return entries;
     }
 
+    /** {@return the size of each buffer} */
     public int bufferSize() {
         return bufferSize;
     }
 
-    /** {@code IOU_PBUF_RING_*} flags the group was registered with. */
+    /** {@return the {@code IOU_PBUF_RING_*} flags the group was registered with} */
     public int flags() {
         return flags;
     }
 
-    /** Whether {@code bid} is a buffer id of this group (completions are checked before use). */
+    /**
+     * Whether {@code bid} is a buffer id of this group (completions are checked before use).
+     *
+     * @param bid the id a completion named
+     * @return whether it is in {@code 0..entries-1}
+     */
     public boolean isValidBid(int bid) {
         return bid >= 0 && bid < entries;
     }
@@ -318,7 +336,7 @@ public final class BufferRing implements AutoCloseable {
         }
         closed = true;
         if (!ring.isClosed()) {
-            unregister(ring, bgid);
+            Register.unregisterBufRing(ring, bgid);
         }
         arena.close();
     }

@@ -10,6 +10,8 @@ package dev.uring4j.ring;
 @FunctionalInterface
 public interface CqeHandler {
     /**
+     * Receives one completion.
+     *
      * @param userData the SQE's {@code user_data}
      * @param res      the result: a count or value on success, {@code -errno} on failure
      * @param flags    {@code IORING_CQE_F_*}, decoded with {@link Cqe}

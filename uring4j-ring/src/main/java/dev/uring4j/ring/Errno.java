@@ -11,46 +11,87 @@ package dev.uring4j.ring;
 public final class Errno {
     private Errno() {}
 
+    /** Operation not permitted. */
     public static final int EPERM = 1;
+    /** No such file or directory. */
     public static final int ENOENT = 2;
+    /** Interrupted system call. */
     public static final int EINTR = 4;
+    /** Input/output error. */
     public static final int EIO = 5;
+    /** Bad file descriptor. */
     public static final int EBADF = 9;
+    /** Resource temporarily unavailable. */
     public static final int EAGAIN = 11;
+    /** Cannot allocate memory. */
     public static final int ENOMEM = 12;
+    /** Permission denied. */
     public static final int EACCES = 13;
+    /** Bad address. */
     public static final int EFAULT = 14;
+    /** Device or resource busy. */
     public static final int EBUSY = 16;
+    /** File exists. */
     public static final int EEXIST = 17;
+    /** No such device. */
     public static final int ENODEV = 19;
+    /** Invalid argument. */
     public static final int EINVAL = 22;
+    /** Too many open files in system. */
     public static final int ENFILE = 23;
+    /** Too many open files. */
     public static final int EMFILE = 24;
+    /** No space left on device. */
     public static final int ENOSPC = 28;
+    /** Broken pipe. */
     public static final int EPIPE = 32;
+    /** Numerical result out of range. */
     public static final int ERANGE = 34;
+    /** Function not implemented. */
     public static final int ENOSYS = 38;
+    /** Timer expired. */
     public static final int ETIME = 62;
+    /** Value too large for defined data type. */
     public static final int EOVERFLOW = 75;
+    /** File descriptor in bad state. */
     public static final int EBADFD = 77;
+    /** Socket operation on non-socket. */
     public static final int ENOTSOCK = 88;
+    /** Message too long. */
     public static final int EMSGSIZE = 90;
+    /** Operation not supported. */
     public static final int EOPNOTSUPP = 95;
+    /** Address family not supported by protocol. */
     public static final int EAFNOSUPPORT = 97;
+    /** Address already in use. */
     public static final int EADDRINUSE = 98;
+    /** Cannot assign requested address. */
     public static final int EADDRNOTAVAIL = 99;
+    /** Network is unreachable. */
     public static final int ENETUNREACH = 101;
+    /** Software caused connection abort. */
     public static final int ECONNABORTED = 103;
+    /** Connection reset by peer. */
     public static final int ECONNRESET = 104;
+    /** No buffer space available. */
     public static final int ENOBUFS = 105;
+    /** Transport endpoint is already connected. */
     public static final int EISCONN = 106;
+    /** Transport endpoint is not connected. */
     public static final int ENOTCONN = 107;
+    /** Connection timed out. */
     public static final int ETIMEDOUT = 110;
+    /** Connection refused. */
     public static final int ECONNREFUSED = 111;
+    /** No route to host. */
     public static final int EHOSTUNREACH = 113;
+    /** Operation already in progress. */
     public static final int EALREADY = 114;
+    /** Operation now in progress. */
     public static final int EINPROGRESS = 115;
+    /** Operation canceled. */
     public static final int ECANCELED = 125;
+    /** Owner died. */
     public static final int EOWNERDEAD = 130;
 
     private static final String[][] TABLE = {
@@ -190,7 +231,12 @@ public final class Errno {
         {"EHWPOISON", "Memory page has hardware error"},
     };
 
-    /** The symbolic name ({@code "ECONNRESET"}) of an errno; negative values are accepted. */
+    /**
+     * The symbolic name of an errno.
+     *
+     * @param errno the errno, either sign (a completion's {@code res} as it is)
+     * @return its name ({@code "ECONNRESET"}), or {@code "errno <n>"} for a number the table lacks
+     */
     public static String name(int errno) {
         int e = Math.abs(errno);
         if (e < TABLE.length && TABLE[e][0] != null) {
@@ -199,7 +245,12 @@ public final class Errno {
         return "errno " + e;
     }
 
-    /** The C library's message for an errno ({@code "Connection reset by peer"}). */
+    /**
+     * The C library's message for an errno.
+     *
+     * @param errno the errno, either sign
+     * @return its message ({@code "Connection reset by peer"}), or {@code "Unknown error <n>"}
+     */
     public static String message(int errno) {
         int e = Math.abs(errno);
         if (e < TABLE.length && TABLE[e][1] != null) {
@@ -208,15 +259,22 @@ public final class Errno {
         return "Unknown error " + e;
     }
 
-    /** {@code "ECONNRESET (Connection reset by peer)"}: the form every error message uses. */
+    /**
+     * Name and message together, the form every error message of the binding uses.
+     *
+     * @param errno the errno, either sign
+     * @return {@code "ECONNRESET (Connection reset by peer)"}
+     */
     public static String describe(int errno) {
         return name(errno) + " (" + message(errno) + ")";
     }
 
     /**
-     * The errno whose C library message is {@code message} ({@code "Connection reset by peer"}
-     * gives {@code ECONNRESET}), or 0 when no errno has that message. For code that only sees an
-     * error's text, as the JDK's socket exceptions carry it.
+     * The errno whose C library message is {@code message}, for code that only sees an error's
+     * text, as the JDK's socket exceptions carry it.
+     *
+     * @param message a message such as {@code "Connection reset by peer"}
+     * @return its errno ({@code ECONNRESET}), or 0 when no errno has that message
      */
     public static int byMessage(String message) {
         for (int i = 1; i < TABLE.length; i++) {
@@ -227,7 +285,12 @@ public final class Errno {
         return 0;
     }
 
-    /** The errno number for a name such as {@code "EMFILE"}, or 0 when the name is unknown. */
+    /**
+     * The errno number for a symbolic name.
+     *
+     * @param name a name such as {@code "EMFILE"}
+     * @return its number, or 0 when the name is unknown
+     */
     public static int byName(String name) {
         for (int i = 1; i < TABLE.length; i++) {
             if (name.equals(TABLE[i][0])) {

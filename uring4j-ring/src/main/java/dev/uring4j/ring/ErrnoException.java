@@ -12,10 +12,14 @@ import java.io.IOException;
 public class ErrnoException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The call or io_uring operation that failed. */
     private final String operation;
+    /** The positive errno. */
     private final int errno;
 
     /**
+     * An exception whose message names the operation, the errno and, given a hint, what to do.
+     *
      * @param operation the call or io_uring operation that failed ({@code "io_uring_register(IORING_REGISTER_PBUF_RING)"})
      * @param errno     the errno, either sign
      * @param hint      what the failure means here and what to do, or {@code null}
@@ -26,6 +30,12 @@ public class ErrnoException extends IOException {
         this.errno = Math.abs(errno);
     }
 
+    /**
+     * An exception whose message names the operation and the errno.
+     *
+     * @param operation the call or io_uring operation that failed
+     * @param errno     the errno, either sign
+     */
     public ErrnoException(String operation, int errno) {
         this(operation, errno, null);
     }
@@ -35,17 +45,17 @@ public class ErrnoException extends IOException {
         return hint == null || hint.isEmpty() ? base : base + ": " + hint;
     }
 
-    /** The operation that failed. */
+    /** {@return the operation that failed} */
     public String operation() {
         return operation;
     }
 
-    /** The positive errno number. */
+    /** {@return the positive errno number} */
     public int errno() {
         return errno;
     }
 
-    /** The errno's symbolic name, e.g. {@code "ECONNRESET"}. */
+    /** {@return the errno's symbolic name, e.g. {@code "ECONNRESET"}} */
     public String errnoName() {
         return Errno.name(errno);
     }

@@ -29,17 +29,32 @@ public final class FlagNames {
         "IORING_FEAT_RECVSEND_BUNDLE", "IORING_FEAT_MIN_TIMEOUT", "IORING_FEAT_RW_ATTR", "IORING_FEAT_NO_IOWAIT",
     };
 
-    /** {@code IORING_SETUP_*} names joined with {@code |}. */
+    /**
+     * {@code IORING_SETUP_*} names joined with {@code |}.
+     *
+     * @param flags setup flags
+     * @return their names, {@code 1<<n} for bits the header does not name, {@code "0"} for none
+     */
     public static String setup(int flags) {
         return render(flags, SETUP);
     }
 
-    /** {@code IORING_CQE_F_*} names (the buffer id bits are left out). */
+    /**
+     * {@code IORING_CQE_F_*} names joined with {@code |}; the buffer id bits are left out.
+     *
+     * @param flags a completion's flags
+     * @return their names, {@code 1<<n} for bits the header does not name, {@code "0"} for none
+     */
     public static String cqe(int flags) {
         return render(flags & 0xFFFF, CQE);
     }
 
-    /** {@code IORING_FEAT_*} names. */
+    /**
+     * {@code IORING_FEAT_*} names joined with {@code |}.
+     *
+     * @param flags feature bits
+     * @return their names, {@code 1<<n} for bits the header does not name, {@code "0"} for none
+     */
     public static String features(int flags) {
         return render(flags, FEAT);
     }

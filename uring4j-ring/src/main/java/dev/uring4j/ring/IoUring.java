@@ -10,43 +10,21 @@ import static dev.uring4j.ring.uapi.IoUringH.IORING_ENTER_REGISTERED_RING;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_ENTER_SQ_WAIT;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_ENTER_SQ_WAKEUP;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_FEAT_EXT_ARG;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_FEAT_SINGLE_MMAP;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_OFF_CQ_RING;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_OFF_SQES;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_OFF_SQ_RING;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_REGISTER_BUFFERS;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_REGISTER_FILES2;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_REGISTER_FILES_UPDATE;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_REGISTER_FILE_ALLOC_RANGE;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_REGISTER_RING_FDS;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_RSRC_REGISTER_SPARSE;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_CQE32;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_CQSIZE;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_IOPOLL;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_NO_SQARRAY;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_SQE128;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_SQPOLL;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_SQ_AFF;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_SQ_CQ_OVERFLOW;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_SQ_TASKRUN;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_UNREGISTER_BUFFERS;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_UNREGISTER_FILES;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_UNREGISTER_RING_FDS;
 import static dev.uring4j.ring.uapi.IoUringH._NSIG_BYTES;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import dev.uring4j.ring.sys.Iovec;
 import dev.uring4j.ring.sys.LibC;
 import dev.uring4j.ring.sys.Syscalls;
-import dev.uring4j.ring.uapi.IoCqringOffsets;
-import dev.uring4j.ring.uapi.IoSqringOffsets;
-import dev.uring4j.ring.uapi.IoUringCqe;
-import dev.uring4j.ring.uapi.IoUringFileIndexRange;
 import dev.uring4j.ring.uapi.IoUringGeteventsArg;
 import dev.uring4j.ring.uapi.IoUringParams;
-import dev.uring4j.ring.uapi.IoUringRsrcRegister;
-import dev.uring4j.ring.uapi.IoUringRsrcUpdate;
 import dev.uring4j.ring.uapi.IoUringSqe;
 import dev.uring4j.ring.uapi.KernelTimespec;
 
@@ -86,8 +64,8 @@ public final class IoUring implements AutoCloseable {
     private Thread registeredThread;
     private boolean closed;
 
-    private IoUring(Arena arena, int fd, MemorySegment params, MemorySegment sqRing, MemorySegment cqRing,
-                    MemorySegment sqes) {
+    /** A ring that {@link IoUringBuilder} has set up and mapped; it owns {@code arena} and {@code fd}. */
+    IoUring(Arena arena, int fd, MemorySegment params, MemorySegment sqRing, MemorySegment cqRing, MemorySegment sqes) {
         this.arena = arena;
         this.fd = fd;
         this.setupFlags = params.get(JAVA_INT, IoUringParams.OFFSET_flags);
@@ -106,182 +84,48 @@ public final class IoUring implements AutoCloseable {
         extArg.set(JAVA_LONG, IoUringGeteventsArg.OFFSET_ts, timespec.address());
     }
 
-    /** A ring with {@code entries} SQEs and the kernel's defaults for everything else. */
+    /**
+     * {@code io_uring_queue_init}: a ring with {@code entries} SQEs and the kernel's defaults for
+     * everything else.
+     *
+     * @param entries SQEs, 1..32768; the kernel rounds up to a power of two
+     * @return the new ring, owned by the caller
+     * @throws ErrnoException when the kernel refuses the setup; the message says why and what to do
+     */
     public static IoUring setup(int entries) throws ErrnoException {
         return builder().entries(entries).build();
     }
 
-    public static Builder builder() {
-        return new Builder();
-    }
-
     /**
-     * Settings for {@code io_uring_queue_init_params}. Flags are passed as asked: where the
-     * kernel refuses one, {@link #build()} fails naming the flags; {@link Probe} tells beforehand
-     * which are available.
+     * Settings for a new ring, from the kernel's defaults; {@link IoUringBuilder#build()} sets it up.
+     *
+     * @return a new builder
      */
-    public static final class Builder {
-        private int entries = 256;
-        private int cqEntries;
-        private int flags;
-        private int sqThreadIdleMs;
-        private int sqThreadCpu = -1;
-        private int attachWqFd = -1;
-        private boolean registerRingFd;
-
-        private Builder() {}
-
-        /** SQ size; the kernel rounds up to a power of two. */
-        public Builder entries(int entries) {
-            this.entries = entries;
-            return this;
-        }
-
-        /** CQ size ({@code IORING_SETUP_CQSIZE}); multishot requests want it several times the SQ. */
-        public Builder cqEntries(int cqEntries) {
-            this.cqEntries = cqEntries;
-            return this;
-        }
-
-        /** {@code IORING_SETUP_*} flags (CQSIZE, SQ_AFF and ATTACH_WQ are set from the other settings). */
-        public Builder flags(int flags) {
-            this.flags = flags;
-            return this;
-        }
-
-        /** ORs more {@code IORING_SETUP_*} flags. */
-        public Builder addFlags(int flags) {
-            this.flags |= flags;
-            return this;
-        }
-
-        /** With SQPOLL: how long the poller thread spins before it sleeps. */
-        public Builder sqThreadIdleMs(int ms) {
-            this.sqThreadIdleMs = ms;
-            return this;
-        }
-
-        /** With SQPOLL: the CPU to pin the poller thread to ({@code IORING_SETUP_SQ_AFF}). */
-        public Builder sqThreadCpu(int cpu) {
-            this.sqThreadCpu = cpu;
-            return this;
-        }
-
-        /** Share the async worker pool of another ring ({@code IORING_SETUP_ATTACH_WQ}). */
-        public Builder attachWq(int ringFd) {
-            this.attachWqFd = ringFd;
-            return this;
-        }
-
-        /**
-         * Register the ring fd after setup ({@code io_uring_register_ring_fd}) so that enters skip
-         * the fd lookup. Registration belongs to the calling thread: enters from other threads use
-         * the plain fd.
-         */
-        public Builder registerRingFd(boolean registerRingFd) {
-            this.registerRingFd = registerRingFd;
-            return this;
-        }
-
-        public IoUring build() throws ErrnoException {
-            int f = flags;
-            if (cqEntries > 0) {
-                f |= IORING_SETUP_CQSIZE;
-            }
-            if (sqThreadCpu >= 0) {
-                f |= IORING_SETUP_SQ_AFF;
-            }
-            if (attachWqFd >= 0) {
-                f |= dev.uring4j.ring.uapi.IoUringH.IORING_SETUP_ATTACH_WQ;
-            }
-            IoUring ring = create(entries, f, cqEntries, sqThreadIdleMs, Math.max(sqThreadCpu, 0),
-                    Math.max(attachWqFd, 0));
-            if (registerRingFd) {
-                try {
-                    ring.registerRingFd();
-                } catch (ErrnoException e) {
-                    ring.close();
-                    throw e;
-                }
-            }
-            return ring;
-        }
-    }
-
-    private static IoUring create(int entries, int flags, int cqEntries, int idleMs, int cpu, int wqFd)
-            throws ErrnoException {
-        Arena arena = Arena.ofShared();
-        int fd = -1;
-        try {
-            MemorySegment params = arena.allocate(IoUringParams.LAYOUT);
-            params.set(JAVA_INT, IoUringParams.OFFSET_flags, flags);
-            params.set(JAVA_INT, IoUringParams.OFFSET_cq_entries, cqEntries);
-            params.set(JAVA_INT, IoUringParams.OFFSET_sq_thread_idle, idleMs);
-            params.set(JAVA_INT, IoUringParams.OFFSET_sq_thread_cpu, cpu);
-            params.set(JAVA_INT, IoUringParams.OFFSET_wq_fd, wqFd);
-            fd = Syscalls.io_uring_setup(entries, params);
-            if (fd < 0) {
-                UnavailabilityCause cause = UnavailabilityCause.observe(-fd, flags);
-                throw new ErrnoException("io_uring_setup(entries=" + entries
-                        + ((flags & IORING_SETUP_CQSIZE) != 0 ? ", cqEntries=" + cqEntries : "")
-                        + ", flags=" + FlagNames.setup(flags) + ")", -fd, cause.hint());
-            }
-            int features = params.get(JAVA_INT, IoUringParams.OFFSET_features);
-            int sqN = params.get(JAVA_INT, IoUringParams.OFFSET_sq_entries);
-            int cqN = params.get(JAVA_INT, IoUringParams.OFFSET_cq_entries);
-            long sqOff = IoUringParams.OFFSET_sq_off;
-            long cqOff = IoUringParams.OFFSET_cq_off;
-            long cqeSize = (flags & IORING_SETUP_CQE32) != 0 ? IoUringCqe.SIZE_CQE32 : IoUringCqe.LAYOUT.byteSize();
-            long sqRingSize = Integer.toUnsignedLong(params.get(JAVA_INT, sqOff + IoSqringOffsets.OFFSET_array))
-                    + (long) sqN * Integer.BYTES;
-            long cqRingSize = Integer.toUnsignedLong(params.get(JAVA_INT, cqOff + IoCqringOffsets.OFFSET_cqes))
-                    + (long) cqN * cqeSize;
-            boolean singleMmap = (features & IORING_FEAT_SINGLE_MMAP) != 0;
-            if (singleMmap) {
-                sqRingSize = cqRingSize = Math.max(sqRingSize, cqRingSize);
-            }
-            MemorySegment sqRing = map(arena, fd, sqRingSize, IORING_OFF_SQ_RING, "SQ ring");
-            MemorySegment cqRing = singleMmap ? sqRing : map(arena, fd, cqRingSize, IORING_OFF_CQ_RING, "CQ ring");
-            long sqeSize = (flags & IORING_SETUP_SQE128) != 0 ? 128 : IoUringSqe.LAYOUT.byteSize();
-            MemorySegment sqes = map(arena, fd, sqeSize * sqN, IORING_OFF_SQES, "SQE array");
-            return new IoUring(arena, fd, params, sqRing, cqRing, sqes);
-        } catch (ErrnoException | RuntimeException | Error e) {
-            arena.close();
-            if (fd >= 0) {
-                LibC.close(fd);
-            }
-            throw e;
-        }
-    }
-
-    /** Maps a ring region; the mapping is unmapped when {@code arena} closes. */
-    private static MemorySegment map(Arena arena, int fd, long size, long offset, String what) throws ErrnoException {
-        long addr = LibC.mmap(0, size, LibC.PROT_READ | LibC.PROT_WRITE, LibC.MAP_SHARED | LibC.MAP_POPULATE, fd,
-                offset);
-        if (addr < 0) {
-            String hint = -addr == Errno.ENOMEM ? memlockHint() : null;
-            throw new ErrnoException("mmap(" + what + ", " + size + " bytes)", (int) -addr, hint);
-        }
-        return MemorySegment.ofAddress(addr).reinterpret(size, arena, s -> LibC.munmap(s.address(), s.byteSize()));
-    }
-
-    /** What to say when the kernel refuses memory that counts against RLIMIT_MEMLOCK. */
-    static String memlockHint() {
-        long[] memlock = LibC.rlimit(LibC.RLIMIT_MEMLOCK);
-        long soft = memlock == null ? -2 : memlock[0];
-        String limit = soft == -1 ? "unlimited" : soft == -2 ? "unknown" : soft + " bytes";
-        return "the locked-memory limit RLIMIT_MEMLOCK is " + limit + "; raise it with 'ulimit -l', LimitMEMLOCK= in "
-                + "a systemd unit or --ulimit memlock= in Docker, or ask for fewer or smaller buffers";
+    public static IoUringBuilder builder() {
+        return new IoUringBuilder();
     }
 
     // ---------------------------------------------------------------- submission
 
-    /** {@code io_uring_get_sqe}: the next free SQE, or {@code null} when the SQ is full (it never submits). */
+    /**
+     * {@code io_uring_get_sqe}: the next free SQE. It never submits: when the SQ is full the caller
+     * decides when to enter the kernel.
+     *
+     * @return the entry, to be prepared with one of its {@code prep} helpers before anything else,
+     *         or {@code null} when the SQ is full
+     */
     public Sqe getSqe() {
         return sq.getSqe();
     }
 
-    /** {@code io_uring_submit}: submits prepared SQEs; returns how many the kernel consumed. */
+    /**
+     * {@code io_uring_submit}: submits the prepared SQEs. Enters the kernel only when it has to: to
+     * submit without SQPOLL, to wake a sleeping SQPOLL thread, to reap polled I/O (IOPOLL), or to
+     * flush overflowed completions or task work.
+     *
+     * @return the number submitted (0 when the kernel answered {@code EBUSY} or {@code EAGAIN}:
+     *         completions must be reaped first, the SQEs stay queued), or {@code -errno}
+     */
     public int submit() {
         return submitInternal(sq.flush(), 0, false);
     }
@@ -290,6 +134,8 @@ public final class IoUring implements AutoCloseable {
      * {@code io_uring_submit_and_get_events}: submits and, without waiting, runs pending task work
      * and flushes overflowed completions, so completions that are ready get posted (on a
      * {@code DEFER_TASKRUN} ring they are otherwise only posted while waiting).
+     *
+     * @return as {@link #submit()}
      */
     public int submitAndGetEvents() {
         return submitInternal(sq.flush(), 0, true);
@@ -297,9 +143,11 @@ public final class IoUring implements AutoCloseable {
 
     /**
      * {@code io_uring_submit_and_wait}: submits, then waits until at least {@code waitNr}
-     * completions are ready, in one {@code io_uring_enter}. Returns the number submitted, or
-     * {@code -EINTR}; {@code -EBUSY} and {@code -EAGAIN} (completions must be reaped first) are
-     * returned as 0 submitted, the SQEs stay queued.
+     * completions are ready, in one {@code io_uring_enter}.
+     *
+     * @param waitNr completions to wait for; 0 does not wait
+     * @return the number submitted, or {@code -EINTR}; {@code -EBUSY} and {@code -EAGAIN}
+     *         (completions must be reaped first) are returned as 0 submitted, the SQEs stay queued
      */
     public int submitAndWait(int waitNr) {
         return submitInternal(sq.flush(), waitNr, false);
@@ -307,10 +155,13 @@ public final class IoUring implements AutoCloseable {
 
     /**
      * {@code io_uring_submit_and_wait_timeout}: as {@link #submitAndWait(int)}, but gives up after
-     * {@code timeoutNs} ({@code IORING_ENTER_EXT_ARG}, no timeout SQE). Returns the number
-     * submitted, or {@code -ETIME} when the wait timed out with nothing submitted.
+     * {@code timeoutNs} ({@code IORING_ENTER_EXT_ARG}, no timeout SQE).
      *
+     * @param waitNr    completions to wait for
      * @param timeoutNs relative timeout; negative waits without one
+     * @return the number submitted, or {@code -ETIME} when the wait timed out with nothing
+     *         submitted, or another {@code -errno} as {@link #submitAndWait(int)}
+     * @throws UnsupportedOperationException on a kernel without {@code IORING_FEAT_EXT_ARG} (5.11)
      */
     public int submitAndWait(int waitNr, long timeoutNs) {
         return submitAndWait(waitNr, timeoutNs, 0);
@@ -320,6 +171,12 @@ public final class IoUring implements AutoCloseable {
      * As {@link #submitAndWait(int, long)}, with {@code min_wait_usec} (6.12,
      * {@code IORING_FEAT_MIN_TIMEOUT}): after the first completion, wait at most that long for
      * {@code waitNr}, batching completions that arrive close together.
+     *
+     * @param waitNr      completions to wait for
+     * @param timeoutNs   relative timeout; negative waits without one
+     * @param minWaitUsec microseconds to wait for more once one completion is ready; 0 for none
+     * @return as {@link #submitAndWait(int, long)}
+     * @throws UnsupportedOperationException on a kernel without {@code IORING_FEAT_EXT_ARG} (5.11)
      */
     public int submitAndWait(int waitNr, long timeoutNs, int minWaitUsec) {
         if (timeoutNs < 0 && minWaitUsec == 0) {
@@ -350,6 +207,8 @@ public final class IoUring implements AutoCloseable {
      * {@code io_uring_get_events}: runs pending task work and flushes overflowed completions
      * without waiting. Needed before peeking on a {@code DEFER_TASKRUN} ring, whose completions
      * are only posted when the ring is entered to wait.
+     *
+     * @return 0, or {@code -errno} ({@code EBUSY} and {@code EAGAIN} count as 0)
      */
     public int getEvents() {
         return busyToZero(enter(0, 0, IORING_ENTER_GETEVENTS, 0, 0));
@@ -360,8 +219,9 @@ public final class IoUring implements AutoCloseable {
      * thread rather than {@link #submit} consumes the SQ, waits until it has made room, so that a
      * loop finding {@link #getSqe} full waits here and retries instead of spinning. Prepared
      * entries are published first (as {@code submit} would), since only those can be consumed.
-     * Returns 0 at once without SQPOLL or when there is room; otherwise 0 once there is, or
-     * {@code -errno}.
+     *
+     * @return 0 at once without SQPOLL or when there is room; otherwise 0 once there is, or
+     *         {@code -errno}
      */
     public int sqringWait() {
         if (!sqpoll) {
@@ -410,7 +270,14 @@ public final class IoUring implements AutoCloseable {
 
     /**
      * {@code io_uring_enter(2)} on this ring, through the registered ring fd when the calling
-     * thread registered one. Returns the kernel's result, negative errno on failure.
+     * thread registered one: the raw call, for waits the other methods do not cover.
+     *
+     * @param toSubmit    SQEs to submit (already published)
+     * @param minComplete completions to wait for, with {@code IORING_ENTER_GETEVENTS}
+     * @param flags       {@code IORING_ENTER_*} flags
+     * @param arg         address of a sigset or {@code io_uring_getevents_arg}, 0 for none
+     * @param argSize     size of what {@code arg} points to
+     * @return the kernel's result: SQEs consumed, or {@code -errno}
      */
     public int enter(int toSubmit, int minComplete, int flags, long arg, long argSize) {
         int enterFd = fd;
@@ -423,17 +290,27 @@ public final class IoUring implements AutoCloseable {
 
     // ---------------------------------------------------------------- completion
 
-    /** Hands every ready completion to {@code handler} and consumes them; see {@link CompletionQueue#forEach}. */
+    /**
+     * Hands every ready completion to {@code handler} and consumes them; see
+     * {@link CompletionQueue#forEach}.
+     *
+     * @param handler receives each completion's fields, on this thread
+     * @return how many completions were handed over
+     */
     public int forEachCqe(CqeHandler handler) {
         return cq.forEach(handler);
     }
 
-    /** {@code io_uring_cq_ready}. */
+    /** {@return completions posted and not yet consumed ({@code io_uring_cq_ready})} */
     public int cqReady() {
         return cq.ready();
     }
 
-    /** {@code io_uring_cq_advance}. */
+    /**
+     * {@code io_uring_cq_advance}: marks completions read in place consumed.
+     *
+     * @param n completions to consume, at most {@link #cqReady()}
+     */
     public void cqAdvance(int n) {
         cq.advance(n);
     }
@@ -442,25 +319,38 @@ public final class IoUring implements AutoCloseable {
      * {@code io_uring_cq_has_overflow}: the kernel holds completions it could not post because the
      * CQ was full ({@code IORING_SQ_CQ_OVERFLOW}). They are flushed into the CQ by the next enter
      * with {@code GETEVENTS} once there is room; {@link #submit} does that by itself.
+     *
+     * @return whether completions wait in the kernel's overflow list
      */
     public boolean cqHasOverflow() {
         return (sq.flags() & IORING_SQ_CQ_OVERFLOW) != 0;
     }
 
-    /** {@code cq_ring_needs_flush}: overflowed completions or task work wait for an enter. */
+    /**
+     * {@code cq_ring_needs_flush}: overflowed completions or task work wait for an enter.
+     *
+     * @return whether {@code IORING_SQ_CQ_OVERFLOW} or {@code IORING_SQ_TASKRUN} is set
+     */
     public boolean cqNeedsFlush() {
         return (sq.flags() & (IORING_SQ_CQ_OVERFLOW | IORING_SQ_TASKRUN)) != 0;
     }
 
-    /** {@code IORING_SQ_TASKRUN} (with {@code IORING_SETUP_TASKRUN_FLAG}): task work waits for an enter. */
+    /**
+     * {@code IORING_SQ_TASKRUN} (with {@code IORING_SETUP_TASKRUN_FLAG}): task work waits for an
+     * enter.
+     *
+     * @return whether the kernel set the flag
+     */
     public boolean taskrunPending() {
         return (sq.flags() & IORING_SQ_TASKRUN) != 0;
     }
 
+    /** {@return the submission queue, for what this class does not expose (space left, dropped entries)} */
     public SubmissionQueue sq() {
         return sq;
     }
 
+    /** {@return the completion queue, for reading completions in place and its counters} */
     public CompletionQueue cq() {
         return cq;
     }
@@ -469,7 +359,13 @@ public final class IoUring implements AutoCloseable {
 
     /**
      * {@code io_uring_register(2)}: the raw call, for opcodes without a helper here.
-     * Returns the kernel's result, negative errno on failure.
+     *
+     * @param opcode an {@code IORING_REGISTER_*} opcode
+     * @param arg    the opcode's argument
+     * @param nrArgs the opcode's count
+     * @return the kernel's result, {@code -errno} on failure
+     * @throws IllegalStateException when the ring is closed, since its fd number may already belong
+     *                               to another file
      */
     public int register(int opcode, MemorySegment arg, int nrArgs) {
         if (closed) {
@@ -480,39 +376,27 @@ public final class IoUring implements AutoCloseable {
         return Syscalls.io_uring_register(fd, opcode, arg, nrArgs);
     }
 
-    /** Throws an {@link ErrnoException} naming the register opcode when {@code r} is an error. */
-    static int checkRegister(int r, String opcode) throws ErrnoException {
-        if (r < 0) {
-            throw new ErrnoException("io_uring_register(" + opcode + ")", -r, switch (-r) {
-                case Errno.ENOMEM -> memlockHint();
-                case Errno.EINVAL -> "this kernel may not support " + opcode + " (see './uring4j probe')";
-                case Errno.EBUSY -> "this ring has one registered already: unregister it first, or update it in place";
-                case Errno.EBADF -> "a file descriptor passed to " + opcode + " is not open";
-                default -> null;
-            });
-        }
-        return r;
-    }
-
     /**
      * {@code io_uring_register_ring_fd} (5.18): registers the ring fd with the calling thread so its
      * enters pass {@code IORING_ENTER_REGISTERED_RING} and skip the fd table lookup.
+     *
+     * @throws ErrnoException        when the kernel refuses the registration
+     * @throws IllegalStateException when the ring fd is already registered
      */
     public void registerRingFd() throws ErrnoException {
         if (registeredThread != null) {
             throw new IllegalStateException("the ring fd is already registered by " + registeredThread.getName());
         }
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment update = a.allocate(IoUringRsrcUpdate.LAYOUT);
-            update.set(JAVA_INT, IoUringRsrcUpdate.OFFSET_offset, -1);
-            update.set(JAVA_LONG, IoUringRsrcUpdate.OFFSET_data, fd);
-            checkRegister(register(IORING_REGISTER_RING_FDS, update, 1), "IORING_REGISTER_RING_FDS");
-            registeredIndex = update.get(JAVA_INT, IoUringRsrcUpdate.OFFSET_offset);
-            registeredThread = Thread.currentThread();
-        }
+        registeredIndex = Register.ringFd(this);
+        registeredThread = Thread.currentThread();
     }
 
-    /** {@code io_uring_unregister_ring_fd}; must run on the thread that registered. */
+    /**
+     * {@code io_uring_unregister_ring_fd}; does nothing when the ring fd is not registered.
+     *
+     * @throws ErrnoException        when the kernel refuses
+     * @throws IllegalStateException when called on another thread than the one that registered
+     */
     public void unregisterRingFd() throws ErrnoException {
         if (registeredThread == null) {
             return;
@@ -521,16 +405,12 @@ public final class IoUring implements AutoCloseable {
             throw new IllegalStateException("the ring fd was registered by thread " + registeredThread.getName()
                     + " and only that thread can unregister it");
         }
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment update = a.allocate(IoUringRsrcUpdate.LAYOUT);
-            update.set(JAVA_INT, IoUringRsrcUpdate.OFFSET_offset, registeredIndex);
-            checkRegister(register(IORING_UNREGISTER_RING_FDS, update, 1), "IORING_UNREGISTER_RING_FDS");
-            registeredThread = null;
-            registeredIndex = -1;
-        }
+        Register.unregisterRingFd(this, registeredIndex);
+        registeredThread = null;
+        registeredIndex = -1;
     }
 
-    /** Whether the calling thread enters through a registered ring fd. */
+    /** {@return whether the calling thread enters through a registered ring fd} */
     public boolean isRingFdRegistered() {
         return registeredThread == Thread.currentThread();
     }
@@ -538,47 +418,46 @@ public final class IoUring implements AutoCloseable {
     /**
      * {@code io_uring_register_files_sparse} (5.19): a table of {@code nr} empty direct-descriptor
      * slots, for accept/socket direct and {@code msg_ring} fd passing.
+     *
+     * @param nr slots in the table
+     * @throws ErrnoException when the kernel refuses the table (one is registered already:
+     *                        {@code EBUSY})
      */
     public void registerFilesSparse(int nr) throws ErrnoException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment reg = a.allocate(IoUringRsrcRegister.LAYOUT);
-            reg.set(JAVA_INT, IoUringRsrcRegister.OFFSET_nr, nr);
-            reg.set(JAVA_INT, IoUringRsrcRegister.OFFSET_flags, IORING_RSRC_REGISTER_SPARSE);
-            checkRegister(register(IORING_REGISTER_FILES2, reg, (int) reg.byteSize()), "IORING_REGISTER_FILES2");
-        }
+        Register.filesSparse(this, nr);
     }
 
     /**
      * {@code io_uring_register_file_alloc_range} (6.0): {@code IORING_FILE_INDEX_ALLOC} picks slots
      * only in {@code [offset, offset + len)}, leaving the rest for explicit use.
+     *
+     * @param offset first slot of the range
+     * @param len    slots in the range
+     * @throws ErrnoException when the kernel refuses the range
      */
     public void registerFileAllocRange(int offset, int len) throws ErrnoException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment range = a.allocate(IoUringFileIndexRange.LAYOUT);
-            range.set(JAVA_INT, IoUringFileIndexRange.OFFSET_off, offset);
-            range.set(JAVA_INT, IoUringFileIndexRange.OFFSET_len, len);
-            checkRegister(register(IORING_REGISTER_FILE_ALLOC_RANGE, range, 0), "IORING_REGISTER_FILE_ALLOC_RANGE");
-        }
+        Register.fileAllocRange(this, offset, len);
     }
 
     /**
-     * {@code io_uring_register_files_update}: puts normal fds into slots starting at {@code offset}
-     * ({@code -1} clears a slot). Returns how many slots were updated.
+     * {@code io_uring_register_files_update}: puts normal fds into slots starting at {@code offset}.
+     *
+     * @param offset first slot to update
+     * @param fds    the fds; {@code -1} clears a slot
+     * @return how many slots were updated
+     * @throws ErrnoException when the kernel refuses the update
      */
     public int registerFilesUpdate(int offset, int... fds) throws ErrnoException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment array = a.allocateFrom(JAVA_INT, fds);
-            MemorySegment update = a.allocate(IoUringRsrcUpdate.LAYOUT);
-            update.set(JAVA_INT, IoUringRsrcUpdate.OFFSET_offset, offset);
-            update.set(JAVA_LONG, IoUringRsrcUpdate.OFFSET_data, array.address());
-            return checkRegister(register(IORING_REGISTER_FILES_UPDATE, update, fds.length),
-                    "IORING_REGISTER_FILES_UPDATE");
-        }
+        return Register.filesUpdate(this, offset, fds);
     }
 
-    /** {@code io_uring_unregister_files}: drops the direct-descriptor table, closing what it holds. */
+    /**
+     * {@code io_uring_unregister_files}: drops the direct-descriptor table, closing what it holds.
+     *
+     * @throws ErrnoException when the kernel refuses ({@code ENXIO}: no table is registered)
+     */
     public void unregisterFiles() throws ErrnoException {
-        checkRegister(register(IORING_UNREGISTER_FILES, MemorySegment.NULL, 0), "IORING_UNREGISTER_FILES");
+        Register.unregisterFiles(this);
     }
 
     /**
@@ -590,60 +469,58 @@ public final class IoUring implements AutoCloseable {
      * limit the kernel answers {@code ENOMEM} and the exception gives the limit and how to raise it.
      *
      * @param buffers native segments, at most 16384 of at most 1 GiB each
+     * @throws ErrnoException           when the kernel refuses the buffers
+     * @throws IllegalArgumentException when a buffer is on the Java heap
      */
     public void registerBuffers(MemorySegment... buffers) throws ErrnoException {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment iovecs = a.allocate(Iovec.LAYOUT, Math.max(buffers.length, 1));
-            for (int i = 0; i < buffers.length; i++) {
-                if (!buffers[i].isNative()) {
-                    throw new IllegalArgumentException("buffer " + i + " is on the Java heap; the kernel pins only "
-                            + "native memory (allocate it from an Arena)");
-                }
-                long iovec = i * Iovec.LAYOUT.byteSize();
-                iovecs.set(JAVA_LONG, iovec + Iovec.OFFSET_iov_base, buffers[i].address());
-                iovecs.set(JAVA_LONG, iovec + Iovec.OFFSET_iov_len, buffers[i].byteSize());
-            }
-            checkRegister(register(IORING_REGISTER_BUFFERS, iovecs, buffers.length), "IORING_REGISTER_BUFFERS");
-        }
+        Register.buffers(this, buffers);
     }
 
-    /** {@code io_uring_unregister_buffers}: unpins the fixed buffers registered by {@link #registerBuffers}. */
+    /**
+     * {@code io_uring_unregister_buffers}: unpins the fixed buffers registered by
+     * {@link #registerBuffers}.
+     *
+     * @throws ErrnoException when the kernel refuses ({@code ENXIO}: none are registered)
+     */
     public void unregisterBuffers() throws ErrnoException {
-        checkRegister(register(IORING_UNREGISTER_BUFFERS, MemorySegment.NULL, 0), "IORING_UNREGISTER_BUFFERS");
+        Register.unregisterBuffers(this);
     }
 
     // ---------------------------------------------------------------- properties
 
-    /** The ring's fd (the target of {@code msg_ring} from other rings). */
+    /** {@return the ring's fd (the target of {@code msg_ring} from other rings)} */
     public int fd() {
         return fd;
     }
 
-    /** {@code IORING_SETUP_*} flags the ring was created with. */
+    /** {@return the {@code IORING_SETUP_*} flags the ring was created with} */
     public int setupFlags() {
         return setupFlags;
     }
 
-    /** {@code IORING_FEAT_*} bits the kernel reported at setup. */
+    /** {@return the {@code IORING_FEAT_*} bits the kernel reported at setup} */
     public int features() {
         return features;
     }
 
+    /**
+     * Whether the kernel reported every bit of {@code feature} at setup.
+     *
+     * @param feature {@code IORING_FEAT_*} bits
+     * @return whether all of them are set
+     */
     public boolean hasFeature(int feature) {
         return (features & feature) == feature;
     }
 
+    /** {@return the SQ size the kernel chose: a power of two, at least what was asked} */
     public int sqEntries() {
         return sqEntries;
     }
 
+    /** {@return the CQ size the kernel chose} */
     public int cqEntries() {
         return cqEntries;
-    }
-
-    /** The arena that owns this ring's mappings; closed by {@link #close()}. */
-    Arena arena() {
-        return arena;
     }
 
     /**
@@ -668,7 +545,7 @@ public final class IoUring implements AutoCloseable {
         LibC.close(fd);
     }
 
-    /** Whether {@link #close()} has run. */
+    /** {@return whether {@link #close()} has run} */
     public boolean isClosed() {
         return closed;
     }
@@ -679,31 +556,14 @@ public final class IoUring implements AutoCloseable {
                 + "]";
     }
 
-    // ---------------------------------------------------------------- availability
-
-    private static volatile Object availability;
-
     /**
-     * Why io_uring cannot be used in this process, or {@code null} when a ring can be set up. The
-     * answer is computed once (by setting up and closing a small ring) and cached.
+     * Why io_uring cannot be used in this process. The answer is computed once (by setting up and
+     * closing a small ring) and cached.
+     *
+     * @return the cause, or {@code null} when a ring can be set up
      */
     public static UnavailabilityCause unavailabilityCause() {
-        Object a = availability;
-        if (a == null) {
-            a = Boolean.TRUE;
-            int r;
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment params = arena.allocate(IoUringParams.LAYOUT);
-                r = Syscalls.io_uring_setup(2, params);
-            }
-            if (r >= 0) {
-                LibC.close(r);
-            } else {
-                a = UnavailabilityCause.observe(-r, 0);
-            }
-            availability = a;
-        }
-        return a instanceof UnavailabilityCause cause ? cause : null;
+        return UnavailabilityCause.ofThisProcess();
     }
 
     /** Requires {@code ring} to be open (argument checks in helpers). */

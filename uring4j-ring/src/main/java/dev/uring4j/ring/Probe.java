@@ -28,39 +28,72 @@ public final class Probe {
 
     /** The io_uring features uring4j uses, with the kernel release that brought each. */
     public enum Feature {
+        /** Timed waits in {@code io_uring_enter} without a timeout SQE. */
         EXT_ARG("timed waits in io_uring_enter (IORING_ENTER_EXT_ARG)", "5.11", "IORING_FEAT_EXT_ARG"),
+        /** Multishot poll: one request, a completion per readiness event. */
         POLL_MULTISHOT("multishot poll (IORING_POLL_ADD_MULTI)", "5.13", "IORING_FEAT_RSRC_TAGS (same release)"),
+        /** Messages from one ring to another ({@code IORING_OP_MSG_RING}). */
         MSG_RING("ring messages (IORING_OP_MSG_RING)", "5.18", "IORING_OP_MSG_RING"),
+        /** Enters through a registered ring fd, which skip the fd lookup. */
         REGISTERED_RING_FD("registered ring fd (IORING_ENTER_REGISTERED_RING)", "5.18", "IORING_REGISTER_RING_FDS, tried"),
+        /** Submission that goes on past an SQE that fails ({@code IORING_SETUP_SUBMIT_ALL}). */
         SUBMIT_ALL("IORING_SETUP_SUBMIT_ALL", "5.18", "setup, tried"),
+        /** Task work run when the thread enters the ring, instead of interrupting it. */
         COOP_TASKRUN("IORING_SETUP_COOP_TASKRUN", "5.19", "setup, tried"),
+        /** The {@code IORING_SQ_TASKRUN} flag, telling that task work waits for an enter. */
         TASKRUN_FLAG("IORING_SETUP_TASKRUN_FLAG", "5.19", "setup, tried"),
+        /** 32-byte completions ({@code IORING_SETUP_CQE32}). */
         CQE32("IORING_SETUP_CQE32", "5.19", "setup, tried"),
+        /** Ring-mapped provided buffers ({@link BufferRing}). */
         PBUF_RING("ring-mapped provided buffers (IORING_REGISTER_PBUF_RING)", "5.19", "IORING_REGISTER_PBUF_RING, tried"),
+        /** Multishot accept: a completion per connection. */
         MULTISHOT_ACCEPT("multishot accept (IORING_ACCEPT_MULTISHOT)", "5.19", "IORING_OP_SOCKET (same release)"),
+        /** Accept into direct descriptors. */
         ACCEPT_DIRECT("accept into direct descriptors (IORING_FILE_INDEX_ALLOC)", "5.19", "IORING_OP_SOCKET (same release)"),
+        /** Socket creation through the ring ({@code IORING_OP_SOCKET}). */
         SOCKET("IORING_OP_SOCKET", "5.19", "IORING_OP_SOCKET"),
+        /** Receives telling that the socket has more data ({@code IORING_CQE_F_SOCK_NONEMPTY}). */
         SOCK_NONEMPTY("IORING_CQE_F_SOCK_NONEMPTY", "5.19", "IORING_OP_SOCKET (same release)"),
+        /** Sends and receives that wait for readiness before trying ({@code IORING_RECVSEND_POLL_FIRST}). */
         POLL_FIRST("IORING_RECVSEND_POLL_FIRST", "5.19", "IORING_OP_SOCKET (same release)"),
+        /** Cancellation of every request, whatever its key ({@code IORING_ASYNC_CANCEL_ANY}). */
         CANCEL_ANY("IORING_ASYNC_CANCEL_ANY", "5.19", "IORING_OP_SOCKET (same release)"),
+        /** Rings with a single submitting thread ({@code IORING_SETUP_SINGLE_ISSUER}). */
         SINGLE_ISSUER("IORING_SETUP_SINGLE_ISSUER", "6.0", "setup, tried"),
+        /** Multishot receive: a completion per arrival of data. */
         RECV_MULTISHOT("multishot recv (IORING_RECV_MULTISHOT)", "6.0", "IORING_OP_SEND_ZC (same release)"),
+        /** Multishot recvmsg. */
         RECVMSG_MULTISHOT("multishot recvmsg", "6.0", "IORING_OP_SEND_ZC (same release)"),
+        /** Zero-copy send. */
         SEND_ZC("zero-copy send (IORING_OP_SEND_ZC)", "6.0", "IORING_OP_SEND_ZC"),
+        /** Passing direct descriptors between rings. */
         MSG_RING_FD("passing direct descriptors between rings (IORING_MSG_SEND_FD)", "6.0", "IORING_OP_SEND_ZC (same release)"),
+        /** A range of the direct-descriptor table for the slots the kernel allocates. */
         FILE_ALLOC_RANGE("IORING_REGISTER_FILE_ALLOC_RANGE", "6.0", "IORING_REGISTER_FILE_ALLOC_RANGE, tried"),
+        /** Task work deferred until the ring's thread waits ({@code IORING_SETUP_DEFER_TASKRUN}). */
         DEFER_TASKRUN("IORING_SETUP_DEFER_TASKRUN", "6.1", "setup with SINGLE_ISSUER, tried"),
+        /** Zero-copy sendmsg. */
         SENDMSG_ZC("zero-copy sendmsg (IORING_OP_SENDMSG_ZC)", "6.1", "IORING_OP_SENDMSG_ZC"),
+        /** Registrations through the registered ring fd. */
         REG_REG_RING("register through the registered ring fd", "6.3", "IORING_FEAT_REG_REG_RING"),
+        /** Ring messages that set the target completion's flags. */
         MSG_RING_CQE_FLAGS("ring messages carrying CQE flags (IORING_MSG_RING_FLAGS_PASS)", "6.3",
                 "IORING_FEAT_REG_REG_RING (same release)"),
+        /** Buffer rings whose memory the kernel allocates. */
         PBUF_RING_MMAP("kernel-allocated buffer rings (IOU_PBUF_RING_MMAP)", "6.4", "IOU_PBUF_RING_MMAP, tried"),
+        /** Rings without the SQ index array ({@code IORING_SETUP_NO_SQARRAY}). */
         NO_SQARRAY("IORING_SETUP_NO_SQARRAY", "6.6", "setup, tried"),
+        /** A normal fd made from a direct descriptor. */
         FIXED_FD_INSTALL("IORING_OP_FIXED_FD_INSTALL", "6.8", "IORING_OP_FIXED_FD_INSTALL"),
+        /** Reading a buffer ring's head ({@code IORING_REGISTER_PBUF_STATUS}). */
         PBUF_STATUS("buffer ring head query (IORING_REGISTER_PBUF_STATUS)", "6.8", "IORING_REGISTER_PBUF_STATUS, tried"),
+        /** Sends and receives spanning several provided buffers (bundles). */
         RECVSEND_BUNDLE("send/recv bundles (IORING_RECVSEND_BUNDLE)", "6.10", "IORING_FEAT_RECVSEND_BUNDLE"),
+        /** Bind and listen through the ring. */
         BIND_LISTEN("IORING_OP_BIND and IORING_OP_LISTEN", "6.11", "IORING_OP_BIND, IORING_OP_LISTEN"),
+        /** Provided buffers consumed a piece at a time. */
         PBUF_RING_INC("incremental buffer consumption (IOU_PBUF_RING_INC)", "6.12", "IOU_PBUF_RING_INC, tried"),
+        /** Waits that batch completions arriving close together ({@code min_wait_usec}). */
         MIN_TIMEOUT("min_wait_usec batching (IORING_FEAT_MIN_TIMEOUT)", "6.12", "IORING_FEAT_MIN_TIMEOUT");
 
         private final String description;
@@ -73,16 +106,17 @@ public final class Probe {
             this.detectedBy = detectedBy;
         }
 
+        /** {@return what the feature is, in words} */
         public String description() {
             return description;
         }
 
-        /** The Linux release that brought the feature. */
+        /** {@return the Linux release that brought the feature} */
         public String kernel() {
             return kernel;
         }
 
-        /** How the probe decides. */
+        /** {@return how the probe decides whether the kernel has the feature} */
         public String detectedBy() {
             return detectedBy;
         }
@@ -104,7 +138,13 @@ public final class Probe {
         this.features = features;
     }
 
-    /** The probe of this process's kernel, computed on first use. */
+    /**
+     * The probe of this process's kernel, computed on first use (a few scratch rings are set up and
+     * closed) and kept.
+     *
+     * @return the probe; it reports every feature missing where io_uring is unavailable
+     * @throws IllegalStateException when io_uring can be set up but refuses to be probed
+     */
     public static Probe current() {
         Probe p = current;
         if (p == null) {
@@ -134,7 +174,7 @@ public final class Probe {
             try (Arena a = Arena.ofConfined()) {
                 MemorySegment probe = a.allocate(IoUringProbe.LAYOUT.byteSize() + 256 * IoUringProbeOp.LAYOUT.byteSize(), 8);
                 int r = ring.register(IORING_REGISTER_PROBE, probe, 256);
-                IoUring.checkRegister(r, "IORING_REGISTER_PROBE");
+                Register.check(r, "IORING_REGISTER_PROBE");
                 lastOp = Byte.toUnsignedInt(probe.get(JAVA_BYTE, IoUringProbe.OFFSET_last_op));
                 int opsLen = Byte.toUnsignedInt(probe.get(JAVA_BYTE, IoUringProbe.OFFSET_ops_len));
                 for (int i = 0; i < opsLen; i++) {
@@ -237,19 +277,31 @@ public final class Probe {
         }
     }
 
-    /** Whether the kernel has {@code feature}. */
+    /**
+     * Whether the kernel has a feature.
+     *
+     * @param feature the feature
+     * @return whether it is available
+     */
     public boolean supports(Feature feature) {
         return supported.getOrDefault(feature, false);
     }
 
-    /** Whether the kernel implements opcode {@code op} ({@code IORING_OP_*}). */
+    /**
+     * Whether the kernel implements an opcode.
+     *
+     * @param op an {@code IORING_OP_*} opcode
+     * @return whether {@code IORING_REGISTER_PROBE} marked it supported
+     */
     public boolean opSupported(int op) {
         return op >= 0 && op < ops.length && ops[op];
     }
 
     /**
-     * Why {@code feature} is unavailable, naming it and the kernel that brings it, or {@code null}
-     * when it is available.
+     * Why a feature is unavailable, naming it and the kernel that brings it.
+     *
+     * @param feature the feature
+     * @return the reason, or {@code null} when the feature is available
      */
     public String whyMissing(Feature feature) {
         if (supports(feature)) {
@@ -262,27 +314,27 @@ public final class Probe {
                 + kernelRelease + " (detected by " + feature.detectedBy() + ")";
     }
 
-    /** Why io_uring itself is unavailable, or {@code null}. */
+    /** {@return why io_uring itself is unavailable, or {@code null} when it is available} */
     public UnavailabilityCause unavailabilityCause() {
         return unavailable;
     }
 
-    /** {@code uname -r}. */
+    /** {@return the kernel release, as {@code uname -r} prints it} */
     public String kernelRelease() {
         return kernelRelease;
     }
 
-    /** {@code IORING_FEAT_*} bits of a default ring. */
+    /** {@return the {@code IORING_FEAT_*} bits of a default ring} */
     public int features() {
         return features;
     }
 
-    /** The highest opcode the kernel knows, or -1 when io_uring is unavailable. */
+    /** {@return the highest opcode the kernel knows, or -1 when io_uring is unavailable} */
     public int lastOp() {
         return lastOp;
     }
 
-    /** Every feature with its availability, in kernel order. */
+    /** {@return every feature with its availability, in kernel order; a copy} */
     public Map<Feature, Boolean> all() {
         return new EnumMap<>(supported);
     }
@@ -295,7 +347,7 @@ public final class Probe {
         }
     }
 
-    /** A table of every feature: name, kernel, available, and why not. */
+    /** {@return a table of every feature: its kernel, whether it is available, how that was decided and what it is} */
     public String report() {
         StringBuilder b = new StringBuilder();
         b.append("kernel ").append(kernelRelease).append(", io_uring ")

@@ -80,8 +80,8 @@ public final class Sqe {
     // Every access goes through a var handle of a 64-byte layout at the slot's base offset. Such a
     // handle checks that the whole entry fits in the segment (and that the segment is alive)
     // rather than each field's own bounds, so when a prep helper writes nine fields C2 keeps one
-    // check instead of nine different ones (bounds checks on long offsets are not merged):
-    // 4.9 ns per getSqe().prepNop().userData() instead of 5.8 with per-field segment accesses.
+    // check instead of nine different ones (bounds checks on long offsets are not merged). With
+    // per-field segment accesses those checks were a sizeable part of preparing an SQE.
     private static final VarHandle OPCODE_FLAGS_IOPRIO_FD = word("opcode_flags_ioprio_fd");
     private static final VarHandle OFF_WORD = word("off");
     private static final VarHandle ADDR_WORD = word("addr");
@@ -145,6 +145,13 @@ public final class Sqe {
     /**
      * {@code io_uring_prep_rw}: writes opcode, fd, addr, len and off, and clears every other
      * field, so no state of the slot's previous use survives.
+     *
+     * @param op   the {@code IORING_OP_*} opcode
+     * @param fd   the fd (or direct descriptor, with {@link #fixedFile}) the operation works on
+     * @param addr the {@code addr} field, usually a buffer address
+     * @param len  the {@code len} field, usually a byte count
+     * @param off  the {@code off} field, usually a file offset
+     * @return this entry
      */
     public Sqe prepRw(int op, int fd, long addr, int len, long off) {
         MemorySegment s = sqes;
@@ -162,80 +169,153 @@ public final class Sqe {
 
     // ---- modifiers ----
 
-    /** {@code io_uring_sqe_set_data64}: the value the completion carries back. */
+    /**
+     * {@code io_uring_sqe_set_data64}: the value the completion carries back.
+     *
+     * @param userData any value; the completion's {@code user_data}
+     * @return this entry
+     */
     public Sqe userData(long userData) {
         USER_DATA.set(sqes, offset, userData);
         return this;
     }
 
-    /** {@code io_uring_sqe_set_flags}: replaces the {@code IOSQE_*} flags. */
+    /**
+     * {@code io_uring_sqe_set_flags}: replaces the entry's flags.
+     *
+     * @param flags {@code IOSQE_*} flags
+     * @return this entry
+     */
     public Sqe flags(int flags) {
         FLAGS.set(sqes, offset, (byte) flags);
         return this;
     }
 
-    /** ORs {@code IOSQE_*} flags into the entry. */
+    /**
+     * ORs flags into the entry's flags.
+     *
+     * @param flags {@code IOSQE_*} flags
+     * @return this entry
+     */
     public Sqe addFlags(int flags) {
         byte old = (byte) FLAGS.get(sqes, offset);
         FLAGS.set(sqes, offset, (byte) (old | flags));
         return this;
     }
 
-    /** {@code IOSQE_FIXED_FILE}: the fd is an index into the registered file table (a direct descriptor). */
+    /**
+     * {@code IOSQE_FIXED_FILE}: the fd is an index into the registered file table (a direct
+     * descriptor).
+     *
+     * @return this entry
+     */
     public Sqe fixedFile() {
         return addFlags(IOSQE_FIXED_FILE);
     }
 
-    /** {@code IOSQE_BUFFER_SELECT} from buffer group {@code bgid} (addr and len must be 0 for rings). */
+    /**
+     * {@code IOSQE_BUFFER_SELECT}: the kernel picks the buffer from a provided-buffer group when
+     * data arrives (with a buffer ring, addr and len stay 0).
+     *
+     * @param bgid the buffer group
+     * @return this entry
+     */
     public Sqe bufferSelect(int bgid) {
         addFlags(IOSQE_BUFFER_SELECT);
         return bufGroup(bgid);
     }
 
-    /** ORs flags into {@code ioprio}, where send/recv/accept keep their io_uring-specific flags. */
+    /**
+     * ORs flags into {@code ioprio}, where send, receive and accept keep their io_uring-specific
+     * flags.
+     *
+     * @param flags {@code IORING_RECVSEND_*}, {@code IORING_RECV_MULTISHOT} or {@code IORING_ACCEPT_*}
+     * @return this entry
+     */
     public Sqe addIoprio(int flags) {
         short old = (short) IOPRIO.get(sqes, offset);
         IOPRIO.set(sqes, offset, (short) (old | flags));
         return this;
     }
 
+    /**
+     * The buffer group ({@code buf_group}) a buffer-selecting request picks from, or that provide
+     * and remove buffers work on.
+     *
+     * @param bgid the group id, 16 bits
+     * @return this entry
+     */
     public Sqe bufGroup(int bgid) {
         BUF_GROUP.set(sqes, offset, (short) bgid);
         return this;
     }
 
+    /**
+     * The fixed buffer ({@code buf_index}) a {@code _FIXED} request or
+     * {@code IORING_RECVSEND_FIXED_BUF} uses.
+     *
+     * @param index the buffer's index among those registered
+     * @return this entry
+     */
     public Sqe bufIndex(int index) {
         BUF_INDEX.set(sqes, offset, (short) index);
         return this;
     }
 
-    /** The op-specific flags word ({@code rw_flags}, {@code msg_flags}, {@code timeout_flags}, ...). */
+    /**
+     * The op-specific flags word ({@code rw_flags}, {@code msg_flags}, {@code timeout_flags}, ...).
+     *
+     * @param flags the flags the opcode defines
+     * @return this entry
+     */
     public Sqe opFlags(int flags) {
         OP_FLAGS.set(sqes, offset, flags);
         return this;
     }
 
-    /** The raw {@code file_index} field. */
+    /**
+     * The raw {@code file_index} field; {@link #targetFixedFile} writes it for a direct-descriptor
+     * slot.
+     *
+     * @param fileIndex the value as the kernel reads it
+     * @return this entry
+     */
     public Sqe fileIndex(int fileIndex) {
         FILE_INDEX.set(sqes, offset, fileIndex);
         return this;
     }
 
     /**
-     * {@code __io_uring_set_target_fixed_file}: the direct-descriptor slot a new file goes to;
-     * {@link dev.uring4j.ring.uapi.IoUringH#IORING_FILE_INDEX_ALLOC} lets the kernel pick one and
-     * return it in {@code cqe.res}. The kernel field is the slot plus one, 0 meaning "not direct".
+     * {@code __io_uring_set_target_fixed_file}: the direct-descriptor slot a new file goes to. The
+     * kernel field is the slot plus one, 0 meaning "not direct".
+     *
+     * @param slot the slot, or {@link dev.uring4j.ring.uapi.IoUringH#IORING_FILE_INDEX_ALLOC} to let
+     *             the kernel pick one and return it in {@code cqe.res}
+     * @return this entry
      */
     public Sqe targetFixedFile(int slot) {
         return fileIndex(slot == IORING_FILE_INDEX_ALLOC ? IORING_FILE_INDEX_ALLOC : slot + 1);
     }
 
+    /**
+     * The {@code addr3} field (the source slot of a {@code msg_ring} fd passing, for one).
+     *
+     * @param addr3 the value
+     * @return this entry
+     */
     public Sqe addr3(long addr3) {
         ADDR3.set(sqes, offset, addr3);
         return this;
     }
 
-    /** {@code io_uring_prep_set_addr}-style destination address ({@code addr2} and {@code addr_len}). */
+    /**
+     * {@code io_uring_prep_set_addr}-style destination address ({@code addr2} and
+     * {@code addr_len}), for a send on an unconnected datagram socket.
+     *
+     * @param addr    address of the {@code sockaddr}
+     * @param addrLen its length
+     * @return this entry
+     */
     public Sqe destAddr(long addr, int addrLen) {
         ADDR2.set(sqes, offset, addr);
         ADDR_LEN.set(sqes, offset, (short) addrLen);
@@ -244,81 +324,161 @@ public final class Sqe {
 
     // ---- 5.1 and later ----
 
-    /** {@code io_uring_prep_nop}. */
+    /**
+     * {@code io_uring_prep_nop}: completes with 0 without doing anything.
+     *
+     * @return this entry
+     */
     public Sqe prepNop() {
         return prepRw(IORING_OP_NOP, -1, 0, 0, 0);
     }
 
-    /** {@code io_uring_prep_read}; {@code offset} -1 reads at the file position (pipes, eventfds, sockets). */
+    /**
+     * {@code io_uring_prep_read}.
+     *
+     * @param fd     the file
+     * @param buf    address of the buffer
+     * @param nbytes bytes to read at most
+     * @param offset file offset; -1 reads at the file position (pipes, eventfds, sockets)
+     * @return this entry
+     */
     public Sqe prepRead(int fd, long buf, int nbytes, long offset) {
         return prepRw(IORING_OP_READ, fd, buf, nbytes, offset);
     }
 
-    /** {@code io_uring_prep_write}. */
+    /**
+     * {@code io_uring_prep_write}.
+     *
+     * @param fd     the file
+     * @param buf    address of the data
+     * @param nbytes bytes to write
+     * @param offset file offset; -1 writes at the file position
+     * @return this entry
+     */
     public Sqe prepWrite(int fd, long buf, int nbytes, long offset) {
         return prepRw(IORING_OP_WRITE, fd, buf, nbytes, offset);
     }
 
-    /** {@code io_uring_prep_poll_add}: one completion when {@code pollMask} becomes true. */
+    /**
+     * {@code io_uring_prep_poll_add}: one completion when {@code pollMask} becomes true.
+     *
+     * @param fd       the file to poll
+     * @param pollMask {@code POLL*} events; the completion's {@code res} holds those that fired
+     * @return this entry
+     */
     public Sqe prepPollAdd(int fd, int pollMask) {
         prepRw(IORING_OP_POLL_ADD, fd, 0, 0, 0);
         return opFlags(pollMask);
     }
 
-    /** {@code io_uring_prep_poll_multishot} (5.13): a completion each time the mask becomes true. */
+    /**
+     * {@code io_uring_prep_poll_multishot} (5.13): a completion each time the mask becomes true.
+     *
+     * @param fd       the file to poll
+     * @param pollMask {@code POLL*} events
+     * @return this entry
+     */
     public Sqe prepPollMultishot(int fd, int pollMask) {
         prepPollAdd(fd, pollMask);
         LEN.set(sqes, offset, IORING_POLL_ADD_MULTI);
         return this;
     }
 
-    /** {@code io_uring_prep_poll_remove}: removes the poll whose SQE carried {@code userData}. */
+    /**
+     * {@code io_uring_prep_poll_remove}: removes a poll request.
+     *
+     * @param userData the {@code user_data} of the poll's SQE
+     * @return this entry
+     */
     public Sqe prepPollRemove(long userData) {
         return prepRw(IORING_OP_POLL_REMOVE, -1, userData, 0, 0);
     }
 
-    /** {@code io_uring_prep_sendmsg}. */
+    /**
+     * {@code io_uring_prep_sendmsg}.
+     *
+     * @param fd     the socket
+     * @param msghdr address of the {@code struct msghdr}
+     * @param flags  {@code MSG_*} flags
+     * @return this entry
+     */
     public Sqe prepSendmsg(int fd, long msghdr, int flags) {
         prepRw(IORING_OP_SENDMSG, fd, msghdr, 1, 0);
         return opFlags(flags);
     }
 
-    /** {@code io_uring_prep_recvmsg}. */
+    /**
+     * {@code io_uring_prep_recvmsg}.
+     *
+     * @param fd     the socket
+     * @param msghdr address of the {@code struct msghdr}
+     * @param flags  {@code MSG_*} flags
+     * @return this entry
+     */
     public Sqe prepRecvmsg(int fd, long msghdr, int flags) {
         prepRw(IORING_OP_RECVMSG, fd, msghdr, 1, 0);
         return opFlags(flags);
     }
 
     /**
-     * {@code io_uring_prep_timeout}: completes with {@code -ETIME} after the {@code __kernel_timespec}
-     * at {@code ts}, or with 0 once {@code count} other completions have arrived.
+     * {@code io_uring_prep_timeout}: completes with {@code -ETIME} when the time is up, or with 0
+     * once {@code count} other completions have arrived.
+     *
+     * @param ts    address of a {@code struct __kernel_timespec}, read when the request is issued
+     * @param count completions to wait for; 0 for a pure timeout
+     * @param flags {@code IORING_TIMEOUT_*} flags
+     * @return this entry
      */
     public Sqe prepTimeout(long ts, int count, int flags) {
         prepRw(IORING_OP_TIMEOUT, -1, ts, 1, count);
         return opFlags(flags);
     }
 
-    /** {@code io_uring_prep_timeout_remove}. */
+    /**
+     * {@code io_uring_prep_timeout_remove}: cancels a timeout, or updates it with
+     * {@code IORING_TIMEOUT_UPDATE}.
+     *
+     * @param userData the {@code user_data} of the timeout's SQE
+     * @param flags    {@code IORING_TIMEOUT_*} flags
+     * @return this entry
+     */
     public Sqe prepTimeoutRemove(long userData, int flags) {
         prepRw(IORING_OP_TIMEOUT_REMOVE, -1, userData, 0, 0);
         return opFlags(flags);
     }
 
-    /** {@code io_uring_prep_accept}; {@code addr}/{@code addrLen} may be 0. */
+    /**
+     * {@code io_uring_prep_accept}: one connection, whose fd is the completion's {@code res}.
+     *
+     * @param fd      the listening socket
+     * @param addr    address of a {@code sockaddr} buffer for the peer's address, or 0
+     * @param addrLen address of its {@code socklen_t} length, or 0
+     * @param flags   {@code SOCK_NONBLOCK} and {@code SOCK_CLOEXEC}, as for {@code accept4(2)}
+     * @return this entry
+     */
     public Sqe prepAccept(int fd, long addr, long addrLen, int flags) {
         prepRw(IORING_OP_ACCEPT, fd, addr, 0, addrLen);
         return opFlags(flags);
     }
 
-    /** {@code io_uring_prep_cancel64}: cancels the request whose SQE carried {@code userData}. */
+    /**
+     * {@code io_uring_prep_cancel64}: cancels a request.
+     *
+     * @param userData the {@code user_data} of the request's SQE
+     * @param flags    {@code IORING_ASYNC_CANCEL_*} flags
+     * @return this entry
+     */
     public Sqe prepCancel64(long userData, int flags) {
         prepRw(IORING_OP_ASYNC_CANCEL, -1, userData, 0, 0);
         return opFlags(flags);
     }
 
     /**
-     * {@code io_uring_prep_cancel_fd}: cancels requests on {@code fd} (one, or all with
-     * {@code IORING_ASYNC_CANCEL_ALL}; a direct descriptor with {@code IORING_ASYNC_CANCEL_FD_FIXED}).
+     * {@code io_uring_prep_cancel_fd}: cancels requests on {@code fd}.
+     *
+     * @param fd    the file, or a direct descriptor with {@code IORING_ASYNC_CANCEL_FD_FIXED}
+     * @param flags {@code IORING_ASYNC_CANCEL_*} flags ({@code ALL} for every request, not just one)
+     * @return this entry
      */
     public Sqe prepCancelFd(int fd, int flags) {
         prepRw(IORING_OP_ASYNC_CANCEL, fd, 0, 0, 0);
@@ -329,63 +489,142 @@ public final class Sqe {
      * {@code io_uring_prep_link_timeout}: bounds the previous SQE (which carries
      * {@code IOSQE_IO_LINK}); if it fires, the request completes with {@code -ECANCELED} and this
      * with {@code -ETIME}.
+     *
+     * @param ts    address of a {@code struct __kernel_timespec}
+     * @param flags {@code IORING_TIMEOUT_*} flags
+     * @return this entry
      */
     public Sqe prepLinkTimeout(long ts, int flags) {
         prepRw(IORING_OP_LINK_TIMEOUT, -1, ts, 1, 0);
         return opFlags(flags);
     }
 
-    /** {@code io_uring_prep_connect}. */
+    /**
+     * {@code io_uring_prep_connect}.
+     *
+     * @param fd      the socket
+     * @param addr    address of the peer's {@code sockaddr}
+     * @param addrLen its length
+     * @return this entry
+     */
     public Sqe prepConnect(int fd, long addr, int addrLen) {
         return prepRw(IORING_OP_CONNECT, fd, addr, 0, addrLen);
     }
 
-    /** {@code io_uring_prep_close}. */
+    /**
+     * {@code io_uring_prep_close}.
+     *
+     * @param fd the fd to close
+     * @return this entry
+     */
     public Sqe prepClose(int fd) {
         return prepRw(IORING_OP_CLOSE, fd, 0, 0, 0);
     }
 
-    /** {@code io_uring_prep_close_direct}: frees direct-descriptor slot {@code slot}. */
+    /**
+     * {@code io_uring_prep_close_direct}: frees a direct-descriptor slot.
+     *
+     * @param slot the slot
+     * @return this entry
+     */
     public Sqe prepCloseDirect(int slot) {
         prepClose(0);
         return fileIndex(slot + 1);
     }
 
-    /** {@code io_uring_prep_files_update}: installs {@code nrFds} fds from the int array at {@code fds}. */
+    /**
+     * {@code io_uring_prep_files_update}: installs fds into the direct-descriptor table.
+     *
+     * @param fds    address of an int array of fds ({@code -1} clears a slot)
+     * @param nrFds  how many
+     * @param offset the first slot, or {@code IORING_FILE_INDEX_ALLOC} for free ones (written back
+     *               to the array)
+     * @return this entry
+     */
     public Sqe prepFilesUpdate(long fds, int nrFds, int offset) {
         return prepRw(IORING_OP_FILES_UPDATE, -1, fds, nrFds, offset);
     }
 
-    /** {@code io_uring_prep_send}. */
+    /**
+     * {@code io_uring_prep_send}.
+     *
+     * @param fd    the socket
+     * @param buf   address of the data
+     * @param len   bytes to send
+     * @param flags {@code MSG_*} flags
+     * @return this entry
+     */
     public Sqe prepSend(int fd, long buf, int len, int flags) {
         prepRw(IORING_OP_SEND, fd, buf, len, 0);
         return opFlags(flags);
     }
 
-    /** {@code io_uring_prep_sendto} (6.0): a send with a destination address, for unconnected datagram sockets. */
+    /**
+     * {@code io_uring_prep_sendto} (6.0): a send with a destination address, for unconnected
+     * datagram sockets.
+     *
+     * @param fd      the socket
+     * @param buf     address of the data
+     * @param len     bytes to send
+     * @param flags   {@code MSG_*} flags
+     * @param addr    address of the destination {@code sockaddr}
+     * @param addrLen its length
+     * @return this entry
+     */
     public Sqe prepSendto(int fd, long buf, int len, int flags, long addr, int addrLen) {
         prepSend(fd, buf, len, flags);
         return destAddr(addr, addrLen);
     }
 
-    /** {@code io_uring_prep_recv}. */
+    /**
+     * {@code io_uring_prep_recv}.
+     *
+     * @param fd    the socket
+     * @param buf   address of the buffer, or 0 with {@link #bufferSelect}
+     * @param len   bytes to receive at most, or 0 with a buffer ring
+     * @param flags {@code MSG_*} flags
+     * @return this entry
+     */
     public Sqe prepRecv(int fd, long buf, int len, int flags) {
         prepRw(IORING_OP_RECV, fd, buf, len, 0);
         return opFlags(flags);
     }
 
-    /** {@code io_uring_prep_shutdown} (5.11). */
+    /**
+     * {@code io_uring_prep_shutdown} (5.11).
+     *
+     * @param fd  the socket
+     * @param how {@code SHUT_RD}, {@code SHUT_WR} or {@code SHUT_RDWR}
+     * @return this entry
+     */
     public Sqe prepShutdown(int fd, int how) {
         return prepRw(IORING_OP_SHUTDOWN, fd, 0, how, 0);
     }
 
-    /** {@code io_uring_prep_provide_buffers}: the legacy (5.7) way to hand buffers to a group. */
+    /**
+     * {@code io_uring_prep_provide_buffers}: the legacy (5.7) way to hand buffers to a group;
+     * {@link BufferRing} is the cheaper one.
+     *
+     * @param addr address of the first buffer; the others follow it
+     * @param len  size of each buffer
+     * @param nr   how many buffers
+     * @param bgid the buffer group
+     * @param bid  the id of the first buffer; the others count up from it
+     * @return this entry
+     */
     public Sqe prepProvideBuffers(long addr, int len, int nr, int bgid, int bid) {
         prepRw(IORING_OP_PROVIDE_BUFFERS, nr, addr, len, bid);
         return bufGroup(bgid);
     }
 
-    /** {@code io_uring_prep_remove_buffers}. */
+    /**
+     * {@code io_uring_prep_remove_buffers}: takes buffers given with
+     * {@link #prepProvideBuffers} back.
+     *
+     * @param nr   how many buffers at most
+     * @param bgid the buffer group
+     * @return this entry
+     */
     public Sqe prepRemoveBuffers(int nr, int bgid) {
         prepRw(IORING_OP_REMOVE_BUFFERS, nr, 0, 0, 0);
         return bufGroup(bgid);
@@ -395,14 +634,30 @@ public final class Sqe {
 
     /**
      * {@code io_uring_prep_msg_ring} (5.18): posts a CQE with {@code res = len} and
-     * {@code user_data = data} on the ring whose fd is {@code ringFd}.
+     * {@code user_data = data} on another ring.
+     *
+     * @param ringFd the target ring's fd
+     * @param len    the target CQE's {@code res}
+     * @param data   the target CQE's {@code user_data}
+     * @param flags  {@code IORING_MSG_RING_*} flags
+     * @return this entry
      */
     public Sqe prepMsgRing(int ringFd, int len, long data, int flags) {
         prepRw(IORING_OP_MSG_RING, ringFd, IORING_MSG_DATA, len, data);
         return opFlags(flags);
     }
 
-    /** {@code io_uring_prep_msg_ring_cqe_flags} (6.3): as {@link #prepMsgRing}, with the target CQE's flags. */
+    /**
+     * {@code io_uring_prep_msg_ring_cqe_flags} (6.3): as {@link #prepMsgRing}, with the target
+     * CQE's flags.
+     *
+     * @param ringFd   the target ring's fd
+     * @param len      the target CQE's {@code res}
+     * @param data     the target CQE's {@code user_data}
+     * @param flags    {@code IORING_MSG_RING_*} flags
+     * @param cqeFlags the target CQE's {@code flags}
+     * @return this entry
+     */
     public Sqe prepMsgRingCqeFlags(int ringFd, int len, long data, int flags, int cqeFlags) {
         prepRw(IORING_OP_MSG_RING, ringFd, IORING_MSG_DATA, len, data);
         opFlags(flags | IORING_MSG_RING_FLAGS_PASS);
@@ -410,9 +665,15 @@ public final class Sqe {
     }
 
     /**
-     * {@code io_uring_prep_msg_ring_fd} (6.0): installs this ring's direct descriptor
-     * {@code sourceSlot} into slot {@code targetSlot} of the ring {@code ringFd} (or a free slot
-     * with {@code IORING_FILE_INDEX_ALLOC}), posting a CQE with {@code user_data = data} there.
+     * {@code io_uring_prep_msg_ring_fd} (6.0): installs one of this ring's direct descriptors into
+     * another ring's table, posting a CQE with {@code user_data = data} there.
+     *
+     * @param ringFd     the target ring's fd
+     * @param sourceSlot the direct descriptor here
+     * @param targetSlot the slot there, or {@code IORING_FILE_INDEX_ALLOC} for a free one
+     * @param data       the target CQE's {@code user_data}
+     * @param flags      {@code IORING_MSG_RING_*} flags
+     * @return this entry
      */
     public Sqe prepMsgRingFd(int ringFd, int sourceSlot, int targetSlot, long data, int flags) {
         prepRw(IORING_OP_MSG_RING, ringFd, IORING_MSG_SEND_FD, 0, data);
@@ -421,20 +682,48 @@ public final class Sqe {
         return opFlags(flags);
     }
 
-    /** {@code io_uring_prep_msg_ring_fd_alloc}: {@link #prepMsgRingFd} into a slot the target kernel picks. */
+    /**
+     * {@code io_uring_prep_msg_ring_fd_alloc}: {@link #prepMsgRingFd} into a slot the target ring
+     * picks.
+     *
+     * @param ringFd     the target ring's fd
+     * @param sourceSlot the direct descriptor here
+     * @param data       the target CQE's {@code user_data}
+     * @param flags      {@code IORING_MSG_RING_*} flags
+     * @return this entry
+     */
     public Sqe prepMsgRingFdAlloc(int ringFd, int sourceSlot, long data, int flags) {
         return prepMsgRingFd(ringFd, sourceSlot, IORING_FILE_INDEX_ALLOC, data, flags);
     }
 
     // ---- 5.19 and later ----
 
-    /** {@code io_uring_prep_multishot_accept} (5.19): a CQE per accepted connection, {@code IORING_CQE_F_MORE} while armed. */
+    /**
+     * {@code io_uring_prep_multishot_accept} (5.19): a CQE per accepted connection,
+     * {@code IORING_CQE_F_MORE} while armed.
+     *
+     * @param fd      the listening socket
+     * @param addr    address of a {@code sockaddr} buffer, or 0 (shared by every accept)
+     * @param addrLen address of its {@code socklen_t} length, or 0
+     * @param flags   {@code SOCK_NONBLOCK} and {@code SOCK_CLOEXEC}
+     * @return this entry
+     */
     public Sqe prepMultishotAccept(int fd, long addr, long addrLen, int flags) {
         prepAccept(fd, addr, addrLen, flags);
         return addIoprio(IORING_ACCEPT_MULTISHOT);
     }
 
-    /** {@code io_uring_prep_accept_direct} (5.19): the connection goes into direct-descriptor slot {@code slot}. */
+    /**
+     * {@code io_uring_prep_accept_direct} (5.19): the connection goes into a direct-descriptor slot
+     * instead of the fd table.
+     *
+     * @param fd      the listening socket
+     * @param addr    address of a {@code sockaddr} buffer, or 0
+     * @param addrLen address of its {@code socklen_t} length, or 0
+     * @param flags   {@code SOCK_NONBLOCK} and {@code SOCK_CLOEXEC}
+     * @param slot    the slot, or {@code IORING_FILE_INDEX_ALLOC} for a free one ({@code cqe.res})
+     * @return this entry
+     */
     public Sqe prepAcceptDirect(int fd, long addr, long addrLen, int flags, int slot) {
         prepAccept(fd, addr, addrLen, flags);
         return targetFixedFile(slot);
@@ -443,25 +732,57 @@ public final class Sqe {
     /**
      * {@code io_uring_prep_multishot_accept_direct} (5.19): every connection goes into a direct
      * descriptor the kernel allocates; {@code cqe.res} is its slot.
+     *
+     * @param fd      the listening socket
+     * @param addr    address of a {@code sockaddr} buffer, or 0
+     * @param addrLen address of its {@code socklen_t} length, or 0
+     * @param flags   {@code SOCK_NONBLOCK} and {@code SOCK_CLOEXEC}
+     * @return this entry
      */
     public Sqe prepMultishotAcceptDirect(int fd, long addr, long addrLen, int flags) {
         prepMultishotAccept(fd, addr, addrLen, flags);
         return fileIndex(IORING_FILE_INDEX_ALLOC);
     }
 
-    /** {@code io_uring_prep_socket} (5.19). */
+    /**
+     * {@code io_uring_prep_socket} (5.19): a socket, whose fd is the completion's {@code res}.
+     *
+     * @param domain   {@code AF_*}
+     * @param type     {@code SOCK_*}, with {@code SOCK_NONBLOCK} and {@code SOCK_CLOEXEC}
+     * @param protocol the protocol, usually 0
+     * @param flags    0: the kernel defines none yet
+     * @return this entry
+     */
     public Sqe prepSocket(int domain, int type, int protocol, int flags) {
         prepRw(IORING_OP_SOCKET, domain, 0, protocol, type);
         return opFlags(flags);
     }
 
-    /** {@code io_uring_prep_socket_direct} (5.19): the socket goes into slot {@code slot}. */
+    /**
+     * {@code io_uring_prep_socket_direct} (5.19): the socket goes into a direct-descriptor slot.
+     *
+     * @param domain   {@code AF_*}
+     * @param type     {@code SOCK_*}
+     * @param protocol the protocol, usually 0
+     * @param slot     the slot
+     * @param flags    0: the kernel defines none yet
+     * @return this entry
+     */
     public Sqe prepSocketDirect(int domain, int type, int protocol, int slot, int flags) {
         prepSocket(domain, type, protocol, flags);
         return targetFixedFile(slot);
     }
 
-    /** {@code io_uring_prep_socket_direct_alloc} (5.19): the socket goes into a slot the kernel picks. */
+    /**
+     * {@code io_uring_prep_socket_direct_alloc} (5.19): the socket goes into a slot the kernel
+     * picks; {@code cqe.res} is the slot.
+     *
+     * @param domain   {@code AF_*}
+     * @param type     {@code SOCK_*}
+     * @param protocol the protocol, usually 0
+     * @param flags    0: the kernel defines none yet
+     * @return this entry
+     */
     public Sqe prepSocketDirectAlloc(int domain, int type, int protocol, int flags) {
         prepSocket(domain, type, protocol, flags);
         return fileIndex(IORING_FILE_INDEX_ALLOC);
@@ -472,6 +793,12 @@ public final class Sqe {
     /**
      * {@code io_uring_prep_recv_multishot} (6.0): a CQE per arrival of data, each into a provided
      * buffer: pass {@code buf = 0, len = 0} and {@link #bufferSelect} a group.
+     *
+     * @param fd    the socket
+     * @param buf   0
+     * @param len   0, or the most to put in one buffer
+     * @param flags {@code MSG_*} flags
+     * @return this entry
      */
     public Sqe prepRecvMultishot(int fd, long buf, int len, int flags) {
         prepRecv(fd, buf, len, flags);
@@ -481,6 +808,11 @@ public final class Sqe {
     /**
      * {@code io_uring_prep_recvmsg_multishot} (6.0): each provided buffer starts with a
      * {@code struct io_uring_recvmsg_out}; the msghdr only gives the name and control lengths.
+     *
+     * @param fd     the socket
+     * @param msghdr address of the {@code struct msghdr}
+     * @param flags  {@code MSG_*} flags
+     * @return this entry
      */
     public Sqe prepRecvmsgMultishot(int fd, long msghdr, int flags) {
         prepRecvmsg(fd, msghdr, flags);
@@ -491,6 +823,13 @@ public final class Sqe {
      * {@code io_uring_prep_send_zc} (6.0): zero-copy send. Two CQEs: the result (with
      * {@code IORING_CQE_F_MORE}), then a notification ({@code IORING_CQE_F_NOTIF}) after which the
      * buffer may be reused.
+     *
+     * @param fd      the socket
+     * @param buf     address of the data, which must stay untouched until the notification
+     * @param len     bytes to send
+     * @param flags   {@code MSG_*} flags
+     * @param zcFlags {@code IORING_RECVSEND_*} and {@code IORING_SEND_ZC_*} flags
+     * @return this entry
      */
     public Sqe prepSendZc(int fd, long buf, int len, int flags, int zcFlags) {
         prepRw(IORING_OP_SEND_ZC, fd, buf, len, 0);
@@ -501,7 +840,15 @@ public final class Sqe {
 
     // ---- 6.1 and later ----
 
-    /** {@code io_uring_prep_sendmsg_zc} (6.1). */
+    /**
+     * {@code io_uring_prep_sendmsg_zc} (6.1): {@link #prepSendmsg} without copying the data, with
+     * the two CQEs of {@link #prepSendZc}.
+     *
+     * @param fd     the socket
+     * @param msghdr address of the {@code struct msghdr}
+     * @param flags  {@code MSG_*} flags
+     * @return this entry
+     */
     public Sqe prepSendmsgZc(int fd, long msghdr, int flags) {
         prepSendmsg(fd, msghdr, flags);
         OPCODE.set(sqes, offset, (byte) IORING_OP_SENDMSG_ZC);
@@ -511,8 +858,12 @@ public final class Sqe {
     // ---- 6.8 and later ----
 
     /**
-     * {@code io_uring_prep_fixed_fd_install} (6.8): makes a normal fd for direct descriptor
-     * {@code slot} ({@code cqe.res} is the fd), for APIs that need one.
+     * {@code io_uring_prep_fixed_fd_install} (6.8): makes a normal fd for a direct descriptor
+     * ({@code cqe.res} is the fd), for APIs that need one.
+     *
+     * @param slot  the direct descriptor
+     * @param flags {@code IORING_FIXED_FD_NO_CLOEXEC}, or 0
+     * @return this entry
      */
     public Sqe prepFixedFdInstall(int slot, int flags) {
         prepRw(IORING_OP_FIXED_FD_INSTALL, slot, 0, 0, 0);
@@ -527,13 +878,25 @@ public final class Sqe {
      * {@code io_uring_prep_recv_multishot} with {@code IORING_RECVSEND_BUNDLE} (6.10): one CQE may
      * cover several consecutive provided buffers; {@code res} is the total length and the buffer id
      * is the first buffer's.
+     *
+     * @param fd    the socket
+     * @param flags {@code MSG_*} flags
+     * @return this entry
      */
     public Sqe prepRecvMultishotBundle(int fd, int flags) {
         prepRecvMultishot(fd, 0, 0, flags);
         return addIoprio(IORING_RECVSEND_BUNDLE);
     }
 
-    /** {@code io_uring_prep_send_bundle} (6.10): sends from consecutive provided buffers of the selected group. */
+    /**
+     * {@code io_uring_prep_send_bundle} (6.10): sends from consecutive provided buffers of the
+     * selected group.
+     *
+     * @param fd    the socket
+     * @param len   bytes to send at most, 0 for what the buffers hold
+     * @param flags {@code MSG_*} flags
+     * @return this entry
+     */
     public Sqe prepSendBundle(int fd, int len, int flags) {
         prepSend(fd, 0, len, flags);
         return addIoprio(IORING_RECVSEND_BUNDLE);
@@ -541,12 +904,25 @@ public final class Sqe {
 
     // ---- 6.11 and later ----
 
-    /** {@code io_uring_prep_bind} (6.11). */
+    /**
+     * {@code io_uring_prep_bind} (6.11).
+     *
+     * @param fd      the socket
+     * @param addr    address of the {@code sockaddr}
+     * @param addrLen its length
+     * @return this entry
+     */
     public Sqe prepBind(int fd, long addr, int addrLen) {
         return prepRw(IORING_OP_BIND, fd, addr, 0, addrLen);
     }
 
-    /** {@code io_uring_prep_listen} (6.11). */
+    /**
+     * {@code io_uring_prep_listen} (6.11).
+     *
+     * @param fd      the socket
+     * @param backlog the accept queue's length
+     * @return this entry
+     */
     public Sqe prepListen(int fd, int backlog) {
         return prepRw(IORING_OP_LISTEN, fd, 0, backlog, 0);
     }

@@ -61,9 +61,11 @@ public final class SubmissionQueue {
     }
 
     /**
-     * {@code io_uring_get_sqe}: the next free entry, or {@code null} when the queue is full. Never
-     * submits: the caller decides when to enter the kernel. The entry must be prepared with one of
-     * the {@code prep} helpers before anything else is set.
+     * {@code io_uring_get_sqe}: the next free entry. Never submits: the caller decides when to enter
+     * the kernel.
+     *
+     * @return the entry, to be prepared with one of its {@code prep} helpers before anything else is
+     *         set, or {@code null} when the queue is full
      */
     public Sqe getSqe() {
         int tail = sqeTail;
@@ -71,9 +73,9 @@ public final class SubmissionQueue {
             // Consumes the kernel's head; pairs with the release store of sq.head in
             // io_commit_sqring (only concurrent with us under SQPOLL). Through the var handle
             // itself, not Barrier.loadAcquire: C2 does not inline a call this rarely taken, and a
-            // call left in a prep loop makes it reload every field on each iteration (4.8 ns per
-            // getSqe().prepNop().userData() against 4.0). Reached when the queue is full, or
-            // under SQPOLL, where the poller moves the head behind our back.
+            // call left in a prep loop makes it reload every field on each iteration, which slows
+            // the whole loop. Reached when the queue is full, or under SQPOLL, where the poller
+            // moves the head behind our back.
             sqeLimit = (int) Barrier.INT.getAcquire(ring, khead) + entries;
             if (tail == sqeLimit) {
                 return null;
@@ -113,24 +115,27 @@ public final class SubmissionQueue {
         }
     }
 
-    /** Entries prepared and not yet consumed by the kernel. */
+    /** {@return entries prepared and not yet consumed by the kernel} */
     public int pending() {
         return sqeTail - Barrier.loadAcquire(ring, khead);
     }
 
-    /** {@code io_uring_sq_space_left}. */
+    /** {@return free entries ({@code io_uring_sq_space_left})} */
     public int spaceLeft() {
         return entries - pending();
     }
 
-    /** The SQ ring's {@code flags}: {@code IORING_SQ_NEED_WAKEUP}, {@code IORING_SQ_CQ_OVERFLOW}, {@code IORING_SQ_TASKRUN}. */
+    /**
+     * {@return the SQ ring's {@code flags}: {@code IORING_SQ_NEED_WAKEUP}, {@code IORING_SQ_CQ_OVERFLOW},
+     * {@code IORING_SQ_TASKRUN}}
+     */
     public int flags() {
         // The kernel sets these bits concurrently; a relaxed read is enough because every
         // decision taken from them is re-checked by the enter it causes.
         return ring.get(JAVA_INT, kflags);
     }
 
-    /** SQEs the kernel dropped as invalid ({@code sq.dropped}). */
+    /** {@return how many SQEs the kernel dropped as invalid ({@code sq.dropped})} */
     public int dropped() {
         return ring.get(JAVA_INT, kdropped);
     }
@@ -153,6 +158,7 @@ public final class SubmissionQueue {
         return (flags() & IoUringH.IORING_SQ_NEED_WAKEUP) != 0;
     }
 
+    /** {@return the SQ size} */
     public int entries() {
         return entries;
     }

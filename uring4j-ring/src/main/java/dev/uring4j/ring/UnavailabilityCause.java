@@ -1,11 +1,15 @@
 package dev.uring4j.ring;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import dev.uring4j.ring.sys.LibC;
 import dev.uring4j.ring.sys.Seccomp;
+import dev.uring4j.ring.sys.Syscalls;
+import dev.uring4j.ring.uapi.IoUringParams;
 
 /**
  * Why {@code io_uring_setup} failed, in words a user can act on.
@@ -23,7 +27,7 @@ import dev.uring4j.ring.sys.Seccomp;
  */
 public record UnavailabilityCause(Kind kind, int errno, String hint) {
 
-    /** {@code "io_uring_setup: EPERM (Operation not permitted): <hint>"}. */
+    /** {@return the whole message: {@code "io_uring_setup: EPERM (Operation not permitted): <hint>"}} */
     public String message() {
         return "io_uring_setup: " + Errno.describe(errno) + ": " + hint;
     }
@@ -64,6 +68,7 @@ public record UnavailabilityCause(Kind kind, int errno, String hint) {
      *                       2 filter), or -1 if unknown
      * @param memlockSoft    soft {@code RLIMIT_MEMLOCK} in bytes, -1 for unlimited or unknown
      * @param setupFlags     the {@code IORING_SETUP_*} flags that were asked for
+     * @return the cause, with a hint that names what was observed and what to do
      */
     public static UnavailabilityCause classify(int errno, Integer sysctlDisabled, Integer ioUringGroup,
                                                int seccompMode, long memlockSoft, int setupFlags) {
@@ -127,11 +132,43 @@ public record UnavailabilityCause(Kind kind, int errno, String hint) {
         }
     }
 
-    /** Classifies {@code errno} with what this process can observe of its environment now. */
+    /**
+     * Classifies a setup failure with what this process can observe of its environment now.
+     *
+     * @param errno      positive errno returned by io_uring_setup
+     * @param setupFlags the {@code IORING_SETUP_*} flags that were asked for
+     * @return as {@link #classify}
+     */
     public static UnavailabilityCause observe(int errno, int setupFlags) {
         long[] memlock = LibC.rlimit(LibC.RLIMIT_MEMLOCK);
         return classify(errno, readInt("/proc/sys/kernel/io_uring_disabled"),
                 readInt("/proc/sys/kernel/io_uring_group"), Seccomp.mode(), memlock == null ? -1 : memlock[0], setupFlags);
+    }
+
+    /** {@link #ofThisProcess()}'s answer once known: {@code Boolean.TRUE} when a ring could be set up. */
+    private static volatile Object availability;
+
+    /**
+     * Why io_uring cannot be used in this process, or {@code null} when a ring can be set up: a
+     * ring of two entries is set up and closed on the first call, and the answer cached.
+     */
+    static UnavailabilityCause ofThisProcess() {
+        Object a = availability;
+        if (a == null) {
+            a = Boolean.TRUE;
+            int r;
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment params = arena.allocate(IoUringParams.LAYOUT);
+                r = Syscalls.io_uring_setup(2, params);
+            }
+            if (r >= 0) {
+                LibC.close(r);
+            } else {
+                a = observe(-r, 0);
+            }
+            availability = a;
+        }
+        return a instanceof UnavailabilityCause cause ? cause : null;
     }
 
     private static Integer readInt(String file) {

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * CQ overflow (FAULTS.md #9): with 1 000 completions aimed at an 8-entry CQ the kernel parks the
+ * CQ overflow: with 1 000 completions aimed at an 8-entry CQ the kernel parks the
  * surplus on its overflow list ({@code IORING_FEAT_NODROP}) and says so with
  * {@code IORING_SQ_CQ_OVERFLOW}; the loop's plain {@code submit()} flushes the list back into the
  * CQ, and every operation completes exactly once, in order. A submit the kernel refuses while the

@@ -81,7 +81,7 @@ class MsgRingTest {
         }
     }
 
-    /** FAULTS.md #11: the target's CQ holds 4, 8 messages arrive before it reaps. */
+    /** A target whose CQ is too small: it holds 4, and 8 messages arrive before it reaps. */
     @ParameterizedTest
     @EnumSource(RingConfig.class)
     void aTargetWithAFullCqStillGetsEveryMessageInOrder(RingConfig config) throws Exception {

@@ -45,7 +45,7 @@ enum RingConfig {
         }
     }
 
-    IoUring.Builder builder() {
+    IoUringBuilder builder() {
         return IoUring.builder().flags(flags).registerRingFd(registerRingFd).sqThreadIdleMs(sqpoll() ? 50 : 0);
     }
 

@@ -23,7 +23,7 @@ final class RingThread implements AutoCloseable {
     private final IoUring ring;
     private final Completions completions;
 
-    private RingThread(String name, IoUring.Builder builder) throws Exception {
+    private RingThread(String name, IoUringBuilder builder) throws Exception {
         executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
@@ -39,7 +39,7 @@ final class RingThread implements AutoCloseable {
     }
 
     /** Builds a ring from {@code builder} on a new thread named {@code name}. */
-    static RingThread start(String name, IoUring.Builder builder) throws Exception {
+    static RingThread start(String name, IoUringBuilder builder) throws Exception {
         return new RingThread(name, builder);
     }
 

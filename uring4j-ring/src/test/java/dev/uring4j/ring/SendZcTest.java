@@ -16,7 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Zero-copy send ({@code IORING_OP_SEND_ZC}, FAULTS.md #18): two completions per request, the
+ * Zero-copy send ({@code IORING_OP_SEND_ZC}): two completions per request, the
  * result flagged {@code IORING_CQE_F_MORE} and then the {@code IORING_CQE_F_NOTIF} notification,
  * after which, and only after which, the buffer belongs to the application again.
  */

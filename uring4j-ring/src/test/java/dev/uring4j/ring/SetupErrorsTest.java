@@ -36,7 +36,7 @@ class SetupErrorsTest {
 
     @ParameterizedTest(name = "{1}")
     @MethodSource("impossibleParameters")
-    void impossibleParametersNameTheCallTheValuesAndTheRules(IoUring.Builder builder, String culprit) {
+    void impossibleParametersNameTheCallTheValuesAndTheRules(IoUringBuilder builder, String culprit) {
         RingConfig.DEFAULT.assumeSupported();
         ErrnoException e = assertThrows(ErrnoException.class, builder::build);
         String m = e.getMessage();

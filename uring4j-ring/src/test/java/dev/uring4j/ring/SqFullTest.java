@@ -9,7 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * A full submission queue (FAULTS.md #10): {@code getSqe} returns the sentinel, the loop submits
+ * A full submission queue: {@code getSqe} returns the sentinel, the loop submits
  * and retries; one submit is enough to make room (with SQPOLL, one submit and one
  * {@code sqringWait}, since the poller thread empties the queue), so the loop never spins, and
  * nothing is dropped.

@@ -19,12 +19,12 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *   <li>{@link #io_uring_setup} and {@link #io_uring_register} capture errno with
  *       {@code Linker.Option.captureCallState}, which copies it before the JVM runs any code;</li>
  *   <li>{@link #io_uring_enter} is the hot path, called once per event-loop iteration.
- *       Capturing costs about 15 ns a call, so it is not done: on {@code -1} the thread's errno is
- *       read through {@code __errno_location()}. Between the call's return and that read the
- *       thread runs only the downcall's return path, which can at worst block at a safepoint; the
- *       errno read there is used to classify ({@code ETIME}, {@code EINTR}, {@code EBUSY}) and to
- *       name the error, and every caller treats an unexpected value as "reap, then retry", so a
- *       misread can not lose a completion.</li>
+ *       Capturing would add work to every call, nearly all of which succeed, so it is not done:
+ *       on {@code -1} the thread's errno is read through {@code __errno_location()}. Between the
+ *       call's return and that read the thread runs only the downcall's return path, which can at
+ *       worst block at a safepoint; the errno read there is used to classify ({@code ETIME},
+ *       {@code EINTR}, {@code EBUSY}) and to name the error, and every caller treats an unexpected
+ *       value as "reap, then retry", so a misread can not lose a completion.</li>
  * </ul>
  * The syscall numbers 425..427 are the same on every Linux architecture.
  */

@@ -12,6 +12,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class IoCqringOffsets {
     private IoCqringOffsets() {}
 
+    /** {@code struct io_cqring_offsets}, its fields named as in the header. */
     public static final StructLayout LAYOUT = MemoryLayout.structLayout(
             JAVA_INT.withName("head"),
             JAVA_INT.withName("tail"),
@@ -24,12 +25,20 @@ public final class IoCqringOffsets {
             JAVA_LONG.withName("user_addr")
     ).withName("io_cqring_offsets");
 
+    /** Byte offset of {@code head}. */
     public static final long OFFSET_head = Layouts.offset(LAYOUT, "head");
+    /** Byte offset of {@code tail}. */
     public static final long OFFSET_tail = Layouts.offset(LAYOUT, "tail");
+    /** Byte offset of {@code ring_mask}. */
     public static final long OFFSET_ring_mask = Layouts.offset(LAYOUT, "ring_mask");
+    /** Byte offset of {@code ring_entries}. */
     public static final long OFFSET_ring_entries = Layouts.offset(LAYOUT, "ring_entries");
+    /** Byte offset of {@code overflow}. */
     public static final long OFFSET_overflow = Layouts.offset(LAYOUT, "overflow");
+    /** Byte offset of {@code cqes}. */
     public static final long OFFSET_cqes = Layouts.offset(LAYOUT, "cqes");
+    /** Byte offset of {@code flags}. */
     public static final long OFFSET_flags = Layouts.offset(LAYOUT, "flags");
+    /** Byte offset of {@code user_addr}. */
     public static final long OFFSET_user_addr = Layouts.offset(LAYOUT, "user_addr");
 }

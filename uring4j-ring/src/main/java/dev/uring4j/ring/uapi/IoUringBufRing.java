@@ -22,6 +22,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 public final class IoUringBufRing {
     private IoUringBufRing() {}
 
+    /** {@code struct io_uring_buf_ring}, its fields named as in the header. */
     public static final StructLayout LAYOUT = MemoryLayout.structLayout(
             JAVA_LONG.withName("resv1"),
             JAVA_INT.withName("resv2"),
@@ -29,6 +30,7 @@ public final class IoUringBufRing {
             JAVA_SHORT.withName("tail")
     ).withName("io_uring_buf_ring");
 
+    /** Byte offset of {@code tail}. */
     public static final long OFFSET_tail = Layouts.offset(LAYOUT, "tail");
     /** {@code bufs[]} starts at offset 0, overlaying the header. */
     public static final long OFFSET_bufs = 0;

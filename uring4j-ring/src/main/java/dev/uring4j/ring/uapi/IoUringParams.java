@@ -11,6 +11,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 public final class IoUringParams {
     private IoUringParams() {}
 
+    /** {@code struct io_uring_params}, its fields named as in the header. */
     public static final StructLayout LAYOUT = MemoryLayout.structLayout(
             JAVA_INT.withName("sq_entries"),
             JAVA_INT.withName("cq_entries"),
@@ -24,13 +25,22 @@ public final class IoUringParams {
             IoCqringOffsets.LAYOUT.withName("cq_off")
     ).withName("io_uring_params");
 
+    /** Byte offset of {@code sq_entries}. */
     public static final long OFFSET_sq_entries = Layouts.offset(LAYOUT, "sq_entries");
+    /** Byte offset of {@code cq_entries}. */
     public static final long OFFSET_cq_entries = Layouts.offset(LAYOUT, "cq_entries");
+    /** Byte offset of {@code flags}. */
     public static final long OFFSET_flags = Layouts.offset(LAYOUT, "flags");
+    /** Byte offset of {@code sq_thread_cpu}. */
     public static final long OFFSET_sq_thread_cpu = Layouts.offset(LAYOUT, "sq_thread_cpu");
+    /** Byte offset of {@code sq_thread_idle}. */
     public static final long OFFSET_sq_thread_idle = Layouts.offset(LAYOUT, "sq_thread_idle");
+    /** Byte offset of {@code features}. */
     public static final long OFFSET_features = Layouts.offset(LAYOUT, "features");
+    /** Byte offset of {@code wq_fd}. */
     public static final long OFFSET_wq_fd = Layouts.offset(LAYOUT, "wq_fd");
+    /** Byte offset of {@code sq_off}. */
     public static final long OFFSET_sq_off = Layouts.offset(LAYOUT, "sq_off");
+    /** Byte offset of {@code cq_off}. */
     public static final long OFFSET_cq_off = Layouts.offset(LAYOUT, "cq_off");
 }

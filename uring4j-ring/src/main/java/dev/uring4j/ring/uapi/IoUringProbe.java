@@ -14,6 +14,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 public final class IoUringProbe {
     private IoUringProbe() {}
 
+    /** {@code struct io_uring_probe}, its fields named as in the header. */
     public static final StructLayout LAYOUT = MemoryLayout.structLayout(
             JAVA_BYTE.withName("last_op"),
             JAVA_BYTE.withName("ops_len"),
@@ -21,7 +22,9 @@ public final class IoUringProbe {
             MemoryLayout.sequenceLayout(3, JAVA_INT).withName("resv2")
     ).withName("io_uring_probe");
 
+    /** Byte offset of {@code last_op}. */
     public static final long OFFSET_last_op = Layouts.offset(LAYOUT, "last_op");
+    /** Byte offset of {@code ops_len}. */
     public static final long OFFSET_ops_len = Layouts.offset(LAYOUT, "ops_len");
     /** {@code ops[]} follows the header. */
     public static final long OFFSET_ops = LAYOUT.byteSize();

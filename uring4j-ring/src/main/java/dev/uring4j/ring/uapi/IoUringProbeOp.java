@@ -13,6 +13,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 public final class IoUringProbeOp {
     private IoUringProbeOp() {}
 
+    /** {@code struct io_uring_probe_op}, its fields named as in the header. */
     public static final StructLayout LAYOUT = MemoryLayout.structLayout(
             JAVA_BYTE.withName("op"),
             JAVA_BYTE.withName("resv"),
@@ -20,6 +21,8 @@ public final class IoUringProbeOp {
             JAVA_INT.withName("resv2")
     ).withName("io_uring_probe_op");
 
+    /** Byte offset of {@code op}. */
     public static final long OFFSET_op = Layouts.offset(LAYOUT, "op");
+    /** Byte offset of {@code flags}. */
     public static final long OFFSET_flags = Layouts.offset(LAYOUT, "flags");
 }

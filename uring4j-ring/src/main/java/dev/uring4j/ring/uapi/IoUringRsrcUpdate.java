@@ -13,12 +13,15 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class IoUringRsrcUpdate {
     private IoUringRsrcUpdate() {}
 
+    /** {@code struct io_uring_rsrc_update}, its fields named as in the header. */
     public static final StructLayout LAYOUT = MemoryLayout.structLayout(
             JAVA_INT.withName("offset"),
             JAVA_INT.withName("resv"),
             JAVA_LONG.withName("data")
     ).withName("io_uring_rsrc_update");
 
+    /** Byte offset of {@code offset}. */
     public static final long OFFSET_offset = Layouts.offset(LAYOUT, "offset");
+    /** Byte offset of {@code data}. */
     public static final long OFFSET_data = Layouts.offset(LAYOUT, "data");
 }
