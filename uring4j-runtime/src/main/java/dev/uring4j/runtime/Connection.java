@@ -2,6 +2,7 @@ package dev.uring4j.runtime;
 
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
+import dev.uring4j.runtime.internal.LoopConnection;
 
 /**
  * A TCP connection served by one event loop.
@@ -19,9 +20,15 @@ import java.net.InetSocketAddress;
  * <p><b>Lifetime.</b> {@link #close()} sends what is queued, then closes; {@link #abort()} closes
  * without sending. Either way {@link ConnectionHandler#onClose} runs exactly once, after every
  * operation the kernel had in flight for the connection has completed.
+ *
+ * <p>Connections are made by the runtime (accepted by a {@link TcpServer}, opened by a
+ * {@link TcpClient}); the class is sealed to its transports' implementation.
  */
-public abstract class Connection {
+public abstract sealed class Connection permits LoopConnection {
     private Object attachment;
+
+    /** For the runtime's transports only (the class is sealed). */
+    protected Connection() {}
 
     /** Queues {@code length} bytes of {@code src} from {@code offset}; {@code false} if refused (closed, or over the output limit). */
     public abstract boolean write(MemorySegment src, long offset, int length);

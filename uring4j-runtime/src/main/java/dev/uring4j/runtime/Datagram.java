@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import dev.uring4j.ring.sys.LibC;
+import dev.uring4j.runtime.internal.ReceivedDatagram;
 
 /**
  * A received datagram, as handed to {@link DatagramHandler#onDatagram}: a view of bytes
@@ -21,80 +22,71 @@ import dev.uring4j.ring.sys.LibC;
  * {@code [controlOffset, controlOffset + controlLength)} of the same buffer, as {@code struct
  * cmsghdr} records.
  */
-public final class Datagram {
-    private MemorySegment buffer;
-    private long offset;
-    private int length;
-    private int fullLength;
-    private int flags;
-    private long controlOffset;
-    private int controlLength;
+public abstract sealed class Datagram permits ReceivedDatagram {
+    /** What the view shows now; set by the receiving socket for each datagram. */
+    protected MemorySegment buffer;
+    protected long offset;
+    protected int length;
+    protected int fullLength;
+    protected int flags;
+    protected long controlOffset;
+    protected int controlLength;
 
-    public Datagram() {}
-
-    public void wrap(MemorySegment buffer, long offset, int length, int fullLength, int flags, long controlOffset,
-              int controlLength) {
-        this.buffer = buffer;
-        this.offset = offset;
-        this.length = length;
-        this.fullLength = fullLength;
-        this.flags = flags;
-        this.controlOffset = controlOffset;
-        this.controlLength = controlLength;
-    }
+    /** For the runtime's receive path only (the class is sealed). */
+    protected Datagram() {}
 
     /** The memory holding the payload (and the control data); read only the ranges this view gives. */
-    public MemorySegment buffer() {
+    public final MemorySegment buffer() {
         return buffer;
     }
 
     /** Where the payload starts in {@link #buffer()}. */
-    public long offset() {
+    public final long offset() {
         return offset;
     }
 
     /** Payload bytes delivered. */
-    public int length() {
+    public final int length() {
         return length;
     }
 
     /** The datagram's length as sent; more than {@link #length()} when it was truncated. */
-    public int fullLength() {
+    public final int fullLength() {
         return fullLength;
     }
 
     /** The datagram was longer than the endpoint's maximum datagram size and was cut ({@code MSG_TRUNC}). */
-    public boolean isTruncated() {
+    public final boolean isTruncated() {
         return fullLength > length;
     }
 
     /** The {@code msg_flags} the kernel returned ({@code MSG_TRUNC}, {@code MSG_CTRUNC}, ...). */
-    public int flags() {
+    public final int flags() {
         return flags;
     }
 
     /** Where the control data starts in {@link #buffer()}. */
-    public long controlOffset() {
+    public final long controlOffset() {
         return controlOffset;
     }
 
     /** Bytes of control data ({@code struct cmsghdr} records); 0 unless control room was reserved. */
-    public int controlLength() {
+    public final int controlLength() {
         return controlLength;
     }
 
     /** Control data did not fit the room reserved for it ({@code MSG_CTRUNC}). */
-    public boolean isControlTruncated() {
+    public final boolean isControlTruncated() {
         return (flags & LibC.MSG_CTRUNC) != 0;
     }
 
     /** Payload byte {@code i} (0-based, below {@link #length()}). */
-    public byte get(int i) {
+    public final byte get(int i) {
         return buffer.get(JAVA_BYTE, offset + java.util.Objects.checkIndex(i, length));
     }
 
     /** A copy of the payload (allocates: for tests and slow paths). */
-    public byte[] toByteArray() {
+    public final byte[] toByteArray() {
         byte[] b = new byte[length];
         MemorySegment.copy(buffer, JAVA_BYTE, offset, b, 0, length);
         return b;

@@ -1,18 +1,14 @@
 package dev.uring4j.runtime;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
-import java.nio.ByteOrder;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
-import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 
-import dev.uring4j.ring.Errno;
 import dev.uring4j.ring.sys.LibC;
 import dev.uring4j.ring.sys.SockAddr;
+import dev.uring4j.runtime.internal.PeerAddresses;
+import dev.uring4j.runtime.internal.SenderAddress;
 
 /**
  * A UDP peer's address, read in place from native memory: a {@code struct sockaddr_in} or
@@ -24,25 +20,23 @@ import dev.uring4j.ring.sys.SockAddr;
  * forgotten. Either kind can be passed to {@link UdpSocket#send}, which copies the address bytes,
  * so replying to a sender or sending to a known peer allocates nothing.
  *
- * <pre>
- *  sockaddr_in  (16 B): family u16 | port u16 BE | addr 4 B  | zero 8 B
- *  sockaddr_in6 (28 B): family u16 | port u16 BE | flowinfo u32 | addr 16 B | scope_id u32
- * </pre>
- *
- * Comparisons ({@link #sameAs}) and the table's hash use family, port, address and scope: the
- * fields that name a peer. An IPv4 peer seen on a dual-stack IPv6 socket is the IPv4-mapped
+ * Comparisons ({@link #sameAs}) and the peer table's hash use family, port, address and scope:
+ * the fields that name a peer. An IPv4 peer seen on a dual-stack IPv6 socket is the IPv4-mapped
  * address {@code ::ffff:a.b.c.d}, and is the same peer as {@code a.b.c.d}.
  */
-public abstract sealed class UdpAddress permits UdpAddress.View, UdpPeer {
-    /** Network-order fields (the word {@code 0000ffff} of {@code ::ffff:a.b.c.d}), whatever the CPU's order. */
-    private static final ValueLayout.OfInt NET_INT = JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+public abstract sealed class UdpAddress permits SenderAddress, UdpPeer {
 
-    UdpAddress() {}
+    /** For the runtime's own views and peers only (the class is sealed). */
+    protected UdpAddress() {}
 
-    /** The memory holding the sockaddr. */
+    /**
+     * The native memory holding the {@code sockaddr}, for code that reads the address's bytes
+     * itself (read them, do not write them). A sender's memory is the receive buffer: valid only
+     * during {@link DatagramHandler#onDatagram}.
+     */
     public abstract MemorySegment memory();
 
-    /** Where in {@link #memory()} it starts. */
+    /** Where in {@link #memory()} the {@code sockaddr} starts. */
     public abstract long offset();
 
     /** {@code AF_INET} or {@code AF_INET6}. */
@@ -57,7 +51,7 @@ public abstract sealed class UdpAddress permits UdpAddress.View, UdpPeer {
 
     /** Whether this is an IPv4 address, plain or IPv4-mapped IPv6. */
     public final boolean isIPv4() {
-        return family() == LibC.AF_INET || isV4Mapped(memory(), offset());
+        return family() == LibC.AF_INET || PeerAddresses.isV4Mapped(memory(), offset());
     }
 
     /** The address as a Java object (allocates: for logs and setup, not for every datagram). */
@@ -69,7 +63,7 @@ public abstract sealed class UdpAddress permits UdpAddress.View, UdpPeer {
 
     /** Whether {@code other} names the same peer (an IPv4 address equals its IPv4-mapped form). */
     public final boolean sameAs(UdpAddress other) {
-        return other != null && same(memory(), offset(), other.memory(), other.offset());
+        return other != null && PeerAddresses.same(memory(), offset(), other.memory(), other.offset());
     }
 
     @Override
@@ -77,106 +71,4 @@ public abstract sealed class UdpAddress permits UdpAddress.View, UdpPeer {
         return toInetSocketAddress().toString();
     }
 
-    // ------------------------------------------------------------------ raw sockaddr helpers
-
-    private static boolean isV4Mapped(MemorySegment m, long o) {
-        return Short.toUnsignedInt(m.get(JAVA_SHORT_UNALIGNED, o)) == LibC.AF_INET6
-                && m.get(JAVA_LONG_UNALIGNED, o + 8) == 0L
-                && m.get(NET_INT, o + 16) == 0x0000_FFFF;
-    }
-
-    /** The IPv4 address (network byte order, as stored) of a plain or mapped IPv4 sockaddr. */
-    private static int v4(MemorySegment m, long o) {
-        return Short.toUnsignedInt(m.get(JAVA_SHORT_UNALIGNED, o)) == LibC.AF_INET
-                ? m.get(JAVA_INT_UNALIGNED, o + 4) : m.get(JAVA_INT_UNALIGNED, o + 20);
-    }
-
-    private static short portRaw(MemorySegment m, long o) {
-        return m.get(JAVA_SHORT_UNALIGNED, o + 2);
-    }
-
-    public static boolean same(MemorySegment a, long ao, MemorySegment b, long bo) {
-        if (portRaw(a, ao) != portRaw(b, bo)) {
-            return false;
-        }
-        boolean a4 = Short.toUnsignedInt(a.get(JAVA_SHORT_UNALIGNED, ao)) == LibC.AF_INET || isV4Mapped(a, ao);
-        boolean b4 = Short.toUnsignedInt(b.get(JAVA_SHORT_UNALIGNED, bo)) == LibC.AF_INET || isV4Mapped(b, bo);
-        if (a4 || b4) {
-            return a4 && b4 && v4(a, ao) == v4(b, bo);
-        }
-        return a.get(JAVA_LONG_UNALIGNED, ao + 8) == b.get(JAVA_LONG_UNALIGNED, bo + 8)
-                && a.get(JAVA_LONG_UNALIGNED, ao + 16) == b.get(JAVA_LONG_UNALIGNED, bo + 16)
-                && a.get(JAVA_INT_UNALIGNED, ao + 24) == b.get(JAVA_INT_UNALIGNED, bo + 24);
-    }
-
-    /** A hash of the fields {@link #same} compares, equal for an IPv4 address and its mapped form. */
-    public static int hash(MemorySegment m, long o) {
-        long h = portRaw(m, o) & 0xFFFFL;
-        if (Short.toUnsignedInt(m.get(JAVA_SHORT_UNALIGNED, o)) == LibC.AF_INET || isV4Mapped(m, o)) {
-            h = h * 0x9E3779B97F4A7C15L + (v4(m, o) & 0xFFFFFFFFL);
-        } else {
-            h = h * 0x9E3779B97F4A7C15L + m.get(JAVA_LONG_UNALIGNED, o + 8);
-            h = h * 0x9E3779B97F4A7C15L + m.get(JAVA_LONG_UNALIGNED, o + 16);
-            h = h * 0x9E3779B97F4A7C15L + m.get(JAVA_INT_UNALIGNED, o + 24);
-        }
-        h *= 0x9E3779B97F4A7C15L;
-        return (int) (h ^ (h >>> 32));
-    }
-
-    /**
-     * Writes the sockaddr at {@code (m, o)} into {@code dst} in the form a socket of
-     * {@code socketFamily} takes: as is, IPv4 as IPv4-mapped IPv6 for an IPv6 socket, IPv4-mapped
-     * IPv6 as IPv4 for an IPv4 socket. Returns its length, or {@code -EAFNOSUPPORT} for an IPv6
-     * address on an IPv4 socket.
-     */
-    public static int copyFor(MemorySegment m, long o, int socketFamily, MemorySegment dst, long dstOffset) {
-        int family = Short.toUnsignedInt(m.get(JAVA_SHORT_UNALIGNED, o));
-        if (socketFamily == LibC.AF_INET) {
-            if (family != LibC.AF_INET && !isV4Mapped(m, o)) {
-                return -Errno.EAFNOSUPPORT;
-            }
-            dst.set(JAVA_SHORT_UNALIGNED, dstOffset, (short) LibC.AF_INET);
-            dst.set(JAVA_SHORT_UNALIGNED, dstOffset + 2, portRaw(m, o));
-            dst.set(JAVA_INT_UNALIGNED, dstOffset + 4, v4(m, o));
-            dst.set(JAVA_LONG_UNALIGNED, dstOffset + 8, 0L);
-            return SockAddr.SIZEOF_IN;
-        }
-        dst.set(JAVA_SHORT_UNALIGNED, dstOffset, (short) LibC.AF_INET6);
-        dst.set(JAVA_SHORT_UNALIGNED, dstOffset + 2, portRaw(m, o));
-        // flowinfo: a peer is named by address and port; a stale flow label must not be sent back.
-        dst.set(JAVA_INT_UNALIGNED, dstOffset + 4, 0);
-        if (family == LibC.AF_INET) {
-            dst.set(JAVA_LONG_UNALIGNED, dstOffset + 8, 0L);
-            dst.set(NET_INT, dstOffset + 16, 0x0000_FFFF);
-            dst.set(JAVA_INT_UNALIGNED, dstOffset + 20, m.get(JAVA_INT_UNALIGNED, o + 4));
-            dst.set(JAVA_INT_UNALIGNED, dstOffset + 24, 0);
-        } else {
-            MemorySegment.copy(m, JAVA_BYTE, o + 8, dst, JAVA_BYTE, dstOffset + 8, 20);
-        }
-        return SockAddr.SIZEOF_IN6;
-    }
-
-    /**
-     * The sender of the datagram being delivered: a view into the receive buffer, re-pointed for
-     * each datagram. Owned by one socket's loop thread.
-     */
-    public static final class View extends UdpAddress {
-        private MemorySegment memory;
-        private long offset;
-
-        public void wrap(MemorySegment memory, long offset) {
-            this.memory = memory;
-            this.offset = offset;
-        }
-
-        @Override
-        public MemorySegment memory() {
-            return memory;
-        }
-
-        @Override
-        public long offset() {
-            return offset;
-        }
-    }
 }

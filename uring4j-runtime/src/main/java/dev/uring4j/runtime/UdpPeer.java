@@ -1,7 +1,8 @@
 package dev.uring4j.runtime;
 
-import java.lang.foreign.MemorySegment;
-import dev.uring4j.runtime.internal.UdpPeerTable;
+import dev.uring4j.runtime.internal.PeerEntry;
+
+
 
 /**
  * A peer kept in a {@link UdpSocket}'s peer table: its address in native memory that stays put,
@@ -13,58 +14,31 @@ import dev.uring4j.runtime.internal.UdpPeerTable;
  * After {@link UdpSocket#forget} the object is dead ({@link #isValid()} is false, sending to it
  * is refused) and its id may be given to a new peer. Owned by the socket's loop thread.
  */
-public final class UdpPeer extends UdpAddress {
-    private final UdpPeerTable table;
-    private final int id;
-    private final MemorySegment memory;
-    private final long offset;
-    public boolean valid = true;
+public abstract sealed class UdpPeer extends UdpAddress permits PeerEntry {
     private Object attachment;
 
-    public UdpPeer(UdpPeerTable table, int id, MemorySegment memory, long offset) {
-        this.table = table;
-        this.id = id;
-        this.memory = memory;
-        this.offset = offset;
-    }
+    /** For the socket's peer table only (the class is sealed). */
+    protected UdpPeer() {}
 
     /** The peer's index in its socket's table: from 0, below the most peers the socket has held at once. */
-    public int id() {
-        return id;
-    }
+    public abstract int id();
 
     /** False once the peer was forgotten (or its socket closed). */
-    public boolean isValid() {
-        return valid;
-    }
-
-    /** Whether this peer belongs to the table of {@code socket}. */
-    public boolean belongsTo(UdpPeerTable t) {
-        return table == t;
-    }
+    public abstract boolean isValid();
 
     /** An object of the application's, kept with the peer. */
     @SuppressWarnings("unchecked")
-    public <T> T attachment() {
+    public final <T> T attachment() {
         return (T) attachment;
     }
 
-    public void attach(Object attachment) {
+    /** Keeps {@code attachment} with the peer (replacing any earlier one). */
+    public final void attach(Object attachment) {
         this.attachment = attachment;
     }
 
     @Override
-    public MemorySegment memory() {
-        return memory;
-    }
-
-    @Override
-    public long offset() {
-        return offset;
-    }
-
-    @Override
     public String toString() {
-        return "peer#" + id + " " + super.toString();
+        return "peer#" + id() + " " + super.toString();
     }
 }

@@ -2,6 +2,7 @@ package dev.uring4j.runtime;
 
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
+import dev.uring4j.runtime.internal.LoopUdpSocket;
 
 /**
  * One bound UDP socket served by one event loop: an endpoint has one per loop
@@ -22,10 +23,11 @@ import java.net.InetSocketAddress;
  * returns a {@link UdpPeer} that stays valid until {@link #forget}; a known address is found
  * again without allocating.
  */
-public abstract class UdpSocket {
+public abstract sealed class UdpSocket permits LoopUdpSocket {
     private Object attachment;
 
-    public UdpSocket() {}
+    /** For the runtime's transports only (the class is sealed). */
+    protected UdpSocket() {}
 
     /**
      * Queues a datagram of bytes {@code [offset, offset + length)} of {@code src} to {@code to}.

@@ -29,7 +29,7 @@ import dev.uring4j.runtime.Timeout;
  *
  * @param <L> the transport's loop
  */
-public abstract class LoopConnection<L extends TransportLoop> extends Connection {
+public abstract non-sealed class LoopConnection<L extends TransportLoop> extends Connection {
     public static final int OPEN = 0;
     public static final int CLOSING = 1;
     public static final int CLOSED = 2;

@@ -33,7 +33,7 @@ import dev.uring4j.runtime.UdpStats;
  * <p>Owned by the loop's thread; the public methods that may be called from elsewhere hand
  * themselves to the loop.
  */
-public abstract class LoopUdpSocket extends UdpSocket {
+public abstract non-sealed class LoopUdpSocket extends UdpSocket {
     public static final int OPEN = 0;
     public static final int CLOSING = 1;
     public static final int CLOSED = 2;
@@ -49,8 +49,8 @@ public abstract class LoopUdpSocket extends UdpSocket {
     public final int maxPayload;
     public final UdpSendQueue queue;
     public final UdpPeerTable peers;
-    public final Datagram datagram = new Datagram();
-    public final UdpAddress.View sender = new UdpAddress.View();
+    public final ReceivedDatagram datagram = new ReceivedDatagram();
+    public final SenderAddress sender = new SenderAddress();
     private final int receiveBufferBytes;
     public int state = OPEN;
     private boolean opened;
@@ -224,7 +224,7 @@ public abstract class LoopUdpSocket extends UdpSocket {
     @Override
     public final boolean send(UdpAddress to, byte[] src, int offset, int length) {
         if (!loop.inEventLoop()) {
-            if (to instanceof UdpAddress.View) {
+            if (to instanceof SenderAddress) {
                 throw new IllegalStateException("a datagram's sender view is valid only on the loop thread, during onDatagram");
             }
             byte[] copy = java.util.Arrays.copyOfRange(src, offset, offset + length);
@@ -297,7 +297,7 @@ public abstract class LoopUdpSocket extends UdpSocket {
         if (!loop.inEventLoop()) {
             throw new IllegalStateException("peer(UdpAddress) runs on the socket's loop thread; use peer(InetSocketAddress)");
         }
-        return address instanceof UdpPeer p && p.belongsTo(peers) && p.isValid() ? p
+        return address instanceof PeerEntry p && p.belongsTo(peers) && p.isValid() ? p
                 : peers.intern(address.memory(), address.offset());
     }
 
@@ -321,7 +321,8 @@ public abstract class LoopUdpSocket extends UdpSocket {
             loop.execute(() -> forget(peer));
             return;
         }
-        peers.forget(peer);
+        // Sealed: every UdpPeer is a table entry (of this socket's table or another's, which forget ignores).
+        peers.forget((PeerEntry) peer);
     }
 
     @Override

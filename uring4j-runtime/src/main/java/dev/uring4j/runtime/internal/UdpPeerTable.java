@@ -3,8 +3,6 @@ package dev.uring4j.runtime.internal;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
-import dev.uring4j.runtime.UdpAddress;
-import dev.uring4j.runtime.UdpPeer;
 
 /**
  * A socket's table of known peers: address bytes in native memory that never moves, found by an
@@ -12,7 +10,7 @@ import dev.uring4j.runtime.UdpPeer;
  * nothing once the peer is known.
  *
  * <pre>
- *  index (int[], power of two)        peers (UdpPeer[] by id)     chunks (native, 1024 x 32 B each)
+ *  index (int[], power of two)        peers (PeerEntry[] by id)     chunks (native, 1024 x 32 B each)
  *  [ 0 | id+1 | 0 | id+1 | ... ]  --> [ peer0 | peer1 | ... ]  --> sockaddr of id at chunk id/1024,
  *    linear probing, load <= 1/2                                      byte (id % 1024) * 32
  * </pre>
@@ -30,7 +28,7 @@ public final class UdpPeerTable {
     private final Arena arena;
     private final int family;
     private MemorySegment[] chunks = new MemorySegment[0];
-    private UdpPeer[] peers = new UdpPeer[0];
+    private PeerEntry[] peers = new PeerEntry[0];
     private int[] index = new int[16];
     private int[] freeIds = new int[0];
     private int freeCount;
@@ -47,19 +45,19 @@ public final class UdpPeerTable {
     }
 
     /** The peer with the address at {@code (m, o)}, added if it is new; {@code null} if the address cannot be sent to from this socket's family. */
-    UdpPeer intern(MemorySegment m, long o) {
+    PeerEntry intern(MemorySegment m, long o) {
         int mask = index.length - 1;
-        int i = UdpAddress.hash(m, o) & mask;
+        int i = PeerAddresses.hash(m, o) & mask;
         for (int e; (e = index[i]) != 0; i = (i + 1) & mask) {
-            UdpPeer p = peers[e - 1];
-            if (UdpAddress.same(m, o, p.memory(), p.offset())) {
+            PeerEntry p = peers[e - 1];
+            if (PeerAddresses.same(m, o, p.memory(), p.offset())) {
                 return p;
             }
         }
         return add(m, o);
     }
 
-    private UdpPeer add(MemorySegment m, long o) {
+    private PeerEntry add(MemorySegment m, long o) {
         int id = freeCount > 0 ? freeIds[--freeCount] : highWater++;
         if (id >> CHUNK_SHIFT >= chunks.length) {
             chunks = Arrays.copyOf(chunks, chunks.length + 1);
@@ -68,11 +66,11 @@ public final class UdpPeerTable {
         }
         MemorySegment chunk = chunks[id >> CHUNK_SHIFT];
         long offset = (long) (id & (CHUNK_PEERS - 1)) * SLOT_BYTES;
-        if (UdpAddress.copyFor(m, o, family, chunk, offset) < 0) {
+        if (PeerAddresses.copyFor(m, o, family, chunk, offset) < 0) {
             freeIds = pushFree(freeIds, id);
             return null;
         }
-        UdpPeer p = new UdpPeer(this, id, chunk, offset);
+        PeerEntry p = new PeerEntry(this, id, chunk, offset);
         peers[id] = p;
         count++;
         if (count * 2 > index.length) {
@@ -89,9 +87,9 @@ public final class UdpPeerTable {
         return s;
     }
 
-    private static void insert(int[] index, UdpPeer p) {
+    private static void insert(int[] index, PeerEntry p) {
         int mask = index.length - 1;
-        int i = UdpAddress.hash(p.memory(), p.offset()) & mask;
+        int i = PeerAddresses.hash(p.memory(), p.offset()) & mask;
         while (index[i] != 0) {
             i = (i + 1) & mask;
         }
@@ -101,7 +99,7 @@ public final class UdpPeerTable {
     private void rehash(int capacity) {
         int[] bigger = new int[capacity];
         for (int id = 0; id < highWater; id++) {
-            UdpPeer p = peers[id];
+            PeerEntry p = peers[id];
             if (p != null) {
                 insert(bigger, p);
             }
@@ -110,20 +108,20 @@ public final class UdpPeerTable {
     }
 
     /** Removes {@code p}; its id and memory are reused by the next new peer. */
-    void forget(UdpPeer p) {
-        if (!p.valid || !p.belongsTo(this)) {
+    void forget(PeerEntry p) {
+        if (!p.isValid() || !p.belongsTo(this)) {
             return;
         }
         int mask = index.length - 1;
-        int i = UdpAddress.hash(p.memory(), p.offset()) & mask;
+        int i = PeerAddresses.hash(p.memory(), p.offset()) & mask;
         while (index[i] != p.id() + 1) {
             i = (i + 1) & mask;
         }
         // Backward-shift deletion: later entries of the probe run move up, so no tombstones pile up.
         int hole = i;
         for (int j = (i + 1) & mask; index[j] != 0; j = (j + 1) & mask) {
-            UdpPeer q = peers[index[j] - 1];
-            int home = UdpAddress.hash(q.memory(), q.offset()) & mask;
+            PeerEntry q = peers[index[j] - 1];
+            int home = PeerAddresses.hash(q.memory(), q.offset()) & mask;
             if (((j - home) & mask) >= ((j - hole) & mask)) {
                 index[hole] = index[j];
                 hole = j;
@@ -131,7 +129,7 @@ public final class UdpPeerTable {
         }
         index[hole] = 0;
         peers[p.id()] = null;
-        p.valid = false;
+        p.invalidate();
         count--;
         freeIds = pushFree(freeIds, p.id());
     }
@@ -140,7 +138,7 @@ public final class UdpPeerTable {
     public void clear() {
         for (int id = 0; id < highWater; id++) {
             if (peers[id] != null) {
-                peers[id].valid = false;
+                peers[id].invalidate();
                 peers[id] = null;
             }
         }

@@ -120,7 +120,7 @@ public final class UdpSendQueue {
         long base = (long) slot * SLOT_BYTES;
         int n = 0;
         if (addr != null) {
-            n = UdpAddress.copyFor(addr, addrOffset, family, slots, base + ADDR);
+            n = PeerAddresses.copyFor(addr, addrOffset, family, slots, base + ADDR);
             if (n < 0) {
                 return n;
             }
@@ -300,7 +300,7 @@ public final class UdpSendQueue {
 
     /** A hash of the destination of {@code slot} (see {@link UdpAddress#hash}). */
     public int destinationHash(int slot) {
-        return UdpAddress.hash(slots, (long) slot * SLOT_BYTES + ADDR);
+        return PeerAddresses.hash(slots, (long) slot * SLOT_BYTES + ADDR);
     }
 
     /** The slot {@link #nextRun} starts with: the oldest datagram not yet submitted (there must be one). */

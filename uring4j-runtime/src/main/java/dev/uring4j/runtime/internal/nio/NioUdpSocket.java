@@ -14,7 +14,7 @@ import dev.uring4j.ring.Errno;
 import dev.uring4j.ring.sys.LibC;
 import dev.uring4j.ring.sys.SockAddr;
 import dev.uring4j.runtime.internal.LoopUdpSocket;
-import dev.uring4j.runtime.UdpAddress;
+import dev.uring4j.runtime.internal.PeerAddresses;
 import dev.uring4j.runtime.internal.UdpConfig;
 
 /**
@@ -125,7 +125,7 @@ public final class NioUdpSocket extends LoopUdpSocket implements NioEventLoop.Re
                 // In the socket's family, as io_uring's recvmsg writes it (IPv4 peers of a
                 // dual-stack socket as ::ffff:a.b.c.d).
                 SockAddr.write(receiveMemory.asSlice(RECEIVE_ROOM + SockAddr.SIZEOF_STORAGE), (InetSocketAddress) from);
-                UdpAddress.copyFor(receiveMemory, RECEIVE_ROOM + SockAddr.SIZEOF_STORAGE, family, receiveMemory,
+                PeerAddresses.copyFor(receiveMemory, RECEIVE_ROOM + SockAddr.SIZEOF_STORAGE, family, receiveMemory,
                         RECEIVE_ROOM);
                 sender.wrap(receiveMemory, RECEIVE_ROOM);
             }
