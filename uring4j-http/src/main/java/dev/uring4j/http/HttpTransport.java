@@ -4,7 +4,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * What the HTTP engine needs from one connection and the event loop that owns it; the runtime
- * implements it with a thin adapter, tests with {@link InMemoryTransport}.
+ * implements it with a thin adapter ({@link RuntimeTransport}), the tests with an in-memory transport
+ * that presents data and keeps time as the test says.
  *
  * <p><b>The other direction.</b> The transport delivers to the connection's {@link HttpConnection}:
  * {@link HttpConnection#onData} for received octets (a view valid during the call; the return value
