@@ -5,15 +5,15 @@ import java.util.Objects;
 
 /**
  * An HTTP/1.1 server's configuration and handler: limits, timeouts, and the cached {@code Date}
- * line, shared by all its connections; {@link #newConnection} makes the protocol engine for one
- * connection. Immutable and safe to share between event loops.
+ * line, shared by all its connections; {@link #serve} runs it on the uring4j runtime. Immutable and
+ * safe to share between event loops.
  *
  * <pre>{@code
- * HttpServer server = HttpServer.builder(DemoRoutes.router())
+ * TcpServer tcp = HttpServer.builder(router)
  *         .maxBodyBytes(64 << 20)
  *         .idleTimeout(Duration.ofSeconds(30))
- *         .build();
- * HttpConnection connection = server.newConnection(transport); // per accepted connection
+ *         .build()
+ *         .serve(TcpServer.builder().port(8080));
  * }</pre>
  *
  * <p>Limits are checked as octets arrive, on the first octet that exceeds one, and answered with

@@ -34,7 +34,7 @@ class HttpNetworkTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = HttpServer.builder(DemoRoutes.router()).build().serve(TcpServer.builder().threads(2));
+        server = HttpServer.builder(TestApp.router()).build().serve(TcpServer.builder().threads(2));
         address = server.localAddress();
         System.out.println("HTTP over the " + server.group().transportName() + " transport");
     }
