@@ -35,6 +35,7 @@ final class Exchange {
     private static final ByteBuf ERROR_HEADERS_BUF = new ByteBuf(64).append(HttpHeader.of("Content-Type", "text/plain; charset=us-ascii").bytes());
 
     final HttpConnection connection;
+    private final ResponseWriter output;
     final HttpRequest request;
     final HttpResponse response;
     Exchange nextFree;
@@ -63,8 +64,9 @@ final class Exchange {
     private boolean suppressBody;
     private ByteBuf staged;
 
-    Exchange(HttpConnection connection) {
+    Exchange(HttpConnection connection, ResponseWriter output) {
         this.connection = connection;
+        this.output = output;
         this.request = new HttpRequest(this);
         this.response = new HttpResponse(this);
     }
@@ -130,7 +132,7 @@ final class Exchange {
         if (dead()) {
             return;
         }
-        connection.enter();
+        output.enter();
         try {
             ByteBuf out = writeHead(status, headers, false, length);
             if (suppressBody || length == 0) {
@@ -144,7 +146,7 @@ final class Exchange {
             }
             finish();
         } finally {
-            connection.exit();
+            output.exit();
         }
     }
 
@@ -153,12 +155,12 @@ final class Exchange {
         if (dead()) {
             return;
         }
-        connection.enter();
+        output.enter();
         try {
             ByteBuf out = writeHead(status, headers, length < 0, length);
             emit(out.array(), 0, out.length());
         } finally {
-            connection.exit();
+            output.exit();
         }
     }
 
@@ -166,13 +168,13 @@ final class Exchange {
         if (dead() || suppressBody || length == 0) {
             return;
         }
-        connection.enter();
+        output.enter();
         try {
             if (!chunkedFraming) {
                 emitBody(array, segment, offset, length);
                 return;
             }
-            ByteBuf out = connection.scratch();
+            ByteBuf out = output.scratch();
             out.clear();
             out.appendHex(length).append(CRLF);
             if (length <= INLINE_BODY_BYTES) {
@@ -185,7 +187,7 @@ final class Exchange {
                 emit(CRLF, 0, CRLF.length);
             }
         } finally {
-            connection.exit();
+            output.exit();
         }
     }
 
@@ -193,14 +195,14 @@ final class Exchange {
         if (dead()) {
             return;
         }
-        connection.enter();
+        output.enter();
         try {
             if (chunkedFraming) {
                 emit(LAST_CHUNK, 0, LAST_CHUNK.length);
             }
             finish();
         } finally {
-            connection.exit();
+            output.exit();
         }
     }
 
@@ -210,11 +212,11 @@ final class Exchange {
             return;
         }
         continueSent = true;
-        connection.enter();
+        output.enter();
         try {
             emit(CONTINUE, 0, CONTINUE.length);
         } finally {
-            connection.exit();
+            output.exit();
         }
     }
 
@@ -222,7 +224,7 @@ final class Exchange {
     void sendRejection(Rejection rejection) {
         aborted = true;
         closeAfter = true;
-        connection.enter();
+        output.enter();
         try {
             ByteBuf out = writeHead(rejection.status, ERROR_HEADERS_BUF, false, rejection.body.length);
             if (!suppressBody) {
@@ -231,7 +233,7 @@ final class Exchange {
             emit(out.array(), 0, out.length());
             finish();
         } finally {
-            connection.exit();
+            output.exit();
         }
     }
 
@@ -263,9 +265,9 @@ final class Exchange {
         if (closeAfter) {
             connection.noMoreRequestsAfter(this);
         }
-        ByteBuf out = connection.scratch();
+        ByteBuf out = output.scratch();
         out.clear();
-        out.append(StatusLine.bytes(status)).append(connection.dateLine());
+        out.append(StatusLine.bytes(status)).append(output.dateLine());
         if (headers != null) {
             out.append(headers);
         }
@@ -298,7 +300,7 @@ final class Exchange {
         if (array != null) {
             emit(array, (int) offset, (int) length);
         } else if (connection.isHeadOfLine(this)) {
-            connection.write(segment, offset, length);
+            output.write(segment, offset, length);
         } else {
             for (long done = 0; done < length; ) {
                 int n = (int) Math.min(length - done, Integer.MAX_VALUE - 8);
@@ -311,7 +313,7 @@ final class Exchange {
 
     private void emit(byte[] array, int offset, int length) {
         if (connection.isHeadOfLine(this)) {
-            connection.write(array, offset, length);
+            output.write(array, offset, length);
         } else {
             stage().append(array, offset, length);
             connection.staged(length);

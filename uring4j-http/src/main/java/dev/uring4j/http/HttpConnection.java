@@ -21,10 +21,9 @@ import java.lang.foreign.MemorySegment;
  * transport, the others stage their output; as responses complete, staged output is written in
  * order. When the pipeline is full or too much output is staged, input is paused.
  *
- * <p><b>Time.</b> One timer at a time, scheduled for the earliest deadline and re-checked when it
- * fires, so that steady traffic schedules nothing: the header timeout counts from the first octet
- * of a head and is never re-armed by later octets; the idle timeout counts from the last input (or
- * the last response) while the connection waits for the client.
+ * <p><b>Time and output.</b> {@link Deadlines} keeps the header, idle and linger timeouts with one
+ * timer and asks this class what a missed one means; {@link ResponseWriter} writes to the transport
+ * and flushes once per batch of work.
  *
  * <p><b>Threads.</b> All methods are called on the transport's event loop. Nothing is allocated on
  * the steady-state path of a request answered from prepared bytes.
@@ -46,8 +45,8 @@ public final class HttpConnection {
     private final HeadParser parser;
     private final ChunkedDecoder chunked;
     private final FieldsView fields;
-    private final ByteBuf scratch = new ByteBuf(1024);
-    private final Runnable timerTask = this::onTimer;
+    private final ResponseWriter output;
+    private final Deadlines deadlines;
 
     /** Dispatched exchanges whose responses are not all out yet. */
     private final Pipeline pipeline;
@@ -61,19 +60,11 @@ public final class HttpConnection {
     private boolean receiving;
     /** The last onData left octets with the transport, which presents them again on resume. */
     private boolean retained;
-    private int depth;
-    private boolean unflushed;
     private int paused;
     private long buffered;
     private boolean inputClosed;
     private boolean outputShut;
     private boolean closed;
-
-    private long activityNanos;
-    private long headStartNanos;
-    private long lingerDeadline;
-    private long timerDeadline = Long.MAX_VALUE;
-    private HttpTransport.Cancellable timer;
 
     HttpConnection(HttpServer server, HttpTransport transport) {
         this.server = server;
@@ -82,9 +73,10 @@ public final class HttpConnection {
                 server.maxBodyBytes());
         this.chunked = new ChunkedDecoder(server.maxBodyBytes());
         this.fields = new FieldsView(parser);
-        this.pipeline = new Pipeline(this, server.maxPipelinedRequests());
-        this.activityNanos = transport.nanoTime();
-        armTimer(activityNanos);
+        this.output = new ResponseWriter(this, server, transport);
+        this.pipeline = new Pipeline(this, output, server.maxPipelinedRequests());
+        this.deadlines = new Deadlines(this, output, transport, server);
+        deadlines.update();
     }
 
     // ---- Events from the transport.
@@ -103,10 +95,10 @@ public final class HttpConnection {
         if (paused != 0) {
             return 0;
         }
-        enter();
+        output.enter();
         receiving = true;
         segment = buffer;
-        activityNanos = transport.nanoTime();
+        deadlines.inputArrived();
         int pos = 0;
         try {
             while (pos < length && paused == 0 && phase != DISCARD && !closed) {
@@ -124,7 +116,7 @@ public final class HttpConnection {
         } finally {
             segment = null;
             receiving = false;
-            exit();
+            output.exit();
         }
         if (closed || phase == DISCARD) {
             return length;
@@ -135,7 +127,7 @@ public final class HttpConnection {
             return length;
         }
         retained = pos < length;
-        armTimer(activityNanos);
+        deadlines.update();
         return pos;
     }
 
@@ -145,7 +137,7 @@ public final class HttpConnection {
             return;
         }
         inputClosed = true;
-        enter();
+        output.enter();
         try {
             if (reading != null && phase != READ_HEAD && phase != DISCARD) {
                 // A request cut short: nothing later can complete it.
@@ -157,14 +149,14 @@ public final class HttpConnection {
             // Otherwise answer what was asked, including requests the transport keeps while input
             // is paused, then close (advance, or onData once they have been presented).
         } finally {
-            exit();
+            output.exit();
         }
     }
 
     /** The connection is gone (reset, error, or our own close). Called once; releases everything. */
     public void onClosed() {
         closed = true;
-        cancelTimer();
+        deadlines.cancel();
         abortAll("the connection closed");
     }
 
@@ -176,7 +168,7 @@ public final class HttpConnection {
                 pause(PAUSED_PIPELINE);
                 return -1;
             }
-            headStartNanos = activityNanos;
+            deadlines.headStarted();
         }
         int r = parser.parse(segment, at, available);
         if (r == HeadParser.NEED_MORE) {
@@ -352,7 +344,7 @@ public final class HttpConnection {
 
     /** A response broke its own framing (fewer octets than declared): nothing after it can be trusted. */
     void abandon(Exchange ex) {
-        enter();
+        output.enter();
         try {
             if (!closed && !ex.aborted) {
                 stopReading();
@@ -361,7 +353,7 @@ public final class HttpConnection {
                 advance();
             }
         } finally {
-            exit();
+            output.exit();
         }
     }
 
@@ -388,7 +380,7 @@ public final class HttpConnection {
         for (Exchange head = pipeline.oldest(); head != null; head = pipeline.oldest()) {
             ByteBuf staged = head.staged();
             if (staged != null && staged.length() > 0) {
-                write(staged.array(), 0, staged.length());
+                output.write(staged.array(), 0, staged.length());
                 buffered -= staged.length();
                 staged.clear();
             }
@@ -420,8 +412,7 @@ public final class HttpConnection {
                 }
             } else if (!receiving) {
                 // Answered after onData returned (later, or from another thread): idle time starts now.
-                activityNanos = transport.nanoTime();
-                armTimer(activityNanos);
+                deadlines.answered();
             }
         }
     }
@@ -452,21 +443,18 @@ public final class HttpConnection {
             closeNow();
             return;
         }
-        transport.shutdownOutput(); // sends everything written first
+        output.shutdownOutput();
         outputShut = true;
-        unflushed = false;
-        long now = transport.nanoTime();
-        lingerDeadline = after(now, server.lingerTimeoutNanos());
         resume(PAUSED_PIPELINE | PAUSED_BUFFERED);
-        armTimer(now);
+        deadlines.linger();
     }
 
-    private void closeNow() {
+    void closeNow() {
         if (closed) {
             return;
         }
         closed = true;
-        cancelTimer();
+        deadlines.cancel();
         transport.close();
         abortAll("the connection closed");
     }
@@ -485,28 +473,6 @@ public final class HttpConnection {
         buffered += length;
         if (buffered > server.maxBufferedResponseBytes()) {
             pause(PAUSED_BUFFERED);
-        }
-    }
-
-    void write(byte[] array, int offset, int length) {
-        transport.write(array, offset, length);
-        unflushed = true;
-    }
-
-    void write(MemorySegment source, long offset, long length) {
-        transport.write(source, offset, length);
-        unflushed = true;
-    }
-
-    /** Brackets work that may write; the outermost bracket flushes, so a batch costs one flush. */
-    void enter() {
-        depth++;
-    }
-
-    void exit() {
-        if (--depth == 0 && unflushed && !closed) {
-            unflushed = false;
-            transport.flush();
         }
     }
 
@@ -530,43 +496,19 @@ public final class HttpConnection {
         return false;
     }
 
-    // ---- Timers.
+    // ---- For Deadlines: what the connection is doing, and what a missed deadline means.
 
-    private void armTimer(long now) {
-        long deadline = nextDeadline();
-        if (deadline >= timerDeadline) {
-            return; // the pending check comes first and re-arms for whatever is due then
-        }
-        cancelTimer();
-        timerDeadline = deadline;
-        timer = transport.schedule(Math.max(0, deadline - now), timerTask);
+    boolean isOutputShut() {
+        return outputShut;
     }
 
-    private long nextDeadline() {
-        if (closed) {
-            return Long.MAX_VALUE;
-        }
-        if (outputShut) {
-            return lingerDeadline;
-        }
-        long deadline = Long.MAX_VALUE;
-        if (phase == READ_HEAD && parser.started()) {
-            deadline = after(headStartNanos, server.headerTimeoutNanos());
-        }
-        if (awaitingClient()) {
-            deadline = Math.min(deadline, after(activityNanos, server.idleTimeoutNanos()));
-        }
-        return deadline;
-    }
-
-    /** {@code time + timeout}, saturating: a timeout of centuries must not wrap into the past. */
-    private static long after(long time, long timeoutNanos) {
-        long deadline = time + timeoutNanos;
-        return deadline < time ? Long.MAX_VALUE : deadline;
+    /** Whether a request head has begun and is not complete yet. */
+    boolean headStarted() {
+        return phase == READ_HEAD && parser.started();
     }
 
     /** Whether the next step is the client's: between requests with nothing to answer, or inside a request. */
-    private boolean awaitingClient() {
+    boolean awaitingClient() {
         return paused == 0 && switch (phase) {
             case READ_HEAD -> pipeline.size() == 0 || parser.started();
             case READ_BODY, READ_CHUNKED, READ_TRAILERS -> true;
@@ -574,43 +516,21 @@ public final class HttpConnection {
         };
     }
 
-    private void cancelTimer() {
-        if (timer != null) {
-            timer.cancel();
-            timer = null;
-        }
-        timerDeadline = Long.MAX_VALUE;
+    /** A request head was not complete within the header timeout of its first octet. */
+    void headerTimedOut() {
+        reject(Rejection.HEADER_TIMEOUT);
     }
 
-    private void onTimer() {
-        timer = null;
-        timerDeadline = Long.MAX_VALUE;
-        if (closed) {
-            return;
-        }
-        enter();
-        try {
-            long now = transport.nanoTime();
-            if (outputShut) {
-                if (now >= lingerDeadline) {
-                    closeNow();
-                }
-            } else if (phase == READ_HEAD && parser.started() && now - headStartNanos >= server.headerTimeoutNanos()) {
+    /** The client sent nothing for the idle timeout while it was its turn. */
+    void idleTimedOut() {
+        if (phase == READ_HEAD) {
+            if (parser.started()) {
                 reject(Rejection.HEADER_TIMEOUT);
-            } else if (awaitingClient() && now - activityNanos >= server.idleTimeoutNanos()) {
-                if (phase == READ_HEAD) {
-                    if (parser.started()) {
-                        reject(Rejection.HEADER_TIMEOUT);
-                    } else {
-                        closeNow(); // an idle keep-alive connection: nothing to say
-                    }
-                } else {
-                    fail(reading, Rejection.BODY_TIMEOUT);
-                }
+            } else {
+                closeNow(); // an idle keep-alive connection: nothing to say
             }
-            armTimer(now);
-        } finally {
-            exit();
+        } else {
+            fail(reading, Rejection.BODY_TIMEOUT);
         }
     }
 
@@ -619,14 +539,6 @@ public final class HttpConnection {
     /** The head of the request being handled: bound only during {@link HttpHandler#handle}. */
     FieldsView head() {
         return fields;
-    }
-
-    ByteBuf scratch() {
-        return scratch;
-    }
-
-    byte[] dateLine() {
-        return server.dateLine(transport.currentTimeMillis());
     }
 
     boolean isClosed() {

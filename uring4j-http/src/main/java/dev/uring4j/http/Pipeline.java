@@ -9,13 +9,15 @@ package dev.uring4j.http;
  */
 final class Pipeline {
     private final HttpConnection connection;
+    private final ResponseWriter output;
     private final Exchange[] ring;
     private int oldest;
     private int size;
     private Exchange free;
 
-    Pipeline(HttpConnection connection, int depth) {
+    Pipeline(HttpConnection connection, ResponseWriter output, int depth) {
         this.connection = connection;
+        this.output = output;
         this.ring = new Exchange[depth + 1];
     }
 
@@ -23,7 +25,7 @@ final class Pipeline {
     Exchange acquire() {
         Exchange ex = free;
         if (ex == null) {
-            return new Exchange(connection);
+            return new Exchange(connection, output);
         }
         free = ex.nextFree;
         ex.nextFree = null;
