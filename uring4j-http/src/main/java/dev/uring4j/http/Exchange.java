@@ -6,9 +6,9 @@ import java.lang.foreign.MemorySegment;
  * One request and its response as the connection sees them: the request facts that outlive the
  * receive view, the body listener, and the response's state on the wire.
  *
- * <p><b>Output in request order.</b> The exchange at the head of the connection's pipeline writes
- * straight to the transport; a later one holds its output in {@link #staged} until every earlier
- * response is complete, then it is written in one piece and the exchange writes straight through.
+ * <p><b>Output in request order.</b> All output goes through the connection's {@link Pipeline}:
+ * straight to the transport while this exchange is the head of the line, else into its own staging
+ * buffer ({@link #stage()}) until every earlier response is complete.
  *
  * <p><b>Threads and lifetime.</b> Every method here runs on the event loop ({@link HttpResponse}
  * posts calls made elsewhere). Exchanges are pooled per connection and reused once their response
@@ -35,6 +35,7 @@ final class Exchange {
     private static final ByteBuf ERROR_HEADERS_BUF = new ByteBuf(64).append(HttpHeader.of("Content-Type", "text/plain; charset=us-ascii").bytes());
 
     final HttpConnection connection;
+    private final Pipeline pipeline;
     private final ResponseWriter output;
     final HttpRequest request;
     final HttpResponse response;
@@ -64,8 +65,9 @@ final class Exchange {
     private boolean suppressBody;
     private ByteBuf staged;
 
-    Exchange(HttpConnection connection, ResponseWriter output) {
+    Exchange(HttpConnection connection, Pipeline pipeline, ResponseWriter output) {
         this.connection = connection;
+        this.pipeline = pipeline;
         this.output = output;
         this.request = new HttpRequest(this);
         this.response = new HttpResponse(this);
@@ -118,7 +120,16 @@ final class Exchange {
         return wire == DONE;
     }
 
+    /** The output staged behind an earlier response; null if this exchange never had to wait. */
     ByteBuf staged() {
+        return staged;
+    }
+
+    /** The buffer this exchange's output waits in while an earlier response is unfinished. */
+    ByteBuf stage() {
+        if (staged == null) {
+            staged = new ByteBuf(1024);
+        }
         return staged;
     }
 
@@ -136,12 +147,12 @@ final class Exchange {
         try {
             ByteBuf out = writeHead(status, headers, false, length);
             if (suppressBody || length == 0) {
-                emit(out.array(), 0, out.length());
+                pipeline.write(this, out.array(), 0, out.length());
             } else if (length <= INLINE_BODY_BYTES) {
                 appendBody(out, array, segment, offset, (int) length);
-                emit(out.array(), 0, out.length());
+                pipeline.write(this, out.array(), 0, out.length());
             } else {
-                emit(out.array(), 0, out.length());
+                pipeline.write(this, out.array(), 0, out.length());
                 emitBody(array, segment, offset, length);
             }
             finish();
@@ -158,7 +169,7 @@ final class Exchange {
         output.enter();
         try {
             ByteBuf out = writeHead(status, headers, length < 0, length);
-            emit(out.array(), 0, out.length());
+            pipeline.write(this, out.array(), 0, out.length());
         } finally {
             output.exit();
         }
@@ -180,11 +191,11 @@ final class Exchange {
             if (length <= INLINE_BODY_BYTES) {
                 appendBody(out, array, segment, offset, (int) length);
                 out.append(CRLF);
-                emit(out.array(), 0, out.length());
+                pipeline.write(this, out.array(), 0, out.length());
             } else {
-                emit(out.array(), 0, out.length());
+                pipeline.write(this, out.array(), 0, out.length());
                 emitBody(array, segment, offset, length);
-                emit(CRLF, 0, CRLF.length);
+                pipeline.write(this, CRLF, 0, CRLF.length);
             }
         } finally {
             output.exit();
@@ -198,7 +209,7 @@ final class Exchange {
         output.enter();
         try {
             if (chunkedFraming) {
-                emit(LAST_CHUNK, 0, LAST_CHUNK.length);
+                pipeline.write(this, LAST_CHUNK, 0, LAST_CHUNK.length);
             }
             finish();
         } finally {
@@ -214,7 +225,7 @@ final class Exchange {
         continueSent = true;
         output.enter();
         try {
-            emit(CONTINUE, 0, CONTINUE.length);
+            pipeline.write(this, CONTINUE, 0, CONTINUE.length);
         } finally {
             output.exit();
         }
@@ -230,7 +241,7 @@ final class Exchange {
             if (!suppressBody) {
                 out.append(rejection.body);
             }
-            emit(out.array(), 0, out.length());
+            pipeline.write(this, out.array(), 0, out.length());
             finish();
         } finally {
             output.exit();
@@ -298,32 +309,9 @@ final class Exchange {
 
     private void emitBody(byte[] array, MemorySegment segment, long offset, long length) {
         if (array != null) {
-            emit(array, (int) offset, (int) length);
-        } else if (connection.isHeadOfLine(this)) {
-            output.write(segment, offset, length);
+            pipeline.write(this, array, (int) offset, (int) length);
         } else {
-            for (long done = 0; done < length; ) {
-                int n = (int) Math.min(length - done, Integer.MAX_VALUE - 8);
-                stage().append(segment, offset + done, n);
-                connection.staged(n);
-                done += n;
-            }
+            pipeline.write(this, segment, offset, length);
         }
-    }
-
-    private void emit(byte[] array, int offset, int length) {
-        if (connection.isHeadOfLine(this)) {
-            output.write(array, offset, length);
-        } else {
-            stage().append(array, offset, length);
-            connection.staged(length);
-        }
-    }
-
-    private ByteBuf stage() {
-        if (staged == null) {
-            staged = new ByteBuf(1024);
-        }
-        return staged;
     }
 }

@@ -17,9 +17,8 @@ import java.lang.foreign.MemorySegment;
  * </pre>
  *
  * <p><b>Pipeline.</b> Up to {@link HttpServer#maxPipelinedRequests()} requests are dispatched
- * before the oldest is answered; each gets an {@link Exchange}. Only the oldest writes to the
- * transport, the others stage their output; as responses complete, staged output is written in
- * order. When the pipeline is full or too much output is staged, input is paused.
+ * before the oldest is answered; each gets an {@link Exchange}, and {@link Pipeline} makes their
+ * responses leave in request order. When it is full or holds too much staged output, input is paused.
  *
  * <p><b>Time and output.</b> {@link Deadlines} keeps the header, idle and linger timeouts with one
  * timer and asks this class what a missed one means; {@link ResponseWriter} writes to the transport
@@ -37,8 +36,9 @@ public final class HttpConnection {
     private static final int READ_TRAILERS = 3;
     private static final int DISCARD = 4;
 
-    private static final int PAUSED_PIPELINE = 1;
-    private static final int PAUSED_BUFFERED = 2;
+    /** Why input is paused, as bits: the pipeline is full; too much output is staged. */
+    static final int PAUSED_PIPELINE = 1;
+    static final int PAUSED_BUFFERED = 2;
 
     private final HttpServer server;
     private final HttpTransport transport;
@@ -61,7 +61,6 @@ public final class HttpConnection {
     /** The last onData left octets with the transport, which presents them again on resume. */
     private boolean retained;
     private int paused;
-    private long buffered;
     private boolean inputClosed;
     private boolean outputShut;
     private boolean closed;
@@ -74,7 +73,7 @@ public final class HttpConnection {
         this.chunked = new ChunkedDecoder(server.maxBodyBytes());
         this.fields = new FieldsView(parser);
         this.output = new ResponseWriter(this, server, transport);
-        this.pipeline = new Pipeline(this, output, server.maxPipelinedRequests());
+        this.pipeline = new Pipeline(this, output, server.maxPipelinedRequests(), server.maxBufferedResponseBytes());
         this.deadlines = new Deadlines(this, output, transport, server);
         deadlines.update();
     }
@@ -164,7 +163,7 @@ public final class HttpConnection {
 
     private int readHead(long at, int available) {
         if (!parser.started()) {
-            if (pipeline.size() >= server.maxPipelinedRequests()) {
+            if (pipeline.full()) {
                 pause(PAUSED_PIPELINE);
                 return -1;
             }
@@ -362,47 +361,26 @@ public final class HttpConnection {
         phase = DISCARD;
     }
 
-    // ---- The pipeline and output.
-
-    boolean isHeadOfLine(Exchange ex) {
-        return pipeline.oldest() == ex;
-    }
+    // ---- Responses in order.
 
     /** Called when an exchange's response is complete (written or staged). */
     void onResponseDone(Exchange ex) {
-        if (isHeadOfLine(ex)) {
+        if (pipeline.isHeadOfLine(ex)) {
             advance();
         }
     }
 
-    /** Writes staged output of exchanges that reached the head of the line and retires finished ones. */
+    /** Moves the pipeline on, then reads again if it has room, or ends the connection if nothing is owed. */
     private void advance() {
-        for (Exchange head = pipeline.oldest(); head != null; head = pipeline.oldest()) {
-            ByteBuf staged = head.staged();
-            if (staged != null && staged.length() > 0) {
-                output.write(staged.array(), 0, staged.length());
-                buffered -= staged.length();
-                staged.clear();
-            }
-            if (!head.responseDone()) {
-                break;
-            }
-            pipeline.removeOldest();
-            head.retired = true;
-            boolean closeAfter = head.closeAfter;
-            if (head.recyclable()) {
-                pipeline.release(head);
-            }
-            if (closeAfter) {
-                endConnection();
-                return;
-            }
+        if (pipeline.advance()) {
+            endConnection();
+            return;
         }
         boolean resumed = false;
-        if (pipeline.size() < server.maxPipelinedRequests()) {
+        if (!pipeline.full()) {
             resumed = resume(PAUSED_PIPELINE);
         }
-        if (buffered <= server.maxBufferedResponseBytes() / 2) {
+        if (pipeline.drained()) {
             resumed |= resume(PAUSED_BUFFERED);
         }
         if (pipeline.size() == 0) {
@@ -469,14 +447,7 @@ public final class HttpConnection {
         segment = null;
     }
 
-    void staged(int length) {
-        buffered += length;
-        if (buffered > server.maxBufferedResponseBytes()) {
-            pause(PAUSED_BUFFERED);
-        }
-    }
-
-    private void pause(int reason) {
+    void pause(int reason) {
         if (paused == 0) {
             transport.pauseInput();
         }
