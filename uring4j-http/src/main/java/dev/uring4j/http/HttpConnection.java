@@ -29,7 +29,7 @@ import java.lang.foreign.MemorySegment;
  * <p><b>Threads.</b> All methods are called on the transport's event loop. Nothing is allocated on
  * the steady-state path of a request answered from prepared bytes.
  */
-public final class HttpConnection {
+final class HttpConnection {
     /** Where the engine reports a handler or body listener that threw. */
     static final System.Logger LOG = System.getLogger(HttpConnection.class.getName());
 
@@ -70,7 +70,7 @@ public final class HttpConnection {
      * @return how many octets were consumed; the transport keeps the rest and presents them again,
      *     first, with the next data (an incomplete request head is never consumed until complete)
      */
-    public int onData(MemorySegment buffer, long offset, int length) {
+    int onData(MemorySegment buffer, long offset, int length) {
         if (closed || reader.discarding()) {
             return length;
         }
@@ -101,7 +101,7 @@ public final class HttpConnection {
     }
 
     /** The peer ended its output (FIN). We may still send. */
-    public void onInputClosed() {
+    void onInputClosed() {
         if (closed) {
             return;
         }
@@ -123,7 +123,7 @@ public final class HttpConnection {
     }
 
     /** The connection is gone (reset, error, or our own close). Called once; releases everything. */
-    public void onClosed() {
+    void onClosed() {
         closed = true;
         deadlines.cancel();
         abortAll("the connection closed");

@@ -50,7 +50,6 @@ public final class HttpServer {
         return new Builder(handler);
     }
 
-    /** The protocol engine for a new connection; the transport delivers that connection's events to it. */
     /**
      * Serves this HTTP server on the uring4j runtime: {@code tcp} says where and how (port,
      * threads, transport options); its handler is set here. Returns the running TCP server; closing
@@ -67,7 +66,8 @@ public final class HttpServer {
         return tcp.handler(() -> new RuntimeTransport(this)).start();
     }
 
-    public HttpConnection newConnection(HttpTransport transport) {
+    /** The protocol engine for a new connection; the transport delivers that connection's events to it. */
+    HttpConnection newConnection(HttpTransport transport) {
         return new HttpConnection(this, Objects.requireNonNull(transport, "transport"));
     }
 
@@ -75,7 +75,7 @@ public final class HttpServer {
      * How many unconsumed octets a transport must be able to keep and present again: the largest
      * request head (or trailer section) the limits admit, which is never consumed until complete.
      */
-    public int maxRetainedBytes() {
+    int maxRetainedBytes() {
         return maxRequestLineBytes + 2 + maxHeaderBytes + 2;
     }
 

@@ -18,7 +18,7 @@ import java.lang.foreign.MemorySegment;
  * <p><b>Threads.</b> Everything except {@link #execute}, {@link #inEventLoop} and the clocks is
  * called on the event loop thread, which also makes every call into {@link HttpConnection}.
  */
-public interface HttpTransport {
+interface HttpTransport {
     /**
      * Queues {@code length} octets at {@code offset} of {@code source} for sending, copying them
      * before returning: the caller may reuse or free the source at once.
