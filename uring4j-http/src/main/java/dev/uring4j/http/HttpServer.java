@@ -242,7 +242,7 @@ public final class HttpServer {
          * Largest request body, declared or, when chunked, received so far (default 16 MiB); larger
          * gets 413.
          *
-         * @param bytes the limit in octets; 0 refuses every body
+         * @param bytes the limit in octets; 0 refuses any non-empty body
          * @return this builder
          * @throws IllegalArgumentException if negative
          */
