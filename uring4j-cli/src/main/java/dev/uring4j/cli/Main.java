@@ -9,10 +9,10 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 import dev.uring4j.examples.EchoServer;
+import dev.uring4j.examples.HttpEchoServer;
 import dev.uring4j.examples.UdpEchoServer;
 import dev.uring4j.examples.game.GameClients;
 import dev.uring4j.examples.game.GameServer;
-import dev.uring4j.http.DemoRoutes;
 import dev.uring4j.http.HttpServer;
 import dev.uring4j.ring.Probe;
 import dev.uring4j.runtime.EventLoopGroup;
@@ -95,7 +95,7 @@ public final class Main {
 
     private static void http(String[] args) throws Exception {
         Args a = new Args("http", args, Set.of("port", "host", "threads", "accept", Args.TRANSPORT));
-        TcpServer server = HttpServer.builder(DemoRoutes.router()).build().serve(TcpServer.builder()
+        TcpServer server = HttpServer.builder(HttpEchoServer.router()).build().serve(TcpServer.builder()
                 .address(new InetSocketAddress(a.string("host", "0.0.0.0"), a.integer("port", 8080)))
                 .threads(a.integer("threads", 1))
                 .acceptMode(TcpServer.AcceptMode.valueOf(

@@ -33,8 +33,8 @@ final class DateCache {
 
     static byte[] render(long epochSecond) {
         long days = Math.floorDiv(epochSecond, 86_400);
-        int secondOfDay = (int) Math.floorMod(epochSecond, 86_400);
-        int weekday = (int) Math.floorMod(days, 7); // day 0, 1970-01-01, was a Thursday
+        int secondOfDay = Math.floorMod(epochSecond, 86_400);
+        int weekday = Math.floorMod(days, 7); // day 0, 1970-01-01, was a Thursday
 
         // Civil date from days since the epoch (Howard Hinnant's days_from_civil, inverted).
         long z = days + 719_468;

@@ -6,9 +6,9 @@ import java.lang.foreign.MemorySegment;
  * One request and its response as the connection sees them: the request facts that outlive the
  * receive view, the body listener, and the response's state on the wire.
  *
- * <p><b>Output in request order.</b> The exchange at the head of the connection's pipeline writes
- * straight to the transport; a later one holds its output in {@link #staged} until every earlier
- * response is complete, then it is written in one piece and the exchange writes straight through.
+ * <p><b>Output in request order.</b> All output goes through the connection's {@link Pipeline}:
+ * straight to the transport while this exchange is the head of the line, else into its own staging
+ * buffer ({@link #stage()}) until every earlier response is complete.
  *
  * <p><b>Threads and lifetime.</b> Every method here runs on the event loop ({@link HttpResponse}
  * posts calls made elsewhere). Exchanges are pooled per connection and reused once their response
@@ -35,6 +35,8 @@ final class Exchange {
     private static final ByteBuf ERROR_HEADERS_BUF = new ByteBuf(64).append(HttpHeader.of("Content-Type", "text/plain; charset=us-ascii").bytes());
 
     final HttpConnection connection;
+    private final Pipeline pipeline;
+    private final ResponseWriter output;
     final HttpRequest request;
     final HttpResponse response;
     Exchange nextFree;
@@ -63,8 +65,10 @@ final class Exchange {
     private boolean suppressBody;
     private ByteBuf staged;
 
-    Exchange(HttpConnection connection) {
+    Exchange(HttpConnection connection, Pipeline pipeline, ResponseWriter output) {
         this.connection = connection;
+        this.pipeline = pipeline;
+        this.output = output;
         this.request = new HttpRequest(this);
         this.response = new HttpResponse(this);
     }
@@ -116,7 +120,16 @@ final class Exchange {
         return wire == DONE;
     }
 
+    /** The output staged behind an earlier response; null if this exchange never had to wait. */
     ByteBuf staged() {
+        return staged;
+    }
+
+    /** The buffer this exchange's output waits in while an earlier response is unfinished. */
+    ByteBuf stage() {
+        if (staged == null) {
+            staged = new ByteBuf(1024);
+        }
         return staged;
     }
 
@@ -130,21 +143,21 @@ final class Exchange {
         if (dead()) {
             return;
         }
-        connection.enter();
+        output.enter();
         try {
             ByteBuf out = writeHead(status, headers, false, length);
             if (suppressBody || length == 0) {
-                emit(out.array(), 0, out.length());
+                pipeline.write(this, out.array(), 0, out.length());
             } else if (length <= INLINE_BODY_BYTES) {
                 appendBody(out, array, segment, offset, (int) length);
-                emit(out.array(), 0, out.length());
+                pipeline.write(this, out.array(), 0, out.length());
             } else {
-                emit(out.array(), 0, out.length());
+                pipeline.write(this, out.array(), 0, out.length());
                 emitBody(array, segment, offset, length);
             }
             finish();
         } finally {
-            connection.exit();
+            output.exit();
         }
     }
 
@@ -153,12 +166,12 @@ final class Exchange {
         if (dead()) {
             return;
         }
-        connection.enter();
+        output.enter();
         try {
             ByteBuf out = writeHead(status, headers, length < 0, length);
-            emit(out.array(), 0, out.length());
+            pipeline.write(this, out.array(), 0, out.length());
         } finally {
-            connection.exit();
+            output.exit();
         }
     }
 
@@ -166,26 +179,26 @@ final class Exchange {
         if (dead() || suppressBody || length == 0) {
             return;
         }
-        connection.enter();
+        output.enter();
         try {
             if (!chunkedFraming) {
                 emitBody(array, segment, offset, length);
                 return;
             }
-            ByteBuf out = connection.scratch();
+            ByteBuf out = output.scratch();
             out.clear();
             out.appendHex(length).append(CRLF);
             if (length <= INLINE_BODY_BYTES) {
                 appendBody(out, array, segment, offset, (int) length);
                 out.append(CRLF);
-                emit(out.array(), 0, out.length());
+                pipeline.write(this, out.array(), 0, out.length());
             } else {
-                emit(out.array(), 0, out.length());
+                pipeline.write(this, out.array(), 0, out.length());
                 emitBody(array, segment, offset, length);
-                emit(CRLF, 0, CRLF.length);
+                pipeline.write(this, CRLF, 0, CRLF.length);
             }
         } finally {
-            connection.exit();
+            output.exit();
         }
     }
 
@@ -193,14 +206,14 @@ final class Exchange {
         if (dead()) {
             return;
         }
-        connection.enter();
+        output.enter();
         try {
             if (chunkedFraming) {
-                emit(LAST_CHUNK, 0, LAST_CHUNK.length);
+                pipeline.write(this, LAST_CHUNK, 0, LAST_CHUNK.length);
             }
             finish();
         } finally {
-            connection.exit();
+            output.exit();
         }
     }
 
@@ -210,11 +223,11 @@ final class Exchange {
             return;
         }
         continueSent = true;
-        connection.enter();
+        output.enter();
         try {
-            emit(CONTINUE, 0, CONTINUE.length);
+            pipeline.write(this, CONTINUE, 0, CONTINUE.length);
         } finally {
-            connection.exit();
+            output.exit();
         }
     }
 
@@ -222,16 +235,16 @@ final class Exchange {
     void sendRejection(Rejection rejection) {
         aborted = true;
         closeAfter = true;
-        connection.enter();
+        output.enter();
         try {
             ByteBuf out = writeHead(rejection.status, ERROR_HEADERS_BUF, false, rejection.body.length);
             if (!suppressBody) {
                 out.append(rejection.body);
             }
-            emit(out.array(), 0, out.length());
+            pipeline.write(this, out.array(), 0, out.length());
             finish();
         } finally {
-            connection.exit();
+            output.exit();
         }
     }
 
@@ -263,9 +276,9 @@ final class Exchange {
         if (closeAfter) {
             connection.noMoreRequestsAfter(this);
         }
-        ByteBuf out = connection.scratch();
+        ByteBuf out = output.scratch();
         out.clear();
-        out.append(StatusLine.bytes(status)).append(connection.dateLine());
+        out.append(StatusLine.bytes(status)).append(output.dateLine());
         if (headers != null) {
             out.append(headers);
         }
@@ -296,32 +309,9 @@ final class Exchange {
 
     private void emitBody(byte[] array, MemorySegment segment, long offset, long length) {
         if (array != null) {
-            emit(array, (int) offset, (int) length);
-        } else if (connection.isHeadOfLine(this)) {
-            connection.write(segment, offset, length);
+            pipeline.write(this, array, (int) offset, (int) length);
         } else {
-            for (long done = 0; done < length; ) {
-                int n = (int) Math.min(length - done, Integer.MAX_VALUE - 8);
-                stage().append(segment, offset + done, n);
-                connection.staged(n);
-                done += n;
-            }
+            pipeline.write(this, segment, offset, length);
         }
-    }
-
-    private void emit(byte[] array, int offset, int length) {
-        if (connection.isHeadOfLine(this)) {
-            connection.write(array, offset, length);
-        } else {
-            stage().append(array, offset, length);
-            connection.staged(length);
-        }
-    }
-
-    private ByteBuf stage() {
-        if (staged == null) {
-            staged = new ByteBuf(1024);
-        }
-        return staged;
     }
 }

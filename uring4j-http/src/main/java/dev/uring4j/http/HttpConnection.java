@@ -1,90 +1,64 @@
 package dev.uring4j.http;
 
-import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The HTTP/1.1 protocol engine of one connection: reads requests from the receive views the
- * transport presents, dispatches them to the handler, keeps responses in request order, and
- * decides when the connection ends. Made by {@link HttpServer#newConnection}.
+ * The HTTP/1.1 protocol engine of one connection: takes the transport's events, and decides when
+ * input pauses, how a failure is answered, and when and how the connection ends. Made by
+ * {@link HttpServer#newConnection}. The work itself is done by its parts:
  *
- * <pre>
- *   onData ──► READ_HEAD ──head──► dispatch ──► READ_BODY / READ_CHUNKED ─► READ_TRAILERS ─┐
- *                 ▲                    │ (no body)                                          │
- *                 └────────────────────┴──────────── body end ◄───────────────────────────┘
- *   rejection, Connection: close, error ──► DISCARD: input ignored; once the pipeline's
- *   responses are out, shutdownOutput, linger reading until FIN or the linger timeout, close
- * </pre>
+ * <ul>
+ *   <li>{@link RequestReader} reads requests from the receive views and dispatches them to the
+ *       handler;</li>
+ *   <li>{@link Pipeline} holds the dispatched exchanges and makes their responses leave in request
+ *       order; up to {@link HttpServer#maxPipelinedRequests()} requests are dispatched before the
+ *       oldest is answered;</li>
+ *   <li>{@link ResponseWriter} writes to the transport and flushes once per batch of work;</li>
+ *   <li>{@link Deadlines} keeps the header, idle and linger timeouts with one timer.</li>
+ * </ul>
  *
- * <p><b>Pipeline.</b> Up to {@link HttpServer#maxPipelinedRequests()} requests are dispatched
- * before the oldest is answered; each gets an {@link Exchange}. Only the oldest writes to the
- * transport, the others stage their output; as responses complete, staged output is written in
- * order. When the pipeline is full or too much output is staged, input is paused.
+ * <p><b>Input.</b> Reading pauses while the pipeline is full or holds too much staged output, and
+ * resumes as responses complete; the transport keeps what was not consumed and presents it again.
  *
- * <p><b>Time.</b> One timer at a time, scheduled for the earliest deadline and re-checked when it
- * fires, so that steady traffic schedules nothing: the header timeout counts from the first octet
- * of a head and is never re-armed by later octets; the idle timeout counts from the last input (or
- * the last response) while the connection waits for the client.
+ * <p><b>Ending.</b> A rejected request, {@code Connection: close} or a failure stops reading. Once
+ * the responses owed are out, our output ends ({@code shutdownOutput}), input is read and discarded
+ * until the client's FIN or the linger timeout, then the connection closes: closing with unread
+ * input would make the kernel reset the connection, which can destroy the last response before the
+ * client reads it.
  *
  * <p><b>Threads.</b> All methods are called on the transport's event loop. Nothing is allocated on
  * the steady-state path of a request answered from prepared bytes.
  */
-public final class HttpConnection {
-    private static final System.Logger LOG = System.getLogger(HttpConnection.class.getName());
+final class HttpConnection {
+    /** Where the engine reports a handler or body listener that threw. */
+    static final System.Logger LOG = System.getLogger(HttpConnection.class.getName());
 
-    private static final int READ_HEAD = 0;
-    private static final int READ_BODY = 1;
-    private static final int READ_CHUNKED = 2;
-    private static final int READ_TRAILERS = 3;
-    private static final int DISCARD = 4;
+    /** Why input is paused, as bits: the pipeline is full; too much output is staged. */
+    static final int PAUSED_PIPELINE = 1;
+    static final int PAUSED_BUFFERED = 2;
 
-    private static final int PAUSED_PIPELINE = 1;
-    private static final int PAUSED_BUFFERED = 2;
-
-    private final HttpServer server;
     private final HttpTransport transport;
-    private final HeadParser parser;
-    private final ChunkedDecoder chunked;
-    private final FieldsView fields;
-    private final ByteBuf scratch = new ByteBuf(1024);
-    private final Runnable timerTask = this::onTimer;
-
-    /** Dispatched exchanges whose responses are not all out yet. */
+    private final ResponseWriter output;
     private final Pipeline pipeline;
+    private final Deadlines deadlines;
+    private final RequestReader reader;
 
-    private int phase = READ_HEAD;
-    private boolean noMoreRequests;
-    private Exchange reading;
-    private long bodyRemaining;
-    private MemorySegment segment;
-
+    /** Inside {@link #onData}: an answer given now is not the end of an idle wait. */
     private boolean receiving;
     /** The last onData left octets with the transport, which presents them again on resume. */
     private boolean retained;
-    private int depth;
-    private boolean unflushed;
     private int paused;
-    private long buffered;
     private boolean inputClosed;
     private boolean outputShut;
     private boolean closed;
 
-    private long activityNanos;
-    private long headStartNanos;
-    private long lingerDeadline;
-    private long timerDeadline = Long.MAX_VALUE;
-    private HttpTransport.Cancellable timer;
-
     HttpConnection(HttpServer server, HttpTransport transport) {
-        this.server = server;
         this.transport = transport;
-        this.parser = new HeadParser(server.maxRequestLineBytes(), server.maxHeaderBytes(), server.maxHeaderCount(),
-                server.maxBodyBytes());
-        this.chunked = new ChunkedDecoder(server.maxBodyBytes());
-        this.fields = new FieldsView(parser);
-        this.pipeline = new Pipeline(this, server.maxPipelinedRequests());
-        this.activityNanos = transport.nanoTime();
-        armTimer(activityNanos);
+        this.output = new ResponseWriter(this, server, transport);
+        this.pipeline = new Pipeline(this, output, server.maxPipelinedRequests(), server.maxBufferedResponseBytes());
+        this.deadlines = new Deadlines(this, output, transport, server);
+        this.reader = new RequestReader(this, server, pipeline, deadlines);
+        deadlines.update();
     }
 
     // ---- Events from the transport.
@@ -96,37 +70,24 @@ public final class HttpConnection {
      * @return how many octets were consumed; the transport keeps the rest and presents them again,
      *     first, with the next data (an incomplete request head is never consumed until complete)
      */
-    public int onData(MemorySegment buffer, long offset, int length) {
-        if (closed || phase == DISCARD) {
+    int onData(MemorySegment buffer, long offset, int length) {
+        if (closed || reader.discarding()) {
             return length;
         }
         if (paused != 0) {
             return 0;
         }
-        enter();
+        output.enter();
         receiving = true;
-        segment = buffer;
-        activityNanos = transport.nanoTime();
-        int pos = 0;
+        deadlines.inputArrived();
+        int consumed;
         try {
-            while (pos < length && paused == 0 && phase != DISCARD && !closed) {
-                int n = switch (phase) {
-                    case READ_HEAD -> readHead(offset + pos, length - pos);
-                    case READ_BODY -> readBody(offset + pos, length - pos);
-                    case READ_CHUNKED -> readChunked(offset + pos, length - pos);
-                    default -> readTrailers(offset + pos, length - pos);
-                };
-                if (n < 0) {
-                    break;
-                }
-                pos += n;
-            }
+            consumed = reader.read(buffer, offset, length);
         } finally {
-            segment = null;
             receiving = false;
-            exit();
+            output.exit();
         }
-        if (closed || phase == DISCARD) {
+        if (closed || reader.discarding()) {
             return length;
         }
         if (inputClosed && pipeline.size() == 0) {
@@ -134,22 +95,22 @@ public final class HttpConnection {
             closeNow();
             return length;
         }
-        retained = pos < length;
-        armTimer(activityNanos);
-        return pos;
+        retained = consumed < length;
+        deadlines.update();
+        return consumed;
     }
 
     /** The peer ended its output (FIN). We may still send. */
-    public void onInputClosed() {
+    void onInputClosed() {
         if (closed) {
             return;
         }
         inputClosed = true;
-        enter();
+        output.enter();
         try {
-            if (reading != null && phase != READ_HEAD && phase != DISCARD) {
+            if (reader.readingBody()) {
                 // A request cut short: nothing later can complete it.
-                abortBody(reading, "the client ended the connection before the request body was complete");
+                reader.abort("the client ended the connection before the request body was complete");
                 closeNow();
             } else if (outputShut || pipeline.size() == 0) {
                 closeNow(); // nothing owed; a partial head, if any, can never complete
@@ -157,184 +118,23 @@ public final class HttpConnection {
             // Otherwise answer what was asked, including requests the transport keeps while input
             // is paused, then close (advance, or onData once they have been presented).
         } finally {
-            exit();
+            output.exit();
         }
     }
 
     /** The connection is gone (reset, error, or our own close). Called once; releases everything. */
-    public void onClosed() {
+    void onClosed() {
         closed = true;
-        cancelTimer();
+        deadlines.cancel();
         abortAll("the connection closed");
-    }
-
-    // ---- Reading.
-
-    private int readHead(long at, int available) {
-        if (!parser.started()) {
-            if (pipeline.size() >= server.maxPipelinedRequests()) {
-                pause(PAUSED_PIPELINE);
-                return -1;
-            }
-            headStartNanos = activityNanos;
-        }
-        int r = parser.parse(segment, at, available);
-        if (r == HeadParser.NEED_MORE) {
-            return -1;
-        }
-        if (r == HeadParser.REJECTED) {
-            reject(parser.rejection());
-            return -1;
-        }
-        dispatch(at);
-        return r;
-    }
-
-    private int readBody(long at, int available) {
-        int n = (int) Math.min(available, bodyRemaining);
-        bodyRemaining -= n;
-        deliver(at, n);
-        if (bodyRemaining == 0 && reading != null) {
-            endBody(FieldsView.EMPTY);
-        }
-        return n;
-    }
-
-    private int readChunked(long at, int available) {
-        int n = chunked.decode(segment, at, available);
-        if (n == ChunkedDecoder.REJECTED) {
-            fail(reading, chunked.rejection());
-            return -1;
-        }
-        if (chunked.dataLength() > 0) {
-            deliver(at + chunked.dataOffset(), chunked.dataLength());
-        }
-        if (chunked.lastChunkSeen() && phase == READ_CHUNKED) {
-            parser.startTrailers();
-            phase = READ_TRAILERS;
-        }
-        return n;
-    }
-
-    private int readTrailers(long at, int available) {
-        int r = parser.parse(segment, at, available);
-        if (r == HeadParser.NEED_MORE) {
-            return -1;
-        }
-        if (r == HeadParser.REJECTED) {
-            fail(reading, parser.rejection());
-            return -1;
-        }
-        fields.bind(segment, at);
-        try {
-            endBody(fields);
-        } finally {
-            fields.unbind();
-        }
-        return r;
-    }
-
-    private void dispatch(long at) {
-        Exchange ex = pipeline.acquire();
-        int id = parser.methodId();
-        ex.begin(parser, id == Methods.OTHER
-                ? Ascii.string(segment, at + parser.methodStart(), parser.methodEnd() - parser.methodStart())
-                : Methods.name(id));
-        pipeline.append(ex);
-        reading = ex;
-        if (!ex.keepAlive) {
-            noMoreRequests = true;
-        }
-        if (ex.chunked) {
-            chunked.start();
-            phase = READ_CHUNKED;
-        } else if (ex.contentLength > 0) {
-            bodyRemaining = ex.contentLength;
-            phase = READ_BODY;
-        }
-        fields.bind(segment, at);
-        ex.headReadable = true;
-        try {
-            server.handler().handle(ex.request, ex.response);
-        } catch (Throwable t) {
-            handlerFailed(ex, t);
-        } finally {
-            ex.headReadable = false;
-            fields.unbind();
-        }
-        if (!ex.hasBody() && reading == ex) {
-            endBody(FieldsView.EMPTY);
-        }
-    }
-
-    private void deliver(long at, int length) {
-        Exchange ex = reading;
-        if (length == 0 || ex == null || ex.listener == null) {
-            return;
-        }
-        try {
-            ex.listener.onData(ex.request, segment, at, length);
-        } catch (Throwable t) {
-            handlerFailed(ex, t);
-        }
-    }
-
-    private void endBody(HttpHeaders trailers) {
-        Exchange ex = reading;
-        reading = null;
-        ex.bodyDone = true;
-        if (ex.listener != null) {
-            try {
-                ex.listener.onEnd(ex.request, trailers);
-            } catch (Throwable t) {
-                handlerFailed(ex, t);
-            }
-        }
-        if (phase != DISCARD) {
-            if (noMoreRequests) {
-                phase = DISCARD;
-            } else {
-                phase = READ_HEAD;
-                parser.startRequest();
-            }
-        }
-        if (ex.recyclable()) {
-            pipeline.release(ex);
-        }
-    }
-
-    private void abortBody(Exchange ex, String why) {
-        if (reading == ex) {
-            reading = null;
-        }
-        if (ex.bodyDone) {
-            return;
-        }
-        ex.bodyDone = true;
-        if (ex.listener != null) {
-            try {
-                ex.listener.onAbort(ex.request, new IOException(why));
-            } catch (Throwable t) {
-                LOG.log(System.Logger.Level.WARNING, "HTTP body listener failed in onAbort", t);
-            }
-        }
     }
 
     // ---- Failures: every one answers if it still can, then ends the connection.
 
-    /** Refuses the request whose head is being read; its answer queues behind earlier responses. */
-    private void reject(Rejection why) {
-        Exchange ex = pipeline.acquire();
-        ex.beginRejected(parser.methodId() == Methods.HEAD);
-        pipeline.append(ex);
-        stopReading();
-        ex.sendRejection(why);
-    }
-
     /** Fails a dispatched exchange: the engine answers if the response has not started, else cuts it. */
-    private void fail(Exchange ex, Rejection why) {
-        abortBody(ex, why.reason);
-        stopReading();
+    void fail(Exchange ex, Rejection why) {
+        reader.abortBody(ex, why.reason);
+        reader.stopReading();
         if (ex.retired) {
             endConnection(); // its response is out already; nothing to answer with
         } else if (ex.wire == Exchange.NOT_STARTED) {
@@ -345,72 +145,47 @@ public final class HttpConnection {
         }
     }
 
-    private void handlerFailed(Exchange ex, Throwable t) {
+    /** The handler or its body listener threw: answer 500 if still possible, and close. */
+    void handlerFailed(Exchange ex, Throwable t) {
         LOG.log(System.Logger.Level.WARNING, "HTTP handler failed on " + ex.method + "; answering 500 and closing the connection", t);
         fail(ex, Rejection.HANDLER_FAILED);
     }
 
     /** A response broke its own framing (fewer octets than declared): nothing after it can be trusted. */
     void abandon(Exchange ex) {
-        enter();
+        output.enter();
         try {
             if (!closed && !ex.aborted) {
-                stopReading();
-                abortBody(ex, "the response ended short of its declared length");
+                reader.stopReading();
+                reader.abortBody(ex, "the response ended short of its declared length");
                 ex.truncate();
                 advance();
             }
         } finally {
-            exit();
+            output.exit();
         }
     }
 
-    private void stopReading() {
-        noMoreRequests = true;
-        phase = DISCARD;
-    }
-
-    // ---- The pipeline and output.
-
-    boolean isHeadOfLine(Exchange ex) {
-        return pipeline.oldest() == ex;
-    }
+    // ---- Responses in order, and the end of the connection.
 
     /** Called when an exchange's response is complete (written or staged). */
     void onResponseDone(Exchange ex) {
-        if (isHeadOfLine(ex)) {
+        if (pipeline.isHeadOfLine(ex)) {
             advance();
         }
     }
 
-    /** Writes staged output of exchanges that reached the head of the line and retires finished ones. */
+    /** Moves the pipeline on, then reads again if it has room, or ends the connection if nothing is owed. */
     private void advance() {
-        for (Exchange head = pipeline.oldest(); head != null; head = pipeline.oldest()) {
-            ByteBuf staged = head.staged();
-            if (staged != null && staged.length() > 0) {
-                write(staged.array(), 0, staged.length());
-                buffered -= staged.length();
-                staged.clear();
-            }
-            if (!head.responseDone()) {
-                break;
-            }
-            pipeline.removeOldest();
-            head.retired = true;
-            boolean closeAfter = head.closeAfter;
-            if (head.recyclable()) {
-                pipeline.release(head);
-            }
-            if (closeAfter) {
-                endConnection();
-                return;
-            }
+        if (pipeline.advance()) {
+            endConnection();
+            return;
         }
         boolean resumed = false;
-        if (pipeline.size() < server.maxPipelinedRequests()) {
+        if (!pipeline.full()) {
             resumed = resume(PAUSED_PIPELINE);
         }
-        if (buffered <= server.maxBufferedResponseBytes() / 2) {
+        if (pipeline.drained()) {
             resumed |= resume(PAUSED_BUFFERED);
         }
         if (pipeline.size() == 0) {
@@ -420,18 +195,14 @@ public final class HttpConnection {
                 }
             } else if (!receiving) {
                 // Answered after onData returned (later, or from another thread): idle time starts now.
-                activityNanos = transport.nanoTime();
-                armTimer(activityNanos);
+                deadlines.answered();
             }
         }
     }
 
     /** Stops reading new requests after {@code ex}, whose response says the connection closes. */
     void noMoreRequestsAfter(Exchange ex) {
-        noMoreRequests = true;
-        if (reading != ex && phase != DISCARD) {
-            phase = DISCARD;
-        }
+        reader.noMoreRequestsAfter(ex);
     }
 
     /** The last response is out: end our output, keep draining input for a while, then close. */
@@ -439,78 +210,52 @@ public final class HttpConnection {
         if (outputShut || closed) {
             return;
         }
-        stopReading();
+        reader.stopReading();
         while (pipeline.size() > 0) {
             Exchange ex = pipeline.removeOldest();
             ex.aborted = true; // dispatched after a response that closes: the client retries them
-            abortBody(ex, "the connection is closing");
+            reader.abortBody(ex, "the connection is closing");
         }
+        Exchange reading = reader.reading();
         if (reading != null && reading.hasBody()) {
-            abortBody(reading, "the connection is closing");
+            reader.abortBody(reading, "the connection is closing");
         }
         if (inputClosed) {
             closeNow();
             return;
         }
-        transport.shutdownOutput(); // sends everything written first
+        output.shutdownOutput();
         outputShut = true;
-        unflushed = false;
-        long now = transport.nanoTime();
-        lingerDeadline = after(now, server.lingerTimeoutNanos());
         resume(PAUSED_PIPELINE | PAUSED_BUFFERED);
-        armTimer(now);
+        deadlines.linger();
     }
 
-    private void closeNow() {
+    /** Closes the connection at once, after sending what was written. */
+    void closeNow() {
         if (closed) {
             return;
         }
         closed = true;
-        cancelTimer();
+        deadlines.cancel();
         transport.close();
         abortAll("the connection closed");
     }
 
     private void abortAll(String why) {
-        if (reading != null) {
-            abortBody(reading, why);
-        }
+        reader.abort(why);
         while (pipeline.size() > 0) {
             pipeline.removeOldest().aborted = true;
         }
-        segment = null;
     }
 
-    void staged(int length) {
-        buffered += length;
-        if (buffered > server.maxBufferedResponseBytes()) {
-            pause(PAUSED_BUFFERED);
-        }
+    // ---- Input.
+
+    /** Whether the reader may go on: input is neither paused nor closed by us. */
+    boolean takesInput() {
+        return paused == 0 && !closed;
     }
 
-    void write(byte[] array, int offset, int length) {
-        transport.write(array, offset, length);
-        unflushed = true;
-    }
-
-    void write(MemorySegment source, long offset, long length) {
-        transport.write(source, offset, length);
-        unflushed = true;
-    }
-
-    /** Brackets work that may write; the outermost bracket flushes, so a batch costs one flush. */
-    void enter() {
-        depth++;
-    }
-
-    void exit() {
-        if (--depth == 0 && unflushed && !closed) {
-            unflushed = false;
-            transport.flush();
-        }
-    }
-
-    private void pause(int reason) {
+    void pause(int reason) {
         if (paused == 0) {
             transport.pauseInput();
         }
@@ -530,87 +275,35 @@ public final class HttpConnection {
         return false;
     }
 
-    // ---- Timers.
+    // ---- For Deadlines: what the connection is doing, and what a missed deadline means.
 
-    private void armTimer(long now) {
-        long deadline = nextDeadline();
-        if (deadline >= timerDeadline) {
-            return; // the pending check comes first and re-arms for whatever is due then
-        }
-        cancelTimer();
-        timerDeadline = deadline;
-        timer = transport.schedule(Math.max(0, deadline - now), timerTask);
+    boolean isOutputShut() {
+        return outputShut;
     }
 
-    private long nextDeadline() {
-        if (closed) {
-            return Long.MAX_VALUE;
-        }
-        if (outputShut) {
-            return lingerDeadline;
-        }
-        long deadline = Long.MAX_VALUE;
-        if (phase == READ_HEAD && parser.started()) {
-            deadline = after(headStartNanos, server.headerTimeoutNanos());
-        }
-        if (awaitingClient()) {
-            deadline = Math.min(deadline, after(activityNanos, server.idleTimeoutNanos()));
-        }
-        return deadline;
-    }
-
-    /** {@code time + timeout}, saturating: a timeout of centuries must not wrap into the past. */
-    private static long after(long time, long timeoutNanos) {
-        long deadline = time + timeoutNanos;
-        return deadline < time ? Long.MAX_VALUE : deadline;
+    /** Whether a request head has begun and is not complete yet. */
+    boolean headStarted() {
+        return reader.headStarted();
     }
 
     /** Whether the next step is the client's: between requests with nothing to answer, or inside a request. */
-    private boolean awaitingClient() {
-        return paused == 0 && switch (phase) {
-            case READ_HEAD -> pipeline.size() == 0 || parser.started();
-            case READ_BODY, READ_CHUNKED, READ_TRAILERS -> true;
-            default -> false;
-        };
+    boolean awaitingClient() {
+        return paused == 0 && reader.awaitingClient();
     }
 
-    private void cancelTimer() {
-        if (timer != null) {
-            timer.cancel();
-            timer = null;
-        }
-        timerDeadline = Long.MAX_VALUE;
+    /** A request head was not complete within the header timeout of its first octet. */
+    void headerTimedOut() {
+        reader.reject(Rejection.HEADER_TIMEOUT);
     }
 
-    private void onTimer() {
-        timer = null;
-        timerDeadline = Long.MAX_VALUE;
-        if (closed) {
-            return;
-        }
-        enter();
-        try {
-            long now = transport.nanoTime();
-            if (outputShut) {
-                if (now >= lingerDeadline) {
-                    closeNow();
-                }
-            } else if (phase == READ_HEAD && parser.started() && now - headStartNanos >= server.headerTimeoutNanos()) {
-                reject(Rejection.HEADER_TIMEOUT);
-            } else if (awaitingClient() && now - activityNanos >= server.idleTimeoutNanos()) {
-                if (phase == READ_HEAD) {
-                    if (parser.started()) {
-                        reject(Rejection.HEADER_TIMEOUT);
-                    } else {
-                        closeNow(); // an idle keep-alive connection: nothing to say
-                    }
-                } else {
-                    fail(reading, Rejection.BODY_TIMEOUT);
-                }
-            }
-            armTimer(now);
-        } finally {
-            exit();
+    /** The client sent nothing for the idle timeout while it was its turn. */
+    void idleTimedOut() {
+        if (!reader.readingHead()) {
+            fail(reader.reading(), Rejection.BODY_TIMEOUT);
+        } else if (reader.headStarted()) {
+            reader.reject(Rejection.HEADER_TIMEOUT);
+        } else {
+            closeNow(); // an idle keep-alive connection: nothing to say
         }
     }
 
@@ -618,15 +311,7 @@ public final class HttpConnection {
 
     /** The head of the request being handled: bound only during {@link HttpHandler#handle}. */
     FieldsView head() {
-        return fields;
-    }
-
-    ByteBuf scratch() {
-        return scratch;
-    }
-
-    byte[] dateLine() {
-        return server.dateLine(transport.currentTimeMillis());
+        return reader.head();
     }
 
     boolean isClosed() {

@@ -15,6 +15,8 @@ public interface HttpHandler {
     /**
      * Handles one request.
      *
+     * @param request the request; its head is readable until this method returns
+     * @param response its response, to answer now or later from any thread
      * @throws Exception anything; the client gets {@code 500} (or, if the response had started, a
      *     closed connection), the failure is logged, and other connections are not affected
      */

@@ -21,6 +21,9 @@ public final class HttpHeader {
     /**
      * The header line {@code name: value}.
      *
+     * @param name the field name, a token
+     * @param value the field value: visible ISO-8859-1 characters, spaces and tabs
+     * @return the checked and encoded line
      * @throws IllegalArgumentException if the name is not a token, is one the engine writes, or
      *     the value contains a control character or a character above U+00FF
      */

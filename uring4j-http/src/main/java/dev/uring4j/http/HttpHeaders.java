@@ -10,40 +10,99 @@ package dev.uring4j.http;
  * that every method throws {@link IllegalStateException}.
  */
 public interface HttpHeaders {
-    /** The number of field lines. */
+    /**
+     * The number of field lines.
+     *
+     * @return how many fields there are, repetitions counted
+     */
     int size();
 
-    /** The index of the first field named {@code name} (any case), or -1. Does not allocate. */
+    /**
+     * Finds a field by name. Does not allocate.
+     *
+     * @param name the field name, in any case
+     * @return the index of the first field with that name, or -1
+     */
     int indexOf(CharSequence name);
 
-    /** Whether field {@code index} is named {@code name} (any case). Does not allocate. */
+    /**
+     * Compares a field's name. Does not allocate.
+     *
+     * @param index the field, from 0 to {@link #size()} - 1
+     * @param name the name to compare with, in any case
+     * @return whether the field is named {@code name}, ignoring ASCII case
+     */
     boolean nameEquals(int index, CharSequence name);
 
-    /** Whether field {@code index}'s value is exactly {@code value}. Does not allocate. */
+    /**
+     * Compares a field's value exactly. Does not allocate.
+     *
+     * @param index the field, from 0 to {@link #size()} - 1
+     * @param value the value to compare with
+     * @return whether the field's value is exactly {@code value}
+     */
     boolean valueEquals(int index, CharSequence value);
 
-    /** Whether field {@code index}'s value equals {@code value} ignoring ASCII case. Does not allocate. */
+    /**
+     * Compares a field's value, ignoring ASCII case. Does not allocate.
+     *
+     * @param index the field, from 0 to {@link #size()} - 1
+     * @param value the value to compare with
+     * @return whether the field's value equals {@code value} ignoring ASCII case
+     */
     boolean valueEqualsIgnoreCase(int index, CharSequence value);
 
-    /** The length in octets of field {@code index}'s value. */
+    /**
+     * The length of a field's value.
+     *
+     * @param index the field, from 0 to {@link #size()} - 1
+     * @return the value's length in octets
+     */
     int valueLength(int index);
 
-    /** Copies field {@code index}'s value into {@code destination}; returns its length. Does not allocate. */
+    /**
+     * Copies a field's value out of the receive buffer. Does not allocate.
+     *
+     * @param index the field, from 0 to {@link #size()} - 1
+     * @param destination where to copy the octets; must have room for {@link #valueLength}
+     * @param destinationOffset where in {@code destination} the value starts
+     * @return the value's length in octets
+     */
     int copyValue(int index, byte[] destination, int destinationOffset);
 
-    /** The name of field {@code index} as sent. Allocates. */
+    /**
+     * A field's name. Allocates.
+     *
+     * @param index the field, from 0 to {@link #size()} - 1
+     * @return the name as sent
+     */
     String name(int index);
 
-    /** The value of field {@code index}. Allocates. */
+    /**
+     * A field's value. Allocates.
+     *
+     * @param index the field, from 0 to {@link #size()} - 1
+     * @return the value, ISO-8859-1 decoded
+     */
     String value(int index);
 
-    /** The value of the first field named {@code name}, or {@code null}. Allocates when found. */
+    /**
+     * The value of a field looked up by name. Allocates when found.
+     *
+     * @param name the field name, in any case
+     * @return the value of the first field with that name, or {@code null}
+     */
     default String get(CharSequence name) {
         int index = indexOf(name);
         return index < 0 ? null : value(index);
     }
 
-    /** Whether a field named {@code name} is present. Does not allocate. */
+    /**
+     * Whether a field is present. Does not allocate.
+     *
+     * @param name the field name, in any case
+     * @return whether any field has that name
+     */
     default boolean contains(CharSequence name) {
         return indexOf(name) >= 0;
     }

@@ -17,23 +17,39 @@ public final class HttpRequest {
         this.exchange = exchange;
     }
 
-    /** The method, e.g. {@code "GET"}; a constant for the standard methods. */
+    /**
+     * The request method.
+     *
+     * @return the method token, e.g. {@code "GET"}; a constant for the standard methods
+     */
     public String method() {
         return exchange.method;
     }
 
-    /** The protocol version; {@code HTTP/1.x} with x above 1 is {@link HttpVersion#HTTP_1_1}. */
+    /**
+     * The protocol version.
+     *
+     * @return the version; {@code HTTP/1.x} with x above 1 is {@link HttpVersion#HTTP_1_1}
+     */
     public HttpVersion version() {
         return exchange.http11 ? HttpVersion.HTTP_1_1 : HttpVersion.HTTP_1_0;
     }
 
-    /** The request-target as sent: origin-form {@code /path?query}, absolute-form, or {@code *}. */
+    /**
+     * The request-target as sent. Readable only during {@link HttpHandler#handle}. Allocates.
+     *
+     * @return origin-form {@code /path?query}, absolute-form, or {@code *}
+     */
     public String target() {
         FieldsView head = head();
         return head.text(head.parser().targetStart(), head.parser().targetEnd());
     }
 
-    /** The path of the target (undecoded); {@code "/"} for an absolute-form target without one. */
+    /**
+     * The path of the target. Readable only during {@link HttpHandler#handle}. Allocates.
+     *
+     * @return the path, undecoded; {@code "/"} for an absolute-form target without one
+     */
     public String path() {
         FieldsView head = head();
         int start = head.parser().framing().pathStart();
@@ -41,34 +57,59 @@ public final class HttpRequest {
         return start == end ? "/" : head.text(start, end);
     }
 
-    /** The query of the target after {@code '?'} (undecoded), or {@code null} if there is none. */
+    /**
+     * The query of the target. Readable only during {@link HttpHandler#handle}. Allocates.
+     *
+     * @return what follows {@code '?'}, undecoded, or {@code null} if there is none
+     */
     public String query() {
         FieldsView head = head();
         int q = head.parser().queryStart();
         return q < 0 ? null : head.text(q + 1, head.parser().targetEnd());
     }
 
-    /** The header fields. */
+    /**
+     * The header fields. Readable only during {@link HttpHandler#handle}.
+     *
+     * @return a view of the fields in the receive buffer
+     */
     public HttpHeaders headers() {
         return head();
     }
 
-    /** The declared body length: 0 without a body, -1 for a chunked body of unknown length. */
+    /**
+     * The declared body length.
+     *
+     * @return the {@code Content-Length}; 0 without a body, -1 for a chunked body of unknown length
+     */
     public long contentLength() {
         return exchange.contentLength;
     }
 
-    /** Whether the body comes in the chunked transfer coding. */
+    /**
+     * Whether the body comes in the chunked transfer coding.
+     *
+     * @return true for a chunked body
+     */
     public boolean isChunked() {
         return exchange.chunked;
     }
 
-    /** Whether the client asked to keep the connection open after this exchange. */
+    /**
+     * Whether the client asked to keep the connection open after this exchange.
+     *
+     * @return true unless the request says {@code Connection: close}, or is HTTP/1.0 without
+     *     {@code Connection: keep-alive}
+     */
     public boolean isKeepAlive() {
         return exchange.keepAlive;
     }
 
-    /** The response to this request. */
+    /**
+     * The response to this request.
+     *
+     * @return the response, the same one {@link HttpHandler#handle} was given
+     */
     public HttpResponse response() {
         return exchange.response;
     }
@@ -77,6 +118,9 @@ public final class HttpRequest {
      * Receives the body through {@code listener}; call inside {@link HttpHandler#handle}. If the
      * client sent {@code Expect: 100-continue}, this is what sends {@code 100 Continue}: register the
      * listener before starting the response, or the client may never send the body.
+     *
+     * @param listener receives the body's octets as they arrive, then its end or abort
+     * @throws IllegalStateException outside {@code handle}, or if a listener is already registered
      */
     public void onBody(HttpBodyListener listener) {
         if (!exchange.headReadable) {

@@ -52,8 +52,11 @@ public final class HttpResponse {
     /**
      * Sets the status code (default 200).
      *
+     * @param status a final status code, 200 to 599
+     * @return this response
      * @throws IllegalArgumentException for codes outside 200..599; the engine sends the only
      *     interim response HTTP/1.1 needs here, {@code 100 Continue}
+     * @throws IllegalStateException if the head was already sent
      */
     public HttpResponse status(int status) {
         building();
@@ -67,7 +70,11 @@ public final class HttpResponse {
     /**
      * Adds a header field. Checks and encodes it without allocating.
      *
+     * @param name the field name, a token
+     * @param value the field value: visible ISO-8859-1 characters, spaces and tabs
+     * @return this response
      * @throws IllegalArgumentException as {@link HttpHeader#of} does
+     * @throws IllegalStateException if the head was already sent
      */
     public HttpResponse header(String name, String value) {
         building();
@@ -75,24 +82,48 @@ public final class HttpResponse {
         return this;
     }
 
-    /** Adds a prepared header field: one array copy. */
+    /**
+     * Adds a prepared header field: one array copy.
+     *
+     * @param header the field line
+     * @return this response
+     * @throws IllegalStateException if the head was already sent
+     */
     public HttpResponse header(HttpHeader header) {
         building();
         headers.append(header.bytes());
         return this;
     }
 
-    /** Sends the response with an empty body. */
+    /**
+     * Sends the response with an empty body.
+     *
+     * @throws IllegalStateException if the head was already sent
+     */
     public void send() {
         send(EMPTY, 0, 0);
     }
 
-    /** Sends the response with {@code body} as its whole body. */
+    /**
+     * Sends the response with {@code body} as its whole body.
+     *
+     * @param body the body; not kept after the call
+     * @throws IllegalStateException if the head was already sent, or the status is 204 or 304 and
+     *     the body is not empty
+     */
     public void send(byte[] body) {
         send(body, 0, body.length);
     }
 
-    /** Sends the response with {@code length} octets of {@code body} at {@code offset} as its whole body. */
+    /**
+     * Sends the response with part of an array as its whole body.
+     *
+     * @param body holds the body; not kept after the call
+     * @param offset where the body starts in {@code body}
+     * @param length how many octets it has
+     * @throws IllegalStateException if the head was already sent, or the status is 204 or 304 and
+     *     the body is not empty
+     */
     public void send(byte[] body, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, body.length);
         commit(ENDED, length);
@@ -105,7 +136,15 @@ public final class HttpResponse {
         }
     }
 
-    /** Sends the response with {@code length} octets of {@code body} at {@code offset} as its whole body. */
+    /**
+     * Sends the response with part of a memory segment as its whole body.
+     *
+     * @param body holds the body; not kept after the call
+     * @param offset where the body starts in {@code body}
+     * @param length how many octets it has
+     * @throws IllegalStateException if the head was already sent, or the status is 204 or 304 and
+     *     the body is not empty
+     */
     public void send(MemorySegment body, long offset, long length) {
         Objects.checkFromIndexSize(offset, length, body.byteSize());
         commit(ENDED, length);
@@ -121,6 +160,12 @@ public final class HttpResponse {
     /**
      * Sends the head of a response whose body of exactly {@code contentLength} octets follows through
      * {@link #write}, then {@link #end()}.
+     *
+     * @param contentLength the body's length, sent as {@code Content-Length}
+     * @return this response
+     * @throws IllegalArgumentException if {@code contentLength} is negative
+     * @throws IllegalStateException if the head was already sent, or the status is 204 or 304 and
+     *     the body is not empty
      */
     public HttpResponse start(long contentLength) {
         if (contentLength < 0) {
@@ -131,7 +176,13 @@ public final class HttpResponse {
         return this;
     }
 
-    /** Sends the head of a response whose body follows through {@link #write} in chunks, then {@link #end()}. */
+    /**
+     * Sends the head of a response whose body follows through {@link #write} in chunks, then
+     * {@link #end()}: for a body whose length is not known up front.
+     *
+     * @return this response
+     * @throws IllegalStateException if the head was already sent, or the status is 204 or 304
+     */
     public HttpResponse startChunked() {
         commit(CHUNKED, 0);
         startOnLoop(-1);
@@ -147,12 +198,28 @@ public final class HttpResponse {
         }
     }
 
-    /** Writes the next part of a started body. */
+    /**
+     * Writes the next part of a started body.
+     *
+     * @param data the part; not kept after the call
+     * @return this response
+     * @throws IllegalStateException if the body was not started or has ended, or the octets would
+     *     exceed the length {@link #start(long)} declared
+     */
     public HttpResponse write(byte[] data) {
         return write(data, 0, data.length);
     }
 
-    /** Writes {@code length} octets of {@code data} at {@code offset} as the next part of a started body. */
+    /**
+     * Writes part of an array as the next part of a started body.
+     *
+     * @param data holds the part; not kept after the call
+     * @param offset where the part starts in {@code data}
+     * @param length how many octets it has
+     * @return this response
+     * @throws IllegalStateException if the body was not started or has ended, or the octets would
+     *     exceed the length {@link #start(long)} declared
+     */
     public HttpResponse write(byte[] data, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, data.length);
         streaming(length);
@@ -165,7 +232,17 @@ public final class HttpResponse {
         return this;
     }
 
-    /** Writes {@code length} octets of {@code data} at {@code offset} as the next part of a started body. */
+    /**
+     * Writes part of a memory segment, such as a request body's receive view, as the next part of a
+     * started body.
+     *
+     * @param data holds the part; not kept after the call
+     * @param offset where the part starts in {@code data}
+     * @param length how many octets it has
+     * @return this response
+     * @throws IllegalStateException if the body was not started or has ended, or the octets would
+     *     exceed the length {@link #start(long)} declared
+     */
     public HttpResponse write(MemorySegment data, long offset, long length) {
         Objects.checkFromIndexSize(offset, length, data.byteSize());
         streaming(length);
@@ -181,8 +258,9 @@ public final class HttpResponse {
     /**
      * Finishes a started body.
      *
-     * @throws IllegalStateException if fewer octets were written than {@link #start(long)} declared;
-     *     the connection is then closed, since the client cannot tell where the next response starts
+     * @throws IllegalStateException if the body was not started or has ended already, or if fewer
+     *     octets were written than {@link #start(long)} declared; the connection is then closed,
+     *     since the client cannot tell where the next response starts
      */
     public void end() {
         if (state != FIXED && state != CHUNKED) {
@@ -209,7 +287,11 @@ public final class HttpResponse {
         }
     }
 
-    /** Whether {@link #send}, {@link #start} or {@link #startChunked} has been called. */
+    /**
+     * Whether the head has been sent, so that status and headers can no longer change.
+     *
+     * @return whether {@link #send}, {@link #start} or {@link #startChunked} has been called
+     */
     public boolean isCommitted() {
         return state != BUILDING;
     }

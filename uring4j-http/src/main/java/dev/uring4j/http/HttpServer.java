@@ -1,19 +1,22 @@
 package dev.uring4j.http;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
 
+import dev.uring4j.runtime.TcpServer;
+
 /**
  * An HTTP/1.1 server's configuration and handler: limits, timeouts, and the cached {@code Date}
- * line, shared by all its connections; {@link #newConnection} makes the protocol engine for one
- * connection. Immutable and safe to share between event loops.
+ * line, shared by all its connections; {@link #serve} runs it on the uring4j runtime. Immutable and
+ * safe to share between event loops.
  *
  * <pre>{@code
- * HttpServer server = HttpServer.builder(DemoRoutes.router())
+ * TcpServer tcp = HttpServer.builder(router)
  *         .maxBodyBytes(64 << 20)
  *         .idleTimeout(Duration.ofSeconds(30))
- *         .build();
- * HttpConnection connection = server.newConnection(transport); // per accepted connection
+ *         .build()
+ *         .serve(TcpServer.builder().port(8080));
  * }</pre>
  *
  * <p>Limits are checked as octets arrive, on the first octet that exceeds one, and answered with
@@ -45,12 +48,16 @@ public final class HttpServer {
         lingerTimeoutNanos = b.lingerTimeoutNanos;
     }
 
-    /** A builder with the defaults listed on its methods. */
+    /**
+     * A builder with the defaults listed on its methods.
+     *
+     * @param handler answers every request, typically a {@link Router}
+     * @return a new builder
+     */
     public static Builder builder(HttpHandler handler) {
         return new Builder(handler);
     }
 
-    /** The protocol engine for a new connection; the transport delivers that connection's events to it. */
     /**
      * Serves this HTTP server on the uring4j runtime: {@code tcp} says where and how (port,
      * threads, transport options); its handler is set here. Returns the running TCP server; closing
@@ -62,12 +69,17 @@ public final class HttpServer {
      *         .build()).build()
      *     .serve(TcpServer.builder().port(8080).threads(2));
      * }</pre>
+     *
+     * @param tcp the TCP server to start, configured but for its handler
+     * @return the running TCP server
+     * @throws IOException if the server cannot bind or start its event loops
      */
-    public dev.uring4j.runtime.TcpServer serve(dev.uring4j.runtime.TcpServer.Builder tcp) throws java.io.IOException {
+    public TcpServer serve(TcpServer.Builder tcp) throws IOException {
         return tcp.handler(() -> new RuntimeTransport(this)).start();
     }
 
-    public HttpConnection newConnection(HttpTransport transport) {
+    /** The protocol engine for a new connection; the transport delivers that connection's events to it. */
+    HttpConnection newConnection(HttpTransport transport) {
         return new HttpConnection(this, Objects.requireNonNull(transport, "transport"));
     }
 
@@ -75,51 +87,91 @@ public final class HttpServer {
      * How many unconsumed octets a transport must be able to keep and present again: the largest
      * request head (or trailer section) the limits admit, which is never consumed until complete.
      */
-    public int maxRetainedBytes() {
+    int maxRetainedBytes() {
         return maxRequestLineBytes + 2 + maxHeaderBytes + 2;
     }
 
-    /** See {@link Builder#maxRequestLineBytes}. */
+    /**
+     * The request line limit.
+     *
+     * @return the longest request line accepted, in octets; see {@link Builder#maxRequestLineBytes}
+     */
     public int maxRequestLineBytes() {
         return maxRequestLineBytes;
     }
 
-    /** See {@link Builder#maxHeaderBytes}. */
+    /**
+     * The header section limit.
+     *
+     * @return the largest header (or trailer) section accepted, in octets; see {@link Builder#maxHeaderBytes}
+     */
     public int maxHeaderBytes() {
         return maxHeaderBytes;
     }
 
-    /** See {@link Builder#maxHeaderCount}. */
+    /**
+     * The header field count limit.
+     *
+     * @return the most header (or trailer) fields accepted; see {@link Builder#maxHeaderCount}
+     */
     public int maxHeaderCount() {
         return maxHeaderCount;
     }
 
-    /** See {@link Builder#maxBodyBytes}. */
+    /**
+     * The request body limit.
+     *
+     * @return the largest request body accepted, in octets; see {@link Builder#maxBodyBytes}
+     */
     public long maxBodyBytes() {
         return maxBodyBytes;
     }
 
-    /** See {@link Builder#maxPipelinedRequests}. */
+    /**
+     * The pipeline depth.
+     *
+     * @return the most requests dispatched and not yet answered on one connection; see
+     *     {@link Builder#maxPipelinedRequests}
+     */
     public int maxPipelinedRequests() {
         return maxPipelinedRequests;
     }
 
-    /** See {@link Builder#maxBufferedResponseBytes}. */
+    /**
+     * The limit on response octets held back in the pipeline.
+     *
+     * @return the most octets staged behind an unfinished response before reading pauses; see
+     *     {@link Builder#maxBufferedResponseBytes}
+     */
     public int maxBufferedResponseBytes() {
         return maxBufferedResponseBytes;
     }
 
-    /** See {@link Builder#headerTimeout}. */
+    /**
+     * The header timeout.
+     *
+     * @return the time allowed for a request head, in nanoseconds; see {@link Builder#headerTimeout}
+     */
     public long headerTimeoutNanos() {
         return headerTimeoutNanos;
     }
 
-    /** See {@link Builder#idleTimeout}. */
+    /**
+     * The idle timeout.
+     *
+     * @return how long the client may keep the connection waiting, in nanoseconds; see
+     *     {@link Builder#idleTimeout}
+     */
     public long idleTimeoutNanos() {
         return idleTimeoutNanos;
     }
 
-    /** See {@link Builder#lingerTimeout}. */
+    /**
+     * The linger timeout.
+     *
+     * @return how long a closing connection keeps discarding input, in nanoseconds; see
+     *     {@link Builder#lingerTimeout}
+     */
     public long lingerTimeoutNanos() {
         return lingerTimeoutNanos;
     }
@@ -149,7 +201,13 @@ public final class HttpServer {
             this.handler = Objects.requireNonNull(handler, "handler");
         }
 
-        /** Longest request line, leading empty lines included (default 8 KiB); longer gets 414. */
+        /**
+         * Longest request line, leading empty lines included (default 8 KiB); longer gets 414.
+         *
+         * @param bytes the limit in octets, without the line's CRLF
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
         public Builder maxRequestLineBytes(int bytes) {
             maxRequestLineBytes = positive(bytes, "maxRequestLineBytes");
             return this;
@@ -158,19 +216,36 @@ public final class HttpServer {
         /**
          * Largest header section: the field lines with their CRLFs, without the request line and the
          * empty line that ends the section (default 16 KiB); larger gets 431. Also bounds trailers.
+         *
+         * @param bytes the limit in octets
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
          */
         public Builder maxHeaderBytes(int bytes) {
             maxHeaderBytes = positive(bytes, "maxHeaderBytes");
             return this;
         }
 
-        /** Most header field lines (default 100); more gets 431. Also bounds trailers. */
+        /**
+         * Most header field lines (default 100); more gets 431. Also bounds trailers.
+         *
+         * @param count the limit
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
         public Builder maxHeaderCount(int count) {
             maxHeaderCount = positive(count, "maxHeaderCount");
             return this;
         }
 
-        /** Largest request body, declared or, when chunked, received so far (default 16 MiB); larger gets 413. */
+        /**
+         * Largest request body, declared or, when chunked, received so far (default 16 MiB); larger
+         * gets 413.
+         *
+         * @param bytes the limit in octets; 0 refuses any non-empty body
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
         public Builder maxBodyBytes(long bytes) {
             if (bytes < 0) {
                 throw new IllegalArgumentException("maxBodyBytes must not be negative: " + bytes);
@@ -182,6 +257,10 @@ public final class HttpServer {
         /**
          * Most requests answered concurrently on one connection (default 16): beyond that the engine
          * stops reading until the oldest response is complete.
+         *
+         * @param count the limit
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
          */
         public Builder maxPipelinedRequests(int count) {
             maxPipelinedRequests = positive(count, "maxPipelinedRequests");
@@ -191,6 +270,10 @@ public final class HttpServer {
         /**
          * Most response octets held back behind an unfinished earlier response (default 1 MiB): beyond
          * that the engine stops reading, which stops handlers that stream from the request body.
+         *
+         * @param bytes the limit in octets
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
          */
         public Builder maxBufferedResponseBytes(int bytes) {
             maxBufferedResponseBytes = positive(bytes, "maxBufferedResponseBytes");
@@ -200,6 +283,10 @@ public final class HttpServer {
         /**
          * Time allowed for a request head from its first octet (default 10 s), however it trickles
          * in; then 408 and close.
+         *
+         * @param timeout the time allowed
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
          */
         public Builder headerTimeout(Duration timeout) {
             headerTimeoutNanos = positive(timeout, "headerTimeout");
@@ -209,6 +296,10 @@ public final class HttpServer {
         /**
          * Time a connection may wait for the client without receiving anything, between requests or
          * inside a body (default 60 s); then it closes (408 inside a body if no response started).
+         *
+         * @param timeout the time allowed
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
          */
         public Builder idleTimeout(Duration timeout) {
             idleTimeoutNanos = positive(timeout, "idleTimeout");
@@ -218,13 +309,21 @@ public final class HttpServer {
         /**
          * After the engine ends its output to close a connection, time it keeps reading and discarding
          * what the client still sends before closing (default 2 s).
+         *
+         * @param timeout the time allowed
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
          */
         public Builder lingerTimeout(Duration timeout) {
             lingerTimeoutNanos = positive(timeout, "lingerTimeout");
             return this;
         }
 
-        /** The server; the builder may be reused. */
+        /**
+         * Makes the server; the builder may be reused.
+         *
+         * @return a server with this builder's handler and settings
+         */
         public HttpServer build() {
             return new HttpServer(this);
         }

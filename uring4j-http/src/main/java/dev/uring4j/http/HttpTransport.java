@@ -4,7 +4,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * What the HTTP engine needs from one connection and the event loop that owns it; the runtime
- * implements it with a thin adapter, tests with {@link InMemoryTransport}.
+ * implements it with a thin adapter ({@link RuntimeTransport}), the tests with an in-memory transport
+ * that presents data and keeps time as the test says.
  *
  * <p><b>The other direction.</b> The transport delivers to the connection's {@link HttpConnection}:
  * {@link HttpConnection#onData} for received octets (a view valid during the call; the return value
@@ -17,7 +18,7 @@ import java.lang.foreign.MemorySegment;
  * <p><b>Threads.</b> Everything except {@link #execute}, {@link #inEventLoop} and the clocks is
  * called on the event loop thread, which also makes every call into {@link HttpConnection}.
  */
-public interface HttpTransport {
+interface HttpTransport {
     /**
      * Queues {@code length} octets at {@code offset} of {@code source} for sending, copying them
      * before returning: the caller may reuse or free the source at once.

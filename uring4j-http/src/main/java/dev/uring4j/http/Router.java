@@ -29,7 +29,11 @@ public final class Router implements HttpHandler {
         this.routes = routes;
     }
 
-    /** A builder without routes. */
+    /**
+     * A builder without routes.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -77,6 +81,10 @@ public final class Router implements HttpHandler {
          *
          * @param method a method token, case-sensitive as in RFC 9110 ({@code "GET"})
          * @param path an origin-form path starting with {@code /}; ending in {@code /*} matches a prefix
+         * @param handler answers the requests routed here
+         * @return this builder
+         * @throws IllegalArgumentException if {@code method} is not a token, or {@code path} is not an
+         *     origin-form path without a query
          */
         public Builder route(String method, String path, HttpHandler handler) {
             Objects.requireNonNull(handler, "handler");
@@ -90,27 +98,60 @@ public final class Router implements HttpHandler {
             return this;
         }
 
-        /** {@code route("GET", path, handler)}; also serves HEAD unless a HEAD route is added. */
+        /**
+         * Routes {@code GET} requests for {@code path} to {@code handler}: {@code route("GET", path, handler)}.
+         * Also serves HEAD unless a HEAD route is added.
+         *
+         * @param path an origin-form path starting with {@code /}; ending in {@code /*} matches a prefix
+         * @param handler answers the requests routed here
+         * @return this builder
+         * @throws IllegalArgumentException if {@code path} is not an origin-form path without a query
+         */
         public Builder get(String path, HttpHandler handler) {
             return route("GET", path, handler);
         }
 
-        /** {@code route("POST", path, handler)}. */
+        /**
+         * Routes {@code POST} requests for {@code path} to {@code handler}: {@code route("POST", path, handler)}.
+         *
+         * @param path an origin-form path starting with {@code /}; ending in {@code /*} matches a prefix
+         * @param handler answers the requests routed here
+         * @return this builder
+         * @throws IllegalArgumentException if {@code path} is not an origin-form path without a query
+         */
         public Builder post(String path, HttpHandler handler) {
             return route("POST", path, handler);
         }
 
-        /** {@code route("PUT", path, handler)}. */
+        /**
+         * Routes {@code PUT} requests for {@code path} to {@code handler}: {@code route("PUT", path, handler)}.
+         *
+         * @param path an origin-form path starting with {@code /}; ending in {@code /*} matches a prefix
+         * @param handler answers the requests routed here
+         * @return this builder
+         * @throws IllegalArgumentException if {@code path} is not an origin-form path without a query
+         */
         public Builder put(String path, HttpHandler handler) {
             return route("PUT", path, handler);
         }
 
-        /** {@code route("DELETE", path, handler)}. */
+        /**
+         * Routes {@code DELETE} requests for {@code path} to {@code handler}: {@code route("DELETE", path, handler)}.
+         *
+         * @param path an origin-form path starting with {@code /}; ending in {@code /*} matches a prefix
+         * @param handler answers the requests routed here
+         * @return this builder
+         * @throws IllegalArgumentException if {@code path} is not an origin-form path without a query
+         */
         public Builder delete(String path, HttpHandler handler) {
             return route("DELETE", path, handler);
         }
 
-        /** The router, with an {@code Allow} line prepared for each path. */
+        /**
+         * Makes the router; the builder may be reused.
+         *
+         * @return a router with the routes added so far, and an {@code Allow} line prepared for each path
+         */
         public Router build() {
             Map<String, List<String>> methodsByPath = new LinkedHashMap<>();
             for (Pending p : pending) {

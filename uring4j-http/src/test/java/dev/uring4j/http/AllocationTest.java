@@ -42,7 +42,7 @@ class AllocationTest {
         byte[] batch = REQUEST.repeat(PIPELINE_DEPTH).getBytes(StandardCharsets.US_ASCII);
         int cut = cutMidRequest ? batch.length / 2 + 17 : batch.length;
         InMemoryTransport transport = new InMemoryTransport();
-        transport.connect(HttpServer.builder(DemoRoutes.router()).build());
+        transport.connect(HttpServer.builder(TestApp.router()).build());
 
         int warmupBatches = 60_000;
         int measuredBatches = 20_000;

@@ -49,9 +49,9 @@ class HttpFuzzTest {
         List<HttpResponse> parked = new ArrayList<>();
         List<Boolean> headRequests = new ArrayList<>();
         Router router = Router.builder()
-                .get("/", DemoRoutes.PLAINTEXT)
-                .get("/plaintext", DemoRoutes.PLAINTEXT)
-                .post("/echo", DemoRoutes.ECHO)
+                .get("/", TestApp.PLAINTEXT)
+                .get("/plaintext", TestApp.PLAINTEXT)
+                .post("/echo", TestApp.ECHO)
                 .post("/sink", TestApp.SINK)
                 .get("/async", (req, res) -> parked.add(res))
                 .build();

@@ -34,9 +34,9 @@ class HttpNetworkTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = HttpServer.builder(DemoRoutes.router()).build().serve(TcpServer.builder().threads(2));
+        server = HttpServer.builder(TestApp.router()).build().serve(TcpServer.builder().threads(2));
         address = server.localAddress();
-        System.out.println("HTTP over the " + server.group().transportName() + " transport");
+        System.out.println("HTTP over the " + server.group().transport() + " transport");
     }
 
     @AfterAll

@@ -99,7 +99,7 @@ class PipeliningTest {
     @Test
     void anEarlierResponseCompletedLaterFromAnotherThreadStillLeavesFirst() throws Exception {
         Parked parked = new Parked();
-        Router router = Router.builder().get("/async", parked.handler()).get("/fast", DemoRoutes.PLAINTEXT).build();
+        Router router = Router.builder().get("/async", parked.handler()).get("/fast", TestApp.PLAINTEXT).build();
         InMemoryTransport t = connect(HttpServer.builder(router).build());
 
         t.receive(get("/async") + get("/fast") + get("/fast"));
@@ -158,7 +158,7 @@ class PipeliningTest {
     @Test
     void outputStagedBehindASlowResponseIsBoundedByPausingInput() throws Exception {
         Parked parked = new Parked();
-        Router router = Router.builder().get("/async", parked.handler()).post("/echo", DemoRoutes.ECHO).build();
+        Router router = Router.builder().get("/async", parked.handler()).post("/echo", TestApp.ECHO).build();
         InMemoryTransport t = connect(HttpServer.builder(router).maxBufferedResponseBytes(4096).build());
         byte[] body = new byte[100_000];
         new Random(7).nextBytes(body);
@@ -195,7 +195,7 @@ class PipeliningTest {
     @Test
     void aClientThatHalfClosesAfterItsRequestsStillGetsEveryAnswer() throws Exception {
         Parked parked = new Parked();
-        Router router = Router.builder().get("/async", parked.handler()).get("/", DemoRoutes.PLAINTEXT).build();
+        Router router = Router.builder().get("/async", parked.handler()).get("/", TestApp.PLAINTEXT).build();
         InMemoryTransport t = connect(HttpServer.builder(router).build());
         t.receive(get("/") + get("/async") + get("/"));
         t.receiveEof();

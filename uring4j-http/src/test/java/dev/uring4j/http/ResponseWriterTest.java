@@ -145,7 +145,7 @@ class ResponseWriterTest {
                 .get("/boom", (req, res) -> {
                     throw new IllegalStateException("handler bug");
                 })
-                .get("/", DemoRoutes.PLAINTEXT).build()).build();
+                .get("/", TestApp.PLAINTEXT).build()).build();
         InMemoryTransport broken = new InMemoryTransport();
         broken.connect(server);
         InMemoryTransport healthy = new InMemoryTransport();
@@ -193,7 +193,7 @@ class ResponseWriterTest {
     @Test
     void theDateHeaderIsTheServerClocksAndChangesOncePerSecond() {
         InMemoryTransport t = new InMemoryTransport();
-        t.connect(HttpServer.builder(DemoRoutes.PLAINTEXT).build());
+        t.connect(HttpServer.builder(TestApp.PLAINTEXT).build());
         t.setWallClock(784_111_777_000L); // Sun, 06 Nov 1994 08:49:37 GMT, RFC 9110's example
         t.receive(GET);
         t.advance(Duration.ofMillis(999));

@@ -5,12 +5,43 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The application the protocol tests run: {@link DemoRoutes} plus a sink that answers only after
- * the whole body (so body errors can still get a status) and reports what it received.
+ * The application the protocol tests run: the plaintext and streaming echo routes that
+ * {@code ./uring4j http} serves, plus a sink that answers only after the whole body (so body errors
+ * can still get a status) and reports what it received.
  */
 final class TestApp {
     private TestApp() {
     }
+
+    private static final HttpHeader TEXT_PLAIN = HttpHeader.of("Content-Type", "text/plain");
+    private static final HttpHeader OCTET_STREAM = HttpHeader.of("Content-Type", "application/octet-stream");
+    private static final byte[] HELLO = Ascii.bytes("Hello, World!");
+
+    /** {@code GET /plaintext}: {@code 200 text/plain "Hello, World!"} from prepared bytes. */
+    static final HttpHandler PLAINTEXT = (request, response) -> response.header(TEXT_PLAIN).send(HELLO);
+
+    private static final HttpBodyListener ECHO_BODY = new HttpBodyListener() {
+        @Override
+        public void onData(HttpRequest r, MemorySegment buffer, long offset, int n) {
+            r.response().write(buffer, offset, n);
+        }
+
+        @Override
+        public void onEnd(HttpRequest r, HttpHeaders trailers) {
+            r.response().end();
+        }
+    };
+
+    /** {@code POST /echo}: the request body back as it arrives, fixed-length or chunked as it came. */
+    static final HttpHandler ECHO = (request, response) -> {
+        request.onBody(ECHO_BODY); // first: with Expect: 100-continue, this is what lets the body come
+        response.header(OCTET_STREAM);
+        if (request.isChunked()) {
+            response.startChunked();
+        } else {
+            response.start(request.contentLength());
+        }
+    };
 
     /** {@code POST /sink}: answers {@code len=<body length> trailers=<name=value,...>} after the body ends. */
     static final HttpHandler SINK = (request, response) -> request.onBody(new HttpBodyListener() {
@@ -33,9 +64,9 @@ final class TestApp {
 
     static Router router() {
         return Router.builder()
-                .get("/", DemoRoutes.PLAINTEXT)
-                .get("/plaintext", DemoRoutes.PLAINTEXT)
-                .post("/echo", DemoRoutes.ECHO)
+                .get("/", PLAINTEXT)
+                .get("/plaintext", PLAINTEXT)
+                .post("/echo", ECHO)
                 .post("/sink", SINK)
                 .build();
     }

@@ -27,7 +27,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * {@link #awaitTasks} or after any other event. The receive buffer is native memory, as the
  * runtime's is, and nothing is allocated per delivery.
  */
-public final class InMemoryTransport implements HttpTransport {
+final class InMemoryTransport implements HttpTransport {
     private static final long START_NANOS = 1_000_000_000L;
     /** 2023-11-14T22:13:20Z: a fixed wall clock, so that output is reproducible. */
     private static final long DEFAULT_WALL_MILLIS = 1_700_000_000_000L;

@@ -1,0 +1,69 @@
+package dev.uring4j.http;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Writes one connection's response octets to its transport, and flushes once per batch rather
+ * than once per write: every piece of work that may write (an event from the transport, a timer,
+ * a response call) is bracketed by {@link #enter()} and {@link #exit()}, and only the outermost
+ * {@code exit} flushes. A batch of pipelined requests answered in one {@code onData} thus costs one
+ * flush, however many responses it produced.
+ *
+ * <p>It also holds what every response head is assembled from: the connection's scratch buffer and
+ * the server's {@code Date} line.
+ *
+ * <p>Owned by one {@link HttpConnection}, used on its event loop only.
+ */
+final class ResponseWriter {
+    private final HttpConnection connection;
+    private final HttpServer server;
+    private final HttpTransport transport;
+    private final ByteBuf scratch = new ByteBuf(1024);
+    private int depth;
+    private boolean unflushed;
+
+    ResponseWriter(HttpConnection connection, HttpServer server, HttpTransport transport) {
+        this.connection = connection;
+        this.server = server;
+        this.transport = transport;
+    }
+
+    void write(byte[] array, int offset, int length) {
+        transport.write(array, offset, length);
+        unflushed = true;
+    }
+
+    void write(MemorySegment source, long offset, long length) {
+        transport.write(source, offset, length);
+        unflushed = true;
+    }
+
+    /** Opens a bracket of work that may write. */
+    void enter() {
+        depth++;
+    }
+
+    /** Closes a bracket; the outermost one flushes what was written inside it. */
+    void exit() {
+        if (--depth == 0 && unflushed && !connection.isClosed()) {
+            unflushed = false;
+            transport.flush();
+        }
+    }
+
+    /** Ends our direction of the connection, which sends everything written first: nothing is left to flush. */
+    void shutdownOutput() {
+        transport.shutdownOutput();
+        unflushed = false;
+    }
+
+    /** The buffer a response head (or a chunk's size line) is assembled in before it is written or staged. */
+    ByteBuf scratch() {
+        return scratch;
+    }
+
+    /** The {@code Date} header line for now, by the transport's wall clock. */
+    byte[] dateLine() {
+        return server.dateLine(transport.currentTimeMillis());
+    }
+}
