@@ -15,6 +15,7 @@ import dev.uring4j.examples.game.GameClients;
 import dev.uring4j.examples.game.GameServer;
 import dev.uring4j.http.HttpServer;
 import dev.uring4j.ring.Probe;
+import dev.uring4j.runtime.AcceptMode;
 import dev.uring4j.runtime.EventLoopGroup;
 import dev.uring4j.runtime.LoopOptions;
 import dev.uring4j.runtime.TcpServer;
@@ -80,7 +81,7 @@ public final class Main {
 
     private static void echo(String[] args) throws Exception {
         Args a = new Args("echo", args, Set.of("port", "host", "threads", "accept", Args.TRANSPORT));
-        TcpServer.AcceptMode mode = TcpServer.AcceptMode.valueOf(
+        AcceptMode mode = AcceptMode.valueOf(
                 a.choice("accept", "acceptor", "acceptor", "reuseport").toUpperCase(Locale.ROOT));
         TcpServer server = TcpServer.builder()
                 .address(new InetSocketAddress(a.string("host", "0.0.0.0"), a.integer("port", 7007)))
@@ -98,7 +99,7 @@ public final class Main {
         TcpServer server = HttpServer.builder(HttpEchoServer.router()).build().serve(TcpServer.builder()
                 .address(new InetSocketAddress(a.string("host", "0.0.0.0"), a.integer("port", 8080)))
                 .threads(a.integer("threads", 1))
-                .acceptMode(TcpServer.AcceptMode.valueOf(
+                .acceptMode(AcceptMode.valueOf(
                         a.choice("accept", "acceptor", "acceptor", "reuseport").toUpperCase(Locale.ROOT)))
                 .transport(a.transport()));
         printTransport(server.group(), a.transport());

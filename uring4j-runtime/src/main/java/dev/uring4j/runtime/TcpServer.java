@@ -29,14 +29,6 @@ import dev.uring4j.runtime.internal.ServerConfig;
  */
 public final class TcpServer implements AutoCloseable {
 
-    /** How connections are accepted and spread over the loops. */
-    public enum AcceptMode {
-        /** One acceptor (the first loop) takes every connection and hands it to a loop round-robin. */
-        ACCEPTOR,
-        /** Each loop accepts on its own SO_REUSEPORT socket; the kernel spreads connections. */
-        REUSEPORT
-    }
-
     private final EventLoopGroup group;
     private final boolean ownsGroup;
     private final LoopServer core;

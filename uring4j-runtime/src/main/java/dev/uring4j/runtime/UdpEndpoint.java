@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.function.Supplier;
 import dev.uring4j.runtime.internal.LoopGroup;
 import dev.uring4j.runtime.internal.LoopUdp;
+import dev.uring4j.runtime.internal.LoopUdpSocket;
 import dev.uring4j.runtime.internal.UdpConfig;
 
 
@@ -40,9 +41,9 @@ import dev.uring4j.runtime.internal.UdpConfig;
  */
 public final class UdpEndpoint implements AutoCloseable {
     /** The largest UDP payload over IPv4: 65,535 minus the IPv4 and UDP headers. */
-    public static final int MAX_IPV4_PAYLOAD = 65_507;
+    public static final int MAX_IPV4_PAYLOAD = LoopUdpSocket.MAX_IPV4_PAYLOAD;
     /** The largest UDP payload over IPv6 (without jumbograms): 65,535 minus the UDP header. */
-    public static final int MAX_IPV6_PAYLOAD = 65_527;
+    public static final int MAX_IPV6_PAYLOAD = LoopUdpSocket.MAX_IPV6_PAYLOAD;
 
     private final EventLoopGroup group;
     private final boolean ownsGroup;

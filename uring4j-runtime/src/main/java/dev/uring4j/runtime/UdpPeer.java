@@ -4,6 +4,8 @@ import dev.uring4j.runtime.internal.PeerEntry;
 
 
 
+
+
 /**
  * A peer kept in a {@link UdpSocket}'s peer table: its address in native memory that stays put,
  * a small integer {@link #id()} (dense, reused after {@link UdpSocket#forget}) that an application

@@ -83,7 +83,7 @@ class DegradationTest {
             assertFalse(paths(server).contains(path), path + " is off");
             assertTrue(server.group().options().uring().whyNot(path).contains("disabled by configuration"));
             if (path == UringOptions.Path.MSG_RING_FD) {
-                assertEquals(TcpServer.AcceptMode.REUSEPORT, server.acceptMode(), "no fd passing: every loop accepts");
+                assertEquals(AcceptMode.REUSEPORT, server.acceptMode(), "no fd passing: every loop accepts");
             }
             exercise(server);
         }

@@ -52,8 +52,8 @@ class EchoTest {
     }
 
     @ParameterizedTest
-    @EnumSource(TcpServer.AcceptMode.class)
-    void everyAcceptModeServesEveryLoop(TcpServer.AcceptMode mode) throws Exception {
+    @EnumSource(AcceptMode.class)
+    void everyAcceptModeServesEveryLoop(AcceptMode mode) throws Exception {
         try (TcpServer server = TcpServer.builder().threads(3).acceptMode(mode).handler(EchoHandler::new).start()) {
             assertEquals(mode, server.acceptMode());
             List<Socket> sockets = new ArrayList<>();
@@ -65,7 +65,7 @@ class EchoTest {
                 Net.write(sockets.get(i), msg);
                 assertArrayEquals(msg, Net.read(sockets.get(i), msg.length));
             }
-            if (mode == TcpServer.AcceptMode.ACCEPTOR) {
+            if (mode == AcceptMode.ACCEPTOR) {
                 for (EventLoop loop : server.group().loops()) {
                     assertEquals(10, loop.stats().openConnections(),
                             "round-robin hand-over gives every loop its share: " + loop.stats());

@@ -56,7 +56,7 @@ class RingPressureTest {
         LoopOptions tiny = LoopOptions.builder().uring(UringOptions.builder().sqEntries(4).cqEntries(4).build()).build();
         int n = 64;
         try (TcpServer server = TcpServer.builder().options(tiny).threads(2).backlog(n)
-                .acceptMode(TcpServer.AcceptMode.ACCEPTOR).handler(EchoHandler::new).start()) {
+                .acceptMode(AcceptMode.ACCEPTOR).handler(EchoHandler::new).start()) {
             List<Socket> sockets = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 sockets.add(Net.connect(server.localAddress()));

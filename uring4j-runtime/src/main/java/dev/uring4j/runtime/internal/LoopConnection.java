@@ -33,7 +33,6 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
     public static final int OPEN = 0;
     public static final int CLOSING = 1;
     public static final int CLOSED = 2;
-    private static final int MIN_BLOCK = 16 * 1024;
     private static final long CLOSE_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     public final L loop;
@@ -46,13 +45,11 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
     // receive
     public boolean readPaused;
     public boolean inputClosed;
-    private BlockPool.Block cumulation;
+    private final KeptInput kept;
     private boolean redeliver;
 
     // send
-    public BlockPool.Block head;
-    private BlockPool.Block tail;
-    private long pending;
+    protected final OutboundQueue output;
     private boolean writable = true;
     private boolean flushRequested;
     protected boolean closeRequested;
@@ -72,6 +69,8 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
         this.loop = loop;
         this.handler = handler;
         this.lastActivity = loop.now;
+        this.kept = new KeptInput(loop.blocks);
+        this.output = new OutboundQueue(loop.blocks);
     }
 
     // ------------------------------------------------------------------ what the transport supplies
@@ -137,7 +136,7 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
         if (state != OPEN) {
             return;
         }
-        if (cumulation == null && !readPaused) {
+        if (kept.isEmpty() && !readPaused) {
             int consumed = callOnData(memory, offset, length);
             if (consumed >= 0 && consumed < length && state == OPEN) {
                 keep(memory, offset + consumed, length - consumed);
@@ -150,48 +149,28 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
         }
     }
 
-    /** Appends input the handler has not consumed yet. */
+    /** Keeps input the handler has not consumed yet, within the limit on unconsumed input. */
     private void keep(MemorySegment memory, long offset, int length) {
-        BlockPool.Block c = cumulation;
-        int have = c == null ? 0 : c.readable();
-        if ((long) have + length > loop.options.maxUnconsumedInput()) {
-            fail(new ConnectionException("recv", Errno.ENOBUFS, toString(), "the handler left " + (have + length)
+        long total = (long) kept.size() + length;
+        if (total > loop.options.maxUnconsumedInput()) {
+            fail(new ConnectionException("recv", Errno.ENOBUFS, toString(), "the handler left " + total
                     + " bytes unconsumed, over the limit of " + loop.options.maxUnconsumedInput()));
             return;
         }
-        if (c == null || c.capacity() - c.readIndex < have + length) {
-            BlockPool.Block bigger = loop.blocks.acquire(have + length);
-            if (c != null) {
-                MemorySegment.copy(c.segment, c.readIndex, bigger.segment, 0, have);
-                loop.blocks.release(c);
-            }
-            bigger.writeIndex = have;
-            cumulation = c = bigger;
-        } else if (c.writable() < length) {
-            MemorySegment.copy(c.segment, c.readIndex, c.segment, 0, have);
-            c.readIndex = 0;
-            c.writeIndex = have;
-        }
-        MemorySegment.copy(memory, offset, c.segment, c.writeIndex, length);
-        c.writeIndex += length;
+        kept.append(memory, offset, length);
     }
 
     private void deliverKept() {
-        BlockPool.Block c = cumulation;
-        while (c != null && c.readable() > 0 && !readPaused && state == OPEN) {
-            int before = c.readable();
-            int consumed = callOnData(c.segment, c.readIndex, before);
-            if (consumed <= 0 || cumulation != c) {
+        while (!kept.isEmpty() && !readPaused && state == OPEN) {
+            int before = kept.size();
+            int consumed = callOnData(kept.segment(), kept.offset(), before);
+            if (consumed <= 0 || kept.isEmpty()) {
                 break;
             }
-            c.readIndex += consumed;
+            kept.consume(consumed);
             if (consumed == before) {
                 break;
             }
-        }
-        if (c != null && cumulation == c && c.readable() == 0) {
-            loop.blocks.release(c);
-            cumulation = null;
         }
     }
 
@@ -223,17 +202,8 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
         if (!acceptsOutput(length)) {
             return false;
         }
-        int remaining = length;
-        long from = offset;
-        while (remaining > 0) {
-            BlockPool.Block b = writableTail(remaining);
-            int n = Math.min(remaining, b.writable());
-            MemorySegment.copy(src, from, b.segment, b.writeIndex, n);
-            b.writeIndex += n;
-            from += n;
-            remaining -= n;
-        }
-        queued(length);
+        output.append(src, offset, length);
+        queued();
         return true;
     }
 
@@ -247,43 +217,19 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
         if (!acceptsOutput(length)) {
             return false;
         }
-        int remaining = length;
-        int from = offset;
-        while (remaining > 0) {
-            BlockPool.Block b = writableTail(remaining);
-            int n = Math.min(remaining, b.writable());
-            MemorySegment.copy(src, from, b.segment, JAVA_BYTE, b.writeIndex, n);
-            b.writeIndex += n;
-            from += n;
-            remaining -= n;
-        }
-        queued(length);
+        output.append(src, offset, length);
+        queued();
         return true;
     }
 
     private boolean acceptsOutput(int length) {
         return state == OPEN && !closeRequested && !shutdownRequested
-                && pending + length <= loop.options.maxPendingOutput();
+                && output.pending() + length <= loop.options.maxPendingOutput();
     }
 
-    private BlockPool.Block writableTail(int want) {
-        BlockPool.Block t = tail;
-        if (t != null && t.writable() > 0 && t.zcPending == 0) {
-            return t;
-        }
-        BlockPool.Block b = loop.blocks.acquire(Math.min(Math.max(want, MIN_BLOCK), 1 << 20));
-        if (t == null) {
-            head = tail = b;
-        } else {
-            t.next = b;
-            tail = b;
-        }
-        return b;
-    }
-
-    private void queued(int length) {
-        pending += length;
-        if (writable && pending > loop.options.highWatermark()) {
+    /** Output was queued: past the high watermark the handler hears the connection is not writable. */
+    private void queued() {
+        if (writable && output.pending() > loop.options.highWatermark()) {
             writable = false;
             try {
                 handler.onWritabilityChanged(this, false);
@@ -299,7 +245,7 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
             loop.execute(this::flush);
             return;
         }
-        if (head != null && state == OPEN) {
+        if (!output.isEmpty() && state == OPEN) {
             flushRequested = true;
             loop.markDirty(this);
         }
@@ -311,7 +257,7 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
             redeliver = false;
             deliverKept();
         }
-        if (sendInFlight() || head == null || state != OPEN || (!flushRequested && !closeRequested)) {
+        if (sendInFlight() || output.isEmpty() || state != OPEN || (!flushRequested && !closeRequested)) {
             return;
         }
         sendQueued();
@@ -321,16 +267,8 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
     protected final void advance(int n) {
         loop.bytesWritten += n;
         lastActivity = loop.now;
-        pending -= n;
-        while (n > 0 && head != null) {
-            int take = Math.min(n, head.readable());
-            head.readIndex += take;
-            n -= take;
-            if (head.readable() == 0) {
-                popHead();
-            }
-        }
-        if (!writable && pending <= loop.options.lowWatermark() && state == OPEN) {
+        output.advance(n);
+        if (!writable && output.pending() <= loop.options.lowWatermark() && state == OPEN) {
             writable = true;
             try {
                 handler.onWritabilityChanged(this, true);
@@ -349,20 +287,6 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
         }
     }
 
-    private void popHead() {
-        BlockPool.Block b = head;
-        head = b.next;
-        if (head == null) {
-            tail = null;
-        }
-        b.next = null;
-        if (b.zcPending > 0) {
-            b.detached = true;
-        } else {
-            loop.blocks.release(b);
-        }
-    }
-
     @Override
     public boolean isWritable() {
         return writable;
@@ -370,7 +294,7 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
 
     @Override
     public long pendingOutputBytes() {
-        return pending;
+        return output.pending();
     }
 
     // ------------------------------------------------------------------ flow control
@@ -398,7 +322,7 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
             return;
         }
         readPaused = false;
-        if (cumulation != null) {
+        if (!kept.isEmpty()) {
             redeliver = true;
             loop.markDirty(this);
         }
@@ -417,7 +341,7 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
             return;
         }
         shutdownRequested = true;
-        if (head == null && !sendInFlight()) {
+        if (output.isEmpty() && !sendInFlight()) {
             shutdownNow();
         } else {
             flushRequested = true;
@@ -440,7 +364,7 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
             return;
         }
         closeRequested = true;
-        if (head == null && !sendInFlight()) {
+        if (output.isEmpty() && !sendInFlight()) {
             startClose();
             return;
         }
@@ -486,21 +410,9 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
 
     private void discardOutput() {
         // The block being sent stays until the send completes: the kernel may still read it.
-        boolean inFlight = sendInFlight();
-        BlockPool.Block b = inFlight ? head.next : head;
-        if (inFlight) {
-            head.next = null;
-            tail = head;
-        } else {
-            head = tail = null;
+        if (!output.isEmpty()) {
+            output.discard(sendInFlight());
         }
-        while (b != null) {
-            BlockPool.Block next = b.next;
-            b.next = null;
-            loop.blocks.release(b);
-            b = next;
-        }
-        pending = inFlight ? head.readable() : 0;
     }
 
     private void startClose() {
@@ -517,13 +429,8 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
     /** Nothing can touch the connection any more: free its memory and slot, then tell the handler. */
     protected final void finishClose() {
         state = CLOSED;
-        while (head != null) {
-            popHead();
-        }
-        if (cumulation != null) {
-            loop.blocks.release(cumulation);
-            cumulation = null;
-        }
+        output.releaseAll();
+        kept.release();
         released();
         if (opened) {
             try {

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import dev.uring4j.runtime.AcceptMode;
 import dev.uring4j.runtime.ConnectionHandler;
-import dev.uring4j.runtime.TcpServer;
 
 
 /**
@@ -42,14 +42,14 @@ public abstract class LoopServer {
     protected static final ConnectionHandler CLOSING = (connection, buffer, offset, length) -> length;
 
     protected final LoopGroup group;
-    public final TcpServer.AcceptMode mode;
+    public final AcceptMode mode;
     public final AtomicInteger live = new AtomicInteger();
     private final List<Listener> listeners = new ArrayList<>();
     private final List<TransportLoop> listenerLoops = new ArrayList<>();
     public InetSocketAddress localAddress;
     public volatile boolean closed;
 
-    protected LoopServer(LoopGroup group, TcpServer.AcceptMode mode) {
+    protected LoopServer(LoopGroup group, AcceptMode mode) {
         this.group = group;
         this.mode = mode;
     }
@@ -112,7 +112,7 @@ public abstract class LoopServer {
     }
 
     /** The accept mode in effect (REUSEPORT where ACCEPTOR was asked but the transport cannot hand over). */
-    public final TcpServer.AcceptMode acceptMode() {
+    public final AcceptMode acceptMode() {
         return mode;
     }
 

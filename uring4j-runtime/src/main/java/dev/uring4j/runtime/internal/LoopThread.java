@@ -7,6 +7,8 @@ import dev.uring4j.runtime.EventLoop;
 
 
 
+
+
 /** The thread of an event loop; lets code running on it find its loop. */
 public final class LoopThread extends Thread {
     private final EventLoop loop;

@@ -20,7 +20,6 @@ import dev.uring4j.runtime.Datagram;
 import dev.uring4j.runtime.DatagramHandler;
 import dev.uring4j.runtime.EventLoop;
 import dev.uring4j.runtime.UdpAddress;
-import dev.uring4j.runtime.UdpEndpoint;
 import dev.uring4j.runtime.UdpPeer;
 import dev.uring4j.runtime.UdpSocket;
 import dev.uring4j.runtime.UdpStats;
@@ -34,6 +33,10 @@ import dev.uring4j.runtime.UdpStats;
  * themselves to the loop.
  */
 public abstract non-sealed class LoopUdpSocket extends UdpSocket {
+    /** The largest UDP payload over IPv4: 65,535 minus the IPv4 and UDP headers. */
+    public static final int MAX_IPV4_PAYLOAD = 65_507;
+    /** The largest UDP payload over IPv6 (without jumbograms): 65,535 minus the UDP header. */
+    public static final int MAX_IPV6_PAYLOAD = 65_527;
     public static final int OPEN = 0;
     public static final int CLOSING = 1;
     public static final int CLOSED = 2;
@@ -79,7 +82,7 @@ public abstract non-sealed class LoopUdpSocket extends UdpSocket {
         this.remote = remote;
         this.receiveBufferBytes = receiveBufferBytes;
         this.maxDatagram = config.maxDatagramSize();
-        this.maxPayload = family == LibC.AF_INET ? UdpEndpoint.MAX_IPV4_PAYLOAD : UdpEndpoint.MAX_IPV6_PAYLOAD;
+        this.maxPayload = family == LibC.AF_INET ? MAX_IPV4_PAYLOAD : MAX_IPV6_PAYLOAD;
         this.arena = arena;
         try {
             this.queue = new UdpSendQueue(arena, config.sendQueueDatagrams(), config.sendQueueBytes(), family);

@@ -2,6 +2,7 @@ package dev.uring4j.runtime.internal;
 
 import java.net.InetSocketAddress;
 import java.util.function.Supplier;
+import dev.uring4j.runtime.AcceptMode;
 import dev.uring4j.runtime.ConnectionHandler;
 import dev.uring4j.runtime.TcpServer;
 
@@ -18,7 +19,7 @@ import dev.uring4j.runtime.TcpServer;
  * @param idleTimeoutNanos idle timeout, 0 for none
  * @param handlers         a handler per connection
  */
-public record ServerConfig(InetSocketAddress address, TcpServer.AcceptMode mode, int backlog, boolean tcpNoDelay,
+public record ServerConfig(InetSocketAddress address, AcceptMode mode, int backlog, boolean tcpNoDelay,
                     int sendBufferSize, int receiveBufferSize, int maxConnections, long idleTimeoutNanos,
                     Supplier<? extends ConnectionHandler> handlers) {
 }

@@ -136,8 +136,8 @@ public final class NioConnection extends LoopConnection<NioEventLoop> implements
         if (writeBlocked) {
             return;
         }
-        while (head != null && state == OPEN) {
-            BlockPool.Block b = head;
+        while (!output.isEmpty() && state == OPEN) {
+            BlockPool.Block b = output.head();
             int want = b.readable();
             int n;
             try {
@@ -150,12 +150,12 @@ public final class NioConnection extends LoopConnection<NioEventLoop> implements
                 advance(n);
             }
             if (n < want) {
-                writeBlocked = head != null;
+                writeBlocked = !output.isEmpty();
                 break;
             }
         }
         updateInterest();
-        if (head == null) {
+        if (output.isEmpty()) {
             drained();
         }
     }

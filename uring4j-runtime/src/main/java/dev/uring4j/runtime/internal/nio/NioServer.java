@@ -9,18 +9,19 @@ import java.util.Objects;
 
 import dev.uring4j.ring.Errno;
 import dev.uring4j.ring.ErrnoException;
+import dev.uring4j.runtime.AcceptMode;
 import dev.uring4j.runtime.internal.LoopGroup;
 import dev.uring4j.runtime.internal.LoopServer;
 import dev.uring4j.runtime.internal.ServerConfig;
-import dev.uring4j.runtime.TcpServer;
 import dev.uring4j.runtime.internal.TransportLoop;
+import dev.uring4j.runtime.TcpServer;
 
 /**
  * A TCP server on NIO loops, behind the public {@link TcpServer}.
  *
- * <p>{@link TcpServer.AcceptMode#ACCEPTOR}: the first loop accepts every connection and hands
+ * <p>{@link AcceptMode#ACCEPTOR}: the first loop accepts every connection and hands
  * each to a loop round-robin (a socket channel may be registered with any loop's selector, so
- * the hand-over is a task on the target loop). {@link TcpServer.AcceptMode#REUSEPORT}: every loop
+ * the hand-over is a task on the target loop). {@link AcceptMode#REUSEPORT}: every loop
  * has its own listening channel on the port ({@code SO_REUSEPORT}); the kernel spreads
  * connections. Both modes are available on every kernel, so the mode asked for is the mode used.
  */
@@ -46,7 +47,7 @@ public final class NioServer extends LoopServer {
 
     private void listen() throws IOException {
         InetSocketAddress bindTo = config.address();
-        int loopsWithListener = mode == TcpServer.AcceptMode.ACCEPTOR ? 1 : group.size();
+        int loopsWithListener = mode == AcceptMode.ACCEPTOR ? 1 : group.size();
         for (int i = 0; i < loopsWithListener; i++) {
             ServerSocketChannel channel = listenChannel(bindTo);
             if (localAddress == null) {
@@ -72,7 +73,7 @@ public final class NioServer extends LoopServer {
         String step = "setsockopt";
         try {
             channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-            if (mode == TcpServer.AcceptMode.REUSEPORT) {
+            if (mode == AcceptMode.REUSEPORT) {
                 channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
             }
             // Accepted sockets inherit the receive buffer from the listener (and with it the window
@@ -118,7 +119,7 @@ public final class NioServer extends LoopServer {
             return;
         }
         live.incrementAndGet();
-        NioEventLoop target = mode == TcpServer.AcceptMode.ACCEPTOR && group.size() > 1
+        NioEventLoop target = mode == AcceptMode.ACCEPTOR && group.size() > 1
                 ? (NioEventLoop) group.next() : loop;
         if (target == loop) {
             open(loop, channel);

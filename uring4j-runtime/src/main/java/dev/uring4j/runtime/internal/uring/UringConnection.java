@@ -221,7 +221,7 @@ public final class UringConnection extends LoopConnection<UringEventLoop> {
     /** {@code n} bytes sent: advance the queue, and send the rest (short send) or finish what waited. */
     private void sent(int n) {
         advance(n);
-        if (head != null) {
+        if (!output.isEmpty()) {
             loop.markDirty(this);
         } else {
             drained();
@@ -375,7 +375,7 @@ public final class UringConnection extends LoopConnection<UringEventLoop> {
     /** One send of the head block (zero-copy above the threshold); at most one in flight keeps bytes ordered. */
     @Override
     protected void sendQueued() {
-        BlockPool.Block b = head;
+        BlockPool.Block b = output.head();
         int n = b.readable();
         long addr = b.segment.address() + b.readIndex;
         Sqe s = loop.sqe();

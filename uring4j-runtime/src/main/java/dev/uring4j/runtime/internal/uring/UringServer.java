@@ -12,22 +12,23 @@ import dev.uring4j.ring.Errno;
 import dev.uring4j.ring.ErrnoException;
 import dev.uring4j.ring.sys.LibC;
 import dev.uring4j.ring.sys.SockAddr;
+import dev.uring4j.runtime.AcceptMode;
 import dev.uring4j.runtime.ConnectionHandler;
 import dev.uring4j.runtime.internal.LoopGroup;
 import dev.uring4j.runtime.internal.LoopServer;
 import dev.uring4j.runtime.internal.ServerConfig;
-import dev.uring4j.runtime.TcpServer;
 import dev.uring4j.runtime.internal.TransportLoop;
 import dev.uring4j.runtime.UringOptions;
+import dev.uring4j.runtime.TcpServer;
 
 /**
  * A TCP server on io_uring loops, behind the public {@link TcpServer}.
  *
- * <p>{@link TcpServer.AcceptMode#ACCEPTOR}: the first loop's ring runs one multishot accept into
+ * <p>{@link AcceptMode#ACCEPTOR}: the first loop's ring runs one multishot accept into
  * direct descriptors and hands each connection to a loop round-robin with {@code msg_ring} fd
  * passing ({@code IORING_MSG_SEND_FD}); the target ring installs it in a free slot of its own
  * table, and the acceptor closes its copy in the same linked submission.
- * {@link TcpServer.AcceptMode#REUSEPORT}: every loop has its own listening socket on the port
+ * {@link AcceptMode#REUSEPORT}: every loop has its own listening socket on the port
  * ({@code SO_REUSEPORT}) and its own multishot accept; the kernel spreads connections.
  */
 public final class UringServer extends LoopServer {
@@ -44,16 +45,16 @@ public final class UringServer extends LoopServer {
      * The mode the server can run: acceptor mode needs the accepted direct descriptor passed to
      * another ring ({@code msg_ring} fd passing) when there are several loops and direct descriptors.
      */
-    private static TcpServer.AcceptMode acceptMode(LoopGroup group, TcpServer.AcceptMode asked) {
+    private static AcceptMode acceptMode(LoopGroup group, AcceptMode asked) {
         UringOptions options = group.options().uring();
         boolean handoff = group.size() == 1 || !options.uses(UringOptions.Path.DIRECT_DESCRIPTORS)
                 || options.uses(UringOptions.Path.MSG_RING_FD);
-        if (asked == TcpServer.AcceptMode.ACCEPTOR && !handoff) {
+        if (asked == AcceptMode.ACCEPTOR && !handoff) {
             UringEventLoop.LOG.log(System.Logger.Level.INFO, "acceptor mode needs msg_ring fd passing ("
                     + options.whyNot(UringOptions.Path.MSG_RING_FD) + "); accepting with SO_REUSEPORT instead");
         }
-        return asked == TcpServer.AcceptMode.ACCEPTOR && handoff ? TcpServer.AcceptMode.ACCEPTOR
-                : TcpServer.AcceptMode.REUSEPORT;
+        return asked == AcceptMode.ACCEPTOR && handoff ? AcceptMode.ACCEPTOR
+                : AcceptMode.REUSEPORT;
     }
 
     private UringServer(LoopGroup group, ServerConfig config) {
@@ -80,11 +81,11 @@ public final class UringServer extends LoopServer {
 
     private void listen(ServerConfig config) throws ErrnoException {
         InetSocketAddress bindTo = config.address();
-        int loopsWithListener = mode == TcpServer.AcceptMode.ACCEPTOR ? 1 : group.size();
+        int loopsWithListener = mode == AcceptMode.ACCEPTOR ? 1 : group.size();
         for (int i = 0; i < loopsWithListener; i++) {
             UringEventLoop loop = (UringEventLoop) group.loop(i);
             // With IORING_OP_BIND/LISTEN the listener binds on its loop's ring; else bind(2) here.
-            int fd = listenSocket(bindTo, config, mode == TcpServer.AcceptMode.REUSEPORT, !loop.paths.bindListenOps);
+            int fd = listenSocket(bindTo, config, mode == AcceptMode.REUSEPORT, !loop.paths.bindListenOps);
             UringListener l = new UringListener(loop, this, fd, bindTo, config.backlog());
             Throwable failed = startListener(loop, l);
             if (failed != null) {
@@ -159,7 +160,7 @@ public final class UringServer extends LoopServer {
             loop.adopt(res, CLOSING, this).abort();
             return;
         }
-        if (mode == TcpServer.AcceptMode.ACCEPTOR && group.size() > 1) {
+        if (mode == AcceptMode.ACCEPTOR && group.size() > 1) {
             UringEventLoop target = pickTarget(loop);
             if (target != loop) {
                 handOver(loop, target, res);
@@ -220,7 +221,7 @@ public final class UringServer extends LoopServer {
      */
     int room(UringEventLoop loop) {
         long room = (long) maxConnections - live.get();
-        if (mode == TcpServer.AcceptMode.ACCEPTOR) {
+        if (mode == AcceptMode.ACCEPTOR) {
             long tables = 0;
             for (int i = 0; i < group.size(); i++) {
                 tables += Math.max(0, ((UringEventLoop) group.loop(i)).slots.acceptRoom());
@@ -237,7 +238,7 @@ public final class UringServer extends LoopServer {
         if (live.get() >= maxConnections) {
             return "the server's limit of " + maxConnections + " connections is reached";
         }
-        return "the direct-descriptor table" + (mode == TcpServer.AcceptMode.ACCEPTOR ? "s are" : " is") + " full ("
+        return "the direct-descriptor table" + (mode == AcceptMode.ACCEPTOR ? "s are" : " is") + " full ("
                 + loop.slots.capacity() + " slots per loop, bounded by RLIMIT_NOFILE and UringOptions.registeredFiles)";
     }
 

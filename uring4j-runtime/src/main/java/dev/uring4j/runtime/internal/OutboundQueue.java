@@ -1,0 +1,153 @@
+package dev.uring4j.runtime.internal;
+
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+/**
+ * A connection's queued output: pooled native blocks in write order, each holding bytes
+ * {@code [readIndex, writeIndex)} still to be sent. Writes are copied in at the tail; the
+ * transport sends from {@link #head()} and reports what the kernel took with {@link #advance}.
+ *
+ * <pre>
+ *  head                                   tail
+ *  [ sent | pending ] -> [ pending ] -> [ pending | room ]
+ * </pre>
+ *
+ * <p>A drained block goes back to the pool at once, unless a zero-copy send still holds it
+ * ({@code zcPending > 0}): the kernel may read it until the send's notification, so it is only
+ * marked {@code detached} here and released by the transport when the last notification arrives.
+ * Owned by the connection's loop thread.
+ */
+public final class OutboundQueue {
+    /** Blocks hold at least this much, so small writes share a block and a send. */
+    static final int MIN_BLOCK = 16 * 1024;
+    /** And at most this much: one large write spans several blocks. */
+    static final int MAX_BLOCK = 1 << 20;
+
+    private final BlockPool pool;
+    private BlockPool.Block head;
+    private BlockPool.Block tail;
+    private long pending;
+
+    public OutboundQueue(BlockPool pool) {
+        this.pool = pool;
+    }
+
+    /** Whether nothing is queued. */
+    public boolean isEmpty() {
+        return head == null;
+    }
+
+    /** The oldest block with bytes to send, or {@code null}. */
+    public BlockPool.Block head() {
+        return head;
+    }
+
+    /** Bytes queued and not yet taken by the kernel. */
+    public long pending() {
+        return pending;
+    }
+
+    /** Copies {@code length} bytes of {@code src} from {@code offset} to the end of the queue. */
+    public void append(MemorySegment src, long offset, int length) {
+        int remaining = length;
+        long from = offset;
+        while (remaining > 0) {
+            BlockPool.Block b = writableTail(remaining);
+            int n = Math.min(remaining, b.writable());
+            MemorySegment.copy(src, from, b.segment, b.writeIndex, n);
+            b.writeIndex += n;
+            from += n;
+            remaining -= n;
+        }
+        pending += length;
+    }
+
+    /** Copies {@code length} bytes of {@code src} from {@code offset} to the end of the queue. */
+    public void append(byte[] src, int offset, int length) {
+        int remaining = length;
+        int from = offset;
+        while (remaining > 0) {
+            BlockPool.Block b = writableTail(remaining);
+            int n = Math.min(remaining, b.writable());
+            MemorySegment.copy(src, from, b.segment, JAVA_BYTE, b.writeIndex, n);
+            b.writeIndex += n;
+            from += n;
+            remaining -= n;
+        }
+        pending += length;
+    }
+
+    /** The tail if it has room and no zero-copy send reads it; else a new block for about {@code want} bytes. */
+    private BlockPool.Block writableTail(int want) {
+        BlockPool.Block t = tail;
+        if (t != null && t.writable() > 0 && t.zcPending == 0) {
+            return t;
+        }
+        BlockPool.Block b = pool.acquire(Math.min(Math.max(want, MIN_BLOCK), MAX_BLOCK));
+        if (t == null) {
+            head = tail = b;
+        } else {
+            t.next = b;
+            tail = b;
+        }
+        return b;
+    }
+
+    /** The kernel took {@code n} bytes from the head: move past them, letting go of drained blocks. */
+    public void advance(int n) {
+        pending -= n;
+        while (n > 0 && head != null) {
+            int take = Math.min(n, head.readable());
+            head.readIndex += take;
+            n -= take;
+            if (head.readable() == 0) {
+                popHead();
+            }
+        }
+    }
+
+    /**
+     * Drops what is queued. With {@code keepHead} the head block stays, whole: a send the kernel
+     * has not completed still reads it, and its bytes stay counted until that send reports.
+     */
+    public void discard(boolean keepHead) {
+        BlockPool.Block b = keepHead ? head.next : head;
+        if (keepHead) {
+            head.next = null;
+            tail = head;
+        } else {
+            head = tail = null;
+        }
+        while (b != null) {
+            BlockPool.Block next = b.next;
+            b.next = null;
+            pool.release(b);
+            b = next;
+        }
+        pending = keepHead ? head.readable() : 0;
+    }
+
+    /** Lets go of every block: nothing can send from the queue any more (the connection is closed). */
+    public void releaseAll() {
+        while (head != null) {
+            popHead();
+        }
+        pending = 0;
+    }
+
+    private void popHead() {
+        BlockPool.Block b = head;
+        head = b.next;
+        if (head == null) {
+            tail = null;
+        }
+        b.next = null;
+        if (b.zcPending > 0) {
+            b.detached = true;
+        } else {
+            pool.release(b);
+        }
+    }
+}
