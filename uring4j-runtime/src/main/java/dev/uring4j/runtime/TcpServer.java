@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
-import dev.uring4j.ring.sys.LibC;
 import dev.uring4j.runtime.internal.LoopGroup;
 import dev.uring4j.runtime.internal.LoopServer;
 import dev.uring4j.runtime.internal.ServerConfig;

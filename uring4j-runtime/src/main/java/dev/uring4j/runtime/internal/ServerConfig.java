@@ -4,10 +4,9 @@ import java.net.InetSocketAddress;
 import java.util.function.Supplier;
 import dev.uring4j.runtime.AcceptMode;
 import dev.uring4j.runtime.ConnectionHandler;
-import dev.uring4j.runtime.TcpServer;
 
 /**
- * What a {@link TcpServer} was built with, handed to the transport that runs it.
+ * What a {@code TcpServer} was built with, handed to the transport that runs it.
  *
  * @param address          where to listen
  * @param mode             how to accept (the transport may fall back and say why)

@@ -7,7 +7,7 @@ import dev.uring4j.runtime.Timeout;
  * The loop's timers: a binary min-heap on deadline, each timer knowing its heap index so that
  * cancelling is O(log n).
  *
- * <p>A heap rather than a hashed wheel (DESIGN.md's first idea) because the loop needs the exact
+ * <p>A heap rather than a hashed wheel because the loop needs the exact
  * nearest deadline every iteration, to pass it as the {@code io_uring_enter} timeout: a fixed-rate
  * game tick must fire within microseconds, not at the next wheel tick. Idle timeouts do not churn
  * the heap: a connection's timer is re-armed only when it fires, from its last-activity stamp.

@@ -1,11 +1,9 @@
 package dev.uring4j.runtime.internal;
 
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 import dev.uring4j.ring.Errno;
@@ -32,14 +30,8 @@ public abstract non-sealed class TransportLoop implements EventLoop {
     public static final System.Logger LOG = System.getLogger("dev.uring4j.runtime");
     /** The longest a loop waits without a timer, so that shutdown deadlines are seen. */
     protected static final long MAX_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final VarHandle SLEEPING;
 
     static {
-        try {
-            SLEEPING = MethodHandles.lookup().findVarHandle(TransportLoop.class, "sleeping", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
         // A loop must keep working while the process is out of descriptors, and that is exactly
         // when its error paths run for the first time: the JDK's log formatter opens tzdb.dat on
         // first use, and a class loaded from a directory on the class path needs a descriptor too.
@@ -76,10 +68,7 @@ public abstract non-sealed class TransportLoop implements EventLoop {
     protected final boolean strictCompletions = Boolean.getBoolean("uring4j.strictCompletions");
     private final int index;
     public final Thread thread;
-    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    /** 1 while the loop is in (or about to enter) a wait that only a wakeup can end early. */
-    @SuppressWarnings("unused")
-    private volatile int sleeping;
+    private final TaskQueue tasks = new TaskQueue();
     public final CompletableFuture<Void> started = new CompletableFuture<>();
     public final CompletableFuture<Void> terminated = new CompletableFuture<>();
     protected final TimerQueue timers = new TimerQueue();
@@ -279,25 +268,19 @@ public abstract non-sealed class TransportLoop implements EventLoop {
 
     @Override
     public final void execute(Runnable task) {
-        tasks.offer(task);
-        if (!inEventLoop() && (int) SLEEPING.getVolatile(this) == 1 && SLEEPING.compareAndSet(this, 1, 0)) {
+        if (tasks.offer(task, inEventLoop())) {
             wakeup();
         }
     }
 
-    /**
-     * Tells posters the loop may sleep, then looks again: a task offered before this store is
-     * seen by the check here; one offered after it sees the flag and wakes the loop. Returns
-     * whether the loop may wait (no task arrived meanwhile).
-     */
+    /** Tells posters the loop may sleep, then looks again ({@link TaskQueue}); whether the loop may wait. */
     protected final boolean prepareToSleep() {
-        SLEEPING.setVolatile(this, 1);
-        return tasks.isEmpty();
+        return tasks.prepareToSleep();
     }
 
     /** The wait is over: wakeups are not needed until the next {@link #prepareToSleep()}. */
     protected final void awake() {
-        SLEEPING.setOpaque(this, 0);
+        tasks.awake();
     }
 
     protected final void runTasks() {

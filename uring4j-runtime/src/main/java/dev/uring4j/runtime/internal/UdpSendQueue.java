@@ -11,7 +11,6 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 import dev.uring4j.ring.sys.Iovec;
 import dev.uring4j.ring.sys.LibC;
 import dev.uring4j.ring.sys.Msghdr;
-import dev.uring4j.runtime.UdpAddress;
 
 /**
  * A UDP socket's send queue: datagrams waiting to be sent or being sent, in native memory that
@@ -298,7 +297,7 @@ public final class UdpSendQueue {
         return slots.get(JAVA_LONG, (long) slot * SLOT_BYTES + ADDR + 8L * i);
     }
 
-    /** A hash of the destination of {@code slot} (see {@link UdpAddress#hash}). */
+    /** A hash of the destination of {@code slot} (see {@code UdpAddress.hash}). */
     public int destinationHash(int slot) {
         return PeerAddresses.hash(slots, (long) slot * SLOT_BYTES + ADDR);
     }

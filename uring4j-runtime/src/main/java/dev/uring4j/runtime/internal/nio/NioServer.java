@@ -14,10 +14,9 @@ import dev.uring4j.runtime.internal.LoopGroup;
 import dev.uring4j.runtime.internal.LoopServer;
 import dev.uring4j.runtime.internal.ServerConfig;
 import dev.uring4j.runtime.internal.TransportLoop;
-import dev.uring4j.runtime.TcpServer;
 
 /**
- * A TCP server on NIO loops, behind the public {@link TcpServer}.
+ * A TCP server on NIO loops, behind the public {@code TcpServer}.
  *
  * <p>{@link AcceptMode#ACCEPTOR}: the first loop accepts every connection and hands
  * each to a loop round-robin (a socket channel may be registered with any loop's selector, so

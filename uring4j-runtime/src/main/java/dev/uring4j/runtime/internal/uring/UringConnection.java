@@ -3,7 +3,7 @@ package dev.uring4j.runtime.internal.uring;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
 
 import static dev.uring4j.ring.uapi.IoUringH.IORING_ASYNC_CANCEL_ALL;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_ASYNC_CANCEL_FD_FIXED;
@@ -68,7 +68,7 @@ public final class UringConnection extends LoopConnection<UringEventLoop> {
     private int zcHead;
     private int zcCount;
 
-    private PendingConnect connecting;
+    private UringConnect connecting;
 
     UringConnection(UringEventLoop loop, int slot, int generation, int fd, boolean fixed, ConnectionHandler handler,
                     UringServer server) {
@@ -230,53 +230,12 @@ public final class UringConnection extends LoopConnection<UringEventLoop> {
 
     // ------------------------------------------------------------------ connect
 
-    /** An outgoing connect in flight: the connect and its linked timeout, and what they need. */
-    private static final class PendingConnect {
-        final java.util.concurrent.CompletableFuture<Connection> future;
-        final InetSocketAddress address;
-        final long timeoutNanos;
-        final BlockPool.Block memory;
-        final long idleTimeoutNanos;
-        int connectRes = 1;
-        int timeoutRes = 1;
-        int remaining;
-
-        PendingConnect(java.util.concurrent.CompletableFuture<Connection> future, InetSocketAddress address,
-                       long timeoutNanos, BlockPool.Block memory, long idleTimeoutNanos) {
-            this.future = future;
-            this.address = address;
-            this.timeoutNanos = timeoutNanos;
-            this.memory = memory;
-            this.idleTimeoutNanos = idleTimeoutNanos;
-        }
-    }
-
-    /**
-     * Starts connecting to {@code address}: a connect linked to a timeout, in one submission. The
-     * socket address and timespec live in a pooled block until both completions are in.
-     */
-    void connect(InetSocketAddress address, long timeoutNanos, long idleTimeoutNanos,
-                 java.util.concurrent.CompletableFuture<Connection> future) {
-        BlockPool.Block memory = loop.blocks.acquire(SockAddr.SIZEOF_STORAGE + 16);
-        int addrLen = SockAddr.write(memory.segment, address);
-        long ts = memory.segment.address() + SockAddr.SIZEOF_STORAGE;
-        memory.segment.set(java.lang.foreign.ValueLayout.JAVA_LONG, SockAddr.SIZEOF_STORAGE, timeoutNanos / 1_000_000_000L);
-        memory.segment.set(java.lang.foreign.ValueLayout.JAVA_LONG, SockAddr.SIZEOF_STORAGE + 8, timeoutNanos % 1_000_000_000L);
-        PendingConnect p = new PendingConnect(future, address, timeoutNanos, memory, idleTimeoutNanos);
-        connecting = p;
+    /** Starts connecting to {@code address} (see {@link UringConnect}); {@code future} completes on the loop. */
+    void connect(InetSocketAddress address, long timeoutNanos, long idleTimeoutNanos, CompletableFuture<Connection> future) {
+        connecting = new UringConnect(loop.blocks, future, address, timeoutNanos, idleTimeoutNanos);
         remote = address;
-        boolean timed = timeoutNanos > 0;
-        loop.reserve(2);
-        Sqe s = loop.sqe().prepConnect(fd, memory.segment.address(), addrLen)
-                .userData(UserData.encode(UserData.OP_CONNECT, generation, slot));
-        p.remaining = 1;
-        inflight++;
-        if (timed) {
-            s.addFlags(dev.uring4j.ring.uapi.IoUringH.IOSQE_IO_LINK);
-            loop.sqe().prepLinkTimeout(ts, 0).userData(UserData.encode(UserData.OP_LINK_TIMEOUT, generation, slot));
-            p.remaining = 2;
-            inflight++;
-        }
+        inflight += connecting.submit(loop, fd, UserData.encode(UserData.OP_CONNECT, generation, slot),
+                UserData.encode(UserData.OP_LINK_TIMEOUT, generation, slot));
         future.whenComplete((c, t) -> {
             if (future.isCancelled()) {
                 loop.execute(this::cancelConnect);
@@ -285,7 +244,7 @@ public final class UringConnection extends LoopConnection<UringEventLoop> {
     }
 
     private void cancelConnect() {
-        if (connecting != null && connecting.connectRes == 1) {
+        if (connecting != null && connecting.connectPending()) {
             loop.sqe().prepCancel64(UserData.encode(UserData.OP_CONNECT, generation, slot), 0).userData(udCancel);
             inflight++;
         }
@@ -293,35 +252,20 @@ public final class UringConnection extends LoopConnection<UringEventLoop> {
 
     private void onConnectStep(int op, int res) {
         inflight--;
-        PendingConnect p = connecting;
-        if (op == UserData.OP_CONNECT) {
-            p.connectRes = res;
-        } else {
-            p.timeoutRes = res;
-        }
-        if (--p.remaining > 0) {
+        UringConnect p = connecting;
+        if (!p.completed(op == UserData.OP_CONNECT, res)) {
             return;
         }
         connecting = null;
-        loop.blocks.release(p.memory);
-        String target = "connect to " + p.address;
-        if (p.connectRes == 0 && !p.future.isCancelled()) {
+        p.release(loop.blocks);
+        Throwable cause = p.failure(toString());
+        if (cause == null) {
             if (p.future.complete(this)) {
                 open(p.idleTimeoutNanos);
             } else {
                 abort();
             }
             return;
-        }
-        Throwable cause;
-        if (p.connectRes == -Errno.ECANCELED && p.timeoutRes == -Errno.ETIME) {
-            cause = new ConnectionException(target, Errno.ETIMEDOUT, toString(), "timed out after "
-                    + TimeUnit.NANOSECONDS.toMillis(p.timeoutNanos) + " ms (linked timeout)");
-        } else if (p.connectRes == 0) {
-            cause = new java.util.concurrent.CancellationException(target + " was cancelled");
-        } else {
-            int errno = p.connectRes == -Errno.ECANCELED && p.future.isCancelled() ? Errno.ECANCELED : -p.connectRes;
-            cause = new ConnectionException(target, errno, toString());
         }
         p.future.completeExceptionally(cause);
         failure = cause;
@@ -448,7 +392,7 @@ public final class UringConnection extends LoopConnection<UringEventLoop> {
     @Override
     protected InetSocketAddress lookUpAddress(boolean peer) {
         if (!loop.inEventLoop()) {
-            java.util.concurrent.CompletableFuture<InetSocketAddress> f = new java.util.concurrent.CompletableFuture<>();
+            CompletableFuture<InetSocketAddress> f = new CompletableFuture<>();
             loop.execute(() -> f.complete(peer ? remoteAddress() : localAddress()));
             return f.join();
         }

@@ -2,7 +2,6 @@ package dev.uring4j.runtime.internal.uring;
 
 import java.lang.foreign.Arena;
 import java.net.InetSocketAddress;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -17,11 +16,9 @@ import dev.uring4j.ring.IoUring;
 import dev.uring4j.ring.Probe;
 import dev.uring4j.ring.Sqe;
 import dev.uring4j.ring.sys.LibC;
-import dev.uring4j.ring.sys.SockAddr;
 import dev.uring4j.runtime.internal.BlockPool;
 import dev.uring4j.runtime.internal.ClientConfig;
 import dev.uring4j.runtime.Connection;
-import dev.uring4j.runtime.ConnectionException;
 import dev.uring4j.runtime.ConnectionHandler;
 import dev.uring4j.runtime.LoopOptions;
 import dev.uring4j.runtime.LoopStats;
@@ -342,23 +339,7 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
 
     @Override
     public void connect(ClientConfig config, InetSocketAddress address, CompletableFuture<Connection> future) {
-        execute(() -> {
-            int fd = LibC.socket(SockAddr.familyOf(address), LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0);
-            if (fd < 0) {
-                future.completeExceptionally(new ConnectionException("socket for connect to " + address, -fd, "(none)"));
-                return;
-            }
-            LibC.setsockoptInt(fd, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, config.tcpNoDelay() ? 1 : 0);
-            if (config.sendBufferSize() > 0) {
-                LibC.setsockoptInt(fd, LibC.SOL_SOCKET, LibC.SO_SNDBUF, config.sendBufferSize());
-            }
-            if (config.receiveBufferSize() > 0) {
-                LibC.setsockoptInt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF, config.receiveBufferSize());
-            }
-            ConnectionHandler handler = Objects.requireNonNull(config.handlers().get(), "handler factory returned null");
-            UringConnection c = adopt(slots.clientSlot(fd), fd, false, handler, null);
-            c.connect(address, config.connectTimeoutNanos(), config.idleTimeoutNanos(), future);
-        });
+        execute(() -> UringConnect.open(this, config, address, future));
     }
 
     // ------------------------------------------------------------------ shutdown

@@ -19,10 +19,9 @@ import dev.uring4j.runtime.internal.LoopServer;
 import dev.uring4j.runtime.internal.ServerConfig;
 import dev.uring4j.runtime.internal.TransportLoop;
 import dev.uring4j.runtime.UringOptions;
-import dev.uring4j.runtime.TcpServer;
 
 /**
- * A TCP server on io_uring loops, behind the public {@link TcpServer}.
+ * A TCP server on io_uring loops, behind the public {@code TcpServer}.
  *
  * <p>{@link AcceptMode#ACCEPTOR}: the first loop's ring runs one multishot accept into
  * direct descriptors and hands each connection to a loop round-robin with {@code msg_ring} fd

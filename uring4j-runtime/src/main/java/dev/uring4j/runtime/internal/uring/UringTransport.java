@@ -18,14 +18,13 @@ import dev.uring4j.runtime.Transport;
 import dev.uring4j.runtime.internal.TransportLoop;
 import dev.uring4j.runtime.internal.TransportProvider;
 import dev.uring4j.runtime.internal.UdpConfig;
-import dev.uring4j.runtime.UringOptions;
 
 /** The io_uring transport: {@link UringEventLoop}s and {@link UringServer}s. */
 public final class UringTransport implements TransportProvider {
     public static final UringTransport INSTANCE = new UringTransport();
 
     /**
-     * What the io_uring transport cannot run without, whatever {@link UringOptions.Path}s are
+     * What the io_uring transport cannot run without, whatever {@code UringOptions.Path}s are
      * disabled (each path has an older way to do its job; these do not). Together: Linux 5.19.
      * <ul>
      * <li>{@link Probe.Feature#EXT_ARG} (5.11): every wait is bounded by the nearest timer through
