@@ -22,7 +22,8 @@ import dev.uring4j.runtime.internal.LoopConnection;
  * operation the kernel had in flight for the connection has completed.
  *
  * <p>Connections are made by the runtime (accepted by a {@link TcpServer}, opened by a
- * {@link TcpClient}); the class is sealed to its transports' implementation.
+ * {@link TcpClient}); the class is sealed and implemented by the runtime, one implementation per
+ * transport.
  */
 public abstract sealed class Connection permits LoopConnection {
     private Object attachment;
@@ -30,73 +31,167 @@ public abstract sealed class Connection permits LoopConnection {
     /** For the runtime's transports only (the class is sealed). */
     protected Connection() {}
 
-    /** Queues {@code length} bytes of {@code src} from {@code offset}; {@code false} if refused (closed, or over the output limit). */
+    /**
+     * Queues {@code length} bytes of {@code src} from {@code offset}, copying them: {@code src}
+     * may be reused as soon as this returns. Nothing is sent before {@link #flush()} (or
+     * {@link #close()}).
+     *
+     * @param src    the bytes to send
+     * @param offset where they start in {@code src}
+     * @param length how many
+     * @return {@code false} if refused: the connection is closed or closing, its output is shut
+     *         down, or the bytes would take the queue past {@link LoopOptions#maxPendingOutput()};
+     *         from another thread, {@code true} once the copy is handed to the loop, which may
+     *         still refuse it
+     */
     public abstract boolean write(MemorySegment src, long offset, int length);
 
-    /** Queues {@code length} bytes of {@code src} from {@code offset}. */
+    /**
+     * Queues {@code length} bytes of {@code src} from {@code offset}, copying them; as
+     * {@link #write(MemorySegment, long, int)}.
+     *
+     * @param src    the bytes to send
+     * @param offset where they start in {@code src}
+     * @param length how many
+     * @return {@code false} if refused, as {@link #write(MemorySegment, long, int)}
+     */
     public abstract boolean write(byte[] src, int offset, int length);
 
-    /** Queues all of {@code src}. */
+    /**
+     * Queues all of {@code src}, copying it.
+     *
+     * @param src the bytes to send
+     * @return {@code false} if refused, as {@link #write(MemorySegment, long, int)}
+     */
     public final boolean write(byte[] src) {
         return write(src, 0, src.length);
     }
 
-    /** Sends what is queued at the end of the loop iteration. */
+    /**
+     * Sends what is queued at the end of the loop iteration, together with whatever else is
+     * written and flushed before then. Does nothing when nothing is queued.
+     */
     public abstract void flush();
 
-    /** {@code write} then {@code flush}. */
+    /**
+     * {@link #write(MemorySegment, long, int)} then {@link #flush()}; the flush happens even when
+     * the write is refused, for the bytes queued before.
+     *
+     * @param src    the bytes to send
+     * @param offset where they start in {@code src}
+     * @param length how many
+     * @return {@code false} if the bytes were refused, as {@link #write(MemorySegment, long, int)}
+     */
     public final boolean writeAndFlush(MemorySegment src, long offset, int length) {
         boolean queued = write(src, offset, length);
         flush();
         return queued;
     }
 
-    /** {@code write} then {@code flush}. */
+    /**
+     * {@link #write(byte[])} then {@link #flush()}.
+     *
+     * @param src the bytes to send
+     * @return {@code false} if the bytes were refused, as {@link #write(MemorySegment, long, int)}
+     */
     public final boolean writeAndFlush(byte[] src) {
         boolean queued = write(src, 0, src.length);
         flush();
         return queued;
     }
 
-    /** Whether queued output is below the high watermark (after being above it, below the low one). */
+    /**
+     * Whether the connection takes more output without pushing past its high watermark
+     * ({@link LoopOptions#highWatermark()}). It turns false when queued output rises above the
+     * high watermark and true again only once it has fallen to the low one; each change is told to
+     * {@link ConnectionHandler#onWritabilityChanged}.
+     *
+     * @return {@code true} while writable
+     */
     public abstract boolean isWritable();
 
-    /** Bytes queued and not yet acknowledged by the kernel. */
+    /**
+     * Bytes queued and not yet acknowledged by the kernel: sent bytes leave the queue when the
+     * send's completion reports them.
+     *
+     * @return the bytes queued now
+     */
     public abstract long pendingOutputBytes();
 
-    /** Stops delivering data ({@code onData}) until {@link #resumeReading()}; the kernel stops receiving, so TCP pushes back on the peer. */
+    /**
+     * Stops delivering data ({@code onData}) until {@link #resumeReading()}; the kernel stops
+     * receiving, so TCP pushes back on the peer. Bytes already received are kept and delivered
+     * after resuming.
+     */
     public abstract void pauseReading();
 
-    /** Resumes delivering data after {@link #pauseReading()}. */
+    /** Resumes delivering data after {@link #pauseReading()}, kept bytes first. */
     public abstract void resumeReading();
 
-    /** After the queued output is sent, shuts down our sending side (FIN); reading goes on. */
+    /**
+     * After the queued output is sent, shuts down our sending side (FIN); reading goes on. Later
+     * writes are refused.
+     */
     public abstract void shutdownOutput();
 
-    /** Sends what is queued, then closes. */
+    /**
+     * Sends what is queued, then closes; later writes are refused. A peer that does not take the
+     * queued output within 30 s has the connection closed with an {@code ETIMEDOUT}
+     * {@link ConnectionException}.
+     */
     public abstract void close();
 
     /** Closes now, discarding queued output (the peer may see a reset). */
     public abstract void abort();
 
-    /** Whether the connection is closed or closing. */
+    /**
+     * Whether the connection is closed or closing ({@link #close()} was called, it was aborted,
+     * or it failed).
+     *
+     * @return {@code true} once closing has begun
+     */
     public abstract boolean isClosed();
 
-    /** The loop that serves this connection. */
+    /**
+     * The loop that serves this connection: its thread runs the handler, and tasks posted to it
+     * run in order with the connection's callbacks.
+     *
+     * @return the connection's loop
+     */
     public abstract EventLoop eventLoop();
 
-    /** The peer's address (looked up once, on first use). */
+    /**
+     * The peer's address, looked up once, on first use.
+     *
+     * @return the remote address
+     */
     public abstract InetSocketAddress remoteAddress();
 
-    /** Our address (looked up once, on first use). */
+    /**
+     * Our address, looked up once, on first use.
+     *
+     * @return the local address
+     */
     public abstract InetSocketAddress localAddress();
 
-    /** An object of the application's, kept with the connection. */
+    /**
+     * The object the application kept with the connection ({@link #attach}), typically its
+     * per-connection state when one handler serves every connection.
+     *
+     * @param <T> the type the caller expects; not checked
+     * @return the attachment, or {@code null} when none was attached
+     */
     @SuppressWarnings("unchecked")
     public final <T> T attachment() {
         return (T) attachment;
     }
 
+    /**
+     * Keeps {@code attachment} with the connection, replacing any earlier one. A plain field:
+     * attach and read it on the loop's thread, or publish it safely.
+     *
+     * @param attachment the application's object, or {@code null} to drop it
+     */
     public final void attach(Object attachment) {
         this.attachment = attachment;
     }

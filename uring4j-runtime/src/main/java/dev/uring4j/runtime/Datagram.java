@@ -21,71 +21,125 @@ import dev.uring4j.runtime.internal.ReceivedDatagram;
  * {@link UdpEndpoint.Builder#controlRoom(int)} (timestamps, packet info) are at
  * {@code [controlOffset, controlOffset + controlLength)} of the same buffer, as {@code struct
  * cmsghdr} records.
+ *
+ * <p>The class is sealed and implemented by the runtime.
  */
 public abstract sealed class Datagram permits ReceivedDatagram {
     /** What the view shows now; set by the receiving socket for each datagram. */
     protected MemorySegment buffer;
+    /** Where the payload starts in {@link #buffer}; set by the receiving socket. */
     protected long offset;
+    /** Payload bytes delivered; set by the receiving socket. */
     protected int length;
+    /** The datagram's length as sent; set by the receiving socket. */
     protected int fullLength;
+    /** The {@code msg_flags} the kernel returned; set by the receiving socket. */
     protected int flags;
+    /** Where the control data starts in {@link #buffer}; set by the receiving socket. */
     protected long controlOffset;
+    /** Bytes of control data; set by the receiving socket. */
     protected int controlLength;
 
     /** For the runtime's receive path only (the class is sealed). */
     protected Datagram() {}
 
-    /** The memory holding the payload (and the control data); read only the ranges this view gives. */
+    /**
+     * The memory holding the payload (and the control data); read only the ranges this view gives.
+     *
+     * @return the receive buffer, valid only during {@link DatagramHandler#onDatagram}
+     */
     public final MemorySegment buffer() {
         return buffer;
     }
 
-    /** Where the payload starts in {@link #buffer()}. */
+    /**
+     * Where the payload starts in {@link #buffer()}.
+     *
+     * @return the payload's offset
+     */
     public final long offset() {
         return offset;
     }
 
-    /** Payload bytes delivered. */
+    /**
+     * Payload bytes delivered.
+     *
+     * @return the payload's length, at most the endpoint's maximum datagram size
+     */
     public final int length() {
         return length;
     }
 
-    /** The datagram's length as sent; more than {@link #length()} when it was truncated. */
+    /**
+     * The datagram's length as sent; more than {@link #length()} when it was truncated.
+     *
+     * @return the length the sender sent
+     */
     public final int fullLength() {
         return fullLength;
     }
 
-    /** The datagram was longer than the endpoint's maximum datagram size and was cut ({@code MSG_TRUNC}). */
+    /**
+     * The datagram was longer than the endpoint's maximum datagram size and was cut ({@code MSG_TRUNC}).
+     *
+     * @return {@code true} when only the first {@link #length()} bytes were delivered
+     */
     public final boolean isTruncated() {
         return fullLength > length;
     }
 
-    /** The {@code msg_flags} the kernel returned ({@code MSG_TRUNC}, {@code MSG_CTRUNC}, ...). */
+    /**
+     * The {@code msg_flags} the kernel returned ({@code MSG_TRUNC}, {@code MSG_CTRUNC}, ...).
+     *
+     * @return the {@code MSG_*} flags
+     */
     public final int flags() {
         return flags;
     }
 
-    /** Where the control data starts in {@link #buffer()}. */
+    /**
+     * Where the control data starts in {@link #buffer()}.
+     *
+     * @return the control data's offset
+     */
     public final long controlOffset() {
         return controlOffset;
     }
 
-    /** Bytes of control data ({@code struct cmsghdr} records); 0 unless control room was reserved. */
+    /**
+     * Bytes of control data ({@code struct cmsghdr} records); 0 unless control room was reserved.
+     *
+     * @return the control data's length
+     */
     public final int controlLength() {
         return controlLength;
     }
 
-    /** Control data did not fit the room reserved for it ({@code MSG_CTRUNC}). */
+    /**
+     * Control data did not fit the room reserved for it ({@code MSG_CTRUNC}).
+     *
+     * @return {@code true} when some control data was cut off
+     */
     public final boolean isControlTruncated() {
         return (flags & LibC.MSG_CTRUNC) != 0;
     }
 
-    /** Payload byte {@code i} (0-based, below {@link #length()}). */
+    /**
+     * Payload byte {@code i}.
+     *
+     * @param i the byte's index in the payload, from 0, below {@link #length()}
+     * @return the byte
+     * @throws IndexOutOfBoundsException when {@code i} is outside the payload
+     */
     public final byte get(int i) {
         return buffer.get(JAVA_BYTE, offset + java.util.Objects.checkIndex(i, length));
     }
 
-    /** A copy of the payload (allocates: for tests and slow paths). */
+    /**
+     * A copy of the payload (allocates: for tests and slow paths).
+     *
+     * @return a new array of {@link #length()} bytes
+     */
     public final byte[] toByteArray() {
         byte[] b = new byte[length];
         MemorySegment.copy(buffer, JAVA_BYTE, offset, b, 0, length);

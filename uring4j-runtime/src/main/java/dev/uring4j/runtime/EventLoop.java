@@ -10,8 +10,9 @@ import dev.uring4j.runtime.internal.TransportLoop;
  * of the connections, listeners, UDP sockets and timers it serves.
  *
  * <p>{@link #execute} and {@link #schedule} may be called from any thread; tasks run on the
- * loop's thread in the order posted. Loops are created and closed by their {@link EventLoopGroup};
- * this interface is implemented by the runtime's transports only.
+ * loop's thread in the order posted; a task that throws is logged and the loop carries on. Loops
+ * are created and closed by their {@link EventLoopGroup}; the interface is sealed and implemented
+ * by the runtime, one implementation per transport.
  *
  * <pre>{@code
  * EventLoop loop = group.next();
@@ -21,28 +22,66 @@ import dev.uring4j.runtime.internal.TransportLoop;
  */
 public sealed interface EventLoop extends Executor permits TransportLoop {
 
-    /** Whether the calling thread is this loop's thread. */
+    /**
+     * Whether the calling thread is this loop's thread: where connection and socket methods act
+     * at once rather than being handed to the loop.
+     *
+     * @return {@code true} on the loop's thread
+     */
     boolean inEventLoop();
 
-    /** Runs {@code task} on the loop's thread, soon. */
+    /**
+     * Runs {@code task} on the loop's thread, soon, after the tasks posted before it. From
+     * another thread it wakes the loop if it is waiting.
+     *
+     * @param task what to run
+     */
     @Override
     void execute(Runnable task);
 
-    /** Runs {@code task} once after {@code delay}. */
+    /**
+     * Runs {@code task} once on the loop's thread after {@code delay}. The loop's wait ends at the
+     * nearest deadline, so the task runs as soon as the loop gets to it after that.
+     *
+     * @param delay how long to wait, in {@code unit}; 0 or less runs it as soon as the loop runs
+     *              its timers
+     * @param unit  the unit of {@code delay}
+     * @param task  what to run
+     * @return a handle to cancel the task with
+     */
     Timeout schedule(long delay, TimeUnit unit, Runnable task);
 
     /**
      * Runs {@code task} every {@code period}, first after {@code initialDelay}. Deadlines are
      * fixed-rate ({@code start + k * period}), so lateness does not accumulate.
+     *
+     * @param initialDelay how long until the first run, in {@code unit}
+     * @param period       the time between deadlines, in {@code unit}; positive
+     * @param unit         the unit of both
+     * @param task         what to run
+     * @return a handle that cancels the runs not yet made
+     * @throws IllegalArgumentException when {@code period} is not positive
      */
     Timeout scheduleAtFixedRate(long initialDelay, long period, TimeUnit unit, Runnable task);
 
-    /** The loop's counters. */
+    /**
+     * The loop's counters.
+     *
+     * @return a snapshot of them
+     */
     LoopStats stats();
 
-    /** The transport the loop runs on: {@link Transport#IO_URING} or {@link Transport#NIO}. */
+    /**
+     * The transport the loop runs on: {@link Transport#IO_URING} or {@link Transport#NIO}.
+     *
+     * @return the loop's transport, never {@link Transport#AUTO}
+     */
     Transport transport();
 
-    /** The loop's index in its group. */
+    /**
+     * The loop's index in its group.
+     *
+     * @return the index in {@link EventLoopGroup#loops()}, from 0
+     */
     int index();
 }

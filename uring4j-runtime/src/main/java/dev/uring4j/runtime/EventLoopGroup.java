@@ -56,42 +56,78 @@ public final class EventLoopGroup implements AutoCloseable {
         }
     }
 
-    /** A group of {@code threads} loops with default options. */
+    /**
+     * A group of {@code threads} loops with default options, on the transport
+     * {@link Transport#AUTO} picks.
+     *
+     * @param threads how many loops (threads), at least 1
+     * @return the running group, to be closed by the caller
+     * @throws IOException naming the cause when the loops cannot start, or when
+     *                     {@code -During4j.transport} requires io_uring and it cannot run here
+     */
     public static EventLoopGroup create(int threads) throws IOException {
         return builder().threads(threads).build();
     }
 
-    /** A builder: as many loops as processors, default options, the transport AUTO picks. */
+    /**
+     * A builder: as many loops as processors, default options, the transport AUTO picks.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The next loop, round-robin. */
+    /**
+     * The next loop, round-robin; safe from any thread.
+     *
+     * @return one of the group's loops
+     */
     public EventLoop next() {
         return loops.next();
     }
 
-    /** Every loop, by index. */
+    /**
+     * Every loop, by index.
+     *
+     * @return the loops, element {@code i} being the loop of {@link EventLoop#index()} {@code i}
+     */
     public List<EventLoop> loops() {
         return loops.loops();
     }
 
-    /** How many loops the group has. */
+    /**
+     * How many loops the group has.
+     *
+     * @return the number of loops (threads)
+     */
     public int size() {
         return loops.size();
     }
 
-    /** The options every loop was built with. */
+    /**
+     * The options every loop was built with.
+     *
+     * @return the loops' options
+     */
     public LoopOptions options() {
         return loops.options();
     }
 
-    /** The transport the loops run on: {@link Transport#IO_URING} or {@link Transport#NIO}. */
+    /**
+     * The transport the loops run on: {@link Transport#IO_URING} or {@link Transport#NIO}.
+     *
+     * @return the loops' transport, never {@link Transport#AUTO}
+     */
     public Transport transport() {
         return selection.transport();
     }
 
-    /** Why the loops run on {@link #transport()}. */
+    /**
+     * Why the loops run on {@link #transport()}.
+     *
+     * @return the transport, the reason in words, and whether NIO is a fallback
+     */
     public TransportSelection transportSelection() {
         return selection;
     }
@@ -101,7 +137,11 @@ public final class EventLoopGroup implements AutoCloseable {
         return loops;
     }
 
-    /** The sum of every loop's counters. */
+    /**
+     * The sum of every loop's counters.
+     *
+     * @return a snapshot of the group's totals (see {@link LoopStats#plus})
+     */
     public LoopStats stats() {
         return loops.stats();
     }
@@ -116,12 +156,18 @@ public final class EventLoopGroup implements AutoCloseable {
      * Stops accepting, lets queued output drain for at most {@code drain}, then cancels what is
      * left, waits for every operation's final completion, and frees the loops' memory. Returns when
      * every loop thread has finished.
+     *
+     * @param drain the longest queued output may take to be sent
      */
     public void close(Duration drain) {
         loops.close(System.nanoTime() + drain.toNanos());
     }
 
-    /** Whether {@link #close} was called. */
+    /**
+     * Whether {@link #close} was called.
+     *
+     * @return {@code true} once closing has begun
+     */
     public boolean isClosed() {
         return loops.isClosed();
     }
@@ -135,7 +181,13 @@ public final class EventLoopGroup implements AutoCloseable {
 
         private Builder() {}
 
-        /** How many loops (threads); default: the number of processors. */
+        /**
+         * How many loops (threads); default: the number of processors.
+         *
+         * @param threads the number of loops, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException when {@code threads} is not positive
+         */
         public Builder threads(int threads) {
             if (threads <= 0) {
                 throw new IllegalArgumentException("threads must be positive, was " + threads);
@@ -144,13 +196,24 @@ public final class EventLoopGroup implements AutoCloseable {
             return this;
         }
 
-        /** The loops' options (default {@link LoopOptions#defaults()}). */
+        /**
+         * The loops' options (default {@link LoopOptions#defaults()}).
+         *
+         * @param options what every loop is built with
+         * @return this builder
+         */
         public Builder options(LoopOptions options) {
             this.options = Objects.requireNonNull(options, "options");
             return this;
         }
 
-        /** Prefix of the loop threads' names (default {@code uring4j-loop}). */
+        /**
+         * Prefix of the loop threads' names (default {@code uring4j-loop}); each thread adds
+         * {@code -} and its loop's index.
+         *
+         * @param name the prefix
+         * @return this builder
+         */
         public Builder name(String name) {
             this.name = Objects.requireNonNull(name, "name");
             return this;
@@ -160,13 +223,23 @@ public final class EventLoopGroup implements AutoCloseable {
          * The transport (default {@link Transport#AUTO}: io_uring where it can run, else NIO;
          * {@code -During4j.transport} decides for AUTO when set). {@link #build()} fails naming the
          * reason when {@link Transport#IO_URING} is asked for and cannot run here.
+         *
+         * @param choice the transport, or {@link Transport#AUTO} to let the runtime pick
+         * @return this builder
          */
         public Builder transport(Transport choice) {
             this.transport = Objects.requireNonNull(choice, "transport");
             return this;
         }
 
-        /** Starts the loops; fails naming the cause when they cannot start (no loop is left running). */
+        /**
+         * Starts the loops; fails naming the cause when they cannot start (no loop is left running).
+         * Each call starts a new group.
+         *
+         * @return the running group, to be closed by the caller
+         * @throws IOException naming the cause when the loops cannot start, or when io_uring is
+         *                     required and cannot run here (see {@link TransportSelection})
+         */
         public EventLoopGroup build() throws IOException {
             return new EventLoopGroup(this);
         }

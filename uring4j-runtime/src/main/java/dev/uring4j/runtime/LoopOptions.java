@@ -33,12 +33,20 @@ public final class LoopOptions {
         this.uring = b.uring;
     }
 
-    /** The defaults. */
+    /**
+     * The defaults: the values {@link Builder} starts from.
+     *
+     * @return the default options
+     */
     public static LoopOptions defaults() {
         return DEFAULTS;
     }
 
-    /** A builder starting from the defaults. */
+    /**
+     * A builder starting from the defaults.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -46,32 +54,54 @@ public final class LoopOptions {
     /**
      * Bytes per receive buffer: each provided buffer on io_uring (a receive completion carries at
      * most this much), the loop's one read buffer on NIO (at least 64 KiB there).
+     *
+     * @return the buffer size in bytes
      */
     public int bufferSize() {
         return bufferSize;
     }
 
-    /** Queued output above which a connection turns unwritable. */
+    /**
+     * Queued output above which a connection turns unwritable.
+     *
+     * @return the high watermark in bytes
+     */
     public long highWatermark() {
         return highWatermark;
     }
 
-    /** Queued output at or below which an unwritable connection turns writable again. */
+    /**
+     * Queued output at or below which an unwritable connection turns writable again.
+     *
+     * @return the low watermark in bytes
+     */
     public long lowWatermark() {
         return lowWatermark;
     }
 
-    /** Queued output beyond which {@link Connection#write} refuses bytes. */
+    /**
+     * Queued output beyond which {@link Connection#write} refuses bytes.
+     *
+     * @return the limit in bytes
+     */
     public long maxPendingOutput() {
         return maxPendingOutput;
     }
 
-    /** Unconsumed input a handler may leave before its connection is closed. */
+    /**
+     * Unconsumed input a handler may leave before its connection is closed.
+     *
+     * @return the limit in bytes
+     */
     public int maxUnconsumedInput() {
         return maxUnconsumedInput;
     }
 
-    /** The io_uring transport's tuning (ignored on NIO). */
+    /**
+     * The io_uring transport's tuning (ignored on NIO).
+     *
+     * @return the io_uring options
+     */
     public UringOptions uring() {
         return uring;
     }
@@ -87,7 +117,13 @@ public final class LoopOptions {
 
         private Builder() {}
 
-        /** Bytes per receive buffer (default 4096); see {@link LoopOptions#bufferSize()}. */
+        /**
+         * Bytes per receive buffer (default 4096); see {@link LoopOptions#bufferSize()}.
+         *
+         * @param bytes the buffer size, positive
+         * @return this builder
+         * @throws IllegalArgumentException when {@code bytes} is not positive
+         */
         public Builder bufferSize(int bytes) {
             if (bytes <= 0) {
                 throw new IllegalArgumentException("bufferSize must be positive, was " + bytes);
@@ -96,7 +132,15 @@ public final class LoopOptions {
             return this;
         }
 
-        /** Queued output above {@code high} makes a connection unwritable until it drops to {@code low} (default 32 KiB, 64 KiB). */
+        /**
+         * Queued output above {@code high} makes a connection unwritable until it drops to
+         * {@code low} (default 32 KiB, 64 KiB).
+         *
+         * @param low  the low watermark in bytes
+         * @param high the high watermark in bytes, at least {@code low}
+         * @return this builder
+         * @throws IllegalArgumentException when {@code low} is above {@code high}
+         */
         public Builder watermarks(long low, long high) {
             if (low > high) {
                 throw new IllegalArgumentException("low watermark " + low + " above high " + high);
@@ -106,25 +150,44 @@ public final class LoopOptions {
             return this;
         }
 
-        /** Queued output beyond which {@link Connection#write} refuses bytes (default 4 MiB). */
+        /**
+         * Queued output beyond which {@link Connection#write} refuses bytes (default 4 MiB).
+         *
+         * @param bytes the limit per connection
+         * @return this builder
+         */
         public Builder maxPendingOutput(long bytes) {
             this.maxPendingOutput = bytes;
             return this;
         }
 
-        /** Unconsumed input a handler may leave before its connection is closed (default 4 MiB). */
+        /**
+         * Unconsumed input a handler may leave before its connection is closed (default 4 MiB).
+         *
+         * @param bytes the limit per connection
+         * @return this builder
+         */
         public Builder maxUnconsumedInput(int bytes) {
             this.maxUnconsumedInput = bytes;
             return this;
         }
 
-        /** The io_uring transport's tuning (default {@link UringOptions#defaults()}). */
+        /**
+         * The io_uring transport's tuning (default {@link UringOptions#defaults()}).
+         *
+         * @param options the io_uring options
+         * @return this builder
+         */
         public Builder uring(UringOptions options) {
             this.uring = Objects.requireNonNull(options, "options");
             return this;
         }
 
-        /** The options. */
+        /**
+         * The options. The builder may go on being used: later changes do not affect them.
+         *
+         * @return new immutable options
+         */
         public LoopOptions build() {
             return new LoopOptions(this);
         }

@@ -37,17 +37,31 @@ public record LoopStats(long enters, long sqesSubmitted, long completions, long 
                         long openConnections, long peakBuffersInUse, long bufferCount, long bufferBytes, long outputBytes,
                         long zeroCopySends) {
 
-    /** Average SQEs submitted per {@code io_uring_enter}. */
+    /**
+     * Average SQEs submitted per {@code io_uring_enter}.
+     *
+     * @return {@code sqesSubmitted / enters}, or 0 before the first enter
+     */
     public double sqesPerEnter() {
         return enters == 0 ? 0 : (double) sqesSubmitted / enters;
     }
 
-    /** Average completions handled per wakeup. */
+    /**
+     * Average completions handled per wakeup.
+     *
+     * @return {@code completions / wakeups}, or 0 before the first wakeup
+     */
     public double completionsPerWakeup() {
         return wakeups == 0 ? 0 : (double) completions / wakeups;
     }
 
-    /** Sums two snapshots (group totals). */
+    /**
+     * Sums two snapshots (group totals).
+     *
+     * @param o the other snapshot
+     * @return every counter summed, except {@code peakBuffersInUse}: the larger of the two, as
+     *         each loop's buffers are its own
+     */
     public LoopStats plus(LoopStats o) {
         return new LoopStats(enters + o.enters, sqesSubmitted + o.sqesSubmitted, completions + o.completions,
                 wakeups + o.wakeups, tasks + o.tasks, bufferRingExhausted + o.bufferRingExhausted,

@@ -12,6 +12,8 @@ import java.util.Objects;
  * built object uses and leaves open, or a group of its own, made from {@link #threads},
  * {@link #options} and {@link #transport} and closed with it.
  *
+ * <p>The class is sealed: its subclasses are the builders named above.
+ *
  * @param <B> the concrete builder, returned by every setter
  */
 public abstract sealed class SocketBuilder<B extends SocketBuilder<B>> permits TcpBuilder, UdpEndpoint.Builder {
@@ -29,13 +31,24 @@ public abstract sealed class SocketBuilder<B extends SocketBuilder<B>> permits T
         return (B) this;
     }
 
-    /** Run on this group; it is not closed with what is built. */
+    /**
+     * Run on this group; it is not closed with what is built. Default: none, a group of its own.
+     *
+     * @param group the application's group, still open when building
+     * @return this builder
+     */
     public B group(EventLoopGroup group) {
         this.group = Objects.requireNonNull(group, "group");
         return self();
     }
 
-    /** Without {@link #group}: how many loops the group of its own has (default 1). */
+    /**
+     * Without {@link #group}: how many loops the group of its own has (default 1).
+     *
+     * @param threads the number of loops, at least 1
+     * @return this builder
+     * @throws IllegalArgumentException when {@code threads} is not positive
+     */
     public B threads(int threads) {
         if (threads <= 0) {
             throw new IllegalArgumentException("threads must be positive, was " + threads);
@@ -44,25 +57,46 @@ public abstract sealed class SocketBuilder<B extends SocketBuilder<B>> permits T
         return self();
     }
 
-    /** Without {@link #group}: the options of the loops of its own (default {@link LoopOptions#defaults()}). */
+    /**
+     * Without {@link #group}: the options of the loops of its own (default {@link LoopOptions#defaults()}).
+     *
+     * @param options what the loops are built with
+     * @return this builder
+     */
     public B options(LoopOptions options) {
         this.options = Objects.requireNonNull(options, "options");
         return self();
     }
 
-    /** Without {@link #group}: the transport of the loops of its own (see {@link EventLoopGroup.Builder#transport}). */
+    /**
+     * Without {@link #group}: the transport of the loops of its own (default
+     * {@link Transport#AUTO}; see {@link EventLoopGroup.Builder#transport}).
+     *
+     * @param transport the transport, or {@link Transport#AUTO} to let the runtime pick
+     * @return this builder
+     */
     public B transport(Transport transport) {
         this.transport = Objects.requireNonNull(transport, "transport");
         return self();
     }
 
-    /** {@code SO_SNDBUF} in bytes; 0 (the default) leaves the kernel's. */
+    /**
+     * {@code SO_SNDBUF} in bytes; 0 (the default) leaves the kernel's.
+     *
+     * @param bytes the send buffer size, or 0
+     * @return this builder
+     */
     public B sendBufferSize(int bytes) {
         this.sendBufferSize = bytes;
         return self();
     }
 
-    /** {@code SO_RCVBUF} in bytes; 0 (the default) leaves the kernel's. */
+    /**
+     * {@code SO_RCVBUF} in bytes; 0 (the default) leaves the kernel's.
+     *
+     * @param bytes the receive buffer size, or 0
+     * @return this builder
+     */
     public B receiveBufferSize(int bytes) {
         this.receiveBufferSize = bytes;
         return self();

@@ -9,6 +9,8 @@ import java.util.function.Supplier;
  * {@link TcpClient.Builder}): the handler of each connection, {@code TCP_NODELAY} and the idle
  * timeout, besides the settings of every {@link SocketBuilder}.
  *
+ * <p>The class is sealed: its subclasses are the builders named above.
+ *
  * @param <B> the concrete builder, returned by every setter
  */
 public abstract sealed class TcpBuilder<B extends TcpBuilder<B>> extends SocketBuilder<B>
@@ -19,26 +21,48 @@ public abstract sealed class TcpBuilder<B extends TcpBuilder<B>> extends SocketB
 
     TcpBuilder() {}
 
-    /** A new handler for each connection. */
+    /**
+     * A new handler for each connection. Required: this or {@link #handler(ConnectionHandler)}.
+     *
+     * @param factory called once per connection, on the connection's loop thread
+     * @return this builder
+     */
     public B handler(Supplier<? extends ConnectionHandler> factory) {
         this.handlers = Objects.requireNonNull(factory, "factory");
         return self();
     }
 
-    /** One handler shared by every connection (it keeps per-connection state in attachments). */
+    /**
+     * One handler shared by every connection (it keeps per-connection state in attachments).
+     * Required: this or {@link #handler(Supplier)}.
+     *
+     * @param shared the handler; with several loops it is called from several threads at once
+     * @return this builder
+     */
     public B handler(ConnectionHandler shared) {
         Objects.requireNonNull(shared, "shared");
         this.handlers = () -> shared;
         return self();
     }
 
-    /** {@code TCP_NODELAY} (default on: small writes go out at once). */
+    /**
+     * {@code TCP_NODELAY} (default on: small writes go out at once).
+     *
+     * @param on {@code false} lets the kernel delay small sends to coalesce them (Nagle)
+     * @return this builder
+     */
     public B tcpNoDelay(boolean on) {
         this.tcpNoDelay = on;
         return self();
     }
 
-    /** Close connections that neither receive nor send for this long ({@code null}, the default: never). */
+    /**
+     * Close connections that neither receive nor send for this long ({@code null}, the default:
+     * never). The handler's {@code onClose} hears an {@code ETIMEDOUT} {@link ConnectionException}.
+     *
+     * @param timeout the idle time allowed, or {@code null}
+     * @return this builder
+     */
     public B idleTimeout(Duration timeout) {
         this.idleTimeout = timeout;
         return self();

@@ -36,22 +36,45 @@ public final class TcpClient implements AutoCloseable {
         this.config = config;
     }
 
-    /** A builder: one loop of its own unless given a group, a 10 s connect timeout. */
+    /**
+     * A builder: one loop of its own unless given a group, a 10 s connect timeout.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The group the client's connections run on. */
+    /**
+     * The group the client's connections run on.
+     *
+     * @return the application's group, or the client's own
+     */
     public EventLoopGroup group() {
         return group;
     }
 
-    /** Connects on the group's next loop. */
+    /**
+     * Connects on the group's next loop. May be called from any thread.
+     *
+     * @param address where to connect; resolved
+     * @return completes with the connection once it is established, or fails:
+     *         {@link IllegalArgumentException} for an unresolved address, a
+     *         {@link ConnectionException} naming the errno when the connect fails or times out
+     */
     public CompletableFuture<Connection> connect(InetSocketAddress address) {
         return connect(address, group.next());
     }
 
-    /** Connects on {@code loop} (which must belong to this client's group). */
+    /**
+     * Connects on {@code loop} (which must belong to this client's group), so that the
+     * connection shares a thread with what else that loop serves.
+     *
+     * @param address where to connect; resolved
+     * @param loop    the loop to serve the connection, one of {@link #group()}'s
+     * @return as {@link #connect(InetSocketAddress)}; fails with {@link IllegalArgumentException}
+     *         when {@code loop} is not in the client's group
+     */
     public CompletableFuture<Connection> connect(InetSocketAddress address, EventLoop loop) {
         CompletableFuture<Connection> future = new CompletableFuture<>();
         if (address.isUnresolved()) {
@@ -84,13 +107,24 @@ public final class TcpClient implements AutoCloseable {
 
         private Builder() {}
 
-        /** How long a connect may take (default 10 s); {@code null} waits as long as the kernel does. */
+        /**
+         * How long a connect may take (default 10 s); {@code null} waits as long as the kernel does.
+         *
+         * @param timeout the longest a connect may take, or {@code null}
+         * @return this builder
+         */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = timeout;
             return this;
         }
 
-        /** The client, with a group of its own started now unless one was given. */
+        /**
+         * The client, with a group of its own started now unless one was given.
+         *
+         * @return the client, to be closed by the caller
+         * @throws IOException naming the cause when the client's own loops cannot start
+         * @throws NullPointerException when no handler was given
+         */
         public TcpClient build() throws IOException {
             ClientConfig config = new ClientConfig(handlers(), connectTimeout == null ? 0 : connectTimeout.toNanos(),
                     idleTimeoutNanos(), tcpNoDelay(), sendBufferSize(), receiveBufferSize());

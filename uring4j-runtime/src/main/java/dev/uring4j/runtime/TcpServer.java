@@ -39,27 +39,48 @@ public final class TcpServer implements AutoCloseable {
         this.core = core;
     }
 
-    /** A builder: 127.0.0.1 on an ephemeral port, one loop of its own, acceptor mode. */
+    /**
+     * A builder: 127.0.0.1 on an ephemeral port, one loop of its own, acceptor mode.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The address the server is bound to (with the real port when 0 was asked for). */
+    /**
+     * The address the server is bound to (with the real port when 0 was asked for).
+     *
+     * @return the listening address
+     */
     public InetSocketAddress localAddress() {
         return core.localAddress();
     }
 
-    /** The group the server runs on. */
+    /**
+     * The group the server runs on.
+     *
+     * @return the application's group, or the server's own
+     */
     public EventLoopGroup group() {
         return group;
     }
 
-    /** The accept mode in effect (REUSEPORT where ACCEPTOR was asked but the transport cannot hand over). */
+    /**
+     * The accept mode in effect.
+     *
+     * @return the mode asked for, or {@link AcceptMode#REUSEPORT} where {@link AcceptMode#ACCEPTOR}
+     *         was asked but the transport cannot hand connections over
+     */
     public AcceptMode acceptMode() {
         return core.acceptMode();
     }
 
-    /** Connections open now. */
+    /**
+     * Connections open now.
+     *
+     * @return the server's open connections, over all its loops
+     */
     public int connections() {
         return core.connections();
     }
@@ -89,25 +110,46 @@ public final class TcpServer implements AutoCloseable {
 
         private Builder() {}
 
-        /** Where to listen (default 127.0.0.1 and an ephemeral port). */
+        /**
+         * Where to listen (default 127.0.0.1 and an ephemeral port).
+         *
+         * @param address the address and port to bind; port 0 for an ephemeral one
+         * @return this builder
+         */
         public Builder address(InetSocketAddress address) {
             this.address = address;
             return this;
         }
 
-        /** Listen on all interfaces at {@code port} (0 for an ephemeral one). */
+        /**
+         * Listen on all interfaces at {@code port} (0 for an ephemeral one); replaces
+         * {@link #address}.
+         *
+         * @param port the port to bind
+         * @return this builder
+         */
         public Builder port(int port) {
             this.address = new InetSocketAddress(port);
             return this;
         }
 
-        /** How connections are accepted and spread over the loops (default {@link AcceptMode#ACCEPTOR}). */
+        /**
+         * How connections are accepted and spread over the loops (default {@link AcceptMode#ACCEPTOR}).
+         *
+         * @param mode the accept mode
+         * @return this builder
+         */
         public Builder acceptMode(AcceptMode mode) {
             this.mode = mode;
             return this;
         }
 
-        /** The listen(2) backlog (default 4096; the kernel caps it at {@code net.core.somaxconn}). */
+        /**
+         * The listen(2) backlog (default 4096; the kernel caps it at {@code net.core.somaxconn}).
+         *
+         * @param backlog connections the kernel may hold that are not yet accepted
+         * @return this builder
+         */
         public Builder backlog(int backlog) {
             this.backlog = backlog;
             return this;
@@ -115,14 +157,25 @@ public final class TcpServer implements AutoCloseable {
 
         /**
          * At most this many connections at once: at the limit, accepting pauses (connections wait
-         * in the backlog) until one closes.
+         * in the backlog) until one closes. Default: no limit.
+         *
+         * @param max the most connections open at once
+         * @return this builder
          */
         public Builder maxConnections(int max) {
             this.maxConnections = max;
             return this;
         }
 
-        /** Binds, starts accepting, and returns the running server. */
+        /**
+         * Binds, starts accepting, and returns the running server. Without a group, starts one of
+         * its own first, and closes it again if the server cannot start.
+         *
+         * @return the running server, to be closed by the caller
+         * @throws IOException naming the cause when the loops cannot start or the address cannot
+         *                     be bound ({@code EADDRINUSE} and the like)
+         * @throws NullPointerException when no handler was given
+         */
         public TcpServer start() throws IOException {
             ServerConfig config = new ServerConfig(address, mode, backlog, tcpNoDelay(), sendBufferSize(),
                     receiveBufferSize(), maxConnections, idleTimeoutNanos(), handlers());

@@ -6,14 +6,25 @@ package dev.uring4j.runtime;
  */
 public interface Timeout {
     /**
-     * Cancels the task if it has not run. Returns {@code true} if this call cancelled it; from
-     * another thread the cancellation takes effect when the loop next runs its tasks.
+     * Cancels the task if it has not run; a fixed-rate task runs no more. From another thread the
+     * cancellation takes effect when the loop next runs its tasks.
+     *
+     * @return {@code false} if it was already cancelled; otherwise {@code true}, also for a
+     *         one-shot task that has already run
      */
     boolean cancel();
 
-    /** Whether the task was cancelled. */
+    /**
+     * Whether the task was cancelled.
+     *
+     * @return {@code true} once {@link #cancel()} was called
+     */
     boolean isCancelled();
 
-    /** The deadline, in {@link System#nanoTime()} time. */
+    /**
+     * The deadline, in {@link System#nanoTime()} time.
+     *
+     * @return when the task is due; for a fixed-rate task, its next run
+     */
     long deadlineNanos();
 }

@@ -35,6 +35,8 @@ public enum Transport {
      * Parses {@code auto}, {@code uring} or {@code io_uring}, {@code nio}, in any case (the
      * spellings of the property and of the command line's {@code --transport}).
      *
+     * @param value the spelling to parse; surrounding blanks are ignored
+     * @return the transport it names
      * @throws IllegalArgumentException naming the value and the accepted ones
      */
     public static Transport parse(String value) {
@@ -50,6 +52,7 @@ public enum Transport {
     /**
      * The choice of {@code -During4j.transport}, or {@link #AUTO} when it is not set.
      *
+     * @return the transport the property names, or {@link #AUTO} when it is unset or blank
      * @throws IllegalArgumentException naming the property when its value is not a transport
      */
     public static Transport fromProperty() {

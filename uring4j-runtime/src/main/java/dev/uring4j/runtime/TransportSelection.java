@@ -22,8 +22,13 @@ import dev.uring4j.runtime.internal.uring.UringTransport;
  *     that calls {@code io_uring_setup} rather than refuse it).</li>
  * <li>io_uring must be set up ({@link IoUring#unavailabilityCause()}: the errno classified by
  *     {@code kernel.io_uring_disabled}, the thread's seccomp mode, the memlock limit) and the
- *     kernel must have every feature of {@link UringTransport#REQUIRED} (Linux 5.19); the other
- *     features are {@link LoopOptions.Path}s the io_uring transport does without.</li>
+ *     kernel must have the four features the io_uring transport cannot do without (all there
+ *     from Linux 5.19): {@link Probe.Feature#EXT_ARG} (5.11; every wait is bounded by the nearest timer),
+ *     {@link Probe.Feature#SUBMIT_ALL} (5.18; one bad SQE does not strand the rest of a batch),
+ *     {@link Probe.Feature#MSG_RING} (5.18; one loop wakes another with a ring message) and
+ *     {@link Probe.Feature#CANCEL_ANY} (5.19; closing and shutdown cancel everything in flight
+ *     before memory is freed). The other features are {@link UringOptions.Path}s the io_uring
+ *     transport does without.</li>
  * <li>If it cannot: AUTO runs on NIO ({@link #fallback()}, worth a WARN); IO_URING fails with the
  *     reason, an {@link ErrnoException} naming {@code io_uring_setup} and the errno when setup is
  *     refused.</li>
@@ -39,7 +44,11 @@ public record TransportSelection(Transport transport, String reason, boolean fal
      * Resolves {@code choice} here, by the rules above. Cheap after the first call: the io_uring
      * probe is made once per process.
      *
-     * @throws IOException naming the cause when io_uring is required and cannot run
+     * @param choice the builder's transport; {@link Transport#AUTO} defers to
+     *               {@code -During4j.transport} when it is set
+     * @return the transport the group runs on, and why
+     * @throws IOException naming the cause when io_uring is required and cannot run (an
+     *                     {@link ErrnoException} naming {@code io_uring_setup} when setup is refused)
      * @throws IllegalArgumentException when {@code -During4j.transport} holds no transport
      */
     public static TransportSelection resolve(Transport choice) throws IOException {

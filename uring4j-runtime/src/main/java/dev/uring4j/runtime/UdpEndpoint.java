@@ -56,31 +56,56 @@ public final class UdpEndpoint implements AutoCloseable {
         this.core = core;
     }
 
-    /** A builder: 127.0.0.1 on an ephemeral port, one loop of its own. */
+    /**
+     * A builder: 127.0.0.1 on an ephemeral port, one loop of its own.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The bound address (with the real port when 0 was asked for). */
+    /**
+     * The bound address (with the real port when 0 was asked for).
+     *
+     * @return the address every socket of the endpoint is bound to
+     */
     public InetSocketAddress localAddress() {
         return core.localAddress();
     }
 
-    /** The endpoint's sockets: one per loop of the group, or the one connected socket. */
+    /**
+     * The endpoint's sockets: one per loop of the group, or the one connected socket.
+     *
+     * @return the sockets
+     */
     public List<UdpSocket> sockets() {
         return core.sockets();
     }
 
-    /** The first (in client mode, the only) socket. */
+    /**
+     * The first (in client mode, the only) socket.
+     *
+     * @return the socket on the group's first loop, or the connected socket
+     */
     public UdpSocket socket() {
         return core.sockets().get(0);
     }
 
+    /**
+     * The group the endpoint runs on.
+     *
+     * @return the application's group, or the endpoint's own
+     */
     public EventLoopGroup group() {
         return group;
     }
 
-    /** The sum of the sockets' counters. */
+    /**
+     * The sum of the sockets' counters.
+     *
+     * @return a snapshot of the endpoint's totals
+     */
     public UdpStats stats() {
         UdpStats total = null;
         for (UdpSocket s : core.sockets()) {
@@ -123,13 +148,25 @@ public final class UdpEndpoint implements AutoCloseable {
 
         private Builder() {}
 
-        /** Where to bind (default: 127.0.0.1 and an ephemeral port; in client mode, the wildcard of the peer's family). */
+        /**
+         * Where to bind (default: 127.0.0.1 and an ephemeral port; in client mode, the wildcard of
+         * the peer's family).
+         *
+         * @param address the address and port to bind; port 0 for an ephemeral one
+         * @return this builder
+         */
         public Builder address(InetSocketAddress address) {
             this.address = address;
             return this;
         }
 
-        /** Bind to all interfaces at {@code port} (0 for an ephemeral one). */
+        /**
+         * Bind to all interfaces at {@code port} (0 for an ephemeral one); replaces
+         * {@link #address}.
+         *
+         * @param port the port to bind
+         * @return this builder
+         */
         public Builder port(int port) {
             this.address = new InetSocketAddress(port);
             return this;
@@ -139,21 +176,23 @@ public final class UdpEndpoint implements AutoCloseable {
          * Client mode: one socket, connected to {@code remote}. Only that peer's datagrams are
          * received, {@link UdpSocket#send(MemorySegment, long, int)} needs no address, and ICMP
          * errors (nothing listening: {@code ECONNREFUSED}) reach {@link DatagramHandler#onError}.
+         * Default: none, server mode.
+         *
+         * @param remote the peer, resolved
+         * @return this builder
          */
         public Builder connect(InetSocketAddress remote) {
             this.remote = remote;
             return this;
         }
 
-
-
-
         /**
-         * Without {@link #group}: the transport of the endpoint's own loops (default {@code AUTO}:
-         * {@code -During4j.transport}, else io_uring where it can run, else NIO).
+         * {@code SO_REUSEPORT} even with a single socket, so other processes' sockets may share
+         * the port (default off; several sockets always set it).
+         *
+         * @param on whether a single socket sets {@code SO_REUSEPORT}
+         * @return this builder
          */
-
-        /** {@code SO_REUSEPORT} even with a single socket, so other processes' sockets may share the port. */
         public Builder reusePort(boolean on) {
             this.reusePort = on;
             return this;
@@ -164,6 +203,10 @@ public final class UdpEndpoint implements AutoCloseable {
          * arrive when it is full are dropped by the kernel; size it for the offered rate times the
          * longest pause, counting the kernel's per-datagram overhead (docs/BENCHMARKS.md, "UDP").
          * Above {@code net.core.rmem_max} it is forced with {@code SO_RCVBUFFORCE} where permitted.
+         * Default 0: the kernel's.
+         *
+         * @param bytes the receive buffer size, or 0
+         * @return this builder
          */
         @Override
         public Builder receiveBufferSize(int bytes) {
@@ -177,6 +220,10 @@ public final class UdpEndpoint implements AutoCloseable {
          * datagrams (with the 16-byte {@code io_uring_recvmsg_out} header, the address and the
          * control room) fit the loop's provided buffers share them; others get buffer groups of
          * their own of {@link #receiveBuffers} buffers this large.
+         *
+         * @param bytes the largest payload, 1..65,527
+         * @return this builder
+         * @throws IllegalArgumentException when {@code bytes} is out of range
          */
         public Builder maxDatagramSize(int bytes) {
             if (bytes <= 0 || bytes > MAX_IPV6_PAYLOAD) {
@@ -186,7 +233,13 @@ public final class UdpEndpoint implements AutoCloseable {
             return this;
         }
 
-        /** Bytes reserved per datagram for control messages (enable them with {@link #socketOption}). */
+        /**
+         * Bytes reserved per datagram for control messages (enable them with {@link #socketOption});
+         * default 0, none. Received control messages start at {@link Datagram#controlOffset()}.
+         *
+         * @param bytes room per datagram for {@code struct cmsghdr} records
+         * @return this builder
+         */
         public Builder controlRoom(int bytes) {
             this.controlRoom = bytes;
             return this;
@@ -195,6 +248,10 @@ public final class UdpEndpoint implements AutoCloseable {
         /**
          * Provided buffers per group when the endpoint has groups of its own (a power of two;
          * default: as many as fit in 16 MiB, at most 1024, at least 16).
+         *
+         * @param buffers provided buffers per group, a power of two
+         * @return this builder
+         * @throws IllegalArgumentException when {@code buffers} is not a power of two
          */
         public Builder receiveBuffers(int buffers) {
             if (Integer.bitCount(buffers) != 1) {
@@ -206,7 +263,13 @@ public final class UdpEndpoint implements AutoCloseable {
 
         /**
          * The send queue of each socket: at most {@code datagrams} (a power of two) and
-         * {@code bytes} of payload queued or in flight (default 1024 and 1 MiB).
+         * {@code bytes} of payload queued or in flight (default 1024 and 1 MiB). The byte limit is
+         * raised to {@link #maxDatagramSize} when below it.
+         *
+         * @param datagrams the most datagrams, a power of two up to 32768
+         * @param bytes     the most payload bytes
+         * @return this builder
+         * @throws IllegalArgumentException when {@code datagrams} is not a power of two up to 32768
          */
         public Builder sendQueue(int datagrams, int bytes) {
             if (Integer.bitCount(datagrams) != 1 || datagrams > 1 << 15) {
@@ -218,31 +281,65 @@ public final class UdpEndpoint implements AutoCloseable {
             return this;
         }
 
-        /** Batch equal-sized datagrams to one peer with {@code UDP_SEGMENT} (default on where the kernel has it). */
+        /**
+         * Batch equal-sized datagrams to one peer with {@code UDP_SEGMENT} (default on where the
+         * kernel has it).
+         *
+         * @param on {@code false} sends every datagram on its own
+         * @return this builder
+         */
         public Builder gso(boolean on) {
             this.gso = on;
             return this;
         }
 
-        /** One more {@code setsockopt(level, name, value)} on every socket, before bind (for example {@code SO_TIMESTAMPNS}). */
+        /**
+         * One more {@code setsockopt(level, name, value)} on every socket, before bind (for
+         * example {@code SO_TIMESTAMPNS}). Each call adds one; none by default.
+         *
+         * @param level the option's level ({@code SOL_SOCKET}, {@code IPPROTO_IP}, ...)
+         * @param name  the option's name
+         * @param value its int value
+         * @return this builder
+         */
         public Builder socketOption(int level, int name, int value) {
             this.socketOptions.add(new UdpConfig.SocketOption(level, name, value, "level " + level + " option " + name));
             return this;
         }
 
-        /** One handler per socket. */
+        /**
+         * One handler per socket. Required: this or {@link #handler(DatagramHandler)}.
+         *
+         * @param factory called once per socket, on the socket's loop thread
+         * @return this builder
+         */
         public Builder handler(Supplier<? extends DatagramHandler> factory) {
             this.handlers = factory;
             return this;
         }
 
-        /** One handler shared by every socket (they run on different loops when there are several). */
+        /**
+         * One handler shared by every socket (they run on different loops when there are several).
+         * Required: this or {@link #handler(Supplier)}.
+         *
+         * @param shared the handler; with several loops it is called from several threads at once
+         * @return this builder
+         */
         public Builder handler(DatagramHandler shared) {
             this.handlers = () -> shared;
             return this;
         }
 
-        /** Binds (and connects), starts receiving, and returns the running endpoint. */
+        /**
+         * Binds (and connects), starts receiving, and returns the running endpoint. Without a
+         * group, starts one of its own first, and closes it again if the endpoint cannot start.
+         *
+         * @return the running endpoint, to be closed by the caller
+         * @throws IOException naming the cause when the loops cannot start or a socket cannot be
+         *                     set up or bound ({@code EADDRINUSE} and the like)
+         * @throws NullPointerException when no handler was given
+         * @throws IllegalArgumentException when the {@link #connect} address is unresolved
+         */
         public UdpEndpoint start() throws IOException {
             Objects.requireNonNull(handlers, "a handler is required");
             InetSocketAddress bind = address;

@@ -22,7 +22,12 @@ public record UdpStats(long datagramsReceived, long bytesReceived, long truncate
                        long bufferRingExhausted, long datagramsSent, long bytesSent, long sends, long gsoSends,
                        long sendRefused, long sendErrors, long peers, long receiveBufferBytes) {
 
-    /** Sums two snapshots (endpoint totals). */
+    /**
+     * Sums two snapshots (endpoint totals).
+     *
+     * @param o the other snapshot
+     * @return every counter summed
+     */
     public UdpStats plus(UdpStats o) {
         return new UdpStats(datagramsReceived + o.datagramsReceived, bytesReceived + o.bytesReceived,
                 truncated + o.truncated, receiveErrors + o.receiveErrors, bufferRingExhausted + o.bufferRingExhausted,

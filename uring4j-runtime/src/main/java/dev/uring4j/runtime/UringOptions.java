@@ -47,9 +47,9 @@ public final class UringOptions {
         /**
          * Receive bundles (several buffers per completion); else one buffer per completion. Off
          * unless enabled: a connection with much data waiting takes as many of the shared buffers
-         * as are free in one completion, so under many greedy senders the slowest connection's
-         * share of the bandwidth fell to about half the mean, while small-message echo gained
-         * nothing (docs/BENCHMARKS.md).
+         * as are free in one completion, so under many greedy senders the bandwidth is shared
+         * unevenly, the slowest connections getting much less than the others, while
+         * small-message echo gains nothing (docs/BENCHMARKS.md).
          */
         RECV_BUNDLE(Probe.Feature.RECVSEND_BUNDLE, "one buffer per completion", false),
         /**
@@ -80,17 +80,29 @@ public final class UringOptions {
             this.onByDefault = onByDefault;
         }
 
-        /** Whether the loop takes the path where the kernel has it, unless it is disabled. */
+        /**
+         * Whether the loop takes the path where the kernel has it, unless it is disabled.
+         *
+         * @return {@code false} for paths that must be enabled ({@link Builder#enable})
+         */
         public boolean onByDefault() {
             return onByDefault;
         }
 
-        /** The kernel feature this path needs. */
+        /**
+         * The kernel feature this path needs.
+         *
+         * @return the feature, which names its kernel version
+         */
         public Probe.Feature feature() {
             return feature;
         }
 
-        /** What the loop does without it. */
+        /**
+         * What the loop does without it.
+         *
+         * @return the older way, in words
+         */
         public String fallback() {
             return fallback;
         }
@@ -144,23 +156,43 @@ public final class UringOptions {
         return set;
     }
 
-    /** The defaults (with {@code -During4j.disable} and {@code -During4j.enable} applied). */
+    /**
+     * The defaults (with {@code -During4j.disable} and {@code -During4j.enable} applied).
+     *
+     * @return the default options
+     */
     public static UringOptions defaults() {
         return DEFAULTS;
     }
 
-    /** A builder starting from the defaults. */
+    /**
+     * A builder starting from the defaults.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Whether the loop takes {@code path}: the kernel has it, it is on (by default or enabled), and not disabled. */
+    /**
+     * Whether the loop takes {@code path}: the kernel has it, it is on (by default or enabled),
+     * and not disabled.
+     *
+     * @param path the path to ask about
+     * @return {@code true} when loops built with these options take it on this kernel
+     */
     public boolean uses(Path path) {
         return !disabled.contains(path) && (path.onByDefault || enabled.contains(path))
                 && Probe.current().supports(path.feature());
     }
 
-    /** Why {@code path} is not taken, or {@code null} when it is. */
+    /**
+     * Why {@code path} is not taken, or {@code null} when it is.
+     *
+     * @param path the path to ask about
+     * @return the reason in words (disabled, off by default, or what the kernel lacks), or
+     *         {@code null}
+     */
     public String whyNot(Path path) {
         if (disabled.contains(path)) {
             return "disabled by configuration";
@@ -171,7 +203,11 @@ public final class UringOptions {
         return Probe.current().whyMissing(path.feature());
     }
 
-    /** A table: each path, taken or not, and what is used instead. */
+    /**
+     * A table: each path, taken or not, and what is used instead.
+     *
+     * @return the table as text, one line per path after a header
+     */
     public String report() {
         StringBuilder b = new StringBuilder();
         b.append(String.format("%-20s %-5s %s%n", "RUNTIME PATH", "USED", "OTHERWISE / WHY NOT"));
@@ -183,42 +219,75 @@ public final class UringOptions {
         return b.toString();
     }
 
-    /** SQ entries per loop ring. */
+    /**
+     * SQ entries per loop ring.
+     *
+     * @return the SQ size asked for
+     */
     public int sqEntries() {
         return sqEntries;
     }
 
-    /** CQ entries per loop ring. */
+    /**
+     * CQ entries per loop ring.
+     *
+     * @return the CQ size asked for
+     */
     public int cqEntries() {
         return cqEntries;
     }
 
-    /** Provided buffers per buffer group (a power of two). */
+    /**
+     * Provided buffers per buffer group (a power of two).
+     *
+     * @return buffers per group
+     */
     public int buffersPerGroup() {
         return buffersPerGroup;
     }
 
-    /** Buffer groups per loop. */
+    /**
+     * Buffer groups per loop.
+     *
+     * @return the number of groups
+     */
     public int bufferGroups() {
         return bufferGroups;
     }
 
-    /** The size of each loop's registered file table: the connections one loop can hold in direct descriptors. */
+    /**
+     * The size of each loop's registered file table: the connections one loop can hold in direct
+     * descriptors.
+     *
+     * @return the table size asked for
+     */
     public int registeredFiles() {
         return registeredFiles;
     }
 
-    /** Sends of at least this many bytes are zero-copy; {@code Integer.MAX_VALUE}: never. */
+    /**
+     * Sends of at least this many bytes are zero-copy; {@code Integer.MAX_VALUE}: never.
+     *
+     * @return the threshold in bytes
+     */
     public int sendZcThreshold() {
         return sendZcThreshold;
     }
 
-    /** Completions a waiting loop asks for before {@link #batchMaxDelay()} runs out (1: wake on the first). */
+    /**
+     * Completions a waiting loop asks for before {@link #batchMaxDelay()} runs out (1: wake on the first).
+     *
+     * @return the completions to wait for
+     */
     public int batchCompletions() {
         return batchCompletions;
     }
 
-    /** The longest a completion waits for others to share a wake-up with ({@link Duration#ZERO}: never). */
+    /**
+     * The longest a completion waits for others to share a wake-up with ({@link Duration#ZERO}: never).
+     *
+     * @return the longest added wait
+     */
     public Duration batchMaxDelay() {
         return batchMaxDelay;
     }
@@ -238,13 +307,23 @@ public final class UringOptions {
 
         private Builder() {}
 
-        /** SQ entries per loop ring (default 4096); a full SQ is submitted and refilled, never dropped. */
+        /**
+         * SQ entries per loop ring (default 4096); a full SQ is submitted and refilled, never dropped.
+         *
+         * @param n SQ entries; the kernel rounds up to a power of two
+         * @return this builder
+         */
         public Builder sqEntries(int n) {
             this.sqEntries = n;
             return this;
         }
 
-        /** CQ entries per loop ring (default 16384): multishot operations post several per SQE. */
+        /**
+         * CQ entries per loop ring (default 16384): multishot operations post several per SQE.
+         *
+         * @param n CQ entries, at least {@link #sqEntries}
+         * @return this builder
+         */
         public Builder cqEntries(int n) {
             this.cqEntries = n;
             return this;
@@ -253,6 +332,10 @@ public final class UringOptions {
         /**
          * Buffers per group (a power of two, default 512). Receive memory per loop is groups x
          * buffers x {@link LoopOptions#bufferSize()}, whatever the connection count.
+         *
+         * @param n buffers per group, a power of two
+         * @return this builder
+         * @throws IllegalArgumentException when {@code n} is not a power of two
          */
         public Builder buffersPerGroup(int n) {
             if (Integer.bitCount(n) != 1) {
@@ -262,7 +345,12 @@ public final class UringOptions {
             return this;
         }
 
-        /** Buffer groups per loop (default 2); a receive that finds its group empty moves to the next. */
+        /**
+         * Buffer groups per loop (default 2); a receive that finds its group empty moves to the next.
+         *
+         * @param n the number of groups
+         * @return this builder
+         */
         public Builder bufferGroups(int n) {
             this.bufferGroups = n;
             return this;
@@ -271,6 +359,9 @@ public final class UringOptions {
         /**
          * The size of each loop's registered file table (default 65536, and never above
          * {@code RLIMIT_NOFILE}): how many connections one loop can hold in direct descriptors.
+         *
+         * @param n slots in the table
+         * @return this builder
          */
         public Builder registeredFiles(int n) {
             this.registeredFiles = n;
@@ -283,6 +374,9 @@ public final class UringOptions {
          * anyway, and zero-copy sends cost more CPU there at every size measured
          * (docs/BENCHMARKS.md); set a threshold for traffic that leaves the host through a NIC,
          * after measuring there.
+         *
+         * @param bytes the smallest send made zero-copy
+         * @return this builder
          */
         public Builder sendZcThreshold(int bytes) {
             this.sendZcThreshold = bytes;
@@ -296,6 +390,12 @@ public final class UringOptions {
          * 6.12). Where each wake-up would otherwise carry one completion, this trades at most
          * {@code maxDelay} of added latency for fewer wake-ups. Default off ({@code 1},
          * {@link Duration#ZERO}). On an older kernel the option is ignored and the loop logs why.
+         *
+         * @param completions completions to wait for, more than 1; or 1 for no batching
+         * @param maxDelay    the longest added wait, positive and at most {@code Integer.MAX_VALUE}
+         *                    microseconds; or {@link Duration#ZERO} with {@code completions} 1
+         * @return this builder
+         * @throws IllegalArgumentException for any other combination
          */
         public Builder batchWait(int completions, Duration maxDelay) {
             Objects.requireNonNull(maxDelay, "maxDelay");
@@ -311,19 +411,37 @@ public final class UringOptions {
             return this;
         }
 
-        /** Use {@code paths}, which are off by default, where the kernel has them. */
+        /**
+         * Use {@code paths}, which are off by default, where the kernel has them. Adds to those
+         * already enabled; a path also disabled stays off.
+         *
+         * @param paths the paths to turn on
+         * @return this builder
+         */
         public Builder enable(Path... paths) {
             this.enabled.addAll(List.of(paths));
             return this;
         }
 
-        /** Do not use {@code paths} even where the kernel has them. */
+        /**
+         * Do not use {@code paths} even where the kernel has them; the loop takes the older way
+         * ({@link Path#fallback()}). Adds to those already disabled.
+         *
+         * @param paths the paths to turn off
+         * @return this builder
+         */
         public Builder disable(Path... paths) {
             this.disabled.addAll(List.of(paths));
             return this;
         }
 
-        /** The options. */
+        /**
+         * The options, with {@code -During4j.disable} and {@code -During4j.enable} added to what
+         * was set here.
+         *
+         * @return new immutable options
+         * @throws IllegalArgumentException when one of those properties names an unknown path
+         */
         public UringOptions build() {
             return new UringOptions(this);
         }
