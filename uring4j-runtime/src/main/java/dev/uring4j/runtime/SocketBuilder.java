@@ -1,6 +1,7 @@
 package dev.uring4j.runtime;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.util.Objects;
 
 /**
@@ -23,12 +24,43 @@ public abstract sealed class SocketBuilder<B extends SocketBuilder<B>> permits T
     private Transport transport = Transport.AUTO;
     private int sendBufferSize;
     private int receiveBufferSize;
+    private InetSocketAddress address;
 
     SocketBuilder() {}
 
     @SuppressWarnings("unchecked")
     final B self() {
         return (B) this;
+    }
+
+    /**
+     * The local address: where a server listens, where a UDP endpoint binds, where a client's
+     * sockets bind before they connect (to pick the source address or port). The default depends
+     * on the builder and is given there.
+     *
+     * @param address the local address and port; port 0 for an ephemeral one
+     * @return this builder
+     */
+    public B address(InetSocketAddress address) {
+        this.address = Objects.requireNonNull(address, "address");
+        return self();
+    }
+
+    /**
+     * The local address on all interfaces at {@code port} (0 for an ephemeral one); replaces
+     * {@link #address}.
+     *
+     * @param port the local port
+     * @return this builder
+     */
+    public B port(int port) {
+        this.address = new InetSocketAddress(port);
+        return self();
+    }
+
+    /** The local address set, or {@code null} for the builder's default. */
+    final InetSocketAddress address() {
+        return address;
     }
 
     /**

@@ -101,7 +101,12 @@ public final class TcpClient implements AutoCloseable {
         }
     }
 
-    /** Builder of {@link TcpClient}; the settings it shares with other builders are in {@link TcpBuilder}. */
+    /**
+     * Builder of {@link TcpClient}; the settings it shares with other builders are in
+     * {@link TcpBuilder} and {@link SocketBuilder}. The local address
+     * ({@link SocketBuilder#address}, {@link SocketBuilder#port}) is where each socket binds
+     * before it connects; by default none is set and the kernel picks the source address and port.
+     */
     public static final class Builder extends TcpBuilder<Builder> {
         private Duration connectTimeout = Duration.ofSeconds(10);
 
@@ -127,7 +132,7 @@ public final class TcpClient implements AutoCloseable {
          */
         public TcpClient build() throws IOException {
             ClientConfig config = new ClientConfig(handlers(), connectTimeout == null ? 0 : connectTimeout.toNanos(),
-                    idleTimeoutNanos(), tcpNoDelay(), sendBufferSize(), receiveBufferSize());
+                    idleTimeoutNanos(), tcpNoDelay(), sendBufferSize(), receiveBufferSize(), address());
             return new TcpClient(groupOrOwn("uring4j-client"), ownsGroup(), config);
         }
     }

@@ -101,37 +101,18 @@ public final class TcpServer implements AutoCloseable {
         }
     }
 
-    /** Builder of {@link TcpServer}; the settings it shares with other builders are in {@link TcpBuilder}. */
+    /**
+     * Builder of {@link TcpServer}; the settings it shares with other builders are in
+     * {@link TcpBuilder} and {@link SocketBuilder}. The local address
+     * ({@link SocketBuilder#address}, {@link SocketBuilder#port}) is where the server listens:
+     * by default 127.0.0.1 and an ephemeral port.
+     */
     public static final class Builder extends TcpBuilder<Builder> {
-        private InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         private AcceptMode mode = AcceptMode.ACCEPTOR;
         private int backlog = 4096;
         private int maxConnections = Integer.MAX_VALUE;
 
         private Builder() {}
-
-        /**
-         * Where to listen (default 127.0.0.1 and an ephemeral port).
-         *
-         * @param address the address and port to bind; port 0 for an ephemeral one
-         * @return this builder
-         */
-        public Builder address(InetSocketAddress address) {
-            this.address = address;
-            return this;
-        }
-
-        /**
-         * Listen on all interfaces at {@code port} (0 for an ephemeral one); replaces
-         * {@link #address}.
-         *
-         * @param port the port to bind
-         * @return this builder
-         */
-        public Builder port(int port) {
-            this.address = new InetSocketAddress(port);
-            return this;
-        }
 
         /**
          * How connections are accepted and spread over the loops (default {@link AcceptMode#ACCEPTOR}).
@@ -177,7 +158,9 @@ public final class TcpServer implements AutoCloseable {
          * @throws NullPointerException when no handler was given
          */
         public TcpServer start() throws IOException {
-            ServerConfig config = new ServerConfig(address, mode, backlog, tcpNoDelay(), sendBufferSize(),
+            InetSocketAddress listen = address() != null ? address()
+                    : new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+            ServerConfig config = new ServerConfig(listen, mode, backlog, tcpNoDelay(), sendBufferSize(),
                     receiveBufferSize(), maxConnections, idleTimeoutNanos(), handlers());
             EventLoopGroup g = groupOrOwn("uring4j-loop");
             try {

@@ -132,9 +132,13 @@ public final class UdpEndpoint implements AutoCloseable {
         }
     }
 
-    /** Builder of {@link UdpEndpoint}; the settings it shares with other builders are in {@link SocketBuilder}. */
+    /**
+     * Builder of {@link UdpEndpoint}; the settings it shares with other builders are in
+     * {@link SocketBuilder}. The local address ({@link SocketBuilder#address},
+     * {@link SocketBuilder#port}) is where the sockets bind: by default 127.0.0.1 and an
+     * ephemeral port, in client mode the wildcard address of the peer's family.
+     */
     public static final class Builder extends SocketBuilder<Builder> {
-        private InetSocketAddress address;
         private InetSocketAddress remote;
         private boolean reusePort;
         private int maxDatagramSize = 2048;
@@ -147,30 +151,6 @@ public final class UdpEndpoint implements AutoCloseable {
         private Supplier<? extends DatagramHandler> handlers;
 
         private Builder() {}
-
-        /**
-         * Where to bind (default: 127.0.0.1 and an ephemeral port; in client mode, the wildcard of
-         * the peer's family).
-         *
-         * @param address the address and port to bind; port 0 for an ephemeral one
-         * @return this builder
-         */
-        public Builder address(InetSocketAddress address) {
-            this.address = address;
-            return this;
-        }
-
-        /**
-         * Bind to all interfaces at {@code port} (0 for an ephemeral one); replaces
-         * {@link #address}.
-         *
-         * @param port the port to bind
-         * @return this builder
-         */
-        public Builder port(int port) {
-            this.address = new InetSocketAddress(port);
-            return this;
-        }
 
         /**
          * Client mode: one socket, connected to {@code remote}. Only that peer's datagrams are
@@ -342,7 +322,7 @@ public final class UdpEndpoint implements AutoCloseable {
          */
         public UdpEndpoint start() throws IOException {
             Objects.requireNonNull(handlers, "a handler is required");
-            InetSocketAddress bind = address;
+            InetSocketAddress bind = address();
             if (bind == null) {
                 bind = remote == null ? new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)
                         : new InetSocketAddress(remote.getAddress() instanceof java.net.Inet6Address

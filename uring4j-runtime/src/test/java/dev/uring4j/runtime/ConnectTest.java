@@ -24,7 +24,10 @@ import org.junit.jupiter.api.Test;
 import dev.uring4j.ring.Errno;
 import dev.uring4j.ring.sys.LibC;
 
-/** FAULTS 14: connect failures are reported once, naming the errno, the address and, for timeouts, the duration. */
+/**
+ * Connect failures are reported once, naming the errno, the address and, for timeouts, the
+ * duration; a client's local address is where its sockets bind before they connect.
+ */
 class ConnectTest {
     private static EventLoopGroup group;
 
@@ -53,6 +56,33 @@ class ConnectTest {
         ConnectionException e = failure(TcpClient.builder().group(group).handler(Recorder::new).build().connect(target));
         assertEquals(Errno.ECONNREFUSED, e.errno(), e.getMessage());
         assertTrue(e.getMessage().contains(target.toString()), e.getMessage());
+    }
+
+    @Test
+    void aClientsLocalAddressIsTheSourceTheServerSees() throws Exception {
+        // All of 127/8 is loopback on Linux: a second loopback address tells the bind apart from the default.
+        InetAddress source = InetAddress.getByName("127.0.0.2");
+        Recorder accepted = new Recorder();
+        try (TcpServer server = TcpServer.builder().group(group).handler(() -> accepted).start();
+             TcpClient client = TcpClient.builder().group(group).address(new InetSocketAddress(source, 0))
+                     .handler(Recorder::new).build()) {
+            Connection c = client.connect(server.localAddress()).get(10, TimeUnit.SECONDS);
+            assertEquals(source, c.localAddress().getAddress());
+            Connection seen = accepted.opened.get(10, TimeUnit.SECONDS);
+            assertEquals(c.localAddress(), seen.remoteAddress(), "the server sees the bound source address and port");
+            c.close();
+        }
+    }
+
+    @Test
+    void aLocalAddressThatIsNotThisHostsFailsTheConnectNamingTheBind() throws Exception {
+        // 192.0.2.0/24 is reserved for documentation (RFC 5737): no host has it.
+        InetSocketAddress elsewhere = new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 0);
+        try (TcpClient client = TcpClient.builder().group(group).address(elsewhere).handler(Recorder::new).build()) {
+            ConnectionException e = failure(client.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), 9)));
+            assertEquals(Errno.EADDRNOTAVAIL, e.errno(), e.getMessage());
+            assertTrue(e.getMessage().contains("bind to " + elsewhere), e.getMessage());
+        }
     }
 
     @Test

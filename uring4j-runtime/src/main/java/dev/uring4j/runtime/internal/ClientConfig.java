@@ -1,6 +1,8 @@
 package dev.uring4j.runtime.internal;
 
+import java.net.InetSocketAddress;
 import java.util.function.Supplier;
+
 import dev.uring4j.runtime.ConnectionHandler;
 
 /**
@@ -12,7 +14,9 @@ import dev.uring4j.runtime.ConnectionHandler;
  * @param tcpNoDelay          TCP_NODELAY
  * @param sendBufferSize      SO_SNDBUF, 0 for the default
  * @param receiveBufferSize   SO_RCVBUF, 0 for the default
+ * @param localAddress        where a socket binds before it connects, {@code null} to let the kernel pick
  */
 public record ClientConfig(Supplier<? extends ConnectionHandler> handlers, long connectTimeoutNanos, long idleTimeoutNanos,
-                    boolean tcpNoDelay, int sendBufferSize, int receiveBufferSize) {
+                           boolean tcpNoDelay, int sendBufferSize, int receiveBufferSize,
+                           InetSocketAddress localAddress) {
 }

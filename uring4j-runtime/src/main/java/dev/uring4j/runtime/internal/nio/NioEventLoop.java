@@ -271,6 +271,16 @@ public final class NioEventLoop extends TransportLoop {
                 if (config.receiveBufferSize() > 0) {
                     channel.setOption(StandardSocketOptions.SO_RCVBUF, config.receiveBufferSize());
                 }
+                if (config.localAddress() != null) {
+                    try {
+                        channel.bind(config.localAddress());
+                    } catch (IOException e) {
+                        closeQuietly(channel);
+                        future.completeExceptionally(NioErrors.connectionException("bind to " + config.localAddress()
+                                + " for connect to " + address, e, "(none)"));
+                        return;
+                    }
+                }
                 ConnectionHandler handler = Objects.requireNonNull(config.handlers().get(),
                         "handler factory returned null");
                 NioConnection c = adopt(channel, handler, null);

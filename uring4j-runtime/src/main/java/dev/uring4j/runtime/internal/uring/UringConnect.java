@@ -1,5 +1,7 @@
 package dev.uring4j.runtime.internal.uring;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -57,6 +59,20 @@ final class UringConnect {
         }
         if (config.receiveBufferSize() > 0) {
             LibC.setsockoptInt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF, config.receiveBufferSize());
+        }
+        InetSocketAddress local = config.localAddress();
+        if (local != null) {
+            int r;
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment addr = arena.allocate(SockAddr.SIZEOF_STORAGE);
+                r = LibC.bind(fd, addr, SockAddr.write(addr, local));
+            }
+            if (r < 0) {
+                LibC.close(fd);
+                future.completeExceptionally(new ConnectionException("bind to " + local + " for connect to " + address,
+                        -r, "(none)"));
+                return;
+            }
         }
         ConnectionHandler handler = Objects.requireNonNull(config.handlers().get(), "handler factory returned null");
         UringConnection c = loop.adopt(loop.slots.clientSlot(fd), fd, false, handler, null);
