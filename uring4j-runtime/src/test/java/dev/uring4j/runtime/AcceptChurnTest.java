@@ -16,7 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * FAULTS 6: 50,000 clients that connect and close at once leave no descriptor behind.
+ * 50,000 clients that connect and close at once leave no descriptor behind.
  *
  * <p>The clients stay at most {@link #MAX_AHEAD} handshakes ahead of the server's accepts. Four
  * threads can complete handshakes faster than a loop sharing two busy cores accepts them (the NIO

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** FAULTS 8: a reader that stops makes the writer stop at the watermark; memory stays bounded; order holds. */
+/** A reader that stops makes the writer stop at the watermark; memory stays bounded; order holds. */
 class BackpressureTest {
     private static final int CHUNK = 8192;
     private static final long TOTAL = 64L << 20;

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 /**
- * FAULTS 7: provided buffers running dry (-ENOBUFS) lose and duplicate nothing; the loop rotates
+ * Provided buffers running dry (-ENOBUFS) lose and duplicate nothing; the loop rotates
  * groups. NIO has no provided buffers (it reads into one buffer of its own, whatever the groups):
  * there the same traffic still proves nothing is lost or duplicated, and only io_uring is asked
  * to have counted the exhaustion.

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 /**
- * FAULTS 12: cancellations racing completions. Every operation completes exactly once (completed
+ * Cancellations racing completions. Every operation completes exactly once (completed
  * xor cancelled), memory is released only after the final completion (a second release throws),
  * and nothing crashes.
  */

@@ -24,7 +24,7 @@ import dev.uring4j.ring.Probe;
 import dev.uring4j.runtime.internal.uring.UringEventLoop;
 
 /**
- * FAULTS 16: every newer io_uring feature the runtime uses has a path for kernels without it.
+ * Every newer io_uring feature the runtime uses has a path for kernels without it.
  * Each path is turned off through configuration on this kernel, and the server must still echo
  * every size and carry concurrent transfers through tiny buffer groups without loss.
  */

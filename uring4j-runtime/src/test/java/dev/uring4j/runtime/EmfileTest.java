@@ -12,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * FAULTS 5: out of descriptors at accept. Established connections keep working, the episode is
+ * Out of descriptors at accept. Established connections keep working, the episode is
  * reported once, accept resumes by itself when a descriptor frees up, and no connection waiting
  * in the backlog is lost.
  *

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * FAULTS 15, for real: a child JVM where io_uring cannot be set up because a seccomp filter
+ * io_uring unavailable, for real: a child JVM where io_uring cannot be set up because a seccomp filter
  * refuses {@code io_uring_setup} (Docker's default profile answers {@code EPERM}; some sandboxes
  * {@code ENOSYS}) serves echo on NIO and says why in one WARN; forced to io_uring it fails at
  * once, naming the errno and the filter. Nothing is simulated and nothing machine-wide changes:

@@ -20,7 +20,7 @@ import dev.uring4j.runtime.internal.uring.UringEventLoop;
 import dev.uring4j.runtime.internal.uring.UserData;
 
 /**
- * FAULTS 17: a completion the loop cannot match (unknown user_data, a buffer id out of range, a
+ * A completion the loop cannot match (unknown user_data, a buffer id out of range, a
  * length beyond the buffer) is never used as an index: in production it is counted and dropped,
  * with strict completions it is an IllegalStateException naming the field and value.
  */

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import org.junit.jupiter.api.Test;
 
-/** FAULTS 3 and 4: a peer's FIN arrives after every byte it sent, exactly once, and we can still write. */
+/** A peer's FIN arrives after every byte it sent, exactly once, and we can still write. */
 class HalfCloseTest {
 
     @Test

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.uring4j.ring.Errno;
 
-/** FAULTS 1 and 2: a peer's reset fails that connection only, once, and frees what it held. */
+/** A peer's reset fails that connection only, once, and frees what it held. */
 class ResetTest {
 
     @Test

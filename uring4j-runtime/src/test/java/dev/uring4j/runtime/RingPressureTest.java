@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * FAULTS 9, 10, 11 at the runtime level: a loop on rings far too small for its work. A full SQ
+ * At the runtime level: a loop on rings far too small for its work. A full SQ
  * is submitted and refilled, an overflowing CQ is flushed, messages into a full CQ arrive: nothing
  * is lost, every completion is handled once.
  */

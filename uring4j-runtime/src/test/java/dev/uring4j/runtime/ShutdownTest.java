@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import dev.uring4j.runtime.internal.TransportLoop;
 
 /**
- * FAULTS 13: closing a loop with 10,000 connections open and operations in flight cancels,
+ * Closing a loop with 10,000 connections open and operations in flight cancels,
  * drains to zero, unregisters the buffer rings, closes the descriptors and only then frees memory;
  * afterwards descriptors are back to the baseline. (On NIO both ends of each connection take a
  * descriptor of this process: where RLIMIT_NOFILE cannot hold 20,000, as many as fit.)

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import dev.uring4j.ring.Probe;
 
 /**
- * FAULTS 18: blocks sent with IORING_OP_SEND_ZC are reused only after their notification; with
+ * Blocks sent with IORING_OP_SEND_ZC are reused only after their notification; with
  * the peer resetting mid-send both completions arrive and the block is released once (a second
  * release would throw).
  */
