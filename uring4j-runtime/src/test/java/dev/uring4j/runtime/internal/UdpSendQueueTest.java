@@ -36,6 +36,7 @@ import dev.uring4j.ring.sys.SockAddr;
  * was handed to a newer datagram; a payload never wraps the end of the byte ring.
  */
 @Tag("transport-independent")
+@SuppressWarnings("restricted") // reads the msghdr and iovec the kernel would read, at their addresses
 class UdpSendQueueTest {
     /** What the socket passes as the most a GSO segment may be, and a datagram's limit over IPv4. */
     private static final int MAX_SEGMENT = 1500;
