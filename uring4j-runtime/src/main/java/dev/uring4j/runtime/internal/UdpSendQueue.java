@@ -177,8 +177,10 @@ public final class UdpSendQueue {
             while (k < MAX_SEGMENTS && submitted + k != tail) {
                 int i = (int) ((submitted + k) & mask);
                 int len = length[i];
-                if (len == 0 || len > size || start[i] != start[prev] + length[prev] || total + len > maxPayload
-                        || !sameDestination(first, i)) {
+                // Adjacent in memory, not only in the running byte count: a payload that ends at
+                // the end of the ring is followed there by one at its beginning.
+                if (len == 0 || len > size || start[i] % byteCapacity != start[prev] % byteCapacity + length[prev]
+                        || total + len > maxPayload || !sameDestination(first, i)) {
                     break;
                 }
                 total += len;

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * boundaries and however short the sends; drained blocks go back to the pool, except one a
  * zero-copy send still reads; discarding keeps the block a send is reading.
  */
-@Tag("data-structure")
+@Tag("transport-independent")
 class OutboundQueueTest {
     private final Arena arena = Arena.ofConfined();
     private final BlockPool pool = new BlockPool(arena);
