@@ -135,7 +135,11 @@ final class Sockets {
         }
     }
 
-    /** Reads exactly {@code n} bytes (blocking). */
+    /**
+     * Reads exactly {@code n} bytes (blocking). A read interrupted before it got data is retried:
+     * on a ring set up without {@code COOP_TASKRUN} or {@code DEFER_TASKRUN}, the kernel runs its
+     * completion work in this thread by interrupting the system call it sleeps in ({@code EINTR}).
+     */
     static byte[] readFully(int fd, int n) {
         byte[] out = new byte[n];
         try (Arena a = Arena.ofConfined()) {
@@ -143,6 +147,9 @@ final class Sockets {
             int off = 0;
             while (off < n) {
                 long r = LibC.read(fd, buf.asSlice(off), n - off);
+                if (r == -Errno.EINTR) {
+                    continue;
+                }
                 assertTrue(r > 0, () -> "read: " + (r == 0 ? "EOF" : Errno.describe((int) r)));
                 off += (int) r;
             }
