@@ -37,6 +37,8 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
 
     public final L loop;
     protected final ConnectionHandler handler;
+    /** The server that accepted the connection; {@code null} for a client's. */
+    public final LoopServer server;
 
     public int state = OPEN;
     public Throwable failure;
@@ -65,9 +67,10 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
     public InetSocketAddress remote;
     public InetSocketAddress local;
 
-    public LoopConnection(L loop, ConnectionHandler handler) {
+    protected LoopConnection(L loop, ConnectionHandler handler, LoopServer server) {
         this.loop = loop;
         this.handler = handler;
+        this.server = server;
         this.lastActivity = loop.now;
         this.kept = new KeptInput(loop.blocks);
         this.output = new OutboundQueue(loop.blocks);
@@ -93,8 +96,8 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
     /** {@link #state} is now CLOSING: cancel what is in flight, close, then call {@link #finishClose()}. */
     protected abstract void closeTransport();
 
-    /** The connection is gone from the transport: free its slot, tell its server. Before {@code onClose}. */
-    protected abstract void released();
+    /** The connection is gone from the transport: it leaves its loop's table. Before {@code onClose}. */
+    protected abstract void leaveLoop();
 
     /** Looks up the peer's ({@code peer}) or our address and stores both in {@link #remote}/{@link #local}. */
     protected abstract InetSocketAddress lookUpAddress(boolean peer);
@@ -431,7 +434,11 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
         state = CLOSED;
         output.releaseAll();
         kept.release();
-        released();
+        leaveLoop();
+        if (server != null) {
+            // A listener waiting for room may accept again.
+            server.connectionClosed();
+        }
         if (opened) {
             try {
                 handler.onClose(this, failure);

@@ -17,34 +17,13 @@ import dev.uring4j.runtime.ConnectionHandler;
  * listen and hand connections to loops.
  */
 public abstract class LoopServer {
-    /** What the server asks of a listener, always on the listener's loop. */
-    public interface Listener {
-        /** Starts accepting; runs on the listener's loop. */
-        void start() throws Exception;
-
-        /** Whether accepting is paused (at the connection limit, or backing off after EMFILE). */
-        boolean waiting();
-
-        /** Accepts again now: a connection closed, so a descriptor or a slot may be free. */
-        void retryNow();
-
-        /** Stops accepting for good; the socket closes as soon as nothing of the listener's is in flight. */
-        void stop();
-
-        /** Whether the listener has stopped and closed its socket. */
-        boolean isClosed();
-
-        /** Closes the socket now: the loop is ending and nothing of the listener's is in flight. */
-        void closeNow();
-    }
-
     /** The handler of connections accepted while the server closes: they are closed at once, their input discarded. */
     protected static final ConnectionHandler CLOSING = (connection, buffer, offset, length) -> length;
 
     protected final LoopGroup group;
     public final AcceptMode mode;
     public final AtomicInteger live = new AtomicInteger();
-    private final List<Listener> listeners = new ArrayList<>();
+    private final List<LoopListener> listeners = new ArrayList<>();
     private final List<TransportLoop> listenerLoops = new ArrayList<>();
     public InetSocketAddress localAddress;
     public volatile boolean closed;
@@ -59,7 +38,7 @@ public abstract class LoopServer {
      * until it did: returns {@code null} once it accepts, or what its start threw (the caller
      * closes the socket and reports).
      */
-    protected final Throwable startListener(TransportLoop loop, Listener listener) {
+    protected final Throwable startListener(TransportLoop loop, LoopListener listener) {
         listeners.add(listener);
         listenerLoops.add(loop);
         CompletableFuture<Void> armed = new CompletableFuture<>();
@@ -83,7 +62,7 @@ public abstract class LoopServer {
     public final void connectionClosed() {
         live.decrementAndGet();
         for (int i = 0; i < listeners.size(); i++) {
-            Listener l = listeners.get(i);
+            LoopListener l = listeners.get(i);
             TransportLoop loop = listenerLoops.get(i);
             if (loop.inEventLoop()) {
                 if (l.waiting()) {
@@ -129,7 +108,7 @@ public abstract class LoopServer {
         closed = true;
         List<CompletableFuture<Void>> done = new ArrayList<>();
         for (int i = 0; i < listeners.size(); i++) {
-            Listener l = listeners.get(i);
+            LoopListener l = listeners.get(i);
             CompletableFuture<Void> f = new CompletableFuture<>();
             listenerLoops.get(i).execute(() -> {
                 l.stop();

@@ -77,7 +77,7 @@ public abstract non-sealed class TransportLoop implements EventLoop {
     /** {@link System#nanoTime()} of the current iteration's completions or events. */
     public long now;
 
-    private LoopServer.Listener[] listeners = new LoopServer.Listener[4];
+    private LoopListener[] listeners = new LoopListener[4];
     private int listenerCount;
 
     private volatile boolean shutdownRequested;
@@ -222,7 +222,7 @@ public abstract non-sealed class TransportLoop implements EventLoop {
     // ------------------------------------------------------------------ listeners
 
     /** Takes {@code l} into the loop; returns its index, which stays its own until the loop ends. */
-    public final int addListener(LoopServer.Listener l) {
+    public final int addListener(LoopListener l) {
         if (listenerCount == listeners.length) {
             listeners = Arrays.copyOf(listeners, listenerCount * 2);
         }
@@ -231,7 +231,7 @@ public abstract non-sealed class TransportLoop implements EventLoop {
     }
 
     /** The listener at {@code index}, or {@code null}. */
-    protected final LoopServer.Listener listener(int index) {
+    protected final LoopListener listener(int index) {
         return index >= 0 && index < listenerCount ? listeners[index] : null;
     }
 

@@ -38,7 +38,6 @@ import dev.uring4j.runtime.internal.TransportLoop;
 public final class NioConnection extends LoopConnection<NioEventLoop> implements NioEventLoop.Ready {
     final long id;
     final SocketChannel channel;
-    final NioServer server;
     SelectionKey key;
     /** Index in the loop's connection array. */
     int index = -1;
@@ -49,10 +48,9 @@ public final class NioConnection extends LoopConnection<NioEventLoop> implements
     private PendingConnect connecting;
 
     NioConnection(NioEventLoop loop, long id, SocketChannel channel, ConnectionHandler handler, NioServer server) {
-        super(loop, handler);
+        super(loop, handler, server);
         this.id = id;
         this.channel = channel;
-        this.server = server;
         if (server != null) {
             // Known since accept (the JDK keeps it), so naming the connection costs no system call.
             lookUpAddress(true);
@@ -203,11 +201,8 @@ public final class NioConnection extends LoopConnection<NioEventLoop> implements
     }
 
     @Override
-    protected void released() {
+    protected void leaveLoop() {
         loop.released(this);
-        if (server != null) {
-            server.connectionClosed();
-        }
     }
 
     // ------------------------------------------------------------------ connect

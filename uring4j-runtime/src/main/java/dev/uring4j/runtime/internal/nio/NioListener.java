@@ -6,7 +6,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import dev.uring4j.runtime.internal.AcceptBackoff;
-import dev.uring4j.runtime.internal.LoopServer;
+import dev.uring4j.runtime.internal.LoopListener;
 import dev.uring4j.runtime.internal.TransportLoop;
 
 /**
@@ -21,14 +21,11 @@ import dev.uring4j.runtime.internal.TransportLoop;
  * descriptor before it takes a connection off the backlog, so none is lost) for a back-off from
  * 1 ms doubling to 1 s, or until a connection closes. Owned by the loop's thread.
  */
-public final class NioListener implements NioEventLoop.Ready, LoopServer.Listener {
+public final class NioListener extends LoopListener implements NioEventLoop.Ready {
     private final NioEventLoop loop;
     private final NioServer server;
     private final ServerSocketChannel channel;
     private SelectionKey key;
-    private boolean stopping;
-    private boolean paused;
-    private final AcceptBackoff backoff = new AcceptBackoff();
 
     NioListener(NioEventLoop loop, NioServer server, ServerSocketChannel channel) {
         this.loop = loop;
@@ -44,22 +41,22 @@ public final class NioListener implements NioEventLoop.Ready, LoopServer.Listene
         arm();
     }
 
-    private void arm() {
+    @Override
+    protected void arm() {
         if (stopping) {
             return;
         }
-        if (server.room() <= 0) {
-            paused = true;
-            key.interestOps(0);
-            if (backoff.trouble()) {
-                TransportLoop.LOG.log(System.Logger.Level.WARNING,
-                        AcceptBackoff.pausedMessage(server.localAddress(), server.fullReason()));
-            }
-            return;
-        }
-        paused = false;
-        backoff.calm();
-        key.interestOps(SelectionKey.OP_ACCEPT);
+        key.interestOps(hasRoom(server.room()) ? SelectionKey.OP_ACCEPT : 0);
+    }
+
+    @Override
+    protected String fullReason() {
+        return server.fullReason();
+    }
+
+    @Override
+    protected Object address() {
+        return server.localAddress();
     }
 
     @Override
@@ -101,26 +98,9 @@ public final class NioListener implements NioEventLoop.Ready, LoopServer.Listene
         backoff.scheduleRetry(loop, this::retryNow);
     }
 
-    /** Tries again now: a descriptor may have freed up, or the connection count dropped below the limit. */
+    /** Closes the channel; connections still in the backlog are reset by the kernel. */
     @Override
-    public void retryNow() {
-        backoff.cancelRetry();
-        arm();
-    }
-
-    @Override
-    public boolean waiting() {
-        return paused || backoff.retryPending();
-    }
-
-    /** Stops accepting and closes the channel; connections still in the backlog are reset by the kernel. */
-    @Override
-    public void stop() {
-        if (stopping) {
-            return;
-        }
-        stopping = true;
-        backoff.cancelRetry();
+    protected void stopAccepting() {
         NioEventLoop.closeQuietly(channel);
     }
 

@@ -45,7 +45,6 @@ public final class UringConnection extends LoopConnection<UringEventLoop> {
     public final int generation;
     final int fd;
     final boolean fixed;
-    final UringServer server;
 
     private final long udRecv;
     private final long udSend;
@@ -72,12 +71,11 @@ public final class UringConnection extends LoopConnection<UringEventLoop> {
 
     UringConnection(UringEventLoop loop, int slot, int generation, int fd, boolean fixed, ConnectionHandler handler,
                     UringServer server) {
-        super(loop, handler);
+        super(loop, handler, server);
         this.slot = slot;
         this.generation = generation;
         this.fd = fd;
         this.fixed = fixed;
-        this.server = server;
         this.udRecv = UserData.encode(UserData.OP_RECV, generation, slot);
         this.udSend = UserData.encode(UserData.OP_SEND, generation, slot);
         this.udSendZc = UserData.encode(UserData.OP_SEND_ZC, generation, slot);
@@ -380,11 +378,8 @@ public final class UringConnection extends LoopConnection<UringEventLoop> {
     }
 
     @Override
-    protected void released() {
+    protected void leaveLoop() {
         loop.released(this);
-        if (server != null) {
-            server.connectionClosed();
-        }
     }
 
     // ------------------------------------------------------------------ addresses

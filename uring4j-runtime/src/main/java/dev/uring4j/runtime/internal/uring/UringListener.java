@@ -11,7 +11,7 @@ import dev.uring4j.ring.ErrnoException;
 import dev.uring4j.ring.sys.LibC;
 import dev.uring4j.runtime.internal.AcceptBackoff;
 import dev.uring4j.runtime.internal.BlockPool;
-import dev.uring4j.runtime.internal.LoopServer;
+import dev.uring4j.runtime.internal.LoopListener;
 
 /**
  * A listening socket served by one loop: one multishot accept (into direct descriptors where the
@@ -28,7 +28,7 @@ import dev.uring4j.runtime.internal.LoopServer;
  * closes, leaving new ones in the backlog. The server's connection limit works the same way.
  * Owned by the loop's thread.
  */
-public final class UringListener implements LoopServer.Listener {
+public final class UringListener extends LoopListener {
     private final UringEventLoop loop;
     private final UringServer server;
     private final int listenFd;
@@ -37,10 +37,7 @@ public final class UringListener implements LoopServer.Listener {
     private long userData;
     private boolean armed;
     private boolean cancelling;
-    private boolean stopping;
     private boolean fdClosed;
-    private boolean paused;
-    private final AcceptBackoff backoff = new AcceptBackoff();
 
     private final java.net.InetSocketAddress address;
     private final int backlog;
@@ -82,21 +79,15 @@ public final class UringListener implements LoopServer.Listener {
         }
     }
 
-    private void arm() {
+    @Override
+    protected void arm() {
         if (armed || stopping) {
             return;
         }
         int room = server.room(loop);
-        if (room <= 0) {
-            paused = true;
-            if (backoff.trouble()) {
-                UringEventLoop.LOG.log(System.Logger.Level.WARNING,
-                        AcceptBackoff.pausedMessage(server.localAddress(), server.fullReason(loop)));
-            }
+        if (!hasRoom(room)) {
             return;
         }
-        paused = false;
-        backoff.calm();
         // Multishot accept can take the whole backlog in one go; near the limit take one at a time.
         boolean multishot = loop.paths.multishotAccept && room > server.burst();
         Sqe s = loop.sqe();
@@ -155,28 +146,19 @@ public final class UringListener implements LoopServer.Listener {
         }
     }
 
-    /** Re-arms now: a descriptor may have freed up, or the connection count dropped below the limit. */
     @Override
-    public void retryNow() {
-        backoff.cancelRetry();
-        if (!stopping && !armed) {
-            arm();
-        }
+    protected String fullReason() {
+        return server.fullReason(loop);
     }
 
     @Override
-    public boolean waiting() {
-        return paused || backoff.retryPending();
+    protected Object address() {
+        return server.localAddress();
     }
 
-    /** Stops accepting; the fd is closed once the accept's final completion is in. */
+    /** Cancels the armed accept; the fd is closed once its final completion is in. */
     @Override
-    public void stop() {
-        if (stopping) {
-            return;
-        }
-        stopping = true;
-        backoff.cancelRetry();
+    protected void stopAccepting() {
         if (armed) {
             if (!cancelling) {
                 cancelling = true;
