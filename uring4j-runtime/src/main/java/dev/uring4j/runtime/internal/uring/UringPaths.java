@@ -73,7 +73,7 @@ final class UringPaths {
             String why = Probe.current().whyMissing(Probe.Feature.MIN_TIMEOUT);
             if (why == null) {
                 completions = options.batchCompletions();
-                micros = (int) options.batchMaxDelay().toNanos() / 1000;
+                micros = (int) (options.batchMaxDelay().toNanos() / 1000);
             } else {
                 log.log(System.Logger.Level.INFO, "batchWait is ignored: " + why + "; waking on the first completion");
             }
