@@ -110,7 +110,8 @@ public final class OutboundQueue {
 
     /**
      * Drops what is queued. With {@code keepHead} the head block stays, whole: a send the kernel
-     * has not completed still reads it, and its bytes stay counted until that send reports.
+     * has not completed still reads it, and its bytes stay counted until that send reports. A
+     * dropped block a zero-copy send still holds is only detached.
      */
     public void discard(boolean keepHead) {
         BlockPool.Block b = keepHead ? head.next : head;
@@ -123,7 +124,7 @@ public final class OutboundQueue {
         while (b != null) {
             BlockPool.Block next = b.next;
             b.next = null;
-            pool.release(b);
+            letGo(b);
             b = next;
         }
         pending = keepHead ? head.readable() : 0;
@@ -144,6 +145,15 @@ public final class OutboundQueue {
             tail = null;
         }
         b.next = null;
+        letGo(b);
+    }
+
+    /**
+     * A block leaves the queue: back to the pool, unless a zero-copy send still holds it (its send
+     * may have completed, but the kernel reads the block until the notification); then it is
+     * detached, and released by the transport when its last notification arrives.
+     */
+    private void letGo(BlockPool.Block b) {
         if (b.zcPending > 0) {
             b.detached = true;
         } else {

@@ -7,6 +7,7 @@ import java.util.Random;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -112,6 +113,23 @@ class OutboundQueueTest {
         assertEquals(sending.readable(), queue.pending(), "the in-flight send's bytes stay counted");
         queue.advance(sending.readable());
         assertTrue(queue.isEmpty());
+        assertEquals(0, pool.inUseBytes());
+    }
+
+    @Test
+    void discardingAfterAZeroCopySendCompletedButBeforeItsNotificationKeepsTheBlockAlive() {
+        queue.append(new byte[20_000], 0, 20_000);
+        BlockPool.Block sent = queue.head();
+        sent.zcPending++;                               // send_zc submitted for the head block
+        queue.advance(5_000);                           // its result came: a short send, no send in flight now
+        queue.discard(false);                           // the connection aborts before the notification
+        assertTrue(queue.isEmpty());
+        assertTrue(sent.detached, "the kernel may still read it: detached, not released");
+        BlockPool.Block next = pool.acquire(sent.capacity());
+        assertNotSame(sent, next, "a block the kernel may read is never handed out again");
+        pool.release(next);
+        sent.zcPending--;                               // the notification: now it may go back
+        pool.release(sent);
         assertEquals(0, pool.inUseBytes());
     }
 
