@@ -1,6 +1,7 @@
 package dev.uring4j.runtime.internal;
 
 import java.net.InetSocketAddress;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 import dev.uring4j.runtime.ConnectionHandler;
@@ -19,4 +20,14 @@ import dev.uring4j.runtime.ConnectionHandler;
 public record ClientConfig(Supplier<? extends ConnectionHandler> handlers, long connectTimeoutNanos, long idleTimeoutNanos,
                            boolean tcpNoDelay, int sendBufferSize, int receiveBufferSize,
                            InetSocketAddress localAddress) {
+
+    /**
+     * A handler for a new connection, asked for before anything is opened for it, so that a
+     * factory that returns nothing or throws leaves nothing behind.
+     *
+     * @throws NullPointerException when the factory returns {@code null}
+     */
+    public ConnectionHandler newHandler() {
+        return Objects.requireNonNull(handlers.get(), "the client's handler factory returned null");
+    }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import dev.uring4j.runtime.AcceptMode;
 import dev.uring4j.runtime.ConnectionHandler;
 
@@ -21,6 +22,7 @@ public abstract class LoopServer {
     protected static final ConnectionHandler CLOSING = (connection, buffer, offset, length) -> length;
 
     protected final LoopGroup group;
+    private final Supplier<? extends ConnectionHandler> handlers;
     public final AcceptMode mode;
     public final AtomicInteger live = new AtomicInteger();
     private final List<LoopListener> listeners = new ArrayList<>();
@@ -28,9 +30,30 @@ public abstract class LoopServer {
     public InetSocketAddress localAddress;
     public volatile boolean closed;
 
-    protected LoopServer(LoopGroup group, AcceptMode mode) {
+    protected LoopServer(LoopGroup group, AcceptMode mode, Supplier<? extends ConnectionHandler> handlers) {
         this.group = group;
         this.mode = mode;
+        this.handlers = handlers;
+    }
+
+    /**
+     * A handler for a connection just accepted, from the application's factory; {@code null}, said
+     * in a WARN, when the factory returns none or throws. The caller then closes the connection
+     * (counted as closed, so the server's count and its listeners stay right).
+     */
+    protected final ConnectionHandler newHandler() {
+        try {
+            ConnectionHandler h = handlers.get();
+            if (h != null) {
+                return h;
+            }
+            TransportLoop.LOG.log(System.Logger.Level.WARNING, "the handler factory of the server on " + localAddress
+                    + " returned null; the connection is closed");
+        } catch (RuntimeException | Error e) {
+            TransportLoop.LOG.log(System.Logger.Level.WARNING, "the handler factory of the server on " + localAddress
+                    + " threw; the connection is closed", e);
+        }
+        return null;
     }
 
     /**

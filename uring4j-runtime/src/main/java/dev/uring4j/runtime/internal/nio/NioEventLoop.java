@@ -14,7 +14,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.Arrays;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import dev.uring4j.ring.ErrnoException;
@@ -260,6 +259,13 @@ public final class NioEventLoop extends TransportLoop {
     @Override
     public void connect(ClientConfig config, InetSocketAddress address, CompletableFuture<Connection> future) {
         execute(() -> {
+            ConnectionHandler handler;
+            try {
+                handler = config.newHandler();
+            } catch (RuntimeException | Error e) {
+                future.completeExceptionally(e);
+                return;
+            }
             SocketChannel channel = null;
             try {
                 channel = SocketChannel.open(family(address));
@@ -281,8 +287,6 @@ public final class NioEventLoop extends TransportLoop {
                         return;
                     }
                 }
-                ConnectionHandler handler = Objects.requireNonNull(config.handlers().get(),
-                        "handler factory returned null");
                 NioConnection c = adopt(channel, handler, null);
                 c.connect(address, config.connectTimeoutNanos(), config.idleTimeoutNanos(), future);
             } catch (IOException e) {

@@ -5,11 +5,11 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.util.Objects;
 
 import dev.uring4j.ring.Errno;
 import dev.uring4j.ring.ErrnoException;
 import dev.uring4j.runtime.AcceptMode;
+import dev.uring4j.runtime.ConnectionHandler;
 import dev.uring4j.runtime.internal.LoopGroup;
 import dev.uring4j.runtime.internal.LoopServer;
 import dev.uring4j.runtime.internal.ServerConfig;
@@ -28,7 +28,7 @@ public final class NioServer extends LoopServer {
     private final ServerConfig config;
 
     private NioServer(LoopGroup group, ServerConfig config) {
-        super(group, config.mode());
+        super(group, config.mode(), config.handlers());
         this.config = config;
     }
 
@@ -135,7 +135,13 @@ public final class NioServer extends LoopServer {
         }
         NioConnection c;
         try {
-            c = loop.adopt(channel, Objects.requireNonNull(config.handlers().get(), "handler factory returned null"), this);
+            ConnectionHandler handler = newHandler();
+            if (handler == null) {
+                live.decrementAndGet();
+                NioEventLoop.closeQuietly(channel);
+                return;
+            }
+            c = loop.adopt(channel, handler, this);
         } catch (IOException e) {
             live.decrementAndGet();
             NioEventLoop.closeQuietly(channel);

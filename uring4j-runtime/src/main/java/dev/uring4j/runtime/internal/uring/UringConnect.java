@@ -3,7 +3,6 @@ package dev.uring4j.runtime.internal.uring;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
-import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +47,13 @@ final class UringConnect {
      */
     static void open(UringEventLoop loop, ClientConfig config, InetSocketAddress address,
                      CompletableFuture<Connection> future) {
+        ConnectionHandler handler;
+        try {
+            handler = config.newHandler();
+        } catch (RuntimeException | Error e) {
+            future.completeExceptionally(e);
+            return;
+        }
         int fd = LibC.socket(SockAddr.familyOf(address), LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0);
         if (fd < 0) {
             future.completeExceptionally(new ConnectionException("socket for connect to " + address, -fd, "(none)"));
@@ -74,7 +80,6 @@ final class UringConnect {
                 return;
             }
         }
-        ConnectionHandler handler = Objects.requireNonNull(config.handlers().get(), "handler factory returned null");
         UringConnection c = loop.adopt(loop.slots.clientSlot(fd), fd, false, handler, null);
         c.connect(address, config.connectTimeoutNanos(), config.idleTimeoutNanos(), future);
     }

@@ -211,7 +211,10 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
                 }
             }
             case UserData.OP_HANDOFF_SEND -> {
-                if (res < 0) {
+                UringServer server = servers.get(UserData.slot(userData));
+                if (server != null) {
+                    server.handOverSent(UserData.generation(userData), res);
+                } else if (res < 0) {
                     LOG.log(System.Logger.Level.WARNING, "handing a connection to another loop failed: "
                             + Errno.describe(res) + "; the connection was closed");
                 }

@@ -3,8 +3,6 @@ package dev.uring4j.runtime.internal.uring;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
-import java.util.Objects;
-import java.util.function.Supplier;
 
 import static dev.uring4j.ring.uapi.IoUringH.IOSQE_IO_HARDLINK;
 
@@ -32,10 +30,13 @@ import dev.uring4j.runtime.UringOptions;
  */
 public final class UringServer extends LoopServer {
 
+    /** In the generation field of a hand-over's user_data: the message, or the close of our copy. */
+    static final int HANDOFF_MESSAGE = 1;
+    static final int HANDOFF_CLOSE = 0;
+
     /** This server's entry in its group's table, which hand-overs between loops carry. */
     private final ServerTable servers;
     private final int id;
-    private final Supplier<? extends ConnectionHandler> handlers;
     private final long idleTimeoutNanos;
     private final int maxConnections;
     private final int backlog;
@@ -57,10 +58,9 @@ public final class UringServer extends LoopServer {
     }
 
     private UringServer(LoopGroup group, ServerConfig config) {
-        super(group, acceptMode(group, config.mode()));
+        super(group, acceptMode(group, config.mode()), config.handlers());
         this.servers = ((UringEventLoop) group.loop(0)).servers;
         this.id = servers.add(this);
-        this.handlers = config.handlers();
         this.idleTimeoutNanos = config.idleTimeoutNanos();
         this.maxConnections = config.maxConnections();
         this.backlog = config.backlog();
@@ -181,8 +181,13 @@ public final class UringServer extends LoopServer {
     }
 
     private void open(UringEventLoop loop, int slotOrFd) {
-        UringConnection c = loop.adopt(slotOrFd, Objects.requireNonNull(handlers.get(), "handler factory returned null"), this);
-        c.open(idleTimeoutNanos);
+        ConnectionHandler handler = newHandler();
+        if (handler == null) {
+            // Through the connection's own close, so the descriptor is closed and the count kept.
+            loop.adopt(slotOrFd, CLOSING, this).abort();
+            return;
+        }
+        loop.adopt(slotOrFd, handler, this).open(idleTimeoutNanos);
     }
 
     private void handOver(UringEventLoop from, UringEventLoop target, int res) {
@@ -195,8 +200,27 @@ public final class UringServer extends LoopServer {
         // target's CQE reports), then close our copy; hard-linked so the close runs either way.
         from.reserve(2);
         from.sqe().prepMsgRingFdAlloc(target.ringFd(), res, UserData.encode(UserData.OP_HANDOFF, 0, id), 0)
-                .flags(IOSQE_IO_HARDLINK).userData(UserData.encode(UserData.OP_HANDOFF_SEND, 0, id));
-        from.sqe().prepCloseDirect(res).userData(UserData.encode(UserData.OP_HANDOFF_SEND, 0, id));
+                .flags(IOSQE_IO_HARDLINK).userData(UserData.encode(UserData.OP_HANDOFF_SEND, HANDOFF_MESSAGE, id));
+        from.sqe().prepCloseDirect(res).userData(UserData.encode(UserData.OP_HANDOFF_SEND, HANDOFF_CLOSE, id));
+    }
+
+    /**
+     * The sending side of a hand-over: the message ({@code which} {@link #HANDOFF_MESSAGE}) or the
+     * close of our copy completed with {@code res}. A message that failed leaves the connection
+     * nowhere (our copy is closed either way): it no longer counts, and the listeners may accept.
+     */
+    void handOverSent(int which, int res) {
+        if (res >= 0) {
+            return;
+        }
+        if (which == HANDOFF_MESSAGE) {
+            TransportLoop.LOG.log(System.Logger.Level.WARNING, "handing a connection accepted on " + localAddress
+                    + " to another loop failed: " + Errno.describe(res) + "; the connection was closed");
+            connectionClosed();
+        } else {
+            TransportLoop.LOG.log(System.Logger.Level.WARNING, "closing the acceptor's copy of a connection handed to"
+                    + " another loop failed: " + Errno.describe(res));
+        }
     }
 
     /** The target side of a hand-over, on {@code loop}: {@code res} is the slot the connection landed in. */
