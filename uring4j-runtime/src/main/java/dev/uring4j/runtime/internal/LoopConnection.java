@@ -52,6 +52,10 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
 
     // send
     protected final OutboundQueue output;
+    /** Bytes other threads' writes have reserved room for and handed to the loop, not yet queued. */
+    private final java.util.concurrent.atomic.AtomicLong inTransit = new java.util.concurrent.atomic.AtomicLong();
+    /** Set, from any thread, once the connection takes no more output (closing, closed, output shut down). */
+    private volatile boolean writesRefused;
     private boolean writable = true;
     private boolean flushRequested;
     protected boolean closeRequested;
@@ -200,7 +204,7 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
         if (!loop.inEventLoop()) {
             byte[] copy = new byte[length];
             MemorySegment.copy(src, JAVA_BYTE, offset, copy, 0, length);
-            return write(copy, 0, length);
+            return writeFromElsewhere(copy, 0, length);
         }
         if (!acceptsOutput(length)) {
             return false;
@@ -213,9 +217,7 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
     @Override
     public boolean write(byte[] src, int offset, int length) {
         if (!loop.inEventLoop()) {
-            byte[] copy = java.util.Arrays.copyOfRange(src, offset, offset + length);
-            loop.execute(() -> write(copy, 0, copy.length));
-            return true;
+            return writeFromElsewhere(src, offset, length);
         }
         if (!acceptsOutput(length)) {
             return false;
@@ -227,7 +229,39 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
 
     private boolean acceptsOutput(int length) {
         return state == OPEN && !closeRequested && !shutdownRequested
-                && output.pending() + length <= loop.options.maxPendingOutput();
+                && output.pending() + inTransit.get() + length <= loop.options.maxPendingOutput();
+    }
+
+    /**
+     * A write from another thread: the answer is decided here, truthfully. The bytes are refused
+     * ({@code false}) if the connection no longer takes output or they would pass the output
+     * limit; otherwise their room is reserved ({@link #inTransit}) and a copy goes to the loop, which
+     * queues it in order behind everything written before. Only a close that the loop decides in
+     * the meantime can still drop them, and then the handler hears why in {@code onClose}, as for
+     * any output a close discards.
+     */
+    private boolean writeFromElsewhere(byte[] src, int offset, int length) {
+        java.util.Objects.checkFromIndexSize(offset, length, src.length);
+        if (writesRefused) {
+            return false;
+        }
+        long reserved = inTransit.addAndGet(length);
+        if (output.pendingFromAnyThread() + reserved > loop.options.maxPendingOutput()) {
+            inTransit.addAndGet(-length);
+            return false;
+        }
+        byte[] copy = java.util.Arrays.copyOfRange(src, offset, offset + length);
+        if (!loop.post(() -> {
+            inTransit.addAndGet(-length);
+            if (state == OPEN && !closeRequested && !shutdownRequested) {
+                output.append(copy, 0, length);
+                queued();
+            }
+        })) {
+            inTransit.addAndGet(-length);
+            return false;
+        }
+        return true;
     }
 
     /** Output was queued: past the high watermark the handler hears the connection is not writable. */
@@ -245,7 +279,7 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
     @Override
     public void flush() {
         if (!loop.inEventLoop()) {
-            loop.execute(this::flush);
+            loop.post(this::flush);
             return;
         }
         if (!output.isEmpty() && state == OPEN) {
@@ -305,7 +339,7 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
     @Override
     public void pauseReading() {
         if (!loop.inEventLoop()) {
-            loop.execute(this::pauseReading);
+            loop.post(this::pauseReading);
             return;
         }
         if (readPaused || state != OPEN) {
@@ -318,7 +352,7 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
     @Override
     public void resumeReading() {
         if (!loop.inEventLoop()) {
-            loop.execute(this::resumeReading);
+            loop.post(this::resumeReading);
             return;
         }
         if (!readPaused || state != OPEN) {
@@ -336,8 +370,9 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
 
     @Override
     public void shutdownOutput() {
+        writesRefused = true;
         if (!loop.inEventLoop()) {
-            loop.execute(this::shutdownOutput);
+            loop.post(this::shutdownOutput);
             return;
         }
         if (shutdownRequested || state != OPEN) {
@@ -359,8 +394,9 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
 
     @Override
     public void close() {
+        writesRefused = true;
         if (!loop.inEventLoop()) {
-            loop.execute(this::close);
+            loop.post(this::close);
             return;
         }
         if (closeRequested || state != OPEN) {
@@ -386,7 +422,7 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
     @Override
     public void abort() {
         if (!loop.inEventLoop()) {
-            loop.execute(this::abort);
+            loop.post(this::abort);
             return;
         }
         if (state != OPEN) {
@@ -419,6 +455,7 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
     }
 
     private void startClose() {
+        writesRefused = true;
         state = CLOSING;
         if (idleTimer != null) {
             idleTimer.cancel();
@@ -431,9 +468,36 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
 
     /** Nothing can touch the connection any more: free its memory and slot, then tell the handler. */
     protected final void finishClose() {
+        writesRefused = true;
         state = CLOSED;
         output.releaseAll();
         kept.release();
+        closed();
+    }
+
+    /**
+     * The loop cannot go on ({@code cause}): the connection closes now, without waiting for the
+     * kernel (the loop cancels and drains what it holds before its memory goes), and the handler
+     * hears {@code cause} unless the connection had already failed for a reason of its own.
+     */
+    public final void loopDied(Throwable cause) {
+        if (state == CLOSED) {
+            return;
+        }
+        if (failure == null) {
+            failure = cause;
+        }
+        writesRefused = true;
+        state = CLOSED;
+        closeDescriptorNow();
+        closed();
+    }
+
+    /** Closes the connection's descriptor at once, unless a close of it is already under way. */
+    protected abstract void closeDescriptorNow();
+
+    /** Gone: out of the loop's table, the server told, the handler told (once). */
+    private void closed() {
         leaveLoop();
         if (server != null) {
             // A listener waiting for room may accept again.

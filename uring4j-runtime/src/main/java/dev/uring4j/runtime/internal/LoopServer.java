@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import dev.uring4j.runtime.AcceptMode;
@@ -65,14 +66,14 @@ public abstract class LoopServer {
         listeners.add(listener);
         listenerLoops.add(loop);
         CompletableFuture<Void> armed = new CompletableFuture<>();
-        loop.execute(() -> {
+        loop.post(() -> {
             try {
                 listener.start();
                 armed.complete(null);
             } catch (Throwable t) {
                 armed.completeExceptionally(t);
             }
-        });
+        }, () -> armed.completeExceptionally(new RejectedExecutionException("event loop " + loop.name() + " has stopped")));
         try {
             armed.join();
             return null;
@@ -92,7 +93,7 @@ public abstract class LoopServer {
                     l.retryNow();
                 }
             } else {
-                loop.execute(() -> {
+                loop.post(() -> {
                     if (l.waiting()) {
                         l.retryNow();
                     }
@@ -133,10 +134,11 @@ public abstract class LoopServer {
         for (int i = 0; i < listeners.size(); i++) {
             LoopListener l = listeners.get(i);
             CompletableFuture<Void> f = new CompletableFuture<>();
-            listenerLoops.get(i).execute(() -> {
+            // A stopped loop has closed its listeners already.
+            listenerLoops.get(i).post(() -> {
                 l.stop();
                 f.complete(null);
-            });
+            }, () -> f.complete(null));
             done.add(f);
         }
         for (int i = 0; i < group.size(); i++) {

@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
@@ -102,7 +103,7 @@ public abstract non-sealed class LoopUdpSocket extends UdpSocket {
     public static <S extends LoopUdpSocket> S startOn(TransportLoop loop, InetSocketAddress bound, Callable<S> build)
             throws ErrnoException {
         CompletableFuture<S> built = new CompletableFuture<>();
-        loop.execute(() -> {
+        loop.post(() -> {
             try {
                 S s = build.call();
                 built.complete(s);
@@ -110,7 +111,7 @@ public abstract non-sealed class LoopUdpSocket extends UdpSocket {
             } catch (Throwable t) {
                 built.completeExceptionally(t);
             }
-        });
+        }, () -> built.completeExceptionally(new RejectedExecutionException("event loop " + loop.name() + " has stopped")));
         try {
             return built.join();
         } catch (CompletionException e) {
@@ -231,7 +232,7 @@ public abstract non-sealed class LoopUdpSocket extends UdpSocket {
                 throw new IllegalStateException("a datagram's sender view is valid only on the loop thread, during onDatagram");
             }
             byte[] copy = java.util.Arrays.copyOfRange(src, offset, offset + length);
-            loop.execute(() -> send(to, copy, 0, copy.length));
+            loop.post(() -> send(to, copy, 0, copy.length));
             // Handed to the loop, which may still refuse it (closed by then, queue full): a hint.
             return state == OPEN;
         }
@@ -307,9 +308,12 @@ public abstract non-sealed class LoopUdpSocket extends UdpSocket {
     @Override
     public final UdpPeer peer(InetSocketAddress address) {
         if (!loop.inEventLoop()) {
-            CompletableFuture<UdpPeer> f = new CompletableFuture<>();
-            loop.execute(() -> f.complete(peer(address)));
-            return f.join();
+            try {
+                return loop.submit(() -> peer(address)).join();
+            } catch (CompletionException stopped) {
+                // The loop has stopped: the socket and its table are gone.
+                return null;
+            }
         }
         try (Arena a = Arena.ofConfined()) {
             MemorySegment m = a.allocate(SockAddr.SIZEOF_STORAGE);
@@ -321,7 +325,7 @@ public abstract non-sealed class LoopUdpSocket extends UdpSocket {
     @Override
     public final void forget(UdpPeer peer) {
         if (!loop.inEventLoop()) {
-            loop.execute(() -> forget(peer));
+            loop.post(() -> forget(peer));
             return;
         }
         // Sealed: every UdpPeer is a table entry (of this socket's table or another's, which forget ignores).
@@ -338,7 +342,7 @@ public abstract non-sealed class LoopUdpSocket extends UdpSocket {
     @Override
     public final void close() {
         if (!loop.inEventLoop()) {
-            loop.execute(this::close);
+            loop.post(this::close);
             return;
         }
         if (state != OPEN) {
@@ -356,6 +360,24 @@ public abstract non-sealed class LoopUdpSocket extends UdpSocket {
         }
         close();
     }
+
+    /**
+     * The loop cannot go on ({@code cause}): the socket closes without waiting for the kernel; its
+     * handler hears {@code cause} (unless the socket had failed for a reason of its own) when the
+     * transport has let go of it.
+     */
+    public final void loopDied(Throwable cause) {
+        if (failure == null) {
+            failure = cause;
+        }
+        if (state != CLOSED) {
+            state = CLOSING;
+            closeAfterLoopDeath();
+        }
+    }
+
+    /** Lets go of the socket now, or at the loop's final drain; calls {@link #closed()} when done. */
+    protected abstract void closeAfterLoopDeath();
 
     /** The transport has released everything: tells the handler, once, and completes {@link #released}. */
     protected final void closed() {

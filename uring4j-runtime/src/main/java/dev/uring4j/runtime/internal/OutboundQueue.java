@@ -1,6 +1,8 @@
 package dev.uring4j.runtime.internal;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
@@ -25,9 +27,20 @@ public final class OutboundQueue {
     /** And at most this much: one large write spans several blocks. */
     static final int MAX_BLOCK = 1 << 20;
 
+    private static final VarHandle PENDING;
+
+    static {
+        try {
+            PENDING = MethodHandles.lookup().findVarHandle(OutboundQueue.class, "pending", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final BlockPool pool;
     private BlockPool.Block head;
     private BlockPool.Block tail;
+    /** Bytes queued; written by the loop thread only, read by others through {@link #pendingFromAnyThread()}. */
     private long pending;
 
     public OutboundQueue(BlockPool pool) {
@@ -44,9 +57,22 @@ public final class OutboundQueue {
         return head;
     }
 
-    /** Bytes queued and not yet taken by the kernel. */
+    /** Bytes queued and not yet taken by the kernel (loop thread). */
     public long pending() {
         return pending;
+    }
+
+    /**
+     * {@link #pending()} as the loop last published it, for other threads deciding whether a write
+     * fits: a release store pairs with this acquire load, so the value is one the loop has written.
+     */
+    public long pendingFromAnyThread() {
+        return (long) PENDING.getAcquire(this);
+    }
+
+    /** A plain store on x86 and ARM's stlr: the hot path pays nothing for other threads' view of it. */
+    private void setPending(long value) {
+        PENDING.setRelease(this, value);
     }
 
     /** Copies {@code length} bytes of {@code src} from {@code offset} to the end of the queue. */
@@ -61,7 +87,7 @@ public final class OutboundQueue {
             from += n;
             remaining -= n;
         }
-        pending += length;
+        setPending(pending + length);
     }
 
     /** Copies {@code length} bytes of {@code src} from {@code offset} to the end of the queue. */
@@ -76,7 +102,7 @@ public final class OutboundQueue {
             from += n;
             remaining -= n;
         }
-        pending += length;
+        setPending(pending + length);
     }
 
     /** The tail if it has room and no zero-copy send reads it; else a new block for about {@code want} bytes. */
@@ -97,7 +123,7 @@ public final class OutboundQueue {
 
     /** The kernel took {@code n} bytes from the head: move past them, letting go of drained blocks. */
     public void advance(int n) {
-        pending -= n;
+        setPending(pending - n);
         while (n > 0 && head != null) {
             int take = Math.min(n, head.readable());
             head.readIndex += take;
@@ -127,7 +153,7 @@ public final class OutboundQueue {
             letGo(b);
             b = next;
         }
-        pending = keepHead ? head.readable() : 0;
+        setPending(keepHead ? head.readable() : 0);
     }
 
     /** Lets go of every block: nothing can send from the queue any more (the connection is closed). */
@@ -135,7 +161,7 @@ public final class OutboundQueue {
         while (head != null) {
             popHead();
         }
-        pending = 0;
+        setPending(0);
     }
 
     private void popHead() {

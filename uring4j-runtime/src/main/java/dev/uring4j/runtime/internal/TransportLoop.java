@@ -3,7 +3,9 @@ package dev.uring4j.runtime.internal;
 import java.lang.invoke.MethodHandles;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import dev.uring4j.ring.Errno;
@@ -81,6 +83,8 @@ public abstract non-sealed class TransportLoop implements EventLoop {
     private int listenerCount;
 
     private volatile boolean shutdownRequested;
+    /** Set when the loop's thread has left its iterations: no task runs after this. */
+    private volatile boolean stopped;
     private long shutdownDeadline;
     private boolean aborted;
     private boolean running = true;
@@ -175,12 +179,26 @@ public abstract non-sealed class TransportLoop implements EventLoop {
                 iterate();
             }
         } catch (Throwable t) {
-            LOG.log(System.Logger.Level.ERROR, "event loop " + name() + " failed; its connections are lost", t);
+            LOG.log(System.Logger.Level.ERROR, "event loop " + name() + " failed; its connections, listeners and UDP"
+                    + " sockets are closed with that cause", t);
+            try {
+                failAll(t);
+            } catch (Throwable again) {
+                LOG.log(System.Logger.Level.ERROR, "closing what event loop " + name() + " served failed too", again);
+            }
         } finally {
+            stopped = true;
+            rejectPending();
             freeResources();
             terminated.complete(null);
         }
     }
+
+    /**
+     * The loop cannot go on ({@code cause}): close every connection, listener and UDP socket now,
+     * each handler hearing {@code cause} in its {@code onClose}; nothing is drained or awaited.
+     */
+    protected abstract void failAll(Throwable cause);
 
     /**
      * Starts a graceful shutdown that must be finished by {@code deadlineNanos}
@@ -188,7 +206,7 @@ public abstract non-sealed class TransportLoop implements EventLoop {
      * output drains; at the deadline whatever is left is aborted.
      */
     public final void shutdown(long deadlineNanos) {
-        execute(() -> {
+        post(() -> {
             if (shutdownRequested) {
                 return;
             }
@@ -268,8 +286,82 @@ public abstract non-sealed class TransportLoop implements EventLoop {
 
     @Override
     public final void execute(Runnable task) {
+        if (!post(task)) {
+            throw new RejectedExecutionException("event loop " + name() + " has stopped");
+        }
+    }
+
+    /**
+     * Queues {@code task} to run on the loop, unless the loop has stopped: then returns
+     * {@code false} and the task never runs. (A task queued just as the loop stops is dropped too:
+     * whatever it would act on is gone with the loop.)
+     */
+    public final boolean post(Runnable task) {
+        if (stopped) {
+            return false;
+        }
         if (tasks.offer(task, inEventLoop())) {
             wakeup();
+        }
+        if (stopped) {
+            // The loop stopped while the task went in: it will not run.
+            rejectPending();
+        }
+        return true;
+    }
+
+    /**
+     * Queues {@code task}; if the loop stops before running it (or has stopped),
+     * {@code onRejected} runs instead, on this thread or the stopping loop's, so that whoever
+     * waits on the task (a future, a descriptor handed over) is not left hanging.
+     */
+    public final void post(Runnable task, Runnable onRejected) {
+        if (!post(new Rejectable(task, onRejected))) {
+            onRejected.run();
+        }
+    }
+
+    /**
+     * Runs {@code task} on the loop; the future completes with its result, or exceptionally with
+     * what it threw, or with a {@link RejectedExecutionException} if the loop stopped first.
+     */
+    public final <T> CompletableFuture<T> submit(Callable<T> task) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        post(() -> {
+            try {
+                f.complete(task.call());
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        }, () -> f.completeExceptionally(new RejectedExecutionException("event loop " + name() + " has stopped")));
+        return f;
+    }
+
+    /** Whether the loop has stopped: it runs no more tasks, and its resources are being or have been freed. */
+    public final boolean isStopped() {
+        return stopped;
+    }
+
+    /** Takes every task left in the queue: a {@link Rejectable}'s rejection runs, the others are dropped. */
+    private void rejectPending() {
+        Runnable t;
+        while ((t = tasks.poll()) != null) {
+            if (t instanceof Rejectable r) {
+                try {
+                    r.onRejected.run();
+                } catch (Throwable e) {
+                    LOG.log(System.Logger.Level.WARNING, "a task refused by the stopped event loop " + name()
+                            + " failed to report it", e);
+                }
+            }
+        }
+    }
+
+    /** A task with what to do if it will never run. */
+    private record Rejectable(Runnable task, Runnable onRejected) implements Runnable {
+        @Override
+        public void run() {
+            task.run();
         }
     }
 
@@ -331,7 +423,7 @@ public abstract non-sealed class TransportLoop implements EventLoop {
         if (inEventLoop()) {
             timers.add(t);
         } else {
-            execute(() -> {
+            post(() -> {
                 if (!t.cancelled) {
                     timers.add(t);
                 }
@@ -344,7 +436,7 @@ public abstract non-sealed class TransportLoop implements EventLoop {
         if (inEventLoop()) {
             timers.remove(t);
         } else {
-            execute(() -> timers.remove(t));
+            post(() -> timers.remove(t));
         }
     }
 

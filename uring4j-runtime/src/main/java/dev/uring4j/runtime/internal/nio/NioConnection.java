@@ -192,12 +192,17 @@ public final class NioConnection extends LoopConnection<NioEventLoop> implements
         if (state == CLOSED) {
             return;
         }
+        closeDescriptorNow();
+        finishClose();
+    }
+
+    @Override
+    protected void closeDescriptorNow() {
         if (connecting != null) {
             endConnect(new ConnectionException("connect to " + connecting.address, Errno.ECANCELED, toString(),
                     "the event loop shut down"));
         }
         NioEventLoop.closeQuietly(channel);
-        finishClose();
     }
 
     @Override
@@ -235,7 +240,7 @@ public final class NioConnection extends LoopConnection<NioEventLoop> implements
         connecting = p;
         future.whenComplete((c, t) -> {
             if (future.isCancelled()) {
-                loop.execute(this::cancelConnect);
+                loop.post(this::cancelConnect);
             }
         });
         boolean connected;

@@ -15,6 +15,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import dev.uring4j.ring.ErrnoException;
 import dev.uring4j.runtime.internal.BlockPool;
@@ -258,7 +259,7 @@ public final class NioEventLoop extends TransportLoop {
 
     @Override
     public void connect(ClientConfig config, InetSocketAddress address, CompletableFuture<Connection> future) {
-        execute(() -> {
+        post(() -> {
             ConnectionHandler handler;
             try {
                 handler = config.newHandler();
@@ -297,7 +298,7 @@ public final class NioEventLoop extends TransportLoop {
                 closeQuietly(channel);
                 future.completeExceptionally(e);
             }
-        });
+        }, () -> future.completeExceptionally(new RejectedExecutionException("event loop " + name() + " has stopped")));
     }
 
     /**
@@ -330,6 +331,16 @@ public final class NioEventLoop extends TransportLoop {
         }
         for (int i = 0; i < udpCount; i++) {
             udpSockets[i].close();
+        }
+    }
+
+    @Override
+    protected void failAll(Throwable cause) {
+        while (connectionCount > 0) {
+            connections[connectionCount - 1].loopDied(cause);
+        }
+        while (udpCount > 0) {
+            udpSockets[udpCount - 1].loopDied(cause);
         }
     }
 

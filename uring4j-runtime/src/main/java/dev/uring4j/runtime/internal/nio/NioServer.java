@@ -123,7 +123,10 @@ public final class NioServer extends LoopServer {
         if (target == loop) {
             open(loop, channel);
         } else {
-            target.execute(() -> open(target, channel));
+            target.post(() -> open(target, channel), () -> {
+                live.decrementAndGet();
+                NioEventLoop.closeQuietly(channel);
+            });
         }
     }
 
@@ -170,6 +173,6 @@ public final class NioServer extends LoopServer {
     @Override
     protected void closeConnectionsOn(TransportLoop loop) {
         NioEventLoop n = (NioEventLoop) loop;
-        n.execute(() -> n.closeConnectionsOf(this));
+        n.post(() -> n.closeConnectionsOf(this));
     }
 }

@@ -224,6 +224,11 @@ public final class NioUdpSocket extends LoopUdpSocket implements NioEventLoop.Re
         closed();
     }
 
+    @Override
+    protected void closeAfterLoopDeath() {
+        abort();
+    }
+
     /** The loop is going away past its deadline: what is still queued is dropped. */
     void abort() {
         if (state != CLOSED) {

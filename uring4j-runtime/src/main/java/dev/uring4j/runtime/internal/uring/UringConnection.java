@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import static dev.uring4j.ring.uapi.IoUringH.IORING_ASYNC_CANCEL_ALL;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_ASYNC_CANCEL_FD_FIXED;
@@ -236,7 +237,7 @@ public final class UringConnection extends LoopConnection<UringEventLoop> {
                 UserData.encode(UserData.OP_LINK_TIMEOUT, generation, slot));
         future.whenComplete((c, t) -> {
             if (future.isCancelled()) {
-                loop.execute(this::cancelConnect);
+                loop.post(this::cancelConnect);
             }
         });
     }
@@ -372,6 +373,20 @@ public final class UringConnection extends LoopConnection<UringEventLoop> {
         inflight++;
     }
 
+    @Override
+    protected void closeDescriptorNow() {
+        if (connecting != null) {
+            connecting.future.completeExceptionally(new ConnectionException("connect to " + connecting.address,
+                    Errno.ECANCELED, toString(), "the event loop stopped"));
+        }
+        // A direct descriptor goes with the ring's file table; a close already submitted runs in the
+        // loop's final drain.
+        if (!fixed && !closeSubmitted) {
+            closeSubmitted = true;
+            LibC.close(fd);
+        }
+    }
+
     private void onClosed() {
         inflight--;
         finishClose();
@@ -387,9 +402,12 @@ public final class UringConnection extends LoopConnection<UringEventLoop> {
     @Override
     protected InetSocketAddress lookUpAddress(boolean peer) {
         if (!loop.inEventLoop()) {
-            CompletableFuture<InetSocketAddress> f = new CompletableFuture<>();
-            loop.execute(() -> f.complete(peer ? remoteAddress() : localAddress()));
-            return f.join();
+            try {
+                return loop.submit(() -> peer ? remoteAddress() : localAddress()).join();
+            } catch (CompletionException stopped) {
+                // The loop has stopped and the connection with it: only what was known remains.
+                return peer ? remote : local;
+            }
         }
         if (state == CLOSED) {
             return null;

@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 import java.net.InetSocketAddress;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static dev.uring4j.ring.uapi.IoUringH.IORING_ASYNC_CANCEL_ANY;
@@ -113,7 +114,7 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
     }
 
     @Override
-    protected void iterate() {
+    protected void iterate() throws ErrnoException {
         now = System.nanoTime();
         if (ring.cqHasOverflow()) {
             cqOverflows++;
@@ -146,12 +147,21 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
         enters++;
         if (r > 0) {
             sqesSubmitted += r;
-        } else if (r < 0 && r != -Errno.ETIME && r != -Errno.EINTR) {
-            throw new IllegalStateException("io_uring_enter: " + Errno.describe(r));
+        } else if (r < 0 && !retryable(r)) {
+            throw new ErrnoException("io_uring_enter", r, "the ring cannot be entered any more");
         }
         if (ring.cqReady() > 0) {
             wakeups++;
         }
+    }
+
+    /**
+     * Whether {@code io_uring_enter} failed in a way the next iteration recovers from: the wait timed
+     * out or was interrupted ({@code ETIME}, {@code EINTR}), or the kernel wants the CQ reaped
+     * before it takes more ({@code EAGAIN}, {@code EBUSY}), which the next iteration does first.
+     */
+    private static boolean retryable(int r) {
+        return r == -Errno.ETIME || r == -Errno.EINTR || r == -Errno.EAGAIN || r == -Errno.EBUSY;
     }
 
     /**
@@ -342,7 +352,8 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
 
     @Override
     public void connect(ClientConfig config, InetSocketAddress address, CompletableFuture<Connection> future) {
-        execute(() -> UringConnect.open(this, config, address, future));
+        post(() -> UringConnect.open(this, config, address, future), () -> future.completeExceptionally(
+                new RejectedExecutionException("event loop " + name() + " has stopped")));
     }
 
     // ------------------------------------------------------------------ shutdown
@@ -352,6 +363,12 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
         stopListeners();
         slots.forEach(UringConnection::close);
         udp.closeAll();
+    }
+
+    @Override
+    protected void failAll(Throwable cause) {
+        slots.forEach(c -> c.loopDied(cause));
+        udp.failAll(cause);
     }
 
     @Override

@@ -193,7 +193,10 @@ public final class UringServer extends LoopServer {
     private void handOver(UringEventLoop from, UringEventLoop target, int res) {
         if (!from.paths.direct) {
             // A normal fd is valid in every thread of the process: pass the number.
-            target.execute(() -> open(target, res));
+            target.post(() -> open(target, res), () -> {
+                LibC.close(res);
+                connectionClosed();
+            });
             return;
         }
         // Send our direct descriptor to the target ring (it lands in a free slot there, which the
@@ -273,7 +276,7 @@ public final class UringServer extends LoopServer {
     @Override
     protected void closeConnectionsOn(TransportLoop loop) {
         UringEventLoop u = (UringEventLoop) loop;
-        u.execute(() -> u.slots.forEach(c -> {
+        u.post(() -> u.slots.forEach(c -> {
             if (c.server == this) {
                 c.close();
             }

@@ -340,6 +340,17 @@ public final class UringUdpSocket extends LoopUdpSocket {
         arena.close();
     }
 
+    /** After the loop's final drain (an abnormal exit): frees what the socket holds, then tells the handler. */
+    void freeAfterDrain() {
+        freeNative();
+        closed();
+    }
+
+    /** The loop's final drain cancels and waits for what the kernel holds; then {@link #freeNative()} lets go. */
+    @Override
+    protected void closeAfterLoopDeath() {
+    }
+
     @Override
     protected String id() {
         return "udp#" + index + "." + generation;

@@ -172,6 +172,15 @@ public final class UringUdpTable {
         }
     }
 
+    /** The loop cannot go on: every socket closes at the final drain, its handler hearing {@code cause}. */
+    void failAll(Throwable cause) {
+        for (UringUdpSocket s : sockets) {
+            if (s != null) {
+                s.loopDied(cause);
+            }
+        }
+    }
+
     /** The shutdown deadline passed: cancel what the kernel still holds. */
     void abortAll() {
         for (UringUdpSocket s : sockets) {
@@ -185,7 +194,7 @@ public final class UringUdpTable {
     void freeAfterDrain() {
         for (UringUdpSocket s : sockets) {
             if (s != null && !s.isReleased()) {
-                s.freeNative();
+                s.freeAfterDrain();
             }
         }
     }
