@@ -42,6 +42,8 @@ public final class KeptInput {
         int have = size();
         if (b == null || b.capacity() - b.readIndex < have + length) {
             BlockPool.Block bigger = pool.acquire(have + length);
+            // A pooled block holds whatever its last owner left; the handler is shown this one whole.
+            bigger.segment.fill((byte) 0);
             if (b != null) {
                 MemorySegment.copy(b.segment, b.readIndex, bigger.segment, 0, have);
                 pool.release(b);

@@ -87,6 +87,7 @@ public final class NioConnection extends LoopConnection<NioEventLoop> implements
             loop.bytesRead += n;
             lastActivity = loop.now;
             deliver(loop.readMemory, 0, n);
+            loop.wipeRead(n);
         } else if (n < 0) {
             onEof();
             updateInterest();

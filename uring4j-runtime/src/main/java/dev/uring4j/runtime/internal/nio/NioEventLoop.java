@@ -59,6 +59,8 @@ public final class NioEventLoop extends TransportLoop {
     private Arena arena;
     /** The read buffer shared by the loop's connections: valid for one onData call. */
     MemorySegment readMemory;
+    /** Zeros to wipe what a connection was shown with, before the next read (allocation-free). */
+    private MemorySegment readZeros;
     ByteBuffer readBuffer;
     /** Made once: {@code select(Consumer)} then allocates nothing per call. */
     private final Consumer<SelectionKey> dispatcher = this::dispatch;
@@ -100,6 +102,7 @@ public final class NioEventLoop extends TransportLoop {
         int size = Math.max(options.bufferSize(), MIN_READ_BUFFER);
         readMemory = arena.allocate(size, 64);
         readBuffer = readMemory.asByteBuffer();
+        readZeros = arena.allocate(size);
     }
 
     @Override
@@ -154,6 +157,14 @@ public final class NioEventLoop extends TransportLoop {
     }
 
     // ------------------------------------------------------------------ channels
+
+    /**
+     * Zeroes the first {@code n} bytes of the shared read buffer: what the last read delivered, so
+     * the next connection shown the buffer sees zeros beyond its own bytes.
+     */
+    void wipeRead(int n) {
+        MemorySegment.copy(readZeros, 0, readMemory, 0, n);
+    }
 
     /** Registers {@code channel} for {@code ops} with {@code attachment}. */
     SelectionKey register(SelectableChannel channel, int ops, Ready attachment) throws IOException {

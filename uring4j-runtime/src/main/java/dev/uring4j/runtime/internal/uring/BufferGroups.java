@@ -29,6 +29,14 @@ public final class BufferGroups implements AutoCloseable {
     private final UringEventLoop loop;
     private final BufferRing[] rings;
     private final MemorySegment[] memory;
+    /**
+     * Each provided buffer as a segment of its own, made once: what a receive is handed, so a
+     * handler can reach only the buffer its data is in, never the rest of a group other
+     * connections' data is in.
+     */
+    private final MemorySegment[][] buffers;
+    /** Zeros to wipe delivered bytes with, before their buffer goes back (allocation-free). */
+    private final MemorySegment zeros;
     private final int[] bgids;
     private final int[] unpublished;
     private final int entries;
@@ -44,6 +52,8 @@ public final class BufferGroups implements AutoCloseable {
         this.loop = loop;
         this.rings = new BufferRing[groups];
         this.memory = new MemorySegment[groups];
+        this.buffers = new MemorySegment[groups][];
+        this.zeros = loop.arena().allocate(bufferSize);
         this.bgids = new int[groups];
         this.unpublished = new int[groups];
         this.entries = entries;
@@ -63,6 +73,12 @@ public final class BufferGroups implements AutoCloseable {
                     rings[g] = BufferRing.register(ring, bgids[g], entries, bufferSize,
                             this.incremental ? IOU_PBUF_RING_INC : 0);
                     memory[g] = rings[g].buffers();
+                }
+            }
+            for (int g = 0; g < groups; g++) {
+                buffers[g] = new MemorySegment[entries];
+                for (int bid = 0; bid < entries; bid++) {
+                    buffers[g][bid] = memory[g].asSlice((long) bid * bufferSize, bufferSize);
                 }
             }
         } catch (ErrnoException | RuntimeException e) {
@@ -90,11 +106,21 @@ public final class BufferGroups implements AutoCloseable {
         return bgids[group];
     }
 
-    MemorySegment memory(int group) {
-        return memory[group];
+    /** Buffer {@code bid} of {@code group}: exactly that buffer's memory. */
+    MemorySegment buffer(int group, int bid) {
+        return buffers[group][bid];
     }
 
-    long offset(int bid) {
+    /**
+     * Zeroes {@code [from, from + length)} of buffer {@code bid}: what a handler was shown, so that
+     * whoever is handed the buffer next (another connection, or the next receive sharing an
+     * incremental buffer) sees zeros wherever it looks beyond its own bytes.
+     */
+    void wipe(int group, int bid, long from, int length) {
+        MemorySegment.copy(zeros, 0, buffers[group][bid], from, length);
+    }
+
+    private long offset(int bid) {
         return (long) bid * bufferSize;
     }
 

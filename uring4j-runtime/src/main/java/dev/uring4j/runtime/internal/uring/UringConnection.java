@@ -146,7 +146,6 @@ public final class UringConnection extends LoopConnection<UringEventLoop> {
         if (Cqe.sockNonEmpty(flags)) {
             loop.sockNonEmpty++;
         }
-        MemorySegment memory = buffers.memory(group);
         int size = buffers.bufferSize();
         if (loop.paths.recvBundle) {
             // A bundle fills consecutive ring entries: full buffers, then a partial last one.
@@ -158,7 +157,8 @@ public final class UringConnection extends LoopConnection<UringEventLoop> {
             for (int k = 0; remaining > 0; k++) {
                 int b = buffers.bundleBid(group, bid, k);
                 int n = Math.min(size, remaining);
-                deliver(memory, buffers.offset(b), n);
+                deliver(buffers.buffer(group, b), 0, n);
+                buffers.wipe(group, b, 0, n);
                 buffers.recycle(group, b);
                 remaining -= n;
             }
@@ -170,7 +170,8 @@ public final class UringConnection extends LoopConnection<UringEventLoop> {
             buffers.recycle(group, bid);
             return;
         }
-        deliver(memory, buffers.offset(bid) + start, res);
+        deliver(buffers.buffer(group, bid), start, res);
+        buffers.wipe(group, bid, start, res);
         if (buffers.released(flags)) {
             buffers.recycle(group, bid);
         }

@@ -207,8 +207,8 @@ public final class UringUdpSocket extends LoopUdpSocket {
             }
             return;
         }
-        MemorySegment memory = groups.memory(group);
-        long base = groups.offset(bid);
+        MemorySegment memory = groups.buffer(group, bid);
+        long base = 0;
         int controllen = memory.get(JAVA_INT, base + IoUringRecvmsgOut.OFFSET_controllen);
         int payloadlen = memory.get(JAVA_INT, base + IoUringRecvmsgOut.OFFSET_payloadlen);
         int msgFlags = memory.get(JAVA_INT, base + IoUringRecvmsgOut.OFFSET_flags);
@@ -220,6 +220,7 @@ public final class UringUdpSocket extends LoopUdpSocket {
         datagram.wrap(memory, base + headerBytes, length, full, msgFlags, base + HEADER + nameRoom,
                 Math.min(controllen, controlRoom));
         deliver();
+        groups.wipe(group, bid, 0, res);
         recycle(bid);
     }
 
