@@ -74,7 +74,6 @@ class WakeupHandshakeTest {
                 r.getMessages().forEach(m -> why.append("\n    ").append(m));
                 failures.add(why.toString());
             }
-            // Far more than enough trials to have met the races: each test runs for about a second.
             // A quiet machine runs hundreds of thousands in the time given; a busy one (CI beside
             // other builds) far fewer. Ten thousand still exercise every interleaving many times.
             assertTrue(r.getTotalCount() > 10_000, r.getName() + " ran only " + r.getTotalCount() + " trials");
