@@ -40,9 +40,12 @@ public abstract sealed class Connection permits LoopConnection {
      * @param offset where they start in {@code src}
      * @param length how many
      * @return {@code false} if refused: the connection is closed or closing, its output is shut
-     *         down, or the bytes would take the queue past {@link LoopOptions#maxPendingOutput()};
-     *         from another thread, {@code true} once the copy is handed to the loop, which may
-     *         still refuse it
+     *         down, or the bytes would take the queue past {@link LoopOptions#maxPendingOutput()}
+     *         (counting bytes other threads have written that the loop has not queued yet). From
+     *         another thread the answer is the same: a copy goes to the loop with its room
+     *         reserved, and only a close decided in the meantime can drop it, which
+     *         {@link ConnectionHandler#onClose} then reports as for any output a close discards
+     * @throws IndexOutOfBoundsException when {@code offset} and {@code length} do not lie within {@code src}
      */
     public abstract boolean write(MemorySegment src, long offset, int length);
 
@@ -54,6 +57,7 @@ public abstract sealed class Connection permits LoopConnection {
      * @param offset where they start in {@code src}
      * @param length how many
      * @return {@code false} if refused, as {@link #write(MemorySegment, long, int)}
+     * @throws IndexOutOfBoundsException when {@code offset} and {@code length} do not lie within {@code src}
      */
     public abstract boolean write(byte[] src, int offset, int length);
 
@@ -81,6 +85,7 @@ public abstract sealed class Connection permits LoopConnection {
      * @param offset where they start in {@code src}
      * @param length how many
      * @return {@code false} if the bytes were refused, as {@link #write(MemorySegment, long, int)}
+     * @throws IndexOutOfBoundsException when {@code offset} and {@code length} do not lie within {@code src}
      */
     public final boolean writeAndFlush(MemorySegment src, long offset, int length) {
         boolean queued = write(src, offset, length);

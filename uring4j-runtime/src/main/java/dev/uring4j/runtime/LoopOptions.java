@@ -15,6 +15,8 @@ import java.util.Objects;
  * }</pre>
  */
 public final class LoopOptions {
+    /** The largest block of native memory a loop hands out: bounds a buffer and the input one connection keeps. */
+    private static final int MAX_BLOCK = 1 << 24;
     private static final LoopOptions DEFAULTS = builder().build();
 
     private final int bufferSize;
@@ -125,10 +127,7 @@ public final class LoopOptions {
          * @throws IllegalArgumentException when {@code bytes} is not positive
          */
         public Builder bufferSize(int bytes) {
-            if (bytes <= 0) {
-                throw new IllegalArgumentException("bufferSize must be positive, was " + bytes);
-            }
-            this.bufferSize = bytes;
+            this.bufferSize = Settings.inRange("bufferSize", bytes, 1, MAX_BLOCK);
             return this;
         }
 
@@ -139,12 +138,11 @@ public final class LoopOptions {
          * @param low  the low watermark in bytes
          * @param high the high watermark in bytes, at least {@code low}
          * @return this builder
-         * @throws IllegalArgumentException when {@code low} is above {@code high}
+         * @throws IllegalArgumentException when {@code low} is negative or above {@code high}
          */
         public Builder watermarks(long low, long high) {
-            if (low > high) {
-                throw new IllegalArgumentException("low watermark " + low + " above high " + high);
-            }
+            Settings.inRange("watermarks: low", low, 0, Long.MAX_VALUE);
+            Settings.inRange("watermarks: high", high, low, Long.MAX_VALUE);
             this.lowWatermark = low;
             this.highWatermark = high;
             return this;
@@ -157,7 +155,7 @@ public final class LoopOptions {
          * @return this builder
          */
         public Builder maxPendingOutput(long bytes) {
-            this.maxPendingOutput = bytes;
+            this.maxPendingOutput = Settings.inRange("maxPendingOutput", bytes, 1, Long.MAX_VALUE);
             return this;
         }
 
@@ -168,7 +166,7 @@ public final class LoopOptions {
          * @return this builder
          */
         public Builder maxUnconsumedInput(int bytes) {
-            this.maxUnconsumedInput = bytes;
+            this.maxUnconsumedInput = Settings.inRange("maxUnconsumedInput", bytes, 1, MAX_BLOCK);
             return this;
         }
 

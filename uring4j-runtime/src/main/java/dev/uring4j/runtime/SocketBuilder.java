@@ -82,10 +82,7 @@ public abstract sealed class SocketBuilder<B extends SocketBuilder<B>> permits T
      * @throws IllegalArgumentException when {@code threads} is not positive
      */
     public B threads(int threads) {
-        if (threads <= 0) {
-            throw new IllegalArgumentException("threads must be positive, was " + threads);
-        }
-        this.threads = threads;
+        this.threads = Settings.inRange("threads", threads, 1, Integer.MAX_VALUE);
         return self();
     }
 
@@ -117,9 +114,10 @@ public abstract sealed class SocketBuilder<B extends SocketBuilder<B>> permits T
      *
      * @param bytes the send buffer size, or 0
      * @return this builder
+     * @throws IllegalArgumentException when {@code bytes} is negative
      */
     public B sendBufferSize(int bytes) {
-        this.sendBufferSize = bytes;
+        this.sendBufferSize = Settings.inRange("sendBufferSize", bytes, 0, Integer.MAX_VALUE);
         return self();
     }
 
@@ -128,9 +126,10 @@ public abstract sealed class SocketBuilder<B extends SocketBuilder<B>> permits T
      *
      * @param bytes the receive buffer size, or 0
      * @return this builder
+     * @throws IllegalArgumentException when {@code bytes} is negative
      */
     public B receiveBufferSize(int bytes) {
-        this.receiveBufferSize = bytes;
+        this.receiveBufferSize = Settings.inRange("receiveBufferSize", bytes, 0, Integer.MAX_VALUE);
         return self();
     }
 

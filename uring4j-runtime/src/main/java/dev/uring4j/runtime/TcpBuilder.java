@@ -60,11 +60,12 @@ public abstract sealed class TcpBuilder<B extends TcpBuilder<B>> extends SocketB
      * Close connections that neither receive nor send for this long ({@code null}, the default:
      * never). The handler's {@code onClose} hears an {@code ETIMEDOUT} {@link ConnectionException}.
      *
-     * @param timeout the idle time allowed, or {@code null}
+     * @param timeout the idle time allowed, positive, or {@code null}
      * @return this builder
+     * @throws IllegalArgumentException when {@code timeout} is zero or negative
      */
     public B idleTimeout(Duration timeout) {
-        this.idleTimeout = timeout;
+        this.idleTimeout = Settings.positiveOrNone("idleTimeout", timeout);
         return self();
     }
 

@@ -115,11 +115,12 @@ public final class TcpClient implements AutoCloseable {
         /**
          * How long a connect may take (default 10 s); {@code null} waits as long as the kernel does.
          *
-         * @param timeout the longest a connect may take, or {@code null}
+         * @param timeout the longest a connect may take, positive, or {@code null}
          * @return this builder
+         * @throws IllegalArgumentException when {@code timeout} is zero or negative
          */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = timeout;
+            this.connectTimeout = Settings.positiveOrNone("connectTimeout", timeout);
             return this;
         }
 

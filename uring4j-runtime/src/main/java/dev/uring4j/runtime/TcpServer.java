@@ -3,6 +3,7 @@ package dev.uring4j.runtime;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Objects;
 
 import dev.uring4j.runtime.internal.LoopGroup;
 import dev.uring4j.runtime.internal.LoopServer;
@@ -121,18 +122,19 @@ public final class TcpServer implements AutoCloseable {
          * @return this builder
          */
         public Builder acceptMode(AcceptMode mode) {
-            this.mode = mode;
+            this.mode = Objects.requireNonNull(mode, "mode");
             return this;
         }
 
         /**
          * The listen(2) backlog (default 4096; the kernel caps it at {@code net.core.somaxconn}).
          *
-         * @param backlog connections the kernel may hold that are not yet accepted
+         * @param backlog connections the kernel may hold that are not yet accepted, 1 to 65535
          * @return this builder
+         * @throws IllegalArgumentException when {@code backlog} is out of range
          */
         public Builder backlog(int backlog) {
-            this.backlog = backlog;
+            this.backlog = Settings.inRange("backlog", backlog, 1, 65535);
             return this;
         }
 
@@ -140,11 +142,12 @@ public final class TcpServer implements AutoCloseable {
          * At most this many connections at once: at the limit, accepting pauses (connections wait
          * in the backlog) until one closes. Default: no limit.
          *
-         * @param max the most connections open at once
+         * @param max the most connections open at once, positive
          * @return this builder
+         * @throws IllegalArgumentException when {@code max} is not positive
          */
         public Builder maxConnections(int max) {
-            this.maxConnections = max;
+            this.maxConnections = Settings.inRange("maxConnections", max, 1, Integer.MAX_VALUE);
             return this;
         }
 

@@ -44,6 +44,10 @@ public final class UdpEndpoint implements AutoCloseable {
     public static final int MAX_IPV4_PAYLOAD = LoopUdpSocket.MAX_IPV4_PAYLOAD;
     /** The largest UDP payload over IPv6 (without jumbograms): 65,535 minus the UDP header. */
     public static final int MAX_IPV6_PAYLOAD = LoopUdpSocket.MAX_IPV6_PAYLOAD;
+    /** A provided-buffer ring's entries are fewer than 65536 and a power of two. */
+    private static final int MAX_RING_BUFFERS = 32768;
+    private static final int MAX_SEND_QUEUE = 32768;
+    private static final int MAX_CONTROL_ROOM = 65536;
 
     private final EventLoopGroup group;
     private final boolean ownsGroup;
@@ -206,10 +210,7 @@ public final class UdpEndpoint implements AutoCloseable {
          * @throws IllegalArgumentException when {@code bytes} is out of range
          */
         public Builder maxDatagramSize(int bytes) {
-            if (bytes <= 0 || bytes > MAX_IPV6_PAYLOAD) {
-                throw new IllegalArgumentException("maxDatagramSize must be in 1.." + MAX_IPV6_PAYLOAD + ", was " + bytes);
-            }
-            this.maxDatagramSize = bytes;
+            this.maxDatagramSize = Settings.inRange("maxDatagramSize", bytes, 1, MAX_IPV6_PAYLOAD);
             return this;
         }
 
@@ -217,11 +218,12 @@ public final class UdpEndpoint implements AutoCloseable {
          * Bytes reserved per datagram for control messages (enable them with {@link #socketOption});
          * default 0, none. Received control messages start at {@link Datagram#controlOffset()}.
          *
-         * @param bytes room per datagram for {@code struct cmsghdr} records
+         * @param bytes room per datagram for {@code struct cmsghdr} records, 0 to 65536
          * @return this builder
+         * @throws IllegalArgumentException when {@code bytes} is out of range
          */
         public Builder controlRoom(int bytes) {
-            this.controlRoom = bytes;
+            this.controlRoom = Settings.inRange("controlRoom", bytes, 0, MAX_CONTROL_ROOM);
             return this;
         }
 
@@ -229,15 +231,12 @@ public final class UdpEndpoint implements AutoCloseable {
          * Provided buffers per group when the endpoint has groups of its own (a power of two;
          * default: as many as fit in 16 MiB, at most 1024, at least 16).
          *
-         * @param buffers provided buffers per group, a power of two
+         * @param buffers provided buffers per group, a power of two up to 32768
          * @return this builder
-         * @throws IllegalArgumentException when {@code buffers} is not a power of two
+         * @throws IllegalArgumentException when {@code buffers} is not a power of two in that range
          */
         public Builder receiveBuffers(int buffers) {
-            if (Integer.bitCount(buffers) != 1) {
-                throw new IllegalArgumentException("receiveBuffers must be a power of two, was " + buffers);
-            }
-            this.receiveBuffers = buffers;
+            this.receiveBuffers = Settings.powerOfTwo("receiveBuffers", buffers, MAX_RING_BUFFERS);
             return this;
         }
 
@@ -247,17 +246,14 @@ public final class UdpEndpoint implements AutoCloseable {
          * raised to {@link #maxDatagramSize} when below it.
          *
          * @param datagrams the most datagrams, a power of two up to 32768
-         * @param bytes     the most payload bytes
+         * @param bytes     the most payload bytes, positive
          * @return this builder
-         * @throws IllegalArgumentException when {@code datagrams} is not a power of two up to 32768
+         * @throws IllegalArgumentException when {@code datagrams} is not a power of two up to 32768,
+         *                                  or {@code bytes} is not positive
          */
         public Builder sendQueue(int datagrams, int bytes) {
-            if (Integer.bitCount(datagrams) != 1 || datagrams > 1 << 15) {
-                throw new IllegalArgumentException("send queue datagrams must be a power of two up to 32768, was "
-                        + datagrams);
-            }
-            this.sendQueueDatagrams = datagrams;
-            this.sendQueueBytes = bytes;
+            this.sendQueueDatagrams = Settings.powerOfTwo("sendQueue: datagrams", datagrams, MAX_SEND_QUEUE);
+            this.sendQueueBytes = Settings.inRange("sendQueue: bytes", bytes, 1, Integer.MAX_VALUE);
             return this;
         }
 

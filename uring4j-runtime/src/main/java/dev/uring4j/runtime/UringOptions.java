@@ -108,6 +108,14 @@ public final class UringOptions {
         }
     }
 
+    /** {@code IORING_MAX_ENTRIES}: the most SQ entries a ring takes. */
+    private static final int MAX_SQ_ENTRIES = 32768;
+    /** {@code IORING_MAX_CQ_ENTRIES}. */
+    private static final int MAX_CQ_ENTRIES = 2 * MAX_SQ_ENTRIES;
+    /** A provided-buffer ring's entries are fewer than 65536 and a power of two. */
+    private static final int MAX_RING_BUFFERS = 32768;
+    private static final int MAX_BUFFER_GROUPS = 256;
+    private static final int MAX_REGISTERED_FILES = 1 << 20;
     private static final UringOptions DEFAULTS = builder().build();
 
     private final int sqEntries;
@@ -310,22 +318,26 @@ public final class UringOptions {
         /**
          * SQ entries per loop ring (default 4096); a full SQ is submitted and refilled, never dropped.
          *
-         * @param n SQ entries; the kernel rounds up to a power of two
+         * @param n SQ entries, 1 to 32768 ({@code IORING_MAX_ENTRIES}); the kernel rounds up to a
+         *          power of two
          * @return this builder
+         * @throws IllegalArgumentException when {@code n} is out of range
          */
         public Builder sqEntries(int n) {
-            this.sqEntries = n;
+            this.sqEntries = Settings.inRange("sqEntries", n, 1, MAX_SQ_ENTRIES);
             return this;
         }
 
         /**
          * CQ entries per loop ring (default 16384): multishot operations post several per SQE.
          *
-         * @param n CQ entries, at least {@link #sqEntries}
+         * @param n CQ entries, at least {@link #sqEntries} and at most 65536
+         *          ({@code IORING_MAX_CQ_ENTRIES}); checked against {@code sqEntries} by {@link #build}
          * @return this builder
+         * @throws IllegalArgumentException when {@code n} is out of range
          */
         public Builder cqEntries(int n) {
-            this.cqEntries = n;
+            this.cqEntries = Settings.inRange("cqEntries", n, 1, MAX_CQ_ENTRIES);
             return this;
         }
 
@@ -333,26 +345,24 @@ public final class UringOptions {
          * Buffers per group (a power of two, default 512). Receive memory per loop is groups x
          * buffers x {@link LoopOptions#bufferSize()}, whatever the connection count.
          *
-         * @param n buffers per group, a power of two
+         * @param n buffers per group, a power of two up to 32768 (the most a buffer ring holds)
          * @return this builder
-         * @throws IllegalArgumentException when {@code n} is not a power of two
+         * @throws IllegalArgumentException when {@code n} is not a power of two in that range
          */
         public Builder buffersPerGroup(int n) {
-            if (Integer.bitCount(n) != 1) {
-                throw new IllegalArgumentException("buffersPerGroup must be a power of two, was " + n);
-            }
-            this.buffersPerGroup = n;
+            this.buffersPerGroup = Settings.powerOfTwo("buffersPerGroup", n, MAX_RING_BUFFERS);
             return this;
         }
 
         /**
          * Buffer groups per loop (default 2); a receive that finds its group empty moves to the next.
          *
-         * @param n the number of groups
+         * @param n the number of groups, 1 to 256
          * @return this builder
+         * @throws IllegalArgumentException when {@code n} is out of range
          */
         public Builder bufferGroups(int n) {
-            this.bufferGroups = n;
+            this.bufferGroups = Settings.inRange("bufferGroups", n, 1, MAX_BUFFER_GROUPS);
             return this;
         }
 
@@ -360,11 +370,12 @@ public final class UringOptions {
          * The size of each loop's registered file table (default 65536, and never above
          * {@code RLIMIT_NOFILE}): how many connections one loop can hold in direct descriptors.
          *
-         * @param n slots in the table
+         * @param n slots in the table, 1 to 1048576
          * @return this builder
+         * @throws IllegalArgumentException when {@code n} is out of range
          */
         public Builder registeredFiles(int n) {
-            this.registeredFiles = n;
+            this.registeredFiles = Settings.inRange("registeredFiles", n, 1, MAX_REGISTERED_FILES);
             return this;
         }
 
@@ -375,11 +386,12 @@ public final class UringOptions {
          * (docs/BENCHMARKS.md); set a threshold for traffic that leaves the host through a NIC,
          * after measuring there.
          *
-         * @param bytes the smallest send made zero-copy
+         * @param bytes the smallest send made zero-copy, positive
          * @return this builder
+         * @throws IllegalArgumentException when {@code bytes} is not positive
          */
         public Builder sendZcThreshold(int bytes) {
-            this.sendZcThreshold = bytes;
+            this.sendZcThreshold = Settings.inRange("sendZcThreshold", bytes, 1, Integer.MAX_VALUE);
             return this;
         }
 
@@ -440,9 +452,11 @@ public final class UringOptions {
          * was set here.
          *
          * @return new immutable options
-         * @throws IllegalArgumentException when one of those properties names an unknown path
+         * @throws IllegalArgumentException when one of those properties names an unknown path, or
+         *                                  {@code cqEntries} is below {@code sqEntries}
          */
         public UringOptions build() {
+            Settings.inRange("cqEntries", cqEntries, sqEntries, MAX_CQ_ENTRIES);
             return new UringOptions(this);
         }
     }

@@ -2,6 +2,8 @@ package dev.uring4j.runtime.internal;
 
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -201,6 +203,7 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
 
     @Override
     public boolean write(MemorySegment src, long offset, int length) {
+        Objects.checkFromIndexSize(offset, length, src.byteSize());
         if (!loop.inEventLoop()) {
             byte[] copy = new byte[length];
             MemorySegment.copy(src, JAVA_BYTE, offset, copy, 0, length);
@@ -216,6 +219,7 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
 
     @Override
     public boolean write(byte[] src, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, src.length);
         if (!loop.inEventLoop()) {
             return writeFromElsewhere(src, offset, length);
         }
@@ -241,7 +245,6 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
      * any output a close discards.
      */
     private boolean writeFromElsewhere(byte[] src, int offset, int length) {
-        java.util.Objects.checkFromIndexSize(offset, length, src.length);
         if (writesRefused) {
             return false;
         }
@@ -250,7 +253,7 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
             inTransit.addAndGet(-length);
             return false;
         }
-        byte[] copy = java.util.Arrays.copyOfRange(src, offset, offset + length);
+        byte[] copy = Arrays.copyOfRange(src, offset, offset + length);
         if (!loop.post(() -> {
             inTransit.addAndGet(-length);
             if (state == OPEN && !closeRequested && !shutdownRequested) {

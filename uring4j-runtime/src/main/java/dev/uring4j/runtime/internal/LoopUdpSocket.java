@@ -3,6 +3,7 @@ package dev.uring4j.runtime.internal;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -212,6 +213,7 @@ public abstract non-sealed class LoopUdpSocket extends UdpSocket {
 
     @Override
     public final boolean send(UdpAddress to, MemorySegment src, long offset, int length) {
+        Objects.checkFromIndexSize(offset, length, src.byteSize());
         if (!loop.inEventLoop()) {
             byte[] copy = new byte[length];
             MemorySegment.copy(src, JAVA_BYTE, offset, copy, 0, length);
@@ -227,14 +229,15 @@ public abstract non-sealed class LoopUdpSocket extends UdpSocket {
 
     @Override
     public final boolean send(UdpAddress to, byte[] src, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, src.length);
         if (!loop.inEventLoop()) {
             if (to instanceof SenderAddress) {
                 throw new IllegalStateException("a datagram's sender view is valid only on the loop thread, during onDatagram");
             }
-            byte[] copy = java.util.Arrays.copyOfRange(src, offset, offset + length);
-            loop.post(() -> send(to, copy, 0, copy.length));
-            // Handed to the loop, which may still refuse it (closed by then, queue full): a hint.
-            return state == OPEN;
+            byte[] copy = Arrays.copyOfRange(src, offset, offset + length);
+            // Handed to the loop, which may still refuse it (closed by then, queue full) and
+            // counts it in the stats' refused sends: a datagram's delivery is never promised.
+            return state == OPEN && loop.post(() -> send(to, copy, 0, copy.length));
         }
         int slot = reserve(to, length);
         if (slot < 0) {
