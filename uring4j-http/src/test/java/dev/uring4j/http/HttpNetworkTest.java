@@ -23,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.uring4j.runtime.LoopOptions;
 import dev.uring4j.runtime.TcpServer;
@@ -30,8 +31,10 @@ import dev.uring4j.runtime.TcpServer;
 /**
  * The HTTP engine on the real runtime and kernel: what {@code ./uring4j http} serves, checked over
  * sockets (keep-alive, pipelining, multi-MiB bodies both ways, back-pressure with a slow reader,
- * a smuggling-shaped request rejected without disturbing other connections).
+ * a smuggling-shaped request rejected without disturbing other connections). Runs twice (see the
+ * pom), on the transport each execution names.
  */
+@ExtendWith(DefaultTransportTests.class)
 class HttpNetworkTest {
     private static TcpServer server;
     private static InetSocketAddress address;
