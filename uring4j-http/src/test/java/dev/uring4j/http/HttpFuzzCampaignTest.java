@@ -16,8 +16,13 @@ import org.junit.jupiter.api.Test;
  * {@code -Dhttp.fuzz.seconds=N}:
  *
  * <pre>
- * mvn test -pl uring4j-http -Dtest=HttpFuzzCampaignTest -Dhttp.fuzz.seconds=3600
+ * mvn test -pl uring4j-http -am -Dtest=HttpFuzzCampaignTest -Dsurefire.failIfNoSpecifiedTests=false \
+ *     -Dhttp.fuzz.seconds=3600 -Djunit.jupiter.execution.timeout.default=70m -During4j.test.forkTimeoutSeconds=0
  * </pre>
+ *
+ * <p>(The last two lift the suite's limits on one test and on one test JVM, which a campaign of
+ * more than a minute or two would hit; the test still gives Jazzer at most five minutes more than
+ * the campaign.)
  *
  * <p>The JUnit integration fuzzes too ({@code JAZZER_FUZZ=1 mvn test -pl uring4j-http
  * -Dtest=HttpFuzzTest}), but only for the compile-time {@code @FuzzTest(maxDuration)}: jazzer-junit

@@ -11,6 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,14 +23,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.uring4j.runtime.LoopOptions;
 import dev.uring4j.runtime.TcpServer;
 
 /**
  * The HTTP engine on the real runtime and kernel: what {@code ./uring4j http} serves, checked over
  * sockets (keep-alive, pipelining, multi-MiB bodies both ways, back-pressure with a slow reader,
- * a smuggling-shaped request rejected without disturbing other connections).
+ * a smuggling-shaped request rejected without disturbing other connections). Runs twice (see the
+ * pom), on the transport each execution names.
  */
+@ExtendWith(DefaultTransportTests.class)
 class HttpNetworkTest {
     private static TcpServer server;
     private static InetSocketAddress address;
@@ -142,6 +149,13 @@ class HttpNetworkTest {
         for (int i = 0; i < body.length; i++) {
             body[i] = (byte) (i * 7 + i / 4093);
         }
+        LoopOptions options = server.group().options();
+        // Past the high watermark the server stops reading the request until its output drains, so
+        // it holds the watermark plus what the receives it already had added, counted in whole
+        // blocks. A server that went on reading would queue up to the connection's output limit
+        // (and then fail the connection); one that paused late, most of the way there.
+        long bound = options.maxPendingOutput() / 4;
+        OutputSampler output = new OutputSampler();
         try (Socket s = connect(16 * 1024)) {
             OutputStream out = s.getOutputStream();
             Thread writer = Thread.ofPlatform().start(() -> {
@@ -157,8 +171,8 @@ class HttpNetworkTest {
                     throw new RuntimeException(e);
                 }
             });
-            // Let the server's output back up against a reader that has not started reading.
-            Thread.sleep(500);
+            // The reader has not started: the server's output backs up past the high watermark.
+            output.await(options.highWatermark());
             InputStream in = new BufferedInputStream(s.getInputStream());
             Response fixed = read(in);
             assertEquals(200, fixed.status());
@@ -167,8 +181,49 @@ class HttpNetworkTest {
             assertEquals("chunked", chunked.headers().get("transfer-encoding"));
             assertArrayEquals(body, chunked.body(), "chunked body echoed intact");
             writer.join();
+        } finally {
+            output.stop();
         }
-        assertTrue(server.group().stats().outputBytes() < 8 << 20, "output stayed bounded: " + server.group().stats());
+        System.out.println("slow reader: server output peaked at " + output.peak() + " bytes");
+        assertTrue(output.peak() <= bound, "queued output stayed near the high watermark ("
+                + options.highWatermark() + " bytes), under " + bound + ", while 24 MiB went through; it peaked at "
+                + output.peak());
+    }
+
+    /**
+     * The most output the server's loops held at once, sampled from their counters on a thread of
+     * its own (the counters keep no peak). Output stays up as long as the reader lags, far longer
+     * than one sampling interval, so a server that queued too much is seen.
+     */
+    private static final class OutputSampler {
+        private final AtomicLong peak = new AtomicLong();
+        private volatile boolean running = true;
+        private final Thread thread = Thread.ofPlatform().daemon().name("output-sampler").start(() -> {
+            while (running) {
+                peak.accumulateAndGet(server.group().stats().outputBytes(), Math::max);
+                // A sampling interval, not a wait for anything.
+                LockSupport.parkNanos(100_000);
+            }
+        });
+
+        /** Waits until the server holds at least {@code bytes} of output. */
+        void await(long bytes) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (peak.get() < bytes) {
+                assertTrue(System.nanoTime() - deadline < 0, "the server's output never backed up past " + bytes
+                        + " bytes: " + server.group().stats());
+                LockSupport.parkNanos(100_000);
+            }
+        }
+
+        long peak() {
+            return peak.get();
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            thread.join();
+        }
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -154,7 +155,10 @@ class ConnectTest {
             }
             CompletableFuture<Connection> f = TcpClient.builder().group(group).handler(Recorder::new)
                     .connectTimeout(null).build().connect(target);
-            Thread.sleep(100);
+            // The loop has made the socket and submitted the connect, which the full accept queue
+            // keeps pending: what is cancelled is a connect in flight.
+            Loops.settle(group.loops().get(0));
+            assertFalse(f.isDone(), "the connect is pending");
             assertTrue(f.cancel(true));
             assertThrows(CancellationException.class, f::join);
             fillers.forEach(Net::closeQuietly);

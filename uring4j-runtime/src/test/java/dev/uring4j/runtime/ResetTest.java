@@ -75,7 +75,9 @@ class ResetTest {
             if (cause != null) {
                 assertEquals(Errno.ECONNRESET, assertInstanceOf(ConnectionException.class, cause).errno());
             }
-            Thread.sleep(50);
+            // onClose comes after the last completion of the connection: once the loop has gone
+            // round after it, any callback still queued behind it would have run.
+            Loops.settle(recorder.connection.eventLoop());
             assertEquals(1, recorder.closes.size(), "one close");
             assertEquals(0, recorder.dataAfterClose.get(), "no callbacks after the terminal completion");
             assertEquals(0, server.connections());

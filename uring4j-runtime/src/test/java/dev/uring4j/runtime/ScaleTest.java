@@ -9,21 +9,28 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
 /**
  * Scale: 10,000 concurrent connections on one loop, each echoing. The loop's native buffer
- * memory is the same for 100 connections as for 10,000: receive buffers are shared by the loop's
- * connections, and output blocks are held only while there is output. (On NIO both ends of each
- * connection take a descriptor of this process: where RLIMIT_NOFILE cannot hold 20,000, as many
- * as fit.)
+ * memory is what its options ask for, groups x buffers x size, for 100 connections as for 10,000:
+ * receive buffers are shared by the loop's connections, and output blocks are held only while
+ * there is output. (On NIO both ends of each connection take a descriptor of this process: where
+ * RLIMIT_NOFILE cannot hold 20,000, as many as fit.)
  */
 class ScaleTest {
+    // Not the defaults, so that a loop sizing its groups by anything but its options shows.
+    private static final int GROUPS = 3;
+    private static final int BUFFERS_PER_GROUP = 256;
+    private static final int BUFFER_SIZE = 2048;
 
     @Test
     void tenThousandEchoingConnectionsOnOneLoopUseTheSameBufferMemoryAsAHundred() throws Exception {
-        try (EventLoopGroup serverGroup = EventLoopGroup.create(1);
+        LoopOptions options = LoopOptions.builder().bufferSize(BUFFER_SIZE).uring(UringOptions.builder()
+                .bufferGroups(GROUPS).buffersPerGroup(BUFFERS_PER_GROUP).build()).build();
+        try (EventLoopGroup serverGroup = EventLoopGroup.builder().threads(1).options(options).build();
              EventLoopGroup clientGroup = EventLoopGroup.create(1);
              TcpServer server = TcpServer.builder().group(serverGroup).backlog(4096).handler(EchoHandler::new).start()) {
             InetSocketAddress address = server.localAddress();
@@ -34,7 +41,21 @@ class ScaleTest {
                             + "by idle connections %d bytes (%.1f per connection); peak buffers in one batch %d of %d%n",
                     at100.bufferBytes(), at10k.bufferBytes(), at10k.outputBytes(),
                     at10k.outputBytes() / (double) many, at10k.peakBuffersInUse(), at10k.bufferCount());
-            assertEquals(at100.bufferBytes(), at10k.bufferBytes(), "buffer memory independent of the connection count");
+            for (LoopStats at : new LoopStats[] {at100, at10k}) {
+                if (serverGroup.transport() == Transport.IO_URING) {
+                    // Every receive of every connection selects one of these buffers.
+                    assertEquals((long) GROUPS * BUFFERS_PER_GROUP, at.bufferCount(), "provided buffers: " + at);
+                    assertEquals((long) GROUPS * BUFFERS_PER_GROUP * BUFFER_SIZE, at.bufferBytes(),
+                            "buffer memory is groups x buffers x size, whatever the connection count: " + at);
+                    assertTrue(at.peakBuffersInUse() > 0 && at.peakBuffersInUse() <= at.bufferCount(),
+                            "receives took their buffers from those groups: " + at);
+                } else {
+                    // NIO reads every connection of the loop into the loop's one buffer.
+                    assertEquals(1, at.bufferCount(), "one read buffer per loop: " + at);
+                    assertTrue(at.bufferBytes() >= BUFFER_SIZE, "the read buffer takes a buffer's worth: " + at);
+                    assertEquals(at100.bufferBytes(), at.bufferBytes(), "the same buffer at any connection count");
+                }
+            }
             assertEquals(0, at10k.outputBytes(), "idle connections hold no output memory");
         }
     }
