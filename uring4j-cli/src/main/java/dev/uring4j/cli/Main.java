@@ -60,29 +60,65 @@ public final class Main {
         }
     }
 
-    private static void probe(String[] args) {
-        new Args("probe", args, Set.of());
+    /**
+     * The kernel's io_uring features, then what servers started with the same flags use: a TCP
+     * server and a UDP endpoint are started on 127.0.0.1 and asked, so the answer is what they
+     * really took (transport, each io_uring path or why not), not what the options would allow.
+     */
+    private static void probe(String[] args) throws IOException {
+        Args a = new Args("probe", args, Set.of("threads", "accept", Args.TRANSPORT));
         System.out.print(Probe.current().report());
         System.out.println();
-        System.out.print(UringOptions.defaults().report());
+        Transport asked = a.transport();
+        String choice = asked == Transport.AUTO && Transport.fromProperty() != Transport.AUTO
+                ? Transport.fromProperty().name() + ", -D" + Transport.PROPERTY : asked.name();
+        TcpServer server;
+        try {
+            server = TcpServer.builder().threads(a.integer("threads", 1)).acceptMode(acceptMode(a))
+                    .transport(asked).handler(EchoServer.Echo::new).start();
+        } catch (IOException e) {
+            System.out.println("TRANSPORT (" + choice + "): none, a server would not start: " + e.getMessage());
+            return;
+        }
+        try (server) {
+            TransportSelection s = server.group().transportSelection();
+            System.out.println("TRANSPORT (" + choice + "): " + s.transport() + (s.fallback() ? ", the fallback" : "")
+                    + "\n  " + s.reason());
+            System.out.println();
+            if (s.transport() != Transport.IO_URING) {
+                System.out.println("RUNTIME PATH: none, NIO (epoll) takes no io_uring path");
+            } else {
+                System.out.printf("%-20s %-5s %s%n", "RUNTIME PATH", "USED", "OTHERWISE / WHY NOT");
+                for (UringOptions.Path p : UringOptions.Path.values()) {
+                    String why = server.whyNot(p);
+                    System.out.printf("%-20s %-5s %s%n", p.name(), why == null ? "yes" : "no",
+                            why == null ? "(else " + p.fallback() + ")" : p.fallback() + ": " + why);
+                }
+            }
+        }
         System.out.println();
-        System.out.println(transportReport());
+        try (UdpEndpoint udp = UdpEndpoint.builder().threads(1).transport(asked).handler(new UdpEchoServer.Echo())
+                .start()) {
+            TransportSelection s = udp.group().transportSelection();
+            System.out.println("UDP (" + choice + "): " + s.transport() + (s.fallback() ? ", the fallback" : "")
+                    + "\n  " + s.reason());
+            if (s.transport() == Transport.IO_URING) {
+                String why = Probe.current().whyMissing(Probe.Feature.SENDTO);
+                System.out.println("  a datagram to an address is sent with " + (why == null
+                        ? "sendto (IORING_OP_SEND with the address)" : "sendmsg: " + why));
+            }
+        } catch (IOException e) {
+            System.out.println("UDP (" + choice + "): none, an endpoint would not start: " + e.getMessage());
+        }
     }
 
-    /** Which transport a server started now with the defaults would run on, and why. */
-    private static String transportReport() {
-        try {
-            TransportSelection s = TransportSelection.resolve(Transport.AUTO);
-            return "TRANSPORT (AUTO): " + s.transport() + (s.fallback() ? ", the fallback" : "") + "\n  " + s.reason();
-        } catch (IOException e) {
-            return "TRANSPORT (AUTO): none, a server would not start: " + e.getMessage();
-        }
+    private static AcceptMode acceptMode(Args a) {
+        return AcceptMode.valueOf(a.choice("accept", "acceptor", "acceptor", "reuseport").toUpperCase(Locale.ROOT));
     }
 
     private static void echo(String[] args) throws Exception {
         Args a = new Args("echo", args, Set.of("port", "host", "threads", "accept", Args.TRANSPORT));
-        AcceptMode mode = AcceptMode.valueOf(
-                a.choice("accept", "acceptor", "acceptor", "reuseport").toUpperCase(Locale.ROOT));
+        AcceptMode mode = acceptMode(a);
         TcpServer server = TcpServer.builder()
                 .address(new InetSocketAddress(a.string("host", "0.0.0.0"), a.integer("port", 7007)))
                 .threads(a.integer("threads", 1))
@@ -99,8 +135,7 @@ public final class Main {
         TcpServer server = HttpServer.builder(HttpEchoServer.router()).build().serve(TcpServer.builder()
                 .address(new InetSocketAddress(a.string("host", "0.0.0.0"), a.integer("port", 8080)))
                 .threads(a.integer("threads", 1))
-                .acceptMode(AcceptMode.valueOf(
-                        a.choice("accept", "acceptor", "acceptor", "reuseport").toUpperCase(Locale.ROOT)))
+                .acceptMode(acceptMode(a))
                 .transport(a.transport()));
         printTransport(server.group(), a.transport());
         serveUntilSignalled(server);
@@ -190,7 +225,9 @@ public final class Main {
     private static void usage() {
         System.err.println("""
                 usage: uring4j <command> [options]
-                  probe                                   io_uring features of this kernel and the paths uring4j takes
+                  probe [--threads N] [--accept acceptor|reuseport] [--transport auto|uring|nio]
+                                                          io_uring features of this kernel, and what a server
+                                                          started with those flags runs on and takes
                   echo --port P [--host H] [--threads N] [--accept acceptor|reuseport] [--transport auto|uring|nio]
                                                           an echo server for any load tool
                   http --port P [--host H] [--threads N] [--accept acceptor|reuseport] [--transport auto|uring|nio]
@@ -201,7 +238,7 @@ public final class Main {
                                                           the authoritative game-server example; reports every 5 s
                   game-client --port P [--host H] --clients N --seconds S [--tick-hz 60] [--threads T]
                                                           N simulated players against it
-                probe also says which transport a server would run on (AUTO: io_uring where it can run,
-                else NIO); -During4j.transport=uring|nio in URING4J_JAVA_OPTS forces one for every command.""");
+                -During4j.transport=uring|nio in URING4J_JAVA_OPTS forces a transport for every command;
+                -During4j.probe.hide=FEATURE,... makes this kernel look older (to try the fallbacks).""");
     }
 }

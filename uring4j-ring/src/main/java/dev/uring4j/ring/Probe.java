@@ -6,7 +6,10 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import static dev.uring4j.ring.uapi.IoUringH.*;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -23,8 +26,14 @@ import dev.uring4j.ring.uapi.IoUringProbeOp;
  * their own (multishot receive, {@code IORING_CQE_F_SOCK_NONEMPTY}, ...) are detected through an
  * opcode or feature bit that arrived in the same kernel release; {@link Feature#detectedBy()}
  * says which. {@link #current()} probes once per process.
+ *
+ * <p>{@code -During4j.probe.hide=FEATURE,...} makes the probe report features as missing that the
+ * kernel has, so that what uring4j does on an older kernel (each fallback, each clear refusal) can
+ * be tried on this one. {@link #whyMissing} then says the feature is hidden, not absent.
  */
 public final class Probe {
+    /** The system property naming features to report as missing. */
+    public static final String HIDE_PROPERTY = "uring4j.probe.hide";
 
     /** The io_uring features uring4j uses, with the kernel release that brought each. */
     public enum Feature {
@@ -74,6 +83,8 @@ public final class Probe {
         DEFER_TASKRUN("IORING_SETUP_DEFER_TASKRUN", "6.1", "setup with SINGLE_ISSUER, tried"),
         /** Zero-copy sendmsg. */
         SENDMSG_ZC("zero-copy sendmsg (IORING_OP_SENDMSG_ZC)", "6.1", "IORING_OP_SENDMSG_ZC"),
+        /** Sends that carry their destination in the SQE ({@code io_uring_prep_sendto}). */
+        SENDTO("sendto: IORING_OP_SEND with a destination address", "6.1", "IORING_OP_SENDMSG_ZC (same release)"),
         /** Registrations through the registered ring fd. */
         REG_REG_RING("register through the registered ring fd", "6.3", "IORING_FEAT_REG_REG_RING"),
         /** Ring messages that set the target completion's flags. */
@@ -130,6 +141,7 @@ public final class Probe {
     private final int lastOp;
     private final int features;
     private final Map<Feature, Boolean> supported = new EnumMap<>(Feature.class);
+    private final Set<Feature> hidden = EnumSet.noneOf(Feature.class);
 
     private Probe(String kernelRelease, UnavailabilityCause unavailable, int lastOp, int features) {
         this.kernelRelease = kernelRelease;
@@ -144,6 +156,7 @@ public final class Probe {
      *
      * @return the probe; it reports every feature missing where io_uring is unavailable
      * @throws IllegalStateException when io_uring can be set up but refuses to be probed
+     * @throws IllegalArgumentException when {@code -During4j.probe.hide} names an unknown feature
      */
     public static Probe current() {
         Probe p = current;
@@ -187,6 +200,7 @@ public final class Probe {
             Probe p = new Probe(release, null, lastOp, ring.features());
             System.arraycopy(ops, 0, p.ops, 0, ops.length);
             p.detect(ring);
+            p.hide(System.getProperty(HIDE_PROPERTY, ""));
             return p;
         } catch (ErrnoException e) {
             throw new IllegalStateException("probing io_uring failed: " + e.getMessage(), e);
@@ -219,6 +233,7 @@ public final class Probe {
         put(Feature.FILE_ALLOC_RANGE, tryFileAllocRange());
         put(Feature.DEFER_TASKRUN, trySetup(IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN));
         put(Feature.SENDMSG_ZC, ops[IORING_OP_SENDMSG_ZC]);
+        put(Feature.SENDTO, ops[IORING_OP_SENDMSG_ZC]);
         put(Feature.REG_REG_RING, (features & IORING_FEAT_REG_REG_RING) != 0);
         put(Feature.MSG_RING_CQE_FLAGS, ops[IORING_OP_MSG_RING] && (features & IORING_FEAT_REG_REG_RING) != 0);
         put(Feature.PBUF_RING_MMAP, tryBufferRing(ring, IOU_PBUF_RING_MMAP));
@@ -229,6 +244,27 @@ public final class Probe {
         put(Feature.BIND_LISTEN, ops[IORING_OP_BIND] && ops[IORING_OP_LISTEN]);
         put(Feature.PBUF_RING_INC, tryBufferRing(ring, IOU_PBUF_RING_INC));
         put(Feature.MIN_TIMEOUT, (features & IORING_FEAT_MIN_TIMEOUT) != 0);
+    }
+
+    /** Reports the features named in {@code names} (comma-separated) as missing. */
+    private void hide(String names) {
+        for (String name : names.split(",")) {
+            String n = name.trim().toUpperCase(Locale.ROOT);
+            if (n.isEmpty()) {
+                continue;
+            }
+            Feature f;
+            try {
+                f = Feature.valueOf(n);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("-D" + HIDE_PROPERTY + ": unknown feature '" + name.trim()
+                        + "'; known: " + EnumSet.allOf(Feature.class), e);
+            }
+            if (supports(f)) {
+                hidden.add(f);
+                supported.put(f, false);
+            }
+        }
     }
 
     private void put(Feature f, boolean value) {
@@ -310,6 +346,10 @@ public final class Probe {
         if (unavailable != null) {
             return feature.description() + " is unavailable: " + unavailable.message();
         }
+        if (hidden.contains(feature)) {
+            return feature.description() + " is hidden by -D" + HIDE_PROPERTY + " (it needs Linux " + feature.kernel()
+                    + "; this kernel, " + kernelRelease + ", has it)";
+        }
         return feature.description() + " needs Linux " + feature.kernel() + " or newer; this kernel is "
                 + kernelRelease + " (detected by " + feature.detectedBy() + ")";
     }
@@ -358,7 +398,8 @@ public final class Probe {
         }
         b.append(String.format("%-20s %-7s %-9s %s%n", "FEATURE", "KERNEL", "AVAILABLE", "DETECTED BY / DESCRIPTION"));
         for (Feature f : Feature.values()) {
-            b.append(String.format("%-20s %-7s %-9s %s: %s%n", f.name(), f.kernel(), supports(f) ? "yes" : "no",
+            b.append(String.format("%-20s %-7s %-9s %s: %s%n", f.name(), f.kernel(),
+                    supports(f) ? "yes" : hidden.contains(f) ? "hidden" : "no",
                     f.detectedBy(), f.description()));
         }
         return b.toString();

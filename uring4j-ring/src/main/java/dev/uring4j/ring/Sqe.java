@@ -476,7 +476,8 @@ public final class Sqe {
     /**
      * {@code io_uring_prep_cancel_fd}: cancels requests on {@code fd}.
      *
-     * @param fd    the file, or a direct descriptor with {@code IORING_ASYNC_CANCEL_FD_FIXED}
+     * @param fd    the file; or a direct descriptor, marked by {@link #fixedFile()} (since 5.19)
+     *              or by {@code IORING_ASYNC_CANCEL_FD_FIXED} (since 6.0)
      * @param flags {@code IORING_ASYNC_CANCEL_*} flags ({@code ALL} for every request, not just one)
      * @return this entry
      */

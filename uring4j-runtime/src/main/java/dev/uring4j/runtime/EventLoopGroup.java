@@ -40,7 +40,8 @@ public final class EventLoopGroup implements AutoCloseable {
     private final LoopGroup loops;
 
     private EventLoopGroup(Builder b) throws IOException {
-        this.selection = TransportSelection.resolve(b.transport);
+        this.selection = b.workload == TransportSelection.Workload.UDP ? TransportSelection.resolveForUdp(b.transport)
+                : TransportSelection.resolve(b.transport);
         TransportProvider provider = selection.transport() == Transport.NIO ? NioTransport.INSTANCE
                 : UringTransport.INSTANCE;
         this.loops = LoopGroup.start(provider, b.threads, b.options, b.name);
@@ -138,6 +139,17 @@ public final class EventLoopGroup implements AutoCloseable {
     }
 
     /**
+     * The io_uring paths the group's loops took on this kernel with their options: each
+     * {@link UringOptions.Path} the kernel has and the options allow, the older way otherwise
+     * ({@link UringOptions#whyNot} says why). All loops of a group take the same.
+     *
+     * @return the paths taken; empty on the NIO transport
+     */
+    public Set<UringOptions.Path> pathsInUse() {
+        return loops.loop(0).pathsInUse();
+    }
+
+    /**
      * The sum of every loop's counters.
      *
      * @return a snapshot of the group's totals (see {@link LoopStats#plus})
@@ -178,6 +190,7 @@ public final class EventLoopGroup implements AutoCloseable {
         private LoopOptions options = LoopOptions.defaults();
         private String name = "uring4j-loop";
         private Transport transport = Transport.AUTO;
+        private TransportSelection.Workload workload = TransportSelection.Workload.TCP;
 
         private Builder() {}
 
@@ -229,6 +242,12 @@ public final class EventLoopGroup implements AutoCloseable {
          */
         public Builder transport(Transport choice) {
             this.transport = Objects.requireNonNull(choice, "transport");
+            return this;
+        }
+
+        /** What the group is for: a UDP endpoint's own group needs more of io_uring than TCP does. */
+        Builder workload(TransportSelection.Workload workload) {
+            this.workload = workload;
             return this;
         }
 

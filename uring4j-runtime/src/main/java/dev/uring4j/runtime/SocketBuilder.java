@@ -146,14 +146,18 @@ public abstract sealed class SocketBuilder<B extends SocketBuilder<B>> permits T
         return group == null;
     }
 
-    /** The group to run on: the application's, or a new one of its own named {@code name}. */
-    final EventLoopGroup groupOrOwn(String name) throws IOException {
+    /**
+     * The group to run on: the application's, or a new one of its own named {@code name}, on the
+     * transport that can run {@code workload} here.
+     */
+    final EventLoopGroup groupOrOwn(String name, TransportSelection.Workload workload) throws IOException {
         if (group != null) {
             if (group.isClosed()) {
                 throw new IllegalStateException("the event loop group is closed");
             }
             return group;
         }
-        return EventLoopGroup.builder().threads(threads).options(options).transport(transport).name(name).build();
+        return EventLoopGroup.builder().threads(threads).options(options).transport(transport).name(name)
+                .workload(workload).build();
     }
 }

@@ -134,7 +134,7 @@ public final class TcpClient implements AutoCloseable {
         public TcpClient build() throws IOException {
             ClientConfig config = new ClientConfig(handlers(), connectTimeout == null ? 0 : connectTimeout.toNanos(),
                     idleTimeoutNanos(), tcpNoDelay(), sendBufferSize(), receiveBufferSize(), address());
-            return new TcpClient(groupOrOwn("uring4j-client"), ownsGroup(), config);
+            return new TcpClient(groupOrOwn("uring4j-client", TransportSelection.Workload.TCP), ownsGroup(), config);
         }
     }
 }

@@ -3,7 +3,9 @@ package dev.uring4j.runtime;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Set;
 
 import dev.uring4j.runtime.internal.LoopGroup;
 import dev.uring4j.runtime.internal.LoopServer;
@@ -75,6 +77,47 @@ public final class TcpServer implements AutoCloseable {
      */
     public AcceptMode acceptMode() {
         return core.acceptMode();
+    }
+
+    /**
+     * The io_uring paths this server takes: its group's ({@link EventLoopGroup#pathsInUse()}),
+     * with {@link UringOptions.Path#MSG_RING_FD} only when it hands accepted connections to other
+     * loops (acceptor mode on more than one loop).
+     *
+     * @return the paths taken; empty on the NIO transport
+     */
+    public Set<UringOptions.Path> pathsInUse() {
+        Set<UringOptions.Path> paths = EnumSet.noneOf(UringOptions.Path.class);
+        paths.addAll(group.pathsInUse());
+        if (acceptMode() != AcceptMode.ACCEPTOR || group.size() == 1) {
+            paths.remove(UringOptions.Path.MSG_RING_FD);
+        }
+        return paths;
+    }
+
+    /**
+     * Why this server does not take {@code path}.
+     *
+     * @param path the path to ask about
+     * @return the reason in words (the transport, the options, the kernel, or what the server does
+     *         instead), or {@code null} when {@link #pathsInUse()} holds it
+     */
+    public String whyNot(UringOptions.Path path) {
+        if (pathsInUse().contains(path)) {
+            return null;
+        }
+        if (group.transport() != Transport.IO_URING) {
+            return "the server runs on the " + group.transport() + " transport";
+        }
+        String why = group.options().uring().whyNot(path);
+        if (why != null) {
+            return why;
+        }
+        if (path == UringOptions.Path.MSG_RING_FD) {
+            return group.size() == 1 ? "one loop accepts and serves: nothing to hand over"
+                    : "each loop accepts its own connections (" + acceptMode() + ")";
+        }
+        return "not taken when the loops set up (their log says why)";
     }
 
     /**
@@ -165,7 +208,7 @@ public final class TcpServer implements AutoCloseable {
                     : new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
             ServerConfig config = new ServerConfig(listen, mode, backlog, tcpNoDelay(), sendBufferSize(),
                     receiveBufferSize(), maxConnections, idleTimeoutNanos(), handlers());
-            EventLoopGroup g = groupOrOwn("uring4j-loop");
+            EventLoopGroup g = groupOrOwn("uring4j-loop", TransportSelection.Workload.TCP);
             try {
                 LoopGroup loops = g.loopGroup();
                 return new TcpServer(g, ownsGroup(), loops.provider().startServer(loops, config));

@@ -1,7 +1,9 @@
 package dev.uring4j.runtime;
 
 import java.io.IOException;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import dev.uring4j.ring.IoUring;
@@ -34,6 +36,10 @@ import dev.uring4j.runtime.internal.uring.UringTransport;
  *     refused.</li>
  * </ol>
  *
+ * <p>UDP endpoints with a group of their own are placed by {@link #resolveForUdp}: UDP on the
+ * io_uring transport also needs multishot {@code recvmsg} (Linux 6.0), so on a 5.19 kernel they run
+ * on NIO while TCP in the same process runs on io_uring.
+ *
  * @param transport {@link Transport#IO_URING} or {@link Transport#NIO}
  * @param reason    why, in words for a log line or {@code ./uring4j probe}
  * @param fallback  whether NIO was taken because io_uring cannot run (as opposed to being chosen)
@@ -52,6 +58,25 @@ public record TransportSelection(Transport transport, String reason, boolean fal
      * @throws IllegalArgumentException when {@code -During4j.transport} holds no transport
      */
     public static TransportSelection resolve(Transport choice) throws IOException {
+        return resolve(Workload.TCP, choice);
+    }
+
+    /**
+     * Resolves {@code choice} for a UDP endpoint's own group, by the rules above with the features
+     * UDP on io_uring needs besides (multishot {@code recvmsg}, Linux 6.0): where the kernel lacks
+     * them, AUTO runs the endpoint on NIO and IO_URING fails naming them.
+     *
+     * @param choice the builder's transport; {@link Transport#AUTO} defers to
+     *               {@code -During4j.transport} when it is set
+     * @return the transport the endpoint's group runs on, and why
+     * @throws IOException naming the cause when io_uring is required and cannot run UDP here
+     * @throws IllegalArgumentException when {@code -During4j.transport} holds no transport
+     */
+    public static TransportSelection resolveForUdp(Transport choice) throws IOException {
+        return resolve(Workload.UDP, choice);
+    }
+
+    private static TransportSelection resolve(Workload workload, Transport choice) throws IOException {
         String origin;
         if (choice == Transport.AUTO && Transport.fromProperty() != Transport.AUTO) {
             choice = Transport.fromProperty();
@@ -59,19 +84,45 @@ public record TransportSelection(Transport transport, String reason, boolean fal
         } else {
             origin = "the builder's transport(" + choice + ")";
         }
-        return decide(choice, origin, IoUring::unavailabilityCause,
-                () -> UringTransport.missingRequired(Probe.current()));
+        return decide(workload, choice, origin, IoUring::unavailabilityCause, () -> workload.missing(Probe.current()));
+    }
+
+    /** What a group is for, and so what the io_uring transport must have to run it. */
+    enum Workload {
+        /** Loops, TCP servers and clients: {@link UringTransport#REQUIRED}. */
+        TCP("the io_uring transport", UringTransport.REQUIRED),
+        /** A UDP endpoint: {@link UringTransport#REQUIRED} and {@link UringTransport#UDP_REQUIRED}. */
+        UDP("UDP on the io_uring transport", union(UringTransport.REQUIRED, UringTransport.UDP_REQUIRED));
+
+        private final String name;
+        private final Set<Probe.Feature> required;
+
+        Workload(String name, Set<Probe.Feature> required) {
+            this.name = name;
+            this.required = required;
+        }
+
+        Map<Probe.Feature, String> missing(Probe probe) {
+            return UringTransport.missing(probe, required);
+        }
+
+        private static Set<Probe.Feature> union(Set<Probe.Feature> a, Set<Probe.Feature> b) {
+            Set<Probe.Feature> u = EnumSet.copyOf(a);
+            u.addAll(b);
+            return u;
+        }
     }
 
     /**
      * The rules as a function of what was observed (tests give every combination).
      *
+     * @param workload what the group is for
      * @param choice   the effective choice
      * @param origin   where it came from, for messages ({@code "-During4j.transport=uring"})
      * @param cause    why io_uring cannot be set up, {@code null} when it can; asked only if needed
      * @param missing  the required features this kernel lacks, each with why; asked only if needed
      */
-    static TransportSelection decide(Transport choice, String origin, Supplier<UnavailabilityCause> cause,
+    static TransportSelection decide(Workload workload, Transport choice, String origin, Supplier<UnavailabilityCause> cause,
                                      Supplier<Map<Probe.Feature, String>> missing) throws IOException {
         if (choice == Transport.NIO) {
             return new TransportSelection(Transport.NIO, "NIO chosen by " + origin, false);
@@ -80,21 +131,21 @@ public record TransportSelection(Transport transport, String reason, boolean fal
         if (unavailable != null) {
             if (choice == Transport.IO_URING) {
                 throw new ErrnoException("io_uring_setup", unavailable.errno(), unavailable.hint() + "; " + origin
-                        + " requires the io_uring transport, so uring4j does not fall back to NIO");
+                        + " requires " + workload.name + ", so uring4j does not fall back to NIO");
             }
             return new TransportSelection(Transport.NIO, "io_uring is unavailable: " + unavailable.message(), true);
         }
         Map<Probe.Feature, String> lacking = missing.get();
         if (!lacking.isEmpty()) {
-            String why = "this kernel lacks what the io_uring transport requires: " + String.join("; ", lacking.values());
+            String why = "this kernel lacks what " + workload.name + " requires: " + String.join("; ", lacking.values());
             if (choice == Transport.IO_URING) {
-                throw new IOException(why + "; " + origin + " requires the io_uring transport, so uring4j does not "
+                throw new IOException(why + "; " + origin + " requires " + workload.name + ", so uring4j does not "
                         + "fall back to NIO (-D" + Transport.PROPERTY + "=nio runs on NIO)");
             }
             return new TransportSelection(Transport.NIO, why, true);
         }
         return new TransportSelection(Transport.IO_URING, "io_uring_setup works and the kernel has "
-                + "every feature the io_uring transport requires (" + UringTransport.requiredSummary() + ")"
+                + "every feature " + workload.name + " requires (" + UringTransport.summary(workload.required) + ")"
                 + (choice == Transport.IO_URING ? "; required by " + origin : ""), false);
     }
 

@@ -331,7 +331,7 @@ public final class UdpEndpoint implements AutoCloseable {
             UdpConfig config = new UdpConfig(bind, remote, reusePort, receiveBufferSize(), sendBufferSize(),
                     maxDatagramSize, controlRoom, receiveBuffers, sendQueueDatagrams, sendBytes, gso,
                     List.copyOf(socketOptions), handlers);
-            EventLoopGroup g = groupOrOwn("uring4j-udp");
+            EventLoopGroup g = groupOrOwn("uring4j-udp", TransportSelection.Workload.UDP);
             try {
                 LoopGroup loops = g.loopGroup();
                 return new UdpEndpoint(g, ownsGroup(), loops.provider().startUdp(loops, config));

@@ -184,14 +184,16 @@ public final class UringOptions {
 
     /**
      * Whether the loop takes {@code path}: the kernel has it, it is on (by default or enabled),
-     * and not disabled.
+     * not disabled, and the options give it something to do ({@link Path#SEND_ZC} needs a
+     * {@link Builder#sendZcThreshold}; {@link Path#MSG_RING_FD} passes direct descriptors, so needs
+     * {@link Path#DIRECT_DESCRIPTORS}). Whether a server then hands connections over with
+     * {@code MSG_RING_FD} also depends on it: see {@code TcpServer.pathsInUse()}.
      *
      * @param path the path to ask about
      * @return {@code true} when loops built with these options take it on this kernel
      */
     public boolean uses(Path path) {
-        return !disabled.contains(path) && (path.onByDefault || enabled.contains(path))
-                && Probe.current().supports(path.feature());
+        return whyNot(path) == null;
     }
 
     /**
@@ -208,23 +210,13 @@ public final class UringOptions {
         if (!path.onByDefault && !enabled.contains(path)) {
             return "off by default (UringOptions.Builder.enable or -During4j.enable=" + path.name() + ")";
         }
-        return Probe.current().whyMissing(path.feature());
-    }
-
-    /**
-     * A table: each path, taken or not, and what is used instead.
-     *
-     * @return the table as text, one line per path after a header
-     */
-    public String report() {
-        StringBuilder b = new StringBuilder();
-        b.append(String.format("%-20s %-5s %s%n", "RUNTIME PATH", "USED", "OTHERWISE / WHY NOT"));
-        for (Path p : Path.values()) {
-            String why = whyNot(p);
-            b.append(String.format("%-20s %-5s %s%n", p.name(), why == null ? "yes" : "no",
-                    why == null ? "(else " + p.fallback() + ")" : p.fallback() + ": " + why));
+        if (path == Path.SEND_ZC && sendZcThreshold == Integer.MAX_VALUE) {
+            return "no send is large enough: sendZcThreshold is never (UringOptions.Builder.sendZcThreshold)";
         }
-        return b.toString();
+        if (path == Path.MSG_RING_FD && !uses(Path.DIRECT_DESCRIPTORS)) {
+            return "it passes direct descriptors, and DIRECT_DESCRIPTORS is not taken: " + whyNot(Path.DIRECT_DESCRIPTORS);
+        }
+        return Probe.current().whyMissing(path.feature());
     }
 
     /**

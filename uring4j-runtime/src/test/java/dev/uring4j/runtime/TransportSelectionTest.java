@@ -55,7 +55,7 @@ class TransportSelectionTest {
 
     @Test
     void nioChosenIsNioWithoutTouchingIoUring() throws IOException {
-        TransportSelection s = TransportSelection.decide(Transport.NIO, ORIGIN, never("io_uring setup"),
+        TransportSelection s = TransportSelection.decide(TransportSelection.Workload.TCP, Transport.NIO, ORIGIN, never("io_uring setup"),
                 never("the probe"));
         assertEquals(Transport.NIO, s.transport());
         assertFalse(s.fallback(), "chosen, not a fallback");
@@ -64,7 +64,7 @@ class TransportSelectionTest {
 
     @Test
     void autoWithIoUringWorkingAndEveryFeatureIsIoUring() throws IOException {
-        TransportSelection s = TransportSelection.decide(Transport.AUTO, ORIGIN, AVAILABLE, COMPLETE);
+        TransportSelection s = TransportSelection.decide(TransportSelection.Workload.TCP, Transport.AUTO, ORIGIN, AVAILABLE, COMPLETE);
         assertEquals(Transport.IO_URING, s.transport());
         assertFalse(s.fallback());
         for (Probe.Feature f : UringTransport.REQUIRED) {
@@ -74,7 +74,7 @@ class TransportSelectionTest {
 
     @Test
     void autoUnderSeccompFallsBackNamingTheErrnoAndTheFilter() throws IOException {
-        TransportSelection s = TransportSelection.decide(Transport.AUTO, ORIGIN, refusedBy(seccomp()),
+        TransportSelection s = TransportSelection.decide(TransportSelection.Workload.TCP, Transport.AUTO, ORIGIN, refusedBy(seccomp()),
                 never("the probe"));
         assertEquals(Transport.NIO, s.transport());
         assertTrue(s.fallback());
@@ -86,7 +86,7 @@ class TransportSelectionTest {
 
     @Test
     void autoWithTheSysctlFallsBackNamingIt() throws IOException {
-        TransportSelection s = TransportSelection.decide(Transport.AUTO, ORIGIN, refusedBy(sysctl()),
+        TransportSelection s = TransportSelection.decide(TransportSelection.Workload.TCP, Transport.AUTO, ORIGIN, refusedBy(sysctl()),
                 never("the probe"));
         assertEquals(Transport.NIO, s.transport());
         assertTrue(s.reason().contains("EPERM") && s.reason().contains("kernel.io_uring_disabled=2"), s.reason());
@@ -95,7 +95,7 @@ class TransportSelectionTest {
     @Test
     void autoWithoutIoUringInTheKernelFallsBackNamingIt() throws IOException {
         UnavailabilityCause enosys = UnavailabilityCause.classify(Errno.ENOSYS, null, null, 0, -1, 0);
-        TransportSelection s = TransportSelection.decide(Transport.AUTO, ORIGIN, refusedBy(enosys),
+        TransportSelection s = TransportSelection.decide(TransportSelection.Workload.TCP, Transport.AUTO, ORIGIN, refusedBy(enosys),
                 never("the probe"));
         assertEquals(Transport.NIO, s.transport());
         assertTrue(s.reason().contains("ENOSYS") && s.reason().contains("this kernel has no io_uring"), s.reason());
@@ -103,7 +103,7 @@ class TransportSelectionTest {
 
     @Test
     void autoWithoutARequiredFeatureFallsBackNamingItAndItsKernel() throws IOException {
-        TransportSelection s = TransportSelection.decide(Transport.AUTO, ORIGIN, AVAILABLE,
+        TransportSelection s = TransportSelection.decide(TransportSelection.Workload.TCP, Transport.AUTO, ORIGIN, AVAILABLE,
                 () -> Map.of(Probe.Feature.MSG_RING, MSG_RING_MISSING));
         assertEquals(Transport.NIO, s.transport());
         assertTrue(s.fallback());
@@ -112,7 +112,7 @@ class TransportSelectionTest {
 
     @Test
     void ioUringForcedUnderSeccompFailsNamingErrnoFilterAndTheForce() {
-        ErrnoException e = assertThrows(ErrnoException.class, () -> TransportSelection.decide(Transport.IO_URING,
+        ErrnoException e = assertThrows(ErrnoException.class, () -> TransportSelection.decide(TransportSelection.Workload.TCP, Transport.IO_URING,
                 ORIGIN, refusedBy(seccomp()), never("the probe")));
         assertEquals(Errno.EPERM, e.errno());
         assertEquals("io_uring_setup", e.operation());
@@ -122,16 +122,41 @@ class TransportSelectionTest {
 
     @Test
     void ioUringForcedWithoutARequiredFeatureFailsNamingIt() {
-        IOException e = assertThrows(IOException.class, () -> TransportSelection.decide(Transport.IO_URING, ORIGIN,
+        IOException e = assertThrows(IOException.class, () -> TransportSelection.decide(TransportSelection.Workload.TCP, Transport.IO_URING, ORIGIN,
                 AVAILABLE, () -> Map.of(Probe.Feature.MSG_RING, MSG_RING_MISSING)));
         assertTrue(e.getMessage().contains("needs Linux 5.18") && e.getMessage().contains(ORIGIN), e.getMessage());
     }
 
     @Test
     void ioUringForcedWhereItWorksIsIoUring() throws IOException {
-        TransportSelection s = TransportSelection.decide(Transport.IO_URING, ORIGIN, AVAILABLE, COMPLETE);
+        TransportSelection s = TransportSelection.decide(TransportSelection.Workload.TCP, Transport.IO_URING, ORIGIN, AVAILABLE, COMPLETE);
         assertEquals(Transport.IO_URING, s.transport());
         assertTrue(s.reason().contains("required by " + ORIGIN), s.reason());
+    }
+
+    @Test
+    void udpWithoutMultishotRecvmsgFallsBackUnderAutoAndFailsWhenIoUringIsForced() throws IOException {
+        String missing = Probe.Feature.RECVMSG_MULTISHOT.description() + " needs Linux 6.0 or newer; this kernel is 5.19.0";
+        TransportSelection s = TransportSelection.decide(TransportSelection.Workload.UDP, Transport.AUTO, ORIGIN,
+                AVAILABLE, () -> Map.of(Probe.Feature.RECVMSG_MULTISHOT, missing));
+        assertEquals(Transport.NIO, s.transport());
+        assertTrue(s.fallback());
+        assertTrue(s.reason().equals("this kernel lacks what UDP on the io_uring transport requires: " + missing), s.reason());
+        IOException e = assertThrows(IOException.class, () -> TransportSelection.decide(TransportSelection.Workload.UDP,
+                Transport.IO_URING, ORIGIN, AVAILABLE, () -> Map.of(Probe.Feature.RECVMSG_MULTISHOT, missing)));
+        assertTrue(e.getMessage().contains(missing) && e.getMessage().contains(ORIGIN + " requires UDP on the io_uring"),
+                e.getMessage());
+    }
+
+    @Test
+    void udpOnIoUringNeedsLinux60AndSaysSoWhenItRuns() throws IOException {
+        for (Probe.Feature f : UringTransport.UDP_REQUIRED) {
+            assertTrue(compare(f.kernel(), "6.0") <= 0, f + " arrived in " + f.kernel());
+        }
+        TransportSelection s = TransportSelection.decide(TransportSelection.Workload.UDP, Transport.AUTO, ORIGIN,
+                AVAILABLE, COMPLETE);
+        assertEquals(Transport.IO_URING, s.transport());
+        assertTrue(s.reason().contains("RECVMSG_MULTISHOT 6.0"), s.reason());
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.uring4j.runtime.internal;
 import java.lang.invoke.MethodHandles;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -16,6 +17,7 @@ import dev.uring4j.runtime.ConnectionException;
 import dev.uring4j.runtime.EventLoop;
 import dev.uring4j.runtime.LoopOptions;
 import dev.uring4j.runtime.Timeout;
+import dev.uring4j.runtime.UringOptions;
 
 /**
  * An event loop of a particular transport, and what every transport's loop does the same way:
@@ -145,6 +147,11 @@ public abstract non-sealed class TransportLoop implements EventLoop {
     /** Opens a connection to {@code address}; runs on any thread, completes {@code future} on the loop. */
     public abstract void connect(ClientConfig config, InetSocketAddress address, CompletableFuture<Connection> future);
 
+
+    /** The io_uring paths this loop took when it set up (none on NIO, or before set-up). */
+    public Set<UringOptions.Path> pathsInUse() {
+        return Set.of();
+    }
 
     /** Whether the loop has finished and freed every native resource: descriptors closed, arenas closed (tests). */
     public abstract boolean nativeResourcesFreed();

@@ -219,7 +219,20 @@ public final class UdpSendQueue {
                 && slots.get(JAVA_LONG, pa + 24) == slots.get(JAVA_LONG, pb + 24);
     }
 
-    /** The msghdr of a GSO run of {@code total} bytes in segments of {@code segmentSize}. */
+    /**
+     * The {@code msghdr} of {@code slot} sent alone, without control messages: for kernels that
+     * cannot take the destination in the SQE ({@code sendto}), where a datagram to an address
+     * needs {@code sendmsg}.
+     */
+    public long singleMsghdr(int slot) {
+        writeMsghdr(slot, length[slot], 0);
+        return msghdrAddress(slot);
+    }
+
+    /**
+     * The msghdr of a run of {@code total} bytes: a GSO run in segments of {@code segmentSize}, or
+     * one datagram when {@code segmentSize} is 0.
+     */
     private void writeMsghdr(int slot, int total, int segmentSize) {
         long base = (long) slot * SLOT_BYTES;
         long abs = slotsAddress + base;
@@ -231,6 +244,11 @@ public final class UdpSendQueue {
         s.set(JAVA_LONG, base + Msghdr.OFFSET_msg_flags, 0L);
         s.set(JAVA_LONG, base + IOVEC + Iovec.OFFSET_iov_base, bytesAddress + start[slot] % byteCapacity);
         s.set(JAVA_LONG, base + IOVEC + Iovec.OFFSET_iov_len, total);
+        if (segmentSize == 0) {
+            s.set(JAVA_LONG, base + Msghdr.OFFSET_msg_control, 0L);
+            s.set(JAVA_LONG, base + Msghdr.OFFSET_msg_controllen, 0L);
+            return;
+        }
         // struct cmsghdr { size_t cmsg_len; int cmsg_level; int cmsg_type; } then the u16 gso_size.
         s.set(JAVA_LONG, base + Msghdr.OFFSET_msg_control, abs + CMSG);
         s.set(JAVA_LONG, base + Msghdr.OFFSET_msg_controllen, CMSG_SPACE_U16);

@@ -7,7 +7,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 import static dev.uring4j.ring.uapi.IoUringH.IORING_ASYNC_CANCEL_ALL;
-import static dev.uring4j.ring.uapi.IoUringH.IORING_ASYNC_CANCEL_FD_FIXED;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_RECVSEND_POLL_FIRST;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
@@ -352,8 +351,12 @@ public final class UringConnection extends LoopConnection<UringEventLoop> {
     protected void closeTransport() {
         if (recvArmed || sendInFlight) {
             // One cancel for everything on the descriptor; each request still ends with its own CQE.
-            Sqe s = loop.sqe().prepCancelFd(fd, IORING_ASYNC_CANCEL_ALL | (fixed ? IORING_ASYNC_CANCEL_FD_FIXED : 0))
-                    .userData(udCancel);
+            Sqe s = loop.sqe().prepCancelFd(fd, IORING_ASYNC_CANCEL_ALL).userData(udCancel);
+            if (fixed) {
+                // A direct descriptor named by IOSQE_FIXED_FILE, which Linux 5.19 understands, rather
+                // than by IORING_ASYNC_CANCEL_FD_FIXED, which came in 6.0.
+                s.fixedFile();
+            }
             inflight++;
         }
         closeWhenIdle();

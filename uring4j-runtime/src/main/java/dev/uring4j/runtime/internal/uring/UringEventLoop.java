@@ -458,7 +458,7 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
         return Transport.IO_URING;
     }
 
-    /** The io_uring paths this loop takes (for probe output and tests); empty before the loop is set up. */
+    @Override
     public Set<UringOptions.Path> pathsInUse() {
         UringPaths p = paths;
         return p == null ? Set.of() : p.inUse();

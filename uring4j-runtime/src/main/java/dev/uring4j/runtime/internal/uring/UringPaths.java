@@ -65,7 +65,7 @@ final class UringPaths {
         // the two do not combine, and incremental consumption (off by default) wins when enabled.
         recvBundle = bufferRings && multishotRecv && !incremental && options.uses(Path.RECV_BUNDLE);
         sendZcThreshold = options.sendZcThreshold();
-        sendZc = options.uses(Path.SEND_ZC) && sendZcThreshold != Integer.MAX_VALUE;
+        sendZc = options.uses(Path.SEND_ZC);
         bindListenOps = options.uses(Path.BIND_LISTEN);
         int completions = 1;
         int micros = 0;
@@ -92,7 +92,7 @@ final class UringPaths {
         record(Path.RECV_BUNDLE, recvBundle);
         record(Path.INCREMENTAL_BUFFERS, incremental);
         record(Path.SEND_ZC, sendZc);
-        record(Path.MSG_RING_FD, direct && options.uses(Path.MSG_RING_FD));
+        record(Path.MSG_RING_FD, options.uses(Path.MSG_RING_FD));
         record(Path.BIND_LISTEN, bindListenOps);
     }
 

@@ -40,10 +40,23 @@ public final class UringTransport implements TransportProvider {
     public static final Set<Probe.Feature> REQUIRED = Collections.unmodifiableSet(EnumSet.of(Probe.Feature.EXT_ARG,
             Probe.Feature.SUBMIT_ALL, Probe.Feature.MSG_RING, Probe.Feature.CANCEL_ANY));
 
+    /**
+     * What UDP on the io_uring transport needs beyond {@link #REQUIRED}: one multishot
+     * {@code recvmsg} stays armed per socket ({@link Probe.Feature#RECVMSG_MULTISHOT}, 6.0) and
+     * there is no single-shot receive path. Together with {@link #REQUIRED}: Linux 6.0.
+     */
+    public static final Set<Probe.Feature> UDP_REQUIRED = Collections.unmodifiableSet(EnumSet.of(
+            Probe.Feature.RECVMSG_MULTISHOT));
+
     /** The required features {@code probe} lacks, each with why (naming the feature and its kernel). */
     public static Map<Probe.Feature, String> missingRequired(Probe probe) {
+        return missing(probe, REQUIRED);
+    }
+
+    /** Those of {@code features} that {@code probe} lacks, each with why. */
+    public static Map<Probe.Feature, String> missing(Probe probe, Set<Probe.Feature> features) {
         Map<Probe.Feature, String> missing = new LinkedHashMap<>();
-        for (Probe.Feature f : REQUIRED) {
+        for (Probe.Feature f : features) {
             String why = probe.whyMissing(f);
             if (why != null) {
                 missing.put(f, why);
@@ -53,8 +66,8 @@ public final class UringTransport implements TransportProvider {
     }
 
     /** {@code "EXT_ARG 5.11, SUBMIT_ALL 5.18, ..."}. */
-    public static String requiredSummary() {
-        return REQUIRED.stream().map(f -> f.name() + " " + f.kernel()).collect(Collectors.joining(", "));
+    public static String summary(Set<Probe.Feature> features) {
+        return features.stream().map(f -> f.name() + " " + f.kernel()).collect(Collectors.joining(", "));
     }
 
     private UringTransport() {}
@@ -81,6 +94,12 @@ public final class UringTransport implements TransportProvider {
 
     @Override
     public LoopUdp startUdp(LoopGroup group, UdpConfig config) throws IOException {
+        Map<Probe.Feature, String> missing = missing(Probe.current(), UDP_REQUIRED);
+        if (!missing.isEmpty()) {
+            throw new IOException("UDP on the io_uring transport needs what this kernel lacks: "
+                    + String.join("; ", missing.values()) + "; the group given runs on io_uring: give the endpoint "
+                    + "a group on Transport.NIO, or none, and it starts one of its own on NIO");
+        }
         return LoopUdp.start(group, config, UringUdp.OPENER);
     }
 }

@@ -12,6 +12,7 @@ import dev.uring4j.ring.Cqe;
 import dev.uring4j.ring.Sqe;
 import dev.uring4j.ring.Errno;
 import dev.uring4j.ring.ErrnoException;
+import dev.uring4j.ring.Probe;
 import dev.uring4j.ring.sys.LibC;
 import dev.uring4j.ring.sys.Msghdr;
 import dev.uring4j.ring.sys.SockAddr;
@@ -69,6 +70,8 @@ public final class UringUdpSocket extends LoopUdpSocket {
     private final long udRecv;
     private final long udCancel;
     private boolean gso;
+    /** Whether the kernel takes a datagram's destination in the SQE ({@link Probe.Feature#SENDTO}). */
+    private final boolean sendto;
     private int group;
     private int inflight;
     private boolean recvArmed;
@@ -88,6 +91,7 @@ public final class UringUdpSocket extends LoopUdpSocket {
         this.generation = generation;
         this.fd = fd;
         this.gso = gsoAvailable && config.gso();
+        this.sendto = Probe.current().supports(Probe.Feature.SENDTO);
         this.nameRoom = family == LibC.AF_INET ? SockAddr.SIZEOF_IN : SockAddr.SIZEOF_IN6;
         this.controlRoom = (config.controlRoom() + 7) & ~7;
         this.headerBytes = HEADER + nameRoom + controlRoom;
@@ -272,18 +276,20 @@ public final class UringUdpSocket extends LoopUdpSocket {
 
     /**
      * One datagram goes out as {@code IORING_OP_SEND} with the destination in the SQE
-     * ({@code io_uring_prep_sendto}, 6.0, as old as multishot recvmsg): no msghdr and iovec for
-     * the kernel to copy in, which makes each datagram cheaper than a {@code sendmsg}. A GSO run
-     * needs {@code sendmsg} for its {@code UDP_SEGMENT} control message.
+     * ({@code io_uring_prep_sendto}, Linux 6.1): no msghdr and iovec for the kernel to copy in,
+     * which makes each datagram cheaper than a {@code sendmsg}. Before 6.1, and for a GSO run,
+     * which needs its {@code UDP_SEGMENT} control message, it is a {@code sendmsg}.
      */
     private void submit(int slot) {
         Sqe s = uring.sqe();
         if (queue.runLength(slot) == 1) {
             if (queue.addressLength(slot) == 0) {
                 s.prepSend(fd, queue.payloadAddress(slot), queue.length(slot), 0);
-            } else {
+            } else if (sendto) {
                 s.prepSendto(fd, queue.payloadAddress(slot), queue.length(slot), 0, queue.addressAddress(slot),
                         queue.addressLength(slot));
+            } else {
+                s.prepSendmsg(fd, queue.singleMsghdr(slot), 0);
             }
         } else {
             s.prepSendmsg(fd, queue.msghdrAddress(slot), 0);
