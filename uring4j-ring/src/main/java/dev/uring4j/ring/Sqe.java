@@ -181,6 +181,24 @@ public final class Sqe {
     }
 
     /**
+     * The {@code user_data} set on the entry, read back (for bookkeeping of what was submitted).
+     *
+     * @return the value the completion will carry
+     */
+    public long userData() {
+        return (long) USER_DATA.get(sqes, offset);
+    }
+
+    /**
+     * The entry's {@code IOSQE_*} flags, read back.
+     *
+     * @return the flags byte, unsigned
+     */
+    public int flags() {
+        return Byte.toUnsignedInt((byte) FLAGS.get(sqes, offset));
+    }
+
+    /**
      * {@code io_uring_sqe_set_flags}: replaces the entry's flags.
      *
      * @param flags {@code IOSQE_*} flags

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Steady-state echo allocates nothing on the loop thread: per message, 0 bytes.
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * cache allocates 16 bytes per ready channel unless {@code -XX:AutoBoxCacheMax} covers it. The NIO
  * run sets that flag (see the pom and docs/FALLBACK.md); io_uring does not care.
  */
+@ExtendWith(WithoutLeakDetection.class)
 class AllocationTest {
 
     @Test

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Steady-state UDP echo allocates nothing on the loop thread: receive (multishot recvmsg, views),
@@ -22,6 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * sender's address whenever it changes; the test bounds that, and checks that from one peer
  * nothing at all is allocated.
  */
+@ExtendWith(WithoutLeakDetection.class)
 class UdpAllocationTest {
     /**
      * A bound on what a change of sender costs on NIO: the JDK's new {@code InetSocketAddress}

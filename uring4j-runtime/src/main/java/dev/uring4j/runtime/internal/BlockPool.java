@@ -59,12 +59,15 @@ public final class BlockPool {
     }
 
     private final Arena arena;
+    private final Leaks leaks;
     private final Block[] free = new Block[MAX_SHIFT + 1];
     private long allocatedBytes;
     private long inUseBytes;
 
-    public BlockPool(Arena arena) {
+    /** A pool allocating from {@code arena}; {@code leaks} (or {@code null}) records each block held. */
+    public BlockPool(Arena arena, Leaks leaks) {
         this.arena = arena;
+        this.leaks = leaks;
     }
 
     /** A block of at least {@code size} bytes (at most 1 << MAX_SHIFT), emptied. */
@@ -86,6 +89,9 @@ public final class BlockPool {
         b.zcPending = 0;
         b.detached = false;
         inUseBytes += b.capacity();
+        if (leaks != null) {
+            leaks.acquired(Leaks.Kind.NATIVE_BLOCK, b, b.capacity() + " bytes");
+        }
         return b;
     }
 
@@ -95,6 +101,9 @@ public final class BlockPool {
         }
         b.pooled = true;
         inUseBytes -= b.capacity();
+        if (leaks != null) {
+            leaks.released(Leaks.Kind.NATIVE_BLOCK, b);
+        }
         b.next = free[b.sizeClass];
         free[b.sizeClass] = b;
     }

@@ -80,6 +80,9 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
         this.lastActivity = loop.now;
         this.kept = new KeptInput(loop.blocks);
         this.output = new OutboundQueue(loop.blocks);
+        if (loop.leaks != null) {
+            loop.leaks.acquired(Leaks.Kind.DESCRIPTOR, this, "the socket of a connection");
+        }
     }
 
     // ------------------------------------------------------------------ what the transport supplies
@@ -475,7 +478,14 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
         state = CLOSED;
         output.releaseAll();
         kept.release();
+        descriptorClosed();
         closed();
+    }
+
+    private void descriptorClosed() {
+        if (loop.leaks != null) {
+            loop.leaks.released(Leaks.Kind.DESCRIPTOR, this);
+        }
     }
 
     /**
@@ -493,6 +503,7 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
         writesRefused = true;
         state = CLOSED;
         closeDescriptorNow();
+        descriptorClosed();
         closed();
     }
 

@@ -382,9 +382,19 @@ public abstract non-sealed class LoopUdpSocket extends UdpSocket {
     /** Lets go of the socket now, or at the loop's final drain; calls {@link #closed()} when done. */
     protected abstract void closeAfterLoopDeath();
 
+    /** The end of a transport's constructor: the socket is this object's until {@link #closed()}. */
+    protected final void holdsDescriptor() {
+        if (loop.leaks != null) {
+            loop.leaks.acquired(Leaks.Kind.DESCRIPTOR, this, "the socket of a UDP endpoint");
+        }
+    }
+
     /** The transport has released everything: tells the handler, once, and completes {@link #released}. */
     protected final void closed() {
         state = CLOSED;
+        if (loop.leaks != null) {
+            loop.leaks.released(Leaks.Kind.DESCRIPTOR, this);
+        }
         if (opened) {
             try {
                 handler.onClose(this, failure);

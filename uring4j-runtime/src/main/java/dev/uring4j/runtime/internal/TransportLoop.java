@@ -78,6 +78,8 @@ public abstract non-sealed class TransportLoop implements EventLoop {
     protected final TimerQueue timers = new TimerQueue();
     /** Native memory for output and kept input; made by the transport's setup, on the loop thread. */
     public BlockPool blocks;
+    /** What the loop holds, with where it was acquired: only with leak detection on, else {@code null}. */
+    public final Leaks leaks;
     /** {@link System#nanoTime()} of the current iteration's completions or events. */
     public long now;
 
@@ -109,6 +111,7 @@ public abstract non-sealed class TransportLoop implements EventLoop {
         this.options = options;
         this.thread = new LoopThread(this, this::run, threadName);
         this.thread.setDaemon(false);
+        this.leaks = Leaks.forLoop(threadName);
     }
 
     /** Makes what the loop runs on (ring or selector, native memory), on the loop's thread. */
@@ -176,6 +179,7 @@ public abstract non-sealed class TransportLoop implements EventLoop {
             setUp();
         } catch (Throwable t) {
             freeResources();
+            reportLeaks();
             started.completeExceptionally(t);
             terminated.complete(null);
             return;
@@ -197,7 +201,14 @@ public abstract non-sealed class TransportLoop implements EventLoop {
             stopped = true;
             rejectPending();
             freeResources();
+            reportLeaks();
             terminated.complete(null);
+        }
+    }
+
+    private void reportLeaks() {
+        if (leaks != null) {
+            leaks.loopClosed();
         }
     }
 

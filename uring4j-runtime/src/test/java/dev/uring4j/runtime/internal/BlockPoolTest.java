@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 @Tag("transport-independent")
 class BlockPoolTest {
     private final Arena arena = Arena.ofConfined();
-    private final BlockPool pool = new BlockPool(arena);
+    private final BlockPool pool = new BlockPool(arena, null);
 
     @AfterEach
     void close() {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 @Tag("transport-independent")
 class OutboundQueueTest {
     private final Arena arena = Arena.ofConfined();
-    private final BlockPool pool = new BlockPool(arena);
+    private final BlockPool pool = new BlockPool(arena, null);
     private final OutboundQueue queue = new OutboundQueue(pool);
 
     @AfterEach

@@ -98,7 +98,7 @@ public final class NioEventLoop extends TransportLoop {
             throw NioErrors.errnoException("Selector.open", e);
         }
         arena = Arena.ofConfined();
-        blocks = new BlockPool(arena);
+        blocks = new BlockPool(arena, leaks);
         int size = Math.max(options.bufferSize(), MIN_READ_BUFFER);
         readMemory = arena.allocate(size, 64);
         readBuffer = readMemory.asByteBuffer();

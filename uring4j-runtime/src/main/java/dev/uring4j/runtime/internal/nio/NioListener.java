@@ -5,6 +5,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import dev.uring4j.runtime.internal.Leaks;
 import dev.uring4j.runtime.internal.AcceptBackoff;
 import dev.uring4j.runtime.internal.LoopListener;
 import dev.uring4j.runtime.internal.TransportLoop;
@@ -31,6 +32,9 @@ public final class NioListener extends LoopListener implements NioEventLoop.Read
         this.loop = loop;
         this.server = server;
         this.channel = channel;
+        if (loop.leaks != null) {
+            loop.leaks.acquired(Leaks.Kind.DESCRIPTOR, this, "the channel of a listener");
+        }
     }
 
     /** Runs on the loop: registers and starts accepting. */
@@ -102,6 +106,9 @@ public final class NioListener extends LoopListener implements NioEventLoop.Read
     @Override
     protected void stopAccepting() {
         NioEventLoop.closeQuietly(channel);
+        if (loop.leaks != null) {
+            loop.leaks.released(Leaks.Kind.DESCRIPTOR, this);
+        }
     }
 
     /** Closed as soon as stopped: a NIO accept holds nothing of ours in the kernel. */

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 
+import dev.uring4j.runtime.internal.Leaks;
 import dev.uring4j.ring.Errno;
 import dev.uring4j.ring.sys.LibC;
 import dev.uring4j.ring.sys.SockAddr;
@@ -75,6 +76,7 @@ public final class NioUdpSocket extends LoopUdpSocket implements NioEventLoop.Re
             arena.close();
             throw e;
         }
+        holdsDescriptor();
     }
 
     @Override

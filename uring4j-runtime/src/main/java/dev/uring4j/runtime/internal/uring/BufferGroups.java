@@ -10,6 +10,7 @@ import dev.uring4j.ring.Cqe;
 import dev.uring4j.ring.IoUring;
 import dev.uring4j.ring.ErrnoException;
 import dev.uring4j.ring.sys.LibC;
+import dev.uring4j.runtime.internal.Leaks;
 
 /**
  * The loop's provided-buffer groups: every connection of the loop receives into them, so buffer
@@ -37,6 +38,9 @@ public final class BufferGroups implements AutoCloseable {
     private final MemorySegment[][] buffers;
     /** Zeros to wipe delivered bytes with, before their buffer goes back (allocation-free). */
     private final MemorySegment zeros;
+    /** Buffers the kernel has handed us that we have not given back yet. */
+    private final boolean[][] held;
+    private int inUse;
     private final int[] bgids;
     private final int[] unpublished;
     private final int entries;
@@ -53,6 +57,7 @@ public final class BufferGroups implements AutoCloseable {
         this.rings = new BufferRing[groups];
         this.memory = new MemorySegment[groups];
         this.buffers = new MemorySegment[groups][];
+        this.held = new boolean[groups][entries];
         this.zeros = loop.arena().allocate(bufferSize);
         this.bgids = new int[groups];
         this.unpublished = new int[groups];
@@ -67,8 +72,8 @@ public final class BufferGroups implements AutoCloseable {
                     // The kernel may hold these until the ring is gone: they live as long as the loop.
                     memory[g] = loop.arena().allocate((long) entries * bufferSize, LibC.pageSize());
                     // Hand the whole group over in one SQE; it runs before any receive that uses it.
-                    loop.sqe().prepProvideBuffers(memory[g].address(), bufferSize, entries, bgids[g], 0)
-                            .userData(UserData.encode(UserData.OP_PROVIDE_BUFFERS, 0, g));
+                    loop.sqeWithoutCompletion().prepProvideBuffers(memory[g].address(), bufferSize, entries, bgids[g], 0)
+                            .flags(IOSQE_CQE_SKIP_SUCCESS).userData(UserData.encode(UserData.OP_PROVIDE_BUFFERS, 0, g));
                 } else {
                     rings[g] = BufferRing.register(ring, bgids[g], entries, bufferSize,
                             this.incremental ? IOU_PBUF_RING_INC : 0);
@@ -104,6 +109,41 @@ public final class BufferGroups implements AutoCloseable {
 
     int bgid(int group) {
         return bgids[group];
+    }
+
+    /**
+     * A completion handed us buffer {@code bid} of {@code group}: ours until {@link #recycle}, or
+     * until {@link #leaveWithKernel} for an incremental buffer the kernel goes on filling.
+     */
+    void take(int group, int bid) {
+        if (!held[group][bid]) {
+            held[group][bid] = true;
+            inUse++;
+            if (loop.leaks != null) {
+                loop.leaks.acquired(Leaks.Kind.PROVIDED_BUFFER, bgids[group] << 16 | bid, "buffer " + bid + " of group "
+                        + bgids[group]);
+            }
+        }
+    }
+
+    /**
+     * Gives up our hold on an incremental buffer the kernel has not finished
+     * ({@code IORING_CQE_F_BUF_MORE}): it stays in the ring, and the next completion into it takes
+     * it again.
+     */
+    void leaveWithKernel(int group, int bid) {
+        if (held[group][bid]) {
+            held[group][bid] = false;
+            inUse--;
+            if (loop.leaks != null) {
+                loop.leaks.released(Leaks.Kind.PROVIDED_BUFFER, bgids[group] << 16 | bid);
+            }
+        }
+    }
+
+    /** Buffers taken and not yet given back: what the loop's connections and sockets hold now. */
+    int inUse() {
+        return inUse;
     }
 
     /** Buffer {@code bid} of {@code group}: exactly that buffer's memory. */
@@ -160,8 +200,16 @@ public final class BufferGroups implements AutoCloseable {
     /** Hands {@code bid} back; visible to the kernel at the next {@link #publish}. */
     void recycle(int group, int bid) {
         usedThisBatch++;
+        if (held[group][bid]) {
+            held[group][bid] = false;
+            inUse--;
+        }
+        if (loop.leaks != null) {
+            loop.leaks.released(Leaks.Kind.PROVIDED_BUFFER, bgids[group] << 16 | bid);
+        }
         if (legacy) {
-            loop.sqe().prepProvideBuffers(memory[group].address() + offset(bid), bufferSize, 1, bgids[group], bid)
+            loop.sqeWithoutCompletion().prepProvideBuffers(memory[group].address() + offset(bid), bufferSize, 1,
+                            bgids[group], bid)
                     .flags(IOSQE_CQE_SKIP_SUCCESS).userData(UserData.encode(UserData.OP_PROVIDE_BUFFERS, 0, group));
             return;
         }
@@ -218,7 +266,7 @@ public final class BufferGroups implements AutoCloseable {
         }
         if (legacy && !loop.ring.isClosed()) {
             for (int g = 0; g < bgids.length; g++) {
-                loop.sqe().prepRemoveBuffers(entries, bgids[g]).flags(IOSQE_CQE_SKIP_SUCCESS)
+                loop.sqeWithoutCompletion().prepRemoveBuffers(entries, bgids[g]).flags(IOSQE_CQE_SKIP_SUCCESS)
                         .userData(UserData.encode(UserData.OP_PROVIDE_BUFFERS, 0, g));
             }
         }

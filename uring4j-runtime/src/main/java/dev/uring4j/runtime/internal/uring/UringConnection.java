@@ -155,6 +155,7 @@ public final class UringConnection extends LoopConnection<UringEventLoop> {
             int remaining = res;
             for (int k = 0; remaining > 0; k++) {
                 int b = buffers.bundleBid(group, bid, k);
+                buffers.take(group, b);
                 int n = Math.min(size, remaining);
                 deliver(buffers.buffer(group, b), 0, n);
                 buffers.wipe(group, b, 0, n);
@@ -163,6 +164,7 @@ public final class UringConnection extends LoopConnection<UringEventLoop> {
             }
             return;
         }
+        buffers.take(group, bid);
         int start = buffers.dataOffset(group, bid, res, flags);
         if (start + (long) res > size) {
             loop.dropped(udRecv, "recv of " + res + " bytes at offset " + start + " of a " + size + "-byte buffer");
@@ -173,6 +175,8 @@ public final class UringConnection extends LoopConnection<UringEventLoop> {
         buffers.wipe(group, bid, start, res);
         if (buffers.released(flags)) {
             buffers.recycle(group, bid);
+        } else {
+            buffers.leaveWithKernel(group, bid);
         }
     }
 

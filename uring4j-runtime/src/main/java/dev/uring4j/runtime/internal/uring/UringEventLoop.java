@@ -2,6 +2,8 @@ package dev.uring4j.runtime.internal.uring;
 
 import java.lang.foreign.Arena;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -10,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_ASYNC_CANCEL_ANY;
 import static dev.uring4j.ring.uapi.IoUringH.IOSQE_CQE_SKIP_SUCCESS;
 
+import dev.uring4j.ring.Cqe;
 import dev.uring4j.ring.CqeHandler;
 import dev.uring4j.ring.Errno;
 import dev.uring4j.ring.ErrnoException;
@@ -23,6 +26,7 @@ import dev.uring4j.runtime.Connection;
 import dev.uring4j.runtime.ConnectionHandler;
 import dev.uring4j.runtime.LoopOptions;
 import dev.uring4j.runtime.LoopStats;
+import dev.uring4j.runtime.internal.Leaks;
 import dev.uring4j.runtime.internal.LoopThread;
 import dev.uring4j.runtime.Transport;
 import dev.uring4j.runtime.internal.TransportLoop;
@@ -71,6 +75,11 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
     private Arena arena;
     private Wakeup wakeup;
     private boolean cancelledAll;
+    /** Operations prepared or in the kernel whose last completion has not arrived ({@link #sqe()}). */
+    private long inFlight;
+    /** With leak detection: the SQEs prepared since the last submit, and where (else unused). */
+    private final List<Sqe> preparedSqes = new ArrayList<>();
+    private final List<Throwable> preparedSites = new ArrayList<>();
 
     // counters (written by the loop thread only; read racily by stats())
     long enters;
@@ -96,7 +105,7 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
         ring = UringPaths.setUpRing(uringOptions);
         paths = new UringPaths(uringOptions, ring, LOG);
         arena = Arena.ofConfined();
-        blocks = new BlockPool(arena);
+        blocks = new BlockPool(arena, leaks);
         int tableSize = 0;
         if (paths.direct) {
             // The kernel caps a file table at RLIMIT_NOFILE.
@@ -141,6 +150,9 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
         if (ownSends > 0 && timeout > SEND_COMPLETION_WAIT_NANOS) {
             timeout = SEND_COMPLETION_WAIT_NANOS;
         }
+        if (leaks != null) {
+            submitting();
+        }
         int r = timeout == 0 ? ring.submitAndGetEvents()
                 : ring.submitAndWait(paths.waitCompletions + ownSends, timeout, paths.waitMinMicros);
         awake();
@@ -170,6 +182,7 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
      */
     @Override
     public void handle(long userData, int res, int flags) {
+        completed(userData, flags);
         try {
             dispatch(userData, res, flags);
         } catch (RuntimeException | Error e) {
@@ -192,7 +205,7 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
                  UserData.OP_SHUTDOWN, UserData.OP_SOCKET, UserData.OP_CONNECT, UserData.OP_LINK_TIMEOUT -> {
                 UringConnection c = slots.lookUp(userData);
                 if (c == null) {
-                    dropped(userData, "no connection of that generation in slot " + UserData.slot(userData));
+                    unowned(userData, flags, "no connection of that generation in slot " + UserData.slot(userData));
                     return;
                 }
                 c.onCompletion(op, res, flags);
@@ -201,7 +214,7 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
             case UserData.OP_ACCEPT -> {
                 int slot = UserData.slot(userData);
                 if (!(listener(slot) instanceof UringListener l) || l.generation != UserData.generation(userData)) {
-                    dropped(userData, "no listener " + slot);
+                    unowned(userData, flags, "no listener " + slot);
                     return;
                 }
                 l.onAccept(res, flags);
@@ -209,7 +222,7 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
             case UserData.OP_HANDOFF -> {
                 UringServer server = servers.get(UserData.slot(userData));
                 if (server == null) {
-                    dropped(userData, "no server " + UserData.slot(userData));
+                    unowned(userData, flags, "no server " + UserData.slot(userData));
                 } else {
                     server.handedOver(this, res);
                 }
@@ -235,7 +248,7 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
                 // A wakeup from another loop (its tasks run this iteration), our shutdown cancel,
                 // or an operation whose result was read at submit (inlineResult).
             }
-            default -> dropped(userData, "unknown op " + op);
+            default -> unowned(userData, flags, "unknown op " + op);
         }
     }
 
@@ -243,6 +256,17 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
      * A completion that cannot be matched to anything of ours. In production it is counted and
      * dropped, never used as an index; with strict completions (tests) it is an error.
      */
+    /**
+     * A completion no operation of ours can have posted (its owner is unknown): dropped, and not
+     * counted against the operations in flight, which {@link #handle} assumed it was.
+     */
+    void unowned(long userData, int flags, String why) {
+        if (ends(userData, flags)) {
+            inFlight++;
+        }
+        dropped(userData, why);
+    }
+
     void dropped(long userData, String why) {
         droppedCompletions++;
         if (strictCompletions) {
@@ -255,9 +279,26 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
 
     /**
      * An SQE, submitting what is queued first when the SQ is full, so nothing is ever dropped.
-     * (Callers that link SQEs reserve room for the whole chain with {@link #reserve}.)
+     * (Callers that link SQEs reserve room for the whole chain with {@link #reserve}.) The
+     * operation counts as in flight until its last completion (one without
+     * {@code IORING_CQE_F_MORE}).
      */
     public Sqe sqe() {
+        Sqe s = sqeWithoutCompletion();
+        inFlight++;
+        if (leaks != null) {
+            preparedSqes.add(s);
+            preparedSites.add(new Throwable("operation prepared here"));
+        }
+        return s;
+    }
+
+    /**
+     * An SQE for an operation that posts no completion when it succeeds: the caller sets
+     * {@code IOSQE_CQE_SKIP_SUCCESS} (returned buffers, a wake-up message to another loop). Not
+     * counted in flight; the completion of its failure is matched by its op alone.
+     */
+    public Sqe sqeWithoutCompletion() {
         Sqe s = ring.getSqe();
         if (s == null) {
             submitNow();
@@ -269,6 +310,50 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
         return s;
     }
 
+    /**
+     * With leak detection, before the SQEs prepared since the last submit go to the kernel: each
+     * that will post a completion is held, with where it was prepared, until its last completion.
+     * Read from the SQEs themselves, as their user_data is set after {@link #sqe()} returns.
+     */
+    private void submitting() {
+        for (int i = 0; i < preparedSqes.size(); i++) {
+            Sqe s = preparedSqes.get(i);
+            if ((s.flags() & IOSQE_CQE_SKIP_SUCCESS) == 0) {
+                leaks.acquired(Leaks.Kind.OPERATION, s.userData(), UserData.describe(s.userData()),
+                        preparedSites.get(i));
+            }
+        }
+        preparedSqes.clear();
+        preparedSites.clear();
+    }
+
+    /**
+     * A completion arrived: unless more follow ({@code IORING_CQE_F_MORE}), its operation is no
+     * longer in flight. Ring messages from other loops and the completions of operations sent
+     * without one on success ({@link #sqeWithoutCompletion}) were never counted.
+     */
+    private void completed(long userData, int flags) {
+        if (!ends(userData, flags)) {
+            return;
+        }
+        inFlight--;
+        if (leaks != null) {
+            leaks.released(Leaks.Kind.OPERATION, userData);
+        }
+    }
+
+    /** Whether this completion ends an operation that {@link #sqe()} counted in flight. */
+    private static boolean ends(long userData, int flags) {
+        int op = UserData.op(userData);
+        return !Cqe.more(flags) && op != UserData.OP_MSG && op != UserData.OP_HANDOFF
+                && op != UserData.OP_PROVIDE_BUFFERS;
+    }
+
+    /** Operations prepared or in the kernel whose last completion has not arrived. */
+    long inFlight() {
+        return inFlight;
+    }
+
     /** Makes room for {@code n} linked SQEs, so a chain is never split across submissions. */
     void reserve(int n) {
         if (ring.sq().spaceLeft() < n) {
@@ -277,6 +362,9 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
     }
 
     private void submitNow() {
+        if (leaks != null) {
+            submitting();
+        }
         int r = ring.submit();
         enters++;
         if (r > 0) {
@@ -321,7 +409,7 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
     protected void wakeup() {
         if (LoopThread.current() instanceof UringEventLoop from && from.ring != null && !from.isShuttingDown()) {
             // From another loop: a ring message, queued with that loop's next submit.
-            from.sqe().prepMsgRing(ring.fd(), 0, UserData.encode(UserData.OP_MSG, 0, 0), 0)
+            from.sqeWithoutCompletion().prepMsgRing(ring.fd(), 0, UserData.encode(UserData.OP_MSG, 0, 0), 0)
                     .flags(IOSQE_CQE_SKIP_SUCCESS).userData(UserData.encode(UserData.OP_MSG, 0, 0));
             return;
         }
@@ -428,16 +516,21 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
     }
 
     private void drainAfterCancel() {
-        Sqe s = ring.getSqe();
-        if (s != null) {
-            s.prepCancel64(0, IORING_ASYNC_CANCEL_ANY).userData(LOOP_CANCEL);
+        if (inFlight == 0) {
+            return;
+        }
+        sqe().prepCancel64(0, IORING_ASYNC_CANCEL_ANY).userData(LOOP_CANCEL);
+        if (leaks != null) {
+            submitting();
         }
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        boolean idle = false;
-        while (!idle && System.nanoTime() - until < 0) {
+        while (inFlight > 0 && System.nanoTime() - until < 0) {
             ring.submitAndWait(1, TimeUnit.MILLISECONDS.toNanos(20));
-            idle = ring.cqReady() == 0;
-            ring.forEachCqe((ud, res, fl) -> { });
+            ring.forEachCqe((ud, res, fl) -> completed(ud, fl));
+        }
+        if (inFlight > 0) {
+            LOG.log(System.Logger.Level.ERROR, name() + ": " + inFlight + " operations still in flight 5 s after "
+                    + "cancelling them; the ring is closed anyway (the kernel ends them with it)");
         }
     }
 

@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 
 import static dev.uring4j.ring.uapi.IoUringH.IORING_FILE_INDEX_ALLOC;
 
+import dev.uring4j.runtime.internal.Leaks;
 import dev.uring4j.ring.Cqe;
 import dev.uring4j.ring.Sqe;
 import dev.uring4j.ring.Errno;
@@ -49,6 +50,9 @@ public final class UringListener extends LoopListener {
         this.listenFd = listenFd;
         this.address = address;
         this.backlog = backlog;
+        if (loop.leaks != null) {
+            loop.leaks.acquired(Leaks.Kind.DESCRIPTOR, this, "the socket of a listener on " + address);
+        }
     }
 
     /** Runs on the loop: binds with the ring when it can, registers, and arms. */
@@ -179,6 +183,9 @@ public final class UringListener extends LoopListener {
         if (!fdClosed) {
             fdClosed = true;
             LibC.close(listenFd);
+            if (loop.leaks != null) {
+                loop.leaks.released(Leaks.Kind.DESCRIPTOR, this);
+            }
         }
     }
 }

@@ -138,6 +138,7 @@ public final class UringUdpSocket extends LoopUdpSocket {
             arena.close();
             throw e;
         }
+        holdsDescriptor();
     }
 
     @Override
@@ -207,10 +208,12 @@ public final class UringUdpSocket extends LoopUdpSocket {
             uring.dropped(udRecv, "recvmsg of " + res + " bytes with buffer flags 0x" + Integer.toHexString(flags)
                     + " outside group " + groups.bgid(group));
             if (Cqe.hasBuffer(flags) && groups.isValid(group, bid)) {
+                groups.take(group, bid);
                 recycle(bid);
             }
             return;
         }
+        groups.take(group, bid);
         MemorySegment memory = groups.buffer(group, bid);
         long base = 0;
         int controllen = memory.get(JAVA_INT, base + IoUringRecvmsgOut.OFFSET_controllen);

@@ -87,7 +87,7 @@ public final class UringUdpTable {
         int i = slot & 0xFFFF;
         UringUdpSocket s = i < sockets.length ? sockets[i] : null;
         if (s == null || s.generation != UserData.generation(userData)) {
-            loop.dropped(userData, "no UDP socket of that generation at index " + i);
+            loop.unowned(userData, flags, "no UDP socket of that generation at index " + i);
             return;
         }
         s.onCompletion(op, slot >>> 16, res, flags);
