@@ -3,6 +3,7 @@ package dev.uring4j.runtime;
 import java.lang.foreign.MemorySegment;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -42,6 +43,37 @@ class HalfCloseTest {
             assertArrayEquals(msg, recorder.bytes(), "every byte before the FIN was delivered");
             assertEquals(1, recorder.inputClosed.get(), "exactly one EOF event");
             assertEquals(0, recorder.dataAfterInputClosed.get(), "no data after the EOF event");
+        }
+    }
+
+    /**
+     * Bytes kept while reading is paused come before the FIN, however the FIN arrives: with a
+     * multishot receive it can complete right behind the data, before the pause cancels it.
+     */
+    @Test
+    void aFinArrivingWhileReadingIsPausedIsReportedAfterTheKeptBytes() throws Exception {
+        CompletableFuture<Connection> paused = new CompletableFuture<>();
+        Recorder recorder = new Recorder() {
+            @Override
+            public int onData(Connection c, MemorySegment buffer, long offset, int length) {
+                if (paused.complete(c)) {
+                    c.pauseReading();
+                    return 0;
+                }
+                return super.onData(c, buffer, offset, length);
+            }
+        };
+        try (TcpServer server = TcpServer.builder().handler(() -> recorder).start();
+             Socket s = Net.connect(server.localAddress())) {
+            byte[] msg = Net.pattern(1_000, 5);
+            // Data and FIN are both waiting before the server reads at all.
+            Net.write(s, msg);
+            s.shutdownOutput();
+            paused.get(5, TimeUnit.SECONDS).resumeReading();
+            Net.await(Duration.ofSeconds(5), "every byte and the FIN delivered",
+                    () -> recorder.received() == msg.length && recorder.inputClosed.get() == 1);
+            assertEquals(0, recorder.dataAfterInputClosed.get(), "no byte delivered after the FIN was reported");
+            assertArrayEquals(msg, recorder.bytes());
         }
     }
 

@@ -51,6 +51,8 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
     public boolean inputClosed;
     private final KeptInput kept;
     private boolean redeliver;
+    /** The FIN arrived while kept bytes waited for reading to resume: reported after them. */
+    private boolean eofPending;
 
     // send
     protected final OutboundQueue output;
@@ -130,12 +132,25 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
 
     // ------------------------------------------------------------------ receive
 
-    /** The peer's FIN: reported once, while open. */
+    /**
+     * The peer's FIN: reported once, while open, and after every byte that came before it. Bytes
+     * kept while reading is paused (a multishot receive can complete the FIN right behind them,
+     * before the pause cancels it) are offered to the handler first, once reading resumes.
+     */
     protected final void onEof() {
         if (inputClosed || state != OPEN) {
             return;
         }
         inputClosed = true;
+        if (readPaused || redeliver) {
+            eofPending = true;
+            return;
+        }
+        reportEof();
+    }
+
+    private void reportEof() {
+        eofPending = false;
         try {
             handler.onInputClosed(this);
         } catch (Throwable t) {
@@ -183,6 +198,9 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
             if (consumed == before) {
                 break;
             }
+        }
+        if (eofPending && !readPaused && state == OPEN) {
+            reportEof();
         }
     }
 
@@ -365,7 +383,7 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
             return;
         }
         readPaused = false;
-        if (!kept.isEmpty()) {
+        if (!kept.isEmpty() || eofPending) {
             redeliver = true;
             loop.markDirty(this);
         }
