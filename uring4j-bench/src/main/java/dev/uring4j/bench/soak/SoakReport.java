@@ -137,11 +137,12 @@ final class SoakReport {
         StringBuilder sb = new StringBuilder();
         String date = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC).format(started);
         sb.append(String.format(Locale.ROOT, "## Soak: %s on %s (%s)%n%n", Soak.minutes(options.duration()), transport, date));
-        sb.append(String.format(Locale.ROOT, "Server: `./uring4j serve --threads %d --transport %s` (echo, HTTP, UDP echo on one "
-                        + "loop group), JVM `%s`; Linux %s, JDK %s, %d CPUs. Warm-up: the first %d s; a sample every %d s.%n%n",
-                options.threads(), options.transport(), String.join(" ", CliServer.JVM_FLAGS), System.getProperty("os.version"),
-                System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(), options.warmup().toSeconds(),
-                options.interval().toSeconds()));
+        sb.append(String.format(Locale.ROOT, "Command: `%s`. Server: `./uring4j serve --threads %d --transport %s` (echo, HTTP, "
+                        + "UDP echo on one loop group), JVM `%s`; Linux %s, JDK %s, %d CPUs. Warm-up: the first %d s; a sample "
+                        + "every %d s.%n%n",
+                command(), options.threads(), options.transport(), String.join(" ", CliServer.JVM_FLAGS),
+                System.getProperty("os.version"), System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
+                options.warmup().toSeconds(), options.interval().toSeconds()));
         sb.append("| check | bound | measured | |\n|---|---|---|---|\n");
         for (Check c : checks) {
             sb.append("| ").append(c.name()).append(" | ").append(c.bound()).append(" | ").append(c.measured()).append(" | ")
@@ -184,6 +185,24 @@ final class SoakReport {
             serverProblems.stream().limit(40).forEach(p -> sb.append("- server: ").append(p).append('\n'));
         }
         return sb.toString();
+    }
+
+    /** The command line that reproduces this run (options at their defaults are left out). */
+    private String command() {
+        StringBuilder c = new StringBuilder("./uring4j soak --minutes ").append(Soak.minutes(options.duration()).replace(" min", ""));
+        if (!options.transport().equals("auto")) {
+            c.append(" --transport ").append(options.transport());
+        }
+        if (options.threads() != 2) {
+            c.append(" --threads ").append(options.threads());
+        }
+        if (options.udpRate() != 200) {
+            c.append(" --udp-rate ").append(options.udpRate());
+        }
+        if (options.interval().toMillis() != 10_000) {
+            c.append(" --interval ").append(options.interval().toMillis() / 1000.0);
+        }
+        return c.toString();
     }
 
     private static void row(StringBuilder sb, String name, List<Sample> m, ToDoubleFunction<Sample> f) {
