@@ -26,15 +26,19 @@ record SoakOptions(Duration duration, Duration interval, Path out, String transp
               --interval S          seconds between two samples of the server (default 10)
             One server process (./uring4j serve: TCP echo, HTTP and UDP echo on one loop group) under a
             mixed load from this process; every echoed byte and response body is checked. The run fails
-            (exit status 1) when, after the warm-up (20% of the run, at least 30 s or half the run), the
+            (exit status 1) when, after the warm-up (20% of the run, at least 60 s or half the run), the
             server's descriptors drift by more than the load's own connections allow, its native memory
             (NMT Other) grows by more than 1 MiB, a byte is lost or corrupted, or anything reports an error.
             """;
 
-    /** The first part of the run, not held to the bounds: the JIT compiles, pools reach their size. */
+    /**
+     * The first part of the run, not held to the bounds: the JIT compiles, and the loops' block
+     * pools, which keep every block they allocate for reuse, grow to what the load's peaks need.
+     * A fifth of the run, at least a minute (or half of a shorter run).
+     */
     Duration warmup() {
         long total = duration.toMillis();
-        return Duration.ofMillis(Math.max(total / 5, Math.min(30_000, total / 2)));
+        return Duration.ofMillis(Math.max(total / 5, Math.min(60_000, total / 2)));
     }
 
     static SoakOptions parse(String[] args, Path root) {
