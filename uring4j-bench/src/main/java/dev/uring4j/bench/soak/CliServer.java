@@ -56,8 +56,13 @@ final class CliServer implements AutoCloseable {
     private final List<String> problems = new CopyOnWriteArrayList<>();
     private final List<String> output = new CopyOnWriteArrayList<>();
 
+    /** Stops the server if this JVM ends first (Ctrl-C on the soak): no server is left running. */
+    private final Thread reaper;
+
     private CliServer(Process process) {
         this.process = process;
+        this.reaper = new Thread(process::destroyForcibly, "server-reaper");
+        Runtime.getRuntime().addShutdownHook(reaper);
         this.stdout = new OutputTail(process.getInputStream(), "server-stdout", this::onStdout);
         this.stderr = new OutputTail(process.getErrorStream(), "server-stderr", this::onStderr);
         process.onExit().thenRun(() -> ready.completeExceptionally(new IOException("exited with status "
@@ -277,5 +282,10 @@ final class CliServer implements AutoCloseable {
     @Override
     public void close() {
         stop();
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs anyway, on a process that has already stopped
+        }
     }
 }

@@ -2,19 +2,29 @@ package dev.uring4j.bench.soak;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 
+import dev.uring4j.ring.IoUring;
+
 /** What the chaos tests share: the server they torment, the steady load beside it, waits and verdicts. */
 final class Chaos {
     private Chaos() {}
 
-    /** {@code ./uring4j serve} on ephemeral loopback ports, two loops. */
-    static CliServer serve() throws IOException {
+    /**
+     * {@code ./uring4j serve} on ephemeral loopback ports, two loops, on {@code transport}
+     * ({@code uring} or {@code nio}; io_uring where this kernel cannot run it skips the test).
+     */
+    static CliServer serve(String transport) throws IOException {
+        if (transport.equals("uring")) {
+            assumeTrue(IoUring.unavailabilityCause() == null, () -> "io_uring is unavailable here: "
+                    + IoUring.unavailabilityCause().message());
+        }
         return CliServer.start(CliServer.command("serve", "--host", "127.0.0.1", "--echo-port", "0", "--http-port", "0",
-                "--udp-port", "0", "--threads", "2"));
+                "--udp-port", "0", "--threads", "2", "--transport", transport));
     }
 
     static Load.Targets targets(CliServer server) {

@@ -9,7 +9,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A client killed with SIGKILL in the middle of transfers: the kernel resets its connections
@@ -19,9 +20,10 @@ import org.junit.jupiter.api.Test;
  */
 class ClientKillTest {
 
-    @Test
-    void serverFreesAKilledClientsConnectionsAndOthersLoseNothing() throws Exception {
-        try (CliServer server = Chaos.serve()) {
+    @ParameterizedTest
+    @ValueSource(strings = {"uring", "nio"})
+    void serverFreesAKilledClientsConnectionsAndOthersLoseNothing(String transport) throws Exception {
+        try (CliServer server = Chaos.serve(transport)) {
             Load load = Load.steady(Chaos.targets(server), 200);
             load.start();
             int steady = load.maxTcpConnections();

@@ -10,7 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * An RST storm: a thousand connections (half echo, half HTTP in the middle of a request body)
@@ -21,9 +22,10 @@ import org.junit.jupiter.api.Test;
 class ResetStormTest {
     private static final int CONNECTIONS = 1000;
 
-    @Test
-    void aThousandResetsLeaveTheServerAsItWas() throws Exception {
-        try (CliServer server = Chaos.serve()) {
+    @ParameterizedTest
+    @ValueSource(strings = {"uring", "nio"})
+    void aThousandResetsLeaveTheServerAsItWas(String transport) throws Exception {
+        try (CliServer server = Chaos.serve(transport)) {
             Load load = Load.steady(Chaos.targets(server), 200);
             load.start();
             int steady = load.maxTcpConnections();

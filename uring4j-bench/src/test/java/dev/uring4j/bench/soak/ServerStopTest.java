@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The server process stopped with SIGSTOP for 5 s under load, then continued: the kernel keeps
@@ -15,9 +16,10 @@ import org.junit.jupiter.api.Test;
  */
 class ServerStopTest {
 
-    @Test
-    void stoppedForFiveSecondsTheServerCatchesUpAndLosesNothing() throws Exception {
-        try (CliServer server = Chaos.serve()) {
+    @ParameterizedTest
+    @ValueSource(strings = {"uring", "nio"})
+    void stoppedForFiveSecondsTheServerCatchesUpAndLosesNothing(String transport) throws Exception {
+        try (CliServer server = Chaos.serve(transport)) {
             Load load = Load.steady(Chaos.targets(server), 200);
             load.start();
             Chaos.awaitConnections(server, load.maxTcpConnections(), Duration.ofSeconds(20));
