@@ -25,9 +25,8 @@ import java.util.regex.Pattern;
  * @param javaHeapKib     NMT Java Heap committed
  * @param otherKib        NMT Other committed (FFM and Unsafe allocations)
  * @param heapAfterGcKib  Java heap in use right after a full collection
- * @param categories      every NMT category's committed KiB, as printed
  */
-record JvmMemory(long committedKib, long javaHeapKib, long otherKib, long heapAfterGcKib, Map<String, Long> categories) {
+record JvmMemory(long committedKib, long javaHeapKib, long otherKib, long heapAfterGcKib) {
 
     private static final Pattern TOTAL = Pattern.compile("Total: reserved=(\\d+)KB, committed=(\\d+)KB");
     private static final Pattern CATEGORY =
@@ -81,6 +80,6 @@ record JvmMemory(long committedKib, long javaHeapKib, long otherKib, long heapAf
             throw new IOException("no heap usage in jcmd GC.heap_info's output: " + out.strip());
         }
         return new JvmMemory(Long.parseLong(total.group(2)), categories.getOrDefault("Java Heap", 0L),
-                categories.getOrDefault("Other", 0L), heapUsed, categories);
+                categories.getOrDefault("Other", 0L), heapUsed);
     }
 }

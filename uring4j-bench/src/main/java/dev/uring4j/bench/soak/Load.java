@@ -167,6 +167,10 @@ final class Load {
         return udp.stream().mapToLong(u -> u.received.sum()).sum();
     }
 
+    long udpCorrupted() {
+        return udp.stream().mapToLong(u -> u.corrupted.sum()).sum();
+    }
+
     long udpDuplicates() {
         return udp.stream().mapToLong(u -> u.duplicates.sum()).sum();
     }

@@ -114,8 +114,8 @@ final class SoakReport {
                 tcpLost == 0 && tcpCorrupt == 0));
         if (load.udpSent() > 0) {
             checks.add(new Check("UDP datagrams lost or corrupted", "0",
-                    String.format(Locale.ROOT, "%,d lost, %d with wrong bytes (%d B), %d duplicated, of %,d sent", udpLost,
-                            udpCorrupt > 0 ? 1 : 0, udpCorrupt, load.udpDuplicates(), load.udpSent()),
+                    String.format(Locale.ROOT, "%,d lost, %d corrupted, %d duplicated, of %,d sent", udpLost,
+                            load.udpCorrupted(), load.udpDuplicates(), load.udpSent()),
                     udpLost == 0 && udpCorrupt == 0));
         }
         int problems = serverProblems.size();

@@ -29,6 +29,8 @@ final class UdpLane extends Lane {
     final LongAdder sent = new LongAdder();
     final LongAdder received = new LongAdder();
     final LongAdder duplicates = new LongAdder();
+    /** Echoes that were not a datagram sent, or came back with wrong bytes. */
+    final LongAdder corrupted = new LongAdder();
     /** Numbers below this have been (or are being) sent. */
     private volatile int issued;
     private volatile boolean receiving = true;
@@ -123,6 +125,7 @@ final class UdpLane extends Lane {
         int n = length >= 8 ? b.getInt(4) : -1;
         if (seq < 0 || n != length || seq >= issued || n != SIZES[seq % SIZES.length]) {
             tally.bytesCorrupted.add(length);
+            corrupted.increment();
             load.error(tally, new IOException("an echoed datagram of " + length + " bytes that was never sent (number "
                     + seq + ", length field " + n + ")"));
             return;
@@ -130,6 +133,7 @@ final class UdpLane extends Lane {
         int wrong = Payload.check(SALT + seq, n - 8).accept(buf, 8, n - 8);
         if (wrong > 0) {
             tally.bytesCorrupted.add(wrong);
+            corrupted.increment();
             load.error(tally, new IOException("datagram " + seq + " came back with " + wrong + " wrong bytes"));
             return;
         }
