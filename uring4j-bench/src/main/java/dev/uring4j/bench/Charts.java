@@ -157,7 +157,7 @@ final class Charts {
         if (max <= 0) {
             return;
         }
-        Scale scale = p.log() ? Scale.log(min, max) : Scale.linear(max);
+        ChartScale scale = p.log() ? ChartScale.log(min, max) : ChartScale.linear(max);
         int plotX = x0 + LABEL_WIDTH, plotW = width - LABEL_WIDTH - VALUE_WIDTH - 10;
         int plotY = y0 + 52, rowH = rowHeight(p), plotH = p.bars().size() * rowH;
 
@@ -208,56 +208,6 @@ final class Charts {
         g.setColor(Color.GRAY);
         g.setStroke(new BasicStroke(1));
         g.drawLine(plotX, plotY - 2, plotX, plotY + plotH);
-    }
-
-    /** Maps a value to [0, 1] of the plot width, with round-numbered ticks. */
-    private record Scale(boolean log, double lo, double hi, double step) {
-
-        static Scale linear(double max) {
-            double raw = max * 1.05 / 5;
-            double magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
-            double step = raw / magnitude < 2 ? 2 * magnitude : raw / magnitude < 5 ? 5 * magnitude : 10 * magnitude;
-            return new Scale(false, 0, Math.ceil(max * 1.05 / step) * step, step);
-        }
-
-        static Scale log(double min, double max) {
-            return new Scale(true, Math.floor(Math.log10(min)), Math.ceil(Math.log10(max) + 0.05), 1);
-        }
-
-        double position(double v) {
-            if (log) {
-                return v <= 0 ? 0 : Math.max(0, (Math.log10(v) - lo) / (hi - lo));
-            }
-            return v / hi;
-        }
-
-        List<Double> ticks() {
-            List<Double> t = new ArrayList<>();
-            if (log) {
-                for (double e = lo; e <= hi + 1e-9; e++) {
-                    t.add(Math.pow(10, e));
-                }
-            } else {
-                for (double v = 0; v <= hi + step / 2; v += step) {
-                    t.add(v);
-                }
-            }
-            return t;
-        }
-
-        String label(double v) {
-            if (v >= 1_000_000) {
-                return trim(v / 1_000_000) + "M";
-            }
-            if (v >= 1000) {
-                return trim(v / 1000) + "k";
-            }
-            return trim(v);
-        }
-
-        private static String trim(double v) {
-            return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.1f", v);
-        }
     }
 
     /** A latency label; "–" where the tool gave none (wrk's percentiles under pipelining). */

@@ -10,18 +10,18 @@ import java.nio.file.Path;
  * ticks ({@code CLK_TCK}, usually 100 per second), so a window of a few seconds at tens of
  * percent CPU is resolved to better than one percent.
  */
-record CpuTime(long userNs, long systemNs) {
+public record CpuTime(long userNs, long systemNs) {
 
-    long totalNs() {
+    public long totalNs() {
         return userNs + systemNs;
     }
 
-    CpuTime minus(CpuTime earlier) {
+    public CpuTime minus(CpuTime earlier) {
         return new CpuTime(userNs - earlier.userNs, systemNs - earlier.systemNs);
     }
 
     /** Reads the CPU time of {@code pid}; {@code nsPerTick} comes from {@link #nsPerTick()}. */
-    static CpuTime of(long pid, long nsPerTick) throws IOException {
+    public static CpuTime of(long pid, long nsPerTick) throws IOException {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
         // The command name (field 2) may hold spaces and parentheses: count fields after the last ')'.
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
@@ -30,7 +30,7 @@ record CpuTime(long userNs, long systemNs) {
     }
 
     /** Nanoseconds per clock tick of {@code /proc} CPU times, from {@code getconf CLK_TCK}. */
-    static long nsPerTick() throws IOException, InterruptedException {
+    public static long nsPerTick() throws IOException, InterruptedException {
         Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes()).trim();
         if (p.waitFor() != 0 || !out.matches("\\d+")) {

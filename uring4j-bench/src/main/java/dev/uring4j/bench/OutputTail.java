@@ -15,14 +15,14 @@ import java.util.function.Consumer;
  * its first and last lines, which is what an error message needs. Each line is also offered to a
  * listener, for readiness lines such as {@code listening on HOST:PORT}.
  */
-final class OutputTail {
+public final class OutputTail {
     private static final int KEEP = 20;
 
     private final List<String> head = new ArrayList<>();
     private final ArrayDeque<String> tail = new ArrayDeque<>();
     private final Thread reader;
 
-    OutputTail(InputStream in, String name, Consumer<String> onLine) {
+    public OutputTail(InputStream in, String name, Consumer<String> onLine) {
         reader = Thread.ofPlatform().daemon().name(name).start(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
@@ -47,7 +47,7 @@ final class OutputTail {
     }
 
     /** Waits briefly for the stream to end, so an exited process's last words are in. */
-    void awaitEnd() {
+    public void awaitEnd() {
         try {
             reader.join(2000);
         } catch (InterruptedException e) {
@@ -56,7 +56,7 @@ final class OutputTail {
     }
 
     /** The most telling line: the first non-blank one (a JVM's exception, a CLI's complaint). */
-    synchronized String firstLine() {
+    public synchronized String firstLine() {
         for (String line : head) {
             if (!line.isBlank()) {
                 return line.strip();
@@ -65,7 +65,7 @@ final class OutputTail {
         return "(no output)";
     }
 
-    synchronized String lastLine() {
+    public synchronized String lastLine() {
         for (var it = tail.descendingIterator(); it.hasNext(); ) {
             String line = it.next();
             if (!line.isBlank()) {

@@ -1,7 +1,10 @@
 package dev.uring4j.cli;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
@@ -18,10 +21,12 @@ import dev.uring4j.ring.Probe;
 import dev.uring4j.runtime.AcceptMode;
 import dev.uring4j.runtime.EventLoopGroup;
 import dev.uring4j.runtime.LoopOptions;
+import dev.uring4j.runtime.LoopStats;
 import dev.uring4j.runtime.TcpServer;
 import dev.uring4j.runtime.Transport;
 import dev.uring4j.runtime.TransportSelection;
 import dev.uring4j.runtime.UdpEndpoint;
+import dev.uring4j.runtime.UdpStats;
 import dev.uring4j.runtime.UringOptions;
 
 /**
@@ -45,6 +50,7 @@ public final class Main {
                 case "echo" -> echo(rest);
                 case "http" -> http(rest);
                 case "udp-echo" -> udpEcho(rest);
+                case "serve" -> serve(rest);
                 case "game" -> game(rest);
                 case "game-client" -> gameClient(rest);
                 case "help", "--help", "-h" -> usage();
@@ -164,6 +170,77 @@ public final class Main {
         });
     }
 
+    /**
+     * Echo, HTTP and UDP echo in one process on one loop group: what a service speaking several
+     * protocols looks like, and what {@code ./uring4j soak} runs under its mixed load. Prints
+     * {@code echo listening on HOST:PORT} (and {@code http}, {@code udp-echo}), then, once all three
+     * serve, the usual {@code listening on HOST:PORT} with the echo port. A line on stdin prints the
+     * counters as one {@code stats key=value ...} line, so a harness can sample them while it runs.
+     */
+    private static void serve(String[] args) throws Exception {
+        Args a = new Args("serve", args, Set.of("host", "echo-port", "http-port", "udp-port", "threads", Args.TRANSPORT));
+        String host = a.string("host", "0.0.0.0");
+        EventLoopGroup group = EventLoopGroup.builder().threads(a.integer("threads", 1)).transport(a.transport()).build();
+        TcpServer echo = TcpServer.builder().group(group)
+                .address(new InetSocketAddress(host, a.integer("echo-port", 7007)))
+                .handler(EchoServer.Echo::new)
+                .start();
+        TcpServer http = HttpServer.builder(HttpEchoServer.router()).build().serve(TcpServer.builder().group(group)
+                .address(new InetSocketAddress(host, a.integer("http-port", 8080))));
+        UdpEndpoint udp = UdpEndpoint.builder().group(group)
+                .address(new InetSocketAddress(host, a.integer("udp-port", 9000)))
+                .receiveBufferSize(4 << 20)
+                .handler(new UdpEchoServer.Echo())
+                .start();
+        printTransport(group, a.transport());
+        System.out.println("echo " + listening(echo.localAddress()));
+        System.out.println("http " + listening(http.localAddress()));
+        System.out.println("udp-echo " + listening(udp.localAddress()));
+        Thread.ofPlatform().daemon().name("uring4j-stats").start(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+                while (in.readLine() != null) {
+                    System.out.println(statsLine(group.stats(), udp.stats(), echo.connections() + http.connections()));
+                    System.out.flush();
+                }
+            } catch (IOException e) {
+                // stdin is gone: nobody is asking any more
+            }
+        });
+        serveUntilSignalled(echo.localAddress(), () -> {
+            echo.close();
+            http.close();
+            udp.close();
+            group.close();
+            return "loops " + group.stats() + "; udp " + udp.stats();
+        });
+    }
+
+    /** The counters {@code serve} prints when asked, as {@code key=value} pairs on one line. */
+    private static String statsLine(LoopStats loops, UdpStats udp, int tcpConnections) {
+        return "stats tcp.connections=" + tcpConnections
+                + " loops.open=" + loops.openConnections()
+                + " loops.opened=" + loops.connectionsOpened()
+                + " loops.closed=" + loops.connectionsClosed()
+                + " loops.bytesRead=" + loops.bytesRead()
+                + " loops.bytesWritten=" + loops.bytesWritten()
+                + " loops.bufferBytes=" + loops.bufferBytes()
+                + " loops.outputBytes=" + loops.outputBytes()
+                + " loops.droppedCompletions=" + loops.droppedCompletions()
+                + " loops.cqOverflows=" + loops.cqOverflows()
+                + " loops.bufferRingExhausted=" + loops.bufferRingExhausted()
+                + " udp.received=" + udp.datagramsReceived()
+                + " udp.sent=" + udp.datagramsSent()
+                + " udp.sendRefused=" + udp.sendRefused()
+                + " udp.sendErrors=" + udp.sendErrors()
+                + " udp.receiveErrors=" + udp.receiveErrors()
+                + " udp.truncated=" + udp.truncated()
+                + " udp.peers=" + udp.peers();
+    }
+
+    private static String listening(InetSocketAddress bound) {
+        return "listening on " + bound.getAddress().getHostAddress() + ":" + bound.getPort();
+    }
+
     private static void game(String[] args) throws Exception {
         Args a = new Args("game", args, Set.of("port", "host", "tick-hz", "batch-wait"));
         GameServer server = GameServer.start(new InetSocketAddress(a.string("host", "0.0.0.0"), a.integer("port", 9100)),
@@ -217,7 +294,7 @@ public final class Main {
             System.out.flush();
             closed.countDown();
         }, "uring4j-shutdown"));
-        System.out.println("listening on " + bound.getAddress().getHostAddress() + ":" + bound.getPort());
+        System.out.println(listening(bound));
         System.out.flush();
         closed.await();
     }
@@ -234,6 +311,10 @@ public final class Main {
                                                           HTTP/1.1: GET / and /plaintext, POST /echo
                   udp-echo --port P [--host H] [--threads N] [--transport auto|uring|nio] [--rcvbuf BYTES]
                            [--batch-wait N:MICROS]        a UDP echo server (SO_REUSEPORT over N loops)
+                  serve [--echo-port 7007] [--http-port 8080] [--udp-port 9000] [--host H] [--threads N] [--transport ...]
+                                                          echo, HTTP and UDP echo in one process on one loop group;
+                                                          "listening on" (the echo port) once all three serve;
+                                                          a line on stdin prints its counters ("stats key=value ...")
                   game --port P [--host H] [--tick-hz 60] [--batch-wait N:MICROS]
                                                           the authoritative game-server example; reports every 5 s
                   game-client --port P [--host H] --clients N --seconds S [--tick-hz 60] [--threads T]
