@@ -5,6 +5,8 @@
  */
 module dev.uring4j.runtime {
     requires transitive dev.uring4j.ring;
+    // Periodic flight-recorder events of each loop's counters (LoopStatsEvent).
+    requires jdk.jfr;
 
     exports dev.uring4j.runtime;
 }

@@ -9,7 +9,8 @@ package dev.uring4j.runtime;
  * handled, {@code wakeups} selects that waited and returned ready channels; the loop's one read
  * buffer is {@code bufferCount} 1 of {@code bufferBytes} bytes; {@code sqesSubmitted},
  * {@code bufferRingExhausted}, {@code sockNonEmpty}, {@code cqOverflows},
- * {@code droppedCompletions}, {@code peakBuffersInUse} and {@code zeroCopySends} stay 0.
+ * {@code droppedCompletions}, {@code peakBuffersInUse}, {@code zeroCopySends}, {@code inFlightOperations} and
+ * {@code buffersInUse} stay 0.
  *
  * @param enters             io_uring_enter calls
  * @param sqesSubmitted      SQEs consumed by the kernel
@@ -30,12 +31,16 @@ package dev.uring4j.runtime;
  * @param bufferBytes        native bytes of the loop's provided-buffer groups
  * @param outputBytes        native bytes held by connections now for queued output and unconsumed input
  * @param zeroCopySends      sends done with {@code IORING_OP_SEND_ZC}
+ * @param inFlightOperations io_uring operations submitted (or about to be) whose last completion has not arrived
+ * @param buffersInUse       provided buffers the loop holds now, between their completion and their return to
+ *                           the ring (of {@code bufferCount}): the ring's occupancy is the rest
+ * @param queuedOutputBytes  bytes the loop's connections have queued to send that the kernel has not taken
  */
 public record LoopStats(long enters, long sqesSubmitted, long completions, long wakeups, long tasks,
                         long bufferRingExhausted, long sockNonEmpty, long cqOverflows, long droppedCompletions,
                         long bytesRead, long bytesWritten, long connectionsOpened, long connectionsClosed,
                         long openConnections, long peakBuffersInUse, long bufferCount, long bufferBytes, long outputBytes,
-                        long zeroCopySends) {
+                        long zeroCopySends, long inFlightOperations, long buffersInUse, long queuedOutputBytes) {
 
     /**
      * Average SQEs submitted per {@code io_uring_enter}.
@@ -69,16 +74,19 @@ public record LoopStats(long enters, long sqesSubmitted, long completions, long 
                 bytesRead + o.bytesRead, bytesWritten + o.bytesWritten, connectionsOpened + o.connectionsOpened,
                 connectionsClosed + o.connectionsClosed, openConnections + o.openConnections,
                 Math.max(peakBuffersInUse, o.peakBuffersInUse), bufferCount + o.bufferCount, bufferBytes + o.bufferBytes, outputBytes + o.outputBytes,
-                zeroCopySends + o.zeroCopySends);
+                zeroCopySends + o.zeroCopySends, inFlightOperations + o.inFlightOperations, buffersInUse + o.buffersInUse,
+                queuedOutputBytes + o.queuedOutputBytes);
     }
 
     @Override
     public String toString() {
         return String.format("enters=%d sqes/enter=%.2f completions=%d completions/wakeup=%.2f tasks=%d "
                         + "bufferRingExhausted=%d sockNonEmpty=%d cqOverflows=%d dropped=%d read=%dB written=%dB "
-                        + "connections opened=%d closed=%d open=%d peakBuffersInUse=%d/%d bufferBytes=%d outputBytes=%d zc=%d",
+                        + "connections opened=%d closed=%d open=%d peakBuffersInUse=%d/%d bufferBytes=%d outputBytes=%d zc=%d "
+                        + "inFlight=%d buffersInUse=%d queuedOutput=%dB",
                 enters, sqesPerEnter(), completions, completionsPerWakeup(), tasks, bufferRingExhausted, sockNonEmpty,
                 cqOverflows, droppedCompletions, bytesRead, bytesWritten, connectionsOpened, connectionsClosed,
-                openConnections, peakBuffersInUse, bufferCount, bufferBytes, outputBytes, zeroCopySends);
+                openConnections, peakBuffersInUse, bufferCount, bufferBytes, outputBytes, zeroCopySends,
+                inFlightOperations, buffersInUse, queuedOutputBytes);
     }
 }

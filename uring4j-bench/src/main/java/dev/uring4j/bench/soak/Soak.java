@@ -64,7 +64,7 @@ public final class Soak {
         String transport;
         String stopped;
         List<String> problems;
-        try (CliServer server = CliServer.start(CliServer.command("serve", "--host", "127.0.0.1", "--echo-port", "0",
+        try (CliServer server = CliServer.start(CliServer.command(options.serverJvmFlags(), "serve", "--host", "127.0.0.1", "--echo-port", "0",
                 "--http-port", "0", "--udp-port", "0", "--threads", Integer.toString(options.threads()),
                 "--transport", options.transport()))) {
             String line = server.output().stream().filter(l -> l.startsWith("transport ")).findFirst().orElse("transport ?");

@@ -2,6 +2,8 @@ package dev.uring4j.bench.soak;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -14,7 +16,8 @@ import java.util.Locale;
  * @param threads   the server's event loops
  * @param udpRate   datagrams per second the UDP client sends
  */
-record SoakOptions(Duration duration, Duration interval, Path out, String transport, int threads, int udpRate) {
+record SoakOptions(Duration duration, Duration interval, Path out, String transport, int threads, int udpRate,
+                   boolean jfr) {
 
     static final String HELP = """
             usage: ./uring4j soak [options]
@@ -24,6 +27,8 @@ record SoakOptions(Duration duration, Duration interval, Path out, String transp
               --threads N           the server's event loops (default 2)
               --udp-rate N          datagrams per second of the UDP client (default 200)
               --interval S          seconds between two samples of the server (default 10)
+              --jfr                 record the server with JFR into DIR/soak.jfr (each loop's counters
+                                    are dev.uring4j.LoopStats events every 10 s)
             One server process (./uring4j serve: TCP echo, HTTP and UDP echo on one loop group) under a
             mixed load from this process; every echoed byte and response body is checked. The run fails
             (exit status 1) when, after the warm-up (20% of the run, at least 60 s or half the run), the
@@ -48,10 +53,15 @@ record SoakOptions(Duration duration, Duration interval, Path out, String transp
         String transport = "auto";
         int threads = 2;
         int udpRate = 200;
+        boolean jfr = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--help") || a.equals("-h")) {
                 throw new UsageException(null);
+            }
+            if (a.equals("--jfr")) {
+                jfr = true;
+                continue;
             }
             if (i + 1 >= args.length) {
                 throw new UsageException("missing value after " + a);
@@ -78,7 +88,17 @@ record SoakOptions(Duration duration, Duration interval, Path out, String transp
             throw new UsageException("the run must last at least four sampling intervals ("
                     + interval.multipliedBy(4).toSeconds() + " s), so that samples after the warm-up exist");
         }
-        return new SoakOptions(duration, interval, out, transport, threads, udpRate);
+        return new SoakOptions(duration, interval, out, transport, threads, udpRate, jfr);
+    }
+
+    /** The server's JVM flags: the soak's own, and with {@code --jfr} a recording dumped as it exits. */
+    List<String> serverJvmFlags() {
+        if (!jfr) {
+            return CliServer.JVM_FLAGS;
+        }
+        List<String> flags = new ArrayList<>(CliServer.JVM_FLAGS);
+        flags.add("-XX:StartFlightRecording=filename=" + out.resolve("soak.jfr") + ",settings=default,dumponexit=true");
+        return flags;
     }
 
     private static double positive(String option, String v) {

@@ -140,7 +140,7 @@ final class SoakReport {
         sb.append(String.format(Locale.ROOT, "Command: `%s`. Server: `./uring4j serve --threads %d --transport %s` (echo, HTTP, "
                         + "UDP echo on one loop group), JVM `%s`; Linux %s, JDK %s, %d CPUs. Warm-up: the first %d s; a sample "
                         + "every %d s.%n%n",
-                command(), options.threads(), options.transport(), String.join(" ", CliServer.JVM_FLAGS),
+                command(), options.threads(), options.transport(), String.join(" ", options.serverJvmFlags()),
                 System.getProperty("os.version"), System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
                 options.warmup().toSeconds(), options.interval().toSeconds()));
         sb.append("| check | bound | measured | |\n|---|---|---|---|\n");
@@ -201,6 +201,9 @@ final class SoakReport {
         }
         if (options.interval().toMillis() != 10_000) {
             c.append(" --interval ").append(options.interval().toMillis() / 1000.0);
+        }
+        if (options.jfr()) {
+            c.append(" --jfr");
         }
         return c.toString();
     }

@@ -63,6 +63,8 @@ public final class BlockPool {
     private final Block[] free = new Block[MAX_SHIFT + 1];
     private long allocatedBytes;
     private long inUseBytes;
+    /** Bytes the loop's connections have queued to send and the kernel has not taken yet (kept by {@link OutboundQueue}). */
+    long queuedOutputBytes;
 
     /** A pool allocating from {@code arena}; {@code leaks} (or {@code null}) records each block held. */
     public BlockPool(Arena arena, Leaks leaks) {
@@ -116,5 +118,10 @@ public final class BlockPool {
     /** Bytes in blocks currently held by connections. */
     public long inUseBytes() {
         return inUseBytes;
+    }
+
+    /** Bytes queued for output by the loop's connections now, not yet taken by the kernel. */
+    public long queuedOutputBytes() {
+        return queuedOutputBytes;
     }
 }

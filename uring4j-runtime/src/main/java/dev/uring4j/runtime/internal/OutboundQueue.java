@@ -70,8 +70,12 @@ public final class OutboundQueue {
         return (long) PENDING.getAcquire(this);
     }
 
-    /** A plain store on x86 and ARM's stlr: the hot path pays nothing for other threads' view of it. */
+    /**
+     * A plain store on x86 and ARM's stlr: the hot path pays nothing for other threads' view of it.
+     * The loop's total of queued output follows every change.
+     */
     private void setPending(long value) {
+        pool.queuedOutputBytes += value - pending;
         PENDING.setRelease(this, value);
     }
 

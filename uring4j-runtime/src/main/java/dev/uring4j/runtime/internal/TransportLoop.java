@@ -185,6 +185,7 @@ public abstract non-sealed class TransportLoop implements EventLoop {
             return;
         }
         started.complete(null);
+        LoopStatsEvent.started(this);
         try {
             while (running) {
                 iterate();
@@ -198,6 +199,7 @@ public abstract non-sealed class TransportLoop implements EventLoop {
                 LOG.log(System.Logger.Level.ERROR, "closing what event loop " + name() + " served failed too", again);
             }
         } finally {
+            LoopStatsEvent.ended(this);
             stopped = true;
             rejectPending();
             freeResources();

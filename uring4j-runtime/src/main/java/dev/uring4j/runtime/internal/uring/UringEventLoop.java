@@ -543,7 +543,8 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
         return new LoopStats(enters, sqesSubmitted, completions, wakeups, tasksRun, bufferRingExhausted, sockNonEmpty,
                 cqOverflows, droppedCompletions, bytesRead, bytesWritten, connectionsOpened, connectionsClosed,
                 openConnections(), b == null ? 0 : b.peakPerBatch(), b == null ? 0 : b.total(), b == null ? 0 : b.bytes(),
-                p == null ? 0 : p.inUseBytes(), zeroCopySends);
+                p == null ? 0 : p.inUseBytes(), zeroCopySends, inFlight, b == null ? 0 : b.inUse(),
+                p == null ? 0 : p.queuedOutputBytes());
     }
 
     @Override
