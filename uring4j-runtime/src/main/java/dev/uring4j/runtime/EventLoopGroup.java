@@ -167,7 +167,8 @@ public final class EventLoopGroup implements AutoCloseable {
     /**
      * Stops accepting, lets queued output drain for at most {@code drain}, then cancels what is
      * left, waits for every operation's final completion, and frees the loops' memory. Returns when
-     * every loop thread has finished.
+     * every loop thread has finished; called on one of the group's loops (from a handler), it
+     * starts all this and returns at once, since that loop cannot finish while it waits.
      *
      * @param drain the longest queued output may take to be sent
      */

@@ -131,7 +131,8 @@ public final class TcpServer implements AutoCloseable {
 
     /**
      * Stops accepting and closes the server's connections after their queued output is sent; with
-     * a group of its own, shuts the group down too (at most 5 s of draining).
+     * a group of its own, shuts the group down too (at most 5 s of draining). Returns when that is
+     * done; called from a handler (on one of the server's loops), it starts it and returns at once.
      */
     @Override
     public void close() {

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import dev.uring4j.runtime.internal.LoopGroup;
 import dev.uring4j.runtime.internal.LoopUdp;
@@ -129,7 +130,11 @@ public final class UdpEndpoint implements AutoCloseable {
         }
         closed = true;
         if (!group.isClosed()) {
-            core.close().join();
+            CompletableFuture<Void> sent = core.close();
+            // Called by a handler, its own loop sends and closes once this returns.
+            if (!group.loopGroup().inAnyLoop()) {
+                sent.join();
+            }
         }
         if (ownsGroup) {
             group.close();

@@ -56,4 +56,33 @@ class ShutdownTest {
         clientGroup.close();
         Net.await(Duration.ofSeconds(10), "socket descriptors back to the baseline", () -> Net.openSockets() == baseline);
     }
+
+    /**
+     * A handler that closes its own server (a "quit" command) ends the server and its group
+     * instead of waiting forever on the loop it runs on: the peer sees the close, and the loop
+     * finishes and frees its memory.
+     */
+    @Test
+    void aHandlerClosingItsOwnServerEndsItWithoutWaitingForItself() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<TcpServer> self = new java.util.concurrent.atomic.AtomicReference<>();
+        CompletableFuture<Void> returned = new CompletableFuture<>();
+        TcpServer server = TcpServer.builder().threads(2).handler(() -> new Recorder() {
+            @Override
+            public int onData(Connection c, MemorySegment buffer, long offset, int length) {
+                self.get().close();
+                returned.complete(null);
+                return length;
+            }
+        }).start();
+        self.set(server);
+        List<TransportLoop> loops = server.group().loops().stream().map(TransportLoop.class::cast).toList();
+        try (java.net.Socket s = Net.connect(server.localAddress())) {
+            Net.write(s, "quit".getBytes());
+            returned.get(5, TimeUnit.SECONDS);
+            assertEquals(-1, s.getInputStream().read(), "the server closed the connection");
+        }
+        Net.await(Duration.ofSeconds(10), "every loop finished and freed its memory",
+                () -> loops.stream().allMatch(TransportLoop::nativeResourcesFreed));
+        assertTrue(server.group().isClosed());
+    }
 }

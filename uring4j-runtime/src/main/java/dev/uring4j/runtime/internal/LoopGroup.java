@@ -118,7 +118,8 @@ public final class LoopGroup {
     /**
      * Shuts every loop down gracefully, queued output draining until {@code deadlineNanos}
      * ({@link System#nanoTime()}), and returns when every loop thread has finished and freed its
-     * memory.
+     * memory. Called on one of the loops (a handler closing its own server), it only starts the
+     * shutdown: that loop cannot finish while it waits for itself, and the loops end on their own.
      */
     public void close(long deadlineNanos) {
         closed = true;
@@ -127,9 +128,22 @@ public final class LoopGroup {
                 l.shutdown(deadlineNanos);
             }
         }
+        if (inAnyLoop()) {
+            return;
+        }
         for (TransportLoop l : loops) {
             l.terminated.join();
         }
+    }
+
+    /** Whether the calling thread is one of the loops: it must not wait for what its own loop does next. */
+    public boolean inAnyLoop() {
+        for (TransportLoop l : loops) {
+            if (l.inEventLoop()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether {@link #close} was called. */

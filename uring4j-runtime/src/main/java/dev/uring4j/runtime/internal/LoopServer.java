@@ -66,7 +66,7 @@ public abstract class LoopServer {
         listeners.add(listener);
         listenerLoops.add(loop);
         CompletableFuture<Void> armed = new CompletableFuture<>();
-        loop.post(() -> {
+        loop.runOrPost(() -> {
             try {
                 listener.start();
                 armed.complete(null);
@@ -124,7 +124,10 @@ public abstract class LoopServer {
         return live.get();
     }
 
-    /** Stops accepting and closes the server's connections after their queued output is sent. */
+    /**
+     * Stops accepting and closes the server's connections after their queued output is sent.
+     * Returns once its listeners are closed, or at once when called on one of the group's loops.
+     */
     public final void close() {
         if (closed) {
             return;
@@ -135,7 +138,7 @@ public abstract class LoopServer {
             LoopListener l = listeners.get(i);
             CompletableFuture<Void> f = new CompletableFuture<>();
             // A stopped loop has closed its listeners already.
-            listenerLoops.get(i).post(() -> {
+            listenerLoops.get(i).runOrPost(() -> {
                 l.stop();
                 f.complete(null);
             }, () -> f.complete(null));
@@ -144,8 +147,14 @@ public abstract class LoopServer {
         for (int i = 0; i < group.size(); i++) {
             closeConnectionsOn(group.loop(i));
         }
+        CompletableFuture<Void> stopped = CompletableFuture.allOf(done.toArray(CompletableFuture[]::new));
+        if (group.inAnyLoop()) {
+            // Called by a handler: its own loop stops its listener once this returns.
+            stopped.thenRun(this::afterClose);
+            return;
+        }
         if (!group.isClosed()) {
-            CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();
+            stopped.join();
         }
         afterClose();
     }

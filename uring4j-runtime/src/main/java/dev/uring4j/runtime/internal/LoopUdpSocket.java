@@ -104,7 +104,7 @@ public abstract non-sealed class LoopUdpSocket extends UdpSocket {
     public static <S extends LoopUdpSocket> S startOn(TransportLoop loop, InetSocketAddress bound, Callable<S> build)
             throws ErrnoException {
         CompletableFuture<S> built = new CompletableFuture<>();
-        loop.post(() -> {
+        loop.runOrPost(() -> {
             try {
                 S s = build.call();
                 built.complete(s);

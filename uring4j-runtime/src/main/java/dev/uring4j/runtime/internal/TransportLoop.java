@@ -342,6 +342,18 @@ public abstract non-sealed class TransportLoop implements EventLoop {
     }
 
     /**
+     * As {@link #post(Runnable, Runnable)}, but runs {@code task} at once when called on this loop:
+     * for callers that wait for the task, which on the loop itself would wait forever.
+     */
+    public final void runOrPost(Runnable task, Runnable onRejected) {
+        if (inEventLoop() && !stopped) {
+            task.run();
+        } else {
+            post(task, onRejected);
+        }
+    }
+
+    /**
      * Runs {@code task} on the loop; the future completes with its result, or exceptionally with
      * what it threw, or with a {@link RejectedExecutionException} if the loop stopped first.
      */
