@@ -1,5 +1,10 @@
 package dev.uring4j.bench;
 
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -8,7 +13,7 @@ import java.util.Locale;
  * An axis of a chart: maps a value to [0, 1] of the plot's length, with round-numbered ticks and
  * short labels (1.5k, 2M). Linear axes start at 0, so a flat line looks flat and a doubling looks
  * like one; log axes span whole decades. Shared by the benchmark's bar charts and the soak's time
- * series.
+ * series, as is their blank, titled {@link #canvas}.
  */
 public record ChartScale(boolean log, double lo, double hi, double step) {
 
@@ -86,5 +91,21 @@ public record ChartScale(boolean log, double lo, double hi, double step) {
 
     private static String trim(double v) {
         return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    /**
+     * Drawing on {@code image}: antialiased, white, with {@code title} in bold at the top left
+     * (baseline {@code y}); the caller disposes of it.
+     */
+    public static Graphics2D canvas(BufferedImage image, String title, int y) {
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, image.getWidth(), image.getHeight());
+        g.setColor(Color.BLACK);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 20));
+        g.drawString(title, 20, y);
+        return g;
     }
 }

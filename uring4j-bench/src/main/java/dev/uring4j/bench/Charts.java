@@ -104,15 +104,8 @@ final class Charts {
         }
         int height = top + java.util.Arrays.stream(columnHeights).max().orElse(0) + 10;
         BufferedImage image = new BufferedImage(WIDTH, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
+        Graphics2D g = ChartScale.canvas(image, title, 36);
         try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, WIDTH, height);
-            g.setColor(Color.BLACK);
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 20));
-            g.drawString(title, 20, 36);
             if (legend != null) {
                 g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
                 int x = 20;

@@ -78,16 +78,9 @@ final class SoakChart {
         int top = 80;
         int height = top + panels.size() * (PANEL_HEIGHT + 20) + 20;
         BufferedImage image = new BufferedImage(WIDTH, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
+        Graphics2D g = ChartScale.canvas(image, String.format(Locale.ROOT, "uring4j soak, %s: %s",
+                Soak.minutes(r.options.duration()), r.passed() ? "every bound held" : "FAILED"), 34);
         try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, WIDTH, height);
-            g.setColor(Color.BLACK);
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 20));
-            g.drawString(String.format(Locale.ROOT, "uring4j soak, %s: %s", Soak.minutes(r.options.duration()),
-                    r.passed() ? "every bound held" : "FAILED"), 20, 34);
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
             g.setColor(Color.DARK_GRAY);
             g.drawString("./uring4j serve on " + r.transport + ", " + r.options.threads() + " loops; warm-up (shaded) "
