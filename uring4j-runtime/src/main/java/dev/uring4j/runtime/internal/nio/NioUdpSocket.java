@@ -10,7 +10,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 
-import dev.uring4j.runtime.internal.Leaks;
 import dev.uring4j.ring.Errno;
 import dev.uring4j.ring.sys.LibC;
 import dev.uring4j.ring.sys.SockAddr;
