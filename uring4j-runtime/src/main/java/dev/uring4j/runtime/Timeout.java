@@ -6,11 +6,12 @@ package dev.uring4j.runtime;
  */
 public interface Timeout {
     /**
-     * Cancels the task if it has not run; a fixed-rate task runs no more. From another thread the
-     * cancellation takes effect when the loop next runs its tasks.
+     * Cancels the task if it has not run; a fixed-rate task runs no more. Decided at once, from
+     * any thread: once this returns {@code true} the task does not run (a fixed-rate run already
+     * under way on the loop finishes).
      *
-     * @return {@code false} if it was already cancelled; otherwise {@code true}, also for a
-     *         one-shot task that has already run
+     * @return {@code true} if this call cancelled the task; {@code false} if it was already
+     *         cancelled, or is a one-shot task that has run or is running
      */
     boolean cancel();
 

@@ -1,5 +1,7 @@
 package dev.uring4j.runtime.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import dev.uring4j.runtime.Timeout;
 
@@ -14,14 +16,33 @@ import dev.uring4j.runtime.Timeout;
  * Owned by the loop's thread.
  */
 public final class TimerQueue {
-    /** One scheduled task. Also the {@link Timeout} handed to the scheduler. */
+    /**
+     * One scheduled task. Also the {@link Timeout} handed to the scheduler. Its state is decided
+     * by one compare-and-set, so a cancel from another thread and the loop running the task
+     * cannot both win: {@link #cancel()} returns {@code true} exactly when the task will not run
+     * (again).
+     */
     public static final class Timer implements Timeout {
+        private static final int PENDING = 0;
+        private static final int CANCELLED = 1;
+        /** A one-shot task the loop has started: it can no longer be cancelled. */
+        private static final int RAN = 2;
+        private static final VarHandle STATE;
+
+        static {
+            try {
+                STATE = MethodHandles.lookup().findVarHandle(Timer.class, "state", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         private final TransportLoop loop;
         final Runnable task;
         long deadline;
         final long periodNanos;
         int index = -1;
-        volatile boolean cancelled;
+        private volatile int state;
 
         public Timer(TransportLoop loop, Runnable task, long deadline, long periodNanos) {
             this.loop = loop;
@@ -32,17 +53,24 @@ public final class TimerQueue {
 
         @Override
         public boolean cancel() {
-            if (cancelled) {
+            if (!STATE.compareAndSet(this, PENDING, CANCELLED)) {
                 return false;
             }
-            cancelled = true;
             loop.removeTimer(this);
             return true;
         }
 
+        /**
+         * The loop is about to run the task: whether it may. A one-shot task is claimed for good;
+         * a fixed-rate one runs while it is not cancelled.
+         */
+        boolean claimRun() {
+            return periodNanos > 0 ? state == PENDING : STATE.compareAndSet(this, PENDING, RAN);
+        }
+
         @Override
         public boolean isCancelled() {
-            return cancelled;
+            return state == CANCELLED;
         }
 
         @Override

@@ -456,7 +456,7 @@ public abstract non-sealed class TransportLoop implements EventLoop {
             timers.add(t);
         } else {
             post(() -> {
-                if (!t.cancelled) {
+                if (!t.isCancelled()) {
                     timers.add(t);
                 }
             });
@@ -479,7 +479,7 @@ public abstract non-sealed class TransportLoop implements EventLoop {
         long t0 = System.nanoTime();
         TimerQueue.Timer t;
         while ((t = timers.pollDue(t0)) != null) {
-            if (t.cancelled) {
+            if (!t.claimRun()) {
                 continue;
             }
             if (t.periodNanos > 0) {

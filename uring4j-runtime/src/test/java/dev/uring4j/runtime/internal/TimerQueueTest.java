@@ -311,4 +311,45 @@ class TimerQueueTest {
             assertEquals(List.of(2, 3, 5, 6, 7, 9), ran);
         }
     }
+
+    /**
+     * cancel() tells the truth: false for a one-shot task that has run, and when another thread
+     * cancels while the loop is about to run the task, exactly one of them wins: the task runs,
+     * or cancel() returns true, never both and never neither.
+     */
+    @Test
+    void cancelReturnsTrueExactlyWhenTheTaskDoesNotRun() throws Exception {
+        try (EventLoopGroup group = EventLoopGroup.create(1)) {
+            var loop = group.loops().get(0);
+            CompletableFuture<Void> ran = new CompletableFuture<>();
+            Timeout once = loop.schedule(0, TimeUnit.MILLISECONDS, () -> ran.complete(null));
+            ran.get(5, TimeUnit.SECONDS);
+            assertFalse(once.cancel(), "a one-shot task that has run cannot be cancelled");
+            assertFalse(once.isCancelled());
+
+            int rounds = 2_000;
+            java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+            int cancelled = 0;
+            List<CompletableFuture<Void>> settled = new ArrayList<>();
+            for (int i = 0; i < rounds; i++) {
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                Timeout t = loop.schedule(0, TimeUnit.MILLISECONDS, () -> {
+                    runs.incrementAndGet();
+                    done.complete(null);
+                });
+                if (t.cancel()) {
+                    cancelled++;
+                    done.complete(null);
+                }
+                settled.add(done);
+            }
+            CompletableFuture.allOf(settled.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+            // Every timer that was due has run by now, unless it was cancelled (a marker timer
+            // scheduled after them all runs after them).
+            CompletableFuture<Void> after = new CompletableFuture<>();
+            loop.schedule(1, TimeUnit.MILLISECONDS, () -> after.complete(null));
+            after.get(5, TimeUnit.SECONDS);
+            assertEquals(rounds, runs.get() + cancelled, runs.get() + " ran, " + cancelled + " cancelled");
+        }
+    }
 }
