@@ -231,6 +231,7 @@ public final class Main {
                 + " loops.inFlightOperations=" + loops.inFlightOperations()
                 + " loops.buffersInUse=" + loops.buffersInUse()
                 + " loops.queuedOutputBytes=" + loops.queuedOutputBytes()
+                + " loops.pooledBytes=" + loops.pooledBytes()
                 + " udp.received=" + udp.datagramsReceived()
                 + " udp.sent=" + udp.datagramsSent()
                 + " udp.sendRefused=" + udp.sendRefused()

@@ -35,12 +35,15 @@ package dev.uring4j.runtime;
  * @param buffersInUse       provided buffers the loop holds now, between their completion and their return to
  *                           the ring (of {@code bufferCount}): the ring's occupancy is the rest
  * @param queuedOutputBytes  bytes the loop's connections have queued to send that the kernel has not taken
+ * @param pooledBytes        native bytes of the loop's block pool: the blocks of {@code outputBytes} and those
+ *                           kept for reuse (the pool grows to the loop's peak and keeps what it allocated)
  */
 public record LoopStats(long enters, long sqesSubmitted, long completions, long wakeups, long tasks,
                         long bufferRingExhausted, long sockNonEmpty, long cqOverflows, long droppedCompletions,
                         long bytesRead, long bytesWritten, long connectionsOpened, long connectionsClosed,
                         long openConnections, long peakBuffersInUse, long bufferCount, long bufferBytes, long outputBytes,
-                        long zeroCopySends, long inFlightOperations, long buffersInUse, long queuedOutputBytes) {
+                        long zeroCopySends, long inFlightOperations, long buffersInUse, long queuedOutputBytes,
+                        long pooledBytes) {
 
     /**
      * Average SQEs submitted per {@code io_uring_enter}.
@@ -75,7 +78,7 @@ public record LoopStats(long enters, long sqesSubmitted, long completions, long 
                 connectionsClosed + o.connectionsClosed, openConnections + o.openConnections,
                 Math.max(peakBuffersInUse, o.peakBuffersInUse), bufferCount + o.bufferCount, bufferBytes + o.bufferBytes, outputBytes + o.outputBytes,
                 zeroCopySends + o.zeroCopySends, inFlightOperations + o.inFlightOperations, buffersInUse + o.buffersInUse,
-                queuedOutputBytes + o.queuedOutputBytes);
+                queuedOutputBytes + o.queuedOutputBytes, pooledBytes + o.pooledBytes);
     }
 
     @Override
@@ -83,10 +86,10 @@ public record LoopStats(long enters, long sqesSubmitted, long completions, long 
         return String.format("enters=%d sqes/enter=%.2f completions=%d completions/wakeup=%.2f tasks=%d "
                         + "bufferRingExhausted=%d sockNonEmpty=%d cqOverflows=%d dropped=%d read=%dB written=%dB "
                         + "connections opened=%d closed=%d open=%d peakBuffersInUse=%d/%d bufferBytes=%d outputBytes=%d zc=%d "
-                        + "inFlight=%d buffersInUse=%d queuedOutput=%dB",
+                        + "inFlight=%d buffersInUse=%d queuedOutput=%dB pooled=%dB",
                 enters, sqesPerEnter(), completions, completionsPerWakeup(), tasks, bufferRingExhausted, sockNonEmpty,
                 cqOverflows, droppedCompletions, bytesRead, bytesWritten, connectionsOpened, connectionsClosed,
                 openConnections, peakBuffersInUse, bufferCount, bufferBytes, outputBytes, zeroCopySends,
-                inFlightOperations, buffersInUse, queuedOutputBytes);
+                inFlightOperations, buffersInUse, queuedOutputBytes, pooledBytes);
     }
 }

@@ -41,7 +41,7 @@ record Sample(double seconds, Phase phase, int descriptors, int sockets, long rs
     static final List<String> CSV_COLUMNS = List.of("seconds", "phase", "descriptors", "socket_descriptors", "rss_kib",
             "nmt_committed_kib", "nmt_other_kib", "heap_after_gc_kib", "server_cpu_pct", "load_cpu_pct",
             "tcp_connections", "connections_opened", "connections_closed", "server_bytes_read", "server_bytes_written",
-            "buffer_bytes", "output_bytes", "queued_output_bytes", "in_flight_operations", "buffers_in_use",
+            "buffer_bytes", "output_bytes", "queued_output_bytes", "pooled_bytes", "in_flight_operations", "buffers_in_use",
             "dropped_completions", "cq_overflows", "buffer_ring_exhausted", "udp_server_received", "udp_server_sent",
             "udp_send_refused", "server_problems", "load_exchanges", "load_bytes_verified", "load_bytes_lost",
             "load_bytes_corrupted", "load_errors", "load_connections", "load_resets", "udp_sent", "udp_received");
@@ -52,7 +52,7 @@ record Sample(double seconds, Phase phase, int descriptors, int sockets, long rs
                 num(memory.heapAfterGcKib()), String.format(Locale.ROOT, "%.1f", serverCpu), String.format(Locale.ROOT, "%.1f", loadCpu),
                 stat("tcp.connections"), stat("loops.opened"), stat("loops.closed"), stat("loops.bytesRead"),
                 stat("loops.bytesWritten"), stat("loops.bufferBytes"), stat("loops.outputBytes"),
-                stat("loops.queuedOutputBytes"), stat("loops.inFlightOperations"), stat("loops.buffersInUse"),
+                stat("loops.queuedOutputBytes"), stat("loops.pooledBytes"), stat("loops.inFlightOperations"), stat("loops.buffersInUse"),
                 stat("loops.droppedCompletions"), stat("loops.cqOverflows"), stat("loops.bufferRingExhausted"), stat("udp.received"), stat("udp.sent"),
                 stat("udp.sendRefused"), num(problems), num(load.ops()), num(load.bytesVerified()), num(load.bytesLost()),
                 num(load.bytesCorrupted()), num(load.errors()), num(load.connections()), num(load.resets()),

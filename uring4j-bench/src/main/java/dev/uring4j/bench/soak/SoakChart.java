@@ -46,7 +46,9 @@ final class SoakChart {
                         new Series("TCP connections", BLUE, s -> s.stat("tcp.connections", 0))), Double.NaN, null),
                 new Panel("Native memory, MiB: NMT Other (FFM allocations) and uring4j's own counters", List.of(
                         new Series("NMT Other", ORANGE, s -> s.memory().otherKib() / 1024.0),
-                        new Series("buffer groups + output", BLUE,
+                        new Series("buffer groups + block pool", BLUE,
+                                s -> (s.stat("loops.bufferBytes", 0) + s.stat("loops.pooledBytes", 0)) / 1048576.0),
+                        new Series("buffer groups + blocks in use", GREY,
                                 s -> (s.stat("loops.bufferBytes", 0) + s.stat("loops.outputBytes", 0)) / 1048576.0)),
                         otherBound, "bound: +1 MiB after the warm-up"),
                 new Panel("Process memory, MiB: RSS, NMT committed, heap after a full GC", List.of(

@@ -158,6 +158,7 @@ final class SoakReport {
             row(sb, "NMT Other, MiB", m, s -> s.memory().otherKib() / 1024.0);
             row(sb, "heap after GC, MiB", m, s -> s.memory().heapAfterGcKib() / 1024.0);
             row(sb, "uring4j buffer groups, MiB (counter)", m, s -> s.stat("loops.bufferBytes", 0) / 1048576.0);
+            row(sb, "uring4j block pool, MiB (counter)", m, s -> s.stat("loops.pooledBytes", 0) / 1048576.0);
             row(sb, "uring4j output and kept input, MiB (counter)", m, s -> s.stat("loops.outputBytes", 0) / 1048576.0);
             row(sb, "server descriptors", m, Sample::descriptors);
             row(sb, "server TCP connections", m, s -> s.stat("tcp.connections", 0));

@@ -111,7 +111,7 @@ public final class BlockPool {
     }
 
     /** Native bytes allocated so far (blocks are kept for reuse, never returned until close). */
-    long allocatedBytes() {
+    public long allocatedBytes() {
         return allocatedBytes;
     }
 

@@ -544,7 +544,7 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
                 cqOverflows, droppedCompletions, bytesRead, bytesWritten, connectionsOpened, connectionsClosed,
                 openConnections(), b == null ? 0 : b.peakPerBatch(), b == null ? 0 : b.total(), b == null ? 0 : b.bytes(),
                 p == null ? 0 : p.inUseBytes(), zeroCopySends, inFlight, b == null ? 0 : b.inUse(),
-                p == null ? 0 : p.queuedOutputBytes());
+                p == null ? 0 : p.queuedOutputBytes(), p == null ? 0 : p.allocatedBytes());
     }
 
     @Override
