@@ -87,6 +87,9 @@ final class HttpConnection {
             receiving = false;
             output.exit();
         }
+        if (consumed > 0 || !reader.betweenRequests()) {
+            deadlines.active(); // not when all that came were empty lines before a request line
+        }
         if (closed || reader.discarding()) {
             return length;
         }

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -237,6 +238,30 @@ class HttpNetworkTest {
             assertEquals(-1, in.read(), "the connection is closed after the 400; the smuggled request is not answered");
             bystander.getOutputStream().write("GET / HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             assertEquals("Hello, World!", read(new BufferedInputStream(bystander.getInputStream())).text());
+        }
+    }
+
+    @Test
+    void anEmptyLineAfterARequestIsIgnoredAndTheIdleConnectionClosesWithoutA408() throws Exception {
+        TcpServer quick = HttpServer.builder(TestApp.router())
+                .headerTimeout(Duration.ofMillis(200)).idleTimeout(Duration.ofMillis(1500)).build()
+                .serve(TcpServer.builder().group(server.group()));
+        try (Socket s = new Socket()) {
+            s.connect(quick.localAddress());
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            InputStream in = new BufferedInputStream(s.getInputStream());
+            out.write("GET / HTTP/1.1\r\nHost: t\r\n\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertEquals(200, read(in).status());
+            Thread.sleep(600); // three header timeouts: the empty line starts no request
+            out.write("GET / HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("Hello, World!", read(in).text(), "the connection still serves");
+            long before = System.nanoTime();
+            assertEquals(-1, in.read(), "closed on idle, with nothing sent");
+            long waited = (System.nanoTime() - before) / 1_000_000;
+            assertTrue(waited > 1000, "closed by the idle timeout, not earlier: " + waited + " ms");
+        } finally {
+            quick.close();
         }
     }
 
