@@ -1,6 +1,7 @@
 package dev.uring4j.http;
 
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The HTTP/1.1 protocol engine of one connection: takes the transport's events, and decides when
@@ -19,6 +20,15 @@ import java.lang.foreign.MemorySegment;
  *
  * <p><b>Input.</b> Reading pauses while the pipeline is full or holds too much staged output, and
  * resumes as responses complete; the transport keeps what was not consumed and presents it again.
+ *
+ * <p><b>Output back-pressure.</b> The transport says when its queue crosses the high watermark
+ * ({@link #onWritabilityChanged}); staged output is written only while it is writable. A response
+ * is writable ({@link #writable}) when its output can go out without piling up: the head of the
+ * line while the transport is writable, a later response while staging is not full. Handlers that
+ * asked to hear of it ({@link HttpResponse#onWritable}) are called at the end of the batch of work
+ * in which their response became writable, so their writes share its flush. Threads other than the
+ * loop see a snapshot ({@link #writableHint}) and a count of the octets they posted and the loop
+ * has not written yet, which bounds what they can queue before the loop catches up.
  *
  * <p><b>Ending.</b> A rejected request, {@code Connection: close} or a failure stops reading. Once
  * the responses owed are out, our output ends ({@code shutdownOutput}), input is read and discarded
@@ -42,6 +52,9 @@ final class HttpConnection {
     private final Pipeline pipeline;
     private final Deadlines deadlines;
     private final RequestReader reader;
+    private final int maxBufferedResponseBytes;
+    /** Octets of response writes posted from other threads that the loop has not taken yet. */
+    private final AtomicLong postedOutput = new AtomicLong();
 
     /** Inside {@link #onData}: an answer given now is not the end of an idle wait. */
     private boolean receiving;
@@ -51,6 +64,13 @@ final class HttpConnection {
     private boolean inputClosed;
     private boolean outputShut;
     private boolean closed;
+    /** The transport's queue is below its high watermark (or back at the low one). */
+    private boolean transportWritable = true;
+    /** {@code transportWritable} and staging not full, for threads other than the loop. */
+    private volatile boolean writableHint = true;
+    /** Some exchange in the line may hold a task for when its response is writable. */
+    private boolean writableTasks;
+    private boolean runningWritableTasks;
 
     HttpConnection(HttpServer server, HttpTransport transport) {
         this.transport = transport;
@@ -58,6 +78,7 @@ final class HttpConnection {
         this.pipeline = new Pipeline(this, output, server.maxPipelinedRequests(), server.maxBufferedResponseBytes());
         this.deadlines = new Deadlines(this, output, transport, server);
         this.reader = new RequestReader(this, server, pipeline, deadlines);
+        this.maxBufferedResponseBytes = server.maxBufferedResponseBytes();
         deadlines.update();
     }
 
@@ -125,6 +146,27 @@ final class HttpConnection {
         }
     }
 
+    /**
+     * The transport's queued output crossed its high watermark ({@code false}; this may be called
+     * from inside a write) or fell back to the low one ({@code true}): staged output goes on, and
+     * handlers waiting to write hear of it.
+     */
+    void onWritabilityChanged(boolean writable) {
+        transportWritable = writable;
+        updateWritableHint();
+        if (!writable || closed) {
+            return;
+        }
+        output.enter();
+        try {
+            if (pipeline.size() > 0) {
+                advance();
+            }
+        } finally {
+            output.exit(); // runs the onWritable tasks now due, then flushes what they and the staging wrote
+        }
+    }
+
     /** The connection is gone (reset, error, or our own close). Called once; releases everything. */
     void onClosed() {
         closed = true;
@@ -188,7 +230,7 @@ final class HttpConnection {
         if (!pipeline.full()) {
             resumed = resume(PAUSED_PIPELINE);
         }
-        if (pipeline.drained()) {
+        if (!pipeline.stagingFull()) {
             resumed |= resume(PAUSED_BUFFERED);
         }
         if (pipeline.size() == 0) {
@@ -218,6 +260,7 @@ final class HttpConnection {
             Exchange ex = pipeline.removeOldest();
             ex.aborted = true; // dispatched after a response that closes: the client retries them
             reader.abortBody(ex, "the connection is closing");
+            releaseWritableTask(ex);
         }
         Exchange reading = reader.reading();
         if (reading != null && reading.hasBody()) {
@@ -247,7 +290,132 @@ final class HttpConnection {
     private void abortAll(String why) {
         reader.abort(why);
         while (pipeline.size() > 0) {
-            pipeline.removeOldest().aborted = true;
+            Exchange ex = pipeline.removeOldest();
+            ex.aborted = true;
+            releaseWritableTask(ex);
+        }
+    }
+
+    // ---- Output back-pressure.
+
+    /** Whether the transport takes more output now; staged output is written only then. */
+    boolean transportWritable() {
+        return transportWritable;
+    }
+
+    /** Staging went past its limit: read no further requests until it drains. */
+    void stagingFull() {
+        pause(PAUSED_BUFFERED);
+        updateWritableHint();
+    }
+
+    /** Staging fell to half its limit; reading resumes when the pipeline next advances. */
+    void stagingDrained() {
+        updateWritableHint();
+    }
+
+    private void updateWritableHint() {
+        boolean hint = transportWritable && !pipeline.stagingFull();
+        if (hint != writableHint) {
+            writableHint = hint;
+        }
+    }
+
+    /**
+     * Whether {@code ex}'s response takes more output without it piling up: as the head of the line
+     * while the transport is writable, behind it while staging is not full. Output that is discarded
+     * (the client left, the engine answered instead, a {@code HEAD} response) never makes anyone wait.
+     */
+    boolean writable(Exchange ex) {
+        if (ex.discardsOutput() || outputShut) {
+            return true;
+        }
+        return pipeline.isHeadOfLine(ex) ? transportWritable : !pipeline.stagingFull();
+    }
+
+    /** For threads other than the loop: whether the connection took more output when the loop last looked. */
+    boolean writableHint() {
+        return writableHint;
+    }
+
+    /** Counts {@code length} octets posted by another thread; returns the total the loop has yet to take. */
+    long outputPosted(long length) {
+        return postedOutput.addAndGet(length);
+    }
+
+    /** Octets posted by other threads that the loop has not taken yet. */
+    long outputPosted() {
+        return postedOutput.get();
+    }
+
+    /** The loop takes posted octets. */
+    void postedOutputTaken(long length) {
+        postedOutput.addAndGet(-length);
+    }
+
+    /** Whether another thread may post more after this many posted octets wait for the loop. */
+    boolean mayPostMore(long posted) {
+        return posted <= maxBufferedResponseBytes && writableHint;
+    }
+
+    /** Runs {@code task} on the loop once {@code ex}'s response is {@link #writable}; later, never inside this call. */
+    void onWritable(Exchange ex, Runnable task) {
+        if (writable(ex)) {
+            transport.execute(task);
+            return;
+        }
+        ex.writableTask = task;
+        writableTasks = true;
+    }
+
+    /**
+     * Runs the tasks of exchanges whose responses are writable now. Called at the end of each batch
+     * of work, before its flush. A task may write, end its response, or register again; after each,
+     * the line is looked at afresh from the oldest exchange.
+     */
+    void runWritableTasks() {
+        if (!writableTasks || runningWritableTasks) {
+            return;
+        }
+        runningWritableTasks = true;
+        try {
+            boolean waiting = false;
+            boolean ran = true;
+            while (ran) {
+                ran = false;
+                waiting = false;
+                for (int i = 0; i < pipeline.size(); i++) {
+                    Exchange ex = pipeline.get(i);
+                    Runnable task = ex.writableTask;
+                    if (task == null) {
+                        continue;
+                    }
+                    if (!writable(ex)) {
+                        waiting = true;
+                        continue;
+                    }
+                    ex.writableTask = null;
+                    try {
+                        task.run();
+                    } catch (Throwable t) {
+                        handlerFailed(ex, t);
+                    }
+                    ran = true;
+                    break;
+                }
+            }
+            writableTasks = waiting;
+        } finally {
+            runningWritableTasks = false;
+        }
+    }
+
+    /** An exchange leaves the line unanswered: a handler waiting to write is let go, its output discarded. */
+    private void releaseWritableTask(Exchange ex) {
+        Runnable task = ex.writableTask;
+        if (task != null) {
+            ex.writableTask = null;
+            transport.execute(task);
         }
     }
 

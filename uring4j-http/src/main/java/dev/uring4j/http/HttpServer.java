@@ -281,8 +281,13 @@ public final class HttpServer {
         }
 
         /**
-         * Most response octets held back behind an unfinished earlier response (default 1 MiB): beyond
-         * that the engine stops reading, which stops handlers that stream from the request body.
+         * Most response octets one connection holds on the heap (default 1 MiB): output staged behind
+         * an unfinished earlier response, or not yet taken by a connection whose client reads slowly.
+         * Beyond it the engine stops reading further requests (which also stops handlers that stream
+         * from the request body) and {@link HttpResponse#write} tells streaming handlers of the later
+         * responses to wait, until half of it has drained; nothing is dropped or reordered. It also
+         * bounds what a thread other than the event loop may post ahead of the loop. Keep it below the
+         * runtime's {@code LoopOptions.maxPendingOutput}, which staged output may reach together.
          *
          * @param bytes the limit in octets: 1 to 1 GiB
          * @return this builder
