@@ -88,9 +88,24 @@ public final class HttpServer {
      * @param tcp the TCP server to start, configured but for its handler
      * @return the running TCP server
      * @throws IOException if the server cannot bind or start its event loops
+     * @throws IllegalArgumentException if the loops' {@code LoopOptions.maxUnconsumedInput} is
+     *     smaller than the largest request head the limits admit ({@link #maxRequestLineBytes()} plus
+     *     {@link #maxHeaderBytes()} plus 4), which the runtime must keep while it is incomplete; the
+     *     server is closed again
      */
     public TcpServer serve(TcpServer.Builder tcp) throws IOException {
-        return tcp.handler(() -> new RuntimeTransport(this)).start();
+        TcpServer server = tcp.handler(() -> new RuntimeTransport(this)).start();
+        int keeps = server.group().options().maxUnconsumedInput();
+        if (keeps < maxRetainedBytes()) {
+            // The loops' options are only known once they run; a head this large would otherwise
+            // get its connection closed by the runtime instead of a 414 or 431.
+            server.close();
+            throw new IllegalArgumentException("maxRequestLineBytes " + maxRequestLineBytes + " and maxHeaderBytes "
+                    + maxHeaderBytes + " admit request heads of " + maxRetainedBytes() + " bytes, which the runtime "
+                    + "must keep until they are complete, but LoopOptions.maxUnconsumedInput is " + keeps
+                    + ": raise it or lower the head limits");
+        }
+        return server;
     }
 
     /** The protocol engine for a new connection; the transport delivers that connection's events to it. */

@@ -10,6 +10,9 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
+import dev.uring4j.runtime.LoopOptions;
+import dev.uring4j.runtime.TcpServer;
+
 /**
  * Every limit of {@link HttpServer.Builder} is checked when it is set: a value outside its range
  * is refused with an {@link IllegalArgumentException} that names the setting, the value and the
@@ -85,6 +88,20 @@ class HttpServerBuilderTest {
 
     private static void timeoutRefused(String setting, Duration value, BiConsumer<HttpServer.Builder, Duration> set) {
         refused(setting, value.toString(), "PT0.001S to PT24H", b -> set.accept(b, value));
+    }
+
+    @Test
+    void serveRefusesARuntimeThatCannotKeepTheLargestHead() throws Exception {
+        HttpServer server = builder().maxHeaderBytes(64 * 1024).build();
+        LoopOptions small = LoopOptions.builder().maxUnconsumedInput(32 * 1024).build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> server.serve(TcpServer.builder().options(small)));
+        assertTrue(e.getMessage().contains("maxUnconsumedInput") && e.getMessage().contains(String.valueOf(32 * 1024))
+                && e.getMessage().contains(String.valueOf(server.maxRetainedBytes())), e.getMessage());
+        try (TcpServer served = server.serve(TcpServer.builder()
+                .options(LoopOptions.builder().maxUnconsumedInput(server.maxRetainedBytes()).build()))) {
+            assertTrue(served.localAddress().getPort() > 0, "a runtime that keeps the largest head serves");
+        }
     }
 
     @Test
