@@ -1,7 +1,6 @@
 package dev.uring4j.http;
 
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The HTTP/1.1 protocol engine of one connection: takes the transport's events, and decides when
@@ -15,20 +14,17 @@ import java.util.concurrent.atomic.AtomicLong;
  *       order; up to {@link HttpServer#maxPipelinedRequests()} requests are dispatched before the
  *       oldest is answered;</li>
  *   <li>{@link ResponseWriter} writes to the transport and flushes once per batch of work;</li>
- *   <li>{@link Deadlines} keeps the header, idle and linger timeouts with one timer.</li>
+ *   <li>{@link Deadlines} keeps the header, idle and linger timeouts with one timer;</li>
+ *   <li>{@link Writability} says which responses may write without their output piling up, and
+ *       runs the handlers that wait until they may.</li>
  * </ul>
  *
  * <p><b>Input.</b> Reading pauses while the pipeline is full or holds too much staged output, and
  * resumes as responses complete; the transport keeps what was not consumed and presents it again.
  *
- * <p><b>Output back-pressure.</b> The transport says when its queue crosses the high watermark
- * ({@link #onWritabilityChanged}); staged output is written only while it is writable. A response
- * is writable ({@link #writable}) when its output can go out without piling up: the head of the
- * line while the transport is writable, a later response while staging is not full. Handlers that
- * asked to hear of it ({@link HttpResponse#onWritable}) are called at the end of the batch of work
- * in which their response became writable, so their writes share its flush. Threads other than the
- * loop see a snapshot ({@link #writableHint}) and a count of the octets they posted and the loop
- * has not written yet, which bounds what they can queue before the loop catches up.
+ * <p><b>Output.</b> The transport says when its queue crosses the high watermark
+ * ({@link #onWritabilityChanged}); staged output is written only while it is writable, and
+ * handlers waiting to write hear of it at the end of the batch.
  *
  * <p><b>Ending.</b> A rejected request, {@code Connection: close} or a failure stops reading. Once
  * the responses owed are out, our output ends ({@code shutdownOutput}), input is read and discarded
@@ -52,9 +48,7 @@ final class HttpConnection {
     private final Pipeline pipeline;
     private final Deadlines deadlines;
     private final RequestReader reader;
-    private final int maxBufferedResponseBytes;
-    /** Octets of response writes posted from other threads that the loop has not taken yet. */
-    private final AtomicLong postedOutput = new AtomicLong();
+    private final Writability writability;
 
     /** Inside {@link #onData}: an answer given now is not the end of an idle wait. */
     private boolean receiving;
@@ -64,13 +58,6 @@ final class HttpConnection {
     private boolean inputClosed;
     private boolean outputShut;
     private boolean closed;
-    /** The transport's queue is below its high watermark (or back at the low one). */
-    private boolean transportWritable = true;
-    /** {@code transportWritable} and staging not full, for threads other than the loop. */
-    private volatile boolean writableHint = true;
-    /** Some exchange in the line may hold a task for when its response is writable. */
-    private boolean writableTasks;
-    private boolean runningWritableTasks;
 
     HttpConnection(HttpServer server, HttpTransport transport) {
         this.transport = transport;
@@ -78,7 +65,7 @@ final class HttpConnection {
         this.pipeline = new Pipeline(this, output, server.maxPipelinedRequests(), server.maxBufferedResponseBytes());
         this.deadlines = new Deadlines(this, output, transport, server);
         this.reader = new RequestReader(this, server, pipeline, deadlines);
-        this.maxBufferedResponseBytes = server.maxBufferedResponseBytes();
+        this.writability = new Writability(this, transport, pipeline, server.maxBufferedResponseBytes());
         deadlines.update();
     }
 
@@ -152,8 +139,7 @@ final class HttpConnection {
      * handlers waiting to write hear of it.
      */
     void onWritabilityChanged(boolean writable) {
-        transportWritable = writable;
-        updateWritableHint();
+        writability.transportChanged(writable);
         if (!writable || closed) {
             return;
         }
@@ -260,7 +246,7 @@ final class HttpConnection {
             Exchange ex = pipeline.removeOldest();
             ex.aborted = true; // dispatched after a response that closes: the client retries them
             reader.abortBody(ex, "the connection is closing");
-            releaseWritableTask(ex);
+            writability.release(ex);
         }
         Exchange reading = reader.reading();
         if (reading != null && reading.hasBody()) {
@@ -292,131 +278,26 @@ final class HttpConnection {
         while (pipeline.size() > 0) {
             Exchange ex = pipeline.removeOldest();
             ex.aborted = true;
-            releaseWritableTask(ex);
+            writability.release(ex);
         }
     }
 
     // ---- Output back-pressure.
 
-    /** Whether the transport takes more output now; staged output is written only then. */
-    boolean transportWritable() {
-        return transportWritable;
+    /** Whether responses may write, and who waits until they may. */
+    Writability writability() {
+        return writability;
     }
 
     /** Staging went past its limit: read no further requests until it drains. */
     void stagingFull() {
         pause(PAUSED_BUFFERED);
-        updateWritableHint();
+        writability.stagingChanged();
     }
 
     /** Staging fell to half its limit; reading resumes when the pipeline next advances. */
     void stagingDrained() {
-        updateWritableHint();
-    }
-
-    private void updateWritableHint() {
-        boolean hint = transportWritable && !pipeline.stagingFull();
-        if (hint != writableHint) {
-            writableHint = hint;
-        }
-    }
-
-    /**
-     * Whether {@code ex}'s response takes more output without it piling up: as the head of the line
-     * while the transport is writable, behind it while staging is not full. Output that is discarded
-     * (the client left, the engine answered instead, a {@code HEAD} response) never makes anyone wait.
-     */
-    boolean writable(Exchange ex) {
-        if (ex.discardsOutput() || outputShut) {
-            return true;
-        }
-        return pipeline.isHeadOfLine(ex) ? transportWritable : !pipeline.stagingFull();
-    }
-
-    /** For threads other than the loop: whether the connection took more output when the loop last looked. */
-    boolean writableHint() {
-        return writableHint;
-    }
-
-    /** Counts {@code length} octets posted by another thread; returns the total the loop has yet to take. */
-    long outputPosted(long length) {
-        return postedOutput.addAndGet(length);
-    }
-
-    /** Octets posted by other threads that the loop has not taken yet. */
-    long outputPosted() {
-        return postedOutput.get();
-    }
-
-    /** The loop takes posted octets. */
-    void postedOutputTaken(long length) {
-        postedOutput.addAndGet(-length);
-    }
-
-    /** Whether another thread may post more after this many posted octets wait for the loop. */
-    boolean mayPostMore(long posted) {
-        return posted <= maxBufferedResponseBytes && writableHint;
-    }
-
-    /** Runs {@code task} on the loop once {@code ex}'s response is {@link #writable}; later, never inside this call. */
-    void onWritable(Exchange ex, Runnable task) {
-        if (writable(ex)) {
-            transport.execute(task);
-            return;
-        }
-        ex.writableTask = task;
-        writableTasks = true;
-    }
-
-    /**
-     * Runs the tasks of exchanges whose responses are writable now. Called at the end of each batch
-     * of work, before its flush. A task may write, end its response, or register again; after each,
-     * the line is looked at afresh from the oldest exchange.
-     */
-    void runWritableTasks() {
-        if (!writableTasks || runningWritableTasks) {
-            return;
-        }
-        runningWritableTasks = true;
-        try {
-            boolean waiting = false;
-            boolean ran = true;
-            while (ran) {
-                ran = false;
-                waiting = false;
-                for (int i = 0; i < pipeline.size(); i++) {
-                    Exchange ex = pipeline.get(i);
-                    Runnable task = ex.writableTask;
-                    if (task == null) {
-                        continue;
-                    }
-                    if (!writable(ex)) {
-                        waiting = true;
-                        continue;
-                    }
-                    ex.writableTask = null;
-                    try {
-                        task.run();
-                    } catch (Throwable t) {
-                        handlerFailed(ex, t);
-                    }
-                    ran = true;
-                    break;
-                }
-            }
-            writableTasks = waiting;
-        } finally {
-            runningWritableTasks = false;
-        }
-    }
-
-    /** An exchange leaves the line unanswered: a handler waiting to write is let go, its output discarded. */
-    private void releaseWritableTask(Exchange ex) {
-        Runnable task = ex.writableTask;
-        if (task != null) {
-            ex.writableTask = null;
-            transport.execute(task);
-        }
+        writability.stagingChanged();
     }
 
     // ---- Input.

@@ -268,7 +268,7 @@ public final class HttpResponse {
         streaming(length);
         if (onLoop()) {
             exchange.write(data, null, offset, length);
-            return exchange.connection.writable(exchange);
+            return exchange.connection.writability().writable(exchange);
         }
         return postWrite(Arrays.copyOfRange(data, offset, offset + length));
     }
@@ -290,20 +290,20 @@ public final class HttpResponse {
         streaming(length);
         if (onLoop()) {
             exchange.write(null, data, offset, length);
-            return exchange.connection.writable(exchange);
+            return exchange.connection.writability().writable(exchange);
         }
         return postWrite(copy(data, offset, length));
     }
 
     /** Posts a write made on another thread; counts it until the loop takes it, so such writers stay bounded. */
     private boolean postWrite(byte[] copy) {
-        HttpConnection connection = exchange.connection;
-        long posted = connection.outputPosted(copy.length);
+        Writability writability = exchange.connection.writability();
+        long posted = writability.posted(copy.length);
         post(() -> {
-            connection.postedOutputTaken(copy.length);
+            writability.taken(copy.length);
             exchange.write(copy, null, 0, copy.length);
         });
-        return connection.mayPostMore(posted);
+        return writability.mayPostMore(posted);
     }
 
     /**
@@ -315,11 +315,8 @@ public final class HttpResponse {
      *     writes are more than the loop has caught up with
      */
     public boolean isWritable() {
-        HttpConnection connection = exchange.connection;
-        if (onLoop()) {
-            return connection.writable(exchange);
-        }
-        return connection.mayPostMore(connection.outputPosted());
+        Writability writability = exchange.connection.writability();
+        return onLoop() ? writability.writable(exchange) : writability.mayPostMore(writability.posted());
     }
 
     /**
@@ -341,9 +338,9 @@ public final class HttpResponse {
             throw new IllegalStateException(state == ENDED ? "the response has already ended" : "onWritable() without start()");
         }
         if (onLoop()) {
-            exchange.connection.onWritable(exchange, task);
+            exchange.connection.writability().onWritable(exchange, task);
         } else {
-            post(() -> exchange.connection.onWritable(exchange, task));
+            post(() -> exchange.connection.writability().onWritable(exchange, task));
         }
     }
 

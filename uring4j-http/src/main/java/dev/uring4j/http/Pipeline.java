@@ -188,7 +188,7 @@ final class Pipeline {
     /** Writes {@code head}'s staged octets while the transport is writable; true once none is left. */
     private boolean drain(Exchange head) {
         while (head.hasStaged()) {
-            if (!connection.transportWritable()) {
+            if (!connection.writability().transportWritable()) {
                 return false;
             }
             ByteBuf staged = head.staged();

@@ -49,7 +49,7 @@ final class ResponseWriter {
      */
     void exit() {
         if (depth == 1) {
-            connection.runWritableTasks();
+            connection.writability().runTasks();
         }
         if (--depth == 0 && unflushed && !connection.isClosed()) {
             unflushed = false;
