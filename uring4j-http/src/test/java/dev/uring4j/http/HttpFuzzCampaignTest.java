@@ -34,7 +34,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * -Dtest=HttpFuzzTest}), but only for the compile-time {@code @FuzzTest(maxDuration)}: jazzer-junit
  * 0.24.0 reads no duration from the command line, and its libFuzzer flag comes after any we could
  * pass, so it wins. The driver takes {@code -max_total_time} and {@code -runs} directly and runs the
- * same {@code @FuzzTest} method ({@code --target_method}).
+ * same {@code @FuzzTest} method ({@code --target_method}); it too falls back to the annotation's
+ * duration when no {@code -max_total_time} is given, so a campaign by number of runs passes 0 (no
+ * time limit).
  *
  * <p>Each target's generated corpus grows in {@code target/fuzz/<target>/corpus} (kept between runs
  * until {@code mvn clean}); the seeds in {@code src/test/resources/dev/uring4j/http/<class>Inputs}
@@ -91,9 +93,8 @@ class HttpFuzzCampaignTest {
         if (runs > 0) {
             command.add("-runs=" + runs);
         }
-        if (seconds > 0) {
-            command.add("-max_total_time=" + seconds);
-        }
+        // Always given: without it the driver takes the annotation's maxDuration; 0 is no limit.
+        command.add("-max_total_time=" + seconds);
         command.add(corpus.toString());
         Files.writeString(log, "java " + String.join(" ", command.subList(1, 4)) + " -cp <the test class path> "
                 + String.join(" ", command.subList(6, command.size())) + "\n");
