@@ -12,9 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.uring4j.runtime.TcpServer;
 
@@ -26,42 +28,11 @@ import dev.uring4j.runtime.TcpServer;
  *
  * <p>The streamed body is 1 GiB unless {@code -Dhttp.stream.bytes=N} says otherwise.
  */
+@ExtendWith(DefaultTransportTests.class)
 class BackPressureNetworkTest {
     /** Far below the runtime's default output limit (4 MiB), at which the connection would be aborted. */
     private static final long QUEUED_BOUND = 1 << 20;
     private static final int CHUNK = 64 * 1024;
-
-    /** Samples the server's queued output (native bytes its connections hold) until stopped; keeps the peak. */
-    private static final class Sampler implements AutoCloseable {
-        final AtomicLong peak = new AtomicLong();
-        final AtomicLong samples = new AtomicLong();
-        private volatile boolean stop;
-        private final Thread thread;
-
-        Sampler(TcpServer server) {
-            thread = Thread.ofPlatform().daemon().name("output sampler").start(() -> {
-                while (!stop) {
-                    peak.accumulateAndGet(server.group().stats().outputBytes(), Math::max);
-                    samples.incrementAndGet();
-                    try {
-                        Thread.sleep(1);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            });
-        }
-
-        @Override
-        public void close() {
-            stop = true;
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
 
     private static Socket connect(TcpServer server, int receiveBuffer) throws IOException {
         Socket s = new Socket();
@@ -101,9 +72,10 @@ class BackPressureNetworkTest {
             expected.update(PacedWriter.writeAt(at, CHUNK), 0, (int) Math.min(CHUNK, length - at));
         }
         long started = System.nanoTime();
-        try (Sampler sampler = new Sampler(server); Socket s = connect(server, 64 * 1024)) {
+        try (OutputSampler sampler = new OutputSampler(server); Socket s = connect(server, 64 * 1024)) {
             s.getOutputStream().write("GET /stream HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            Thread.sleep(300); // let the server run into the full socket before the client reads anything
+            // The client reads nothing yet: the server's output backs up past the high watermark.
+            sampler.await(server.group().options().highWatermark());
             InputStream in = new BufferedInputStream(s.getInputStream(), CHUNK);
             assertEquals(length, readHead(in));
             CRC32 received = new CRC32();
@@ -123,13 +95,13 @@ class BackPressureNetworkTest {
                 }
             }
             assertEquals(expected.getValue(), received.getValue(), "every octet arrived, in order");
-            sampler.close();
+            sampler.stop();
             System.out.printf("%s: %d MiB streamed in %d ms; the writer waited %d times; peak queued output %d bytes"
                             + " (%d samples)%n", server.group().transport(), length >> 20,
-                    (System.nanoTime() - started) / 1_000_000, progress.waits.get(), sampler.peak.get(),
-                    sampler.samples.get());
-            assertTrue(sampler.peak.get() <= QUEUED_BOUND, "the server's queued output stayed under " + QUEUED_BOUND
-                    + " bytes: peak " + sampler.peak.get());
+                    (System.nanoTime() - started) / 1_000_000, progress.waits.get(), sampler.peak(),
+                    sampler.samples());
+            assertTrue(sampler.peak() <= QUEUED_BOUND, "the server's queued output stayed under " + QUEUED_BOUND
+                    + " bytes: peak " + sampler.peak());
             assertTrue(progress.waits.get() > 0, "the writer was told to wait");
             assertEquals(1, progress.ended.get());
         } finally {
@@ -148,18 +120,22 @@ class BackPressureNetworkTest {
         }
         List<HttpResponse> slow = new ArrayList<>();
         int[] next = {0};
+        CountDownLatch staged = new CountDownLatch(count);
         Router router = Router.builder()
                 .get("/slow", (req, res) -> slow.add(res))
-                .get("/big", (req, res) -> res.send(bodies[next[0]++]))
+                .get("/big", (req, res) -> {
+                    res.send(bodies[next[0]++]);
+                    staged.countDown();
+                })
                 .build();
         // Staging takes all twelve: together they are three times the connection's output limit.
         TcpServer server = HttpServer.builder(router).maxBufferedResponseBytes(32 << 20).build()
                 .serve(TcpServer.builder().threads(1));
-        try (Sampler sampler = new Sampler(server); Socket s = connect(server, 64 * 1024)) {
+        try (OutputSampler sampler = new OutputSampler(server); Socket s = connect(server, 64 * 1024)) {
             StringBuilder requests = new StringBuilder("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n");
             requests.append("GET /big HTTP/1.1\r\nHost: t\r\n\r\n".repeat(count));
             s.getOutputStream().write(requests.toString().getBytes(StandardCharsets.US_ASCII));
-            Thread.sleep(300);
+            assertTrue(staged.await(30, TimeUnit.SECONDS), "every response behind the slow one is staged");
             server.group().loops().getFirst().execute(() -> slow.getFirst().send("first".getBytes(StandardCharsets.US_ASCII)));
             InputStream in = new BufferedInputStream(s.getInputStream());
             HttpNetworkTest.Response first = HttpNetworkTest.read(in);
@@ -168,13 +144,13 @@ class BackPressureNetworkTest {
                 HttpNetworkTest.Response r = HttpNetworkTest.read(in);
                 assertTrue(r != null, "response " + (i + 1) + " arrived");
                 assertArrayEquals(bodies[i], r.body(), "response " + (i + 1) + " intact and in order");
-                Thread.sleep(5);
+                Thread.sleep(5); // a slow reader: what is staged behind waits for it
             }
-            sampler.close();
+            sampler.stop();
             System.out.printf("%s: %d staged responses of 1 MiB drained; peak queued output %d bytes%n",
-                    server.group().transport(), count, sampler.peak.get());
-            assertTrue(sampler.peak.get() <= QUEUED_BOUND, "the server's queued output stayed under " + QUEUED_BOUND
-                    + " bytes: peak " + sampler.peak.get());
+                    server.group().transport(), count, sampler.peak());
+            assertTrue(sampler.peak() <= QUEUED_BOUND, "the server's queued output stayed under " + QUEUED_BOUND
+                    + " bytes: peak " + sampler.peak());
         } finally {
             server.close();
         }

@@ -12,9 +12,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -156,7 +153,7 @@ class HttpNetworkTest {
         // blocks. A server that went on reading would queue up to the connection's output limit
         // (and then fail the connection); one that paused late, most of the way there.
         long bound = options.maxPendingOutput() / 4;
-        OutputSampler output = new OutputSampler();
+        OutputSampler output = new OutputSampler(server);
         try (Socket s = connect(16 * 1024)) {
             OutputStream out = s.getOutputStream();
             Thread writer = Thread.ofPlatform().start(() -> {
@@ -189,42 +186,6 @@ class HttpNetworkTest {
         assertTrue(output.peak() <= bound, "queued output stayed near the high watermark ("
                 + options.highWatermark() + " bytes), under " + bound + ", while 24 MiB went through; it peaked at "
                 + output.peak());
-    }
-
-    /**
-     * The most output the server's loops held at once, sampled from their counters on a thread of
-     * its own (the counters keep no peak). Output stays up as long as the reader lags, far longer
-     * than one sampling interval, so a server that queued too much is seen.
-     */
-    private static final class OutputSampler {
-        private final AtomicLong peak = new AtomicLong();
-        private volatile boolean running = true;
-        private final Thread thread = Thread.ofPlatform().daemon().name("output-sampler").start(() -> {
-            while (running) {
-                peak.accumulateAndGet(server.group().stats().outputBytes(), Math::max);
-                // A sampling interval, not a wait for anything.
-                LockSupport.parkNanos(100_000);
-            }
-        });
-
-        /** Waits until the server holds at least {@code bytes} of output. */
-        void await(long bytes) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (peak.get() < bytes) {
-                assertTrue(System.nanoTime() - deadline < 0, "the server's output never backed up past " + bytes
-                        + " bytes: " + server.group().stats());
-                LockSupport.parkNanos(100_000);
-            }
-        }
-
-        long peak() {
-            return peak.get();
-        }
-
-        void stop() throws InterruptedException {
-            running = false;
-            thread.join();
-        }
     }
 
     @Test
