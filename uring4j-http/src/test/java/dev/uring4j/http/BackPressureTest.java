@@ -42,6 +42,15 @@ class BackPressureTest {
         throw new AssertionError("the client read " + maxSteps + " steps and output still comes");
     }
 
+    /** A connection whose one route, {@code /stream}, streams {@code length} octets to a client that reads when told. */
+    private static InMemoryTransport slowClientOfAStream(long length, PacedWriter.Progress progress) {
+        InMemoryTransport t = new InMemoryTransport();
+        t.connect(HttpServer.builder(Router.builder().get("/stream", PacedWriter.handler(length, CHUNK, progress)).build())
+                .build());
+        t.slowClient(LOW, HIGH, 4 << 20);
+        return t;
+    }
+
     private static void assertStreamedBody(byte[] body, long length, int chunk) {
         assertEquals(length, body.length);
         for (int i = 0; i < body.length; i++) {
@@ -186,9 +195,14 @@ class BackPressureTest {
         while (progress.waits.get() == 0 && System.nanoTime() < deadline) {
             t.awaitTasks(java.time.Duration.ofMillis(10));
         }
-        Thread.sleep(50);
+        // Once it waits on its latch the writer posts nothing more: then the loop takes all it posted.
+        while (writer.getState() != Thread.State.TIMED_WAITING && writer.isAlive()
+                && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
         t.runTasks();
         assertEquals(1, progress.waits.get(), "the writer waits");
+        assertEquals(Thread.State.TIMED_WAITING, writer.getState(), "the writer waits for onWritable");
         assertTrue(progress.written.get() <= HIGH + staging + 2L * CHUNK,
                 "the writer went at most the staging limit past the watermark: " + progress.written);
 
@@ -209,10 +223,7 @@ class BackPressureTest {
     void aWriterLeftWaitingIsLetGoWhenTheClientLeaves() {
         long length = 8 << 20;
         PacedWriter.Progress progress = new PacedWriter.Progress();
-        InMemoryTransport t = new InMemoryTransport();
-        t.connect(HttpServer.builder(Router.builder().get("/stream", PacedWriter.handler(length, CHUNK, progress)).build())
-                .build());
-        t.slowClient(LOW, HIGH, 4 << 20);
+        InMemoryTransport t = slowClientOfAStream(length, progress);
         t.receive(get("/stream"));
         assertEquals(1, progress.waits.get());
         t.receiveReset();
@@ -224,10 +235,7 @@ class BackPressureTest {
     void aStreamToAHeadRequestNeverWaits() {
         long length = 8 << 20;
         PacedWriter.Progress progress = new PacedWriter.Progress();
-        InMemoryTransport t = new InMemoryTransport();
-        t.connect(HttpServer.builder(Router.builder().get("/stream", PacedWriter.handler(length, CHUNK, progress)).build())
-                .build());
-        t.slowClient(LOW, HIGH, 4 << 20);
+        InMemoryTransport t = slowClientOfAStream(length, progress);
         t.receive("HEAD /stream HTTP/1.1\r\nHost: a\r\n\r\n");
         assertEquals(0, progress.waits.get(), "a HEAD response's body is discarded, so nothing piles up");
         assertEquals(1, progress.ended.get());
