@@ -370,7 +370,7 @@ public final class HttpServer {
 
         private static long inRange(String setting, long value, long min, long max) {
             if (value < min || value > max) {
-                throw new IllegalArgumentException(setting + " is " + value + "; it must be from " + min + " to " + max);
+                throw new IllegalArgumentException(setting + " must be in " + min + ".." + max + ", was " + value);
             }
             return value;
         }
@@ -379,8 +379,8 @@ public final class HttpServer {
         private static long inRange(String setting, Duration value) {
             Objects.requireNonNull(value, setting);
             if (value.compareTo(MIN_TIMEOUT) < 0 || value.compareTo(MAX_TIMEOUT) > 0) {
-                throw new IllegalArgumentException(setting + " is " + value + "; it must be from " + MIN_TIMEOUT
-                        + " to " + MAX_TIMEOUT);
+                throw new IllegalArgumentException(setting + " must be in " + MIN_TIMEOUT + ".." + MAX_TIMEOUT
+                        + ", was " + value);
             }
             return value.toNanos();
         }
