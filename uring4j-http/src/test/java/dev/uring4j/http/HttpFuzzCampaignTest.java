@@ -5,11 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -39,11 +44,18 @@ import org.junit.jupiter.params.provider.EnumSource;
  * time limit).
  *
  * <p>Each target's generated corpus grows in {@code target/fuzz/<target>/corpus} (kept between runs
- * until {@code mvn clean}); the seeds in {@code src/test/resources/dev/uring4j/http/<class>Inputs}
- * are read too, and replayed by every plain test run. A failing input is written to
+ * until {@code mvn clean}); the seeds in {@code src/test/resources/dev/uring4j/http/<class>Inputs/<method>}
+ * are read too, and replayed by every plain test run: the named, hand-written ones, and in
+ * {@code campaign/} the corpus kept from earlier campaigns. A failing input is written to
  * {@code target/fuzz/<target>/crash-*}: copy it into the seeds and it becomes a regression test.
  * The log of the last campaign is {@code target/fuzz/<target>/campaign.log}, whose first line is
  * the command that ran.
+ *
+ * <p>With {@code -Dhttp.fuzz.merge=true} (same command, no runs or seconds) the test does not fuzz:
+ * it keeps a campaign's corpus in the repository, by libFuzzer's merge of
+ * {@code target/fuzz/<target>/corpus} into the seeds' {@code campaign/}, which adds only the inputs
+ * that reach coverage the inputs already there do not, and then drops any that is a named seed
+ * (the merge reads those too). Its log is {@code target/fuzz/<target>/merge.log}.
  */
 class HttpFuzzCampaignTest {
     /** Sanitizer hooks on JDK classes Jazzer 0.24's ASM cannot read on JDK 25; none concerns this code. */
@@ -72,12 +84,16 @@ class HttpFuzzCampaignTest {
         assumeTrue(System.getProperty("uring4j.transport") == null, "fuzzed once, in the default test run");
         String only = System.getProperty("http.fuzz.target");
         assumeTrue(only == null || only.equalsIgnoreCase(target.name()), "-Dhttp.fuzz.target=" + only);
-        long runs = Long.getLong("http.fuzz.runs", 0);
-        long seconds = Long.getLong("http.fuzz.seconds", runs > 0 ? 0 : 5);
+        boolean merge = Boolean.getBoolean("http.fuzz.merge");
+        long runs = merge ? 0 : Long.getLong("http.fuzz.runs", 0);
+        long seconds = merge ? 0 : Long.getLong("http.fuzz.seconds", runs > 0 ? 0 : 5);
         Path work = Path.of("target", "fuzz", target.name().toLowerCase()).toAbsolutePath();
         Path corpus = work.resolve("corpus");
         Files.createDirectories(corpus);
-        Path log = work.resolve("campaign.log");
+        Path seeds = Path.of("src", "test", "resources", "dev", "uring4j", "http", target.type.getSimpleName() + "Inputs",
+                target.method).toAbsolutePath();
+        Path kept = seeds.resolve("campaign");
+        Path log = work.resolve(merge ? "merge.log" : "campaign.log");
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -95,6 +111,11 @@ class HttpFuzzCampaignTest {
         }
         // Always given: without it the driver takes the annotation's maxDuration; 0 is no limit.
         command.add("-max_total_time=" + seconds);
+        if (merge) {
+            Files.createDirectories(kept);
+            command.add("-merge=1");
+            command.add(kept.toString());
+        }
         command.add(corpus.toString());
         Files.writeString(log, "java " + String.join(" ", command.subList(1, 4)) + " -cp <the test class path> "
                 + String.join(" ", command.subList(6, command.size())) + "\n");
@@ -111,6 +132,17 @@ class HttpFuzzCampaignTest {
             jazzer.destroyForcibly();
         }
         List<String> lines = Files.readAllLines(log);
+        if (merge) {
+            assertEquals(0, jazzer.exitValue(), "the merge failed; see " + log);
+            int dropped = dropNamedSeeds(seeds, kept);
+            String added = lines.stream().filter(l -> l.startsWith("MERGE-OUTER: ") && l.contains(" new files "))
+                    .reduce((a, b) -> b).orElse("no summary");
+            try (Stream<Path> files = Files.list(kept)) {
+                System.out.println("jazzer " + target + " merge: " + added + "; " + dropped + " named seeds dropped; "
+                        + files.count() + " inputs kept in " + kept);
+            }
+            return;
+        }
         String done = lines.stream().filter(l -> l.startsWith("Done ")).reduce((a, b) -> b).orElse("no summary");
         String coverage = lines.stream().filter(l -> l.contains(" cov: ")).reduce((a, b) -> b).orElse("");
         String execs = lines.stream().filter(l -> l.startsWith("stat::number_of_executed_units:")).reduce((a, b) -> b)
@@ -125,6 +157,26 @@ class HttpFuzzCampaignTest {
                 + "/crash-*; copy it into src/test/resources/dev/uring4j/http/" + target.type.getSimpleName() + "Inputs/"
                 + target.method + " to keep it as a regression test):\n" + tail);
         assertTrue(done.startsWith("Done "), "Jazzer ran: " + tail);
+    }
+
+    /** Deletes the inputs in {@code kept} that a named seed in {@code seeds} already holds; returns how many. */
+    private static int dropNamedSeeds(Path seeds, Path kept) throws IOException {
+        Set<ByteBuffer> named = new HashSet<>();
+        try (Stream<Path> files = Files.list(seeds)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                named.add(ByteBuffer.wrap(Files.readAllBytes(f)));
+            }
+        }
+        int dropped = 0;
+        try (Stream<Path> files = Files.list(kept)) {
+            for (Path f : files.toList()) {
+                if (named.contains(ByteBuffer.wrap(Files.readAllBytes(f)))) {
+                    Files.delete(f);
+                    dropped++;
+                }
+            }
+        }
+        return dropped;
     }
 
     private static int firstStartingWith(List<String> lines, String prefix) {
