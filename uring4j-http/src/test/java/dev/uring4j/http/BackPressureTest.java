@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -82,6 +83,27 @@ class BackPressureTest {
                 + t.peakQueued());
         assertTrue(progress.waits.get() > 100, "the writer waited for the client: " + progress.waits);
         assertFalse(t.isClosed());
+    }
+
+    @Test
+    void isWritableAnswersAsTheLastWriteDidOnTheLoopAndElsewhere() throws Exception {
+        List<HttpResponse> parked = new ArrayList<>();
+        InMemoryTransport t = new InMemoryTransport();
+        t.connect(HttpServer.builder(Router.builder().get("/", (req, res) -> parked.add(res)).build()).build());
+        t.slowClient(LOW, HIGH, 4 << 20);
+        t.receive(get("/"));
+        HttpResponse response = parked.getFirst().start(1 << 20);
+        assertTrue(response.isWritable());
+        boolean more = true;
+        while (more) {
+            more = response.write(new byte[CHUNK]);
+            assertEquals(more, response.isWritable(), "the same answer the write gave");
+        }
+        // Another thread sees the loop's last word.
+        assertFalse(CompletableFuture.supplyAsync(response::isWritable).get(10, TimeUnit.SECONDS));
+        t.clientReads(HIGH);
+        assertTrue(response.isWritable(), "the client read down to the low watermark");
+        assertTrue(CompletableFuture.supplyAsync(response::isWritable).get(10, TimeUnit.SECONDS));
     }
 
     @Test

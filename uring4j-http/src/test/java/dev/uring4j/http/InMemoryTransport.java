@@ -222,11 +222,6 @@ final class InMemoryTransport implements HttpTransport {
         return peakQueued;
     }
 
-    /** Whether the transport takes more output without going past its high watermark. */
-    public boolean isWritable() {
-        return writable;
-    }
-
     /** Sets the wall clock (for the Date header) to read {@code epochMillis} now. */
     public void setWallClock(long epochMillis) {
         wallMillisAtStart = epochMillis - (nanos - START_NANOS) / 1_000_000;
