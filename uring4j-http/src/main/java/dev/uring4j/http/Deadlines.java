@@ -8,7 +8,9 @@ package dev.uring4j.http;
  *       and later octets do not re-arm it, so a head trickled in octet by octet still has to be
  *       complete in time.</li>
  *   <li>The idle timeout counts from the last input, or from the last response when nothing was
- *       left to answer, while the next step is the client's: between requests, or inside a request.</li>
+ *       left to answer, while the next step is the client's: between requests, or inside a request.
+ *       Empty lines between requests are not input that counts: a peer sending nothing else cannot
+ *       keep the connection open.</li>
  *   <li>The linger timeout bounds how long a connection whose output has ended keeps reading and
  *       discarding before it closes.</li>
  * </ul>
@@ -31,6 +33,7 @@ final class Deadlines {
     private final long lingerTimeoutNanos;
     private final Runnable check = this::onTimer;
 
+    private long inputNanos;
     private long activityNanos;
     private long headStartNanos;
     private long lingerDeadline;
@@ -47,14 +50,19 @@ final class Deadlines {
         this.activityNanos = transport.nanoTime();
     }
 
-    /** Input arrives now: the idle time so far is over. */
+    /** Input arrives now; whether it ends the idle time is known once it has been read ({@link #active}). */
     void inputArrived() {
-        activityNanos = transport.nanoTime();
+        inputNanos = transport.nanoTime();
+    }
+
+    /** The input that arrived last carried part of a request: the idle time so far is over. */
+    void active() {
+        activityNanos = inputNanos;
     }
 
     /** A request head starts in the input that arrived last: its header timeout counts from then. */
     void headStarted() {
-        headStartNanos = activityNanos;
+        headStartNanos = inputNanos;
     }
 
     /** Everything asked has been answered: idle time starts now. */

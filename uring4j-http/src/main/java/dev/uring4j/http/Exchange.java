@@ -8,7 +8,8 @@ import java.lang.foreign.MemorySegment;
  *
  * <p><b>Output in request order.</b> All output goes through the connection's {@link Pipeline}:
  * straight to the transport while this exchange is the head of the line, else into its own staging
- * buffer ({@link #stage()}) until every earlier response is complete.
+ * buffer ({@link #stage()}) until every earlier response is complete and the transport has taken
+ * it ({@link #stagedOut} counts what it took so far).
  *
  * <p><b>Threads and lifetime.</b> Every method here runs on the event loop ({@link HttpResponse}
  * posts calls made elsewhere). Exchanges are pooled per connection and reused once their response
@@ -64,6 +65,10 @@ final class Exchange {
     private boolean chunkedFraming;
     private boolean suppressBody;
     private ByteBuf staged;
+    /** Octets at the start of {@link #staged} already written to the transport. */
+    int stagedOut;
+    /** What the handler asked to run when the response is writable again ({@link HttpResponse#onWritable}); null if nothing. */
+    Runnable writableTask;
 
     Exchange(HttpConnection connection, Pipeline pipeline, ResponseWriter output) {
         this.connection = connection;
@@ -109,9 +114,11 @@ final class Exchange {
         headReadable = bodyDone = false;
         wire = NOT_STARTED;
         continueSent = closeAfter = aborted = retired = false;
+        writableTask = null;
         if (staged != null) {
             staged.reset(STAGED_KEEP_BYTES, 1024);
         }
+        stagedOut = 0;
         response.recycle();
     }
 
@@ -123,6 +130,27 @@ final class Exchange {
     /** The output staged behind an earlier response; null if this exchange never had to wait. */
     ByteBuf staged() {
         return staged;
+    }
+
+    /** Whether staged octets wait to be written to the transport. */
+    boolean hasStaged() {
+        return staged != null && staged.length() > stagedOut;
+    }
+
+    /** Forgets the staged octets not yet written (the exchange leaves the line unanswered); returns how many. */
+    int dropStaged() {
+        if (staged == null) {
+            return 0;
+        }
+        int dropped = staged.length() - stagedOut;
+        staged.clear();
+        stagedOut = 0;
+        return dropped;
+    }
+
+    /** Whether output of the user's response is discarded rather than sent, so nobody should wait to write it. */
+    boolean discardsOutput() {
+        return dead() || (wire == STREAMING && suppressBody);
     }
 
     /** The buffer this exchange's output waits in while an earlier response is unfinished. */

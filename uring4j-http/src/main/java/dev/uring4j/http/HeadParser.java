@@ -116,9 +116,14 @@ final class HeadParser {
         rejection = null;
     }
 
-    /** Whether any octet of the current section has been examined: a request has begun. */
+    /**
+     * Whether a request has begun: its request line (or, for a trailer section, any octet) has been
+     * seen. Empty lines before a request line do not start a request (RFC 9112 section 2.2): they
+     * are examined and kept with the head, but a connection that received only empty lines is
+     * still between requests, so no header timeout runs for them.
+     */
     boolean started() {
-        return pos > 0;
+        return state > LEADING_LF && pos > 0;
     }
 
     /**
@@ -138,8 +143,10 @@ final class HeadParser {
             for (; i < available; i++) {
                 byte b = Ascii.at(segment, base + i);
                 if (state <= VERSION) {
+                    // Empty lines before the request line count toward its limit, so a peer sending
+                    // nothing but empty lines is refused once they fill a request line.
                     if (i >= maxRequestLineBytes && b != CR) {
-                        return reject(Rejection.REQUEST_LINE_TOO_LONG);
+                        return reject(state == LEADING_LF ? Rejection.TOO_MANY_EMPTY_LINES : Rejection.REQUEST_LINE_TOO_LONG);
                     }
                 } else if (state >= FIELD_START && state <= FIELD_LF && i - fieldsStart >= maxHeaderBytes
                         && !(state == FIELD_START && b == CR)) {

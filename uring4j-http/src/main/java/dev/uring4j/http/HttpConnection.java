@@ -14,11 +14,17 @@ import java.lang.foreign.MemorySegment;
  *       order; up to {@link HttpServer#maxPipelinedRequests()} requests are dispatched before the
  *       oldest is answered;</li>
  *   <li>{@link ResponseWriter} writes to the transport and flushes once per batch of work;</li>
- *   <li>{@link Deadlines} keeps the header, idle and linger timeouts with one timer.</li>
+ *   <li>{@link Deadlines} keeps the header, idle and linger timeouts with one timer;</li>
+ *   <li>{@link Writability} says which responses may write without their output piling up, and
+ *       runs the handlers that wait until they may.</li>
  * </ul>
  *
  * <p><b>Input.</b> Reading pauses while the pipeline is full or holds too much staged output, and
  * resumes as responses complete; the transport keeps what was not consumed and presents it again.
+ *
+ * <p><b>Output.</b> The transport says when its queue crosses the high watermark
+ * ({@link #onWritabilityChanged}); staged output is written only while it is writable, and
+ * handlers waiting to write hear of it at the end of the batch.
  *
  * <p><b>Ending.</b> A rejected request, {@code Connection: close} or a failure stops reading. Once
  * the responses owed are out, our output ends ({@code shutdownOutput}), input is read and discarded
@@ -42,6 +48,7 @@ final class HttpConnection {
     private final Pipeline pipeline;
     private final Deadlines deadlines;
     private final RequestReader reader;
+    private final Writability writability;
 
     /** Inside {@link #onData}: an answer given now is not the end of an idle wait. */
     private boolean receiving;
@@ -58,6 +65,7 @@ final class HttpConnection {
         this.pipeline = new Pipeline(this, output, server.maxPipelinedRequests(), server.maxBufferedResponseBytes());
         this.deadlines = new Deadlines(this, output, transport, server);
         this.reader = new RequestReader(this, server, pipeline, deadlines);
+        this.writability = new Writability(this, transport, pipeline, server.maxBufferedResponseBytes());
         deadlines.update();
     }
 
@@ -86,6 +94,9 @@ final class HttpConnection {
         } finally {
             receiving = false;
             output.exit();
+        }
+        if (consumed > 0 || !reader.betweenRequests()) {
+            deadlines.active(); // not when all that came were empty lines before a request line
         }
         if (closed || reader.discarding()) {
             return length;
@@ -119,6 +130,26 @@ final class HttpConnection {
             // is paused, then close (advance, or onData once they have been presented).
         } finally {
             output.exit();
+        }
+    }
+
+    /**
+     * The transport's queued output crossed its high watermark ({@code false}; this may be called
+     * from inside a write) or fell back to the low one ({@code true}): staged output goes on, and
+     * handlers waiting to write hear of it.
+     */
+    void onWritabilityChanged(boolean writable) {
+        writability.transportChanged(writable);
+        if (!writable || closed) {
+            return;
+        }
+        output.enter();
+        try {
+            if (pipeline.size() > 0) {
+                advance();
+            }
+        } finally {
+            output.exit(); // runs the onWritable tasks now due, then flushes what they and the staging wrote
         }
     }
 
@@ -185,7 +216,7 @@ final class HttpConnection {
         if (!pipeline.full()) {
             resumed = resume(PAUSED_PIPELINE);
         }
-        if (pipeline.drained()) {
+        if (!pipeline.stagingFull()) {
             resumed |= resume(PAUSED_BUFFERED);
         }
         if (pipeline.size() == 0) {
@@ -215,6 +246,7 @@ final class HttpConnection {
             Exchange ex = pipeline.removeOldest();
             ex.aborted = true; // dispatched after a response that closes: the client retries them
             reader.abortBody(ex, "the connection is closing");
+            writability.release(ex);
         }
         Exchange reading = reader.reading();
         if (reading != null && reading.hasBody()) {
@@ -244,8 +276,28 @@ final class HttpConnection {
     private void abortAll(String why) {
         reader.abort(why);
         while (pipeline.size() > 0) {
-            pipeline.removeOldest().aborted = true;
+            Exchange ex = pipeline.removeOldest();
+            ex.aborted = true;
+            writability.release(ex);
         }
+    }
+
+    // ---- Output back-pressure.
+
+    /** Whether responses may write, and who waits until they may. */
+    Writability writability() {
+        return writability;
+    }
+
+    /** Staging went past its limit: read no further requests until it drains. */
+    void stagingFull() {
+        pause(PAUSED_BUFFERED);
+        writability.stagingChanged();
+    }
+
+    /** Staging fell to half its limit; reading resumes when the pipeline next advances. */
+    void stagingDrained() {
+        writability.stagingChanged();
     }
 
     // ---- Input.

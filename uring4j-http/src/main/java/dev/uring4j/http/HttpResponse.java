@@ -10,6 +10,43 @@ import java.util.Objects;
  * ({@link #send}) or a streamed body of declared length ({@link #start(long)}) or chunked
  * ({@link #startChunked()}), written with {@link #write} and finished with {@link #end()}.
  *
+ * <p><b>Streaming at the client's pace.</b> Every {@code write} is taken whole, and its result
+ * says whether to go on: {@code false} means the output is piling up (the client reads slower than
+ * the handler writes, or the response waits behind an earlier pipelined one), so stop writing and
+ * continue from {@link #onWritable}, which runs its task on the event loop once the response takes
+ * more. A handler that keeps writing regardless fills the connection's output queue until the
+ * runtime's limit ({@code LoopOptions.maxPendingOutput}) closes the connection, or, behind an earlier
+ * response, the heap. Streaming a large body from the event loop:
+ *
+ * <pre>{@code
+ * final class Countdown implements Runnable {
+ *     private static final byte[] CHUNK = new byte[64 * 1024];
+ *     private final HttpResponse response;
+ *     private long left;
+ *
+ *     Countdown(HttpResponse response, long length) {
+ *         this.response = response.start(length);
+ *         this.left = length;
+ *     }
+ *
+ *     public void run() {                           // on the event loop, now and from onWritable
+ *         while (left > 0) {
+ *             int n = (int) Math.min(left, CHUNK.length);
+ *             left -= n;
+ *             if (!response.write(CHUNK, 0, n) && left > 0) {
+ *                 response.onWritable(this);         // the client is behind: continue when it caught up
+ *                 return;
+ *             }
+ *         }
+ *         response.end();
+ *     }
+ * }
+ * router.get("/big", (request, response) -> new Countdown(response, 1L << 30).run());
+ * }</pre>
+ *
+ * <p>From another thread the same loop works with a task that wakes the writer, for example
+ * {@code response.onWritable(latch::countDown)} followed by {@code latch.await()}.
+ *
  * <p>The engine writes the status line, {@code Date}, the framing ({@code Content-Length} or
  * {@code Transfer-Encoding: chunked}) and {@code Connection}, answers {@code HEAD} with the headers
  * and no body, and omits the body of {@code 204} and {@code 304}. An HTTP/1.0 client gets a streamed
@@ -18,11 +55,15 @@ import java.util.Objects;
  * <p><b>Threads.</b> Use a response from one thread at a time: the handler's, then whichever thread
  * it hands the response to. Called on the event loop, methods write directly; called from another
  * thread, they copy their data and post the write to the loop, so the caller may reuse its buffers
- * at once and the loop is woken through the transport's task queue. Misuse (a second {@code send},
+ * at once and the loop is woken through the transport's task queue; what they report about
+ * writability is then the loop's last word plus what that thread has posted and the loop not yet
+ * taken, so a writer on another thread cannot queue more than
+ * {@link HttpServer#maxBufferedResponseBytes()} ahead of the loop. Misuse (a second {@code send},
  * writing more than declared) throws {@link IllegalStateException} in the calling thread. After the
  * client has gone, or after the engine answered in the handler's place (a broken or oversized body),
- * calls are accepted and their output discarded. Do not touch a response after it ended: the engine
- * reuses it for a later request.
+ * calls are accepted and their output discarded, writes report the response writable and a waiting
+ * {@link #onWritable} task runs, so that no writer waits forever. Do not touch a response after it
+ * ended: the engine reuses it for a later request.
  */
 public final class HttpResponse {
     private static final int BUILDING = 0;
@@ -202,11 +243,12 @@ public final class HttpResponse {
      * Writes the next part of a started body.
      *
      * @param data the part; not kept after the call
-     * @return this response
+     * @return whether to go on writing: {@code false} when the output is piling up, so the caller
+     *     should stop and continue from {@link #onWritable}; the part is taken either way
      * @throws IllegalStateException if the body was not started or has ended, or the octets would
      *     exceed the length {@link #start(long)} declared
      */
-    public HttpResponse write(byte[] data) {
+    public boolean write(byte[] data) {
         return write(data, 0, data.length);
     }
 
@@ -216,20 +258,19 @@ public final class HttpResponse {
      * @param data holds the part; not kept after the call
      * @param offset where the part starts in {@code data}
      * @param length how many octets it has
-     * @return this response
+     * @return whether to go on writing: {@code false} when the output is piling up, so the caller
+     *     should stop and continue from {@link #onWritable}; the part is taken either way
      * @throws IllegalStateException if the body was not started or has ended, or the octets would
      *     exceed the length {@link #start(long)} declared
      */
-    public HttpResponse write(byte[] data, int offset, int length) {
+    public boolean write(byte[] data, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, data.length);
         streaming(length);
         if (onLoop()) {
             exchange.write(data, null, offset, length);
-        } else {
-            byte[] copy = Arrays.copyOfRange(data, offset, offset + length);
-            post(() -> exchange.write(copy, null, 0, length));
+            return exchange.connection.writability().writable(exchange);
         }
-        return this;
+        return postWrite(Arrays.copyOfRange(data, offset, offset + length));
     }
 
     /**
@@ -239,20 +280,68 @@ public final class HttpResponse {
      * @param data holds the part; not kept after the call
      * @param offset where the part starts in {@code data}
      * @param length how many octets it has
-     * @return this response
+     * @return whether to go on writing: {@code false} when the output is piling up, so the caller
+     *     should stop and continue from {@link #onWritable}; the part is taken either way
      * @throws IllegalStateException if the body was not started or has ended, or the octets would
      *     exceed the length {@link #start(long)} declared
      */
-    public HttpResponse write(MemorySegment data, long offset, long length) {
+    public boolean write(MemorySegment data, long offset, long length) {
         Objects.checkFromIndexSize(offset, length, data.byteSize());
         streaming(length);
         if (onLoop()) {
             exchange.write(null, data, offset, length);
-        } else {
-            byte[] copy = copy(data, offset, length);
-            post(() -> exchange.write(copy, null, 0, length));
+            return exchange.connection.writability().writable(exchange);
         }
-        return this;
+        return postWrite(copy(data, offset, length));
+    }
+
+    /** Posts a write made on another thread; counts it until the loop takes it, so such writers stay bounded. */
+    private boolean postWrite(byte[] copy) {
+        Writability writability = exchange.connection.writability();
+        long posted = writability.posted(copy.length);
+        post(() -> {
+            writability.taken(copy.length);
+            exchange.write(copy, null, 0, copy.length);
+        });
+        return writability.mayPostMore(posted);
+    }
+
+    /**
+     * Whether a {@link #write} now would go out without piling up: the same answer the last write
+     * gave, without writing.
+     *
+     * @return {@code true} while the response takes more output; from a thread other than the event
+     *     loop, the loop's most recent answer, and {@code false} while that thread's own posted
+     *     writes are more than the loop has caught up with
+     */
+    public boolean isWritable() {
+        Writability writability = exchange.connection.writability();
+        return onLoop() ? writability.writable(exchange) : writability.mayPostMore(writability.posted());
+    }
+
+    /**
+     * Runs {@code task} on the event loop once this response takes more output: when the client has
+     * read enough of what was sent, or the earlier responses it waited behind are out. The task runs
+     * once, later, never inside this call; if the response is writable already, it runs as soon as
+     * the loop gets to it. Registering again before it ran replaces the task. If the connection
+     * closes first, the task runs anyway (writes are then discarded), so that a writer waiting on it
+     * is let go.
+     *
+     * @param task what to run, typically the writer itself; it runs on the event loop, so it writes
+     *     without copying
+     * @throws IllegalStateException if the body was not started with {@link #start(long)} or
+     *     {@link #startChunked()}, or has ended
+     */
+    public void onWritable(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        if (state != FIXED && state != CHUNKED) {
+            throw new IllegalStateException(state == ENDED ? "the response has already ended" : "onWritable() without start()");
+        }
+        if (onLoop()) {
+            exchange.connection.writability().onWritable(exchange, task);
+        } else {
+            post(() -> exchange.connection.writability().onWritable(exchange, task));
+        }
     }
 
     /**

@@ -23,6 +23,21 @@ import dev.uring4j.runtime.TcpServer;
  * the status in {@code docs/HTTP.md}; then the connection closes.
  */
 public final class HttpServer {
+    /**
+     * The largest request line or header section limit: 64 MiB each, so that a whole head (the two
+     * together, which the transport may have to keep unconsumed) still fits the {@code int} offsets
+     * the parser keeps.
+     */
+    static final int MAX_HEAD_LIMIT = 64 << 20;
+    /** The most header fields: the parser's table of field offsets (16 octets a field) is allocated per connection. */
+    static final int MAX_HEADER_COUNT = 10_000;
+    /** The deepest pipeline: the ring of exchanges is allocated per connection. */
+    static final int MAX_PIPELINED_REQUESTS = 1024;
+    /** The most staged response octets: they are held in heap arrays, which stop short of 2 GiB. */
+    static final int MAX_BUFFERED_RESPONSE_BYTES = 1 << 30;
+    private static final Duration MIN_TIMEOUT = Duration.ofMillis(1);
+    private static final Duration MAX_TIMEOUT = Duration.ofDays(1);
+
     private final HttpHandler handler;
     private final int maxRequestLineBytes;
     private final int maxHeaderBytes;
@@ -73,9 +88,24 @@ public final class HttpServer {
      * @param tcp the TCP server to start, configured but for its handler
      * @return the running TCP server
      * @throws IOException if the server cannot bind or start its event loops
+     * @throws IllegalArgumentException if the loops' {@code LoopOptions.maxUnconsumedInput} is
+     *     smaller than the largest request head the limits admit ({@link #maxRequestLineBytes()} plus
+     *     {@link #maxHeaderBytes()} plus 4), which the runtime must keep while it is incomplete; the
+     *     server is closed again
      */
     public TcpServer serve(TcpServer.Builder tcp) throws IOException {
-        return tcp.handler(() -> new RuntimeTransport(this)).start();
+        TcpServer server = tcp.handler(() -> new RuntimeTransport(this)).start();
+        int keeps = server.group().options().maxUnconsumedInput();
+        if (keeps < maxRetainedBytes()) {
+            // The loops' options are only known once they run; a head this large would otherwise
+            // get its connection closed by the runtime instead of a 414 or 431.
+            server.close();
+            throw new IllegalArgumentException("maxRequestLineBytes " + maxRequestLineBytes + " and maxHeaderBytes "
+                    + maxHeaderBytes + " admit request heads of " + maxRetainedBytes() + " bytes, which the runtime "
+                    + "must keep until they are complete, but LoopOptions.maxUnconsumedInput is " + keeps
+                    + ": raise it or lower the head limits");
+        }
+        return server;
     }
 
     /** The protocol engine for a new connection; the transport delivers that connection's events to it. */
@@ -204,12 +234,12 @@ public final class HttpServer {
         /**
          * Longest request line, leading empty lines included (default 8 KiB); longer gets 414.
          *
-         * @param bytes the limit in octets, without the line's CRLF
+         * @param bytes the limit in octets, without the line's CRLF: 1 to 64 MiB
          * @return this builder
-         * @throws IllegalArgumentException if not positive
+         * @throws IllegalArgumentException if outside 1 to 64 MiB
          */
         public Builder maxRequestLineBytes(int bytes) {
-            maxRequestLineBytes = positive(bytes, "maxRequestLineBytes");
+            maxRequestLineBytes = inRange("maxRequestLineBytes", bytes, 1, MAX_HEAD_LIMIT);
             return this;
         }
 
@@ -217,24 +247,25 @@ public final class HttpServer {
          * Largest header section: the field lines with their CRLFs, without the request line and the
          * empty line that ends the section (default 16 KiB); larger gets 431. Also bounds trailers.
          *
-         * @param bytes the limit in octets
+         * @param bytes the limit in octets: 1 to 64 MiB
          * @return this builder
-         * @throws IllegalArgumentException if not positive
+         * @throws IllegalArgumentException if outside 1 to 64 MiB
          */
         public Builder maxHeaderBytes(int bytes) {
-            maxHeaderBytes = positive(bytes, "maxHeaderBytes");
+            maxHeaderBytes = inRange("maxHeaderBytes", bytes, 1, MAX_HEAD_LIMIT);
             return this;
         }
 
         /**
-         * Most header field lines (default 100); more gets 431. Also bounds trailers.
+         * Most header field lines (default 100); more gets 431. Also bounds trailers. Each connection
+         * allocates a table of 16 octets per field up front.
          *
-         * @param count the limit
+         * @param count the limit: 1 to 10 000
          * @return this builder
-         * @throws IllegalArgumentException if not positive
+         * @throws IllegalArgumentException if outside 1 to 10 000
          */
         public Builder maxHeaderCount(int count) {
-            maxHeaderCount = positive(count, "maxHeaderCount");
+            maxHeaderCount = inRange("maxHeaderCount", count, 1, MAX_HEADER_COUNT);
             return this;
         }
 
@@ -242,15 +273,12 @@ public final class HttpServer {
          * Largest request body, declared or, when chunked, received so far (default 16 MiB); larger
          * gets 413.
          *
-         * @param bytes the limit in octets; 0 refuses any non-empty body
+         * @param bytes the limit in octets, 0 to {@link Long#MAX_VALUE}; 0 refuses any non-empty body
          * @return this builder
          * @throws IllegalArgumentException if negative
          */
         public Builder maxBodyBytes(long bytes) {
-            if (bytes < 0) {
-                throw new IllegalArgumentException("maxBodyBytes must not be negative: " + bytes);
-            }
-            maxBodyBytes = bytes;
+            maxBodyBytes = inRange("maxBodyBytes", bytes, 0, Long.MAX_VALUE);
             return this;
         }
 
@@ -258,25 +286,30 @@ public final class HttpServer {
          * Most requests answered concurrently on one connection (default 16): beyond that the engine
          * stops reading until the oldest response is complete.
          *
-         * @param count the limit
+         * @param count the limit: 1 to 1024 (each connection allocates a ring of this many exchanges)
          * @return this builder
-         * @throws IllegalArgumentException if not positive
+         * @throws IllegalArgumentException if outside 1 to 1024
          */
         public Builder maxPipelinedRequests(int count) {
-            maxPipelinedRequests = positive(count, "maxPipelinedRequests");
+            maxPipelinedRequests = inRange("maxPipelinedRequests", count, 1, MAX_PIPELINED_REQUESTS);
             return this;
         }
 
         /**
-         * Most response octets held back behind an unfinished earlier response (default 1 MiB): beyond
-         * that the engine stops reading, which stops handlers that stream from the request body.
+         * Most response octets one connection holds on the heap (default 1 MiB): output staged behind
+         * an unfinished earlier response, or not yet taken by a connection whose client reads slowly.
+         * Beyond it the engine stops reading further requests (which also stops handlers that stream
+         * from the request body) and {@link HttpResponse#write} tells streaming handlers of the later
+         * responses to wait, until half of it has drained; nothing is dropped or reordered. It also
+         * bounds what a thread other than the event loop may post ahead of the loop. Keep it below the
+         * runtime's {@code LoopOptions.maxPendingOutput}, which staged output may reach together.
          *
-         * @param bytes the limit in octets
+         * @param bytes the limit in octets: 1 to 1 GiB
          * @return this builder
-         * @throws IllegalArgumentException if not positive
+         * @throws IllegalArgumentException if outside 1 to 1 GiB
          */
         public Builder maxBufferedResponseBytes(int bytes) {
-            maxBufferedResponseBytes = positive(bytes, "maxBufferedResponseBytes");
+            maxBufferedResponseBytes = inRange("maxBufferedResponseBytes", bytes, 1, MAX_BUFFERED_RESPONSE_BYTES);
             return this;
         }
 
@@ -284,12 +317,13 @@ public final class HttpServer {
          * Time allowed for a request head from its first octet (default 10 s), however it trickles
          * in; then 408 and close.
          *
-         * @param timeout the time allowed
+         * @param timeout the time allowed: 1 ms to 24 h
          * @return this builder
-         * @throws IllegalArgumentException if not positive
+         * @throws IllegalArgumentException if outside 1 ms to 24 h
+         * @throws NullPointerException if {@code timeout} is null
          */
         public Builder headerTimeout(Duration timeout) {
-            headerTimeoutNanos = positive(timeout, "headerTimeout");
+            headerTimeoutNanos = inRange("headerTimeout", timeout);
             return this;
         }
 
@@ -297,12 +331,13 @@ public final class HttpServer {
          * Time a connection may wait for the client without receiving anything, between requests or
          * inside a body (default 60 s); then it closes (408 inside a body if no response started).
          *
-         * @param timeout the time allowed
+         * @param timeout the time allowed: 1 ms to 24 h
          * @return this builder
-         * @throws IllegalArgumentException if not positive
+         * @throws IllegalArgumentException if outside 1 ms to 24 h
+         * @throws NullPointerException if {@code timeout} is null
          */
         public Builder idleTimeout(Duration timeout) {
-            idleTimeoutNanos = positive(timeout, "idleTimeout");
+            idleTimeoutNanos = inRange("idleTimeout", timeout);
             return this;
         }
 
@@ -310,12 +345,13 @@ public final class HttpServer {
          * After the engine ends its output to close a connection, time it keeps reading and discarding
          * what the client still sends before closing (default 2 s).
          *
-         * @param timeout the time allowed
+         * @param timeout the time allowed: 1 ms to 24 h
          * @return this builder
-         * @throws IllegalArgumentException if not positive
+         * @throws IllegalArgumentException if outside 1 ms to 24 h
+         * @throws NullPointerException if {@code timeout} is null
          */
         public Builder lingerTimeout(Duration timeout) {
-            lingerTimeoutNanos = positive(timeout, "lingerTimeout");
+            lingerTimeoutNanos = inRange("lingerTimeout", timeout);
             return this;
         }
 
@@ -328,16 +364,23 @@ public final class HttpServer {
             return new HttpServer(this);
         }
 
-        private static int positive(int value, String name) {
-            if (value <= 0) {
-                throw new IllegalArgumentException(name + " must be positive: " + value);
+        private static int inRange(String setting, int value, int min, int max) {
+            return (int) inRange(setting, (long) value, min, max);
+        }
+
+        private static long inRange(String setting, long value, long min, long max) {
+            if (value < min || value > max) {
+                throw new IllegalArgumentException(setting + " must be in " + min + ".." + max + ", was " + value);
             }
             return value;
         }
 
-        private static long positive(Duration value, String name) {
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive: " + value);
+        /** A timeout in nanoseconds; the upper bound also keeps deadlines far from overflowing. */
+        private static long inRange(String setting, Duration value) {
+            Objects.requireNonNull(value, setting);
+            if (value.compareTo(MIN_TIMEOUT) < 0 || value.compareTo(MAX_TIMEOUT) > 0) {
+                throw new IllegalArgumentException(setting + " must be in " + MIN_TIMEOUT + ".." + MAX_TIMEOUT
+                        + ", was " + value);
             }
             return value.toNanos();
         }

@@ -11,9 +11,13 @@ import java.lang.foreign.MemorySegment;
  * {@link HttpConnection#onData} for received octets (a view valid during the call; the return value
  * says how many were consumed, and the transport keeps the rest and presents them again, contiguous
  * and first, with the next data or on {@link #resumeInput()}), {@link HttpConnection#onInputClosed}
- * when the peer ends its output, and {@link HttpConnection#onClosed} once when the connection is
- * gone for any reason. The transport must be able to keep {@link HttpServer#maxRetainedBytes()}
- * unconsumed octets.
+ * when the peer ends its output, {@link HttpConnection#onWritabilityChanged} when its queued output
+ * crosses the high watermark (false, possibly from inside a {@link #write}) or falls back to the low
+ * one (true), and {@link HttpConnection#onClosed} once when the connection is gone for any reason.
+ * The engine writes staged output only while the transport is writable, in slices of at most
+ * {@link Pipeline#DRAIN_SLICE}, so a transport needs room for its high watermark plus one slice,
+ * plus the one write a handler makes after it was told to stop. The transport must be able to keep
+ * {@link HttpServer#maxRetainedBytes()} unconsumed octets.
  *
  * <p><b>Threads.</b> Everything except {@link #execute}, {@link #inEventLoop} and the clocks is
  * called on the event loop thread, which also makes every call into {@link HttpConnection}.

@@ -9,18 +9,32 @@ import java.lang.foreign.MemorySegment;
  * <p>A client may send several requests before reading any answer, and handlers may finish them in
  * any order (a later one at once, an earlier one from another thread). Only the oldest exchange, the
  * head of the line, writes to the transport; the others stage their output in their own buffer. When
- * the head's response is complete it retires, and the next one's staged output is written in one
- * piece, after which that exchange writes straight through in its turn.
+ * the head's response is complete it retires, and the next one's staged output is written to the
+ * transport, after which that exchange writes straight through in its turn.
  *
- * <p>Both the number of exchanges and the staged octets are bounded: when the pipeline is
- * {@link #full()} or more than {@link HttpServer#maxBufferedResponseBytes()} are staged, the
- * connection stops reading, until the staged octets have fallen to half the limit.
+ * <p><b>Staged output leaves as the client reads.</b> It is written in slices, each only while the
+ * transport is writable (its queue below the high watermark), so however much is staged the
+ * transport never queues more than its watermark and one slice; the rest waits for
+ * {@link #advance()} to be called again when the transport is writable. While an exchange still has
+ * staged octets waiting, its new output is staged behind them, so nothing is reordered.
+ *
+ * <p><b>Bounds.</b> The number of exchanges is bounded by the pipeline depth, and the staged octets
+ * by {@link HttpServer#maxBufferedResponseBytes()}: past that the staging is full, the connection
+ * stops reading further requests and handlers are told their responses are not writable, until the
+ * staged octets have fallen to half the limit. A single write is always taken whole, so staging
+ * exceeds the limit by at most the writes made before the handlers heed it.
  *
  * <p>The ring is sized by the pipeline depth, plus one for the engine's own answer to a refused
  * request, and retired exchanges go back to the pool, so that steady traffic allocates no
  * exchanges. Owned by one {@link HttpConnection}, used on its event loop only.
  */
 final class Pipeline {
+    /**
+     * Staged octets written to the transport per writability check: the transport's queue stays
+     * within its high watermark plus this, far below the runtime's default output limit.
+     */
+    static final int DRAIN_SLICE = 64 * 1024;
+
     private final HttpConnection connection;
     private final ResponseWriter output;
     private final int depth;
@@ -29,8 +43,10 @@ final class Pipeline {
     private int oldest;
     private int size;
     private Exchange free;
-    /** Octets staged by exchanges behind the head of the line. */
+    /** Octets staged and not yet written to the transport, by all exchanges. */
     private long buffered;
+    /** Staging went past its limit and has not fallen to half of it yet. */
+    private boolean stagingFull;
 
     Pipeline(HttpConnection connection, ResponseWriter output, int depth, int maxBufferedBytes) {
         this.connection = connection;
@@ -72,9 +88,9 @@ final class Pipeline {
         return size >= depth;
     }
 
-    /** Whether the staged octets have fallen far enough for reading to go on. */
-    boolean drained() {
-        return buffered <= maxBufferedBytes / 2;
+    /** Whether staging is full: stop reading requests, and tell handlers to stop writing, until it drains. */
+    boolean stagingFull() {
+        return stagingFull;
     }
 
     /** The oldest exchange, whose response is the one being written; null if none. */
@@ -86,17 +102,27 @@ final class Pipeline {
         return oldest() == ex;
     }
 
+    /** The {@code i}-th exchange from the oldest, {@code i < size()}. */
+    Exchange get(int i) {
+        return ring[(oldest + i) % ring.length];
+    }
+
+    /** Takes the oldest exchange out of the line; whatever it still had staged is dropped. */
     Exchange removeOldest() {
         Exchange ex = ring[oldest];
         ring[oldest] = null;
         oldest = (oldest + 1) % ring.length;
         size--;
+        unstaged(ex.dropStaged());
         return ex;
     }
 
-    /** Part of {@code ex}'s response: written if {@code ex} is the head of the line, else staged. */
+    /**
+     * Part of {@code ex}'s response: written if {@code ex} is the head of the line and has nothing
+     * staged still waiting, else staged behind what waits.
+     */
     void write(Exchange ex, byte[] array, int offset, int length) {
-        if (isHeadOfLine(ex)) {
+        if (isHeadOfLine(ex) && !ex.hasStaged()) {
             output.write(array, offset, length);
         } else {
             ex.stage().append(array, offset, length);
@@ -106,7 +132,7 @@ final class Pipeline {
 
     /** As {@link #write(Exchange, byte[], int, int)} for a view, which is copied if staged. */
     void write(Exchange ex, MemorySegment segment, long offset, long length) {
-        if (isHeadOfLine(ex)) {
+        if (isHeadOfLine(ex) && !ex.hasStaged()) {
             output.write(segment, offset, length);
             return;
         }
@@ -120,26 +146,30 @@ final class Pipeline {
 
     private void staged(int length) {
         buffered += length;
-        if (buffered > maxBufferedBytes) {
-            connection.pause(HttpConnection.PAUSED_BUFFERED);
+        if (!stagingFull && buffered > maxBufferedBytes) {
+            stagingFull = true;
+            connection.stagingFull();
+        }
+    }
+
+    private void unstaged(long length) {
+        buffered -= length;
+        if (stagingFull && buffered <= maxBufferedBytes / 2) {
+            stagingFull = false;
+            connection.stagingDrained();
         }
     }
 
     /**
-     * Writes the staged output of the exchanges that reached the head of the line, and retires those
-     * whose response is complete, until one is still being answered.
+     * Writes the staged output of the exchanges that reached the head of the line, as far as the
+     * transport is writable, and retires those whose response is complete and written, until one is
+     * still being answered or the transport is full.
      *
      * @return whether a retired response closes the connection: nothing after it may be written
      */
     boolean advance() {
         for (Exchange head = oldest(); head != null; head = oldest()) {
-            ByteBuf staged = head.staged();
-            if (staged != null && staged.length() > 0) {
-                output.write(staged.array(), 0, staged.length());
-                buffered -= staged.length();
-                staged.clear();
-            }
-            if (!head.responseDone()) {
+            if (!drain(head) || !head.responseDone()) {
                 return false;
             }
             removeOldest();
@@ -153,5 +183,25 @@ final class Pipeline {
             }
         }
         return false;
+    }
+
+    /** Writes {@code head}'s staged octets while the transport is writable; true once none is left. */
+    private boolean drain(Exchange head) {
+        while (head.hasStaged()) {
+            if (!connection.writability().transportWritable()) {
+                return false;
+            }
+            ByteBuf staged = head.staged();
+            int from = head.stagedOut;
+            int n = Math.min(staged.length() - from, DRAIN_SLICE);
+            output.write(staged.array(), from, n);
+            head.stagedOut = from + n;
+            if (head.stagedOut == staged.length()) {
+                staged.clear();
+                head.stagedOut = 0;
+            }
+            unstaged(n);
+        }
+        return true;
     }
 }

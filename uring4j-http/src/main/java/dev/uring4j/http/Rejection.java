@@ -19,6 +19,7 @@ enum Rejection {
     HEADER_TIMEOUT(408, "request header not received in time"),
     BODY_TIMEOUT(408, "request body not received in time"),
 
+    TOO_MANY_EMPTY_LINES(400, "more empty lines before a request line than the request line limit"),
     BAD_METHOD(400, "invalid method token"),
     BAD_REQUEST_LINE(400, "malformed request line"),
     BAD_TARGET(400, "invalid request target"),

@@ -282,6 +282,11 @@ final class RequestReader {
         return phase == READ_HEAD;
     }
 
+    /** Whether no request is being read: the next request line has not begun (empty lines may have come). */
+    boolean betweenRequests() {
+        return phase == READ_HEAD && !parser.started();
+    }
+
     /** Whether a request head has begun and is not complete yet. */
     boolean headStarted() {
         return phase == READ_HEAD && parser.started();

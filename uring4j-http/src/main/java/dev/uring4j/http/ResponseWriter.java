@@ -43,8 +43,14 @@ final class ResponseWriter {
         depth++;
     }
 
-    /** Closes a bracket; the outermost one flushes what was written inside it. */
+    /**
+     * Closes a bracket; the outermost one first lets handlers waiting for writability write (their
+     * octets join this batch), then flushes what was written inside it.
+     */
     void exit() {
+        if (depth == 1) {
+            connection.writability().runTasks();
+        }
         if (--depth == 0 && unflushed && !connection.isClosed()) {
             unflushed = false;
             transport.flush();

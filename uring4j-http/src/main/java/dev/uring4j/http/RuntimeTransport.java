@@ -14,12 +14,15 @@ import dev.uring4j.runtime.Timeout;
  * one side, the engine's {@link HttpTransport} on the other. One per connection, all calls on the
  * connection's loop.
  *
- * <p>Back-pressure: the engine writes responses straight through, so while the connection's
- * queued output is above its high watermark the adapter stops receiving (the peer's requests and
- * request bodies wait in TCP), and receives again below the low watermark. The engine may pause
- * input for its own reasons too (pipeline depth, held-back responses); receiving resumes only when
- * neither holds. A single write larger than the connection's output limit cannot be queued: the
- * connection is closed with that cause instead of sending a truncated response.
+ * <p>Back-pressure: the connection's watermarks are passed on to the engine
+ * ({@link HttpConnection#onWritabilityChanged}), which writes staged responses only while the
+ * connection is writable and tells streaming handlers when to go on. While the queued output is
+ * above the high watermark the adapter also stops receiving (the peer's requests and request
+ * bodies wait in TCP), and receives again below the low watermark. The engine may pause input for
+ * its own reasons too (pipeline depth, staged responses); receiving resumes only when neither
+ * holds. A write the connection's output limit refuses (a handler that kept writing while told the
+ * response was not writable, or one body larger than the limit) cannot be queued: the connection
+ * is closed with that cause instead of sending a truncated response.
  */
 final class RuntimeTransport implements HttpTransport, ConnectionHandler {
     private final HttpServer server;
@@ -54,6 +57,7 @@ final class RuntimeTransport implements HttpTransport, ConnectionHandler {
     public void onWritabilityChanged(Connection c, boolean writable) {
         outputBlocked = !writable;
         updateInput();
+        http.onWritabilityChanged(writable);
     }
 
     @Override
@@ -91,12 +95,15 @@ final class RuntimeTransport implements HttpTransport, ConnectionHandler {
         if (connection.isClosed()) {
             return;
         }
-        // Dropping these bytes would corrupt the response stream: fail the connection instead.
+        // Dropping these bytes would corrupt the response stream: fail the connection instead. The
+        // queue is measured first: aborting empties it.
+        long queued = connection.pendingOutputBytes();
         connection.abort();
         System.getLogger("dev.uring4j.http").log(System.Logger.Level.WARNING, () -> new ConnectionException("send",
                 Errno.ENOBUFS, connection.toString(), "a response write of " + length + " bytes does not fit the "
-                        + "connection's output limit (" + connection.pendingOutputBytes() + " bytes queued); stream "
-                        + "large bodies with HttpResponse.write, or raise LoopOptions.maxPendingOutput").getMessage());
+                        + "connection's output limit (" + queued + " bytes queued); stream "
+                        + "large bodies with HttpResponse.write and wait for onWritable when it returns false, or "
+                        + "raise LoopOptions.maxPendingOutput").getMessage());
     }
 
     @Override

@@ -213,7 +213,11 @@ class BodyTest {
         assertEquals("keep-alive", r.header("Connection"));
         assertFalse(t.isOutputShutdown());
 
-        InMemoryTransport chunkedFor10 = connect(HttpServer.builder((req, res) -> res.startChunked().write(ascii("one ")).write(ascii("two")).end()).build());
+        InMemoryTransport chunkedFor10 = connect(HttpServer.builder((req, res) -> {
+            res.startChunked().write(ascii("one "));
+            res.write(ascii("two"));
+            res.end();
+        }).build());
         chunkedFor10.receive("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
         Responses.Response streamed = Responses.finals(chunkedFor10.output(), true).getFirst();
         assertNull(streamed.header("Transfer-Encoding"), "HTTP/1.0 knows no chunked coding");

@@ -108,6 +108,9 @@ class ConformanceTest {
         rejected("request line over the limit, unterminated", "GET /" + "a".repeat(80), Rejection.REQUEST_LINE_TOO_LONG);
         rejected("leading empty lines count toward the request line", "\r\n".repeat(30) + "GET / HTTP/1.1\r\n" + HOST + "\r\n",
                 Rejection.REQUEST_LINE_TOO_LONG);
+        rejected("empty lines alone beyond the request line limit", "\r\n".repeat(33), Rejection.TOO_MANY_EMPTY_LINES);
+        rejected("empty lines after a request beyond the request line limit", get("/") + "\r\n".repeat(33),
+                Rejection.TOO_MANY_EMPTY_LINES, 200);
         ok("header section at the limit", "GET / HTTP/1.1\r\n" + HOST + "X: " + "v".repeat(114) + "\r\n\r\n", 200);
         rejected("header section over the limit", "GET / HTTP/1.1\r\n" + HOST + "X: " + "v".repeat(115) + "\r\n\r\n",
                 Rejection.HEADER_SECTION_TOO_LARGE);

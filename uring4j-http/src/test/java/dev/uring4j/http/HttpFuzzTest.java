@@ -19,10 +19,13 @@ import org.junit.jupiter.api.Timeout;
  * (0: all at once), with 4 s passing on the fake clock after each piece if flag 2 is set (so
  * header and idle timeouts strike mid-request), then, if flag 1 is set, the client's FIN; parked
  * responses are completed in reverse order after each piece, so later responses are staged behind
- * earlier ones; finally an hour passes. Whatever the input:
+ * earlier ones; finally an hour passes. With flag 4 the client reads slowly: a few hundred octets
+ * after each piece, the rest at the end, so responses (a streamed one among them) wait for it and
+ * staged output drains as it reads. Whatever the input:
  * <ul>
  *   <li>no exception escapes, and the in-memory transport's contract checks hold (no write after
- *       close, no more than {@link HttpServer#maxRetainedBytes()} kept while reading);</li>
+ *       close, no more than {@link HttpServer#maxRetainedBytes()} kept while reading, and for a slow
+ *       client no more queued than its high watermark, one slice of staged output and one write);</li>
  *   <li>the connection ends (after answers, a timeout, or the linger), with nothing unflushed;</li>
  *   <li>the output is a sequence of well-formed responses, nothing after one announcing
  *       {@code Connection: close}; only the very last may be cut short, as an aborted response is.</li>
@@ -32,6 +35,11 @@ import org.junit.jupiter.api.Timeout;
  */
 class HttpFuzzTest {
     private static final byte[] PARKED_BODY = "parked".getBytes();
+    private static final long STREAM_BYTES = 3000;
+    private static final int STREAM_WRITE = 100;
+    private static final int CLIENT_LOW = 256;
+    private static final int CLIENT_HIGH = 1024;
+    private static final int CLIENT_READ = 300;
 
     // A hang fails the test: JUnit bounds each seed in regression mode, and Jazzer hands the same
     // value to libFuzzer as its per-input timeout. JUnit also bounds a JAZZER_FUZZ run with it, so it
@@ -45,6 +53,7 @@ class HttpFuzzTest {
         int piece = input[0] & 0xFF;
         boolean fin = (input[1] & 1) != 0;
         boolean slow = (input[1] & 2) != 0;
+        boolean slowClient = (input[1] & 4) != 0;
 
         List<HttpResponse> parked = new ArrayList<>();
         List<Boolean> headRequests = new ArrayList<>();
@@ -54,6 +63,7 @@ class HttpFuzzTest {
                 .post("/echo", TestApp.ECHO)
                 .post("/sink", TestApp.SINK)
                 .get("/async", (req, res) -> parked.add(res))
+                .get("/stream", PacedWriter.handler(STREAM_BYTES, STREAM_WRITE, new PacedWriter.Progress()))
                 .build();
         HttpServer server = HttpServer.builder((req, res) -> {
             headRequests.add(req.method().equals("HEAD"));
@@ -65,10 +75,15 @@ class HttpFuzzTest {
                 .build();
         InMemoryTransport transport = new InMemoryTransport();
         transport.connect(server);
+        if (slowClient) {
+            transport.slowClient(CLIENT_LOW, CLIENT_HIGH, CLIENT_HIGH + Pipeline.DRAIN_SLICE + 4096);
+        }
 
         int step = piece == 0 ? input.length : piece;
         for (int at = 2; at < input.length; at += step) {
             transport.receive(input, at, Math.min(step, input.length - at));
+            answerParked(parked, transport);
+            transport.clientReads(CLIENT_READ); // may let requests kept while output waited be dispatched
             answerParked(parked, transport);
             if (slow) {
                 transport.advance(Duration.ofSeconds(4));
@@ -77,8 +92,9 @@ class HttpFuzzTest {
         if (fin) {
             transport.receiveEof();
         }
-        answerParked(parked, transport);
+        settle(parked, transport);
         transport.advance(Duration.ofHours(1));
+        settle(parked, transport);
 
         assertTrue(transport.isClosed(), "the connection ends");
         assertEquals(0, transport.unflushedBytes(), "everything written is flushed");
@@ -97,6 +113,16 @@ class HttpFuzzTest {
             }
             transport.runTasks();
         }
+    }
+
+    /**
+     * Answers parked requests and reads everything, until neither brings anything more: reading may
+     * let waiting writers go on and requests kept meanwhile be dispatched, which may park.
+     */
+    private static void settle(List<HttpResponse> parked, InMemoryTransport transport) {
+        do {
+            answerParked(parked, transport);
+        } while (transport.clientReads(Long.MAX_VALUE) > 0 || !parked.isEmpty());
     }
 
     /** Parses the output strictly; only the last response may be cut short. */

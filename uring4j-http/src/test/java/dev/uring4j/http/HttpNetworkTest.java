@@ -8,12 +8,10 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -155,7 +153,7 @@ class HttpNetworkTest {
         // blocks. A server that went on reading would queue up to the connection's output limit
         // (and then fail the connection); one that paused late, most of the way there.
         long bound = options.maxPendingOutput() / 4;
-        OutputSampler output = new OutputSampler();
+        OutputSampler output = new OutputSampler(server);
         try (Socket s = connect(16 * 1024)) {
             OutputStream out = s.getOutputStream();
             Thread writer = Thread.ofPlatform().start(() -> {
@@ -190,42 +188,6 @@ class HttpNetworkTest {
                 + output.peak());
     }
 
-    /**
-     * The most output the server's loops held at once, sampled from their counters on a thread of
-     * its own (the counters keep no peak). Output stays up as long as the reader lags, far longer
-     * than one sampling interval, so a server that queued too much is seen.
-     */
-    private static final class OutputSampler {
-        private final AtomicLong peak = new AtomicLong();
-        private volatile boolean running = true;
-        private final Thread thread = Thread.ofPlatform().daemon().name("output-sampler").start(() -> {
-            while (running) {
-                peak.accumulateAndGet(server.group().stats().outputBytes(), Math::max);
-                // A sampling interval, not a wait for anything.
-                LockSupport.parkNanos(100_000);
-            }
-        });
-
-        /** Waits until the server holds at least {@code bytes} of output. */
-        void await(long bytes) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (peak.get() < bytes) {
-                assertTrue(System.nanoTime() - deadline < 0, "the server's output never backed up past " + bytes
-                        + " bytes: " + server.group().stats());
-                LockSupport.parkNanos(100_000);
-            }
-        }
-
-        long peak() {
-            return peak.get();
-        }
-
-        void stop() throws InterruptedException {
-            running = false;
-            thread.join();
-        }
-    }
-
     @Test
     void smugglingShapedRequestGets400AndCloseWhileOthersAreServed() throws Exception {
         try (Socket bystander = connect(); Socket attacker = connect()) {
@@ -237,6 +199,30 @@ class HttpNetworkTest {
             assertEquals(-1, in.read(), "the connection is closed after the 400; the smuggled request is not answered");
             bystander.getOutputStream().write("GET / HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             assertEquals("Hello, World!", read(new BufferedInputStream(bystander.getInputStream())).text());
+        }
+    }
+
+    @Test
+    void anEmptyLineAfterARequestIsIgnoredAndTheIdleConnectionClosesWithoutA408() throws Exception {
+        TcpServer quick = HttpServer.builder(TestApp.router())
+                .headerTimeout(Duration.ofMillis(200)).idleTimeout(Duration.ofMillis(1500)).build()
+                .serve(TcpServer.builder().group(server.group()));
+        try (Socket s = new Socket()) {
+            s.connect(quick.localAddress());
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            InputStream in = new BufferedInputStream(s.getInputStream());
+            out.write("GET / HTTP/1.1\r\nHost: t\r\n\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertEquals(200, read(in).status());
+            Thread.sleep(600); // three header timeouts: the empty line starts no request
+            out.write("GET / HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("Hello, World!", read(in).text(), "the connection still serves");
+            long before = System.nanoTime();
+            assertEquals(-1, in.read(), "closed on idle, with nothing sent");
+            long waited = (System.nanoTime() - before) / 1_000_000;
+            assertTrue(waited > 1000, "closed by the idle timeout, not earlier: " + waited + " ms");
+        } finally {
+            quick.close();
         }
     }
 

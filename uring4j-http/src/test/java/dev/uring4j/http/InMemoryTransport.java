@@ -22,6 +22,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * output counts as sent ({@link #output()}). Data arriving while input is paused is kept, as a
  * runtime that stopped receiving leaves it in the socket.
  *
+ * <p><b>A slow client.</b> After {@link #slowClient} the client reads only what the test lets it
+ * ({@link #clientReads}): output written and not read yet is queued, and the transport reports the
+ * watermarks as the runtime does (not writable past the high one, from inside the write that
+ * crossed it; writable again at the low one). A write past the output limit fails the test: the
+ * runtime would refuse it and abort the connection.
+ *
  * <p><b>Threads.</b> The thread that created it is the event loop: it must make every call except
  * {@link #execute}, which any thread may call; posted tasks run in {@link #runTasks()},
  * {@link #awaitTasks} or after any other event. The receive buffer is native memory, as the
@@ -54,6 +60,13 @@ final class InMemoryTransport implements HttpTransport {
     private boolean outputShut;
     private boolean closed;
     private boolean eof;
+
+    private long lowWatermark;
+    private long highWatermark = Long.MAX_VALUE;
+    private long outputLimit = Long.MAX_VALUE;
+    private long clientRead;
+    private long peakQueued;
+    private boolean writable = true;
 
     private long nanos = START_NANOS;
     private long wallMillisAtStart = DEFAULT_WALL_MILLIS;
@@ -171,6 +184,44 @@ final class InMemoryTransport implements HttpTransport {
         nanos = target;
     }
 
+    /**
+     * From now on the client reads only what {@link #clientReads} says: queued output above
+     * {@code high} makes the transport unwritable until it is back at {@code low}, and a write that
+     * would take it past {@code limit} throws.
+     */
+    public void slowClient(long low, long high, long limit) {
+        lowWatermark = low;
+        highWatermark = high;
+        outputLimit = limit;
+    }
+
+    /**
+     * The client reads up to {@code n} octets of the flushed output; the engine hears when the
+     * transport is writable again, then posted tasks run.
+     *
+     * @return how many it read
+     */
+    public long clientReads(long n) {
+        long read = Math.min(n, flushed - clientRead);
+        clientRead += read;
+        if (!writable && queued() <= lowWatermark && !closed) {
+            writable = true;
+            connection.onWritabilityChanged(true);
+        }
+        runTasks();
+        return read;
+    }
+
+    /** Output written and not yet read by the client: what the runtime would hold in its queue. */
+    public long queued() {
+        return output.length() - clientRead;
+    }
+
+    /** The most output ever queued. */
+    public long peakQueued() {
+        return peakQueued;
+    }
+
     /** Sets the wall clock (for the Date header) to read {@code epochMillis} now. */
     public void setWallClock(long epochMillis) {
         wallMillisAtStart = epochMillis - (nanos - START_NANOS) / 1_000_000;
@@ -188,13 +239,17 @@ final class InMemoryTransport implements HttpTransport {
         return new String(output.array(), 0, flushed, StandardCharsets.ISO_8859_1);
     }
 
-    /** Forgets the output so far, which must all be flushed. Allocates nothing. */
+    /** Forgets the output so far, which must all be flushed and, with a slow client, read. Allocates nothing. */
     public void clearOutput() {
         if (flushed != output.length()) {
             throw new IllegalStateException((output.length() - flushed) + " bytes written but not flushed");
         }
+        if (!writable) {
+            throw new IllegalStateException("the slow client has not read the output");
+        }
         output.clear();
         flushed = 0;
+        clientRead = 0; // as if the client read it all; used only without a slow client
     }
 
     /** Octets written but not flushed: a response the client would never see. */
@@ -237,17 +292,37 @@ final class InMemoryTransport implements HttpTransport {
     @Override
     public void write(MemorySegment source, long offset, long length) {
         checkWritable();
+        checkLimit(length);
         for (long done = 0; done < length; ) {
             int n = (int) Math.min(length - done, 1 << 30);
             output.append(source, offset + done, n);
             done += n;
         }
+        queuedMore();
     }
 
     @Override
     public void write(byte[] source, int offset, int length) {
         checkWritable();
+        checkLimit(length);
         output.append(source, offset, length);
+        queuedMore();
+    }
+
+    private void checkLimit(long length) {
+        if (queued() + length > outputLimit) {
+            throw new IllegalStateException("a write of " + length + " octets with " + queued() + " queued goes past "
+                    + "the output limit of " + outputLimit + ": the runtime would refuse it and abort the connection");
+        }
+    }
+
+    /** As the runtime does, from inside the write: past the high watermark the connection hears it is not writable. */
+    private void queuedMore() {
+        peakQueued = Math.max(peakQueued, queued());
+        if (writable && queued() > highWatermark) {
+            writable = false;
+            connection.onWritabilityChanged(false);
+        }
     }
 
     @Override

@@ -41,7 +41,10 @@ class ResponseWriterTest {
         String getHead = get.outputText().substring(0, get.output().length - 10_000);
         assertTrue(head.outputText().startsWith(getHead + "HTTP/1.1 200"), "HEAD's head is GET's, octet for octet");
 
-        HttpHandler chunked = (req, res) -> res.startChunked().write(big).end();
+        HttpHandler chunked = (req, res) -> {
+            res.startChunked().write(big);
+            res.end();
+        };
         InMemoryTransport headChunked = serve(chunked, HEAD + GET);
         List<Responses.Response> r = Responses.finals(headChunked.output(), false, true, false);
         assertEquals("chunked", r.get(0).header("Transfer-Encoding"));
@@ -75,7 +78,11 @@ class ResponseWriterTest {
                 switch (req.path()) {
                     case "/array" -> res.send(bytes, 5, 100);
                     case "/segment" -> res.send(segment, 10, bytes.length);
-                    default -> res.start(bytes.length).write(segment, 10, 1000).write(bytes, 1000, bytes.length - 1000).end();
+                    default -> {
+                        res.start(bytes.length).write(segment, 10, 1000);
+                        res.write(bytes, 1000, bytes.length - 1000);
+                        res.end();
+                    }
                 }
             };
             InMemoryTransport t = serve(handler, "GET /array HTTP/1.1\r\nHost: a\r\n\r\nGET /segment HTTP/1.1\r\nHost: a\r\n\r\n"
@@ -120,7 +127,8 @@ class ResponseWriterTest {
             assertThrows(IllegalStateException.class, () -> res.write(new byte[2]), "past the declared length");
             assertThrows(IllegalStateException.class, () -> res.header("X", "late"), "header after start");
             assertThrows(IllegalStateException.class, res::send, "send after start");
-            res.write(new byte[1]).end();
+            res.write(new byte[1]);
+            res.end();
             assertThrows(IllegalStateException.class, res::end, "end twice");
             log.set("done");
         }, GET);

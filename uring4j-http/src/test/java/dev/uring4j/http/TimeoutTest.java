@@ -146,15 +146,61 @@ class TimeoutTest {
     }
 
     @Test
-    void aTimeoutOfCenturiesDoesNotWrapIntoThePast() {
-        Duration centuries = Duration.ofDays(365L * 290);
+    void anEmptyLineAfterARequestIsIgnoredAndNeverAnswered() {
+        InMemoryTransport t = connect(TestApp.router());
+        t.receive("GET / HTTP/1.1\r\nHost: a\r\n\r\n\r\n");
+        t.advance(HEADER.plus(Duration.ofSeconds(1)));
+        assertEquals(List.of(200), Responses.statuses(t.output(), false), "no 408: no request is in progress");
+        assertFalse(t.isOutputShutdown() || t.isClosed());
+        t.receive("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+        assertEquals(List.of(200, 200), Responses.statuses(t.output(), false), "the next request follows the empty line");
+        t.advance(IDLE.minus(MS));
+        assertFalse(t.isClosed());
+        t.advance(MS);
+        assertTrue(t.isClosed(), "idle since the last request");
+        assertEquals(List.of(200, 200), Responses.statuses(t.output(), true), "closed quietly");
+    }
+
+    @Test
+    void emptyLinesAloneDoNotKeepAConnectionAliveAndAreNeverAnswered() {
+        InMemoryTransport t = connect(TestApp.router());
+        Duration every = Duration.ofSeconds(5);
+        for (Duration waited = Duration.ZERO; waited.compareTo(IDLE) < 0; waited = waited.plus(every)) {
+            assertFalse(t.isClosed(), "after " + waited);
+            t.receive("\r\n");
+            t.advance(every);
+        }
+        assertTrue(t.isClosed(), "empty lines are not activity: idle since the connection opened");
+        assertEquals(0, t.output().length, "no request, no answer");
+    }
+
+    @Test
+    void anEmptyLineWhileAnAnswerIsOwedStartsNoTimeout() {
+        List<HttpResponse> parked = new ArrayList<>();
+        InMemoryTransport t = connect(Router.builder().get("/slow", (req, res) -> parked.add(res)).build());
+        t.receive("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n\r\n");
+        t.advance(IDLE.multipliedBy(3));
+        assertFalse(t.isOutputShutdown() || t.isClosed(), "waiting on the application, not the client");
+        assertEquals(0, t.output().length);
+        parked.getFirst().send("done".getBytes());
+        t.advance(IDLE);
+        assertTrue(t.isClosed());
+        assertEquals(List.of(200), Responses.statuses(t.output(), true));
+    }
+
+    @Test
+    void theLongestTimeoutsAllowedAreKept() {
+        Duration day = Duration.ofDays(1);
         InMemoryTransport t = new InMemoryTransport();
-        t.connect(HttpServer.builder(TestApp.router()).headerTimeout(centuries).idleTimeout(centuries).build());
+        t.connect(HttpServer.builder(TestApp.router()).headerTimeout(day).idleTimeout(day).build());
         t.receive("GET / HT");
-        t.advance(Duration.ofDays(1000));
+        t.advance(day.minus(MS));
         t.receive("TP/1.1\r\nHost: a\r\n\r\n");
         assertEquals(List.of(200), Responses.statuses(t.output(), false));
+        t.advance(day.minus(MS));
         assertFalse(t.isClosed());
+        t.advance(MS);
+        assertTrue(t.isClosed(), "idle for a day");
     }
 
     @Test
