@@ -62,7 +62,7 @@ final class HttpConnection {
     HttpConnection(HttpServer server, HttpTransport transport) {
         this.transport = transport;
         this.output = new ResponseWriter(this, server, transport);
-        this.pipeline = new Pipeline(this, output, server.maxPipelinedRequests(), server.maxBufferedResponseBytes());
+        this.pipeline = new Pipeline(this, transport, output, server.maxPipelinedRequests(), server.maxBufferedResponseBytes());
         this.deadlines = new Deadlines(this, output, transport, server);
         this.reader = new RequestReader(this, server, pipeline, deadlines);
         this.writability = new Writability(this, transport, pipeline, server.maxBufferedResponseBytes());

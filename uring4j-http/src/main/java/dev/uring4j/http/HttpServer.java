@@ -302,7 +302,9 @@ public final class HttpServer {
          * from the request body) and {@link HttpResponse#write} tells streaming handlers of the later
          * responses to wait, until half of it has drained; nothing is dropped or reordered. It also
          * bounds what a thread other than the event loop may post ahead of the loop. Keep it below the
-         * runtime's {@code LoopOptions.maxPendingOutput}, which staged output may reach together.
+         * runtime's {@code LoopOptions.maxPendingOutput}, which staged output may reach together. A
+         * handler that ignores the signal and stages an output limit past this one has its
+         * connection closed, as writing past the output limit would.
          *
          * @param bytes the limit in octets: 1 to 1 GiB
          * @return this builder

@@ -32,6 +32,13 @@ interface HttpTransport {
     /** As {@link #write(MemorySegment, long, long)} for a heap array. */
     void write(byte[] source, int offset, int length);
 
+    /**
+     * The most octets the transport queues for the connection: a write past it fails the
+     * connection (the runtime's {@code LoopOptions.maxPendingOutput}). Staged output is held to the
+     * same bound.
+     */
+    long outputLimit();
+
     /** Starts sending what was written. The engine calls it once per batch of responses. */
     void flush();
 

@@ -22,7 +22,10 @@ import java.lang.foreign.MemorySegment;
  * by {@link HttpServer#maxBufferedResponseBytes()}: past that the staging is full, the connection
  * stops reading further requests and handlers are told their responses are not writable, until the
  * staged octets have fallen to half the limit. A single write is always taken whole, so staging
- * exceeds the limit by at most the writes made before the handlers heed it.
+ * exceeds the limit by at most the writes made before the handlers heed it; by no more than the
+ * transport's own output limit, though: a handler that ignores the signal and stages past that
+ * has its connection closed, as writing past the output limit directly would, with a warning
+ * naming both limits.
  *
  * <p>The ring is sized by the pipeline depth, plus one for the engine's own answer to a refused
  * request, and retired exchanges go back to the pool, so that steady traffic allocates no
@@ -36,6 +39,7 @@ final class Pipeline {
     static final int DRAIN_SLICE = 64 * 1024;
 
     private final HttpConnection connection;
+    private final HttpTransport transport;
     private final ResponseWriter output;
     private final int depth;
     private final int maxBufferedBytes;
@@ -48,8 +52,9 @@ final class Pipeline {
     /** Staging went past its limit and has not fallen to half of it yet. */
     private boolean stagingFull;
 
-    Pipeline(HttpConnection connection, ResponseWriter output, int depth, int maxBufferedBytes) {
+    Pipeline(HttpConnection connection, HttpTransport transport, ResponseWriter output, int depth, int maxBufferedBytes) {
         this.connection = connection;
+        this.transport = transport;
         this.output = output;
         this.depth = depth;
         this.maxBufferedBytes = maxBufferedBytes;
@@ -124,7 +129,7 @@ final class Pipeline {
     void write(Exchange ex, byte[] array, int offset, int length) {
         if (isHeadOfLine(ex) && !ex.hasStaged()) {
             output.write(array, offset, length);
-        } else {
+        } else if (fitsStaging(length)) {
             ex.stage().append(array, offset, length);
             staged(length);
         }
@@ -136,12 +141,36 @@ final class Pipeline {
             output.write(segment, offset, length);
             return;
         }
+        if (!fitsStaging(length)) {
+            return;
+        }
         for (long done = 0; done < length; ) {
             int n = (int) Math.min(length - done, Integer.MAX_VALUE - 8);
             ex.stage().append(segment, offset + done, n);
             staged(n);
             done += n;
         }
+    }
+
+    /**
+     * Whether {@code length} more octets may be staged: not more than the transport's output limit
+     * past the staging limit. Otherwise the connection is closed (what was already written still
+     * leaves; staged output is dropped), since dropping these octets alone would corrupt the
+     * response.
+     */
+    private boolean fitsStaging(long length) {
+        long limit = maxBufferedBytes + transport.outputLimit();
+        if (buffered + length <= limit) {
+            return true;
+        }
+        long staged = buffered;
+        HttpConnection.LOG.log(System.Logger.Level.WARNING, () -> "closing " + transport + ": a response write of "
+                + length + " bytes behind an unfinished earlier response would stage " + (staged + length)
+                + " bytes, past maxBufferedResponseBytes (" + maxBufferedBytes + ") plus the output limit ("
+                + transport.outputLimit() + ", LoopOptions.maxPendingOutput); stream with HttpResponse.write and "
+                + "wait for onWritable when it returns false");
+        connection.closeNow();
+        return false;
     }
 
     private void staged(int length) {

@@ -107,6 +107,11 @@ final class RuntimeTransport implements HttpTransport, ConnectionHandler {
     }
 
     @Override
+    public long outputLimit() {
+        return connection.eventLoop().options().maxPendingOutput();
+    }
+
+    @Override
     public void flush() {
         connection.flush();
     }

@@ -174,6 +174,35 @@ class BackPressureTest {
         assertEquals(1, progress.ended.get());
     }
 
+    /**
+     * A handler that ignores write's false behind an unfinished response cannot stage without
+     * bound: an output limit past the staging limit, the connection is closed, as a write past the
+     * output limit would be, and the staging is dropped.
+     */
+    @Test
+    void aStreamThatIgnoresTheSignalBehindAnUnfinishedResponseClosesTheConnectionAtTheOutputLimit() {
+        long limit = 1 << 20;
+        List<HttpResponse> parked = new ArrayList<>();
+        long[] accepted = new long[1];
+        byte[] chunk = new byte[CHUNK];
+        InMemoryTransport t = new InMemoryTransport();
+        Router router = Router.builder().get("/slow", (req, res) -> parked.add(res)).get("/flood", (req, res) -> {
+            res.start(8 * limit);
+            for (long sent = 0; sent < 8 * limit && !t.isClosed(); sent += CHUNK) {
+                res.write(chunk, 0, CHUNK);
+                accepted[0] += CHUNK;
+            }
+        }).build();
+        int staging = 64 * 1024;
+        t.connect(HttpServer.builder(router).maxBufferedResponseBytes(staging).build());
+        t.slowClient(LOW, HIGH, limit);
+
+        t.receive(get("/slow") + get("/flood"));
+        assertTrue(t.isClosed(), "staging past the limits closed the connection");
+        assertTrue(accepted[0] <= staging + limit + CHUNK, "the flood stopped at the limits: " + accepted[0]);
+        assertEquals(0, t.output().length, "nothing of the flood was sent ahead of /slow");
+    }
+
     @Test
     void aWriterOnAnotherThreadQueuesNoMoreThanTheStagingLimitAheadOfTheLoop() throws Exception {
         int staging = 128 * 1024;

@@ -309,6 +309,11 @@ final class InMemoryTransport implements HttpTransport {
         queuedMore();
     }
 
+    @Override
+    public long outputLimit() {
+        return outputLimit;
+    }
+
     private void checkLimit(long length) {
         if (queued() + length > outputLimit) {
             throw new IllegalStateException("a write of " + length + " octets with " + queued() + " queued goes past "

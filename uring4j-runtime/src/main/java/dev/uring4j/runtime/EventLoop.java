@@ -65,6 +65,13 @@ public sealed interface EventLoop extends Executor permits TransportLoop {
     Timeout scheduleAtFixedRate(long initialDelay, long period, TimeUnit unit, Runnable task);
 
     /**
+     * The options the loop runs with (its group's).
+     *
+     * @return the loop's options
+     */
+    LoopOptions options();
+
+    /**
      * The loop's counters.
      *
      * @return a snapshot of them

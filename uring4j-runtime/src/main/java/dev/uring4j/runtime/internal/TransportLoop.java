@@ -535,6 +535,11 @@ public abstract non-sealed class TransportLoop implements EventLoop {
         return index;
     }
 
+    @Override
+    public final LoopOptions options() {
+        return options;
+    }
+
     public String name() {
         return thread.getName();
     }
