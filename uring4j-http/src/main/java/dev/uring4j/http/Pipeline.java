@@ -159,7 +159,8 @@ final class Pipeline {
      * response.
      */
     private boolean fitsStaging(long length) {
-        long limit = maxBufferedBytes + transport.outputLimit();
+        long outputLimit = transport.outputLimit();
+        long limit = outputLimit > Long.MAX_VALUE - maxBufferedBytes ? Long.MAX_VALUE : maxBufferedBytes + outputLimit;
         if (buffered + length <= limit) {
             return true;
         }
@@ -167,7 +168,7 @@ final class Pipeline {
         HttpConnection.LOG.log(System.Logger.Level.WARNING, () -> "closing " + transport + ": a response write of "
                 + length + " bytes behind an unfinished earlier response would stage " + (staged + length)
                 + " bytes, past maxBufferedResponseBytes (" + maxBufferedBytes + ") plus the output limit ("
-                + transport.outputLimit() + ", LoopOptions.maxPendingOutput); stream with HttpResponse.write and "
+                + outputLimit + ", LoopOptions.maxPendingOutput); stream with HttpResponse.write and "
                 + "wait for onWritable when it returns false");
         connection.closeNow();
         return false;
