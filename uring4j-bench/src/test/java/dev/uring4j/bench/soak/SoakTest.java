@@ -6,21 +6,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code ./uring4j soak} for two minutes, as part of {@code ./uring4j test}: the server under the
  * full mixed load, held to the soak's bounds (descriptors flat and back to where they were,
  * native memory within +1 MiB after the warm-up, no byte lost, no error). The CSV, the chart and
- * the summary are left in {@code target/soak-test}; {@code -During4j.soak.minutes=N} runs longer.
+ * the summary are left in {@code target/soak-test}; {@code -During4j.soak.minutes=N} runs longer
+ * (past about 6 minutes, with {@code -Djunit.jupiter.execution.timeout.mode=disabled}).
  */
 class SoakTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
+    /** Two minutes of load, with the server's start, the drain and the samples around them. */
     @Test
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
     void twoMinutesOfMixedLoadHoldEveryBound() throws Exception {
         String minutes = System.getProperty("uring4j.soak.minutes", "2");
         Path out = ROOT.resolve("uring4j-bench/target/soak-test");
