@@ -2,8 +2,6 @@ package dev.uring4j.runtime.internal.uring;
 
 import java.lang.foreign.Arena;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -12,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_ASYNC_CANCEL_ANY;
 import static dev.uring4j.ring.uapi.IoUringH.IOSQE_CQE_SKIP_SUCCESS;
 
-import dev.uring4j.ring.Cqe;
 import dev.uring4j.ring.CqeHandler;
 import dev.uring4j.ring.Errno;
 import dev.uring4j.ring.ErrnoException;
@@ -26,7 +23,6 @@ import dev.uring4j.runtime.Connection;
 import dev.uring4j.runtime.ConnectionHandler;
 import dev.uring4j.runtime.LoopOptions;
 import dev.uring4j.runtime.LoopStats;
-import dev.uring4j.runtime.internal.Leaks;
 import dev.uring4j.runtime.internal.LoopThread;
 import dev.uring4j.runtime.Transport;
 import dev.uring4j.runtime.internal.TransportLoop;
@@ -76,10 +72,7 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
     private Wakeup wakeup;
     private boolean cancelledAll;
     /** Operations prepared or in the kernel whose last completion has not arrived ({@link #sqe()}). */
-    private long inFlight;
-    /** With leak detection: the SQEs prepared since the last submit, and where (else unused). */
-    private final List<Sqe> preparedSqes = new ArrayList<>();
-    private final List<Throwable> preparedSites = new ArrayList<>();
+    private final Operations operations = new Operations(leaks);
 
     // counters (written by the loop thread only; read racily by stats())
     long enters;
@@ -150,9 +143,7 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
         if (ownSends > 0 && timeout > SEND_COMPLETION_WAIT_NANOS) {
             timeout = SEND_COMPLETION_WAIT_NANOS;
         }
-        if (leaks != null) {
-            submitting();
-        }
+        operations.submitting();
         int r = timeout == 0 ? ring.submitAndGetEvents()
                 : ring.submitAndWait(paths.waitCompletions + ownSends, timeout, paths.waitMinMicros);
         awake();
@@ -182,7 +173,7 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
      */
     @Override
     public void handle(long userData, int res, int flags) {
-        completed(userData, flags);
+        operations.completed(userData, flags);
         try {
             dispatch(userData, res, flags);
         } catch (RuntimeException | Error e) {
@@ -253,20 +244,18 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
     }
 
     /**
-     * A completion that cannot be matched to anything of ours. In production it is counted and
-     * dropped, never used as an index; with strict completions (tests) it is an error.
-     */
-    /**
      * A completion no operation of ours can have posted (its owner is unknown): dropped, and not
      * counted against the operations in flight, which {@link #handle} assumed it was.
      */
     void unowned(long userData, int flags, String why) {
-        if (ends(userData, flags)) {
-            inFlight++;
-        }
+        operations.unowned(userData, flags);
         dropped(userData, why);
     }
 
+    /**
+     * A completion that cannot be matched to anything of ours. In production it is counted and
+     * dropped, never used as an index; with strict completions (tests) it is an error.
+     */
     void dropped(long userData, String why) {
         droppedCompletions++;
         if (strictCompletions) {
@@ -285,11 +274,7 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
      */
     public Sqe sqe() {
         Sqe s = sqeWithoutCompletion();
-        inFlight++;
-        if (leaks != null) {
-            preparedSqes.add(s);
-            preparedSites.add(new Throwable("operation prepared here"));
-        }
+        operations.prepared(s);
         return s;
     }
 
@@ -310,50 +295,6 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
         return s;
     }
 
-    /**
-     * With leak detection, before the SQEs prepared since the last submit go to the kernel: each
-     * that will post a completion is held, with where it was prepared, until its last completion.
-     * Read from the SQEs themselves, as their user_data is set after {@link #sqe()} returns.
-     */
-    private void submitting() {
-        for (int i = 0; i < preparedSqes.size(); i++) {
-            Sqe s = preparedSqes.get(i);
-            if ((s.flags() & IOSQE_CQE_SKIP_SUCCESS) == 0) {
-                leaks.acquired(Leaks.Kind.OPERATION, s.userData(), UserData.describe(s.userData()),
-                        preparedSites.get(i));
-            }
-        }
-        preparedSqes.clear();
-        preparedSites.clear();
-    }
-
-    /**
-     * A completion arrived: unless more follow ({@code IORING_CQE_F_MORE}), its operation is no
-     * longer in flight. Ring messages from other loops and the completions of operations sent
-     * without one on success ({@link #sqeWithoutCompletion}) were never counted.
-     */
-    private void completed(long userData, int flags) {
-        if (!ends(userData, flags)) {
-            return;
-        }
-        inFlight--;
-        if (leaks != null) {
-            leaks.released(Leaks.Kind.OPERATION, userData);
-        }
-    }
-
-    /** Whether this completion ends an operation that {@link #sqe()} counted in flight. */
-    private static boolean ends(long userData, int flags) {
-        int op = UserData.op(userData);
-        return !Cqe.more(flags) && op != UserData.OP_MSG && op != UserData.OP_HANDOFF
-                && op != UserData.OP_PROVIDE_BUFFERS;
-    }
-
-    /** Operations prepared or in the kernel whose last completion has not arrived. */
-    long inFlight() {
-        return inFlight;
-    }
-
     /** Makes room for {@code n} linked SQEs, so a chain is never split across submissions. */
     void reserve(int n) {
         if (ring.sq().spaceLeft() < n) {
@@ -362,9 +303,7 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
     }
 
     private void submitNow() {
-        if (leaks != null) {
-            submitting();
-        }
+        operations.submitting();
         int r = ring.submit();
         enters++;
         if (r > 0) {
@@ -516,21 +455,19 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
     }
 
     private void drainAfterCancel() {
-        if (inFlight == 0) {
+        if (operations.inFlight() == 0) {
             return;
         }
         sqe().prepCancel64(0, IORING_ASYNC_CANCEL_ANY).userData(LOOP_CANCEL);
-        if (leaks != null) {
-            submitting();
-        }
+        operations.submitting();
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (inFlight > 0 && System.nanoTime() - until < 0) {
+        while (operations.inFlight() > 0 && System.nanoTime() - until < 0) {
             ring.submitAndWait(1, TimeUnit.MILLISECONDS.toNanos(20));
-            ring.forEachCqe((ud, res, fl) -> completed(ud, fl));
+            ring.forEachCqe((ud, res, fl) -> operations.completed(ud, fl));
         }
-        if (inFlight > 0) {
-            LOG.log(System.Logger.Level.ERROR, name() + ": " + inFlight + " operations still in flight 5 s after "
-                    + "cancelling them; the ring is closed anyway (the kernel ends them with it)");
+        if (operations.inFlight() > 0) {
+            LOG.log(System.Logger.Level.ERROR, name() + ": " + operations.inFlight() + " operations still in flight 5 s "
+                    + "after cancelling them; the ring is closed anyway (the kernel ends them with it)");
         }
     }
 
@@ -543,7 +480,7 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
         return new LoopStats(enters, sqesSubmitted, completions, wakeups, tasksRun, bufferRingExhausted, sockNonEmpty,
                 cqOverflows, droppedCompletions, bytesRead, bytesWritten, connectionsOpened, connectionsClosed,
                 openConnections(), b == null ? 0 : b.peakPerBatch(), b == null ? 0 : b.total(), b == null ? 0 : b.bytes(),
-                p == null ? 0 : p.inUseBytes(), zeroCopySends, inFlight, b == null ? 0 : b.inUse(),
+                p == null ? 0 : p.inUseBytes(), zeroCopySends, operations.inFlight(), b == null ? 0 : b.inUse(),
                 p == null ? 0 : p.queuedOutputBytes(), p == null ? 0 : p.allocatedBytes());
     }
 
