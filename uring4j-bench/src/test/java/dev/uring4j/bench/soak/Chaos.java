@@ -27,8 +27,17 @@ final class Chaos {
                 "--udp-port", "0", "--threads", "2", "--transport", transport));
     }
 
-    static Load.Targets targets(CliServer server) {
-        return new Load.Targets(server.address("echo"), server.address("http"), server.address("udp-echo"));
+    /**
+     * The steady clients that run beside a fault (kept-alive and large echoes and HTTP, UDP at 200
+     * datagrams/s), started against {@code server} and returned once the server holds all their
+     * connections.
+     */
+    static Load steadyLoad(CliServer server) throws Exception {
+        Load load = Load.steady(new Load.Targets(server.address("echo"), server.address("http"),
+                server.address("udp-echo")), 200);
+        load.start();
+        awaitConnections(server, load.maxTcpConnections(), Duration.ofSeconds(20));
+        return load;
     }
 
     interface Condition {

@@ -24,10 +24,8 @@ class ClientKillTest {
     @ValueSource(strings = {"uring", "nio"})
     void serverFreesAKilledClientsConnectionsAndOthersLoseNothing(String transport) throws Exception {
         try (CliServer server = Chaos.serve(transport)) {
-            Load load = Load.steady(Chaos.targets(server), 200);
-            load.start();
+            Load load = Chaos.steadyLoad(server);
             int steady = load.maxTcpConnections();
-            Chaos.awaitConnections(server, steady, Duration.ofSeconds(20));
             int descriptors = server.descriptors();
 
             Process client = new ProcessBuilder(CliServer.java(List.of(), System.getProperty("java.class.path"),

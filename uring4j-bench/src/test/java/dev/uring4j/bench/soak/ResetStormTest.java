@@ -26,10 +26,8 @@ class ResetStormTest {
     @ValueSource(strings = {"uring", "nio"})
     void aThousandResetsLeaveTheServerAsItWas(String transport) throws Exception {
         try (CliServer server = Chaos.serve(transport)) {
-            Load load = Load.steady(Chaos.targets(server), 200);
-            load.start();
+            Load load = Chaos.steadyLoad(server);
             int steady = load.maxTcpConnections();
-            Chaos.awaitConnections(server, steady, Duration.ofSeconds(20));
             int descriptors = server.descriptors();
 
             List<Socket> storm = new ArrayList<>();

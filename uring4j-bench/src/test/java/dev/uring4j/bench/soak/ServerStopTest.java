@@ -20,9 +20,7 @@ class ServerStopTest {
     @ValueSource(strings = {"uring", "nio"})
     void stoppedForFiveSecondsTheServerCatchesUpAndLosesNothing(String transport) throws Exception {
         try (CliServer server = Chaos.serve(transport)) {
-            Load load = Load.steady(Chaos.targets(server), 200);
-            load.start();
-            Chaos.awaitConnections(server, load.maxTcpConnections(), Duration.ofSeconds(20));
+            Load load = Chaos.steadyLoad(server);
             Thread.sleep(2000);
 
             server.signal("STOP");
