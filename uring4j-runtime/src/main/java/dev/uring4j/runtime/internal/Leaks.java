@@ -99,11 +99,6 @@ public final class Leaks {
         return kind == Kind.OPERATION && id instanceof Long ud ? "with user_data 0x" + Long.toHexString(ud) : String.valueOf(id);
     }
 
-    /** Whether {@code id} of {@code kind} is held now. */
-    public synchronized boolean holds(Kind kind, Object id) {
-        return held.containsKey(new Key(kind, id));
-    }
-
     /**
      * The loop has freed its resources: whatever is still held leaked. Reports each leak, with
      * where it was acquired, and each double release: logged, and kept for {@link #takeReported()}.
