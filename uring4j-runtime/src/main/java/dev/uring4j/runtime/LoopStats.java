@@ -9,8 +9,8 @@ package dev.uring4j.runtime;
  * handled, {@code wakeups} selects that waited and returned ready channels; the loop's one read
  * buffer is {@code bufferCount} 1 of {@code bufferBytes} bytes; {@code sqesSubmitted},
  * {@code bufferRingExhausted}, {@code sockNonEmpty}, {@code cqOverflows},
- * {@code droppedCompletions}, {@code peakBuffersInUse}, {@code zeroCopySends}, {@code inFlightOperations} and
- * {@code buffersInUse} stay 0.
+ * {@code droppedCompletions}, {@code peakBuffersInUse}, {@code zeroCopySends}, {@code inFlightOperations},
+ * {@code buffersInUse} and {@code batchedWaits} stay 0.
  *
  * @param enters             io_uring_enter calls
  * @param sqesSubmitted      SQEs consumed by the kernel
@@ -37,13 +37,15 @@ package dev.uring4j.runtime;
  * @param queuedOutputBytes  bytes the loop's connections have queued to send that the kernel has not taken
  * @param pooledBytes        native bytes of the loop's block pool: the blocks of {@code outputBytes} and those
  *                           kept for reuse (the pool grows to the loop's peak and keeps what it allocated)
+ * @param batchedWaits       waits that let completions gather for a while before waking the loop
+ *                           ({@code UringOptions.Path.ADAPTIVE_WAIT} or {@code batchWait})
  */
 public record LoopStats(long enters, long sqesSubmitted, long completions, long wakeups, long tasks,
                         long bufferRingExhausted, long sockNonEmpty, long cqOverflows, long droppedCompletions,
                         long bytesRead, long bytesWritten, long connectionsOpened, long connectionsClosed,
                         long openConnections, long peakBuffersInUse, long bufferCount, long bufferBytes, long outputBytes,
                         long zeroCopySends, long inFlightOperations, long buffersInUse, long queuedOutputBytes,
-                        long pooledBytes) {
+                        long pooledBytes, long batchedWaits) {
 
     /**
      * Average SQEs submitted per {@code io_uring_enter}.
@@ -78,16 +80,16 @@ public record LoopStats(long enters, long sqesSubmitted, long completions, long 
                 connectionsClosed + o.connectionsClosed, openConnections + o.openConnections,
                 Math.max(peakBuffersInUse, o.peakBuffersInUse), bufferCount + o.bufferCount, bufferBytes + o.bufferBytes, outputBytes + o.outputBytes,
                 zeroCopySends + o.zeroCopySends, inFlightOperations + o.inFlightOperations, buffersInUse + o.buffersInUse,
-                queuedOutputBytes + o.queuedOutputBytes, pooledBytes + o.pooledBytes);
+                queuedOutputBytes + o.queuedOutputBytes, pooledBytes + o.pooledBytes, batchedWaits + o.batchedWaits);
     }
 
     @Override
     public String toString() {
-        return String.format("enters=%d sqes/enter=%.2f completions=%d completions/wakeup=%.2f tasks=%d "
+        return String.format("enters=%d sqes/enter=%.2f completions=%d completions/wakeup=%.2f batchedWaits=%d tasks=%d "
                         + "bufferRingExhausted=%d sockNonEmpty=%d cqOverflows=%d dropped=%d read=%dB written=%dB "
                         + "connections opened=%d closed=%d open=%d peakBuffersInUse=%d/%d bufferBytes=%d outputBytes=%d zc=%d "
                         + "inFlight=%d buffersInUse=%d queuedOutput=%dB pooled=%dB",
-                enters, sqesPerEnter(), completions, completionsPerWakeup(), tasks, bufferRingExhausted, sockNonEmpty,
+                enters, sqesPerEnter(), completions, completionsPerWakeup(), batchedWaits, tasks, bufferRingExhausted, sockNonEmpty,
                 cqOverflows, droppedCompletions, bytesRead, bytesWritten, connectionsOpened, connectionsClosed,
                 openConnections, peakBuffersInUse, bufferCount, bufferBytes, outputBytes, zeroCopySends,
                 inFlightOperations, buffersInUse, queuedOutputBytes, pooledBytes);

@@ -64,7 +64,15 @@ public final class UringOptions {
         /** Acceptor mode hands connections over with {@code msg_ring} fd passing; else each loop accepts (SO_REUSEPORT). */
         MSG_RING_FD(Probe.Feature.MSG_RING_FD, "SO_REUSEPORT accept on every loop"),
         /** {@code IORING_OP_BIND}/{@code LISTEN}; else bind(2)/listen(2). */
-        BIND_LISTEN(Probe.Feature.BIND_LISTEN, "bind(2) and listen(2)");
+        BIND_LISTEN(Probe.Feature.BIND_LISTEN, "bind(2) and listen(2)"),
+        /**
+         * Adaptive completion batching: when completions arrive faster than one per
+         * {@link #waitBudget()}, a waiting loop asks for as many as it expects within the budget
+         * and lets the first wait that long for the others ({@code min_wait_usec}); else it wakes
+         * on every completion, as without it. Not taken when {@link Builder#batchWait} fixes the
+         * wait or the budget is zero.
+         */
+        ADAPTIVE_WAIT(Probe.Feature.MIN_TIMEOUT, "wake on every completion");
 
         private final Probe.Feature feature;
         private final String fallback;
@@ -116,6 +124,12 @@ public final class UringOptions {
     private static final int MAX_RING_BUFFERS = 32768;
     private static final int MAX_BUFFER_GROUPS = 256;
     private static final int MAX_REGISTERED_FILES = 1 << 20;
+    /**
+     * Small beside a round trip over a network and beside the scheduling delays a busy host adds
+     * anyway, yet long enough for several completions to share a wake-up once they arrive faster
+     * than one per wake-up is worth.
+     */
+    private static final Duration DEFAULT_WAIT_BUDGET = Duration.ofNanos(50_000);
     private static final UringOptions DEFAULTS = builder().build();
 
     private final int sqEntries;
@@ -126,6 +140,7 @@ public final class UringOptions {
     private final int sendZcThreshold;
     private final int batchCompletions;
     private final Duration batchMaxDelay;
+    private final Duration waitBudget;
     private final Set<Path> disabled;
     private final Set<Path> enabled;
 
@@ -138,6 +153,7 @@ public final class UringOptions {
         this.sendZcThreshold = b.sendZcThreshold;
         this.batchCompletions = b.batchCompletions;
         this.batchMaxDelay = b.batchMaxDelay;
+        this.waitBudget = b.waitBudget;
         EnumSet<Path> d = EnumSet.noneOf(Path.class);
         d.addAll(b.disabled);
         d.addAll(pathsOf("uring4j.disable"));
@@ -212,6 +228,12 @@ public final class UringOptions {
         }
         if (path == Path.SEND_ZC && sendZcThreshold == Integer.MAX_VALUE) {
             return "no send is large enough: sendZcThreshold is never (UringOptions.Builder.sendZcThreshold)";
+        }
+        if (path == Path.ADAPTIVE_WAIT && waitBudget.isZero()) {
+            return "the wait budget is zero (UringOptions.Builder.waitBudget)";
+        }
+        if (path == Path.ADAPTIVE_WAIT && batchCompletions > 1) {
+            return "batchWait(" + batchCompletions + ", " + batchMaxDelay + ") fixes the wait";
         }
         if (path == Path.MSG_RING_FD && !uses(Path.DIRECT_DESCRIPTORS)) {
             return "it passes direct descriptors, and DIRECT_DESCRIPTORS is not taken: " + whyNot(Path.DIRECT_DESCRIPTORS);
@@ -292,6 +314,16 @@ public final class UringOptions {
         return batchMaxDelay;
     }
 
+    /**
+     * The most latency {@link Path#ADAPTIVE_WAIT} adds to a completion: how long the first
+     * completion of a wait may wait for the others ({@link Duration#ZERO}: never batch).
+     *
+     * @return the wait budget
+     */
+    public Duration waitBudget() {
+        return waitBudget;
+    }
+
     /** Builder of {@link UringOptions}. */
     public static final class Builder {
         private int sqEntries = 4096;
@@ -302,6 +334,7 @@ public final class UringOptions {
         private int sendZcThreshold = Integer.MAX_VALUE;
         private int batchCompletions = 1;
         private Duration batchMaxDelay = Duration.ZERO;
+        private Duration waitBudget = DEFAULT_WAIT_BUDGET;
         private final Set<Path> disabled = EnumSet.noneOf(Path.class);
         private final Set<Path> enabled = EnumSet.noneOf(Path.class);
 
@@ -412,6 +445,26 @@ public final class UringOptions {
             }
             this.batchCompletions = completions;
             this.batchMaxDelay = maxDelay;
+            return this;
+        }
+
+        /**
+         * The most latency adaptive completion batching ({@link Path#ADAPTIVE_WAIT}, Linux 6.12)
+         * may add to a completion (default 50 µs). Under load the loop expects completions at the
+         * rate it has observed, asks the kernel for as many as would arrive within the budget, and
+         * lets the first one wait at most the budget for them; below two completions per budget it
+         * wakes on every completion. {@link Duration#ZERO} turns batching off.
+         *
+         * @param budget zero, or a positive duration of at most one second
+         * @return this builder
+         * @throws IllegalArgumentException when {@code budget} is negative or above one second
+         */
+        public Builder waitBudget(Duration budget) {
+            Objects.requireNonNull(budget, "budget");
+            if (budget.isNegative() || budget.compareTo(Duration.ofSeconds(1)) > 0) {
+                throw new IllegalArgumentException("waitBudget must be between 0 and 1 s; was " + budget);
+            }
+            this.waitBudget = budget;
             return this;
         }
 

@@ -75,6 +75,9 @@ final class LoopStatsEvent extends Event {
     @Label("Completions")
     long completions;
 
+    @Label("Batched Waits")
+    long batchedWaits;
+
     @Label("Bytes Read")
     @DataAmount
     long bytesRead;
@@ -110,6 +113,7 @@ final class LoopStatsEvent extends Event {
             e.openConnections = s.openConnections();
             e.completionsPerWakeup = s.completionsPerWakeup();
             e.completions = s.completions();
+            e.batchedWaits = s.batchedWaits();
             e.bytesRead = s.bytesRead();
             e.bytesWritten = s.bytesWritten();
             e.droppedCompletions = s.droppedCompletions();

@@ -412,7 +412,7 @@ public final class NioEventLoop extends TransportLoop {
         return new LoopStats(selects, 0, events, wakeups, tasksRun, 0, 0, 0, 0, bytesRead, bytesWritten,
                 connectionsOpened, connectionsClosed, openConnections(), 0, r == null ? 0 : 1,
                 r == null ? 0 : r.byteSize(), p == null ? 0 : p.inUseBytes(), 0, 0, 0,
-                p == null ? 0 : p.queuedOutputBytes(), p == null ? 0 : p.allocatedBytes());
+                p == null ? 0 : p.queuedOutputBytes(), p == null ? 0 : p.allocatedBytes(), 0);
     }
 
     @Override

@@ -36,7 +36,8 @@ import dev.uring4j.runtime.UringOptions;
  * loop's own operations), publishes the recycled provided buffers, runs posted tasks and due
  * timers, prepares one send per connection with flushed output, and then makes one
  * {@code io_uring_enter} that submits everything and waits for at least one completion, bounded
- * by the nearest timer ({@code IORING_ENTER_EXT_ARG}). The ring is
+ * by the nearest timer ({@code IORING_ENTER_EXT_ARG}); under load, for as many as arrive within
+ * a small latency budget ({@link WaitBatching}). The ring is
  * {@code SINGLE_ISSUER | DEFER_TASKRUN} where the kernel allows ({@link UringPaths}), so
  * completions are only posted while the loop waits: the loop decides when to batch.
  *
@@ -71,6 +72,7 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
     private Arena arena;
     private Wakeup wakeup;
     private boolean cancelledAll;
+    private WaitBatching waitBatching;
     /** Operations prepared or in the kernel whose last completion has not arrived ({@link #sqe()}). */
     private final Operations operations = new Operations(leaks);
 
@@ -79,6 +81,7 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
     long sqesSubmitted;
     long completions;
     long wakeups;
+    long batchedWaits;
     long bufferRingExhausted;
     long sockNonEmpty;
     long cqOverflows;
@@ -97,6 +100,7 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
     protected void setUp() throws ErrnoException {
         ring = UringPaths.setUpRing(uringOptions);
         paths = new UringPaths(uringOptions, ring, LOG);
+        waitBatching = paths.waitBatching();
         arena = Arena.ofConfined();
         blocks = new BlockPool(arena, leaks);
         int tableSize = 0;
@@ -122,7 +126,9 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
             cqOverflows++;
         }
         udp.draining();
-        completions += ring.forEachCqe(this);
+        int handled = ring.forEachCqe(this);
+        completions += handled;
+        waitBatching.observe(now, handled);
         buffers.publish();
         runTasks();
         runTimers();
@@ -144,8 +150,16 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
             timeout = SEND_COMPLETION_WAIT_NANOS;
         }
         operations.submitting();
-        int r = timeout == 0 ? ring.submitAndGetEvents()
-                : ring.submitAndWait(paths.waitCompletions + ownSends, timeout, paths.waitMinMicros);
+        int r;
+        if (timeout == 0) {
+            r = ring.submitAndGetEvents();
+        } else {
+            int minWaitMicros = waitBatching.minWaitMicros();
+            if (minWaitMicros > 0) {
+                batchedWaits++;
+            }
+            r = ring.submitAndWait(waitBatching.waitNr() + ownSends, timeout, minWaitMicros);
+        }
         awake();
         enters++;
         if (r > 0) {
@@ -481,7 +495,7 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
                 cqOverflows, droppedCompletions, bytesRead, bytesWritten, connectionsOpened, connectionsClosed,
                 openConnections(), b == null ? 0 : b.peakPerBatch(), b == null ? 0 : b.total(), b == null ? 0 : b.bytes(),
                 p == null ? 0 : p.inUseBytes(), zeroCopySends, operations.inFlight(), b == null ? 0 : b.inUse(),
-                p == null ? 0 : p.queuedOutputBytes(), p == null ? 0 : p.allocatedBytes());
+                p == null ? 0 : p.queuedOutputBytes(), p == null ? 0 : p.allocatedBytes(), batchedWaits);
     }
 
     @Override

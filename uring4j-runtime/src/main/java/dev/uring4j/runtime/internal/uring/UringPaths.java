@@ -36,8 +36,7 @@ final class UringPaths {
     /** {@code IORING_OP_BIND} and {@code IORING_OP_LISTEN}, else bind(2) and listen(2). */
     final boolean bindListenOps;
     /** Completions a waiting loop asks for, and how long the first may wait for the others. */
-    final int waitCompletions;
-    final int waitMinMicros;
+    private final WaitBatching waitBatching;
     private final Set<Path> inUse = EnumSet.noneOf(Path.class);
 
     /** Sets up the ring {@code options} ask for, with the best task-running mode the kernel offers. */
@@ -67,19 +66,18 @@ final class UringPaths {
         sendZcThreshold = options.sendZcThreshold();
         sendZc = options.uses(Path.SEND_ZC);
         bindListenOps = options.uses(Path.BIND_LISTEN);
-        int completions = 1;
-        int micros = 0;
+        WaitBatching batching = WaitBatching.none();
         if (options.batchCompletions() > 1) {
             String why = Probe.current().whyMissing(Probe.Feature.MIN_TIMEOUT);
             if (why == null) {
-                completions = options.batchCompletions();
-                micros = (int) (options.batchMaxDelay().toNanos() / 1000);
+                batching = WaitBatching.fixed(options.batchCompletions(), (int) (options.batchMaxDelay().toNanos() / 1000));
             } else {
                 log.log(System.Logger.Level.INFO, "batchWait is ignored: " + why + "; waking on the first completion");
             }
+        } else if (options.uses(Path.ADAPTIVE_WAIT)) {
+            batching = WaitBatching.adaptive(options.waitBudget().toNanos());
         }
-        waitCompletions = completions;
-        waitMinMicros = micros;
+        waitBatching = batching;
 
         int f = ring.setupFlags();
         record(Path.DEFER_TASKRUN, (f & IORING_SETUP_DEFER_TASKRUN) != 0);
@@ -94,6 +92,12 @@ final class UringPaths {
         record(Path.SEND_ZC, sendZc);
         record(Path.MSG_RING_FD, options.uses(Path.MSG_RING_FD));
         record(Path.BIND_LISTEN, bindListenOps);
+        record(Path.ADAPTIVE_WAIT, options.uses(Path.ADAPTIVE_WAIT));
+    }
+
+    /** How the loop waits (belongs to the loop's thread from here on). */
+    WaitBatching waitBatching() {
+        return waitBatching;
     }
 
     private void record(Path path, boolean used) {
