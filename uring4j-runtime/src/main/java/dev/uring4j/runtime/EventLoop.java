@@ -91,4 +91,23 @@ public sealed interface EventLoop extends Executor permits TransportLoop {
      * @return the index in {@link EventLoopGroup#loops()}, from 0
      */
     int index();
+
+    /**
+     * Watches descriptor {@code fd} for readiness and calls {@code handler} on this loop's thread
+     * each time it becomes ready: one multishot poll on io_uring, kept armed for as long as the
+     * watch lasts, so watching costs no system call of its own. For pipes, eventfds, timerfds,
+     * signalfds and devices a loop's handlers work with. The caller keeps the descriptor open until
+     * {@link FdHandler#onEnded} and closes it after.
+     *
+     * @param fd      an open descriptor, preferably non-blocking (see {@link FdWatch})
+     * @param events  {@link FdWatch#READABLE}, {@link FdWatch#WRITABLE}, {@link FdWatch#PRIORITY} or
+     *                several ORed; errors and hang-ups are always reported
+     * @param handler what to call, on this loop's thread
+     * @return the watch; armed at once when called on this loop's thread, otherwise as soon as the
+     *         loop runs the request. A kernel refusal (a closed descriptor, one that cannot be
+     *         polled) arrives as {@link FdHandler#onEnded} with its errno
+     * @throws IllegalArgumentException when {@code fd} is negative or {@code events} has no known bit
+     * @throws java.util.concurrent.RejectedExecutionException when the loop has stopped
+     */
+    FdWatch watch(int fd, int events, FdHandler handler);
 }

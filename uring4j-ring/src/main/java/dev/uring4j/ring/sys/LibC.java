@@ -11,7 +11,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The C library calls the binding, the runtime and the tests need besides io_uring itself:
- * sockets, memory mapping, resource limits, eventfd, prctl.
+ * sockets, memory mapping, resource limits, eventfd, epoll (the NIO transport's descriptor watches), prctl.
  *
  * <p>Every method returns the call's result, or {@code -errno} on failure, never {@code -1}
  * (errno is captured with {@code captureCallState}). Constants are named as in the C headers.
@@ -64,6 +64,20 @@ public final class LibC {
     public static final int POLLERR = 0x8;
     public static final int POLLHUP = 0x10;
     public static final int POLLRDHUP = 0x2000;
+
+    // <sys/epoll.h>
+    public static final int EPOLL_CLOEXEC = 0x80000;
+    public static final int EPOLL_CTL_ADD = 1;
+    public static final int EPOLL_CTL_DEL = 2;
+    public static final int EPOLLET = 1 << 31;
+    /**
+     * {@code sizeof(struct epoll_event)}: {@code events} (u32) then {@code data} (u64), packed on
+     * x86-64 (12 bytes), naturally aligned elsewhere (16).
+     */
+    public static final int EPOLL_EVENT_SIZE = "amd64".equals(System.getProperty("os.arch"))
+            || "x86_64".equals(System.getProperty("os.arch")) ? 12 : 16;
+    /** Offset of {@code data} in {@code struct epoll_event}. */
+    public static final int EPOLL_EVENT_DATA = EPOLL_EVENT_SIZE - 8;
 
     // <sys/mman.h>
     public static final int PROT_READ = 0x1;
@@ -132,6 +146,12 @@ public final class LibC {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle eventfd = NativeAccess.downcallErrno("eventfd",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle epoll_create1 = NativeAccess.downcallErrno("epoll_create1",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle epoll_ctl = NativeAccess.downcallErrno("epoll_ctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle epoll_wait = NativeAccess.downcallErrno("epoll_wait",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle fcntl = NativeAccess.downcallErrno("fcntl",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
             java.lang.foreign.Linker.Option.firstVariadicArg(2));
@@ -335,6 +355,32 @@ public final class LibC {
             return check((int) eventfd.invokeExact(NativeAccess.capture(), initval, flags));
         } catch (Throwable t) {
             throw failed("eventfd", t);
+        }
+    }
+
+    public static int epollCreate1(int flags) {
+        try {
+            return check((int) epoll_create1.invokeExact(NativeAccess.capture(), flags));
+        } catch (Throwable t) {
+            throw failed("epoll_create1", t);
+        }
+    }
+
+    /** epoll_ctl(2); {@code event} is one {@code struct epoll_event} ({@link #EPOLL_EVENT_SIZE} bytes), or NULL for DEL. */
+    public static int epollCtl(int epfd, int op, int fd, MemorySegment event) {
+        try {
+            return check((int) epoll_ctl.invokeExact(NativeAccess.capture(), epfd, op, fd, event));
+        } catch (Throwable t) {
+            throw failed("epoll_ctl", t);
+        }
+    }
+
+    /** epoll_wait(2): the number of events written to {@code events}, or -errno. */
+    public static int epollWait(int epfd, MemorySegment events, int maxEvents, int timeoutMs) {
+        try {
+            return check((int) epoll_wait.invokeExact(NativeAccess.capture(), epfd, events, maxEvents, timeoutMs));
+        } catch (Throwable t) {
+            throw failed("epoll_wait", t);
         }
     }
 

@@ -15,6 +15,8 @@ import dev.uring4j.ring.sys.LibC;
 import dev.uring4j.runtime.Connection;
 import dev.uring4j.runtime.ConnectionException;
 import dev.uring4j.runtime.EventLoop;
+import dev.uring4j.runtime.FdHandler;
+import dev.uring4j.runtime.FdWatch;
 import dev.uring4j.runtime.LoopOptions;
 import dev.uring4j.runtime.Timeout;
 import dev.uring4j.runtime.UringOptions;
@@ -340,6 +342,16 @@ public abstract non-sealed class TransportLoop implements EventLoop {
             onRejected.run();
         }
     }
+
+    @Override
+    public final FdWatch watch(int fd, int events, FdHandler handler) {
+        LoopFdWatch w = newWatch(fd, events, handler);
+        w.start();
+        return w;
+    }
+
+    /** A watch of {@code fd} on this transport, not yet armed (arguments checked by {@link LoopFdWatch}). */
+    protected abstract LoopFdWatch newWatch(int fd, int events, FdHandler handler);
 
     /**
      * As {@link #post(Runnable, Runnable)}, but runs {@code task} at once when called on this loop:

@@ -25,6 +25,8 @@ import dev.uring4j.runtime.ConnectionHandler;
 import dev.uring4j.runtime.LoopOptions;
 import dev.uring4j.runtime.LoopStats;
 import dev.uring4j.runtime.Transport;
+import dev.uring4j.runtime.FdHandler;
+import dev.uring4j.runtime.internal.LoopFdWatch;
 import dev.uring4j.runtime.internal.TransportLoop;
 
 /**
@@ -56,6 +58,7 @@ public final class NioEventLoop extends TransportLoop {
     }
 
     private Selector selector;
+    private final NioFdWatches watches = new NioFdWatches(this);
     private Arena arena;
     /** The read buffer shared by the loop's connections: valid for one onData call. */
     MemorySegment readMemory;
@@ -335,8 +338,14 @@ public final class NioEventLoop extends TransportLoop {
     // ------------------------------------------------------------------ shutdown
 
     @Override
+    protected LoopFdWatch newWatch(int fd, int events, FdHandler handler) {
+        return watches.newWatch(fd, events, handler);
+    }
+
+    @Override
     protected void closeAll() {
         stopListeners();
+        watches.closeAll();
         for (int i = 0; i < connectionCount; i++) {
             connections[i].close();
         }
@@ -347,6 +356,7 @@ public final class NioEventLoop extends TransportLoop {
 
     @Override
     protected void failAll(Throwable cause) {
+        watches.failAll(cause);
         while (connectionCount > 0) {
             connections[connectionCount - 1].loopDied(cause);
         }
@@ -367,7 +377,7 @@ public final class NioEventLoop extends TransportLoop {
 
     @Override
     protected boolean othersClosed() {
-        return udpCount == 0;
+        return udpCount == 0 && watches.open() == 0;
     }
 
     @Override
@@ -379,6 +389,7 @@ public final class NioEventLoop extends TransportLoop {
     @Override
     protected void freeResources() {
         closeListenersNow();
+        watches.free();
         while (connectionCount > 0) {
             connections[connectionCount - 1].closeNow();
         }

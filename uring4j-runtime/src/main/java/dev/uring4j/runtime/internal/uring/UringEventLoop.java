@@ -21,6 +21,8 @@ import dev.uring4j.runtime.internal.BlockPool;
 import dev.uring4j.runtime.internal.ClientConfig;
 import dev.uring4j.runtime.Connection;
 import dev.uring4j.runtime.ConnectionHandler;
+import dev.uring4j.runtime.FdHandler;
+import dev.uring4j.runtime.internal.LoopFdWatch;
 import dev.uring4j.runtime.LoopOptions;
 import dev.uring4j.runtime.LoopStats;
 import dev.uring4j.runtime.internal.LoopThread;
@@ -68,6 +70,7 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
     UringPaths paths;
     BufferGroups buffers;
     UringUdpTable udp;
+    private UringFdWatches watches;
     SlotTable slots;
     private Arena arena;
     private Wakeup wakeup;
@@ -115,7 +118,8 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
         buffers = new BufferGroups(this, ring, uringOptions.bufferGroups(), uringOptions.buffersPerGroup(),
                 options.bufferSize(), FIRST_BGID, paths.bufferRings, paths.incremental);
         udp = new UringUdpTable(this, FIRST_BGID + uringOptions.bufferGroups());
-        wakeup = new Wakeup(arena);
+        watches = new UringFdWatches(this);
+        wakeup = new Wakeup();
         wakeup.arm(this);
     }
 
@@ -247,11 +251,13 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
                             + Errno.describe(res) + "; the connection was closed");
                 }
             }
-            case UserData.OP_WAKEUP -> wakeup.completed(this, !cancelledAll);
+            case UserData.OP_WAKEUP -> wakeup.completed(this, flags, !cancelledAll);
+            case UserData.OP_POLL -> watches.dispatch(userData, res, flags);
             case UserData.OP_MSG, UserData.OP_LOOP_CANCEL, UserData.OP_FD_INSTALL, UserData.OP_BIND,
-                 UserData.OP_LISTEN -> {
+                 UserData.OP_LISTEN, UserData.OP_POLL_REMOVE -> {
                 // A wakeup from another loop (its tasks run this iteration), our shutdown cancel,
-                // or an operation whose result was read at submit (inlineResult).
+                // an operation whose result was read at submit (inlineResult), or the removal of a
+                // poll that had already ended.
             }
             default -> unowned(userData, flags, "unknown op " + op);
         }
@@ -369,6 +375,11 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
         wakeup.signal();
     }
 
+    @Override
+    protected LoopFdWatch newWatch(int fd, int events, FdHandler handler) {
+        return watches.newWatch(fd, events, handler);
+    }
+
     // ------------------------------------------------------------------ connections
 
     /** Registers a new accepted connection in {@code slot} (direct) or for {@code fd} (normal descriptor). */
@@ -402,12 +413,14 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
     @Override
     protected void closeAll() {
         stopListeners();
+        watches.closeAll();
         slots.forEach(UringConnection::close);
         udp.closeAll();
     }
 
     @Override
     protected void failAll(Throwable cause) {
+        watches.failAll(cause);
         slots.forEach(c -> c.loopDied(cause));
         udp.failAll(cause);
     }
@@ -421,7 +434,7 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
 
     @Override
     protected boolean othersClosed() {
-        return listenersClosed() && udp.open() == 0;
+        return listenersClosed() && udp.open() == 0 && watches.open() == 0;
     }
 
     @Override

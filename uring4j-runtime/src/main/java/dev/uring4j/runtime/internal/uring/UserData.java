@@ -35,6 +35,10 @@ public final class UserData {
     static final int OP_LISTEN = 15;
     static final int OP_PROVIDE_BUFFERS = 16;
     static final int OP_BIND = 17;
+    /** A user's watch of a descriptor: a multishot poll. */
+    static final int OP_POLL = 18;
+    /** The removal of such a poll; posts a completion only when it fails. */
+    static final int OP_POLL_REMOVE = 19;
     /** A connection arriving from another loop through msg_ring fd passing. */
     static final int OP_HANDOFF = 0xF0;
     /** A msg_ring wakeup from another loop. */

@@ -5,17 +5,19 @@ import java.lang.foreign.MemorySegment;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.uring4j.ring.Cqe;
 import dev.uring4j.ring.ErrnoException;
 import dev.uring4j.ring.sys.LibC;
 
 /**
  * How threads that are not event loops wake an io_uring loop: an eventfd that the loop keeps one
- * read armed on ({@code OP_WAKEUP}). A write to it completes the read, which ends the loop's wait;
- * the loop then re-arms. Posters write only when the loop said it is about to sleep (the handshake
- * in {@code TransportLoop}), so a busy loop sees no wake-up traffic. Other loops wake this one
- * with a ring message instead ({@link UringEventLoop#wakeup()}).
- *
- * <p>The 8-byte read buffer belongs to the loop's arena and lives until the ring is closed.
+ * multishot poll armed on ({@code OP_WAKEUP}). Each write to it posts a completion, which ends the
+ * loop's wait; the poll stays armed, so a wake-up costs the poster one write and the loop nothing
+ * to re-arm or read. The counter is never read back: the poll fires on each write (the kernel wakes
+ * its waiters per write), not while the count is above zero, and a count of one per sleep cannot
+ * reach the eventfd's limit. Posters write only when the loop said it is about to sleep (the
+ * handshake in {@code TransportLoop}), so a busy loop sees no wake-up traffic. Other loops wake
+ * this one with a ring message instead ({@link UringEventLoop#wakeup()}).
  */
 final class Wakeup {
     /** The eventfd increment, shared read-only by every waking thread. */
@@ -23,35 +25,40 @@ final class Wakeup {
     private static final long USER_DATA = UserData.encode(UserData.OP_WAKEUP, 0, 0);
 
     private final int eventFd;
-    private final MemorySegment buffer;
     private boolean armed;
 
-    Wakeup(Arena arena) throws ErrnoException {
-        int fd = LibC.eventfd(0, LibC.EFD_CLOEXEC);
+    Wakeup() throws ErrnoException {
+        int fd = LibC.eventfd(0, LibC.EFD_CLOEXEC | LibC.EFD_NONBLOCK);
         if (fd < 0) {
             throw new ErrnoException("eventfd", fd);
         }
         this.eventFd = fd;
-        this.buffer = arena.allocate(JAVA_LONG);
     }
 
-    /** Arms the read unless it is armed (loop thread). */
+    /** Arms the poll unless it is armed (loop thread). */
     void arm(UringEventLoop loop) {
         if (!armed) {
-            loop.sqe().prepRead(eventFd, buffer.address(), 8, -1).userData(USER_DATA);
+            loop.sqe().prepPollMultishot(eventFd, LibC.POLLIN).userData(USER_DATA);
             armed = true;
         }
     }
 
-    /** The read completed (woken, or cancelled at shutdown); re-armed unless {@code rearm} is false (loop thread). */
-    void completed(UringEventLoop loop, boolean rearm) {
+    /**
+     * The poll completed: a wake-up (more follow), or its end (cancelled at shutdown, or ended by
+     * the kernel when the CQ overflowed), after which it is re-armed unless {@code rearm} is false
+     * (loop thread).
+     */
+    void completed(UringEventLoop loop, int flags, boolean rearm) {
+        if (Cqe.more(flags)) {
+            return;
+        }
         armed = false;
         if (rearm) {
             arm(loop);
         }
     }
 
-    /** Whether a read is in flight: the ring must not close before its completion. */
+    /** Whether the poll is armed: the ring must not close before its last completion. */
     boolean armed() {
         return armed;
     }
