@@ -72,7 +72,15 @@ public final class UringOptions {
          * on every completion, as without it. Not taken when {@link Builder#batchWait} fixes the
          * wait or the budget is zero.
          */
-        ADAPTIVE_WAIT(Probe.Feature.MIN_TIMEOUT, "wake on every completion");
+        ADAPTIVE_WAIT(Probe.Feature.MIN_TIMEOUT, "wake on every completion"),
+        /**
+         * NAPI busy polling ({@code IORING_REGISTER_NAPI}): each wait first polls the network
+         * device queues of the loop's sockets for {@link #napiBusyPollTimeout()}, for the latency of
+         * traffic through a real NIC, at the cost of a busy CPU; else receive is interrupt-driven.
+         * Off unless enabled ({@link Builder#napiBusyPoll}): loopback has no device queue to poll,
+         * so it costs CPU here and gains nothing.
+         */
+        NAPI_BUSY_POLL(Probe.Feature.NAPI, "interrupt-driven receive", false);
 
         private final Probe.Feature feature;
         private final String fallback;
@@ -141,6 +149,8 @@ public final class UringOptions {
     private final int batchCompletions;
     private final Duration batchMaxDelay;
     private final Duration waitBudget;
+    private final Duration napiBusyPollTimeout;
+    private final boolean napiPreferBusyPoll;
     private final Set<Path> disabled;
     private final Set<Path> enabled;
 
@@ -154,6 +164,8 @@ public final class UringOptions {
         this.batchCompletions = b.batchCompletions;
         this.batchMaxDelay = b.batchMaxDelay;
         this.waitBudget = b.waitBudget;
+        this.napiBusyPollTimeout = b.napiBusyPollTimeout;
+        this.napiPreferBusyPoll = b.napiPreferBusyPoll;
         EnumSet<Path> d = EnumSet.noneOf(Path.class);
         d.addAll(b.disabled);
         d.addAll(pathsOf("uring4j.disable"));
@@ -324,6 +336,25 @@ public final class UringOptions {
         return waitBudget;
     }
 
+    /**
+     * How long each wait busy-polls the device queues with {@link Path#NAPI_BUSY_POLL}.
+     *
+     * @return the busy-poll timeout (default 50 µs)
+     */
+    public Duration napiBusyPollTimeout() {
+        return napiBusyPollTimeout;
+    }
+
+    /**
+     * Whether {@link Path#NAPI_BUSY_POLL} keeps the device's interrupts masked while the loop polls
+     * ({@code SO_PREFER_BUSY_POLL}).
+     *
+     * @return {@code true} to prefer busy polling (default {@code false})
+     */
+    public boolean napiPreferBusyPoll() {
+        return napiPreferBusyPoll;
+    }
+
     /** Builder of {@link UringOptions}. */
     public static final class Builder {
         private int sqEntries = 4096;
@@ -335,6 +366,8 @@ public final class UringOptions {
         private int batchCompletions = 1;
         private Duration batchMaxDelay = Duration.ZERO;
         private Duration waitBudget = DEFAULT_WAIT_BUDGET;
+        private Duration napiBusyPollTimeout = Duration.ofNanos(50_000);
+        private boolean napiPreferBusyPoll;
         private final Set<Path> disabled = EnumSet.noneOf(Path.class);
         private final Set<Path> enabled = EnumSet.noneOf(Path.class);
 
@@ -465,6 +498,30 @@ public final class UringOptions {
                 throw new IllegalArgumentException("waitBudget must be between 0 and 1 s; was " + budget);
             }
             this.waitBudget = budget;
+            return this;
+        }
+
+        /**
+         * Turns on NAPI busy polling ({@link Path#NAPI_BUSY_POLL}, Linux 6.9) with these settings:
+         * each wait of a loop first busy-polls the network device queues its sockets receive from,
+         * for up to {@code timeout}. For latency-sensitive traffic through a real NIC, where it
+         * saves the interrupt and the wake-up; measure there. Loopback has no device queue, so
+         * it only costs CPU on one host. A kernel that refuses the registration (built without
+         * {@code CONFIG_NET_RX_BUSY_POLL}) leaves the loop interrupt-driven, with a warning.
+         *
+         * @param timeout        how long each wait busy-polls, 1 µs to 1 s
+         * @param preferBusyPoll keep the device's interrupts masked while the loop polls
+         * @return this builder
+         * @throws IllegalArgumentException when {@code timeout} is outside 1 µs to 1 s
+         */
+        public Builder napiBusyPoll(Duration timeout, boolean preferBusyPoll) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.toNanos() < 1000 || timeout.compareTo(Duration.ofSeconds(1)) > 0) {
+                throw new IllegalArgumentException("napiBusyPoll timeout must be between 1 µs and 1 s; was " + timeout);
+            }
+            this.napiBusyPollTimeout = timeout;
+            this.napiPreferBusyPoll = preferBusyPoll;
+            this.enabled.add(Path.NAPI_BUSY_POLL);
             return this;
         }
 

@@ -93,6 +93,19 @@ final class UringPaths {
         record(Path.MSG_RING_FD, options.uses(Path.MSG_RING_FD));
         record(Path.BIND_LISTEN, bindListenOps);
         record(Path.ADAPTIVE_WAIT, options.uses(Path.ADAPTIVE_WAIT));
+        record(Path.NAPI_BUSY_POLL, options.uses(Path.NAPI_BUSY_POLL) && registerNapi(options, ring, log));
+    }
+
+    /** Registers NAPI busy polling; a refusal leaves the loop interrupt-driven, and says why. */
+    private static boolean registerNapi(UringOptions options, IoUring ring, System.Logger log) {
+        try {
+            ring.registerNapi((int) (options.napiBusyPollTimeout().toNanos() / 1000), options.napiPreferBusyPoll());
+            return true;
+        } catch (ErrnoException e) {
+            log.log(System.Logger.Level.WARNING, "NAPI busy polling is off: " + e.getMessage()
+                    + "; receive stays interrupt-driven");
+            return false;
+        }
     }
 
     /** How the loop waits (belongs to the loop's thread from here on). */
