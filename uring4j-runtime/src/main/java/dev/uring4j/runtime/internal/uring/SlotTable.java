@@ -9,10 +9,11 @@ import java.util.function.Consumer;
  * completion for an earlier occupant is recognised and dropped.
  *
  * <p>With direct descriptors, a slot below {@link #capacity()} is the connection's index in the
- * ring's registered file table, where the kernel put it at accept; outgoing connections (normal
- * fds, connected before a direct descriptor exists) get slots above that range, so the two
- * numberings never meet. Without direct descriptors the slot is the fd. Owned by the loop's
- * thread, except {@link #acceptRoom()}, which other loops read to pick where a connection goes.
+ * ring's registered file table, where the kernel put it at accept (or where an outgoing
+ * connection's socket was moved after its set-up); an outgoing connection that found the table full
+ * keeps its normal fd and gets a slot above that range, so the two numberings never meet. Without
+ * direct descriptors the slot is the fd. Owned by the loop's thread, except {@link #acceptRoom()},
+ * which other loops read to pick where a connection goes.
  */
 final class SlotTable {
     private final boolean direct;

@@ -80,7 +80,15 @@ final class UringConnect {
                 return;
             }
         }
-        UringConnection c = loop.adopt(loop.slots.clientSlot(fd), fd, false, handler, null);
+        UringConnection c;
+        int direct = loop.paths.direct ? loop.registerDirect(fd) : -1;
+        if (direct >= 0) {
+            // The socket lives on as a direct descriptor: every operation on it skips the fd lookup.
+            LibC.close(fd);
+            c = loop.adopt(direct, direct, true, handler, null);
+        } else {
+            c = loop.adopt(loop.slots.clientSlot(fd), fd, false, handler, null);
+        }
         c.connect(address, config.connectTimeoutNanos(), config.idleTimeoutNanos(), future);
     }
 
@@ -94,14 +102,18 @@ final class UringConnect {
     }
 
     /**
-     * Prepares the connect of {@code fd} (and, with a timeout, its linked timeout) as one chain;
+     * Prepares the connect of {@code fd} (a direct descriptor's slot when {@code fixed}), and, with a
+     * timeout, its linked timeout, as one chain;
      * returns how many operations were submitted.
      */
-    int submit(UringEventLoop loop, int fd, long connectUserData, long timeoutUserData) {
+    int submit(UringEventLoop loop, int fd, boolean fixed, long connectUserData, long timeoutUserData) {
         int addrLen = SockAddr.write(memory.segment, address);
         boolean timed = timeoutNanos > 0;
         loop.reserve(2);
         Sqe s = loop.sqe().prepConnect(fd, memory.segment.address(), addrLen).userData(connectUserData);
+        if (fixed) {
+            s.fixedFile();
+        }
         remaining = 1;
         if (timed) {
             memory.segment.set(JAVA_LONG, SockAddr.SIZEOF_STORAGE, timeoutNanos / 1_000_000_000L);

@@ -237,7 +237,7 @@ public final class UringConnection extends LoopConnection<UringEventLoop> {
     void connect(InetSocketAddress address, long timeoutNanos, long idleTimeoutNanos, CompletableFuture<Connection> future) {
         connecting = new UringConnect(loop.blocks, future, address, timeoutNanos, idleTimeoutNanos);
         remote = address;
-        inflight += connecting.submit(loop, fd, UserData.encode(UserData.OP_CONNECT, generation, slot),
+        inflight += connecting.submit(loop, fd, fixed, UserData.encode(UserData.OP_CONNECT, generation, slot),
                 UserData.encode(UserData.OP_LINK_TIMEOUT, generation, slot));
         future.whenComplete((c, t) -> {
             if (future.isCancelled()) {

@@ -1,13 +1,16 @@
 package dev.uring4j.runtime.internal.uring;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_ASYNC_CANCEL_ANY;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_FILE_INDEX_ALLOC;
 import static dev.uring4j.ring.uapi.IoUringH.IOSQE_CQE_SKIP_SUCCESS;
 
 import dev.uring4j.ring.CqeHandler;
@@ -76,6 +79,8 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
     private Wakeup wakeup;
     private boolean cancelledAll;
     private WaitBatching waitBatching;
+    /** The fd {@link #registerDirect} hands the kernel, and the slot it writes back (loop's arena). */
+    private MemorySegment directScratch;
     /** Operations prepared or in the kernel whose last completion has not arrived ({@link #sqe()}). */
     private final Operations operations = new Operations(leaks);
 
@@ -119,6 +124,7 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
                 options.bufferSize(), FIRST_BGID, paths.bufferRings, paths.incremental);
         udp = new UringUdpTable(this, FIRST_BGID + uringOptions.bufferGroups());
         watches = new UringFdWatches(this);
+        directScratch = arena.allocate(JAVA_INT);
         wakeup = new Wakeup();
         wakeup.arm(this);
     }
@@ -254,7 +260,7 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
             case UserData.OP_WAKEUP -> wakeup.completed(this, flags, !cancelledAll);
             case UserData.OP_POLL -> watches.dispatch(userData, res, flags);
             case UserData.OP_MSG, UserData.OP_LOOP_CANCEL, UserData.OP_FD_INSTALL, UserData.OP_BIND,
-                 UserData.OP_LISTEN, UserData.OP_POLL_REMOVE -> {
+                 UserData.OP_LISTEN, UserData.OP_FILES_UPDATE, UserData.OP_POLL_REMOVE -> {
                 // A wakeup from another loop (its tasks run this iteration), our shutdown cancel,
                 // an operation whose result was read at submit (inlineResult), or the removal of a
                 // poll that had already ended.
@@ -345,6 +351,21 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
         }
         // Not in the CQ: it overflowed (the kernel keeps it for later). Treat as unknown.
         return -Errno.EAGAIN;
+    }
+
+    /**
+     * Moves normal descriptor {@code fd} into a free slot of the loop's registered file table
+     * ({@code IORING_OP_FILES_UPDATE} with {@code IORING_FILE_INDEX_ALLOC}), for sockets set up
+     * with system calls that then live as direct descriptors: the caller closes {@code fd} once this
+     * succeeds. Returns the slot, or {@code -errno} ({@code ENFILE}: the table is full), when the
+     * caller keeps using {@code fd}.
+     */
+    int registerDirect(int fd) {
+        directScratch.set(JAVA_INT, 0, fd);
+        long ud = UserData.encode(UserData.OP_FILES_UPDATE, 0, fd);
+        sqe().prepFilesUpdate(directScratch.address(), 1, IORING_FILE_INDEX_ALLOC).userData(ud);
+        int r = inlineResult(ud);
+        return r == 1 ? directScratch.get(JAVA_INT, 0) : (r < 0 ? r : -Errno.ENFILE);
     }
 
     /**

@@ -39,6 +39,8 @@ public final class UserData {
     static final int OP_POLL = 18;
     /** The removal of such a poll; posts a completion only when it fails. */
     static final int OP_POLL_REMOVE = 19;
+    /** A socket set up with system calls moving into the registered file table. */
+    static final int OP_FILES_UPDATE = 20;
     /** A connection arriving from another loop through msg_ring fd passing. */
     static final int OP_HANDOFF = 0xF0;
     /** A msg_ring wakeup from another loop. */
