@@ -10,6 +10,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +43,31 @@ class UdpEchoTest {
             assertEquals(SIZES.length, stats.datagramsReceived(), stats.toString());
             assertEquals(0, stats.truncated(), stats.toString());
             assertTrue(echo.errors.isEmpty(), echo.errors.toString());
+        }
+    }
+
+    @Test
+    void onIoUringTheSocketIsADirectDescriptorClosedWithTheEndpoint() throws Exception {
+        Transports.assumeIoUring("direct descriptors");
+        try (EventLoopGroup group = EventLoopGroup.create(1)) {
+            assumeTrue(group.pathsInUse().contains(UringOptions.Path.DIRECT_DESCRIPTORS), "DIRECT_DESCRIPTORS is off");
+            long socketsBefore = Net.openSockets();
+            Udp.Echo echo = new Udp.Echo();
+            InetSocketAddress bound;
+            try (UdpEndpoint server = UdpEndpoint.builder().group(group).handler(echo).start()) {
+                bound = server.localAddress();
+                assertEquals(socketsBefore, Net.openSockets(), "the endpoint's socket is no descriptor of the process");
+            }
+            try (UdpEndpoint server = UdpEndpoint.builder().group(group).address(bound).handler(echo).start();
+                 DatagramChannel client = Udp.client(server.localAddress())) {
+                byte[] msg = Net.pattern(100, 3);
+                Udp.send(client, msg, bound);
+                assertArrayEquals(msg, Udp.receive(client).data());
+            }
+            // Closed with the endpoint: the port is free again.
+            try (DatagramChannel again = DatagramChannel.open().bind(bound)) {
+                assertEquals(bound.getPort(), Udp.local(again).getPort());
+            }
         }
     }
 

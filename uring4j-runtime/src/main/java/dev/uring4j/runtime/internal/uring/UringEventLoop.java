@@ -369,6 +369,25 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
     }
 
     /**
+     * Closes direct descriptor {@code slot} by clearing it from the table ({@code IORING_OP_FILES_UPDATE}
+     * with -1), for a socket nothing is in flight on any more. After the loop's final drain the
+     * table goes with the ring instead.
+     */
+    void unregisterDirect(int slot) {
+        if (isStopped() || ring.isClosed()) {
+            return;
+        }
+        directScratch.set(JAVA_INT, 0, -1);
+        long ud = UserData.encode(UserData.OP_FILES_UPDATE, 0, slot);
+        sqe().prepFilesUpdate(directScratch.address(), 1, slot).userData(ud);
+        int r = inlineResult(ud);
+        if (r < 0) {
+            LOG.log(System.Logger.Level.WARNING, "closing direct descriptor " + slot + " failed: " + Errno.describe(r)
+                    + "; it closes with the ring");
+        }
+    }
+
+    /**
      * A normal fd for direct descriptor {@code slot} ({@code IORING_OP_FIXED_FD_INSTALL}, 6.8), for
      * the calls that need one (getpeername); the caller closes it. Returns -1 when the kernel
      * cannot install one.

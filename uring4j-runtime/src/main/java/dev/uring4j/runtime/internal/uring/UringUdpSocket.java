@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 
 import static dev.uring4j.ring.uapi.IoUringH.IORING_ASYNC_CANCEL_ALL;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_ASYNC_CANCEL_FD_FIXED;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_RECVSEND_POLL_FIRST;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
@@ -59,7 +60,9 @@ public final class UringUdpSocket extends LoopUdpSocket {
     private final UringEventLoop uring;
     final int index;
     final int generation;
+    /** The socket's direct-descriptor slot when {@link #fixed}, else its fd. */
     private final int fd;
+    private final boolean fixed;
     private final MemorySegment msghdr;
     private final int nameRoom;
     private final int controlRoom;
@@ -89,7 +92,6 @@ public final class UringUdpSocket extends LoopUdpSocket {
         this.uring = loop;
         this.index = index;
         this.generation = generation;
-        this.fd = fd;
         this.gso = gsoAvailable && config.gso();
         this.sendto = Probe.current().supports(Probe.Feature.SENDTO);
         this.nameRoom = family == LibC.AF_INET ? SockAddr.SIZEOF_IN : SockAddr.SIZEOF_IN6;
@@ -128,6 +130,14 @@ public final class UringUdpSocket extends LoopUdpSocket {
                 this.group = own.assign();
             }
             this.firstOwnBgid = bgid;
+            // Set up with system calls, the socket lives on as a direct descriptor: receives and
+            // sends skip the fd lookup. A full table keeps the normal fd.
+            int direct = loop.paths.direct ? loop.registerDirect(fd) : -1;
+            if (direct >= 0) {
+                LibC.close(fd);
+            }
+            this.fixed = direct >= 0;
+            this.fd = fixed ? direct : fd;
         } catch (ErrnoException | RuntimeException | Error e) {
             if (own != null) {
                 own.close();
@@ -154,6 +164,9 @@ public final class UringUdpSocket extends LoopUdpSocket {
     private void arm(boolean pollFirst) {
         Sqe s = uring.sqe().prepRecvmsgMultishot(fd, msghdr.address(), LibC.MSG_TRUNC)
                 .bufferSelect(groups.bgid(group)).userData(udRecv);
+        if (fixed) {
+            s.fixedFile();
+        }
         if (pollFirst) {
             s.addIoprio(IORING_RECVSEND_POLL_FIRST);
         }
@@ -298,6 +311,9 @@ public final class UringUdpSocket extends LoopUdpSocket {
             s.prepSendmsg(fd, queue.msghdrAddress(slot), 0);
         }
         s.userData(UserData.encode(UserData.OP_SENDMSG, generation, index | slot << 16));
+        if (fixed) {
+            s.fixedFile();
+        }
         uring.udp.sendPrepared();
         inflight++;
         sends++;
@@ -315,7 +331,8 @@ public final class UringUdpSocket extends LoopUdpSocket {
         }
         state = CLOSING;
         if (inflight > 0 && !cancelSubmitted) {
-            uring.sqe().prepCancelFd(fd, IORING_ASYNC_CANCEL_ALL).userData(udCancel);
+            uring.sqe().prepCancelFd(fd, IORING_ASYNC_CANCEL_ALL | (fixed ? IORING_ASYNC_CANCEL_FD_FIXED : 0))
+                    .userData(udCancel);
             cancelSubmitted = true;
             inflight++;
         }
@@ -341,7 +358,11 @@ public final class UringUdpSocket extends LoopUdpSocket {
 
     /** Closes the descriptor and frees buffers and queues: only once nothing in flight can use them. */
     void freeNative() {
-        LibC.close(fd);
+        if (fixed) {
+            uring.unregisterDirect(fd);
+        } else {
+            LibC.close(fd);
+        }
         peers.clear();
         if (ownGroups) {
             groups.close();
