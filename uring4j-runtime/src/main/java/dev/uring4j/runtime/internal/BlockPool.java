@@ -41,6 +41,11 @@ public final class BlockPool {
             return (int) segment.byteSize();
         }
 
+        /** The block after this one in its send queue, or {@code null}. */
+        public Block next() {
+            return next;
+        }
+
         public int readable() {
             return writeIndex - readIndex;
         }

@@ -9,11 +9,14 @@ import java.util.concurrent.CompletionException;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_ASYNC_CANCEL_ALL;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_RECVSEND_POLL_FIRST;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import dev.uring4j.ring.Cqe;
 import dev.uring4j.ring.Sqe;
 import dev.uring4j.ring.Errno;
+import dev.uring4j.ring.sys.Iovec;
 import dev.uring4j.ring.sys.LibC;
+import dev.uring4j.ring.sys.Msghdr;
 import dev.uring4j.ring.sys.SockAddr;
 import dev.uring4j.runtime.internal.BlockPool;
 import dev.uring4j.runtime.Connection;
@@ -40,6 +43,9 @@ import dev.uring4j.runtime.internal.LoopConnection;
  */
 public final class UringConnection extends LoopConnection<UringEventLoop> {
     private static final int MAX_ZC_PENDING = 8;
+    /** The most queued blocks one {@code sendmsg} carries: each is at least 16 KiB, so 256 KiB or more. */
+    private static final int MAX_IOV = 16;
+    private static final int SENDMSG_BYTES = (int) (Msghdr.LAYOUT.byteSize() + MAX_IOV * Iovec.LAYOUT.byteSize());
 
     public final int slot;
     public final int generation;
@@ -63,6 +69,8 @@ public final class UringConnection extends LoopConnection<UringEventLoop> {
 
     // send
     private boolean sendInFlight;
+    /** The msghdr and iovec of a {@code sendmsg} in flight, or {@code null}. */
+    private BlockPool.Block sendmsg;
     private final BlockPool.Block[] zcBlocks = new BlockPool.Block[MAX_ZC_PENDING];
     private int zcHead;
     private int zcCount;
@@ -180,9 +188,38 @@ public final class UringConnection extends LoopConnection<UringEventLoop> {
         }
     }
 
+    /**
+     * A msghdr whose iovec covers the queued blocks from {@code head}, in a pooled block this
+     * connection holds until the send completes (the kernel reads the iovec when it issues the send).
+     */
+    private long sendmsgOf(BlockPool.Block head) {
+        sendmsg = loop.blocks.acquire(SENDMSG_BYTES);
+        MemorySegment m = sendmsg.segment;
+        long iov = m.address() + Msghdr.LAYOUT.byteSize();
+        int count = 0;
+        for (BlockPool.Block b = head; b != null && count < MAX_IOV; b = b.next()) {
+            long at = Msghdr.LAYOUT.byteSize() + count * Iovec.LAYOUT.byteSize();
+            m.set(JAVA_LONG, at + Iovec.OFFSET_iov_base, b.segment.address() + b.readIndex);
+            m.set(JAVA_LONG, at + Iovec.OFFSET_iov_len, b.readable());
+            count++;
+        }
+        m.set(JAVA_LONG, Msghdr.OFFSET_msg_name, 0);
+        m.set(JAVA_INT, Msghdr.OFFSET_msg_namelen, 0);
+        m.set(JAVA_LONG, Msghdr.OFFSET_msg_iov, iov);
+        m.set(JAVA_LONG, Msghdr.OFFSET_msg_iovlen, count);
+        m.set(JAVA_LONG, Msghdr.OFFSET_msg_control, 0);
+        m.set(JAVA_LONG, Msghdr.OFFSET_msg_controllen, 0);
+        m.set(JAVA_INT, Msghdr.OFFSET_msg_flags, 0);
+        return m.address();
+    }
+
     private void onSend(int res) {
         sendInFlight = false;
         inflight--;
+        if (sendmsg != null) {
+            loop.blocks.release(sendmsg);
+            sendmsg = null;
+        }
         if (res >= 0) {
             sent(res);
         } else if (res != -Errno.ECANCELED) {
@@ -319,14 +356,20 @@ public final class UringConnection extends LoopConnection<UringEventLoop> {
         return sendInFlight;
     }
 
-    /** One send of the head block (zero-copy above the threshold); at most one in flight keeps bytes ordered. */
+    /**
+     * One send of the head block (zero-copy above the threshold), or of the first
+     * {@link #MAX_IOV} blocks in one {@code sendmsg}; at most one in flight keeps bytes ordered.
+     */
     @Override
     protected void sendQueued() {
         BlockPool.Block b = output.head();
         int n = b.readable();
         long addr = b.segment.address() + b.readIndex;
         Sqe s = loop.sqe();
-        if (loop.paths.sendZc && n >= loop.paths.sendZcThreshold && zcCount < MAX_ZC_PENDING) {
+        boolean zeroCopy = loop.paths.sendZc && n >= loop.paths.sendZcThreshold && zcCount < MAX_ZC_PENDING;
+        if (b.next() != null && loop.paths.sendBatch && !zeroCopy) {
+            s.prepSendmsg(fd, sendmsgOf(b), LibC.MSG_NOSIGNAL).userData(udSend);
+        } else if (zeroCopy) {
             s.prepSendZc(fd, addr, n, LibC.MSG_NOSIGNAL, 0).userData(udSendZc);
             zcBlocks[(zcHead + zcCount) % MAX_ZC_PENDING] = b;
             zcCount++;

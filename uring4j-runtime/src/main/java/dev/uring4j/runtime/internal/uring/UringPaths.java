@@ -30,6 +30,8 @@ final class UringPaths {
     final boolean bufferRings;
     final boolean incremental;
     final boolean recvBundle;
+    /** Several queued blocks per {@code sendmsg}. */
+    final boolean sendBatch;
     /** Zero-copy sends of at least {@link #sendZcThreshold} bytes. */
     final boolean sendZc;
     final int sendZcThreshold;
@@ -65,6 +67,7 @@ final class UringPaths {
         recvBundle = bufferRings && multishotRecv && !incremental && options.uses(Path.RECV_BUNDLE);
         sendZcThreshold = options.sendZcThreshold();
         sendZc = options.uses(Path.SEND_ZC);
+        sendBatch = options.uses(Path.SEND_BATCH);
         bindListenOps = options.uses(Path.BIND_LISTEN);
         WaitBatching batching = WaitBatching.none();
         if (options.batchCompletions() > 1) {
@@ -89,6 +92,7 @@ final class UringPaths {
         record(Path.BUFFER_RING, bufferRings);
         record(Path.RECV_BUNDLE, recvBundle);
         record(Path.INCREMENTAL_BUFFERS, incremental);
+        record(Path.SEND_BATCH, sendBatch);
         record(Path.SEND_ZC, sendZc);
         record(Path.MSG_RING_FD, options.uses(Path.MSG_RING_FD));
         record(Path.BIND_LISTEN, bindListenOps);
