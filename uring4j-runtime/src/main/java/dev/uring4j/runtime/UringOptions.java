@@ -69,6 +69,17 @@ public final class UringOptions {
         SEND_ZC(Probe.Feature.SEND_ZC, "copying send"),
         /** Acceptor mode hands connections over with {@code msg_ring} fd passing; else each loop accepts (SO_REUSEPORT). */
         MSG_RING_FD(Probe.Feature.MSG_RING_FD, "SO_REUSEPORT accept on every loop"),
+        /**
+         * A task one io_uring loop gives another ({@code execute} from a handler) rides a ring
+         * message that names it, the target finding it in its CQ; else it goes into the target's
+         * task queue and a ring message only wakes the target when it sleeps. The message leaves
+         * with the giving loop's next submission, so a handler must not block waiting for work it
+         * gave another loop (the runtime's own waits, such as starting a server from a handler,
+         * submit first). Off unless enabled: a message costs the kernel more than a queued task
+         * costs the two loops, so between busy loops it hands over several times fewer tasks per
+         * second, and it only ties when every task wakes a sleeping loop (docs/BENCHMARKS.md).
+         */
+        MSG_RING_TASKS(Probe.Feature.MSG_RING, "the target's task queue, a ring message waking it", false),
         /** {@code IORING_OP_BIND}/{@code LISTEN}; else bind(2)/listen(2). */
         BIND_LISTEN(Probe.Feature.BIND_LISTEN, "bind(2) and listen(2)"),
         /**

@@ -75,7 +75,7 @@ public abstract class LoopServer {
             }
         }, () -> armed.completeExceptionally(new RejectedExecutionException("event loop " + loop.name() + " has stopped")));
         try {
-            armed.join();
+            TransportLoop.await(armed);
             return null;
         } catch (CompletionException e) {
             return e.getCause();

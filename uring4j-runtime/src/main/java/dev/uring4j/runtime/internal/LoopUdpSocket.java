@@ -114,7 +114,7 @@ public abstract non-sealed class LoopUdpSocket extends UdpSocket {
             }
         }, () -> built.completeExceptionally(new RejectedExecutionException("event loop " + loop.name() + " has stopped")));
         try {
-            return built.join();
+            return TransportLoop.await(built);
         } catch (CompletionException e) {
             if (e.getCause() instanceof ErrnoException ee) {
                 throw ee;

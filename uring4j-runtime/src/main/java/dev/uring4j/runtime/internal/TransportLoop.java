@@ -204,6 +204,7 @@ public abstract non-sealed class TransportLoop implements EventLoop {
             LoopStatsEvent.ended(this);
             stopped = true;
             rejectPending();
+            rejectHeldTasks();
             freeResources();
             reportLeaks();
             terminated.complete(null);
@@ -322,6 +323,29 @@ public abstract non-sealed class TransportLoop implements EventLoop {
         if (stopped) {
             return false;
         }
+        if (!inEventLoop() && mailedFromLoop(task)) {
+            return true;
+        }
+        return enqueue(task);
+    }
+
+    /**
+     * Hands {@code task}, posted from another thread, to this loop by a way of the transport's
+     * own (ring messages from another io_uring loop); {@code false} to queue it as usual.
+     */
+    protected boolean mailedFromLoop(Runnable task) {
+        return false;
+    }
+
+    /**
+     * Queues {@code task} in the loop's task queue, waking the loop if it may be asleep; the way
+     * every task goes unless {@link #mailedFromLoop} took it. Returns {@code false}, and the task
+     * never runs, when the loop has stopped.
+     */
+    public final boolean enqueue(Runnable task) {
+        if (stopped) {
+            return false;
+        }
         if (tasks.offer(task, inEventLoop())) {
             wakeup();
         }
@@ -390,15 +414,53 @@ public abstract non-sealed class TransportLoop implements EventLoop {
     private void rejectPending() {
         Runnable t;
         while ((t = tasks.poll()) != null) {
-            if (t instanceof Rejectable r) {
-                try {
-                    r.onRejected.run();
-                } catch (Throwable e) {
-                    LOG.log(System.Logger.Level.WARNING, "a task refused by the stopped event loop " + name()
-                            + " failed to report it", e);
-                }
+            reject(t);
+        }
+    }
+
+    /**
+     * A task that will never run, its loop having stopped: one posted with a rejection
+     * ({@link #post(Runnable, Runnable)}) runs it; any other is dropped.
+     */
+    public static void reject(Runnable task) {
+        if (task instanceof Rejectable r) {
+            try {
+                r.onRejected.run();
+            } catch (Throwable e) {
+                LOG.log(System.Logger.Level.WARNING, "a task refused by a stopped event loop failed to report it", e);
             }
         }
+    }
+
+    /**
+     * Waits for {@code f}, which another loop completes. Called on a loop's thread (a handler
+     * starting a server or an endpoint on its group), the calling loop first submits what it has
+     * prepared, so that a ring message carrying or announcing the work leaves now, not after the
+     * wait.
+     */
+    public static <T> T await(CompletableFuture<T> f) {
+        if (LoopThread.current() instanceof TransportLoop l) {
+            l.submitPending();
+        }
+        return f.join();
+    }
+
+    /** Hands the kernel what the loop has prepared, without waiting (loop thread). */
+    protected void submitPending() {
+    }
+
+    /** Runs one task on the loop: counted, and what it throws is logged, not propagated. */
+    public final void runTask(Runnable t) {
+        tasksRun++;
+        try {
+            t.run();
+        } catch (Throwable e) {
+            LOG.log(System.Logger.Level.WARNING, "task on " + thread.getName() + " threw", e);
+        }
+    }
+
+    /** The loop has stopped and its task queue is empty: tasks the transport holds elsewhere are rejected. */
+    protected void rejectHeldTasks() {
     }
 
     /** A task with what to do if it will never run. */
@@ -422,12 +484,7 @@ public abstract non-sealed class TransportLoop implements EventLoop {
     protected final void runTasks() {
         Runnable t;
         while ((t = tasks.poll()) != null) {
-            tasksRun++;
-            try {
-                t.run();
-            } catch (Throwable e) {
-                LOG.log(System.Logger.Level.WARNING, "task on " + thread.getName() + " threw", e);
-            }
+            runTask(t);
         }
     }
 

@@ -57,8 +57,8 @@ final class Operations {
 
     /**
      * A completion arrived: unless more follow, its operation is no longer in flight. Ring messages
-     * from other loops and the completions of operations sent without one on success (returned
-     * buffers, poll removals) were never counted.
+     * from other loops (wake-ups, tasks) and the completions of operations sent without one on
+     * success (returned buffers, poll removals, task messages) were never counted.
      */
     void completed(long userData, int flags) {
         if (!ends(userData, flags)) {
@@ -84,7 +84,8 @@ final class Operations {
     private static boolean ends(long userData, int flags) {
         int op = UserData.op(userData);
         return !Cqe.more(flags) && op != UserData.OP_MSG && op != UserData.OP_HANDOFF
-                && op != UserData.OP_PROVIDE_BUFFERS && op != UserData.OP_POLL_REMOVE;
+                && op != UserData.OP_PROVIDE_BUFFERS && op != UserData.OP_POLL_REMOVE && op != UserData.OP_TASK
+                && op != UserData.OP_TASK_SENT;
     }
 
     /** Operations prepared or in the kernel whose last completion has not arrived. */

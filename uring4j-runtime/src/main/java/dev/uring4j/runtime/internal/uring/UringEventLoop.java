@@ -61,6 +61,11 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
      * when traffic stops, send errors and freed queue space are still seen within this.
      */
     private static final long SEND_COMPLETION_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /**
+     * The longest the loop sleeps while tasks it gives another loop wait for that loop's slots:
+     * it learns of freed slots only by looking.
+     */
+    private static final long MAIL_BACKLOG_WAIT_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
     private static final int FIRST_BGID = 1;
     private static final long LOOP_CANCEL = UserData.encode(UserData.OP_LOOP_CANCEL, 0, 0);
 
@@ -74,6 +79,9 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
     BufferGroups buffers;
     UringUdpTable udp;
     private UringFdWatches watches;
+    private final RingMail ringMail = new RingMail(this);
+    /** The ring's fd once set up, for other loops' messages (-1 before); written once by this loop. */
+    private volatile int messageRingFd = -1;
     SlotTable slots;
     private Arena arena;
     private Wakeup wakeup;
@@ -124,6 +132,7 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
                 options.bufferSize(), FIRST_BGID, paths.bufferRings, paths.incremental);
         udp = new UringUdpTable(this, FIRST_BGID + uringOptions.bufferGroups());
         watches = new UringFdWatches(this);
+        messageRingFd = ring.fd();
         directScratch = arena.allocate(JAVA_INT);
         wakeup = new Wakeup();
         wakeup.arm(this);
@@ -144,6 +153,7 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
         runTimers();
         flushDirty();
         udp.flush();
+        ringMail.flush();
         if (!keepRunning()) {
             return;
         }
@@ -155,6 +165,9 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
         // while tasks keep the loop busy. Waiting, count one completion beyond those our own UDP
         // sends will post (usually inline, during this enter, so waiting for one would return at
         // once), but do not sleep long past them.
+        if (ringMail.backlogged() && timeout > MAIL_BACKLOG_WAIT_NANOS) {
+            timeout = MAIL_BACKLOG_WAIT_NANOS;
+        }
         int ownSends = udp.expectedCompletions();
         if (ownSends > 0 && timeout > SEND_COMPLETION_WAIT_NANOS) {
             timeout = SEND_COMPLETION_WAIT_NANOS;
@@ -259,6 +272,8 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
             }
             case UserData.OP_WAKEUP -> wakeup.completed(this, flags, !cancelledAll);
             case UserData.OP_POLL -> watches.dispatch(userData, res, flags);
+            case UserData.OP_TASK -> ringMail.received(userData);
+            case UserData.OP_TASK_SENT -> ringMail.sendFailed(userData, res);
             case UserData.OP_MSG, UserData.OP_LOOP_CANCEL, UserData.OP_FD_INSTALL, UserData.OP_BIND,
                  UserData.OP_LISTEN, UserData.OP_FILES_UPDATE, UserData.OP_POLL_REMOVE -> {
                 // A wakeup from another loop (its tasks run this iteration), our shutdown cancel,
@@ -418,6 +433,41 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
     @Override
     protected LoopFdWatch newWatch(int fd, int events, FdHandler handler) {
         return watches.newWatch(fd, events, handler);
+    }
+
+    /**
+     * From another io_uring loop that takes {@code MSG_RING_TASKS}: the task rides a ring message
+     * ({@link RingMail}) instead of the task queue.
+     */
+    @Override
+    protected boolean mailedFromLoop(Runnable task) {
+        if (LoopThread.current() instanceof UringEventLoop from && from.paths != null && from.paths.msgRingTasks
+                && !from.isShuttingDown() && messageRingFd >= 0) {
+            from.ringMail.send(this, task);
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    protected void submitPending() {
+        submitNow();
+    }
+
+    @Override
+    protected void rejectHeldTasks() {
+        ringMail.closeOutboxes();
+        ringMail.rejectInbound();
+    }
+
+    /** This loop's task messages, as source and as target. */
+    RingMail ringMail() {
+        return ringMail;
+    }
+
+    /** The ring fd other loops send messages to, or -1 before the ring is set up. */
+    int ringFdForMessages() {
+        return messageRingFd;
     }
 
     // ------------------------------------------------------------------ connections

@@ -30,6 +30,8 @@ final class UringPaths {
     final boolean bufferRings;
     final boolean incremental;
     final boolean recvBundle;
+    /** Tasks for other io_uring loops ride ring messages. */
+    final boolean msgRingTasks;
     /** Several queued blocks per {@code sendmsg}. */
     final boolean sendBatch;
     /** Zero-copy sends of at least {@link #sendZcThreshold} bytes. */
@@ -68,6 +70,7 @@ final class UringPaths {
         sendZcThreshold = options.sendZcThreshold();
         sendZc = options.uses(Path.SEND_ZC);
         sendBatch = options.uses(Path.SEND_BATCH);
+        msgRingTasks = options.uses(Path.MSG_RING_TASKS);
         bindListenOps = options.uses(Path.BIND_LISTEN);
         WaitBatching batching = WaitBatching.none();
         if (options.batchCompletions() > 1) {
@@ -95,6 +98,7 @@ final class UringPaths {
         record(Path.SEND_BATCH, sendBatch);
         record(Path.SEND_ZC, sendZc);
         record(Path.MSG_RING_FD, options.uses(Path.MSG_RING_FD));
+        record(Path.MSG_RING_TASKS, msgRingTasks);
         record(Path.BIND_LISTEN, bindListenOps);
         record(Path.ADAPTIVE_WAIT, options.uses(Path.ADAPTIVE_WAIT));
         record(Path.NAPI_BUSY_POLL, options.uses(Path.NAPI_BUSY_POLL) && registerNapi(options, ring, log));

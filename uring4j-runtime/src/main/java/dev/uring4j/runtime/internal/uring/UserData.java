@@ -41,6 +41,8 @@ public final class UserData {
     static final int OP_POLL_REMOVE = 19;
     /** A socket set up with system calls moving into the registered file table. */
     static final int OP_FILES_UPDATE = 20;
+    /** A task message this loop sent another ({@link RingMail}); posts a completion only when it fails. */
+    static final int OP_TASK_SENT = 21;
     /** A connection arriving from another loop through msg_ring fd passing. */
     static final int OP_HANDOFF = 0xF0;
     /** A msg_ring wakeup from another loop. */
@@ -49,6 +51,8 @@ public final class UserData {
     static final int OP_WAKEUP = 0xF2;
     /** A cancel issued by the loop itself (shutdown). */
     static final int OP_LOOP_CANCEL = 0xF3;
+    /** A task from another loop ({@link RingMail}): generation is the mailbox, slot the slot. */
+    static final int OP_TASK = 0xF4;
 
     static final int MAX_SLOT = Integer.MAX_VALUE;
     static final int GENERATION_MASK = 0xFF_FFFF;
