@@ -37,6 +37,8 @@ public final class Probe {
 
     /** The io_uring features uring4j uses, with the kernel release that brought each. */
     public enum Feature {
+        /** {@code IORING_OP_SENDMSG}: a send with a msghdr, several buffers (an iovec) in one operation. */
+        SENDMSG("sendmsg (IORING_OP_SENDMSG)", "5.3", "IORING_OP_SENDMSG"),
         /** Timed waits in {@code io_uring_enter} without a timeout SQE. */
         EXT_ARG("timed waits in io_uring_enter (IORING_ENTER_EXT_ARG)", "5.11", "IORING_FEAT_EXT_ARG"),
         /** Multishot poll: one request, a completion per readiness event. */
@@ -212,6 +214,7 @@ public final class Probe {
     private void detect(IoUring ring) {
         boolean socketOp = ops[IORING_OP_SOCKET];
         boolean sendZc = ops[IORING_OP_SEND_ZC];
+        put(Feature.SENDMSG, ops[IORING_OP_SENDMSG]);
         put(Feature.EXT_ARG, (features & IORING_FEAT_EXT_ARG) != 0);
         put(Feature.POLL_MULTISHOT, (features & IORING_FEAT_RSRC_TAGS) != 0);
         put(Feature.MSG_RING, ops[IORING_OP_MSG_RING]);

@@ -61,10 +61,9 @@ public final class UringOptions {
         INCREMENTAL_BUFFERS(Probe.Feature.PBUF_RING_INC, "whole buffers", false),
         /**
          * Queued output spread over several blocks leaves in one {@code sendmsg} with an iovec per
-         * block (up to 16); else one send per block, the next after the previous completes. Needs
-         * nothing beyond what the transport requires.
+         * block (up to 16); else one send per block, the next after the previous completes.
          */
-        SEND_BATCH(null, "one send per output block"),
+        SEND_BATCH(Probe.Feature.SENDMSG, "one send per output block"),
         /** Zero-copy send above the threshold; else copying send. */
         SEND_ZC(Probe.Feature.SEND_ZC, "copying send"),
         /** Acceptor mode hands connections over with {@code msg_ring} fd passing; else each loop accepts (SO_REUSEPORT). */
@@ -125,8 +124,7 @@ public final class UringOptions {
         /**
          * The kernel feature this path needs.
          *
-         * @return the feature, which names its kernel version; {@code null} when the path needs
-         *         nothing beyond what the io_uring transport itself requires
+         * @return the feature, which names its kernel version
          */
         public Probe.Feature feature() {
             return feature;
@@ -268,7 +266,7 @@ public final class UringOptions {
         if (path == Path.MSG_RING_FD && !uses(Path.DIRECT_DESCRIPTORS)) {
             return "it passes direct descriptors, and DIRECT_DESCRIPTORS is not taken: " + whyNot(Path.DIRECT_DESCRIPTORS);
         }
-        return path.feature() == null ? null : Probe.current().whyMissing(path.feature());
+        return Probe.current().whyMissing(path.feature());
     }
 
     /**
