@@ -22,9 +22,9 @@
  * Exit status: 0 done, 1 setup error, 2 usage, 3 payload mismatch, 4 connection lost.
  */
 #include "bench_common.h"
+#include "histogram.h"
 
 #include <fcntl.h>
-#include <math.h>
 #include <sys/epoll.h>
 #include <sys/prctl.h>
 
@@ -34,58 +34,6 @@ static const char usage[] =
 #define PATTERN_PERIOD 65521u   /* prime, so consecutive messages start far apart */
 #define READ_BUF_SIZE 65536
 #define MAX_EVENTS 1024
-
-/* Latency histogram, HdrHistogram-style: 64 linear sub-buckets per power of two (<= 1.6% error). */
-#define SUB_BITS 6
-#define SUB_COUNT (1 << SUB_BITS)
-#define BUCKETS ((64 - SUB_BITS + 1) * SUB_COUNT)
-
-struct histogram {
-    uint64_t counts[BUCKETS];
-    uint64_t total, sum_ns, max_ns;
-};
-
-static inline int bucket_of(uint64_t v)
-{
-    if (v < SUB_COUNT)
-        return (int)v;
-    int shift = 63 - __builtin_clzll(v) - SUB_BITS;
-    return ((shift + 1) << SUB_BITS) + (int)((v >> shift) - SUB_COUNT);
-}
-
-/* The middle of a bucket's range: the value a percentile falling in it is reported as. */
-static uint64_t bucket_mid(int idx)
-{
-    if (idx < SUB_COUNT)
-        return (uint64_t)idx;
-    int shift = (idx >> SUB_BITS) - 1;
-    uint64_t low = (uint64_t)(SUB_COUNT + (idx & (SUB_COUNT - 1))) << shift;
-    return low + ((1ull << shift) >> 1);
-}
-
-static inline void hist_record(struct histogram *h, uint64_t ns)
-{
-    h->counts[bucket_of(ns)]++;
-    h->total++;
-    h->sum_ns += ns;
-    if (ns > h->max_ns)
-        h->max_ns = ns;
-}
-
-static double hist_percentile_us(const struct histogram *h, double q)
-{
-    if (h->total == 0)
-        return 0;
-    uint64_t rank = (uint64_t)ceil(q * (double)h->total), seen = 0;
-    if (rank == 0)
-        rank = 1;
-    for (int i = 0; i < BUCKETS; i++) {
-        seen += h->counts[i];
-        if (seen >= rank)
-            return (double)bucket_mid(i) / 1000.0;
-    }
-    return (double)h->max_ns / 1000.0;
-}
 
 struct conn {
     int fd;
@@ -427,7 +375,7 @@ int main(int argc, char **argv)
            cfg.conns, cfg.depth, cfg.size, cfg.rate, window_s, (unsigned long long)rts, (double)rts / window_s,
            (unsigned long long)(rts * (uint64_t)cfg.size), hist_percentile_us(&hist, 0.50),
            hist_percentile_us(&hist, 0.90), hist_percentile_us(&hist, 0.99), hist_percentile_us(&hist, 0.999),
-           (double)hist.max_ns / 1000.0, hist.total ? (double)hist.sum_ns / (double)hist.total / 1000.0 : 0.0,
+           (double)hist.max_ns / 1000.0, hist_mean_us(&hist),
            user_s, sys_s, rts ? (user_s + sys_s) * 1e6 / (double)rts : 0.0, (unsigned long long)late_sends,
            (double)max_lag_ns / 1000.0);
     fflush(stdout);
