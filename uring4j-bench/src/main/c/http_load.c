@@ -1,0 +1,659 @@
+/*
+ * http_load: the HTTP cells' load tool. One thread (the caller pins it) on io_uring, built so that
+ * it costs less CPU per request than the servers it drives: SINGLE_ISSUER | DEFER_TASKRUN with a
+ * registered ring fd, the connections registered as fixed files, one multishot receive per
+ * connection drawing from a provided-buffer group, and every send of a loop iteration submitted
+ * in the same io_uring_enter that waits for the next completions.
+ *
+ *   http_load --port P [--host 127.0.0.1] [--conns 64] [--depth 1] [--request FILE]...
+ *             [--warmup 1] [--duration 5] [--rate 0]
+ *
+ * Requests: a rotation of raw requests, each connection starting at a different one. By default a
+ * few GET /plaintext requests with the headers real clients send; each --request FILE (repeatable)
+ * is one raw request, sent as it is (it must be one whose response has a body framed by
+ * Content-Length or chunked encoding: no HEAD).
+ *
+ * Closed loop (--rate 0): every connection writes --depth requests at once (pipelined; 1 = none)
+ * and writes the next batch when all their responses are in, as wrk does; a request's latency runs
+ * from when its batch was written. Paced (--rate R): R requests per second in total, handed to
+ * connections with fewer than --depth in flight, in turn; latency runs from when each request was
+ * due, so a server that falls behind shows it in the percentiles (coordinated omission).
+ *
+ * Every response is parsed: status line, headers, then the body by Content-Length or chunked
+ * encoding. A status other than 2xx counts in non_2xx; a response that does not parse (or that no
+ * request asked for) counts in malformed and ends its connection, whose framing is lost. Errors
+ * count over the whole run, warm-up included. A connection the server closes or resets counts in
+ * socket_errors.
+ *
+ * stdout, one flushed line each, for the orchestrator (the same contract as http_load.sh):
+ *   measure-start      warm-up is over; the measured window starts now
+ *   measure-end        the window is over
+ *   result {...}       flat JSON: rate, latency percentiles (µs), this tool's own CPU per request
+ * Exit status: 0 done, 1 setup error, 2 usage, 3 non-2xx or malformed responses, 4 socket errors.
+ */
+#include "uring_common.h"
+#include "histogram.h"
+
+#include <strings.h>
+#include <sys/prctl.h>
+
+static const char usage[] = "--port P [--host 127.0.0.1] [--conns 64] [--depth 1] [--request FILE]... "
+                            "[--warmup 1] [--duration 5] [--rate 0]";
+
+#define MAX_REQUESTS 64
+#define MAX_REQUEST_SIZE 65536
+#define LINE_MAX_BYTES 8192      /* a status or header line longer than this is malformed */
+#define SQ_ENTRIES 4096
+#define CQ_ENTRIES 16384
+#define BGID 0
+#define NBUFS 4096
+#define BUF_SIZE 16384
+#define MAX_REPORTED 5           /* malformed responses described on stderr; the rest only counted */
+
+enum op { OP_RECV = 1, OP_SEND };
+
+static inline uint64_t pack(enum op op, uint32_t id) { return (uint64_t)op << 56 | id; }
+
+enum parse_state { P_STATUS, P_HEADER, P_BODY, P_CHUNK_SIZE, P_CHUNK_DATA, P_CHUNK_END, P_TRAILER };
+
+struct conn {
+    uint32_t id;                /* also its index among the registered files */
+    uint64_t sent, received;    /* requests written, responses parsed */
+    uint64_t *start_ns;         /* depth slots: when request seq % depth was written (or due) */
+    char *out;                  /* requests not yet sent; the first out_sending bytes are in flight */
+    uint32_t out_len, out_sending;
+    uint32_t next_request;      /* position in the rotation */
+    unsigned dead : 1, recv_armed : 1, rearm_pending : 1, in_idle_queue : 1;
+    /* The response parser. */
+    enum parse_state state;
+    int status, chunked;
+    int64_t content_length;     /* -1: none seen */
+    uint64_t remaining;         /* body or chunk bytes still to come */
+    uint32_t line_len;          /* bytes of a line split across receives, kept in line */
+    char *line;
+};
+
+static struct {
+    const char *host;
+    int port, conns, depth;
+    double warmup_s, duration_s, rate;
+} cfg = { "127.0.0.1", -1, 64, 1, 1, 5, 0 };
+
+static const char *request_files[MAX_REQUESTS];
+static int request_file_count;
+static char *requests[MAX_REQUESTS];
+static uint32_t request_len[MAX_REQUESTS];
+static int request_count;
+static uint32_t longest_request;
+
+static struct io_uring ring;
+static struct buf_group group;
+static struct conn *conns;
+static int live_conns;
+static int measuring;
+static struct histogram hist;
+static uint64_t window_responses, non_2xx, malformed, socket_errors;
+static int *rearm_list, rearm_count;
+
+/* Paced mode: connections with room for another request, served round-robin. */
+static int *idle_queue, idle_head, idle_count;
+static uint64_t late_sends, max_lag_ns;
+
+static void add_request(const char *text, size_t len, const char *where)
+{
+    if (request_count == MAX_REQUESTS)
+        die_usage("http_load", usage, "too many requests in the rotation");
+    if (len == 0 || len > MAX_REQUEST_SIZE) {
+        fprintf(stderr, "http_load: %s: a request must be 1 to %d bytes, not %zu\n", where, MAX_REQUEST_SIZE, len);
+        exit(2);
+    }
+    requests[request_count] = malloc(len);
+    if (!requests[request_count])
+        die_errno("malloc", ENOMEM);
+    memcpy(requests[request_count], text, len);
+    request_len[request_count++] = (uint32_t)len;
+    if (len > longest_request)
+        longest_request = (uint32_t)len;
+}
+
+static void load_requests(void)
+{
+    for (int i = 0; i < request_file_count; i++) {
+        FILE *f = fopen(request_files[i], "rb");
+        if (!f) {
+            fprintf(stderr, "http_load: --request %s: %s (%s)\n", request_files[i], strerror(errno), strerrorname_np(errno));
+            exit(2);
+        }
+        static char text[MAX_REQUEST_SIZE + 1];
+        size_t n = fread(text, 1, sizeof(text), f);
+        fclose(f);
+        add_request(text, n, request_files[i]);
+    }
+    if (request_count)
+        return;
+    /* The default rotation: GET /plaintext as a browser, a command-line client and a library send it. */
+    static const char *const headers[] = {
+        "User-Agent: Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0\r\n"
+        "Accept: text/plain,text/html;q=0.9,application/xhtml+xml;q=0.9,application/xml;q=0.8,*/*;q=0.7\r\n"
+        "Accept-Language: en-US,en;q=0.5\r\nAccept-Encoding: gzip, deflate, br\r\nConnection: keep-alive\r\n",
+        "User-Agent: curl/8.5.0\r\nAccept: */*\r\n",
+        "User-Agent: Go-http-client/1.1\r\nAccept-Encoding: gzip\r\n"
+        "Cookie: session=5f0c2e7a9b1d4c3e8f6a2b7d9e1c4f30; theme=dark\r\n",
+    };
+    for (size_t i = 0; i < sizeof(headers) / sizeof(headers[0]); i++) {
+        char text[1024];
+        int n = snprintf(text, sizeof(text), "GET /plaintext HTTP/1.1\r\nHost: %s:%d\r\n%s\r\n", cfg.host, cfg.port, headers[i]);
+        add_request(text, (size_t)n, "default request");
+    }
+}
+
+static void mark(const char *line)
+{
+    printf("%s\n", line);
+    fflush(stdout);
+}
+
+/* Stops using a connection; what the kernel still delivers for it is ignored. */
+static void retire(struct conn *c)
+{
+    if (!c->dead) {
+        c->dead = 1;
+        live_conns--;
+    }
+}
+
+static void socket_error(struct conn *c, int res)
+{
+    if (c->dead)
+        return;
+    socket_errors++;
+    if (socket_errors <= MAX_REPORTED) {
+        if (res == 0)
+            fprintf(stderr, "http_load: connection %u: the server closed it\n", c->id);
+        else
+            fprintf(stderr, "http_load: connection %u: %s (%s)\n", c->id, strerror(-res), strerrorname_np(-res));
+    }
+    retire(c);
+}
+
+static int bad_response(struct conn *c, const char *why, const char *line, size_t len)
+{
+    malformed++;
+    if (malformed <= MAX_REPORTED)
+        fprintf(stderr, "http_load: connection %u, response %llu: %s: \"%.*s\"\n", c->id,
+                (unsigned long long)c->received, why, (int)(len > 120 ? 120 : len), line);
+    retire(c);
+    return -1;
+}
+
+static void send_out(struct conn *c)
+{
+    struct io_uring_sqe *sqe = ring_get_sqe(&ring);
+    io_uring_prep_send(sqe, (int)c->id, c->out, c->out_len, MSG_NOSIGNAL);
+    sqe->flags |= IOSQE_FIXED_FILE;
+    io_uring_sqe_set_data64(sqe, pack(OP_SEND, c->id));
+    c->out_sending = c->out_len;
+}
+
+/* Appends `count` requests of the rotation, all stamped `start`; sends unless a send is in flight. */
+static void queue_requests(struct conn *c, int count, uint64_t start)
+{
+    for (int i = 0; i < count; i++) {
+        uint32_t r = c->next_request;
+        c->next_request = (r + 1) % (uint32_t)request_count;
+        memcpy(c->out + c->out_len, requests[r], request_len[r]);
+        c->out_len += request_len[r];
+        c->start_ns[c->sent % (uint64_t)cfg.depth] = start;
+        c->sent++;
+    }
+    if (!c->out_sending)
+        send_out(c);
+}
+
+static void idle_push(struct conn *c)
+{
+    if (c->dead || c->in_idle_queue || c->sent - c->received >= (uint64_t)cfg.depth)
+        return;
+    c->in_idle_queue = 1;
+    idle_queue[(idle_head + idle_count++) % cfg.conns] = (int)c->id;
+}
+
+static struct conn *idle_pop(void)
+{
+    struct conn *c = &conns[idle_queue[idle_head]];
+    idle_head = (idle_head + 1) % cfg.conns;
+    idle_count--;
+    c->in_idle_queue = 0;
+    return c;
+}
+
+static int response_done(struct conn *c, uint64_t now)
+{
+    if (c->status / 100 != 2)
+        non_2xx++;
+    if (measuring) {
+        hist_record(&hist, now - c->start_ns[c->received % (uint64_t)cfg.depth]);
+        window_responses++;
+    }
+    c->received++;
+    c->state = P_STATUS;
+    return 0;
+}
+
+static int header_is(const char *l, size_t len, const char *name, const char **value, const char **end)
+{
+    size_t n = strlen(name);
+    if (len <= n || l[n] != ':' || strncasecmp(l, name, n) != 0)
+        return 0;
+    const char *v = l + n + 1, *e = l + len;
+    while (v < e && (*v == ' ' || *v == '\t'))
+        v++;
+    while (e > v && (e[-1] == ' ' || e[-1] == '\t'))
+        e--;
+    *value = v;
+    *end = e;
+    return 1;
+}
+
+static int end_of_headers(struct conn *c, uint64_t now)
+{
+    if (c->status / 100 == 1 || c->status == 204 || c->status == 304)
+        return response_done(c, now);   /* never a body */
+    if (c->chunked) {
+        if (c->content_length >= 0)
+            return bad_response(c, "both Content-Length and chunked encoding", "", 0);
+        c->state = P_CHUNK_SIZE;
+        return 0;
+    }
+    if (c->content_length < 0)
+        return bad_response(c, "neither Content-Length nor chunked encoding, so the body cannot be framed", "", 0);
+    if (c->content_length == 0)
+        return response_done(c, now);
+    c->remaining = (uint64_t)c->content_length;
+    c->state = P_BODY;
+    return 0;
+}
+
+/* One complete line, without its CRLF. */
+static int on_line(struct conn *c, const char *l, size_t len, uint64_t now)
+{
+    switch (c->state) {
+    case P_STATUS:
+        if (c->received == c->sent)
+            return bad_response(c, "a response no request asked for", l, len);
+        /* HTTP/1.x SP 3DIGIT [SP reason] */
+        if (len < 12 || memcmp(l, "HTTP/1.", 7) != 0 || l[7] < '0' || l[7] > '9' || l[8] != ' '
+            || l[9] < '1' || l[9] > '5' || l[10] < '0' || l[10] > '9' || l[11] < '0' || l[11] > '9'
+            || (len > 12 && l[12] != ' '))
+            return bad_response(c, "not a status line", l, len);
+        c->status = (l[9] - '0') * 100 + (l[10] - '0') * 10 + (l[11] - '0');
+        c->content_length = -1;
+        c->chunked = 0;
+        c->state = P_HEADER;
+        return 0;
+    case P_HEADER: {
+        if (len == 0)
+            return end_of_headers(c, now);
+        const char *colon = memchr(l, ':', len), *v, *e;
+        if (!colon || colon == l)
+            return bad_response(c, "a header line without a name and colon", l, len);
+        for (const char *p = l; p < colon; p++)
+            if (*p <= ' ' || *p >= 127)
+                return bad_response(c, "a header name with a space or control character", l, len);
+        if (header_is(l, len, "content-length", &v, &e)) {
+            int64_t n = 0;
+            if (v == e || e - v > 15)
+                return bad_response(c, "a Content-Length that is not a number", l, len);
+            for (const char *p = v; p < e; p++) {
+                if (*p < '0' || *p > '9')
+                    return bad_response(c, "a Content-Length that is not a number", l, len);
+                n = n * 10 + (*p - '0');
+            }
+            if (c->content_length >= 0 && c->content_length != n)
+                return bad_response(c, "two different Content-Length headers", l, len);
+            c->content_length = n;
+        } else if (header_is(l, len, "transfer-encoding", &v, &e)) {
+            if (e - v < 7 || strncasecmp(e - 7, "chunked", 7) != 0)
+                return bad_response(c, "a Transfer-Encoding whose last coding is not chunked", l, len);
+            c->chunked = 1;
+        }
+        return 0;
+    }
+    case P_CHUNK_SIZE: {
+        uint64_t size = 0;
+        size_t i = 0;
+        for (; i < len && i < 15; i++) {
+            char ch = l[i];
+            int d = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
+            if (d < 0)
+                break;
+            size = size * 16 + (uint64_t)d;
+        }
+        if (i == 0 || (i < len && l[i] != ';' && l[i] != ' ' && l[i] != '\t'))
+            return bad_response(c, "not a chunk size", l, len);
+        if (size == 0) {
+            c->state = P_TRAILER;
+        } else {
+            c->remaining = size;
+            c->state = P_CHUNK_DATA;
+        }
+        return 0;
+    }
+    case P_CHUNK_END:
+        if (len != 0)
+            return bad_response(c, "chunk data longer than its size", l, len);
+        c->state = P_CHUNK_SIZE;
+        return 0;
+    case P_TRAILER:
+        if (len == 0)
+            return response_done(c, now);
+        if (!memchr(l, ':', len))
+            return bad_response(c, "a trailer line without a colon", l, len);
+        return 0;
+    default:
+        return bad_response(c, "parser in a body state on a line", l, len);
+    }
+}
+
+/* Parses received bytes; returns -1 once the connection's framing is lost. */
+static int parse(struct conn *c, const char *p, size_t n, uint64_t now)
+{
+    while (n > 0) {
+        if (c->state == P_BODY || c->state == P_CHUNK_DATA) {
+            size_t take = c->remaining < n ? (size_t)c->remaining : n;
+            p += take;
+            n -= take;
+            c->remaining -= take;
+            if (c->remaining == 0) {
+                if (c->state == P_CHUNK_DATA)
+                    c->state = P_CHUNK_END;
+                else if (response_done(c, now) < 0)
+                    return -1;
+            }
+            continue;
+        }
+        const char *nl = memchr(p, '\n', n);
+        size_t take = nl ? (size_t)(nl - p) + 1 : n;
+        const char *line;
+        size_t len;
+        if (!nl || c->line_len) {
+            /* A line split across receives: gather it, bounded. */
+            if (c->line_len + take > LINE_MAX_BYTES)
+                return bad_response(c, "a line longer than 8 KiB", c->line, c->line_len);
+            memcpy(c->line + c->line_len, p, take);
+            c->line_len += (uint32_t)take;
+            p += take;
+            n -= take;
+            if (!nl)
+                break;
+            line = c->line;
+            len = c->line_len;
+            c->line_len = 0;
+        } else {
+            line = p;
+            len = take;
+            p += take;
+            n -= take;
+        }
+        if (len < 2 || line[len - 2] != '\r')
+            return bad_response(c, "a line ending in a bare LF", line, len);
+        if (on_line(c, line, len - 2, now) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static void arm_recv(struct conn *c)
+{
+    prep_recv_multishot_fixed(ring_get_sqe(&ring), (int)c->id, &group, pack(OP_RECV, c->id));
+    c->recv_armed = 1;
+}
+
+static void on_recv(struct conn *c, struct io_uring_cqe *cqe, uint64_t now)
+{
+    int more = (cqe->flags & IORING_CQE_F_MORE) != 0;
+    if (!more)
+        c->recv_armed = 0;
+    if (cqe->res > 0) {
+        uint16_t bid = (uint16_t)(cqe->flags >> IORING_CQE_BUFFER_SHIFT);
+        if (!c->dead && parse(c, buf_group_addr(&group, bid), (size_t)cqe->res, now) == 0) {
+            if (cfg.rate > 0)
+                idle_push(c);
+            else if (c->received == c->sent && !c->out_sending)
+                queue_requests(c, cfg.depth, now);
+        }
+        buf_group_recycle(&group, bid);
+        if (!more && !c->dead)
+            arm_recv(c);   /* ended for another reason (e.g. CQ overflow): keep receiving */
+        return;
+    }
+    if (cqe->res == -ENOBUFS && !c->dead) {
+        /* The group ran dry within this batch of completions: receive again once it is refilled. */
+        if (!c->rearm_pending) {
+            c->rearm_pending = 1;
+            rearm_list[rearm_count++] = (int)c->id;
+        }
+        return;
+    }
+    socket_error(c, cqe->res);
+}
+
+static void on_send(struct conn *c, struct io_uring_cqe *cqe, uint64_t now)
+{
+    uint32_t was = c->out_sending;
+    c->out_sending = 0;
+    if (cqe->res < 0) {
+        socket_error(c, cqe->res);
+        return;
+    }
+    if (c->dead)
+        return;
+    uint32_t sent = (uint32_t)cqe->res < was ? (uint32_t)cqe->res : was;
+    memmove(c->out, c->out + sent, c->out_len - sent);
+    c->out_len -= sent;
+    if (c->out_len) {
+        send_out(c);   /* the rest of a short send, and whatever was queued meanwhile */
+        return;
+    }
+    if (cfg.rate > 0)
+        idle_push(c);
+    else if (c->received == c->sent)
+        queue_requests(c, cfg.depth, now);   /* the whole batch was answered before its send completed */
+}
+
+static void connect_all(void)
+{
+    struct sockaddr_in sa = ipv4_address(cfg.host, cfg.port);
+    int *fds = calloc((size_t)cfg.conns, sizeof(int));
+    if (!fds)
+        die_errno("calloc", ENOMEM);
+    for (int i = 0; i < cfg.conns; i++) {
+        struct conn *c = &conns[i];
+        c->id = (uint32_t)i;
+        c->next_request = (uint32_t)i % (uint32_t)request_count;
+        c->start_ns = calloc((size_t)cfg.depth, sizeof(uint64_t));
+        /* A send may complete after the responses to its requests: room for its depth and the next. */
+        c->out = malloc(2 * (size_t)cfg.depth * longest_request);
+        c->line = malloc(LINE_MAX_BYTES);
+        if (!c->start_ns || !c->out || !c->line)
+            die_errno("malloc", ENOMEM);
+        if ((fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+            die_errno("socket", errno);
+        set_nodelay(fds[i]);
+        /* Blocking: on loopback the handshake completes within connect(), before any load runs. */
+        if (connect(fds[i], (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+            fprintf(stderr, "http_load: connect to %s:%d (connection %d): %s (%s)\n", cfg.host, cfg.port, i,
+                    strerror(errno), strerrorname_np(errno));
+            exit(4);
+        }
+    }
+    int ret = io_uring_register_files(&ring, fds, (unsigned)cfg.conns);
+    if (ret < 0)
+        die_errno("io_uring_register_files", -ret);
+    /* The registered table holds its own references: the plain descriptors are no longer needed. */
+    for (int i = 0; i < cfg.conns; i++)
+        close(fds[i]);
+    free(fds);
+    live_conns = cfg.conns;
+}
+
+static void parse_args(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *v;
+        if ((v = flag_value(argc, argv, &i, "--host", usage)))
+            cfg.host = v;
+        else if ((v = flag_value(argc, argv, &i, "--port", usage)))
+            cfg.port = (int)parse_long(argv[0], usage, v, 1, 65535);
+        else if ((v = flag_value(argc, argv, &i, "--conns", usage)))
+            cfg.conns = (int)parse_long(argv[0], usage, v, 1, 60000);
+        else if ((v = flag_value(argc, argv, &i, "--depth", usage)))
+            cfg.depth = (int)parse_long(argv[0], usage, v, 1, 1024);
+        else if ((v = flag_value(argc, argv, &i, "--request", usage))) {
+            if (request_file_count == MAX_REQUESTS)
+                die_usage(argv[0], usage, "too many --request files");
+            request_files[request_file_count++] = v;
+        } else if ((v = flag_value(argc, argv, &i, "--warmup", usage)))
+            cfg.warmup_s = parse_seconds(argv[0], usage, v);
+        else if ((v = flag_value(argc, argv, &i, "--duration", usage)))
+            cfg.duration_s = parse_seconds(argv[0], usage, v);
+        else if ((v = flag_value(argc, argv, &i, "--rate", usage)))
+            cfg.rate = (double)parse_long(argv[0], usage, v, 0, 100000000);
+        else
+            die_usage(argv[0], usage, "unknown argument");
+    }
+    if (cfg.port < 0)
+        die_usage(argv[0], usage, "--port is required");
+    if (cfg.duration_s <= 0)
+        die_usage(argv[0], usage, "--duration must be positive");
+}
+
+static void handle_completions(uint64_t now)
+{
+    struct io_uring_cqe *cqe;
+    unsigned head, seen = 0;
+    io_uring_for_each_cqe(&ring, head, cqe) {
+        uint64_t ud = io_uring_cqe_get_data64(cqe);
+        struct conn *c = &conns[(uint32_t)ud];
+        if (ud >> 56 == OP_RECV)
+            on_recv(c, cqe, now);
+        else
+            on_send(c, cqe, now);
+        seen++;
+    }
+    io_uring_cq_advance(&ring, seen);
+    if (buf_group_publish(&group)) {
+        for (int i = 0; i < rearm_count; i++) {
+            struct conn *c = &conns[rearm_list[i]];
+            c->rearm_pending = 0;
+            if (!c->dead && !c->recv_armed)
+                arm_recv(c);
+        }
+        rearm_count = 0;
+    }
+}
+
+int main(int argc, char **argv)
+{
+    parse_args(argc, argv);
+    signal(SIGPIPE, SIG_IGN);
+    /* Paced sends are due every few microseconds; the default 50 µs timer slack would bunch them. */
+    prctl(PR_SET_TIMERSLACK, 1UL);
+    load_requests();
+
+    conns = calloc((size_t)cfg.conns, sizeof(*conns));
+    idle_queue = calloc((size_t)cfg.conns, sizeof(int));
+    rearm_list = calloc((size_t)cfg.conns, sizeof(int));
+    if (!conns || !idle_queue || !rearm_list)
+        die_errno("calloc", ENOMEM);
+    ring_setup(&ring, SQ_ENTRIES, CQ_ENTRIES);
+    buf_group_setup(&ring, &group, BGID, NBUFS, BUF_SIZE);
+    connect_all();
+
+    uint64_t start = now_ns();
+    uint64_t window_start = start + (uint64_t)(cfg.warmup_s * 1e9);
+    uint64_t end = window_start + (uint64_t)(cfg.duration_s * 1e9);
+    uint64_t cpu_user0 = 0, cpu_sys0 = 0, paced_count = 0, next_due = start;
+    double interval_ns = cfg.rate > 0 ? 1e9 / cfg.rate : 0;
+
+    for (int i = 0; i < cfg.conns; i++) {
+        arm_recv(&conns[i]);
+        if (cfg.rate > 0)
+            idle_push(&conns[i]);
+        else
+            queue_requests(&conns[i], cfg.depth, start);
+    }
+
+    uint64_t now = start;
+    for (;;) {
+        if (!measuring && now >= window_start) {
+            measuring = 1;
+            window_start = now;
+            cpu_times_ns(&cpu_user0, &cpu_sys0);
+            mark("measure-start");
+        }
+        if (now >= end || live_conns == 0)
+            break;
+        uint64_t wake = measuring ? end : window_start;
+        if (cfg.rate > 0) {
+            while (next_due <= now && idle_count > 0) {
+                struct conn *c = idle_pop();
+                uint64_t lag = now - next_due;
+                if (measuring) {
+                    if (lag > max_lag_ns)
+                        max_lag_ns = lag;
+                    if (lag > 1000000)
+                        late_sends++;
+                }
+                queue_requests(c, 1, next_due);
+                next_due = start + (uint64_t)((double)++paced_count * interval_ns);
+            }
+            if (idle_count > 0 && next_due < wake)
+                wake = next_due;
+        }
+        uint64_t wait_ns = wake > now ? wake - now : 0;
+        struct __kernel_timespec timeout = { .tv_sec = (long long)(wait_ns / 1000000000ull), .tv_nsec = (long long)(wait_ns % 1000000000ull) };
+        struct io_uring_cqe *cqe;
+        int ret = io_uring_submit_and_wait_timeout(&ring, &cqe, 1, &timeout, NULL);
+        if (ret < 0 && ret != -ETIME && ret != -EINTR && ret != -EAGAIN && ret != -EBUSY)
+            die_errno("io_uring_submit_and_wait_timeout", -ret);
+        now = now_ns();
+        handle_completions(now);
+    }
+
+    uint64_t cpu_user1, cpu_sys1;
+    cpu_times_ns(&cpu_user1, &cpu_sys1);
+    if (!measuring) {   /* every connection was lost before the window opened */
+        window_start = now;
+        cpu_user0 = cpu_user1;
+        cpu_sys0 = cpu_sys1;
+        mark("measure-start");
+    }
+    mark("measure-end");
+    double window_s = (double)(now - window_start) / 1e9;
+    double user_s = (double)(cpu_user1 - cpu_user0) / 1e9, sys_s = (double)(cpu_sys1 - cpu_sys0) / 1e9;
+    uint64_t rts = window_responses;
+    printf("result {\"tool\":\"http_load\",\"conns\":%d,\"depth\":%d,\"requests_in_rotation\":%d,\"rate_target\":%.0f,"
+           "\"window_s\":%.6f,\"round_trips\":%llu,\"rt_per_s\":%.1f,"
+           "\"p50_us\":%.2f,\"p90_us\":%.2f,\"p99_us\":%.2f,\"p999_us\":%.2f,\"max_us\":%.2f,\"mean_us\":%.2f,"
+           "\"cpu_user_s\":%.4f,\"cpu_sys_s\":%.4f,\"cpu_us_per_rt\":%.3f,\"late_sends\":%llu,\"max_lag_us\":%.1f,"
+           "\"non_2xx\":%llu,\"malformed\":%llu,\"socket_errors\":%llu}\n",
+           cfg.conns, cfg.depth, request_count, cfg.rate, window_s, (unsigned long long)rts,
+           window_s > 0 ? (double)rts / window_s : 0.0, hist_percentile_us(&hist, 0.50), hist_percentile_us(&hist, 0.90),
+           hist_percentile_us(&hist, 0.99), hist_percentile_us(&hist, 0.999), (double)hist.max_ns / 1000.0,
+           hist_mean_us(&hist), user_s, sys_s, rts ? (user_s + sys_s) * 1e6 / (double)rts : 0.0,
+           (unsigned long long)late_sends, (double)max_lag_ns / 1000.0, (unsigned long long)non_2xx,
+           (unsigned long long)malformed, (unsigned long long)socket_errors);
+    fflush(stdout);
+    io_uring_queue_exit(&ring);
+    if (non_2xx || malformed) {
+        fprintf(stderr, "http_load: %llu responses were not 2xx and %llu were malformed\n", (unsigned long long)non_2xx,
+                (unsigned long long)malformed);
+        return 3;
+    }
+    if (socket_errors) {
+        fprintf(stderr, "http_load: %llu connections lost (closed or reset by the server)\n", (unsigned long long)socket_errors);
+        return 4;
+    }
+    return 0;
+}
