@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
  * tool's measured window: the tool prints {@code measure-start} when its warm-up ends and
  * {@code measure-end} when it stops counting, and /proc/PID/stat of the server is read as each
  * line arrives (a pipe hop, microseconds against a window of seconds). Then it reads the tool's
- * {@code result {...}} line. A tool without these lines (wrk, for a later HTTP cell kind) is
- * measured from its launch to its result line instead.
+ * {@code result {...}} line. A tool without these lines is measured from its launch to its result
+ * line instead.
  */
 final class LoadRun {
     private LoadRun() {}
@@ -54,7 +54,7 @@ final class LoadRun {
         errors.awaitEnd();
         if (process.exitValue() != 0) {
             String why = switch (process.exitValue()) {
-                case 3 -> "payload mismatch: ";
+                case 3 -> "wrong responses (echo payload mismatch, HTTP non-2xx or malformed): ";
                 case 4 -> "connection lost: ";
                 default -> "load tool exited with status " + process.exitValue() + ": ";
             };
