@@ -17,22 +17,12 @@
  */
 #include "uring_common.h"
 
-#define SQ_ENTRIES 4096
-#define CQ_ENTRIES 16384   /* multishot: many completions per submission; keep the CQ well ahead */
-#define BGID 0
 #define NBUFS 4096         /* power of two, as the buffer ring requires */
 #define BUF_SIZE 4096
 #define MAX_CONNS 65536    /* direct descriptor slots, at most RLIMIT_NOFILE */
 #define MAX_QUEUED 32      /* buffers a connection may hold before its receive is paused */
 #define RESUME_QUEUED 4
 #define SEND_BATCH 16      /* buffers one sendmsg may carry */
-
-enum op { OP_ACCEPT = 1, OP_RECV, OP_SEND, OP_CANCEL, OP_CLOSE };
-
-/* user_data: | op (8 bits) | 24 unused | fd (32 bits) |; fd is the direct descriptor's slot. */
-static inline uint64_t pack(enum op op, int fd) { return (uint64_t)op << 56 | (uint32_t)fd; }
-static inline enum op op_of(uint64_t ud) { return (enum op)(ud >> 56); }
-static inline int fd_of(uint64_t ud) { return (int)(uint32_t)ud; }
 
 #define NO_BUF 0xffff
 
@@ -53,36 +43,24 @@ static struct conn *conns;           /* indexed by direct descriptor slot */
 static int max_fds;
 static int *rearm_list, rearm_count; /* connections whose receive ended on ENOBUFS */
 
-static struct io_uring_sqe *get_sqe(void)
-{
-    return ring_get_sqe(&ring);
-}
-
-static void arm_accept(int lfd)
-{
-    struct io_uring_sqe *sqe = get_sqe();
-    io_uring_prep_multishot_accept_direct(sqe, lfd, NULL, NULL, 0);
-    io_uring_sqe_set_data64(sqe, pack(OP_ACCEPT, lfd));
-}
-
 static void arm_recv(int fd)
 {
-    prep_recv_multishot_fixed(get_sqe(), fd, &group, pack(OP_RECV, fd));
+    prep_recv_multishot_fixed(ring_get_sqe(&ring), fd, &group, ud_pack(OP_RECV, fd));
     conns[fd].recv_armed = 1;
 }
 
 static void cancel_recv(int fd)
 {
-    struct io_uring_sqe *sqe = get_sqe();
-    io_uring_prep_cancel64(sqe, pack(OP_RECV, fd), 0);
-    io_uring_sqe_set_data64(sqe, pack(OP_CANCEL, fd));
+    struct io_uring_sqe *sqe = ring_get_sqe(&ring);
+    io_uring_prep_cancel64(sqe, ud_pack(OP_RECV, fd), 0);
+    io_uring_sqe_set_data64(sqe, ud_pack(OP_CANCEL, fd));
 }
 
 /* Sends what is queued: one buffer with send, several with one sendmsg. */
 static void send_queued(int fd)
 {
     struct conn *c = &conns[fd];
-    struct io_uring_sqe *sqe = get_sqe();
+    struct io_uring_sqe *sqe = ring_get_sqe(&ring);
     char *first = buf_group_addr(&group, c->head) + c->sent;
     if (c->queued == 1) {
         io_uring_prep_send(sqe, fd, first, buf_len[c->head] - c->sent, MSG_NOSIGNAL);
@@ -98,7 +76,7 @@ static void send_queued(int fd)
         io_uring_prep_sendmsg(sqe, fd, &c->msg, MSG_NOSIGNAL);
     }
     sqe->flags |= IOSQE_FIXED_FILE;
-    io_uring_sqe_set_data64(sqe, pack(OP_SEND, fd));
+    io_uring_sqe_set_data64(sqe, ud_pack(OP_SEND, fd));
     c->sending = 1;
 }
 
@@ -133,15 +111,15 @@ static void close_when_idle(int fd)
     while (c->head != NO_BUF)
         recycle(dequeue(c));
     c->open = 0;
-    struct io_uring_sqe *sqe = get_sqe();
+    struct io_uring_sqe *sqe = ring_get_sqe(&ring);
     io_uring_prep_close_direct(sqe, (unsigned)fd);
-    io_uring_sqe_set_data64(sqe, pack(OP_CLOSE, fd));
+    io_uring_sqe_set_data64(sqe, ud_pack(OP_CLOSE, fd));
 }
 
 static void on_accept(int lfd, struct io_uring_cqe *cqe)
 {
     if (!(cqe->flags & IORING_CQE_F_MORE))
-        arm_accept(lfd);   /* the multishot ended (error, or the kernel dropped it): start another */
+        arm_accept_direct(&ring, lfd);   /* the multishot ended (error, or the kernel dropped it): start another */
     if (cqe->res < 0) {
         fprintf(stderr, "accept: %s\n", strerror(-cqe->res));
         return;
@@ -218,54 +196,30 @@ static void on_send(int fd, struct io_uring_cqe *cqe)
         arm_recv(fd);
 }
 
+/* Buffers came back to the group: receive again on the connections whose receive ran dry. */
+static void rearm_dry(void)
+{
+    for (int i = 0; i < rearm_count; i++) {
+        int fd = rearm_list[i];
+        conns[fd].rearm_pending = 0;
+        if (conns[fd].open && !conns[fd].closing && !conns[fd].recv_armed)
+            arm_recv(fd);
+    }
+    rearm_count = 0;
+}
+
 int main(int argc, char **argv)
 {
     struct server_args args = parse_server_args(argc, argv);
     install_stop_handler();
 
-    ring_setup(&ring, SQ_ENTRIES, CQ_ENTRIES);
-    max_fds = register_direct_table(&ring, MAX_CONNS);
+    int lfd = server_start(&args, &ring, &group, NBUFS, BUF_SIZE, MAX_CONNS, &max_fds);
+    /* Accepts complete only inside the loop: the tables are in place before the first. */
     conns = calloc((size_t)max_fds, sizeof(*conns));
     rearm_list = calloc((size_t)max_fds, sizeof(*rearm_list));
     if (!conns || !rearm_list)
         die_errno("calloc", ENOMEM);
-    buf_group_setup(&ring, &group, BGID, NBUFS, BUF_SIZE);
-
-    int lfd = listen_tcp_nodelay(&args);
-    arm_accept(lfd);
-    announce_listening(lfd, args.host);
-
-    while (!stop_requested) {
-        int ret = io_uring_submit_and_wait(&ring, 1);
-        if (ret < 0 && ret != -EINTR && ret != -EAGAIN && ret != -EBUSY)
-            die_errno("io_uring_submit_and_wait", -ret);
-        struct io_uring_cqe *cqe;
-        unsigned head, seen = 0;
-        io_uring_for_each_cqe(&ring, head, cqe) {
-            uint64_t ud = io_uring_cqe_get_data64(cqe);
-            int fd = fd_of(ud);
-            switch (op_of(ud)) {
-            case OP_ACCEPT: on_accept(fd, cqe); break;
-            case OP_RECV: on_recv(fd, cqe); break;
-            case OP_SEND: on_send(fd, cqe); break;
-            case OP_CANCEL: break;   /* the cancelled receive reports through its own completion */
-            case OP_CLOSE: break;    /* the slot is free again for the accept to reuse */
-            }
-            seen++;
-        }
-        io_uring_cq_advance(&ring, seen);
-        if (buf_group_publish(&group)) {
-            for (int i = 0; i < rearm_count; i++) {
-                int fd = rearm_list[i];
-                conns[fd].rearm_pending = 0;
-                if (conns[fd].open && !conns[fd].closing && !conns[fd].recv_armed)
-                    arm_recv(fd);
-            }
-            rearm_count = 0;
-        }
-    }
-    /* Exiting the ring cancels every operation still in flight before the buffers go away. */
-    io_uring_queue_exit(&ring);
-    close(lfd);
+    serve_until_stopped(&ring, &group, lfd, &(struct server_loop){
+        .on_accept = on_accept, .on_recv = on_recv, .on_send = on_send, .on_refill = rearm_dry });
     return 0;
 }

@@ -33,9 +33,9 @@
  */
 #include "uring_common.h"
 #include "histogram.h"
+#include "pacing.h"
 
 #include <strings.h>
-#include <sys/prctl.h>
 
 static const char usage[] = "--port P [--host 127.0.0.1] [--conns 64] [--depth 1] [--request FILE]... "
                             "[--warmup 1] [--duration 5] [--rate 0]";
@@ -50,10 +50,6 @@ static const char usage[] = "--port P [--host 127.0.0.1] [--conns 64] [--depth 1
 #define BUF_SIZE 16384
 #define MAX_REPORTED 5           /* malformed responses described on stderr; the rest only counted */
 
-enum op { OP_RECV = 1, OP_SEND };
-
-static inline uint64_t pack(enum op op, uint32_t id) { return (uint64_t)op << 56 | id; }
-
 enum parse_state { P_STATUS, P_HEADER, P_BODY, P_CHUNK_SIZE, P_CHUNK_DATA, P_CHUNK_END, P_TRAILER };
 
 struct conn {
@@ -63,7 +59,7 @@ struct conn {
     char *out;                  /* requests not yet sent; the first out_sending bytes are in flight */
     uint32_t out_len, out_sending;
     uint32_t next_request;      /* position in the rotation */
-    unsigned dead : 1, recv_armed : 1, rearm_pending : 1, in_idle_queue : 1;
+    unsigned dead : 1, recv_armed : 1, rearm_pending : 1;
     /* The response parser. */
     enum parse_state state;
     int status, chunked;
@@ -73,11 +69,7 @@ struct conn {
     char *line;
 };
 
-static struct {
-    const char *host;
-    int port, conns, depth;
-    double warmup_s, duration_s, rate;
-} cfg = { "127.0.0.1", -1, 64, 1, 1, 5, 0 };
+static struct load_args cfg = LOAD_ARGS_DEFAULT;
 
 static const char *request_files[MAX_REQUESTS];
 static int request_file_count;
@@ -90,14 +82,12 @@ static struct io_uring ring;
 static struct buf_group group;
 static struct conn *conns;
 static int live_conns;
-static int measuring;
+static struct measure_window window;
 static struct histogram hist;
 static uint64_t window_responses, non_2xx, malformed, socket_errors;
 static int *rearm_list, rearm_count;
 
-/* Paced mode: connections with room for another request, served round-robin. */
-static int *idle_queue, idle_head, idle_count;
-static uint64_t late_sends, max_lag_ns;
+static struct pacer pacer;   /* paced mode only */
 
 static void add_request(const char *text, size_t len, const char *where)
 {
@@ -147,12 +137,6 @@ static void load_requests(void)
     }
 }
 
-static void mark(const char *line)
-{
-    printf("%s\n", line);
-    fflush(stdout);
-}
-
 /* Stops using a connection; what the kernel still delivers for it is ignored. */
 static void retire(struct conn *c)
 {
@@ -191,7 +175,7 @@ static void send_out(struct conn *c)
     struct io_uring_sqe *sqe = ring_get_sqe(&ring);
     io_uring_prep_send(sqe, (int)c->id, c->out, c->out_len, MSG_NOSIGNAL);
     sqe->flags |= IOSQE_FIXED_FILE;
-    io_uring_sqe_set_data64(sqe, pack(OP_SEND, c->id));
+    io_uring_sqe_set_data64(sqe, ud_pack(OP_SEND, (int)c->id));
     c->out_sending = c->out_len;
 }
 
@@ -210,28 +194,18 @@ static void queue_requests(struct conn *c, int count, uint64_t start)
         send_out(c);
 }
 
+/* Paced mode: offers the connection for the next due request if it has room for one. */
 static void idle_push(struct conn *c)
 {
-    if (c->dead || c->in_idle_queue || c->sent - c->received >= (uint64_t)cfg.depth)
-        return;
-    c->in_idle_queue = 1;
-    idle_queue[(idle_head + idle_count++) % cfg.conns] = (int)c->id;
-}
-
-static struct conn *idle_pop(void)
-{
-    struct conn *c = &conns[idle_queue[idle_head]];
-    idle_head = (idle_head + 1) % cfg.conns;
-    idle_count--;
-    c->in_idle_queue = 0;
-    return c;
+    if (!c->dead && c->sent - c->received < (uint64_t)cfg.depth)
+        pacer_offer(&pacer, (int)c->id);
 }
 
 static int response_done(struct conn *c, uint64_t now)
 {
     if (c->status / 100 != 2)
         non_2xx++;
-    if (measuring) {
+    if (window.open) {
         hist_record(&hist, now - c->start_ns[c->received % (uint64_t)cfg.depth]);
         window_responses++;
     }
@@ -405,7 +379,7 @@ static int parse(struct conn *c, const char *p, size_t n, uint64_t now)
 
 static void arm_recv(struct conn *c)
 {
-    prep_recv_multishot_fixed(ring_get_sqe(&ring), (int)c->id, &group, pack(OP_RECV, c->id));
+    prep_recv_multishot_fixed(ring_get_sqe(&ring), (int)c->id, &group, ud_pack(OP_RECV, (int)c->id));
     c->recv_armed = 1;
 }
 
@@ -501,31 +475,15 @@ static void parse_args(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
         const char *v;
-        if ((v = flag_value(argc, argv, &i, "--host", usage)))
-            cfg.host = v;
-        else if ((v = flag_value(argc, argv, &i, "--port", usage)))
-            cfg.port = (int)parse_long(argv[0], usage, v, 1, 65535);
-        else if ((v = flag_value(argc, argv, &i, "--conns", usage)))
-            cfg.conns = (int)parse_long(argv[0], usage, v, 1, 60000);
-        else if ((v = flag_value(argc, argv, &i, "--depth", usage)))
-            cfg.depth = (int)parse_long(argv[0], usage, v, 1, 1024);
-        else if ((v = flag_value(argc, argv, &i, "--request", usage))) {
-            if (request_file_count == MAX_REQUESTS)
-                die_usage(argv[0], usage, "too many --request files");
-            request_files[request_file_count++] = v;
-        } else if ((v = flag_value(argc, argv, &i, "--warmup", usage)))
-            cfg.warmup_s = parse_seconds(argv[0], usage, v);
-        else if ((v = flag_value(argc, argv, &i, "--duration", usage)))
-            cfg.duration_s = parse_seconds(argv[0], usage, v);
-        else if ((v = flag_value(argc, argv, &i, "--rate", usage)))
-            cfg.rate = (double)parse_long(argv[0], usage, v, 0, 100000000);
-        else
+        if (load_flag(argc, argv, &i, &cfg, usage, 60000, 1024))
+            continue;
+        if (!(v = flag_value(argc, argv, &i, "--request", usage)))
             die_usage(argv[0], usage, "unknown argument");
+        if (request_file_count == MAX_REQUESTS)
+            die_usage(argv[0], usage, "too many --request files");
+        request_files[request_file_count++] = v;
     }
-    if (cfg.port < 0)
-        die_usage(argv[0], usage, "--port is required");
-    if (cfg.duration_s <= 0)
-        die_usage(argv[0], usage, "--duration must be positive");
+    load_args_check(argv[0], usage, &cfg);
 }
 
 static void handle_completions(uint64_t now)
@@ -534,8 +492,8 @@ static void handle_completions(uint64_t now)
     unsigned head, seen = 0;
     io_uring_for_each_cqe(&ring, head, cqe) {
         uint64_t ud = io_uring_cqe_get_data64(cqe);
-        struct conn *c = &conns[(uint32_t)ud];
-        if (ud >> 56 == OP_RECV)
+        struct conn *c = &conns[ud_index(ud)];
+        if (ud_op(ud) == OP_RECV)
             on_recv(c, cqe, now);
         else
             on_send(c, cqe, now);
@@ -553,28 +511,30 @@ static void handle_completions(uint64_t now)
     }
 }
 
+static void send_paced(int id, uint64_t due)
+{
+    queue_requests(&conns[id], 1, due);
+    idle_push(&conns[id]);
+}
+
 int main(int argc, char **argv)
 {
     parse_args(argc, argv);
-    signal(SIGPIPE, SIG_IGN);
-    /* Paced sends are due every few microseconds; the default 50 µs timer slack would bunch them. */
-    prctl(PR_SET_TIMERSLACK, 1UL);
+    load_tool_init();
     load_requests();
 
     conns = calloc((size_t)cfg.conns, sizeof(*conns));
-    idle_queue = calloc((size_t)cfg.conns, sizeof(int));
     rearm_list = calloc((size_t)cfg.conns, sizeof(int));
-    if (!conns || !idle_queue || !rearm_list)
+    if (!conns || !rearm_list)
         die_errno("calloc", ENOMEM);
     ring_setup(&ring, SQ_ENTRIES, CQ_ENTRIES);
     buf_group_setup(&ring, &group, BGID, NBUFS, BUF_SIZE);
     connect_all();
 
     uint64_t start = now_ns();
-    uint64_t window_start = start + (uint64_t)(cfg.warmup_s * 1e9);
-    uint64_t end = window_start + (uint64_t)(cfg.duration_s * 1e9);
-    uint64_t cpu_user0 = 0, cpu_sys0 = 0, paced_count = 0, next_due = start;
-    double interval_ns = cfg.rate > 0 ? 1e9 / cfg.rate : 0;
+    window_init(&window, start, cfg.warmup_s, cfg.duration_s);
+    if (cfg.rate > 0 && pacer_init(&pacer, cfg.rate, cfg.conns, start) < 0)
+        die_errno("calloc", ENOMEM);
 
     for (int i = 0; i < cfg.conns; i++) {
         arm_recv(&conns[i]);
@@ -586,31 +546,11 @@ int main(int argc, char **argv)
 
     uint64_t now = start;
     for (;;) {
-        if (!measuring && now >= window_start) {
-            measuring = 1;
-            window_start = now;
-            cpu_times_ns(&cpu_user0, &cpu_sys0);
-            mark("measure-start");
-        }
-        if (now >= end || live_conns == 0)
+        uint64_t wake = window_tick(&window, now);
+        if (window_over(&window, now) || live_conns == 0)
             break;
-        uint64_t wake = measuring ? end : window_start;
-        if (cfg.rate > 0) {
-            while (next_due <= now && idle_count > 0) {
-                struct conn *c = idle_pop();
-                uint64_t lag = now - next_due;
-                if (measuring) {
-                    if (lag > max_lag_ns)
-                        max_lag_ns = lag;
-                    if (lag > 1000000)
-                        late_sends++;
-                }
-                queue_requests(c, 1, next_due);
-                next_due = start + (uint64_t)((double)++paced_count * interval_ns);
-            }
-            if (idle_count > 0 && next_due < wake)
-                wake = next_due;
-        }
+        if (cfg.rate > 0)
+            wake = pacer_run(&pacer, now, window.open, wake, send_paced);
         uint64_t wait_ns = wake > now ? wake - now : 0;
         struct __kernel_timespec timeout = { .tv_sec = (long long)(wait_ns / 1000000000ull), .tv_nsec = (long long)(wait_ns % 1000000000ull) };
         struct io_uring_cqe *cqe;
@@ -621,17 +561,7 @@ int main(int argc, char **argv)
         handle_completions(now);
     }
 
-    uint64_t cpu_user1, cpu_sys1;
-    cpu_times_ns(&cpu_user1, &cpu_sys1);
-    if (!measuring) {   /* every connection was lost before the window opened */
-        window_start = now;
-        cpu_user0 = cpu_user1;
-        cpu_sys0 = cpu_sys1;
-        mark("measure-start");
-    }
-    mark("measure-end");
-    double window_s = (double)(now - window_start) / 1e9;
-    double user_s = (double)(cpu_user1 - cpu_user0) / 1e9, sys_s = (double)(cpu_sys1 - cpu_sys0) / 1e9;
+    double user_s, sys_s, window_s = window_close(&window, now, &user_s, &sys_s);
     uint64_t rts = window_responses;
     printf("result {\"tool\":\"http_load\",\"conns\":%d,\"depth\":%d,\"requests_in_rotation\":%d,\"rate_target\":%.0f,"
            "\"window_s\":%.6f,\"round_trips\":%llu,\"rt_per_s\":%.1f,"
@@ -642,7 +572,7 @@ int main(int argc, char **argv)
            window_s > 0 ? (double)rts / window_s : 0.0, hist_percentile_us(&hist, 0.50), hist_percentile_us(&hist, 0.90),
            hist_percentile_us(&hist, 0.99), hist_percentile_us(&hist, 0.999), (double)hist.max_ns / 1000.0,
            hist_mean_us(&hist), user_s, sys_s, rts ? (user_s + sys_s) * 1e6 / (double)rts : 0.0,
-           (unsigned long long)late_sends, (double)max_lag_ns / 1000.0, (unsigned long long)non_2xx,
+           (unsigned long long)pacer.late_sends, (double)pacer.max_lag_ns / 1000.0, (unsigned long long)non_2xx,
            (unsigned long long)malformed, (unsigned long long)socket_errors);
     fflush(stdout);
     io_uring_queue_exit(&ring);

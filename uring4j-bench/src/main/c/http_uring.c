@@ -19,20 +19,11 @@
 
 #include <strings.h>
 
-#define SQ_ENTRIES 4096
-#define CQ_ENTRIES 16384
-#define BGID 0
 #define NBUFS 4096
 #define BUF_SIZE 4096
 #define MAX_CONNS 65536
 #define IN_MAX 8192         /* a request head longer than this gets 400 */
 #define OUT_MAX 65536       /* responses a client may leave unread before it is dropped */
-
-enum op { OP_ACCEPT = 1, OP_RECV, OP_SEND, OP_CANCEL, OP_CLOSE };
-
-static inline uint64_t pack(enum op op, int slot) { return (uint64_t)op << 56 | (uint32_t)slot; }
-static inline enum op op_of(uint64_t ud) { return (enum op)(ud >> 56); }
-static inline int slot_of(uint64_t ud) { return (int)(uint32_t)ud; }
 
 struct conn {
     unsigned recv_armed : 1, rearm_pending : 1, closing : 1, close_after_send : 1;
@@ -82,31 +73,19 @@ static void refresh_date(void)
         memcpy(all[i]->text + all[i]->date_at, date, 29);
 }
 
-static struct io_uring_sqe *get_sqe(void)
-{
-    return ring_get_sqe(&ring);
-}
-
-static void arm_accept(int lfd)
-{
-    struct io_uring_sqe *sqe = get_sqe();
-    io_uring_prep_multishot_accept_direct(sqe, lfd, NULL, NULL, 0);
-    io_uring_sqe_set_data64(sqe, pack(OP_ACCEPT, lfd));
-}
-
 static void arm_recv(int slot)
 {
-    prep_recv_multishot_fixed(get_sqe(), slot, &group, pack(OP_RECV, slot));
+    prep_recv_multishot_fixed(ring_get_sqe(&ring), slot, &group, ud_pack(OP_RECV, slot));
     conns[slot]->recv_armed = 1;
 }
 
 static void send_queued(int slot)
 {
     struct conn *c = conns[slot];
-    struct io_uring_sqe *sqe = get_sqe();
+    struct io_uring_sqe *sqe = ring_get_sqe(&ring);
     io_uring_prep_send(sqe, slot, c->out, c->out_len, MSG_NOSIGNAL);
     sqe->flags |= IOSQE_FIXED_FILE;
-    io_uring_sqe_set_data64(sqe, pack(OP_SEND, slot));
+    io_uring_sqe_set_data64(sqe, ud_pack(OP_SEND, slot));
     c->out_sending = c->out_len;
 }
 
@@ -116,18 +95,18 @@ static void close_when_idle(int slot)
     struct conn *c = conns[slot];
     c->closing = 1;
     if (c->recv_armed) {
-        struct io_uring_sqe *sqe = get_sqe();
-        io_uring_prep_cancel64(sqe, pack(OP_RECV, slot), 0);
-        io_uring_sqe_set_data64(sqe, pack(OP_CANCEL, slot));
+        struct io_uring_sqe *sqe = ring_get_sqe(&ring);
+        io_uring_prep_cancel64(sqe, ud_pack(OP_RECV, slot), 0);
+        io_uring_sqe_set_data64(sqe, ud_pack(OP_CANCEL, slot));
         return;
     }
     if (c->out_sending)
         return;
     free(c);
     conns[slot] = NULL;
-    struct io_uring_sqe *sqe = get_sqe();
+    struct io_uring_sqe *sqe = ring_get_sqe(&ring);
     io_uring_prep_close_direct(sqe, (unsigned)slot);
-    io_uring_sqe_set_data64(sqe, pack(OP_CLOSE, slot));
+    io_uring_sqe_set_data64(sqe, ud_pack(OP_CLOSE, slot));
 }
 
 static int token_char(char ch)
@@ -268,7 +247,7 @@ static void on_data(int slot, const char *data, size_t len)
 static void on_accept(int lfd, struct io_uring_cqe *cqe)
 {
     if (!(cqe->flags & IORING_CQE_F_MORE))
-        arm_accept(lfd);
+        arm_accept_direct(&ring, lfd);
     if (cqe->res < 0) {
         fprintf(stderr, "accept: %s (%s)\n", strerror(-cqe->res), strerrorname_np(-cqe->res));
         return;
@@ -328,6 +307,20 @@ static void on_send(int slot, struct io_uring_cqe *cqe)
         close_when_idle(slot);
 }
 
+/* Buffers came back to the group: receive again on the connections whose receive ran dry. */
+static void rearm_dry(void)
+{
+    for (int i = 0; i < rearm_count; i++) {
+        struct conn *c = conns[rearm_list[i]];
+        if (c) {
+            c->rearm_pending = 0;
+            if (!c->closing && !c->recv_armed)
+                arm_recv(rearm_list[i]);
+        }
+    }
+    rearm_count = 0;
+}
+
 int main(int argc, char **argv)
 {
     struct server_args args = parse_server_args(argc, argv);
@@ -340,52 +333,13 @@ int main(int argc, char **argv)
                   "Connection: close\r\n");
     refresh_date();
 
-    ring_setup(&ring, SQ_ENTRIES, CQ_ENTRIES);
-    max_conns = register_direct_table(&ring, MAX_CONNS);
+    int lfd = server_start(&args, &ring, &group, NBUFS, BUF_SIZE, MAX_CONNS, &max_conns);
+    /* Accepts complete only inside the loop: the tables are in place before the first. */
     conns = calloc((size_t)max_conns, sizeof(*conns));
     rearm_list = calloc((size_t)max_conns, sizeof(*rearm_list));
     if (!conns || !rearm_list)
         die_errno("calloc", ENOMEM);
-    buf_group_setup(&ring, &group, BGID, NBUFS, BUF_SIZE);
-
-    int lfd = listen_tcp_nodelay(&args);
-    arm_accept(lfd);
-    announce_listening(lfd, args.host);
-
-    while (!stop_requested) {
-        int ret = io_uring_submit_and_wait(&ring, 1);
-        if (ret < 0 && ret != -EINTR && ret != -EAGAIN && ret != -EBUSY)
-            die_errno("io_uring_submit_and_wait", -ret);
-        refresh_date();
-        struct io_uring_cqe *cqe;
-        unsigned head, seen = 0;
-        io_uring_for_each_cqe(&ring, head, cqe) {
-            uint64_t ud = io_uring_cqe_get_data64(cqe);
-            int slot = slot_of(ud);
-            switch (op_of(ud)) {
-            case OP_ACCEPT: on_accept(slot, cqe); break;
-            case OP_RECV: on_recv(slot, cqe); break;
-            case OP_SEND: on_send(slot, cqe); break;
-            case OP_CANCEL: break;   /* the cancelled receive reports through its own completion */
-            case OP_CLOSE: break;    /* the slot is free again for the accept to reuse */
-            }
-            seen++;
-        }
-        io_uring_cq_advance(&ring, seen);
-        if (buf_group_publish(&group)) {
-            for (int i = 0; i < rearm_count; i++) {
-                int slot = rearm_list[i];
-                if (conns[slot]) {
-                    conns[slot]->rearm_pending = 0;
-                    if (!conns[slot]->closing && !conns[slot]->recv_armed)
-                        arm_recv(slot);
-                }
-            }
-            rearm_count = 0;
-        }
-    }
-    /* Exiting the ring cancels every operation still in flight before the buffers go away. */
-    io_uring_queue_exit(&ring);
-    close(lfd);
+    serve_until_stopped(&ring, &group, lfd, &(struct server_loop){
+        .on_accept = on_accept, .on_recv = on_recv, .on_send = on_send, .on_refill = rearm_dry, .each_iteration = refresh_date });
     return 0;
 }

@@ -30,6 +30,12 @@ static inline void ring_setup(struct io_uring *ring, unsigned sq_entries, unsign
         die_errno("io_uring_register_ring_fd (IORING_REGISTER_RING_FDS, Linux 5.18+)", ret < 0 ? -ret : EINVAL);
 }
 
+/* user_data of every operation: | op (8 bits) | 24 unused | index (32 bits) |, index naming the
+ * connection (its direct descriptor slot or fixed-file index) or the listening socket. */
+static inline uint64_t ud_pack(int op, int index) { return (uint64_t)op << 56 | (uint32_t)index; }
+static inline int ud_op(uint64_t ud) { return (int)(ud >> 56); }
+static inline int ud_index(uint64_t ud) { return (int)(uint32_t)ud; }
+
 /* An SQE, submitting what is queued first when the SQ is full. */
 static inline struct io_uring_sqe *ring_get_sqe(struct io_uring *ring)
 {
@@ -101,6 +107,61 @@ static inline void prep_recv_multishot_fixed(struct io_uring_sqe *sqe, int index
     io_uring_sqe_set_data64(sqe, user_data);
 }
 
+/* The C servers' operations, the op field of their user_data. */
+enum server_op { OP_ACCEPT = 1, OP_RECV, OP_SEND, OP_CANCEL, OP_CLOSE };
+
+/* One multishot accept installing every connection as a direct descriptor in a free slot. */
+static inline void arm_accept_direct(struct io_uring *ring, int lfd)
+{
+    struct io_uring_sqe *sqe = ring_get_sqe(ring);
+    io_uring_prep_multishot_accept_direct(sqe, lfd, NULL, NULL, 0);
+    io_uring_sqe_set_data64(sqe, ud_pack(OP_ACCEPT, lfd));
+}
+
+/* What a server does with its completions, for serve_until_stopped. */
+struct server_loop {
+    void (*on_accept)(int listen_fd, struct io_uring_cqe *cqe);
+    void (*on_recv)(int index, struct io_uring_cqe *cqe);
+    void (*on_send)(int index, struct io_uring_cqe *cqe);
+    void (*on_refill)(void);              /* buffers went back to the group: re-arm receives that ran dry */
+    void (*each_iteration)(void);         /* optional: before each batch of completions */
+};
+
+/*
+ * The C servers' loop until SIGTERM: one io_uring_enter per iteration (submit everything queued,
+ * wait for one completion), every completion handed on, then the buffers recycled meanwhile
+ * published with one tail store. Then the ring's exit cancels every operation still in flight
+ * before the buffers go away, and the listening socket closes.
+ */
+static inline void serve_until_stopped(struct io_uring *ring, struct buf_group *g, int lfd, const struct server_loop *loop)
+{
+    while (!stop_requested) {
+        int ret = io_uring_submit_and_wait(ring, 1);
+        if (ret < 0 && ret != -EINTR && ret != -EAGAIN && ret != -EBUSY)
+            die_errno("io_uring_submit_and_wait", -ret);
+        if (loop->each_iteration)
+            loop->each_iteration();
+        struct io_uring_cqe *cqe;
+        unsigned head, seen = 0;
+        io_uring_for_each_cqe(ring, head, cqe) {
+            uint64_t ud = io_uring_cqe_get_data64(cqe);
+            switch (ud_op(ud)) {
+            case OP_ACCEPT: loop->on_accept(ud_index(ud), cqe); break;
+            case OP_RECV: loop->on_recv(ud_index(ud), cqe); break;
+            case OP_SEND: loop->on_send(ud_index(ud), cqe); break;
+            case OP_CANCEL: break;   /* the cancelled receive reports through its own completion */
+            case OP_CLOSE: break;    /* the slot is free again for the accept to reuse */
+            }
+            seen++;
+        }
+        io_uring_cq_advance(ring, seen);
+        if (buf_group_publish(g))
+            loop->on_refill();
+    }
+    io_uring_queue_exit(ring);
+    close(lfd);
+}
+
 /* The descriptor table for direct descriptors: as many slots as RLIMIT_NOFILE allows, at most `cap`. */
 static inline int register_direct_table(struct io_uring *ring, int cap)
 {
@@ -122,6 +183,23 @@ static inline int listen_tcp_nodelay(const struct server_args *a)
     int fd = listen_tcp(a, 0);
     set_nodelay(fd);
     return fd;
+}
+
+/*
+ * A C server's start: the ring, the direct descriptor table (its size in *slots), the buffer
+ * group, the listening socket with one multishot accept armed, then the "listening on" line.
+ * Returns the listening socket.
+ */
+static inline int server_start(const struct server_args *a, struct io_uring *ring, struct buf_group *g,
+                               unsigned nbufs, unsigned buf_size, int max_slots, int *slots)
+{
+    ring_setup(ring, 4096, 16384);   /* multishot: many completions per submission; keep the CQ well ahead */
+    *slots = register_direct_table(ring, max_slots);
+    buf_group_setup(ring, g, 0, nbufs, buf_size);
+    int lfd = listen_tcp_nodelay(a);
+    arm_accept_direct(ring, lfd);
+    announce_listening(lfd, a->host);
+    return lfd;
 }
 
 #endif
