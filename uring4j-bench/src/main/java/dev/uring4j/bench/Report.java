@@ -48,6 +48,8 @@ final class Report {
             if (o.maxNoise() > 0) {
                 md.append(String.format(Locale.ROOT, " Runs with more than %s were repeated (up to 3 times): %d repeats.",
                         percent(o.maxNoise()), r.noisyRepeats));
+            } else if (r.noisyRepeats > 0) {
+                md.append(String.format(Locale.ROOT, " %d runs in whose window nothing completed were repeated.", r.noisyRepeats));
             }
             md.append("\n\n");
         }

@@ -21,7 +21,12 @@ record RunResult(double rate, long roundTrips, double windowS, double p50Us, dou
     record Window(double seconds, CpuTime server, CpuCounters serverCpu, CpuCounters loadCpu) {}
 
     static RunResult failed(String error) {
-        return new RunResult(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, error, Map.of());
+        return failed(error, Map.of());
+    }
+
+    /** A failed run whose tool did print a result line, kept for the record. */
+    static RunResult failed(String error, Map<String, Object> tool) {
+        return new RunResult(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, error, tool);
     }
 
     /** Combines the load tool's result line with the server's CPU time over the same window. */
