@@ -33,24 +33,20 @@
  */
 #include "uring_common.h"
 #include "histogram.h"
+#include "http_response.h"
 #include "pacing.h"
-
-#include <strings.h>
 
 static const char usage[] = "--port P [--host 127.0.0.1] [--conns 64] [--depth 1] [--request FILE]... "
                             "[--warmup 1] [--duration 5] [--rate 0]";
 
 #define MAX_REQUESTS 64
 #define MAX_REQUEST_SIZE 65536
-#define LINE_MAX_BYTES 8192      /* a status or header line longer than this is malformed */
 #define SQ_ENTRIES 4096
 #define CQ_ENTRIES 16384
 #define BGID 0
 #define NBUFS 4096
 #define BUF_SIZE 16384
 #define MAX_REPORTED 5           /* malformed responses described on stderr; the rest only counted */
-
-enum parse_state { P_STATUS, P_HEADER, P_BODY, P_CHUNK_SIZE, P_CHUNK_DATA, P_CHUNK_END, P_TRAILER };
 
 struct conn {
     uint32_t id;                /* also its index among the registered files */
@@ -60,13 +56,7 @@ struct conn {
     uint32_t out_len, out_sending;
     uint32_t next_request;      /* position in the rotation */
     unsigned dead : 1, recv_armed : 1, rearm_pending : 1;
-    /* The response parser. */
-    enum parse_state state;
-    int status, chunked;
-    int64_t content_length;     /* -1: none seen */
-    uint64_t remaining;         /* body or chunk bytes still to come */
-    uint32_t line_len;          /* bytes of a line split across receives, kept in line */
-    char *line;
+    struct http_response response;
 };
 
 static struct load_args cfg = LOAD_ARGS_DEFAULT;
@@ -85,6 +75,7 @@ static int live_conns;
 static struct measure_window window;
 static struct histogram hist;
 static uint64_t window_responses, non_2xx, malformed, socket_errors;
+static uint64_t completion_ns;   /* when the completions being handled were reaped */
 static int *rearm_list, rearm_count;
 
 static struct pacer pacer;   /* paced mode only */
@@ -160,16 +151,6 @@ static void socket_error(struct conn *c, int res)
     retire(c);
 }
 
-static int bad_response(struct conn *c, const char *why, const char *line, size_t len)
-{
-    malformed++;
-    if (malformed <= MAX_REPORTED)
-        fprintf(stderr, "http_load: connection %u, response %llu: %s: \"%.*s\"\n", c->id,
-                (unsigned long long)c->received, why, (int)(len > 120 ? 120 : len), line);
-    retire(c);
-    return -1;
-}
-
 static void send_out(struct conn *c)
 {
     struct io_uring_sqe *sqe = ring_get_sqe(&ring);
@@ -201,180 +182,37 @@ static void idle_push(struct conn *c)
         pacer_offer(&pacer, (int)c->id);
 }
 
-static int response_done(struct conn *c, uint64_t now)
+static void on_response(void *ctx, int status)
 {
-    if (c->status / 100 != 2)
+    struct conn *c = ctx;
+    if (status / 100 != 2)
         non_2xx++;
     if (window.open) {
-        hist_record(&hist, now - c->start_ns[c->received % (uint64_t)cfg.depth]);
+        hist_record(&hist, completion_ns - c->start_ns[c->received % (uint64_t)cfg.depth]);
         window_responses++;
     }
     c->received++;
-    c->state = P_STATUS;
-    return 0;
 }
 
-static int header_is(const char *l, size_t len, const char *name, const char **value, const char **end)
+static int response_expected(void *ctx)
 {
-    size_t n = strlen(name);
-    if (len <= n || l[n] != ':' || strncasecmp(l, name, n) != 0)
-        return 0;
-    const char *v = l + n + 1, *e = l + len;
-    while (v < e && (*v == ' ' || *v == '\t'))
-        v++;
-    while (e > v && (e[-1] == ' ' || e[-1] == '\t'))
-        e--;
-    *value = v;
-    *end = e;
-    return 1;
+    const struct conn *c = ctx;
+    return c->received < c->sent;
 }
 
-static int end_of_headers(struct conn *c, uint64_t now)
-{
-    if (c->status / 100 == 1 || c->status == 204 || c->status == 304)
-        return response_done(c, now);   /* never a body */
-    if (c->chunked) {
-        if (c->content_length >= 0)
-            return bad_response(c, "both Content-Length and chunked encoding", "", 0);
-        c->state = P_CHUNK_SIZE;
-        return 0;
-    }
-    if (c->content_length < 0)
-        return bad_response(c, "neither Content-Length nor chunked encoding, so the body cannot be framed", "", 0);
-    if (c->content_length == 0)
-        return response_done(c, now);
-    c->remaining = (uint64_t)c->content_length;
-    c->state = P_BODY;
-    return 0;
-}
+static const struct http_response_events response_events = { .expected = response_expected, .done = on_response };
 
-/* One complete line, without its CRLF. */
-static int on_line(struct conn *c, const char *l, size_t len, uint64_t now)
+/* Parses received bytes; returns -1 once the connection's framing is lost, which retires it. */
+static int parse(struct conn *c, const char *p, size_t n)
 {
-    switch (c->state) {
-    case P_STATUS:
-        if (c->received == c->sent)
-            return bad_response(c, "a response no request asked for", l, len);
-        /* HTTP/1.x SP 3DIGIT [SP reason] */
-        if (len < 12 || memcmp(l, "HTTP/1.", 7) != 0 || l[7] < '0' || l[7] > '9' || l[8] != ' '
-            || l[9] < '1' || l[9] > '5' || l[10] < '0' || l[10] > '9' || l[11] < '0' || l[11] > '9'
-            || (len > 12 && l[12] != ' '))
-            return bad_response(c, "not a status line", l, len);
-        c->status = (l[9] - '0') * 100 + (l[10] - '0') * 10 + (l[11] - '0');
-        c->content_length = -1;
-        c->chunked = 0;
-        c->state = P_HEADER;
+    if (http_response_feed(&c->response, p, n, &response_events, c) == 0)
         return 0;
-    case P_HEADER: {
-        if (len == 0)
-            return end_of_headers(c, now);
-        const char *colon = memchr(l, ':', len), *v, *e;
-        if (!colon || colon == l)
-            return bad_response(c, "a header line without a name and colon", l, len);
-        for (const char *p = l; p < colon; p++)
-            if (*p <= ' ' || *p >= 127)
-                return bad_response(c, "a header name with a space or control character", l, len);
-        if (header_is(l, len, "content-length", &v, &e)) {
-            int64_t n = 0;
-            if (v == e || e - v > 15)
-                return bad_response(c, "a Content-Length that is not a number", l, len);
-            for (const char *p = v; p < e; p++) {
-                if (*p < '0' || *p > '9')
-                    return bad_response(c, "a Content-Length that is not a number", l, len);
-                n = n * 10 + (*p - '0');
-            }
-            if (c->content_length >= 0 && c->content_length != n)
-                return bad_response(c, "two different Content-Length headers", l, len);
-            c->content_length = n;
-        } else if (header_is(l, len, "transfer-encoding", &v, &e)) {
-            if (e - v < 7 || strncasecmp(e - 7, "chunked", 7) != 0)
-                return bad_response(c, "a Transfer-Encoding whose last coding is not chunked", l, len);
-            c->chunked = 1;
-        }
-        return 0;
-    }
-    case P_CHUNK_SIZE: {
-        uint64_t size = 0;
-        size_t i = 0;
-        for (; i < len && i < 15; i++) {
-            char ch = l[i];
-            int d = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
-            if (d < 0)
-                break;
-            size = size * 16 + (uint64_t)d;
-        }
-        if (i == 0 || (i < len && l[i] != ';' && l[i] != ' ' && l[i] != '\t'))
-            return bad_response(c, "not a chunk size", l, len);
-        if (size == 0) {
-            c->state = P_TRAILER;
-        } else {
-            c->remaining = size;
-            c->state = P_CHUNK_DATA;
-        }
-        return 0;
-    }
-    case P_CHUNK_END:
-        if (len != 0)
-            return bad_response(c, "chunk data longer than its size", l, len);
-        c->state = P_CHUNK_SIZE;
-        return 0;
-    case P_TRAILER:
-        if (len == 0)
-            return response_done(c, now);
-        if (!memchr(l, ':', len))
-            return bad_response(c, "a trailer line without a colon", l, len);
-        return 0;
-    default:
-        return bad_response(c, "parser in a body state on a line", l, len);
-    }
-}
-
-/* Parses received bytes; returns -1 once the connection's framing is lost. */
-static int parse(struct conn *c, const char *p, size_t n, uint64_t now)
-{
-    while (n > 0) {
-        if (c->state == P_BODY || c->state == P_CHUNK_DATA) {
-            size_t take = c->remaining < n ? (size_t)c->remaining : n;
-            p += take;
-            n -= take;
-            c->remaining -= take;
-            if (c->remaining == 0) {
-                if (c->state == P_CHUNK_DATA)
-                    c->state = P_CHUNK_END;
-                else if (response_done(c, now) < 0)
-                    return -1;
-            }
-            continue;
-        }
-        const char *nl = memchr(p, '\n', n);
-        size_t take = nl ? (size_t)(nl - p) + 1 : n;
-        const char *line;
-        size_t len;
-        if (!nl || c->line_len) {
-            /* A line split across receives: gather it, bounded. */
-            if (c->line_len + take > LINE_MAX_BYTES)
-                return bad_response(c, "a line longer than 8 KiB", c->line, c->line_len);
-            memcpy(c->line + c->line_len, p, take);
-            c->line_len += (uint32_t)take;
-            p += take;
-            n -= take;
-            if (!nl)
-                break;
-            line = c->line;
-            len = c->line_len;
-            c->line_len = 0;
-        } else {
-            line = p;
-            len = take;
-            p += take;
-            n -= take;
-        }
-        if (len < 2 || line[len - 2] != '\r')
-            return bad_response(c, "a line ending in a bare LF", line, len);
-        if (on_line(c, line, len - 2, now) < 0)
-            return -1;
-    }
-    return 0;
+    malformed++;
+    if (malformed <= MAX_REPORTED)
+        fprintf(stderr, "http_load: connection %u, response %llu: %s: \"%.*s\"\n", c->id, (unsigned long long)c->received,
+                c->response.why, (int)(c->response.bad_len > 120 ? 120 : c->response.bad_len), c->response.bad);
+    retire(c);
+    return -1;
 }
 
 static void arm_recv(struct conn *c)
@@ -390,7 +228,7 @@ static void on_recv(struct conn *c, struct io_uring_cqe *cqe, uint64_t now)
         c->recv_armed = 0;
     if (cqe->res > 0) {
         uint16_t bid = (uint16_t)(cqe->flags >> IORING_CQE_BUFFER_SHIFT);
-        if (!c->dead && parse(c, buf_group_addr(&group, bid), (size_t)cqe->res, now) == 0) {
+        if (!c->dead && parse(c, buf_group_addr(&group, bid), (size_t)cqe->res) == 0) {
             if (cfg.rate > 0)
                 idle_push(c);
             else if (c->received == c->sent && !c->out_sending)
@@ -448,8 +286,7 @@ static void connect_all(void)
         c->start_ns = calloc((size_t)cfg.depth, sizeof(uint64_t));
         /* A send may complete after the responses to its requests: room for its depth and the next. */
         c->out = malloc(2 * (size_t)cfg.depth * longest_request);
-        c->line = malloc(LINE_MAX_BYTES);
-        if (!c->start_ns || !c->out || !c->line)
+        if (!c->start_ns || !c->out)
             die_errno("malloc", ENOMEM);
         if ((fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
             die_errno("socket", errno);
@@ -488,6 +325,7 @@ static void parse_args(int argc, char **argv)
 
 static void handle_completions(uint64_t now)
 {
+    completion_ns = now;
     struct io_uring_cqe *cqe;
     unsigned head, seen = 0;
     io_uring_for_each_cqe(&ring, head, cqe) {

@@ -16,8 +16,7 @@
  * this server does not read. "Connection: close" and HTTP/1.0 close after the response.
  */
 #include "uring_common.h"
-
-#include <strings.h>
+#include "http_response.h"
 
 #define NBUFS 4096
 #define BUF_SIZE 4096
@@ -114,19 +113,6 @@ static int token_char(char ch)
     return ch > ' ' && ch < 127 && !strchr("\"(),/:;<=>?@[\\]{}", ch);
 }
 
-/* Case-insensitive: does header line [l, l+len) have this name? Sets *value past the colon and spaces. */
-static int header_is(const char *l, size_t len, const char *name, const char **value)
-{
-    size_t n = strlen(name);
-    if (len <= n || l[n] != ':' || strncasecmp(l, name, n) != 0)
-        return 0;
-    const char *v = l + n + 1;
-    while (v < l + len && (*v == ' ' || *v == '\t'))
-        v++;
-    *value = v;
-    return 1;
-}
-
 /*
  * One complete request head, without its final CRLF CRLF: the response it gets, and whether the
  * connection closes after it (set in *close).
@@ -159,18 +145,18 @@ static const struct response *answer(const char *head, size_t len, int *close)
         const char *le = memchr(l, '\r', (size_t)(end - l));
         if (!le)
             le = end;
-        const char *colon = memchr(l, ':', (size_t)(le - l)), *v;
+        const char *colon = memchr(l, ':', (size_t)(le - l)), *v, *e;
         if (!colon || colon == l)
             return *close = 1, &bad_request;
         for (const char *p = l; p < colon; p++)
             if (!token_char(*p))
                 return *close = 1, &bad_request;
         size_t n = (size_t)(le - l);
-        if (header_is(l, n, "content-length", &v) && !(le - v == 1 && *v == '0'))
+        if (http_header_is(l, n, "content-length", &v, &e) && !(e - v == 1 && *v == '0'))
             return *close = 1, &bad_request;
-        if (header_is(l, n, "transfer-encoding", &v))
+        if (http_header_is(l, n, "transfer-encoding", &v, &e))
             return *close = 1, &bad_request;
-        if (header_is(l, n, "connection", &v) && le - v >= 5 && strncasecmp(v, "close", 5) == 0)
+        if (http_header_is(l, n, "connection", &v, &e) && e - v == 5 && strncasecmp(v, "close", 5) == 0)
             *close = 1;
         l = le;
     }
