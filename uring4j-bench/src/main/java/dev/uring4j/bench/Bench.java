@@ -124,7 +124,7 @@ public final class Bench {
                 ServerProcess reference = live.stream().filter(s -> s.spec.name().equals("c-epoll") && s.alive()).findFirst()
                         .orElse(live.stream().filter(ServerProcess::alive).findFirst().orElse(null));
                 if (reference != null) {
-                    results.crossCheck.addAll(CrossCheck.run(env, reference, o, progress));
+                    results.crossCheck.addAll(CrossCheck.run(env, reference, o, progress, results));
                 }
             }
             progress.finish();

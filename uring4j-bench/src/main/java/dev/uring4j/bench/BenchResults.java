@@ -25,11 +25,16 @@ final class BenchResults {
     final List<Raw> raw = new ArrayList<>();
     private final Map<String, Map<String, List<RunResult>>> runs = new LinkedHashMap<>();
 
-    /** One run as it happened: where it fell in the round's order and the load command that made it. */
-    record Raw(Cell cell, ServerSpec server, int round, int position, List<String> loadCommand, RunResult result) {
+    /**
+     * One run as it happened: which part of the bench it belongs to ({@code matrix}, or the
+     * cross-check's {@code cross-check loadgen} and {@code cross-check pingpong}), where it fell in
+     * its round's order, and the load command that made it.
+     */
+    record Raw(String part, Cell cell, ServerSpec server, int round, int position, List<String> loadCommand, RunResult result) {
 
         Map<String, Object> toJson(BenchResults r) {
             Map<String, Object> m = new LinkedHashMap<>();
+            m.put("part", part);
             m.put("cell", cell.id());
             m.put("server", server.name());
             m.put("round", round + 1);
@@ -52,10 +57,10 @@ final class BenchResults {
     void add(Cell cell, ServerSpec server, int round, int position, List<String> loadCommand, RunResult result) {
         runs.computeIfAbsent(cell.id(), k -> new LinkedHashMap<>())
                 .computeIfAbsent(server.name(), k -> new ArrayList<>()).add(result);
-        raw.add(new Raw(cell, server, round, position, loadCommand, result));
+        raw.add(new Raw("matrix", cell, server, round, position, loadCommand, result));
     }
 
-    /** runs.jsonl: every run of the matrix, one JSON object a line, in the order they ran. */
+    /** runs.jsonl: every run (matrix and cross-check), one JSON object a line, in the order they ran. */
     String rawJsonLines() {
         StringBuilder out = new StringBuilder();
         raw.forEach(x -> out.append(Json.writeLine(x.toJson(this))).append('\n'));
