@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the echo suite's C programs into $NATIVE_DIR (default uring4j-bench/target/native) with
-# native.sh: loadgen and pingpong (the load tools), echo_uring and echo_epoll (the C peers).
+# Builds the suite's C programs into $NATIVE_DIR (default uring4j-bench/target/native) with
+# native.sh: loadgen, pingpong and http_load (the load tools), echo_uring, echo_epoll and
+# http_uring (the C peers).
 # A program that cannot be built leaves NAME.skip beside it with the reason; the orchestrator
 # prints that reason when it skips the cells or servers needing it. Exits 0 either way.
 set -uo pipefail
@@ -13,8 +14,11 @@ mkdir -p "$NATIVE_DIR"
 build() {
   local name="$1"; shift
   local why="$NATIVE_DIR/$name.skip"
-  # build_c rebuilds when the .c is newer than the binary; the shared header counts too.
-  if [ -e "$NATIVE_DIR/$name" ] && [ "$SRC/bench_common.h" -nt "$NATIVE_DIR/$name" ]; then rm -f "$NATIVE_DIR/$name"; fi
+  # build_c rebuilds when the .c is newer than the binary; the shared headers count too.
+  local h
+  for h in "$SRC"/*.h; do
+    if [ -e "$NATIVE_DIR/$name" ] && [ "$h" -nt "$NATIVE_DIR/$name" ]; then rm -f "$NATIVE_DIR/$name"; fi
+  done
   if build_c "$name" "$SRC/$name.c" "$@" >/dev/null 2>"$why"; then
     rm -f "$why"
   else
@@ -26,6 +30,8 @@ build loadgen -lm
 build pingpong -pthread
 build echo_epoll
 build echo_uring -luring
+build http_uring -luring
+build http_load -luring -lm
 
 # The HTTP cells' tools come from Debian: wrk drives the load, nginx is a peer. Installed when
 # missing and we can; otherwise NAME.skip says why, and the cells or the row are skipped.

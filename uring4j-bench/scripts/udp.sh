@@ -3,8 +3,12 @@
 # DatagramChannel server and a C recvmmsg/sendmmsg server, side by side. Each server runs pinned
 # to CPU 0, the load (udp_load.c: N peers, paced, round-trip per datagram) pinned to CPU 1; the
 # load generator reads the server's CPU time at the edges of the measurement window. Every server
-# gets the same SO_RCVBUF (--rcvbuf) and every Java server the same JVM flags. Servers run in a
-# rotated order each round; the table gives medians over the rounds.
+# gets the same SO_RCVBUF (--rcvbuf) and every Java server the same JVM flags. Servers run in an
+# order shuffled afresh each round (seeded by --seed, printed, so a run can be repeated); the table
+# gives medians and min–max over the rounds.
+#
+# Default against default: uring4j's first row and every peer run as they come. uring4j's opt-in
+# modes (batchWait) are rows of their own, labelled "opt-in", never folded into the default row.
 #
 # Other tenants share the CPUs. The load generator measures how long the server's threads and its
 # own spent runnable but waiting for a CPU during the window (schedstat); a run where either waited
@@ -14,7 +18,7 @@
 #
 #   uring4j-bench/scripts/udp.sh [--rate 50000] [--peers 64] [--size 64] [--warmup 5] [--seconds 10]
 #       [--rounds 3] [--rcvbuf 4194304] [--batch-wait 32:250] [--max-wait 1] [--attempts 4] [--quiet-wait 180]
-#       [--servers "uring4j uring4j-batch uring4j-nio netty-uring netty-epoll jdk c-mmsg"]
+#       [--servers "uring4j uring4j-batch uring4j-nio netty-uring netty-epoll jdk c-mmsg"] [--seed N]
 #
 # Environment: ROOT and JAVA (./uring4j bench sets them), JVM_FLAGS to override the Java flags.
 # Raw results (one line per run) go to target/bench/udp/results.tsv.
@@ -23,13 +27,13 @@ ROOT="${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 JAVA="${JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}"
 rate=50000 peers=64 size=64 warmup=5 seconds=10 rounds=3 rcvbuf=$((4 << 20))
 servers="uring4j uring4j-batch uring4j-nio netty-uring netty-epoll jdk c-mmsg"
-batch_wait="32:250" max_wait=1 attempts=4 quiet_wait=180
+batch_wait="32:250" max_wait=1 attempts=4 quiet_wait=180 seed=$RANDOM
 while [ $# -gt 0 ]; do
   case "$1" in
     --rate) rate="$2" ;; --peers) peers="$2" ;; --size) size="$2" ;; --warmup) warmup="$2" ;;
     --seconds) seconds="$2" ;; --rounds) rounds="$2" ;; --rcvbuf) rcvbuf="$2" ;; --servers) servers="$2" ;;
     --batch-wait) batch_wait="$2" ;; --max-wait) max_wait="$2" ;; --attempts) attempts="$2" ;;
-    --quiet-wait) quiet_wait="$2" ;;
+    --quiet-wait) quiet_wait="$2" ;; --seed) seed="$2" ;;
     *) echo "udp.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift 2
@@ -49,8 +53,8 @@ C_ECHO=$(build_c udp_echo_mmsg "$ROOT/uring4j-bench/src/main/c/udp_echo_mmsg.c")
 # name -> label | command (the server listens on 127.0.0.1 and an ephemeral port)
 label() {
   case "$1" in
-    uring4j) echo "uring4j (multishot recvmsg)" ;;
-    uring4j-batch) echo "uring4j, batchWait $batch_wait" ;;
+    uring4j) echo "uring4j, default (multishot recvmsg)" ;;
+    uring4j-batch) echo "uring4j, opt-in batchWait $batch_wait" ;;
     uring4j-nio) echo "uring4j on its NIO fallback" ;;
     netty-uring) echo "Netty io_uring" ;;
     netty-epoll) echo "Netty epoll" ;;
@@ -86,12 +90,16 @@ echo "date:    $(date -u '+%Y-%m-%d %H:%M UTC'); kernel $(uname -r); $(nproc) CP
 echo "JDK:     $("$JAVA" -version 2>&1 | head -1)"
 echo "rcvbuf:  SO_RCVBUF $rcvbuf for every server (the kernel doubles it)"
 echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (load average at the start)"
-echo "command: uring4j-bench/scripts/udp.sh --rate $rate --peers $peers --size $size --warmup $warmup --seconds $seconds --rounds $rounds --rcvbuf $rcvbuf --batch-wait $batch_wait --max-wait $max_wait --attempts $attempts --servers \"$servers\""
+echo "command: uring4j-bench/scripts/udp.sh --rate $rate --peers $peers --size $size --warmup $warmup --seconds $seconds --rounds $rounds --rcvbuf $rcvbuf --batch-wait $batch_wait --max-wait $max_wait --attempts $attempts --quiet-wait $quiet_wait --seed $seed --servers \"$servers\""
+echo "raw:     $results (one line per run, the least disturbed attempt) and $out_dir/NAME.ROUND.ATTEMPT.log"
 
 read -r -a names <<< "$servers"
 for ((round = 0; round < rounds; round++)); do
-  for ((k = 0; k < ${#names[@]}; k++)); do
-    name="${names[$(((k + round) % ${#names[@]}))]}"
+  # This round's order: the servers shuffled by a generator seeded with the run's seed and the round.
+  mapfile -t order < <(printf '%s\n' "${names[@]}" | awk -v s="$((seed * 1000 + round))" 'BEGIN { srand(s) } { print rand() "\t" $0 }' | sort -n | cut -f2)
+  echo "  round $((round + 1)) order: ${order[*]}"
+  for ((k = 0; k < ${#order[@]}; k++)); do
+    name="${order[$k]}"
     cmd=$(command_of "$name") || true
     if [ -z "$cmd" ]; then echo "  $name: skipped (not built)"; continue; fi
     best="" best_wait=""
@@ -135,7 +143,7 @@ fi
 python3 - "$results" "$servers" "$batch_wait" <<'PY'
 import sys, statistics
 path, servers, bw = sys.argv[1], sys.argv[2].split(), sys.argv[3]
-labels = {"uring4j": "uring4j (multishot recvmsg)", "uring4j-batch": "uring4j, batchWait " + bw,
+labels = {"uring4j": "uring4j, default (multishot recvmsg)", "uring4j-batch": "uring4j, opt-in batchWait " + bw,
           "uring4j-nio": "uring4j on its NIO fallback",
           "netty-uring": "Netty io_uring", "netty-epoll": "Netty epoll", "jdk": "JDK DatagramChannel",
           "c-mmsg": "C epoll recvmmsg/sendmmsg"}
@@ -152,6 +160,9 @@ def med(name, key):
     return statistics.median(float(r[key]) for r in runs[name])
 java_peers = [n for n in ("netty-uring", "netty-epoll", "jdk") if n in runs]
 best = min((med(n, "server_cpu_us_per_dgram") for n in java_peers), default=None)
+print()
+print("Default against default: every row runs its server's default configuration except those marked opt-in, which")
+print("enable a non-default mode of uring4j and are compared on their own. Median over the rounds; range: min..max.")
 print()
 print("| server | echoed/s | lost (sum) | server CPU µs/datagram | range | vs best Java peer | RTT p50 / p99 / p99.9 µs | server CPU % | load CPU % | waited for a CPU, % (server, load) |")
 print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -65,6 +66,54 @@ static inline double parse_seconds(const char *prog, const char *usage, const ch
     if (*end || end == s || v < 0 || v > 86400)
         die_usage(prog, usage, "a duration in seconds is malformed or out of range");
     return v;
+}
+
+/* The load tools' common command line: [--host H] --port P [--conns N] [--depth D] [--warmup S]
+ * [--duration S] [--rate R]. */
+struct load_args {
+    const char *host;
+    int port, conns, depth;
+    double warmup_s, duration_s, rate;
+};
+#define LOAD_ARGS_DEFAULT { "127.0.0.1", -1, 64, 1, 1, 5, 0 }
+
+/* Takes argv[*i] and its value when it is one of the common flags; returns 0 when it is not. */
+static inline int load_flag(int argc, char **argv, int *i, struct load_args *a, const char *usage, int max_conns, int max_depth)
+{
+    const char *v;
+    if ((v = flag_value(argc, argv, i, "--host", usage)))
+        a->host = v;
+    else if ((v = flag_value(argc, argv, i, "--port", usage)))
+        a->port = (int)parse_long(argv[0], usage, v, 1, 65535);
+    else if ((v = flag_value(argc, argv, i, "--conns", usage)))
+        a->conns = (int)parse_long(argv[0], usage, v, 1, max_conns);
+    else if ((v = flag_value(argc, argv, i, "--depth", usage)))
+        a->depth = (int)parse_long(argv[0], usage, v, 1, max_depth);
+    else if ((v = flag_value(argc, argv, i, "--warmup", usage)))
+        a->warmup_s = parse_seconds(argv[0], usage, v);
+    else if ((v = flag_value(argc, argv, i, "--duration", usage)))
+        a->duration_s = parse_seconds(argv[0], usage, v);
+    else if ((v = flag_value(argc, argv, i, "--rate", usage)))
+        a->rate = (double)parse_long(argv[0], usage, v, 0, 100000000);
+    else
+        return 0;
+    return 1;
+}
+
+/* A write to a connection the server closed is an error to report, not a signal to die of; and
+ * paced sends are due every few microseconds, which the default 50 µs timer slack would bunch. */
+static inline void load_tool_init(void)
+{
+    signal(SIGPIPE, SIG_IGN);
+    prctl(PR_SET_TIMERSLACK, 1UL);
+}
+
+static inline void load_args_check(const char *prog, const char *usage, const struct load_args *a)
+{
+    if (a->port < 0)
+        die_usage(prog, usage, "--port is required");
+    if (a->duration_s <= 0)
+        die_usage(prog, usage, "--duration must be positive");
 }
 
 /* The servers' command line: [--host H] --port P (0 = ephemeral). */
@@ -173,6 +222,66 @@ static inline void cpu_times_ns(uint64_t *user, uint64_t *sys)
     getrusage(RUSAGE_SELF, &ru);
     *user = (uint64_t)ru.ru_utime.tv_sec * 1000000000ull + (uint64_t)ru.ru_utime.tv_usec * 1000ull;
     *sys = (uint64_t)ru.ru_stime.tv_sec * 1000000000ull + (uint64_t)ru.ru_stime.tv_usec * 1000ull;
+}
+
+/* A line of the load tools' stdout contract, flushed at once: the orchestrator samples on it. */
+static inline void mark(const char *line)
+{
+    printf("%s\n", line);
+    fflush(stdout);
+}
+
+/*
+ * The load tools' measured window: it opens once the warm-up is over, printing "measure-start",
+ * and lasts its full duration however late it opened; closing it prints "measure-end". The tool's
+ * own CPU time is taken over exactly the window.
+ */
+struct measure_window {
+    uint64_t start_ns, end_ns, user0_ns, sys0_ns;
+    double duration_s;
+    int open;
+};
+
+static inline void window_init(struct measure_window *w, uint64_t now, double warmup_s, double duration_s)
+{
+    *w = (struct measure_window){ .start_ns = now + (uint64_t)(warmup_s * 1e9), .duration_s = duration_s };
+    w->end_ns = w->start_ns + (uint64_t)(duration_s * 1e9);
+}
+
+/* Opens the window when its time has come; returns when the caller must wake up at the latest. */
+static inline uint64_t window_tick(struct measure_window *w, uint64_t now)
+{
+    if (!w->open && now >= w->start_ns) {
+        w->open = 1;
+        w->start_ns = now;
+        w->end_ns = now + (uint64_t)(w->duration_s * 1e9);
+        cpu_times_ns(&w->user0_ns, &w->sys0_ns);
+        mark("measure-start");
+    }
+    return w->open ? w->end_ns : w->start_ns;
+}
+
+static inline int window_over(const struct measure_window *w, uint64_t now)
+{
+    return w->open && now >= w->end_ns;
+}
+
+/* Closes the window at `now` (an empty one if it never opened): its length, and the CPU seconds spent in it. */
+static inline double window_close(struct measure_window *w, uint64_t now, double *user_s, double *sys_s)
+{
+    uint64_t user, sys;
+    cpu_times_ns(&user, &sys);
+    if (!w->open) {
+        w->open = 1;
+        w->start_ns = now;
+        w->user0_ns = user;
+        w->sys0_ns = sys;
+        mark("measure-start");
+    }
+    mark("measure-end");
+    *user_s = (double)(user - w->user0_ns) / 1e9;
+    *sys_s = (double)(sys - w->sys0_ns) / 1e9;
+    return (double)(now - w->start_ns) / 1e9;
 }
 
 #endif

@@ -1,9 +1,11 @@
 /*
  * Echo server on liburing, one thread, written the way "io_uring and networking in 2023"
- * describes: a ring with SINGLE_ISSUER | DEFER_TASKRUN, one multishot accept, one multishot
- * receive per connection drawing from a ring-mapped provided-buffer group, and replies sent
- * straight from the receive buffer (no copy) that goes back to the group once the send completes.
- * Every loop iteration is a single io_uring_enter: submit everything, wait for one completion.
+ * describes: a ring with SINGLE_ISSUER | DEFER_TASKRUN and a registered ring fd, one multishot
+ * accept that installs each connection as a direct descriptor (no fd table, no fget/fput per
+ * operation), one multishot receive per connection drawing from a ring-mapped provided-buffer
+ * group, and replies sent straight from the receive buffer (no copy) that goes back to the group
+ * once the send completes. Every loop iteration is a single io_uring_enter: submit everything,
+ * wait for one completion. It is the floor the echo table measures the others against.
  *
  *   echo_uring [--host 127.0.0.1] --port P     prints "listening on HOST:PORT" when ready
  *
@@ -13,26 +15,14 @@
  * not read cannot hold every buffer: past MAX_QUEUED buffers its receive is cancelled and re-armed
  * once the queue has drained.
  */
-#include "bench_common.h"
+#include "uring_common.h"
 
-#include <liburing.h>
-#include <sys/mman.h>
-
-#define SQ_ENTRIES 4096
-#define CQ_ENTRIES 16384   /* multishot: many completions per submission; keep the CQ well ahead */
-#define BGID 0
 #define NBUFS 4096         /* power of two, as the buffer ring requires */
 #define BUF_SIZE 4096
+#define MAX_CONNS 65536    /* direct descriptor slots, at most RLIMIT_NOFILE */
 #define MAX_QUEUED 32      /* buffers a connection may hold before its receive is paused */
 #define RESUME_QUEUED 4
 #define SEND_BATCH 16      /* buffers one sendmsg may carry */
-
-enum op { OP_ACCEPT = 1, OP_RECV, OP_SEND, OP_CANCEL };
-
-/* user_data: | op (8 bits) | 24 unused | fd (32 bits) | */
-static inline uint64_t pack(enum op op, int fd) { return (uint64_t)op << 56 | (uint32_t)fd; }
-static inline enum op op_of(uint64_t ud) { return (enum op)(ud >> 56); }
-static inline int fd_of(uint64_t ud) { return (int)(uint32_t)ud; }
 
 #define NO_BUF 0xffff
 
@@ -46,63 +36,38 @@ struct conn {
 };
 
 static struct io_uring ring;
-static struct io_uring_buf_ring *br;
-static char *buf_base;
+static struct buf_group group;
 static uint16_t next_buf[NBUFS];
 static uint32_t buf_len[NBUFS];
-static unsigned buffers_returned;   /* buffers added to the ring since its tail was last published */
-static struct conn *conns;           /* indexed by fd */
+static struct conn *conns;           /* indexed by direct descriptor slot */
 static int max_fds;
 static int *rearm_list, rearm_count; /* connections whose receive ended on ENOBUFS */
 
-static struct io_uring_sqe *get_sqe(void)
-{
-    struct io_uring_sqe *sqe = io_uring_get_sqe(&ring);
-    if (!sqe) {   /* SQ full: hand what we have to the kernel, then there is room */
-        int ret = io_uring_submit(&ring);
-        if (ret < 0)
-            die_errno("io_uring_submit", -ret);
-        sqe = io_uring_get_sqe(&ring);
-    }
-    return sqe;
-}
-
-static void arm_accept(int lfd)
-{
-    struct io_uring_sqe *sqe = get_sqe();
-    io_uring_prep_multishot_accept(sqe, lfd, NULL, NULL, SOCK_CLOEXEC);
-    io_uring_sqe_set_data64(sqe, pack(OP_ACCEPT, lfd));
-}
-
 static void arm_recv(int fd)
 {
-    struct io_uring_sqe *sqe = get_sqe();
-    io_uring_prep_recv_multishot(sqe, fd, NULL, 0, 0);
-    sqe->flags |= IOSQE_BUFFER_SELECT;
-    sqe->buf_group = BGID;
-    io_uring_sqe_set_data64(sqe, pack(OP_RECV, fd));
+    prep_recv_multishot_fixed(ring_get_sqe(&ring), fd, &group, ud_pack(OP_RECV, fd));
     conns[fd].recv_armed = 1;
 }
 
 static void cancel_recv(int fd)
 {
-    struct io_uring_sqe *sqe = get_sqe();
-    io_uring_prep_cancel64(sqe, pack(OP_RECV, fd), 0);
-    io_uring_sqe_set_data64(sqe, pack(OP_CANCEL, fd));
+    struct io_uring_sqe *sqe = ring_get_sqe(&ring);
+    io_uring_prep_cancel64(sqe, ud_pack(OP_RECV, fd), 0);
+    io_uring_sqe_set_data64(sqe, ud_pack(OP_CANCEL, fd));
 }
 
 /* Sends what is queued: one buffer with send, several with one sendmsg. */
 static void send_queued(int fd)
 {
     struct conn *c = &conns[fd];
-    struct io_uring_sqe *sqe = get_sqe();
-    char *first = buf_base + (size_t)c->head * BUF_SIZE + c->sent;
+    struct io_uring_sqe *sqe = ring_get_sqe(&ring);
+    char *first = buf_group_addr(&group, c->head) + c->sent;
     if (c->queued == 1) {
         io_uring_prep_send(sqe, fd, first, buf_len[c->head] - c->sent, MSG_NOSIGNAL);
     } else {
         int n = 0;
         for (uint16_t bid = c->head; bid != NO_BUF && n < SEND_BATCH; bid = next_buf[bid], n++) {
-            c->iov[n].iov_base = buf_base + (size_t)bid * BUF_SIZE;
+            c->iov[n].iov_base = buf_group_addr(&group, bid);
             c->iov[n].iov_len = buf_len[bid];
         }
         c->iov[0].iov_base = first;
@@ -110,15 +75,15 @@ static void send_queued(int fd)
         c->msg = (struct msghdr){ .msg_iov = c->iov, .msg_iovlen = (size_t)n };
         io_uring_prep_sendmsg(sqe, fd, &c->msg, MSG_NOSIGNAL);
     }
-    io_uring_sqe_set_data64(sqe, pack(OP_SEND, fd));
+    sqe->flags |= IOSQE_FIXED_FILE;
+    io_uring_sqe_set_data64(sqe, ud_pack(OP_SEND, fd));
     c->sending = 1;
 }
 
 /* Gives a buffer back to the group; the ring's tail is published once per loop iteration. */
 static void recycle(uint16_t bid)
 {
-    io_uring_buf_ring_add(br, buf_base + (size_t)bid * BUF_SIZE, BUF_SIZE, bid, io_uring_buf_ring_mask(NBUFS),
-                          (int)buffers_returned++);
+    buf_group_recycle(&group, bid);
 }
 
 static uint16_t dequeue(struct conn *c)
@@ -146,24 +111,20 @@ static void close_when_idle(int fd)
     while (c->head != NO_BUF)
         recycle(dequeue(c));
     c->open = 0;
-    close(fd);
+    struct io_uring_sqe *sqe = ring_get_sqe(&ring);
+    io_uring_prep_close_direct(sqe, (unsigned)fd);
+    io_uring_sqe_set_data64(sqe, ud_pack(OP_CLOSE, fd));
 }
 
 static void on_accept(int lfd, struct io_uring_cqe *cqe)
 {
     if (!(cqe->flags & IORING_CQE_F_MORE))
-        arm_accept(lfd);   /* the multishot ended (error, or the kernel dropped it): start another */
+        arm_accept_direct(&ring, lfd);   /* the multishot ended (error, or the kernel dropped it): start another */
     if (cqe->res < 0) {
         fprintf(stderr, "accept: %s\n", strerror(-cqe->res));
         return;
     }
-    int fd = cqe->res;
-    if (fd >= max_fds) {
-        fprintf(stderr, "fd %d beyond the table of %d; closing it\n", fd, max_fds);
-        close(fd);
-        return;
-    }
-    set_nodelay(fd);
+    int fd = cqe->res;   /* the slot the kernel picked in the direct descriptor table */
     conns[fd] = (struct conn){ .head = NO_BUF, .tail = NO_BUF, .open = 1 };
     arm_recv(fd);
 }
@@ -235,23 +196,16 @@ static void on_send(int fd, struct io_uring_cqe *cqe)
         arm_recv(fd);
 }
 
-static void setup_buffer_ring(void)
+/* Buffers came back to the group: receive again on the connections whose receive ran dry. */
+static void rearm_dry(void)
 {
-    /* liburing 2.3 (Debian 12) predates io_uring_setup_buf_ring(): map and register by hand. */
-    size_t ring_bytes = NBUFS * sizeof(struct io_uring_buf);
-    br = mmap(NULL, ring_bytes, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
-    buf_base = mmap(NULL, (size_t)NBUFS * BUF_SIZE, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
-    if (br == MAP_FAILED || buf_base == MAP_FAILED)
-        die_errno("mmap", errno);
-    struct io_uring_buf_reg reg = { .ring_addr = (uint64_t)(uintptr_t)br, .ring_entries = NBUFS, .bgid = BGID };
-    int ret = io_uring_register_buf_ring(&ring, &reg, 0);
-    if (ret < 0)
-        die_errno("io_uring_register_buf_ring (IORING_REGISTER_PBUF_RING, Linux 5.19+)", -ret);
-    io_uring_buf_ring_init(br);
-    for (int i = 0; i < NBUFS; i++)
-        recycle((uint16_t)i);
-    io_uring_buf_ring_advance(br, (int)buffers_returned);
-    buffers_returned = 0;
+    for (int i = 0; i < rearm_count; i++) {
+        int fd = rearm_list[i];
+        conns[fd].rearm_pending = 0;
+        if (conns[fd].open && !conns[fd].closing && !conns[fd].recv_armed)
+            arm_recv(fd);
+    }
+    rearm_count = 0;
 }
 
 int main(int argc, char **argv)
@@ -259,59 +213,13 @@ int main(int argc, char **argv)
     struct server_args args = parse_server_args(argc, argv);
     install_stop_handler();
 
-    struct rlimit rl;
-    getrlimit(RLIMIT_NOFILE, &rl);
-    max_fds = rl.rlim_cur > 1048576 ? 1048576 : (int)rl.rlim_cur;
+    int lfd = server_start(&args, &ring, &group, NBUFS, BUF_SIZE, MAX_CONNS, &max_fds);
+    /* Accepts complete only inside the loop: the tables are in place before the first. */
     conns = calloc((size_t)max_fds, sizeof(*conns));
     rearm_list = calloc((size_t)max_fds, sizeof(*rearm_list));
     if (!conns || !rearm_list)
         die_errno("calloc", ENOMEM);
-
-    struct io_uring_params p = {
-        .flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_SUBMIT_ALL | IORING_SETUP_CQSIZE,
-        .cq_entries = CQ_ENTRIES,
-    };
-    int ret = io_uring_queue_init_params(SQ_ENTRIES, &ring, &p);
-    if (ret < 0)
-        die_errno("io_uring_queue_init_params (SINGLE_ISSUER|DEFER_TASKRUN need Linux 6.1+)", -ret);
-    setup_buffer_ring();
-
-    int lfd = listen_tcp(&args, 0);
-    arm_accept(lfd);
-    announce_listening(lfd, args.host);
-
-    while (!stop_requested) {
-        ret = io_uring_submit_and_wait(&ring, 1);
-        if (ret < 0 && ret != -EINTR && ret != -EAGAIN && ret != -EBUSY)
-            die_errno("io_uring_submit_and_wait", -ret);
-        struct io_uring_cqe *cqe;
-        unsigned head, seen = 0;
-        io_uring_for_each_cqe(&ring, head, cqe) {
-            uint64_t ud = io_uring_cqe_get_data64(cqe);
-            int fd = fd_of(ud);
-            switch (op_of(ud)) {
-            case OP_ACCEPT: on_accept(fd, cqe); break;
-            case OP_RECV: on_recv(fd, cqe); break;
-            case OP_SEND: on_send(fd, cqe); break;
-            case OP_CANCEL: break;   /* the cancelled receive reports through its own completion */
-            }
-            seen++;
-        }
-        io_uring_cq_advance(&ring, seen);
-        if (buffers_returned) {
-            io_uring_buf_ring_advance(br, (int)buffers_returned);
-            buffers_returned = 0;
-            for (int i = 0; i < rearm_count; i++) {
-                int fd = rearm_list[i];
-                conns[fd].rearm_pending = 0;
-                if (conns[fd].open && !conns[fd].closing && !conns[fd].recv_armed)
-                    arm_recv(fd);
-            }
-            rearm_count = 0;
-        }
-    }
-    /* Exiting the ring cancels every operation still in flight before the buffers go away. */
-    io_uring_queue_exit(&ring);
-    close(lfd);
+    serve_until_stopped(&ring, &group, lfd, &(struct server_loop){
+        .on_accept = on_accept, .on_recv = on_recv, .on_send = on_send, .on_refill = rearm_dry });
     return 0;
 }

@@ -22,11 +22,11 @@
  * Exit status: 0 done, 1 setup error, 2 usage, 3 payload mismatch, 4 connection lost.
  */
 #include "bench_common.h"
+#include "histogram.h"
+#include "pacing.h"
 
 #include <fcntl.h>
-#include <math.h>
 #include <sys/epoll.h>
-#include <sys/prctl.h>
 
 static const char usage[] =
     "--port P [--host 127.0.0.1] [--conns 64] [--depth 1] [--size 64] [--warmup 1] [--duration 5] [--rate 0]";
@@ -34,58 +34,6 @@ static const char usage[] =
 #define PATTERN_PERIOD 65521u   /* prime, so consecutive messages start far apart */
 #define READ_BUF_SIZE 65536
 #define MAX_EVENTS 1024
-
-/* Latency histogram, HdrHistogram-style: 64 linear sub-buckets per power of two (<= 1.6% error). */
-#define SUB_BITS 6
-#define SUB_COUNT (1 << SUB_BITS)
-#define BUCKETS ((64 - SUB_BITS + 1) * SUB_COUNT)
-
-struct histogram {
-    uint64_t counts[BUCKETS];
-    uint64_t total, sum_ns, max_ns;
-};
-
-static inline int bucket_of(uint64_t v)
-{
-    if (v < SUB_COUNT)
-        return (int)v;
-    int shift = 63 - __builtin_clzll(v) - SUB_BITS;
-    return ((shift + 1) << SUB_BITS) + (int)((v >> shift) - SUB_COUNT);
-}
-
-/* The middle of a bucket's range: the value a percentile falling in it is reported as. */
-static uint64_t bucket_mid(int idx)
-{
-    if (idx < SUB_COUNT)
-        return (uint64_t)idx;
-    int shift = (idx >> SUB_BITS) - 1;
-    uint64_t low = (uint64_t)(SUB_COUNT + (idx & (SUB_COUNT - 1))) << shift;
-    return low + ((1ull << shift) >> 1);
-}
-
-static inline void hist_record(struct histogram *h, uint64_t ns)
-{
-    h->counts[bucket_of(ns)]++;
-    h->total++;
-    h->sum_ns += ns;
-    if (ns > h->max_ns)
-        h->max_ns = ns;
-}
-
-static double hist_percentile_us(const struct histogram *h, double q)
-{
-    if (h->total == 0)
-        return 0;
-    uint64_t rank = (uint64_t)ceil(q * (double)h->total), seen = 0;
-    if (rank == 0)
-        rank = 1;
-    for (int i = 0; i < BUCKETS; i++) {
-        seen += h->counts[i];
-        if (seen >= rank)
-            return (double)bucket_mid(i) / 1000.0;
-    }
-    return (double)h->max_ns / 1000.0;
-}
 
 struct conn {
     int fd;
@@ -95,25 +43,19 @@ struct conn {
     uint64_t *start_ns;        /* depth slots: when message seq % depth was written (or due) */
     char *out;                 /* unsent bytes of the last write; depth * size capacity */
     uint32_t out_off, out_len;
-    int in_idle_queue;
 };
 
-static struct {
-    const char *host;
-    int port, conns, depth, size;
-    double warmup_s, duration_s, rate;
-} cfg = { "127.0.0.1", -1, 64, 1, 64, 1, 5, 0 };
+static struct load_args cfg = LOAD_ARGS_DEFAULT;
+static int msg_size = 64;
 
 static struct conn *conns;
 static char *pattern;          /* PATTERN_PERIOD + size bytes: any message is one contiguous window */
 static int epfd;
-static int measuring;
+static struct measure_window window;
 static struct histogram hist;
 static uint64_t window_round_trips;
 
-/* Paced mode: connections with room for another message, served round-robin. */
-static int *idle_queue, idle_head, idle_count;
-static uint64_t late_sends, max_lag_ns;
+static struct pacer pacer;   /* paced mode only */
 
 static inline const char *expected(const struct conn *c, uint64_t seq)
 {
@@ -133,21 +75,11 @@ static void lost(const struct conn *c, const char *why)
     exit(4);
 }
 
+/* Paced mode: offers the connection for the next due message if it has room for one. */
 static void idle_push(struct conn *c)
 {
-    if (c->in_idle_queue || c->out_len || c->sent - c->received >= (uint64_t)cfg.depth)
-        return;
-    c->in_idle_queue = 1;
-    idle_queue[(idle_head + idle_count++) % cfg.conns] = (int)c->id;
-}
-
-static struct conn *idle_pop(void)
-{
-    struct conn *c = &conns[idle_queue[idle_head]];
-    idle_head = (idle_head + 1) % cfg.conns;
-    idle_count--;
-    c->in_idle_queue = 0;
-    return c;
+    if (!c->out_len && c->sent - c->received < (uint64_t)cfg.depth)
+        pacer_offer(&pacer, (int)c->id);
 }
 
 static void flush_out(struct conn *c)
@@ -173,8 +105,8 @@ static void send_messages(struct conn *c, int count, uint64_t start)
 {
     int was_blocked = c->out_len != 0;
     for (int i = 0; i < count; i++) {
-        memcpy(c->out + c->out_len, expected(c, c->sent), (size_t)cfg.size);
-        c->out_len += (uint32_t)cfg.size;
+        memcpy(c->out + c->out_len, expected(c, c->sent), (size_t)msg_size);
+        c->out_len += (uint32_t)msg_size;
         c->start_ns[c->sent % (uint64_t)cfg.depth] = start;
         c->sent++;
     }
@@ -226,15 +158,15 @@ static void on_readable(struct conn *c, char *buf)
                 fprintf(stderr, "loadgen: connection %u received %zd bytes nobody sent\n", c->id, n - p);
                 exit(3);
             }
-            uint32_t take = (uint32_t)cfg.size - c->recv_off;
+            uint32_t take = (uint32_t)msg_size - c->recv_off;
             if ((ssize_t)take > n - p)
                 take = (uint32_t)(n - p);
             if (memcmp(buf + p, expected(c, c->received) + c->recv_off, take) != 0)
                 mismatch(c, buf + p, take);
             p += take;
             c->recv_off += take;
-            if (c->recv_off == (uint32_t)cfg.size) {
-                if (measuring) {
+            if (c->recv_off == (uint32_t)msg_size) {
+                if (window.open) {
                     hist_record(&hist, now - c->start_ns[c->received % (uint64_t)cfg.depth]);
                     window_round_trips++;
                 }
@@ -256,7 +188,7 @@ static void connect_all(void)
         struct conn *c = &conns[i];
         c->id = (uint32_t)i;
         c->start_ns = calloc((size_t)cfg.depth, sizeof(uint64_t));
-        c->out = malloc((size_t)cfg.depth * (size_t)cfg.size);
+        c->out = malloc((size_t)cfg.depth * (size_t)msg_size);
         if (!c->start_ns || !c->out)
             die_errno("malloc", ENOMEM);
         if ((c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0)
@@ -289,72 +221,53 @@ static void connect_all(void)
     }
 }
 
-static void mark(const char *line)
-{
-    printf("%s\n", line);
-    fflush(stdout);
-}
-
 static void parse_args(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++) {
         const char *v;
-        if ((v = flag_value(argc, argv, &i, "--host", usage)))
-            cfg.host = v;
-        else if ((v = flag_value(argc, argv, &i, "--port", usage)))
-            cfg.port = (int)parse_long(argv[0], usage, v, 1, 65535);
-        else if ((v = flag_value(argc, argv, &i, "--conns", usage)))
-            cfg.conns = (int)parse_long(argv[0], usage, v, 1, 100000);
-        else if ((v = flag_value(argc, argv, &i, "--depth", usage)))
-            cfg.depth = (int)parse_long(argv[0], usage, v, 1, 4096);
-        else if ((v = flag_value(argc, argv, &i, "--size", usage)))
-            cfg.size = (int)parse_long(argv[0], usage, v, 1, 1 << 20);
-        else if ((v = flag_value(argc, argv, &i, "--warmup", usage)))
-            cfg.warmup_s = parse_seconds(argv[0], usage, v);
-        else if ((v = flag_value(argc, argv, &i, "--duration", usage)))
-            cfg.duration_s = parse_seconds(argv[0], usage, v);
-        else if ((v = flag_value(argc, argv, &i, "--rate", usage)))
-            cfg.rate = (double)parse_long(argv[0], usage, v, 0, 100000000);
+        if (load_flag(argc, argv, &i, &cfg, usage, 100000, 4096))
+            continue;
+        if ((v = flag_value(argc, argv, &i, "--size", usage)))
+            msg_size = (int)parse_long(argv[0], usage, v, 1, 1 << 20);
         else
             die_usage(argv[0], usage, "unknown argument");
     }
-    if (cfg.port < 0)
-        die_usage(argv[0], usage, "--port is required");
-    if (cfg.duration_s <= 0)
-        die_usage(argv[0], usage, "--duration must be positive");
-    if ((uint64_t)cfg.depth * (uint64_t)cfg.size > (1u << 30))
+    load_args_check(argv[0], usage, &cfg);
+    if ((uint64_t)cfg.depth * (uint64_t)msg_size > (1u << 30))
         die_usage(argv[0], usage, "--depth times --size is over 1 GiB per connection");
+}
+
+static void send_paced(int id, uint64_t due)
+{
+    send_messages(&conns[id], 1, due);
+    idle_push(&conns[id]);
 }
 
 int main(int argc, char **argv)
 {
     parse_args(argc, argv);
-    signal(SIGPIPE, SIG_IGN);
-    /* Paced sends are due every few microseconds; the default 50 µs timer slack would bunch them. */
-    prctl(PR_SET_TIMERSLACK, 1UL);
+    load_tool_init();
 
-    pattern = malloc(PATTERN_PERIOD + (size_t)cfg.size);
+    pattern = malloc(PATTERN_PERIOD + (size_t)msg_size);
     conns = calloc((size_t)cfg.conns, sizeof(*conns));
-    idle_queue = calloc((size_t)cfg.conns, sizeof(int));
     char *buf = malloc(READ_BUF_SIZE);
-    if (!pattern || !conns || !idle_queue || !buf)
+    if (!pattern || !conns || !buf)
         die_errno("malloc", ENOMEM);
     uint64_t x = 0x9E3779B97F4A7C15ull;   /* xorshift64: any fixed, non-repeating filler does */
     for (size_t i = 0; i < PATTERN_PERIOD; i++) {
         x ^= x << 13, x ^= x >> 7, x ^= x << 17;
         pattern[i] = (char)(x >> 32);
     }
-    memcpy(pattern + PATTERN_PERIOD, pattern, (size_t)cfg.size);
+    memcpy(pattern + PATTERN_PERIOD, pattern, (size_t)msg_size);
 
     if ((epfd = epoll_create1(EPOLL_CLOEXEC)) < 0)
         die_errno("epoll_create1", errno);
     connect_all();
 
     uint64_t start = now_ns();
-    uint64_t window_start = start + (uint64_t)(cfg.warmup_s * 1e9);
-    uint64_t end = window_start + (uint64_t)(cfg.duration_s * 1e9);
-    uint64_t cpu_user0 = 0, cpu_sys0 = 0, paced_count = 0, next_due = start;
-    double interval_ns = cfg.rate > 0 ? 1e9 / cfg.rate : 0;
+    window_init(&window, start, cfg.warmup_s, cfg.duration_s);
+    if (cfg.rate > 0 && pacer_init(&pacer, cfg.rate, cfg.conns, start) < 0)
+        die_errno("calloc", ENOMEM);
 
     for (int i = 0; i < cfg.conns; i++) {
         if (cfg.rate > 0)
@@ -366,32 +279,11 @@ int main(int argc, char **argv)
     struct epoll_event events[MAX_EVENTS];
     uint64_t now = start;
     for (;;) {
-        if (!measuring && now >= window_start) {
-            measuring = 1;
-            window_start = now;
-            cpu_times_ns(&cpu_user0, &cpu_sys0);
-            mark("measure-start");
-        }
-        if (now >= end)
+        uint64_t wake = window_tick(&window, now);
+        if (window_over(&window, now))
             break;
-        uint64_t wake = measuring ? end : window_start;
-        if (cfg.rate > 0) {
-            while (next_due <= now && idle_count > 0) {
-                struct conn *c = idle_pop();
-                uint64_t lag = now - next_due;
-                if (measuring) {
-                    if (lag > max_lag_ns)
-                        max_lag_ns = lag;
-                    if (lag > 1000000)
-                        late_sends++;
-                }
-                send_messages(c, 1, next_due);
-                idle_push(c);
-                next_due = start + (uint64_t)((double)++paced_count * interval_ns);
-            }
-            if (idle_count > 0 && next_due < wake)
-                wake = next_due;
-        }
+        if (cfg.rate > 0)
+            wake = pacer_run(&pacer, now, window.open, wake, send_paced);
         uint64_t wait_ns = wake > now ? wake - now : 0;
         struct timespec timeout = { .tv_sec = (time_t)(wait_ns / 1000000000ull), .tv_nsec = (long)(wait_ns % 1000000000ull) };
         int n = epoll_pwait2(epfd, events, MAX_EVENTS, &timeout, NULL);
@@ -414,22 +306,18 @@ int main(int argc, char **argv)
         now = now_ns();
     }
 
-    uint64_t cpu_user1, cpu_sys1;
-    cpu_times_ns(&cpu_user1, &cpu_sys1);
-    mark("measure-end");
-    double window_s = (double)(now - window_start) / 1e9;
-    double user_s = (double)(cpu_user1 - cpu_user0) / 1e9, sys_s = (double)(cpu_sys1 - cpu_sys0) / 1e9;
+    double user_s, sys_s, window_s = window_close(&window, now, &user_s, &sys_s);
     uint64_t rts = window_round_trips;
     printf("result {\"tool\":\"loadgen\",\"conns\":%d,\"depth\":%d,\"size\":%d,\"rate_target\":%.0f,"
            "\"window_s\":%.6f,\"round_trips\":%llu,\"rt_per_s\":%.1f,\"verified_bytes\":%llu,"
            "\"p50_us\":%.2f,\"p90_us\":%.2f,\"p99_us\":%.2f,\"p999_us\":%.2f,\"max_us\":%.2f,\"mean_us\":%.2f,"
            "\"cpu_user_s\":%.4f,\"cpu_sys_s\":%.4f,\"cpu_us_per_rt\":%.3f,\"late_sends\":%llu,\"max_lag_us\":%.1f}\n",
-           cfg.conns, cfg.depth, cfg.size, cfg.rate, window_s, (unsigned long long)rts, (double)rts / window_s,
-           (unsigned long long)(rts * (uint64_t)cfg.size), hist_percentile_us(&hist, 0.50),
+           cfg.conns, cfg.depth, msg_size, cfg.rate, window_s, (unsigned long long)rts, (double)rts / window_s,
+           (unsigned long long)(rts * (uint64_t)msg_size), hist_percentile_us(&hist, 0.50),
            hist_percentile_us(&hist, 0.90), hist_percentile_us(&hist, 0.99), hist_percentile_us(&hist, 0.999),
-           (double)hist.max_ns / 1000.0, hist.total ? (double)hist.sum_ns / (double)hist.total / 1000.0 : 0.0,
-           user_s, sys_s, rts ? (user_s + sys_s) * 1e6 / (double)rts : 0.0, (unsigned long long)late_sends,
-           (double)max_lag_ns / 1000.0);
+           (double)hist.max_ns / 1000.0, hist_mean_us(&hist),
+           user_s, sys_s, rts ? (user_s + sys_s) * 1e6 / (double)rts : 0.0, (unsigned long long)pacer.late_sends,
+           (double)pacer.max_lag_ns / 1000.0);
     fflush(stdout);
     for (int i = 0; i < cfg.conns; i++)
         close(conns[i].fd);

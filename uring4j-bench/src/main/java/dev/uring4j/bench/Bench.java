@@ -6,10 +6,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
@@ -20,16 +22,18 @@ import java.util.stream.Collectors;
  * <p>Every server in {@code servers.txt} is started once, pinned to the server CPU, and stays up
  * for the whole run (idle servers block in epoll_wait or io_uring_enter and cost nothing); each is
  * warmed up first so the JIT has compiled its hot path before anything is measured. Then, cell by
- * cell, every server runs once per round, the order rotating from round to round so that no
- * server always follows the same one, and each run's figures come from the load tool (pinned to
- * the load CPU) and from /proc/PID/stat of the server over exactly the tool's measured window.
- * Medians over the rounds go to a markdown table on stdout, {@code results.json}, and PNG charts.
+ * cell, every server runs once per round, in an order shuffled afresh for each round (seeded, the
+ * seed printed, so that a run can be repeated) so that no server always follows the same one or
+ * always runs first, and each run's figures come from the load tool (pinned to the load CPU) and
+ * from /proc/PID/stat of the server over exactly the tool's measured window. Medians and min–max
+ * over the rounds go to a markdown report on stdout (summary first), {@code results.json}, and PNG
+ * charts; every run, with the exact commands that made it, goes to {@code runs.jsonl}.
  *
  * <p>The orchestrator itself is meant to run on the load CPU ({@code suite.sh} pins it there), so
  * the server CPU holds only the server being measured.
  */
 public final class Bench {
-    /** With --max-noise, how often a run measured through other tasks' load is repeated. */
+    /** How often a run measured through other tasks' load is repeated: with --max-noise, or when nothing completed. */
     private static final int MAX_NOISY_RETRIES = 3;
 
     private Bench() {}
@@ -68,14 +72,19 @@ public final class Bench {
     static BenchResults run(BenchOptions o, List<ServerSpec> catalog, BenchEnv env) throws IOException, InterruptedException {
         List<ServerSpec> specs = select(catalog, o.servers());
         BenchResults results = new BenchResults(machine(env), o, specs, o.cells());
+        specs.forEach(s -> results.serverCommands.put(s.name(), BenchEnv.pinned(env.serverCpu(), s.commandLine(env))));
         List<Cell> cells = new ArrayList<>();
         for (Cell cell : o.cells()) {
             cell.whyUnavailable(env).ifPresentOrElse(
                     why -> results.notes.add("cell " + cell.id() + " skipped: " + why), () -> cells.add(cell));
         }
+        if (o.quick()) {
+            System.err.println("bench: " + Report.QUICK_BANNER);
+        }
         System.err.printf("bench: %s, JDK %s, %s; servers on CPU %d, load on CPU %d; %d runs per cell, %.1f s warm-up + %.1f s measured%n",
                 results.machine.get("kernel"), results.machine.get("jdk"), results.machine.get("cpu_model"),
                 o.serverCpu(), o.loadCpu(), o.runs(), o.warmupS(), o.durationS());
+        System.err.printf("bench: servers run in a shuffled order each round, seed %d (repeat with --seed %d)%n", o.seed(), o.seed());
 
         List<ServerProcess> live = new CopyOnWriteArrayList<>();
         // Ctrl-C on the orchestrator must not leave servers running pinned to the server CPU.
@@ -95,13 +104,19 @@ public final class Bench {
             Progress progress = new Progress(live.size() + matrixRuns + (crossCheck ? CrossCheck.CASES.size() * 2 * o.runs() : 0));
 
             warmUp(env, o, cells, live, results, progress);
-            for (Cell cell : cells) {
-                List<ServerProcess> players = live.stream().filter(s -> s.spec.protocol().equals(cell.protocol())).toList();
+            Random order = new Random(o.seed());
+            for (int c = 0; c < cells.size(); c++) {
+                Cell cell = cells.get(c);
+                List<ServerProcess> players = new ArrayList<>(live.stream().filter(s -> s.spec.protocol().equals(cell.protocol())).toList());
                 for (int round = 0; round < o.runs(); round++) {
+                    Collections.shuffle(players, order);
                     for (int k = 0; k < players.size(); k++) {
-                        ServerProcess server = players.get((k + round) % players.size());
-                        progress.step(cell.id() + " run " + (round + 1) + "/" + o.runs() + " · " + server.spec.label());
-                        results.add(cell, server.spec, measure(env, o, cell, server, results));
+                        ServerProcess server = players.get(k);
+                        progress.step(String.format(Locale.ROOT, "cell %d/%d %s · run %d/%d · %s", c + 1, cells.size(), cell.id(),
+                                round + 1, o.runs(), server.spec.label()));
+                        List<String> command = cell.loadCommand(env, server.port, o.warmupS(), o.durationS());
+                        results.add(cell, server.spec, round, k, BenchEnv.pinned(env.loadCpu(), command),
+                                measure(env, o, cell, command, server, results));
                     }
                 }
             }
@@ -109,7 +124,7 @@ public final class Bench {
                 ServerProcess reference = live.stream().filter(s -> s.spec.name().equals("c-epoll") && s.alive()).findFirst()
                         .orElse(live.stream().filter(ServerProcess::alive).findFirst().orElse(null));
                 if (reference != null) {
-                    results.crossCheck.addAll(CrossCheck.run(env, reference, o, progress));
+                    results.crossCheck.addAll(CrossCheck.run(env, reference, o, progress, results));
                 }
             }
             progress.finish();
@@ -123,6 +138,7 @@ public final class Bench {
         Files.createDirectories(o.out());
         Files.writeString(o.out().resolve("results.json"), Json.write(results.toJson()));
         Files.writeString(o.out().resolve("results.md"), Report.markdown(results));
+        Files.writeString(o.out().resolve("runs.jsonl"), results.rawJsonLines());
         if (o.charts()) {
             try {
                 Charts.writeAll(results, o.out());
@@ -134,18 +150,21 @@ public final class Bench {
         return results;
     }
 
-    private static RunResult measure(BenchEnv env, BenchOptions o, Cell cell, ServerProcess server, BenchResults results)
-            throws IOException, InterruptedException {
+    private static RunResult measure(BenchEnv env, BenchOptions o, Cell cell, List<String> command, ServerProcess server,
+                                     BenchResults results) throws IOException, InterruptedException {
         if (!server.alive()) {
             return RunResult.failed("server not running: " + server.deathNotice());
         }
         RunResult best = null;
         for (int attempt = 0; attempt <= MAX_NOISY_RETRIES; attempt++) {
-            RunResult r = LoadRun.run(env, cell.loadCommand(env, server.port, o.warmupS(), o.durationS()), server,
-                    o.warmupS() + o.durationS());
+            RunResult r = LoadRun.run(env, command, server, o.warmupS() + o.durationS());
             if (!server.alive()) {
                 results.notes.add(server.deathNotice() + " (during " + cell.id() + ")");
                 return r;
+            }
+            if (!r.ok() && r.error().startsWith(LoadRun.NOTHING_COMPLETED) && attempt < MAX_NOISY_RETRIES) {
+                results.noisyRepeats++;   // other tasks held both CPUs for the whole window: no figure at all, so again
+                continue;
             }
             if (!r.ok() || o.maxNoise() <= 0) {
                 return r;

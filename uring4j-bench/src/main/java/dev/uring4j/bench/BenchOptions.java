@@ -6,19 +6,28 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Command-line options of {@code ./uring4j bench}. The default run is the issue's matrix; {@code
- * --quick} a three-cell smoke run of about a minute and a half; any figure can be overridden.
+ * Command-line options of {@code ./uring4j bench}. The default run is the full matrix with 5 runs
+ * per cell and server, short windows so that it fits in about 18 minutes with the UDP cell;
+ * {@code --quick} a three-cell smoke run of under two minutes whose figures are not to be quoted;
+ * any figure can be overridden.
+ *
+ * @param command the command line that made the run, recorded beside its figures
+ * @param seed    seeds the order servers run in within each round, so that a run can be repeated
  */
 record BenchOptions(boolean quick, List<String> servers, List<Cell> cells, int runs, double warmupS, double durationS,
                     double serverWarmupS, int serverCpu, int loadCpu, Path root, Path out, List<String> jvmFlags,
-                    boolean crossCheck, boolean charts, boolean list, double maxNoise) {
+                    boolean crossCheck, boolean charts, boolean list, double maxNoise, long seed, String command) {
 
     static final int DEFAULT_RATE = 80_000;
+    /** Offered load of the paced HTTP cell, requests/s: what every HTTP server here sustains on one core. */
+    static final int DEFAULT_HTTP_RATE = 50_000;
+    static final int DEFAULT_RUNS = 5;
 
     static List<String> defaultCells(int rate) {
         return List.of("echo-64B-c1-d1", "echo-64B-c64-d1", "echo-64B-c512-d1", "echo-64B-c64-d16", "echo-4KiB-c64-d1",
                 "echo-64B-c64-d1@" + rate, "echo-64B-c512-d1@" + rate,
-                "http-plaintext-c64-d1", "http-plaintext-c256-d1", "http-plaintext-c64-d16");
+                "http-plaintext-c64-d1", "http-plaintext-c256-d1", "http-plaintext-c64-d16", "http-plaintext-c256-d16",
+                "http-plaintext-c256-d1@" + DEFAULT_HTTP_RATE, "wrk-plaintext-c64-d1");
     }
 
     static List<String> quickCells(int rate) {
@@ -27,14 +36,17 @@ record BenchOptions(boolean quick, List<String> servers, List<Cell> cells, int r
 
     static final String HELP = """
             usage: ./uring4j bench [options]
-              --quick               three cells, 2 short runs each: about a minute and a half
+              --quick               a smoke test: three cells, 2 short runs each, under two minutes; its figures
+                                    are marked QUICK and are not for quoting
               --servers a,b,...     only these servers (names from --list); default all
-              --cells id,...        only these cells, e.g. echo-64B-c64-d16,echo-4KiB-c64-d1,echo-64B-c512-d1@80000,
-                                    http-plaintext-c256-d1 (HTTP cells drive wrk: pipelined with d > 1)
-              --rate N              offered load of the default fixed-load cells, round trips/s (default 80000)
-              --runs N              runs per cell and server, median reported (default 2, which keeps the full run within 15 minutes)
-              --warmup S            unmeasured seconds before each run's window (default 1; quick 0.5)
-              --duration S          measured seconds per run (default 3; quick 1)
+              --only id,...         only these cells (--cells is the same), e.g. echo-64B-c64-d16,echo-64B-c512-d1@80000,
+                                    http-plaintext-c256-d16, http-plaintext-c256-d1@50000 (paced), wrk-plaintext-c64-d1
+                                    (wrk instead of http_load); "udp" selects the UDP cell (./uring4j bench only)
+              --rate N              offered load of the default fixed-load echo cells, round trips/s (default 80000)
+              --runs N              runs per cell and server; median and min–max reported (default 5; quick 2)
+              --seed N              seed of the servers' order in each round (default: random, printed)
+              --warmup S            unmeasured seconds before each run's window (default 0.5)
+              --duration S          measured seconds per run (default 1; quick 1)
               --server-warmup S     load each server for S seconds before the matrix, shared among the cells'
                                     patterns, at least 0.5 s each, for the JIT (default 3; quick 1)
               --server-cpu N        CPU the servers are pinned to (default 0)
@@ -55,6 +67,7 @@ record BenchOptions(boolean quick, List<String> servers, List<Cell> cells, int r
         Integer runs = null, rate = null;
         Double warmup = null, duration = null, serverWarmup = null;
         double maxNoise = 0;
+        Long seed = null;
         int serverCpu = 0, loadCpu = 1;
         Path root = defaultRoot, out = null;
         List<String> jvmFlags = BenchEnv.DEFAULT_JVM_FLAGS;
@@ -76,7 +89,8 @@ record BenchOptions(boolean quick, List<String> servers, List<Cell> cells, int r
                     String v = args[++i];
                     switch (a) {
                         case "--servers" -> servers = List.of(v.split(","));
-                        case "--cells" -> cellIds = List.of(v.split(","));
+                        case "--only", "--cells" -> cellIds = List.of(v.split(","));
+                        case "--seed" -> seed = seed(v);
                         case "--rate" -> rate = positiveInt(a, v);
                         case "--runs" -> runs = positiveInt(a, v);
                         case "--warmup" -> warmup = seconds(a, v, true);
@@ -108,12 +122,22 @@ record BenchOptions(boolean quick, List<String> servers, List<Cell> cells, int r
             }
         }
         return new BenchOptions(quick, servers, cells,
-                runs != null ? runs : 2,
-                warmup != null ? warmup : quick ? 0.5 : 1,
-                duration != null ? duration : quick ? 1 : 3,
+                runs != null ? runs : quick ? 2 : DEFAULT_RUNS,
+                warmup != null ? warmup : 0.5,
+                duration != null ? duration : 1,
                 serverWarmup != null ? serverWarmup : quick ? 1 : 3,
                 serverCpu, loadCpu, root, out != null ? out : root.resolve("target/bench"), jvmFlags,
-                crossCheck != null ? crossCheck : !quick, charts, list, maxNoise);
+                crossCheck != null ? crossCheck : !quick, charts, list, maxNoise,
+                seed != null ? seed : new java.security.SecureRandom().nextLong() >>> 16,
+                ("./uring4j bench " + String.join(" ", args)).strip());
+    }
+
+    private static long seed(String v) {
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new UsageException("--seed takes a whole number, not " + v);
+        }
     }
 
     private static int positiveInt(String flag, String v) {

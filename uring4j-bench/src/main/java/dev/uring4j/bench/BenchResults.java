@@ -21,7 +21,31 @@ final class BenchResults {
     final List<String> notes = new ArrayList<>();
     int noisyRepeats;   // runs repeated because other tasks took more than --max-noise of a CPU
     final List<CrossCheck.Row> crossCheck = new ArrayList<>();
+    final Map<String, List<String>> serverCommands = new LinkedHashMap<>();   // server name -> the command it ran
+    final List<Raw> raw = new ArrayList<>();
     private final Map<String, Map<String, List<RunResult>>> runs = new LinkedHashMap<>();
+
+    /**
+     * One run as it happened: which part of the bench it belongs to ({@code matrix}, or the
+     * cross-check's {@code cross-check loadgen} and {@code cross-check pingpong}), where it fell in
+     * its round's order, and the load command that made it.
+     */
+    record Raw(String part, Cell cell, ServerSpec server, int round, int position, List<String> loadCommand, RunResult result) {
+
+        Map<String, Object> toJson(BenchResults r) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("part", part);
+            m.put("cell", cell.id());
+            m.put("server", server.name());
+            m.put("round", round + 1);
+            m.put("position_in_round", position + 1);
+            m.put("server_command", String.join(" ", r.serverCommands.getOrDefault(server.name(), List.of())));
+            m.put("load_command", String.join(" ", loadCommand));
+            m.put("figures", result.toJson());
+            m.put("tool_result", result.tool());
+            return m;
+        }
+    }
 
     BenchResults(Map<String, Object> machine, BenchOptions options, List<ServerSpec> servers, List<Cell> cells) {
         this.machine = machine;
@@ -30,9 +54,17 @@ final class BenchResults {
         this.cells = cells;
     }
 
-    void add(Cell cell, ServerSpec server, RunResult result) {
+    void add(Cell cell, ServerSpec server, int round, int position, List<String> loadCommand, RunResult result) {
         runs.computeIfAbsent(cell.id(), k -> new LinkedHashMap<>())
                 .computeIfAbsent(server.name(), k -> new ArrayList<>()).add(result);
+        raw.add(new Raw("matrix", cell, server, round, position, loadCommand, result));
+    }
+
+    /** runs.jsonl: every run (matrix and cross-check), one JSON object a line, in the order they ran. */
+    String rawJsonLines() {
+        StringBuilder out = new StringBuilder();
+        raw.forEach(x -> out.append(Json.writeLine(x.toJson(this))).append('\n'));
+        return out.toString();
     }
 
     List<RunResult> runs(Cell cell, ServerSpec server) {
@@ -90,6 +122,10 @@ final class BenchResults {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("machine", machine);
         Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("command", options.command());
+        settings.put("seed", options.seed());
+        settings.put("quick", options.quick());
+        settings.put("raw_runs", "runs.jsonl");
         settings.put("runs_per_cell", options.runs());
         settings.put("warmup_s", options.warmupS());
         settings.put("duration_s", options.durationS());
@@ -108,6 +144,9 @@ final class BenchResults {
             m.put("role", s.subject() ? "subject" : "peer");
             m.put("protocol", s.protocol());
             m.put("launcher", s.java() ? "java" : "native");
+            if (serverCommands.containsKey(s.name())) {
+                m.put("command", String.join(" ", serverCommands.get(s.name())));
+            }
             if (unavailable.containsKey(s.name())) {
                 m.put("skipped", unavailable.get(s.name()));
             }

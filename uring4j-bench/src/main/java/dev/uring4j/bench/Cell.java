@@ -8,12 +8,12 @@ import java.util.Optional;
  * A cell kind only says how to drive the load; {@link LoadRun} runs the tool, samples the server's
  * CPU over the measured window and reads the tool's result line, whose keys ({@code rt_per_s},
  * {@code round_trips}, {@code p50_us}, {@code p99_us}, {@code p999_us}, {@code mean_us},
- * {@code cpu_us_per_rt}, optionally {@code late_sends}) are the contract for further kinds (an
- * HTTP kind driving wrk, a UDP kind) to meet.
+ * {@code cpu_us_per_rt}, optionally {@code late_sends}) are the contract every kind's tools meet
+ * (loadgen for echo; http_load and wrk, through http_load.sh, for HTTP).
  */
 interface Cell {
 
-    /** Stable id, used by {@code --cells} and in results.json: {@code echo-64B-c64-d1@80000}. */
+    /** Stable id, used by {@code --only} and in results.json: {@code echo-64B-c64-d1@80000}. */
     String id();
 
     /** The servers it applies to, by their {@link ServerSpec#protocol()}. */

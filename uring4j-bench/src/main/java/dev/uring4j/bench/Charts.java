@@ -67,17 +67,19 @@ final class Charts {
                 throughput.add(new Panel(cell.title(), rate, false, false, "round trips per second"));
             }
         }
+        // A quick run's charts say so in their titles, as its report does: they are not figures to quote.
+        String quick = r.options.quick() ? "QUICK RUN, not for quoting: " : "";
         if (!throughput.isEmpty()) {
-            render("Echo throughput, saturating load (more is better)", throughput,
+            render(quick + "Throughput, saturating load (more is better)", throughput,
                     new String[] { "uring4j", "Java peers", "C peers (the native limit)" }, new Color[] { SUBJECT, PEER, NATIVE },
                     dir.resolve("throughput.png"));
         }
         if (!latency.isEmpty()) {
-            render("Echo latency percentiles, µs (less is better; log scale)", latency,
+            render(quick + "Latency percentiles, µs (less is better; log scale)", latency,
                     new String[] { "p50", "p99", "p99.9" }, PERCENTILES, dir.resolve("latency.png"));
         }
         if (!cpu.isEmpty()) {
-            render("Server CPU per round trip at a fixed offered load (less is better)", cpu,
+            render(quick + "Server CPU per round trip at a fixed offered load (less is better)", cpu,
                     new String[] { "user", "kernel (system)" }, CPU_PARTS, dir.resolve("cpu.png"));
         }
     }

@@ -58,7 +58,7 @@ final class CrossCheck {
 
     static final List<EchoCell> CASES = List.of(new EchoCell(64, 1, 1, 0), new EchoCell(64, 16, 1, 10_000));
 
-    static List<Row> run(BenchEnv env, ServerProcess server, BenchOptions o, Progress progress)
+    static List<Row> run(BenchEnv env, ServerProcess server, BenchOptions o, Progress progress, BenchResults results)
             throws IOException, InterruptedException {
         List<Row> rows = new ArrayList<>();
         if (!Files.isExecutable(env.tool("pingpong"))) {
@@ -70,12 +70,18 @@ final class CrossCheck {
             List<RunResult> viaLoadgen = new ArrayList<>(), viaPingpong = new ArrayList<>();
             for (int run = 1; run <= o.runs(); run++) {
                 progress.step("cross-check " + cell.id() + " run " + run + "/" + o.runs() + " · loadgen on " + server.spec.label());
-                viaLoadgen.add(LoadRun.run(env, cell.loadCommand(env, server.port, o.warmupS(), o.durationS()), server, expectedS));
+                List<String> loadgen = cell.loadCommand(env, server.port, o.warmupS(), o.durationS());
+                viaLoadgen.add(LoadRun.run(env, loadgen, server, expectedS));
+                results.raw.add(new BenchResults.Raw("cross-check loadgen", cell, server.spec, run - 1, 0,
+                        BenchEnv.pinned(env.loadCpu(), loadgen), viaLoadgen.getLast()));
                 progress.step("cross-check " + cell.id() + " run " + run + "/" + o.runs() + " · pingpong on " + server.spec.label());
-                viaPingpong.add(LoadRun.run(env, List.of(env.tool("pingpong").toString(), "--port", Integer.toString(server.port),
+                List<String> pingpong = List.of(env.tool("pingpong").toString(), "--port", Integer.toString(server.port),
                         "--conns", Integer.toString(cell.conns()), "--size", Integer.toString(cell.size()),
                         "--rate", Integer.toString(cell.rate()), "--warmup", Double.toString(o.warmupS()),
-                        "--duration", Double.toString(o.durationS())), server, expectedS));
+                        "--duration", Double.toString(o.durationS()));
+                viaPingpong.add(LoadRun.run(env, pingpong, server, expectedS));
+                results.raw.add(new BenchResults.Raw("cross-check pingpong", cell, server.spec, run - 1, 1,
+                        BenchEnv.pinned(env.loadCpu(), pingpong), viaPingpong.getLast()));
             }
             rows.add(new Row(cell, server.spec.name(), Summary.of(viaLoadgen, cell.fixedLoad()),
                     Summary.of(viaPingpong, cell.fixedLoad())));

@@ -19,7 +19,16 @@ final class Json {
         return out.append('\n').toString();
     }
 
+    /** The same on one line, with no spaces: for files of one record a line. */
+    static String writeLine(Object value) {
+        StringBuilder out = new StringBuilder();
+        write(out, value, null);
+        return out.toString();
+    }
+
+    /** {@code indent} null writes compactly, on one line. */
     private static void write(StringBuilder out, Object value, String indent) {
+        String inner = indent == null ? null : indent + "  ", nl = indent == null ? "" : "\n";
         switch (value) {
             case null -> out.append("null");
             case String s -> quote(out, s);
@@ -32,33 +41,39 @@ final class Json {
                     out.append("{}");
                     return;
                 }
-                String inner = indent + "  ";
-                out.append("{\n");
+                out.append('{').append(nl);
                 int i = 0;
                 for (Map.Entry<?, ?> e : map.entrySet()) {
-                    out.append(inner);
+                    indent(out, inner);
                     quote(out, String.valueOf(e.getKey()));
-                    out.append(": ");
+                    out.append(indent == null ? ":" : ": ");
                     write(out, e.getValue(), inner);
-                    out.append(++i < map.size() ? ",\n" : "\n");
+                    out.append(++i < map.size() ? "," : "").append(nl);
                 }
-                out.append(indent).append('}');
+                indent(out, indent);
+                out.append('}');
             }
             case List<?> list -> {
                 if (list.isEmpty()) {
                     out.append("[]");
                     return;
                 }
-                String inner = indent + "  ";
-                out.append("[\n");
+                out.append('[').append(nl);
                 for (int i = 0; i < list.size(); i++) {
-                    out.append(inner);
+                    indent(out, inner);
                     write(out, list.get(i), inner);
-                    out.append(i + 1 < list.size() ? ",\n" : "\n");
+                    out.append(i + 1 < list.size() ? "," : "").append(nl);
                 }
-                out.append(indent).append(']');
+                indent(out, indent);
+                out.append(']');
             }
             default -> throw new IllegalArgumentException("not JSON: " + value.getClass());
+        }
+    }
+
+    private static void indent(StringBuilder out, String indent) {
+        if (indent != null) {
+            out.append(indent);
         }
     }
 

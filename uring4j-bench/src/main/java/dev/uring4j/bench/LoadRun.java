@@ -3,6 +3,7 @@ package dev.uring4j.bench;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -12,10 +13,13 @@ import java.util.concurrent.TimeUnit;
  * tool's measured window: the tool prints {@code measure-start} when its warm-up ends and
  * {@code measure-end} when it stops counting, and /proc/PID/stat of the server is read as each
  * line arrives (a pipe hop, microseconds against a window of seconds). Then it reads the tool's
- * {@code result {...}} line. A tool without these lines (wrk, for a later HTTP cell kind) is
- * measured from its launch to its result line instead.
+ * {@code result {...}} line. A tool without these lines is measured from its launch to its result
+ * line instead.
  */
 final class LoadRun {
+    /** How the error of a run whose window saw no round trip complete begins: other tasks had the CPUs. */
+    static final String NOTHING_COMPLETED = "no round trip completed";
+
     private LoadRun() {}
 
     /**
@@ -54,7 +58,7 @@ final class LoadRun {
         errors.awaitEnd();
         if (process.exitValue() != 0) {
             String why = switch (process.exitValue()) {
-                case 3 -> "payload mismatch: ";
+                case 3 -> "wrong responses (echo payload mismatch, HTTP non-2xx or malformed): ";
                 case 4 -> "connection lost: ";
                 default -> "load tool exited with status " + process.exitValue() + ": ";
             };
@@ -63,12 +67,23 @@ final class LoadRun {
         if (!result.isDone()) {
             return RunResult.failed("load tool printed no result line");
         }
-        Map<String, Object> json = Json.parseObject(result.join());
+        Map<String, Object> json;
+        try {
+            json = Json.parseObject(result.join());
+        } catch (IllegalArgumentException e) {
+            return RunResult.failed("load tool printed a result line that does not parse (" + e.getMessage() + "): " + result.join());
+        }
         if (edges.server[0] == null || edges.server[1] == null) {
             return RunResult.failed("could not sample the server's CPU time (did it exit?)");
         }
-        return RunResult.of(json, new RunResult.Window((edges.at[1] - edges.at[0]) / 1e9, edges.server[1].minus(edges.server[0]),
+        RunResult r = RunResult.of(json, new RunResult.Window((edges.at[1] - edges.at[0]) / 1e9, edges.server[1].minus(edges.server[0]),
                 edges.serverCpu[1].minus(edges.serverCpu[0]), edges.loadCpu[1].minus(edges.loadCpu[0])));
+        if (r.roundTrips() == 0) {
+            // Not a figure of the server: a window in which nothing completed says only that something else had the CPUs.
+            return RunResult.failed(String.format(Locale.ROOT, "%s in the %.1f s window (other tasks took %.0f%% of the server CPU "
+                    + "and %.0f%% of the load CPU)", NOTHING_COMPLETED, r.windowS(), 100 * r.otherOnServerCpu(), 100 * r.otherOnLoadCpu()), json);
+        }
+        return r;
     }
 
     /** The samples at the window's two edges: the server's CPU time and both CPUs' counters. */

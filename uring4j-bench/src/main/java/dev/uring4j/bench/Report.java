@@ -6,24 +6,37 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The markdown report: what ran where, one table for the saturating cells (who serves the most
- * round trips) and one for the fixed-load cells (who spends the least server CPU per round trip),
- * who wins each cell, what was skipped and why, and how the load generator agreed with the second
- * tool. Rows are sorted best first within each cell.
+ * The markdown report: the summary first (each cell's headline for uring4j beside the best peer,
+ * median and min–max), then what ran where and how, one table for the saturating cells (who
+ * serves the most round trips) and one for the fixed-load cells (who spends the least server CPU
+ * per round trip), who wins each cell, what was skipped and why, and how the load generator
+ * agreed with the second tool. Rows are sorted best first within each cell. A {@code --quick} run
+ * says so in its title, so its figures are not mistaken for a full run's.
  */
 final class Report {
+    static final String QUICK_BANNER = "QUICK RUN (--quick): a few short runs of a few cells, a smoke test — not figures to quote or compare";
+
     private Report() {}
 
     static String markdown(BenchResults r) {
         StringBuilder md = new StringBuilder();
         var m = r.machine;
         var o = r.options;
-        md.append("## Echo: peers\n\n");
+        if (o.quick()) {
+            md.append("# ").append(QUICK_BANNER).append("\n\n");
+        }
+        md.append("## uring4j beside its peers: summary").append(o.quick() ? " (QUICK RUN)" : "").append("\n\n");
+        summary(md, r);
+        md.append(String.format(Locale.ROOT, "Command: `%s` · seed %d (servers run in a shuffled order each round; "
+                + "`--seed %d` repeats it) · every run with its exact server and load commands: `runs.jsonl` beside "
+                + "this file; medians and each run's figures: `results.json`.%n%n", o.command(), o.seed(), o.seed()));
+        md.append("## Details\n\n");
         md.append(String.format(Locale.ROOT, "%s · %s · JDK %s · %s (%s) · load average before %s, after %s%n%n",
                 m.get("date"), m.get("kernel"), m.get("jdk"), m.get("cpu_model"), m.get("online_cpus"),
                 m.get("loadavg_before"), m.getOrDefault("loadavg_after", "?")));
         md.append(String.format(Locale.ROOT, "Servers pinned to CPU %d, load generator (and orchestrator) to CPU %d. "
-                        + "%d runs per cell and server, interleaved; each run %.1f s warm-up + %.1f s measured; medians. "
+                        + "%d runs per cell and server, interleaved in a shuffled order; each run %.1f s warm-up + %.1f s measured; "
+                        + "medians, and min–max of the headline figure. "
                         + "Java servers: `%s`.%n%n",
                 o.serverCpu(), o.loadCpu(), o.runs(), o.warmupS(), o.durationS(), String.join(" ", o.jvmFlags())));
         List<RunResult> all = r.allRuns();
@@ -35,6 +48,8 @@ final class Report {
             if (o.maxNoise() > 0) {
                 md.append(String.format(Locale.ROOT, " Runs with more than %s were repeated (up to 3 times): %d repeats.",
                         percent(o.maxNoise()), r.noisyRepeats));
+            } else if (r.noisyRepeats > 0) {
+                md.append(String.format(Locale.ROOT, " %d runs in whose window nothing completed were repeated.", r.noisyRepeats));
             }
             md.append("\n\n");
         }
@@ -43,30 +58,29 @@ final class Report {
         List<Cell> fixed = r.cells.stream().filter(c -> c.fixedLoad() && !r.measured(c).isEmpty()).toList();
         if (!saturating.isEmpty()) {
             md.append("### Saturating load (closed loop): round trips per second\n\n");
-            md.append("| cell | server | rt/s | ÷ best peer | p50 µs | p99 µs | p99.9 µs | server µs/rt (CPU busy) | loadgen µs/rt (CPU busy) | spread |\n");
+            md.append("| cell | server | rt/s | min–max | ÷ best peer | p50 µs | p99 µs | p99.9 µs | server µs/rt (CPU busy) | load tool µs/rt (CPU busy) |\n");
             md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|\n");
             for (Cell cell : saturating) {
                 for (ServerSpec s : ranked(r, cell)) {
                     Summary sum = r.summary(cell, s);
                     md.append("| ").append(cell.title()).append(" | ").append(name(s)).append(" | ");
                     if (!sum.ok()) {
-                        md.append("failed: ").append(sum.firstError()).append(" |").append(" – |".repeat(7)).append('\n');
+                        md.append("failed: ").append(sum.firstError()).append(" |").append(" – |".repeat(8)).append('\n');
                         continue;
                     }
                     RunResult x = sum.median();
-                    md.append(String.format(Locale.ROOT, "%,.0f | %s | %s | %s | %s | %.2f (%.0f%%) | %.2f (%.0f%%) | %s |%n",
-                            x.rate(), ratio(r.ratioToBestPeer(cell, s)), us(x.p50Us()), us(x.p99Us()), us(x.p999Us()),
-                            x.serverCpuUsPerRt(), 100 * x.serverUtil(), x.loadCpuUsPerRt(), 100 * x.loadUtil(),
-                            percent(sum.spread())));
+                    md.append(String.format(Locale.ROOT, "%,.0f | %s | %s | %s | %s | %s | %.2f (%.0f%%) | %.2f (%.0f%%) |%n",
+                            x.rate(), range(sum, "%,.0f"), ratio(r.ratioToBestPeer(cell, s)), us(x.p50Us()), us(x.p99Us()),
+                            us(x.p999Us()), x.serverCpuUsPerRt(), 100 * x.serverUtil(), x.loadCpuUsPerRt(), 100 * x.loadUtil()));
                 }
             }
             md.append("\n÷ best peer: rate divided by the best peer's rate (above 1 = more round trips). CPU busy: share of one CPU "
-                    + "used over the window; whichever side is near 100% is the one that saturates. Spread: (max − min) / median "
-                    + "of rt/s over the runs.\n\n");
+                    + "used over the window; whichever side is near 100% is the one that saturates. min–max: the lowest and highest "
+                    + "rt/s over the runs. HTTP: a round trip is a request.\n\n");
         }
         if (!fixed.isEmpty()) {
             md.append("### Fixed offered load: server CPU time per round trip\n\n");
-            md.append("| cell | server | rt/s | server µs/rt | user µs/rt | ÷ best peer | p50 µs | p99 µs | p99.9 µs | loadgen µs/rt | spread |\n");
+            md.append("| cell | server | rt/s | server µs/rt | min–max | user µs/rt | ÷ best peer | p50 µs | p99 µs | p99.9 µs | load tool µs/rt |\n");
             md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
             for (Cell cell : fixed) {
                 for (ServerSpec s : ranked(r, cell)) {
@@ -78,16 +92,16 @@ final class Report {
                     }
                     RunResult x = sum.median();
                     boolean short_ = x.rate() < 0.97 * cell.rate();
-                    md.append(String.format(Locale.ROOT, "%,.0f%s | %.2f | %.2f | %s | %s | %s | %s | %.2f | %s |%n",
-                            x.rate(), short_ ? " (short of the offered load)" : "", x.serverCpuUsPerRt(), x.serverUserUsPerRt(),
-                            ratio(r.ratioToBestPeer(cell, s)), us(x.p50Us()), us(x.p99Us()), us(x.p999Us()),
-                            x.loadCpuUsPerRt(), percent(sum.spread())));
+                    md.append(String.format(Locale.ROOT, "%,.0f%s | %.2f | %s | %.2f | %s | %s | %s | %s | %.2f |%n",
+                            x.rate(), short_ ? " (short of the offered load)" : "", x.serverCpuUsPerRt(), range(sum, "%.2f"),
+                            x.serverUserUsPerRt(), ratio(r.ratioToBestPeer(cell, s)), us(x.p50Us()), us(x.p99Us()), us(x.p999Us()),
+                            x.loadCpuUsPerRt()));
                 }
             }
             md.append("\nServer µs/rt: the server's utime + stime from /proc/PID/stat over the measured window, divided by the round "
                     + "trips in it; user µs/rt: utime alone (the rest is the kernel's TCP and syscall work). ÷ best peer: CPU "
-                    + "divided by the best peer's (below 1 = cheaper). Latency runs from when each message was due. Spread: "
-                    + "(max − min) / median of server µs/rt over the runs.\n\n");
+                    + "divided by the best peer's (below 1 = cheaper). Latency runs from when each message was due. min–max: the "
+                    + "lowest and highest server µs/rt over the runs.\n\n");
         }
 
         md.append("### Who wins\n\n");
@@ -131,6 +145,47 @@ final class Report {
             md.append('\n');
         }
         return md.toString();
+    }
+
+    /**
+     * The summary: one row per cell and subject (uring4j, and uring4j on NIO), its headline median
+     * and range beside the best peer's and the C floor's (the cheapest or fastest native peer).
+     */
+    private static void summary(StringBuilder md, BenchResults r) {
+        md.append("| cell | figure | server | median | min–max | best peer | its median (min–max) | ÷ best peer |\n");
+        md.append("|---|---|---|--:|--:|---|--:|--:|\n");
+        for (Cell cell : r.cells) {
+            List<ServerSpec> subjects = r.measured(cell).stream().filter(ServerSpec::subject).toList();
+            Optional<ServerSpec> best = r.bestPeer(cell, false);
+            String figure = cell.fixedLoad() ? "server CPU µs per " + unit(cell) + " (lower is better)" : unit(cell) + "s per second";
+            String fmt = cell.fixedLoad() ? "%.2f" : "%,.0f";
+            for (ServerSpec s : subjects) {
+                Summary sum = r.summary(cell, s);
+                md.append("| ").append(cell.title()).append(" | ").append(figure).append(" | **").append(s.label()).append("** | ");
+                if (!sum.ok()) {
+                    md.append("failed: ").append(sum.firstError()).append(" | – | – | – | – |\n");
+                    continue;
+                }
+                md.append(String.format(Locale.ROOT, fmt, BenchResults.headline(cell, sum))).append(" | ").append(range(sum, fmt)).append(" | ");
+                if (best.isPresent()) {
+                    Summary b = r.summary(cell, best.get());
+                    md.append(best.get().label()).append(" | ").append(String.format(Locale.ROOT, fmt, BenchResults.headline(cell, b)))
+                            .append(" (").append(range(b, fmt)).append(") | ").append(ratio(r.ratioToBestPeer(cell, s))).append(" |\n");
+                } else {
+                    md.append("– | – | – |\n");
+                }
+            }
+        }
+        md.append("\nMedian over the runs; min–max: the lowest and highest run. ÷ best peer: for a rate above 1 is faster, for CPU "
+                + "below 1 is cheaper. The best peer may be a C server: the physical limit, not a competitor.\n\n");
+    }
+
+    private static String unit(Cell cell) {
+        return cell.protocol().equals("http") ? "request" : "round trip";
+    }
+
+    private static String range(Summary s, String fmt) {
+        return String.format(Locale.ROOT, fmt + "–" + fmt, s.min(), s.max());
     }
 
     private static void appendTool(StringBuilder md, CrossCheck.Row row, String tool, Summary s, String agreement) {

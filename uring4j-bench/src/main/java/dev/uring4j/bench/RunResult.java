@@ -9,17 +9,24 @@ import java.util.Map;
  * which tells which side saturates (the server near 1.0 on its CPU, or the load tool on its own).
  * The {@code other*} fractions are what other tasks (and the hypervisor's steal) took of the
  * server's and the load tool's CPU in the window: the noise this run was measured through.
+ * {@code tool} is the load tool's own result line as it printed it (empty for a median or a
+ * failure), kept so that every figure can be traced to the raw output it came from.
  */
 record RunResult(double rate, long roundTrips, double windowS, double p50Us, double p99Us, double p999Us,
                  double meanUs, double serverCpuUsPerRt, double serverUserUsPerRt, double serverUtil,
                  double loadCpuUsPerRt, double loadUtil, long lateSends, double otherOnServerCpu,
-                 double otherOnLoadCpu, String error) {
+                 double otherOnLoadCpu, String error, Map<String, Object> tool) {
 
     /** What the orchestrator sampled at the tool's measure-start and measure-end lines. */
     record Window(double seconds, CpuTime server, CpuCounters serverCpu, CpuCounters loadCpu) {}
 
     static RunResult failed(String error) {
-        return new RunResult(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, error);
+        return failed(error, Map.of());
+    }
+
+    /** A failed run whose tool did print a result line, kept for the record. */
+    static RunResult failed(String error, Map<String, Object> tool) {
+        return new RunResult(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, error, tool);
     }
 
     /** Combines the load tool's result line with the server's CPU time over the same window. */
@@ -36,7 +43,7 @@ record RunResult(double rate, long roundTrips, double windowS, double p50Us, dou
                 number(tool, "cpu_us_per_rt"),
                 windowS > 0 ? toolCpuS / windowS : 0,
                 (long) optional(tool, "late_sends"),
-                other(w.serverCpu(), serverBusyS, w.seconds()), other(w.loadCpu(), toolCpuS, w.seconds()), null);
+                other(w.serverCpu(), serverBusyS, w.seconds()), other(w.loadCpu(), toolCpuS, w.seconds()), null, tool);
     }
 
     /** The share of a CPU's window that went to anything but {@code ownS}, steal included; never below 0. */

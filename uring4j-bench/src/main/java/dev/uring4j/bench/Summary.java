@@ -9,15 +9,16 @@ import java.util.function.ToDoubleFunction;
 /**
  * The runs of one server in one cell, reduced to medians (each figure's own median across runs),
  * with the run-to-run spread of the cell's headline figure ((max - min) / median: rate for a
- * saturating cell, server CPU per round trip for a fixed-load one) as the noise indicator.
+ * saturating cell, server CPU per round trip for a fixed-load one) and its min and max as the
+ * noise indicators.
  */
-record Summary(int runs, int failures, RunResult median, double spread, String firstError) {
+record Summary(int runs, int failures, RunResult median, double spread, double min, double max, String firstError) {
 
     static Summary of(List<RunResult> results, boolean fixedLoad) {
         List<RunResult> ok = results.stream().filter(RunResult::ok).toList();
         String firstError = results.stream().filter(r -> !r.ok()).map(RunResult::error).findFirst().orElse(null);
         if (ok.isEmpty()) {
-            return new Summary(results.size(), results.size(), null, Double.NaN, firstError);
+            return new Summary(results.size(), results.size(), null, Double.NaN, Double.NaN, Double.NaN, firstError);
         }
         RunResult m = new RunResult(
                 median(ok, RunResult::rate), (long) median(ok, r -> r.roundTrips()), median(ok, RunResult::windowS),
@@ -26,12 +27,13 @@ record Summary(int runs, int failures, RunResult median, double spread, String f
                 median(ok, RunResult::serverUserUsPerRt), median(ok, RunResult::serverUtil),
                 median(ok, RunResult::loadCpuUsPerRt), median(ok, RunResult::loadUtil),
                 (long) median(ok, r -> r.lateSends()), median(ok, RunResult::otherOnServerCpu),
-                median(ok, RunResult::otherOnLoadCpu), null);
+                median(ok, RunResult::otherOnLoadCpu), null, Map.of());
         ToDoubleFunction<RunResult> headline = fixedLoad ? RunResult::serverCpuUsPerRt : RunResult::rate;
         double[] h = ok.stream().mapToDouble(headline).toArray();
         double center = median(ok, headline);
-        double spread = center > 0 ? (Arrays.stream(h).max().orElse(0) - Arrays.stream(h).min().orElse(0)) / center : Double.NaN;
-        return new Summary(results.size(), results.size() - ok.size(), m, spread, firstError);
+        double min = Arrays.stream(h).min().orElse(Double.NaN), max = Arrays.stream(h).max().orElse(Double.NaN);
+        double spread = center > 0 ? (max - min) / center : Double.NaN;
+        return new Summary(results.size(), results.size() - ok.size(), m, spread, min, max, firstError);
     }
 
     boolean ok() {
@@ -56,6 +58,8 @@ record Summary(int runs, int failures, RunResult median, double spread, String f
         if (ok()) {
             m.put("median", median.toJson());
             m.put("spread", spread);
+            m.put("headline_min", min);
+            m.put("headline_max", max);
         }
         m.put("each_run", results.stream().map(RunResult::toJson).toList());
         return m;
