@@ -210,7 +210,7 @@ public final class Bench {
 
     private static List<ServerSpec> select(List<ServerSpec> catalog, List<String> names) {
         if (names == null) {
-            return catalog;
+            return catalog.stream().filter(ServerSpec::byDefault).toList();
         }
         Map<String, ServerSpec> byName = catalog.stream().collect(Collectors.toMap(ServerSpec::name, s -> s, (a, b) -> a, LinkedHashMap::new));
         List<ServerSpec> picked = new ArrayList<>();

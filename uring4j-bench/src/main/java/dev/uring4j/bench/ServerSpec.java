@@ -17,8 +17,11 @@ import java.util.List;
  * @param java     true when launched as {@code ${JAVA} ${JVM_FLAGS} command...}
  * @param label    what the table and charts call it
  * @param command  the command's tokens with {@code ${...}} placeholders not yet substituted
+ * @param byDefault false for a variant: uring4j with one io_uring path turned off, measured only
+ *                  when named in {@code --servers}, to show what that path gains or costs
  */
-record ServerSpec(String name, boolean subject, String protocol, boolean java, String label, List<String> command) {
+record ServerSpec(String name, boolean subject, String protocol, boolean java, String label, List<String> command,
+                  boolean byDefault) {
 
     static List<ServerSpec> catalog() throws IOException {
         try (InputStream in = ServerSpec.class.getResourceAsStream("servers.txt")) {
@@ -42,11 +45,13 @@ record ServerSpec(String name, boolean subject, String protocol, boolean java, S
                 throw new IllegalArgumentException("servers.txt line " + (i + 1) + ": expected 6 fields separated by |, got " + f.length);
             }
             String role = f[1].strip(), launcher = f[3].strip();
-            if (!role.equals("subject") && !role.equals("peer") || !launcher.equals("java") && !launcher.equals("native")) {
-                throw new IllegalArgumentException("servers.txt line " + (i + 1) + ": role is subject|peer, launcher java|native");
+            if (!role.equals("subject") && !role.equals("peer") && !role.equals("variant")
+                    || !launcher.equals("java") && !launcher.equals("native")) {
+                throw new IllegalArgumentException("servers.txt line " + (i + 1)
+                        + ": role is subject|peer|variant, launcher java|native");
             }
-            specs.add(new ServerSpec(f[0].strip(), role.equals("subject"), f[2].strip(), launcher.equals("java"),
-                    f[4].strip(), Arrays.asList(f[5].strip().split("\\s+"))));
+            specs.add(new ServerSpec(f[0].strip(), !role.equals("peer"), f[2].strip(), launcher.equals("java"),
+                    f[4].strip(), Arrays.asList(f[5].strip().split("\\s+")), !role.equals("variant")));
         }
         return specs;
     }
