@@ -486,6 +486,38 @@ public final class IoUring implements AutoCloseable {
         Register.unregisterBuffers(this);
     }
 
+    /**
+     * {@code io_uring_register_napi} (6.9): each wait of this ring busy-polls the network device
+     * queues (NAPI instances) of the sockets its requests use for up to {@code busyPollUsec}
+     * before sleeping. The ids are tracked as requests are issued (dynamic tracking); a socket
+     * without a NAPI id (loopback) adds nothing to poll.
+     *
+     * @param busyPollUsec   how long a wait busy-polls, in microseconds
+     * @param preferBusyPoll keep the device's interrupts masked while the ring polls
+     *                       ({@code SO_PREFER_BUSY_POLL})
+     * @return the settings in force before, as the kernel copied them back
+     * @throws ErrnoException           when the kernel refuses: {@code EINVAL} before 6.9 or on an
+     *                                  {@code IORING_SETUP_IOPOLL} ring, {@code EOPNOTSUPP} when it
+     *                                  was built without {@code CONFIG_NET_RX_BUSY_POLL}
+     * @throws IllegalArgumentException when {@code busyPollUsec} is negative
+     */
+    public NapiSettings registerNapi(int busyPollUsec, boolean preferBusyPoll) throws ErrnoException {
+        if (busyPollUsec < 0) {
+            throw new IllegalArgumentException("busyPollUsec must not be negative, was " + busyPollUsec);
+        }
+        return Register.napi(this, busyPollUsec, preferBusyPoll);
+    }
+
+    /**
+     * {@code io_uring_unregister_napi} (6.9): turns busy polling off for this ring.
+     *
+     * @return the settings in force before, as the kernel copied them back
+     * @throws ErrnoException when the kernel refuses, as {@link #registerNapi}
+     */
+    public NapiSettings unregisterNapi() throws ErrnoException {
+        return Register.unregisterNapi(this);
+    }
+
     // ---------------------------------------------------------------- properties
 
     /** {@return the ring's fd (the target of {@code msg_ring} from other rings)} */

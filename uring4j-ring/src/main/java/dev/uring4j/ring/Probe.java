@@ -98,6 +98,8 @@ public final class Probe {
         FIXED_FD_INSTALL("IORING_OP_FIXED_FD_INSTALL", "6.8", "IORING_OP_FIXED_FD_INSTALL"),
         /** Reading a buffer ring's head ({@code IORING_REGISTER_PBUF_STATUS}). */
         PBUF_STATUS("buffer ring head query (IORING_REGISTER_PBUF_STATUS)", "6.8", "IORING_REGISTER_PBUF_STATUS, tried"),
+        /** NAPI busy polling in the ring's waits ({@code IORING_REGISTER_NAPI}). */
+        NAPI("NAPI busy polling (IORING_REGISTER_NAPI)", "6.9", "IORING_REGISTER_NAPI, tried"),
         /** Sends and receives spanning several provided buffers (bundles). */
         RECVSEND_BUNDLE("send/recv bundles (IORING_RECVSEND_BUNDLE)", "6.10", "IORING_FEAT_RECVSEND_BUNDLE"),
         /** Bind and listen through the ring. */
@@ -240,6 +242,7 @@ public final class Probe {
         put(Feature.NO_SQARRAY, trySetup(IORING_SETUP_NO_SQARRAY));
         put(Feature.FIXED_FD_INSTALL, ops[IORING_OP_FIXED_FD_INSTALL]);
         put(Feature.PBUF_STATUS, tryBufferRingStatus(ring));
+        put(Feature.NAPI, tryNapi(ring));
         put(Feature.RECVSEND_BUNDLE, (features & IORING_FEAT_RECVSEND_BUNDLE) != 0);
         put(Feature.BIND_LISTEN, ops[IORING_OP_BIND] && ops[IORING_OP_LISTEN]);
         put(Feature.PBUF_RING_INC, tryBufferRing(ring, IOU_PBUF_RING_INC));
@@ -308,6 +311,16 @@ public final class Probe {
     private static boolean tryBufferRingStatus(IoUring ring) {
         try (BufferRing br = BufferRing.register(ring, 0x7F0, 2, 64, 0)) {
             return br.kernelHead() == 0;
+        } catch (ErrnoException e) {
+            return false;
+        }
+    }
+
+    private static boolean tryNapi(IoUring ring) {
+        try {
+            ring.registerNapi(0, false);
+            ring.unregisterNapi();
+            return true;
         } catch (ErrnoException e) {
             return false;
         }

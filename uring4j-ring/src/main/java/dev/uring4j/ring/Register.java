@@ -7,16 +7,19 @@ import static dev.uring4j.ring.uapi.IoUringH.IORING_REGISTER_BUFFERS;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_REGISTER_FILES2;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_REGISTER_FILES_UPDATE;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_REGISTER_FILE_ALLOC_RANGE;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_REGISTER_NAPI;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_REGISTER_PBUF_RING;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_REGISTER_PBUF_STATUS;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_REGISTER_RING_FDS;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_RSRC_REGISTER_SPARSE;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_UNREGISTER_BUFFERS;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_UNREGISTER_FILES;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_UNREGISTER_NAPI;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_UNREGISTER_PBUF_RING;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_UNREGISTER_RING_FDS;
 import static dev.uring4j.ring.uapi.IoUringH.IOU_PBUF_RING_INC;
 import static dev.uring4j.ring.uapi.IoUringH.IOU_PBUF_RING_MMAP;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
@@ -25,6 +28,7 @@ import dev.uring4j.ring.sys.Iovec;
 import dev.uring4j.ring.uapi.IoUringBufReg;
 import dev.uring4j.ring.uapi.IoUringBufStatus;
 import dev.uring4j.ring.uapi.IoUringFileIndexRange;
+import dev.uring4j.ring.uapi.IoUringNapi;
 import dev.uring4j.ring.uapi.IoUringRsrcRegister;
 import dev.uring4j.ring.uapi.IoUringRsrcUpdate;
 
@@ -182,6 +186,48 @@ final class Register {
             status.set(JAVA_INT, IoUringBufStatus.OFFSET_buf_group, bgid);
             check(ring.register(IORING_REGISTER_PBUF_STATUS, status, 1), "IORING_REGISTER_PBUF_STATUS");
             return status.get(JAVA_INT, IoUringBufStatus.OFFSET_head);
+        }
+    }
+
+    /**
+     * {@code io_uring_register_napi}: busy-polls for {@code busyPollUsec} in each wait, tracking the
+     * NAPI ids of the sockets the ring uses; returns the settings in force before.
+     */
+    static NapiSettings napi(IoUring ring, int busyPollUsec, boolean preferBusyPoll) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment napi = a.allocate(IoUringNapi.LAYOUT);
+            napi.set(JAVA_INT, IoUringNapi.OFFSET_busy_poll_to, busyPollUsec);
+            napi.set(JAVA_BYTE, IoUringNapi.OFFSET_prefer_busy_poll, (byte) (preferBusyPoll ? 1 : 0));
+            // opcode and op_param stay 0, IO_URING_NAPI_REGISTER_OP with dynamic tracking: what a
+            // 6.9-6.12 kernel, which reads them as padding that must be zero, does.
+            checkNapi(ring.register(IORING_REGISTER_NAPI, napi, 1), "IORING_REGISTER_NAPI");
+            return napiSettings(napi);
+        }
+    }
+
+    /** {@code io_uring_unregister_napi}: busy polling off; returns the settings in force before. */
+    static NapiSettings unregisterNapi(IoUring ring) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment napi = a.allocate(IoUringNapi.LAYOUT);
+            checkNapi(ring.register(IORING_UNREGISTER_NAPI, napi, 1), "IORING_UNREGISTER_NAPI");
+            return napiSettings(napi);
+        }
+    }
+
+    private static NapiSettings napiSettings(MemorySegment napi) {
+        return new NapiSettings(napi.get(JAVA_INT, IoUringNapi.OFFSET_busy_poll_to),
+                napi.get(JAVA_BYTE, IoUringNapi.OFFSET_prefer_busy_poll) != 0);
+    }
+
+    /** As {@link #check}, saying which kernels have NAPI busy polling, and which builds. */
+    private static void checkNapi(int r, String opcode) throws ErrnoException {
+        Probe.Feature napi = Probe.Feature.NAPI;
+        switch (-r) {
+            case Errno.EINVAL -> throw new ErrnoException("io_uring_register(" + opcode + ")", -r, napi.description()
+                    + " needs Linux " + napi.kernel() + " or newer, and a ring set up without IORING_SETUP_IOPOLL");
+            case Errno.EOPNOTSUPP -> throw new ErrnoException("io_uring_register(" + opcode + ")", -r,
+                    "this kernel was built without CONFIG_NET_RX_BUSY_POLL, which " + napi.description() + " needs");
+            default -> check(r, opcode);
         }
     }
 }

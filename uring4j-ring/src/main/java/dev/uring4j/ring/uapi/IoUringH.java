@@ -528,6 +528,22 @@ public final class IoUringH {
     /** Buffers are consumed a piece at a time. */
     public static final int IOU_PBUF_RING_INC = 2;
 
+    // enum io_uring_napi_op (6.13), in io_uring_napi->opcode
+    /** Register or unregister busy polling: the only operation before 6.13, where the field was padding. */
+    public static final int IO_URING_NAPI_REGISTER_OP = 0;
+    /** Add a NAPI id to the list polled with static tracking. */
+    public static final int IO_URING_NAPI_STATIC_ADD_ID = 1;
+    /** Remove a NAPI id from the list polled with static tracking. */
+    public static final int IO_URING_NAPI_STATIC_DEL_ID = 2;
+
+    // enum io_uring_napi_tracking_strategy (6.13), in io_uring_napi->op_param
+    /** The NAPI ids to poll are those of the sockets the ring's requests use (what 6.9 did). */
+    public static final int IO_URING_NAPI_TRACKING_DYNAMIC = 0;
+    /** Only the NAPI ids added with {@link #IO_URING_NAPI_STATIC_ADD_ID} are polled. */
+    public static final int IO_URING_NAPI_TRACKING_STATIC = 1;
+    /** Busy polling is off. */
+    public static final int IO_URING_NAPI_TRACKING_INACTIVE = 255;
+
     // enum io_uring_register_restriction_op
     /** Allow a register opcode. */
     public static final int IORING_RESTRICTION_REGISTER_OP = 0;

@@ -122,6 +122,15 @@ class UapiLayoutTest {
     }
 
     @Test
+    void napiArgument() {
+        size(16, IoUringNapi.LAYOUT);
+        assertEquals(0, IoUringNapi.OFFSET_busy_poll_to);
+        assertEquals(4, IoUringNapi.OFFSET_prefer_busy_poll);
+        assertEquals(5, IoUringNapi.OFFSET_opcode);
+        assertEquals(8, IoUringNapi.OFFSET_op_param);
+    }
+
+    @Test
     void waitArgumentsAndRecvmsgHeader() {
         size(16, IoUringRecvmsgOut.LAYOUT);
         assertEquals(0, IoUringRecvmsgOut.OFFSET_namelen);
@@ -221,6 +230,9 @@ class UapiLayoutTest {
         assertEquals(22, IORING_REGISTER_PBUF_RING);
         assertEquals(25, IORING_REGISTER_FILE_ALLOC_RANGE);
         assertEquals(26, IORING_REGISTER_PBUF_STATUS);
+        assertEquals(27, IORING_REGISTER_NAPI);
+        assertEquals(28, IORING_UNREGISTER_NAPI);
+        assertEquals(255, IO_URING_NAPI_TRACKING_INACTIVE);
 
         assertEquals(1 << 0, IORING_RECVSEND_POLL_FIRST);
         assertEquals(1 << 1, IORING_RECV_MULTISHOT);
