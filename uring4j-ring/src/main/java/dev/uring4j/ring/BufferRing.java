@@ -188,11 +188,7 @@ public final class BufferRing implements AutoCloseable {
 
     /** The ring's address, checked as {@link Mapped} describes. */
     private long ring() {
-        long r = ringAddress;
-        if (r < 0) {
-            throw Mapped.closed("buffer group " + bgid + " is closed");
-        }
-        return r;
+        return Mapped.checked(ringAddress, "this buffer group is closed");
     }
 
     /**

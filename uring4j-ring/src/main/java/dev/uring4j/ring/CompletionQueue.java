@@ -114,11 +114,7 @@ public final class CompletionQueue {
 
     /** The CQ ring's address, checked as {@link Mapped} describes. */
     private long ring() {
-        long r = ring;
-        if (r < 0) {
-            throw Mapped.closed("the CQ of a closed ring");
-        }
-        return r;
+        return Mapped.checked(ring, "the CQ of a closed ring");
     }
 
     /**

@@ -29,8 +29,19 @@ final class Mapped {
     /** The address a closed ring's holders keep: negative, so the checks before each access refuse it. */
     static final long CLOSED = -1L;
 
-    /** {@return the exception for an access after close, {@code what} saying what was closed} */
-    static IllegalStateException closed(String what) {
-        return new IllegalStateException(what + ": its memory is unmapped");
+    /**
+     * The check that stands for the segment's liveness check, made before each access.
+     *
+     * @param address the holder's address, {@link #CLOSED} once its ring or group is closed
+     * @param what    what the holder is, said in the exception; a constant, so that nothing is
+     *                built unless the check fails
+     * @return the address, when it is still mapped
+     * @throws IllegalStateException when it is not
+     */
+    static long checked(long address, String what) {
+        if (address < 0) {
+            throw new IllegalStateException(what + ": its memory is unmapped");
+        }
+        return address;
     }
 }

@@ -146,11 +146,7 @@ public final class Sqe {
      * (see {@link Mapped}). C2 reads the field once per prep helper and folds the repeats.
      */
     private long at() {
-        long a = address;
-        if (a < 0) {
-            throw Mapped.closed("this SQE belongs to a closed ring");
-        }
-        return a;
+        return Mapped.checked(address, "this SQE belongs to a closed ring");
     }
 
     // ---- the base every prep helper starts from ----

@@ -170,11 +170,7 @@ public final class SubmissionQueue {
 
     /** The SQ ring's address, checked as {@link Mapped} describes. */
     private long ring() {
-        long r = ring;
-        if (r < 0) {
-            throw Mapped.closed("the SQ of a closed ring");
-        }
-        return r;
+        return Mapped.checked(ring, "the SQ of a closed ring");
     }
 
     /** {@return the SQ size} */
