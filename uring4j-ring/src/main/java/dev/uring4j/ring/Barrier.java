@@ -1,6 +1,5 @@
 package dev.uring4j.ring;
 
-import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -19,21 +18,22 @@ final class Barrier {
 
     /**
      * The int handle behind {@link #loadAcquire} and {@link #storeRelease}, for a cold path inside
-     * a hot loop, where a call C2 declines to inline would cost the loop more than the path.
+     * a hot loop, where a call C2 declines to inline would cost the loop more than the path. Its
+     * segment is {@link Mapped#MEMORY}, its offset an address.
      */
     static final VarHandle INT = JAVA_INT.varHandle();
     private static final VarHandle SHORT = JAVA_SHORT.varHandle();
 
-    static int loadAcquire(MemorySegment segment, long offset) {
-        return (int) INT.getAcquire(segment, offset);
+    static int loadAcquire(long address) {
+        return (int) INT.getAcquire(Mapped.MEMORY, address);
     }
 
-    static void storeRelease(MemorySegment segment, long offset, int value) {
-        INT.setRelease(segment, offset, value);
+    static void storeRelease(long address, int value) {
+        INT.setRelease(Mapped.MEMORY, address, value);
     }
 
-    static void storeRelease16(MemorySegment segment, long offset, short value) {
-        SHORT.setRelease(segment, offset, value);
+    static void storeRelease16(long address, short value) {
+        SHORT.setRelease(Mapped.MEMORY, address, value);
     }
 
     /** {@code io_uring_smp_mb()}: orders our SQ tail store before reading the kernel's SQ flags (SQPOLL). */

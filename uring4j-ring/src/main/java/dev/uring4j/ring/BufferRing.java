@@ -44,8 +44,9 @@ import dev.uring4j.ring.uapi.IoUringBufRing;
  * posted its final completion, since the kernel writes into these buffers.
  */
 public final class BufferRing implements AutoCloseable {
-    // The fields of the io_uring_buf at a base offset: one "16 bytes fit" check per add instead of
-    // one per field (C2 does not merge bounds checks on long offsets).
+    // The fields of the io_uring_buf at its address in Mapped.MEMORY: one "16 bytes fit" compare per
+    // add instead of one per field (C2 does not merge bounds checks on long offsets), and the
+    // segment's other checks folded (Mapped says what stands in for its liveness check).
     private static final VarHandle BUF_ADDR = IoUringBuf.LAYOUT.varHandle(groupElement("addr"));
     private static final VarHandle BUF_LEN = IoUringBuf.LAYOUT.varHandle(groupElement("len"));
     private static final VarHandle BUF_BID = IoUringBuf.LAYOUT.varHandle(groupElement("bid"));
@@ -60,16 +61,18 @@ public final class BufferRing implements AutoCloseable {
     private final int bufferSize;
     private final int flags;
     private final Arena arena;
-    private final MemorySegment ringMemory;
+    /** The ring's address in {@link Mapped#MEMORY}; {@link Mapped#CLOSED} once closed. */
+    private long ringAddress;
     private final MemorySegment buffers;
     private final long buffersAddress;
-    /** Ring position each buffer id was last published at, and the id at each position (bundles). */
+    /**
+     * Ring position each buffer id was last published at (bundles: the ids of a bundle's other
+     * buffers are read from the ring entries after the first one's).
+     */
     private final int[] positionOfBid;
-    private final int[] bidAtPosition;
     /** With IOU_PBUF_RING_INC: bytes of each buffer already consumed by completions. */
     private final int[] incrementalOffset;
     private int tail;
-    private boolean closed;
 
     private BufferRing(IoUring ring, int bgid, int entries, int bufferSize, int flags, Arena arena,
                        MemorySegment ringMemory, MemorySegment buffers) {
@@ -80,11 +83,10 @@ public final class BufferRing implements AutoCloseable {
         this.bufferSize = bufferSize;
         this.flags = flags;
         this.arena = arena;
-        this.ringMemory = ringMemory;
+        this.ringAddress = ringMemory.address();
         this.buffers = buffers;
         this.buffersAddress = buffers.address();
         this.positionOfBid = new int[entries];
-        this.bidAtPosition = new int[entries];
         this.incrementalOffset = (flags & IOU_PBUF_RING_INC) != 0 ? new int[entries] : null;
     }
 
@@ -169,14 +171,24 @@ public final class BufferRing implements AutoCloseable {
      * @param offset the position after the tail, for adding several buffers before one advance
      */
     public void add(long addr, int len, int bid, int offset) {
-        int position = (tail + offset) & mask;
-        long entry = (long) position * IoUringBuf.LAYOUT.byteSize();
-        MemorySegment r = ringMemory;
-        BUF_ADDR.set(r, entry, addr);
-        BUF_LEN.set(r, entry, len);
-        BUF_BID.set(r, entry, (short) bid);
-        positionOfBid[bid & mask] = tail + offset;
-        bidAtPosition[position] = bid;
+        int at = tail + offset;
+        long entry = entry(at);
+        BUF_ADDR.set(Mapped.MEMORY, entry, addr);
+        BUF_LEN.set(Mapped.MEMORY, entry, len);
+        BUF_BID.set(Mapped.MEMORY, entry, (short) bid);
+        int[] positions = positionOfBid;
+        // The length is the ring's size, a power of two: C2 sees the index is in bounds.
+        positions[bid & (positions.length - 1)] = at;
+    }
+
+    /** The address of the ring entry at {@code position} (taken modulo the ring's size), checked. */
+    private long entry(int position) {
+        return ring() + (long) (position & mask) * IoUringBuf.LAYOUT.byteSize();
+    }
+
+    /** The ring's address, checked as {@link Mapped} describes. */
+    private long ring() {
+        return Mapped.checked(ringAddress, "this buffer group is closed");
     }
 
     /**
@@ -188,7 +200,7 @@ public final class BufferRing implements AutoCloseable {
         tail += count;
         // Publishes the entries written by add(); pairs with the kernel's smp_load_acquire of
         // br->tail in io_ring_buffer_select/io_ring_buffers_peek.
-        Barrier.storeRelease16(ringMemory, IoUringBufRing.OFFSET_tail, (short) tail);
+        Barrier.storeRelease16(ring() + IoUringBufRing.OFFSET_tail, (short) tail);
     }
 
     /**
@@ -246,7 +258,9 @@ public final class BufferRing implements AutoCloseable {
      * @return the buffer id
      */
     public int bundleBid(int firstBid, int k) {
-        return bidAtPosition[(positionOfBid[firstBid & mask] + k) & mask];
+        // The kernel never writes an entry's bid, and a bundle's entries are not reused before its
+        // buffers come back.
+        return Short.toUnsignedInt((short) BUF_BID.get(Mapped.MEMORY, entry(positionOfBid[firstBid & mask] + k)));
     }
 
     /**
@@ -331,10 +345,10 @@ public final class BufferRing implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (closed) {
+        if (ringAddress == Mapped.CLOSED) {
             return;
         }
-        closed = true;
+        ringAddress = Mapped.CLOSED;
         if (!ring.isClosed()) {
             Register.unregisterBufRing(ring, bgid);
         }

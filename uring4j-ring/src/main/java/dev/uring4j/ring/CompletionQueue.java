@@ -18,15 +18,16 @@ import dev.uring4j.ring.uapi.IoUringParams;
  * the head is published once per drained batch. Owned by the thread that reaps completions.
  */
 public final class CompletionQueue {
-    // Fields of the CQE at a base offset: the three reads share one "16 bytes fit" check, which
-    // C2 keeps once per CQE. Three accesses at base + field offset would be three different long
-    // bounds checks, which it does not merge, and in the drain loop those checks would cost more
-    // than the reads themselves.
+    // Fields of the CQE at its address in Mapped.MEMORY: the three reads share one "16 bytes fit"
+    // compare, which C2 keeps once per CQE. Three accesses at address + field offset would be
+    // three different long bounds checks, which it does not merge, and in the drain loop those
+    // checks would cost more than the reads themselves.
     private static final VarHandle USER_DATA = IoUringCqe.LAYOUT.varHandle(groupElement("user_data"));
     private static final VarHandle RES = IoUringCqe.LAYOUT.varHandle(groupElement("res"));
     private static final VarHandle FLAGS = IoUringCqe.LAYOUT.varHandle(groupElement("flags"));
 
-    private final MemorySegment ring;
+    /** The CQ ring's address in {@link Mapped#MEMORY}; {@link Mapped#CLOSED} once the ring is closed. */
+    private long ring;
     private final long khead;
     /**
      * The CQ head as this side last wrote it. Only we move the head, so reading it back from
@@ -39,12 +40,12 @@ public final class CompletionQueue {
     private final int mask;
     private final int entries;
     private final int cqeShift;
-    /** The CQE array alone, so a CQE's offset is just its index shifted. */
-    private final MemorySegment cqArray;
+    /** Where the CQE array starts, relative to {@link #ring}. */
+    private final long cqes;
 
     CompletionQueue(MemorySegment ring, MemorySegment params, boolean cqe32) {
         long cqOff = IoUringParams.OFFSET_cq_off;
-        this.ring = ring;
+        this.ring = ring.address();
         this.khead = params.get(JAVA_INT, cqOff + IoCqringOffsets.OFFSET_head);
         this.head = ring.get(JAVA_INT, khead);
         this.ktail = params.get(JAVA_INT, cqOff + IoCqringOffsets.OFFSET_tail);
@@ -53,8 +54,7 @@ public final class CompletionQueue {
         this.mask = ring.get(JAVA_INT, params.get(JAVA_INT, cqOff + IoCqringOffsets.OFFSET_ring_mask));
         this.entries = ring.get(JAVA_INT, params.get(JAVA_INT, cqOff + IoCqringOffsets.OFFSET_ring_entries));
         this.cqeShift = cqe32 ? 5 : 4;
-        long cqes = params.get(JAVA_INT, cqOff + IoCqringOffsets.OFFSET_cqes);
-        this.cqArray = ring.asSlice(cqes, (long) entries << cqeShift);
+        this.cqes = params.get(JAVA_INT, cqOff + IoCqringOffsets.OFFSET_cqes);
     }
 
     /**
@@ -65,42 +65,56 @@ public final class CompletionQueue {
     public int ready() {
         // Consumes the kernel's tail; pairs with its smp_store_release(&rings->cq.tail) in
         // io_commit_cqring, making the CQE contents below it visible.
-        return Barrier.loadAcquire(ring, ktail) - head;
+        return Barrier.loadAcquire(ring() + ktail) - head;
     }
 
     /**
      * Hands every ready completion to {@code handler} and consumes them. A completion whose handler
      * throws counts as consumed, so one bad completion is not delivered again; the ones after it
-     * stay in the ring for the next call.
+     * stay in the ring for the next call. A handler may close the ring: the drain stops there.
      *
      * @param handler receives each completion's fields, on this thread
      * @return how many completions were handed over
      */
     public int forEach(CqeHandler handler) {
-        MemorySegment r = ring;
-        MemorySegment a = cqArray;
+        long r = ring();
         int first = head;
-        int tail = Barrier.loadAcquire(r, ktail);
+        int tail = Barrier.loadAcquire(r + ktail);
         int h = first;
         int m = mask;
         int shift = cqeShift;
+        long array = r + cqes;
         try {
-            while (h != tail) {
-                long cqe = (long) (h & m) << shift;
+            // The address is read again for each CQE: a handler that closed the ring set it to
+            // CLOSED, and the CQ is unmapped. C2 hoists the read when it inlines a handler that
+            // cannot close the ring.
+            while (h != tail && ring >= 0) {
+                long cqe = array + ((long) (h & m) << shift);
                 h++;
-                handler.handle((long) USER_DATA.get(a, cqe), (int) RES.get(a, cqe), (int) FLAGS.get(a, cqe));
+                handler.handle((long) USER_DATA.get(Mapped.MEMORY, cqe), (int) RES.get(Mapped.MEMORY, cqe),
+                        (int) FLAGS.get(Mapped.MEMORY, cqe));
             }
         } finally {
-            if (h != first) {
+            if (h != first && ring >= 0) {
                 head = h;
-                Barrier.storeRelease(r, khead, h);
+                Barrier.storeRelease(r + khead, h);
             }
         }
         return h - first;
     }
 
     private long cqeAt(int i) {
-        return (long) ((head + i) & mask) << cqeShift;
+        return ring() + cqes + ((long) ((head + i) & mask) << cqeShift);
+    }
+
+    /** The ring is closing: this queue refuses access from now on, before the memory is unmapped. */
+    void close() {
+        ring = Mapped.CLOSED;
+    }
+
+    /** The CQ ring's address, checked as {@link Mapped} describes. */
+    private long ring() {
+        return Mapped.checked(ring, "the CQ of a closed ring");
     }
 
     /**
@@ -110,7 +124,7 @@ public final class CompletionQueue {
      * @return its {@code user_data}
      */
     public long userData(int i) {
-        return (long) USER_DATA.get(cqArray, cqeAt(i));
+        return (long) USER_DATA.get(Mapped.MEMORY, cqeAt(i));
     }
 
     /**
@@ -120,7 +134,7 @@ public final class CompletionQueue {
      * @return its {@code res}
      */
     public int res(int i) {
-        return (int) RES.get(cqArray, cqeAt(i));
+        return (int) RES.get(Mapped.MEMORY, cqeAt(i));
     }
 
     /**
@@ -130,7 +144,7 @@ public final class CompletionQueue {
      * @return its {@code flags}
      */
     public int flags(int i) {
-        return (int) FLAGS.get(cqArray, cqeAt(i));
+        return (int) FLAGS.get(Mapped.MEMORY, cqeAt(i));
     }
 
     /**
@@ -145,7 +159,7 @@ public final class CompletionQueue {
         if (cqeShift != 5 || (k & ~1) != 0) {
             throw new IllegalArgumentException("big_cqe[" + k + "] needs IORING_SETUP_CQE32 and k in 0..1");
         }
-        return cqArray.get(JAVA_LONG, cqeAt(i) + IoUringCqe.OFFSET_big_cqe + 8L * k);
+        return Mapped.MEMORY.get(JAVA_LONG, cqeAt(i) + IoUringCqe.OFFSET_big_cqe + 8L * k);
     }
 
     /**
@@ -156,18 +170,19 @@ public final class CompletionQueue {
     public void advance(int n) {
         // Hands the slots back; pairs with the kernel's READ_ONCE of cq.head when it checks for
         // space, and orders our reads of those CQEs before the kernel may overwrite them.
+        long r = ring();
         head += n;
-        Barrier.storeRelease(ring, khead, head);
+        Barrier.storeRelease(r + khead, head);
     }
 
     /** {@return how many CQEs the kernel dropped because the CQ was full and it could not keep them ({@code cq.overflow})} */
     public int overflow() {
-        return ring.get(JAVA_INT, koverflow);
+        return (int) Barrier.INT.get(Mapped.MEMORY, ring() + koverflow);
     }
 
     /** {@return the CQ ring's {@code flags} ({@code IORING_CQ_EVENTFD_DISABLED})} */
     public int flags() {
-        return ring.get(JAVA_INT, kflags);
+        return (int) Barrier.INT.get(Mapped.MEMORY, ring() + kflags);
     }
 
     /** {@return the CQ size} */

@@ -37,9 +37,11 @@ import dev.uring4j.ring.uapi.KernelTimespec;
  * those flags the creating thread is the only one allowed to submit). {@link #fd()} may be used
  * from other rings ({@code msg_ring}).
  *
- * <p><b>Lifetime.</b> {@link #close()} unmaps the rings and closes the fd. Memory that in-flight
- * operations read or write (buffers, buffer rings, timespecs) must stay valid until each
- * operation's last completion; the binding does not track operations, the runtime does.
+ * <p><b>Lifetime.</b> {@link #close()} unmaps the rings and closes the fd; call it on the ring's
+ * thread. An {@link Sqe} or queue used after it throws {@link IllegalStateException} instead of
+ * touching the unmapped memory. Memory that in-flight operations read or write (buffers, buffer
+ * rings, timespecs) must stay valid until each operation's last completion; the binding does not
+ * track operations, the runtime does.
  *
  * <p><b>Allocation.</b> Setup allocates; after it, {@link #getSqe}, the prep helpers,
  * {@link #submit}, {@link #submitAndWait} and {@link #forEachCqe} allocate nothing.
@@ -573,6 +575,8 @@ public final class IoUring implements AutoCloseable {
             }
         }
         closed = true;
+        sq.close();
+        cq.close();
         arena.close();
         LibC.close(fd);
     }

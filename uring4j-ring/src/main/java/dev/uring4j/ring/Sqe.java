@@ -77,11 +77,10 @@ public final class Sqe {
             JAVA_LONG_UNALIGNED.withName("addr3"),
             JAVA_LONG_UNALIGNED.withName("pad2"));
 
-    // Every access goes through a var handle of a 64-byte layout at the slot's base offset. Such a
-    // handle checks that the whole entry fits in the segment (and that the segment is alive)
-    // rather than each field's own bounds, so when a prep helper writes nine fields C2 keeps one
-    // check instead of nine different ones (bounds checks on long offsets are not merged). With
-    // per-field segment accesses those checks were a sizeable part of preparing an SQE.
+    // Every access goes through a var handle of a 64-byte layout at the slot's address in
+    // Mapped.MEMORY. Such a handle checks that the whole entry fits rather than each field's own
+    // bounds, so when a prep helper writes nine fields C2 keeps one compare, and the segment being
+    // a constant folds its other checks (see Mapped, and at() for what replaces the liveness check).
     private static final VarHandle OPCODE_FLAGS_IOPRIO_FD = word("opcode_flags_ioprio_fd");
     private static final VarHandle OFF_WORD = word("off");
     private static final VarHandle ADDR_WORD = word("addr");
@@ -127,17 +126,27 @@ public final class Sqe {
     }
 
     /**
-     * The whole mapped SQE array, shared by every slot's flyweight; this slot starts at
-     * {@code offset}. One segment for all slots, rather than a slice each, keeps the per-SQE
-     * state to this object, the one thing a prep loop touches that the kernel has not just read.
+     * The address of this slot in the mapped SQE array, accessed through
+     * {@link Mapped#MEMORY}; {@link Mapped#CLOSED} once the ring is closed.
      */
-    private final MemorySegment sqes;
-    private final long offset;
+    private long address;
 
-    /** The slot at byte {@code offset} of the SQE array {@code sqes}. */
-    Sqe(MemorySegment sqes, long offset) {
-        this.sqes = sqes;
-        this.offset = offset;
+    /** The slot at {@code address} of a ring's mapped SQE array. */
+    Sqe(long address) {
+        this.address = address;
+    }
+
+    /** Called by the ring's close, before the SQE array is unmapped: every later access throws. */
+    void close() {
+        address = Mapped.CLOSED;
+    }
+
+    /**
+     * This slot's address, checked: the one check that stands for the segment's liveness check
+     * (see {@link Mapped}). C2 reads the field once per prep helper and folds the repeats.
+     */
+    private long at() {
+        return Mapped.checked(address, "this SQE belongs to a closed ring");
     }
 
     // ---- the base every prep helper starts from ----
@@ -154,8 +163,8 @@ public final class Sqe {
      * @return this entry
      */
     public Sqe prepRw(int op, int fd, long addr, int len, long off) {
-        MemorySegment s = sqes;
-        long o = offset;
+        MemorySegment s = Mapped.MEMORY;
+        long o = at();
         OPCODE_FLAGS_IOPRIO_FD.set(s, o, (op & 0xFFL) | ((long) fd << 32));
         OFF_WORD.set(s, o, off);
         ADDR_WORD.set(s, o, addr);
@@ -176,7 +185,7 @@ public final class Sqe {
      * @return this entry
      */
     public Sqe userData(long userData) {
-        USER_DATA.set(sqes, offset, userData);
+        USER_DATA.set(Mapped.MEMORY, at(), userData);
         return this;
     }
 
@@ -186,7 +195,7 @@ public final class Sqe {
      * @return the value the completion will carry
      */
     public long userData() {
-        return (long) USER_DATA.get(sqes, offset);
+        return (long) USER_DATA.get(Mapped.MEMORY, at());
     }
 
     /**
@@ -195,7 +204,7 @@ public final class Sqe {
      * @return the flags byte, unsigned
      */
     public int flags() {
-        return Byte.toUnsignedInt((byte) FLAGS.get(sqes, offset));
+        return Byte.toUnsignedInt((byte) FLAGS.get(Mapped.MEMORY, at()));
     }
 
     /**
@@ -205,7 +214,7 @@ public final class Sqe {
      * @return this entry
      */
     public Sqe flags(int flags) {
-        FLAGS.set(sqes, offset, (byte) flags);
+        FLAGS.set(Mapped.MEMORY, at(), (byte) flags);
         return this;
     }
 
@@ -216,8 +225,8 @@ public final class Sqe {
      * @return this entry
      */
     public Sqe addFlags(int flags) {
-        byte old = (byte) FLAGS.get(sqes, offset);
-        FLAGS.set(sqes, offset, (byte) (old | flags));
+        byte old = (byte) FLAGS.get(Mapped.MEMORY, at());
+        FLAGS.set(Mapped.MEMORY, at(), (byte) (old | flags));
         return this;
     }
 
@@ -251,8 +260,8 @@ public final class Sqe {
      * @return this entry
      */
     public Sqe addIoprio(int flags) {
-        short old = (short) IOPRIO.get(sqes, offset);
-        IOPRIO.set(sqes, offset, (short) (old | flags));
+        short old = (short) IOPRIO.get(Mapped.MEMORY, at());
+        IOPRIO.set(Mapped.MEMORY, at(), (short) (old | flags));
         return this;
     }
 
@@ -264,7 +273,7 @@ public final class Sqe {
      * @return this entry
      */
     public Sqe bufGroup(int bgid) {
-        BUF_GROUP.set(sqes, offset, (short) bgid);
+        BUF_GROUP.set(Mapped.MEMORY, at(), (short) bgid);
         return this;
     }
 
@@ -276,7 +285,7 @@ public final class Sqe {
      * @return this entry
      */
     public Sqe bufIndex(int index) {
-        BUF_INDEX.set(sqes, offset, (short) index);
+        BUF_INDEX.set(Mapped.MEMORY, at(), (short) index);
         return this;
     }
 
@@ -287,7 +296,7 @@ public final class Sqe {
      * @return this entry
      */
     public Sqe opFlags(int flags) {
-        OP_FLAGS.set(sqes, offset, flags);
+        OP_FLAGS.set(Mapped.MEMORY, at(), flags);
         return this;
     }
 
@@ -299,7 +308,7 @@ public final class Sqe {
      * @return this entry
      */
     public Sqe fileIndex(int fileIndex) {
-        FILE_INDEX.set(sqes, offset, fileIndex);
+        FILE_INDEX.set(Mapped.MEMORY, at(), fileIndex);
         return this;
     }
 
@@ -322,7 +331,7 @@ public final class Sqe {
      * @return this entry
      */
     public Sqe addr3(long addr3) {
-        ADDR3.set(sqes, offset, addr3);
+        ADDR3.set(Mapped.MEMORY, at(), addr3);
         return this;
     }
 
@@ -335,8 +344,8 @@ public final class Sqe {
      * @return this entry
      */
     public Sqe destAddr(long addr, int addrLen) {
-        ADDR2.set(sqes, offset, addr);
-        ADDR_LEN.set(sqes, offset, (short) addrLen);
+        ADDR2.set(Mapped.MEMORY, at(), addr);
+        ADDR_LEN.set(Mapped.MEMORY, at(), (short) addrLen);
         return this;
     }
 
@@ -398,7 +407,7 @@ public final class Sqe {
      */
     public Sqe prepPollMultishot(int fd, int pollMask) {
         prepPollAdd(fd, pollMask);
-        LEN.set(sqes, offset, IORING_POLL_ADD_MULTI);
+        LEN.set(Mapped.MEMORY, at(), IORING_POLL_ADD_MULTI);
         return this;
     }
 
@@ -853,7 +862,7 @@ public final class Sqe {
     public Sqe prepSendZc(int fd, long buf, int len, int flags, int zcFlags) {
         prepRw(IORING_OP_SEND_ZC, fd, buf, len, 0);
         opFlags(flags);
-        IOPRIO.set(sqes, offset, (short) zcFlags);
+        IOPRIO.set(Mapped.MEMORY, at(), (short) zcFlags);
         return this;
     }
 
@@ -870,7 +879,7 @@ public final class Sqe {
      */
     public Sqe prepSendmsgZc(int fd, long msghdr, int flags) {
         prepSendmsg(fd, msghdr, flags);
-        OPCODE.set(sqes, offset, (byte) IORING_OP_SENDMSG_ZC);
+        OPCODE.set(Mapped.MEMORY, at(), (byte) IORING_OP_SENDMSG_ZC);
         return this;
     }
 
@@ -887,7 +896,7 @@ public final class Sqe {
     public Sqe prepFixedFdInstall(int slot, int flags) {
         prepRw(IORING_OP_FIXED_FD_INSTALL, slot, 0, 0, 0);
         flags(IOSQE_FIXED_FILE);
-        INSTALL_FD_FLAGS.set(sqes, offset, flags);
+        INSTALL_FD_FLAGS.set(Mapped.MEMORY, at(), flags);
         return this;
     }
 

@@ -16,7 +16,8 @@ import dev.uring4j.ring.uapi.IoUringH;
  * only when the locally cached copy says the queue might be full. Owned by the submitting thread.
  */
 public final class SubmissionQueue {
-    private final MemorySegment ring;
+    /** The SQ ring's address in {@link Mapped#MEMORY}; {@link Mapped#CLOSED} once the ring is closed. */
+    private long ring;
     private final long khead;
     private final long ktail;
     private final long kflags;
@@ -37,7 +38,7 @@ public final class SubmissionQueue {
     SubmissionQueue(MemorySegment ring, MemorySegment params, MemorySegment sqes, int sqeSize, boolean sqpoll,
                     boolean noSqArray) {
         long sqOff = dev.uring4j.ring.uapi.IoUringParams.OFFSET_sq_off;
-        this.ring = ring;
+        this.ring = ring.address();
         this.khead = params.get(JAVA_INT, sqOff + IoSqringOffsets.OFFSET_head);
         this.ktail = params.get(JAVA_INT, sqOff + IoSqringOffsets.OFFSET_tail);
         this.kflags = params.get(JAVA_INT, sqOff + IoSqringOffsets.OFFSET_flags);
@@ -54,7 +55,7 @@ public final class SubmissionQueue {
         }
         this.slots = new Sqe[entries];
         for (int i = 0; i < entries; i++) {
-            slots[i] = new Sqe(sqes, (long) i * sqeSize);
+            slots[i] = new Sqe(sqes.address() + (long) i * sqeSize);
         }
         this.sqeHead = this.sqeTail = ring.get(JAVA_INT, ktail);
         this.sqeLimit = sqeTail + entries;
@@ -76,7 +77,7 @@ public final class SubmissionQueue {
             // call left in a prep loop makes it reload every field on each iteration, which slows
             // the whole loop. Reached when the queue is full, or under SQPOLL, where the poller
             // moves the head behind our back.
-            sqeLimit = (int) Barrier.INT.getAcquire(ring, khead) + entries;
+            sqeLimit = (int) Barrier.INT.getAcquire(Mapped.MEMORY, ring() + khead) + entries;
             if (tail == sqeLimit) {
                 return null;
             }
@@ -92,14 +93,15 @@ public final class SubmissionQueue {
      * how many the kernel has yet to consume.
      */
     int flush() {
+        long r = ring();
         int tail = sqeTail;
         if (sqeHead != tail) {
             sqeHead = tail;
             // Publishes the SQE contents written above; pairs with the kernel's
             // smp_load_acquire(&rings->sq.tail) in io_sqring_entries.
-            Barrier.storeRelease(ring, ktail, tail);
+            Barrier.storeRelease(r + ktail, tail);
         }
-        int head = Barrier.loadAcquire(ring, khead);
+        int head = Barrier.loadAcquire(r + khead);
         sqeLimit = head + entries;
         return tail - head;
     }
@@ -117,7 +119,7 @@ public final class SubmissionQueue {
 
     /** {@return entries prepared and not yet consumed by the kernel} */
     public int pending() {
-        return sqeTail - Barrier.loadAcquire(ring, khead);
+        return sqeTail - Barrier.loadAcquire(ring() + khead);
     }
 
     /** {@return free entries ({@code io_uring_sq_space_left})} */
@@ -132,12 +134,12 @@ public final class SubmissionQueue {
     public int flags() {
         // The kernel sets these bits concurrently; a relaxed read is enough because every
         // decision taken from them is re-checked by the enter it causes.
-        return ring.get(JAVA_INT, kflags);
+        return (int) Barrier.INT.get(Mapped.MEMORY, ring() + kflags);
     }
 
     /** {@return how many SQEs the kernel dropped as invalid ({@code sq.dropped})} */
     public int dropped() {
-        return ring.get(JAVA_INT, kdropped);
+        return (int) Barrier.INT.get(Mapped.MEMORY, ring() + kdropped);
     }
 
     /**
@@ -156,6 +158,19 @@ public final class SubmissionQueue {
         // without seeing our tail while we do not see its flag.
         Barrier.fullFence();
         return (flags() & IoUringH.IORING_SQ_NEED_WAKEUP) != 0;
+    }
+
+    /** The ring is closing: this queue and every flyweight refuse access from now on, before the memory is unmapped. */
+    void close() {
+        ring = Mapped.CLOSED;
+        for (Sqe sqe : slots) {
+            sqe.close();
+        }
+    }
+
+    /** The SQ ring's address, checked as {@link Mapped} describes. */
+    private long ring() {
+        return Mapped.checked(ring, "the SQ of a closed ring");
     }
 
     /** {@return the SQ size} */
