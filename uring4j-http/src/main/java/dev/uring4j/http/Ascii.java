@@ -31,7 +31,9 @@ final class Ascii {
     static final int QDTEXT = 1 << 4;
 
     private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle ARRAY_WORD = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle ARRAY_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101_0101_0101_0101L;
     private static final long LOW7 = 0x7F7F_7F7F_7F7F_7F7FL;
     private static final long HIGH = 0x8080_8080_8080_8080L;
@@ -102,15 +104,7 @@ final class Ascii {
 
     /** Whether {@code length} octets at {@code offset} equal {@code lowercase}, ignoring ASCII case. */
     static boolean equalsIgnoreCase(MemorySegment segment, long offset, int length, byte[] lowercase) {
-        if (length != lowercase.length) {
-            return false;
-        }
-        for (int i = 0; i < length; i++) {
-            if (lower(at(segment, offset + i)) != lowercase[i]) {
-                return false;
-            }
-        }
-        return true;
+        return length == lowercase.length && regionEquals(segment, offset, lowercase, true);
     }
 
     /** As {@link #equalsIgnoreCase(MemorySegment, long, int, byte[])} for a caller's text. */
@@ -142,21 +136,49 @@ final class Ascii {
 
     /** Whether {@code length} octets at {@code offset} equal {@code bytes} exactly. */
     static boolean equals(MemorySegment segment, long offset, int length, byte[] bytes) {
-        if (length != bytes.length) {
-            return false;
-        }
-        int i = 0;
-        for (; i + Long.BYTES <= length; i += Long.BYTES) {
-            if (word(segment, offset + i) != (long) ARRAY_WORD.get(bytes, i)) {
-                return false;
+        return length == bytes.length && regionEquals(segment, offset, bytes, false);
+    }
+
+    /**
+     * Whether the octets at {@code offset} equal {@code bytes}, upper-case letters lowered first when
+     * {@code fold}: compared a word at a time, the last word overlapping the one before rather than
+     * octet by octet, and an int at a time below eight octets. Reads nothing outside the region.
+     */
+    private static boolean regionEquals(MemorySegment segment, long offset, byte[] bytes, boolean fold) {
+        int n = bytes.length;
+        if (n >= Long.BYTES) {
+            for (int i = 0; ; i += Long.BYTES) {
+                int at = Math.min(i, n - Long.BYTES);
+                long w = word(segment, offset + at);
+                if ((fold ? lowerWord(w) : w) != (long) ARRAY_WORD.get(bytes, at)) {
+                    return false;
+                }
+                if (at == n - Long.BYTES) {
+                    return true;
+                }
             }
         }
-        for (; i < length; i++) {
-            if (at(segment, offset + i) != bytes[i]) {
+        if (n >= Integer.BYTES) {
+            return intEquals(segment, offset, bytes, 0, fold) && intEquals(segment, offset, bytes, n - Integer.BYTES, fold);
+        }
+        for (int i = 0; i < n; i++) {
+            byte b = at(segment, offset + i);
+            if ((fold ? lower(b) : b) != bytes[i]) {
                 return false;
             }
         }
         return true;
+    }
+
+    private static boolean intEquals(MemorySegment segment, long offset, byte[] bytes, int at, boolean fold) {
+        long w = segment.get(INT, offset + at) & 0xFFFF_FFFFL;
+        return (fold ? lowerWord(w) : w) == ((int) ARRAY_INT.get(bytes, at) & 0xFFFF_FFFFL);
+    }
+
+    /** {@code w} with its upper-case ASCII letters lowered, every other octet as it was. */
+    private static long lowerWord(long w) {
+        // The mark of an octet in 'A'..'Z' is its high bit; two places lower it is the case bit.
+        return w | ((below(w, 'Z' + 1) & ~below(w, 'A')) >>> 2);
     }
 
     /** The eight octets at {@code offset}, the first in the lowest bits. */
@@ -212,21 +234,24 @@ final class Ascii {
         return end;
     }
 
-    /** The first index in {@code [from, end)} whose octet (relative to {@code base}) is not a {@code tchar}; {@code end} if none. */
-    static int skipToken(MemorySegment segment, long base, int from, int end) {
-        // The token class has no short arithmetic form, so each octet is looked up, but from a word
-        // in a register: one read of the view for eight octets.
+    /**
+     * The first index in {@code [from, end)} whose octet (relative to {@code base}) is not in every
+     * class of {@code mask}; {@code end} if there is none.
+     */
+    static int skip(MemorySegment segment, long base, int from, int end, int mask) {
+        // Classes such as tchar have no short arithmetic form, so each octet is looked up, but from
+        // a word in a register: one read of the view for eight octets.
         int i = from;
         for (; i + Long.BYTES <= end; i += Long.BYTES) {
             long w = word(segment, base + i);
             for (int k = 0; k < Long.BYTES; k++, w >>>= 8) {
-                if ((CLASSES[(int) w & 0xFF] & TOKEN) == 0) {
+                if ((CLASSES[(int) w & 0xFF] & mask) != mask) {
                     return i + k;
                 }
             }
         }
         for (; i < end; i++) {
-            if (!is(at(segment, base + i), TOKEN)) {
+            if (!is(at(segment, base + i), mask)) {
                 return i;
             }
         }

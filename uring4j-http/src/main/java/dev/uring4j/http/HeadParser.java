@@ -341,7 +341,7 @@ final class HeadParser {
      */
     private int plainRequestLine(MemorySegment segment, long base, int start, int available) {
         int end = Math.min(available, maxRequestLineBytes); // every octet up to the LF below the limit
-        int space = Ascii.skipToken(segment, base, start + 1, end);
+        int space = Ascii.skip(segment, base, start + 1, end, TOKEN);
         int target = space + 1;
         if (target >= end || Ascii.at(segment, base + space) != ' ' || !Ascii.is(Ascii.at(segment, base + target), TARGET)) {
             return start;
@@ -385,7 +385,7 @@ final class HeadParser {
      */
     private int plainFieldLine(MemorySegment segment, long base, int start, int available) {
         int end = (int) Math.min(available, (long) fieldsStart + maxHeaderBytes); // up to the LF below the limit
-        int colon = Ascii.skipToken(segment, base, start + 1, end);
+        int colon = Ascii.skip(segment, base, start + 1, end, TOKEN);
         if (colon >= end || Ascii.at(segment, base + colon) != ':') {
             return start;
         }

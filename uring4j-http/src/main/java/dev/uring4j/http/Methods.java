@@ -14,6 +14,13 @@ final class Methods {
 
     /** Indexed by method id: the ids above are positions in this array. */
     private static final String[] NAMES = {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"};
+    private static final byte[][] OCTETS = new byte[NAMES.length][];
+
+    static {
+        for (int id = 0; id < NAMES.length; id++) {
+            OCTETS[id] = Ascii.bytes(NAMES[id]);
+        }
+    }
 
     private Methods() {
     }
@@ -21,7 +28,7 @@ final class Methods {
     /** The id of the method token at {@code offset}, or {@link #OTHER}. */
     static int identify(MemorySegment segment, long offset, int length) {
         for (int id = 0; id < NAMES.length; id++) {
-            if (Ascii.equals(segment, offset, length, NAMES[id])) {
+            if (Ascii.equals(segment, offset, length, OCTETS[id])) {
                 return id;
             }
         }

@@ -33,8 +33,11 @@ class AsciiTest {
     }
 
     @Test
-    void tokenScanStopsAtEveryOctetThatIsNotATchar() {
-        check(Ascii::skipToken, 'a', c -> !Ascii.is((byte) c, Ascii.TOKEN));
+    void classScanStopsAtEveryOctetOutsideTheClasses() {
+        for (int mask : new int[] {Ascii.TOKEN, Ascii.HOST, Ascii.TOKEN | Ascii.HOST}) {
+            check((segment, base, from, end) -> Ascii.skip(segment, base, from, end, mask), 'a',
+                    c -> !Ascii.is((byte) c, mask));
+        }
     }
 
     /** Puts each octet value at each position of a run of {@code fill}, and checks where the scan stops. */
@@ -61,18 +64,36 @@ class AsciiTest {
     }
 
     @Test
-    void equalsComparesWholeWordsAndTheTail() {
-        byte[] text = Ascii.bytes("/plaintext/and/more");
+    void comparisonsAgreeWithOctetByOctetAtEveryLengthPositionAndOctet() {
+        String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789-";
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment segment = arena.allocate(text.length + 3);
-            MemorySegment.copy(text, 0, segment, ValueLayout.JAVA_BYTE, 3, text.length);
-            assertTrue(Ascii.equals(segment, 3, text.length, text));
-            for (int i = 0; i < text.length; i++) {
-                byte[] other = text.clone();
-                other[i] ^= 0x20;
-                assertFalse(Ascii.equals(segment, 3, text.length, other), "differs at " + i);
+            MemorySegment segment = arena.allocate(32);
+            for (int n = 1; n <= 20; n++) {
+                byte[] lowercase = new byte[n];
+                for (int i = 0; i < n; i++) {
+                    lowercase[i] = (byte) alphabet.charAt((i * 7 + n) % alphabet.length());
+                }
+                for (int at = 0; at < n; at++) {
+                    for (int c = 0; c < 256; c++) {
+                        // Guards around the region: a comparison reading past it would see them.
+                        segment.fill((byte) 'X');
+                        for (int i = 0; i < n; i++) {
+                            byte b = lowercase[i];
+                            segment.set(ValueLayout.JAVA_BYTE, 3 + i, i % 2 == 0 ? b : (byte) Character.toUpperCase(b));
+                        }
+                        segment.set(ValueLayout.JAVA_BYTE, 3 + at, (byte) c);
+                        boolean folds = Ascii.lower((byte) c) == lowercase[at];
+                        String where = "length " + n + ", octet 0x" + Integer.toHexString(c) + " at " + at;
+                        assertEquals(folds, Ascii.equalsIgnoreCase(segment, 3, n, lowercase), where);
+                        byte[] exact = new byte[n];
+                        MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, 3, exact, 0, n);
+                        assertTrue(Ascii.equals(segment, 3, n, exact), where);
+                        exact[at] ^= 1;
+                        assertFalse(Ascii.equals(segment, 3, n, exact), where);
+                    }
+                }
+                assertFalse(Ascii.equalsIgnoreCase(segment, 3, n + 1, lowercase), "length differs");
             }
-            assertFalse(Ascii.equals(segment, 3, text.length - 1, text), "length differs");
         }
     }
 
