@@ -37,6 +37,10 @@ final class Ascii {
     private static final long ONES = 0x0101_0101_0101_0101L;
     private static final long LOW7 = 0x7F7F_7F7F_7F7F_7F7FL;
     private static final long HIGH = 0x8080_8080_8080_8080L;
+    /** Kinds of run a scan reads through: a request-target, a field value, octets of given classes. */
+    private static final int TARGET_RUN = 0;
+    private static final int VALUE_RUN = 1;
+    private static final int CLASS_RUN = 2;
 
     private static final byte[] CLASSES = new byte[256];
     private static final byte[] HEX_VALUE = new byte[256];
@@ -196,21 +200,7 @@ final class Ascii {
      * a request-target or is {@code '?'}, which starts the query; {@code end} if there is none.
      */
     static int skipTarget(MemorySegment segment, long base, int from, int end) {
-        int i = from;
-        for (; i + Long.BYTES <= end; i += Long.BYTES) {
-            long w = word(segment, base + i);
-            long stop = below(w, 0x21) | delOrAbove(w) | equal(w, '#') | equal(w, '?');
-            if (stop != 0) {
-                return i + firstMarked(stop);
-            }
-        }
-        for (; i < end; i++) {
-            byte b = at(segment, base + i);
-            if (!is(b, TARGET) || b == '?') {
-                return i;
-            }
-        }
-        return end;
+        return scan(segment, base, from, end, TARGET_RUN, 0);
     }
 
     /**
@@ -218,20 +208,7 @@ final class Ascii {
      * {@code field-vchar}: a blank, a control, DEL or a line ending; {@code end} if there is none.
      */
     static int skipFieldVchars(MemorySegment segment, long base, int from, int end) {
-        int i = from;
-        for (; i + Long.BYTES <= end; i += Long.BYTES) {
-            long w = word(segment, base + i);
-            long stop = below(w, 0x21) | equal(w, 0x7F);
-            if (stop != 0) {
-                return i + firstMarked(stop);
-            }
-        }
-        for (; i < end; i++) {
-            if (!is(at(segment, base + i), FIELD_VCHAR)) {
-                return i;
-            }
-        }
-        return end;
+        return scan(segment, base, from, end, VALUE_RUN, 0);
     }
 
     /**
@@ -239,23 +216,52 @@ final class Ascii {
      * class of {@code mask}; {@code end} if there is none.
      */
     static int skip(MemorySegment segment, long base, int from, int end, int mask) {
-        // Classes such as tchar have no short arithmetic form, so each octet is looked up, but from
-        // a word in a register: one read of the view for eight octets.
+        return scan(segment, base, from, end, CLASS_RUN, mask);
+    }
+
+    /** The first index in {@code [from, end)} whose octet {@link #stops} the run, a word at a time. */
+    private static int scan(MemorySegment segment, long base, int from, int end, int run, int mask) {
         int i = from;
         for (; i + Long.BYTES <= end; i += Long.BYTES) {
-            long w = word(segment, base + i);
-            for (int k = 0; k < Long.BYTES; k++, w >>>= 8) {
-                if ((CLASSES[(int) w & 0xFF] & mask) != mask) {
-                    return i + k;
-                }
+            long stop = stops(word(segment, base + i), run, mask);
+            if (stop != 0) {
+                return i + firstMarked(stop);
             }
         }
+        if (i == end) {
+            return end;
+        }
+        if (end - from >= Long.BYTES) {
+            // The rest lies inside the run's last word: read that, ignoring the octets already scanned.
+            int last = end - Long.BYTES;
+            long stop = stops(word(segment, base + last), run, mask) & (-1L << (Byte.SIZE * (i - last)));
+            return stop != 0 ? last + firstMarked(stop) : end;
+        }
         for (; i < end; i++) {
-            if (!is(at(segment, base + i), mask)) {
+            if ((stops(at(segment, base + i) & 0xFF, run, mask) & 0x80) != 0) {
                 return i;
             }
         }
         return end;
+    }
+
+    /** Marks (high bit) each octet of {@code w} that ends a run of the given kind. */
+    private static long stops(long w, int run, int mask) {
+        return switch (run) {
+            case TARGET_RUN -> below(w, 0x21) | delOrAbove(w) | equal(w, '#') | equal(w, '?');
+            case VALUE_RUN -> below(w, 0x21) | equal(w, 0x7F);
+            default -> {
+                // Classes such as tchar have no short arithmetic form: each octet is looked up, but
+                // from the word in a register, not read from the view one at a time.
+                long marks = 0;
+                for (int k = 0; k < Long.BYTES; k++, w >>>= 8) {
+                    if ((CLASSES[(int) w & 0xFF] & mask) != mask) {
+                        marks |= 0x80L << (Byte.SIZE * k);
+                    }
+                }
+                yield marks;
+            }
+        };
     }
 
     /** Marks (high bit) each octet of {@code w} below {@code n}, for {@code n <= 0x80}. */
