@@ -31,6 +31,7 @@ final class Ascii {
     static final int QDTEXT = 1 << 4;
 
     private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort PAIR = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle ARRAY_WORD = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle ARRAY_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
@@ -184,6 +185,14 @@ final class Ascii {
         // The mark of an octet in 'A'..'Z' is its high bit; two places lower it is the case bit.
         return w | ((below(w, 'Z' + 1) & ~below(w, 'A')) >>> 2);
     }
+
+    /** The two octets at {@code offset}, the first in the lowest bits. */
+    static int pair(MemorySegment segment, long offset) {
+        return segment.get(PAIR, offset) & 0xFFFF;
+    }
+
+    /** The octets CR LF as a {@link #pair}. */
+    static final int CRLF = '\r' | '\n' << Byte.SIZE;
 
     /** The eight octets at {@code offset}, the first in the lowest bits. */
     static long word(MemorySegment segment, long offset) {

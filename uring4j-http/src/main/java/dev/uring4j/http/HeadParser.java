@@ -343,28 +343,35 @@ final class HeadParser {
         int end = Math.min(available, maxRequestLineBytes); // every octet up to the LF below the limit
         int space = Ascii.skip(segment, base, start + 1, end, TOKEN);
         int target = space + 1;
-        if (target >= end || Ascii.at(segment, base + space) != ' ' || !Ascii.is(Ascii.at(segment, base + target), TARGET)) {
+        if (target >= end) {
             return start;
         }
-        int query = Ascii.at(segment, base + target) == '?' ? target : -1;
+        int pair = Ascii.pair(segment, base + space);
+        byte first = (byte) (pair >>> Byte.SIZE);
+        if ((byte) pair != ' ' || !Ascii.is(first, TARGET)) {
+            return start;
+        }
+        int query = first == '?' ? target : -1;
         int targetStop = Ascii.skipTarget(segment, base, target + 1, end);
-        while (targetStop < end && Ascii.at(segment, base + targetStop) == '?') {
+        byte stop = 0;
+        while (targetStop < end && (stop = Ascii.at(segment, base + targetStop)) == '?') {
             query = query < 0 ? targetStop : query;
             targetStop = Ascii.skipTarget(segment, base, targetStop + 1, end);
         }
         int version = targetStop + 1;
-        int lf = version + VERSION_PREFIX.length + 4;
-        if (lf >= end || Ascii.at(segment, base + targetStop) != ' ' || Ascii.at(segment, base + lf - 1) != CR
-                || Ascii.at(segment, base + lf) != LF) {
+        int crlf = version + Long.BYTES;
+        if (crlf + 1 >= end || stop != ' ' || Ascii.pair(segment, base + crlf) != Ascii.CRLF) {
             return start;
         }
         long word = Ascii.word(segment, base + version);
         if (word != HTTP_1_1 && word != HTTP_1_0) {
             return start;
         }
+        int lf = crlf + 1;
         lineStart = start;
         methodEnd = space;
-        methodId = Methods.identify(segment, base + start, space - start);
+        // The line is longer than a word, so the method's word is read within it.
+        methodId = Methods.identify(Ascii.word(segment, base + start), space - start);
         targetStart = target;
         targetEnd = targetStop;
         queryStart = query;
@@ -386,28 +393,40 @@ final class HeadParser {
     private int plainFieldLine(MemorySegment segment, long base, int start, int available) {
         int end = (int) Math.min(available, (long) fieldsStart + maxHeaderBytes); // up to the LF below the limit
         int colon = Ascii.skip(segment, base, start + 1, end, TOKEN);
-        if (colon >= end || Ascii.at(segment, base + colon) != ':') {
+        if (colon + 1 >= end) {
+            return start;
+        }
+        int pair = Ascii.pair(segment, base + colon);
+        if ((byte) pair != ':') {
             return start;
         }
         int i = colon + 1;
-        while (i < end && Ascii.isBlank(Ascii.at(segment, base + i))) {
-            i++;
+        byte b = (byte) (pair >>> Byte.SIZE);
+        while (Ascii.isBlank(b)) {
+            if (++i >= end) {
+                return start;
+            }
+            b = Ascii.at(segment, base + i);
         }
         int valueFrom = i;
         int valueTo = i; // trailing whitespace stays outside the value
-        while (i < end) {
-            byte b = Ascii.at(segment, base + i);
+        while (true) {
+            if (i + 1 >= end) {
+                return start;
+            }
+            pair = Ascii.pair(segment, base + i);
+            if (pair == Ascii.CRLF) {
+                break;
+            }
+            b = (byte) pair;
             if (Ascii.is(b, FIELD_VCHAR)) {
                 i = Ascii.skipFieldVchars(segment, base, i + 1, end);
                 valueTo = i;
             } else if (Ascii.isBlank(b)) {
                 i++;
             } else {
-                break;
+                return start;
             }
-        }
-        if (i + 1 >= end || Ascii.at(segment, base + i) != CR || Ascii.at(segment, base + i + 1) != LF) {
-            return start;
         }
         nameStart = start;
         nameEnd = colon;
