@@ -20,7 +20,7 @@ class AsciiTest {
         int skip(MemorySegment segment, long base, int from, int end);
     }
 
-    private static final int RUN = 19; // two whole words and a tail of three octets
+    private static final int RUN = 19; // two whole words and three octets, read in a word overlapping the second
 
     @Test
     void targetScanStopsAtEveryOctetOutsideTheTargetClassAndAtTheQuery() {
@@ -58,6 +58,10 @@ class AsciiTest {
                     assertEquals(expected, scan.skip(segment, base, 0, RUN), "octet 0x" + Integer.toHexString(c) + " at " + at);
                     int end = at; // the octet just past the end must not count
                     assertEquals(end, scan.skip(segment, base, 0, end), "end before octet 0x" + Integer.toHexString(c) + " at " + at);
+                    for (int from = 1; from <= at; from += 3) { // runs not starting on a word
+                        assertEquals(expected, scan.skip(segment, base, from, RUN), "from " + from + ", octet 0x"
+                                + Integer.toHexString(c) + " at " + at);
+                    }
                 }
             }
         }
