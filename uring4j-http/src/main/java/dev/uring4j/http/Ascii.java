@@ -38,10 +38,6 @@ final class Ascii {
     private static final long ONES = 0x0101_0101_0101_0101L;
     private static final long LOW7 = 0x7F7F_7F7F_7F7F_7F7FL;
     private static final long HIGH = 0x8080_8080_8080_8080L;
-    /** Kinds of run a scan reads through: a request-target, a field value, octets of given classes. */
-    private static final int TARGET_RUN = 0;
-    private static final int VALUE_RUN = 1;
-    private static final int CLASS_RUN = 2;
 
     private static final byte[] CLASSES = new byte[256];
     private static final byte[] HEX_VALUE = new byte[256];
@@ -209,7 +205,7 @@ final class Ascii {
      * a request-target or is {@code '?'}, which starts the query; {@code end} if there is none.
      */
     static int skipTarget(MemorySegment segment, long base, int from, int end) {
-        return scan(segment, base, from, end, TARGET_RUN, 0);
+        return scan(segment, base, from, end, true);
     }
 
     /**
@@ -217,22 +213,19 @@ final class Ascii {
      * {@code field-vchar}: a blank, a control, DEL or a line ending; {@code end} if there is none.
      */
     static int skipFieldVchars(MemorySegment segment, long base, int from, int end) {
-        return scan(segment, base, from, end, VALUE_RUN, 0);
+        return scan(segment, base, from, end, false);
     }
 
     /**
-     * The first index in {@code [from, end)} whose octet (relative to {@code base}) is not in every
-     * class of {@code mask}; {@code end} if there is none.
+     * The first index in {@code [from, end)} that ends a request-target ({@code target}) or a field
+     * value, a word at a time: the octets after the last whole word are read as the run's last word,
+     * overlapping the one before, with the octets already scanned masked off.
      */
-    static int skip(MemorySegment segment, long base, int from, int end, int mask) {
-        return scan(segment, base, from, end, CLASS_RUN, mask);
-    }
-
-    /** The first index in {@code [from, end)} whose octet {@link #stops} the run, a word at a time. */
-    private static int scan(MemorySegment segment, long base, int from, int end, int run, int mask) {
+    private static int scan(MemorySegment segment, long base, int from, int end, boolean target) {
         int i = from;
         for (; i + Long.BYTES <= end; i += Long.BYTES) {
-            long stop = stops(word(segment, base + i), run, mask);
+            long w = word(segment, base + i);
+            long stop = target ? targetStops(w) : valueStops(w);
             if (stop != 0) {
                 return i + firstMarked(stop);
             }
@@ -241,36 +234,61 @@ final class Ascii {
             return end;
         }
         if (end - from >= Long.BYTES) {
-            // The rest lies inside the run's last word: read that, ignoring the octets already scanned.
             int last = end - Long.BYTES;
-            long stop = stops(word(segment, base + last), run, mask) & (-1L << (Byte.SIZE * (i - last)));
+            long w = word(segment, base + last);
+            long stop = (target ? targetStops(w) : valueStops(w)) & (-1L << (Byte.SIZE * (i - last)));
             return stop != 0 ? last + firstMarked(stop) : end;
         }
         for (; i < end; i++) {
-            if ((stops(at(segment, base + i) & 0xFF, run, mask) & 0x80) != 0) {
+            byte b = at(segment, base + i);
+            if (target ? !is(b, TARGET) || b == '?' : !is(b, FIELD_VCHAR)) {
                 return i;
             }
         }
         return end;
     }
 
-    /** Marks (high bit) each octet of {@code w} that ends a run of the given kind. */
-    private static long stops(long w, int run, int mask) {
-        return switch (run) {
-            case TARGET_RUN -> below(w, 0x21) | delOrAbove(w) | equal(w, '#') | equal(w, '?');
-            case VALUE_RUN -> below(w, 0x21) | equal(w, 0x7F);
-            default -> {
-                // Classes such as tchar have no short arithmetic form: each octet is looked up, but
-                // from the word in a register, not read from the view one at a time.
-                long marks = 0;
-                for (int k = 0; k < Long.BYTES; k++, w >>>= 8) {
-                    if ((CLASSES[(int) w & 0xFF] & mask) != mask) {
-                        marks |= 0x80L << (Byte.SIZE * k);
-                    }
+    /** Marks the octets of {@code w} that may not continue a request-target, and '?'. */
+    private static long targetStops(long w) {
+        return below(w, 0x21) | delOrAbove(w) | equal(w, '#') | equal(w, '?');
+    }
+
+    /** Marks the octets of {@code w} that are not field-vchar (obs-text is). */
+    private static long valueStops(long w) {
+        return below(w, 0x21) | equal(w, 0x7F);
+    }
+
+    /**
+     * The first index in {@code [from, end)} whose octet (relative to {@code base}) is not in every
+     * class of {@code mask}; {@code end} if there is none.
+     */
+    static int skip(MemorySegment segment, long base, int from, int end, int mask) {
+        // Classes such as tchar have no short arithmetic form: each octet is looked up, eight of them
+        // from one word in a register rather than read from the view one at a time.
+        int i = from;
+        for (; i + Long.BYTES <= end; i += Long.BYTES) {
+            long w = word(segment, base + i);
+            for (int k = 0; k < Long.BYTES; k++, w >>>= 8) {
+                if ((CLASSES[(int) w & 0xFF] & mask) != mask) {
+                    return i + k;
                 }
-                yield marks;
             }
-        };
+        }
+        if (i < end && end - from >= Long.BYTES) {
+            int last = end - Long.BYTES; // the rest, as the run's last word
+            long w = word(segment, base + last) >>> (Byte.SIZE * (i - last));
+            for (; i < end; i++, w >>>= 8) {
+                if ((CLASSES[(int) w & 0xFF] & mask) != mask) {
+                    return i;
+                }
+            }
+        }
+        for (; i < end; i++) {
+            if (!is(at(segment, base + i), mask)) {
+                return i;
+            }
+        }
+        return end;
     }
 
     /** Marks (high bit) each octet of {@code w} below {@code n}, for {@code n <= 0x80}. */
