@@ -65,7 +65,7 @@ final class HttpConnection {
         this.pipeline = new Pipeline(this, transport, output, server.maxPipelinedRequests(), server.maxBufferedResponseBytes());
         this.deadlines = new Deadlines(this, output, transport, server);
         this.reader = new RequestReader(this, server, pipeline, deadlines);
-        this.writability = new Writability(this, transport, pipeline, server.maxBufferedResponseBytes());
+        this.writability = new Writability(this, transport, output, pipeline, server.maxBufferedResponseBytes());
         deadlines.update();
     }
 
@@ -267,6 +267,7 @@ final class HttpConnection {
         if (closed) {
             return;
         }
+        output.push(); // the transport sends what it was given before closing
         closed = true;
         deadlines.cancel();
         transport.close();

@@ -80,7 +80,7 @@ final class Pipeline {
     }
 
     void append(Exchange ex) {
-        ring[(oldest + size) % ring.length] = ex;
+        ring[slot(size)] = ex;
         size++;
     }
 
@@ -109,14 +109,20 @@ final class Pipeline {
 
     /** The {@code i}-th exchange from the oldest, {@code i < size()}. */
     Exchange get(int i) {
-        return ring[(oldest + i) % ring.length];
+        return ring[slot(i)];
+    }
+
+    /** The ring index {@code i} places after the oldest: a compare, not a division, on every request. */
+    private int slot(int i) {
+        int at = oldest + i;
+        return at >= ring.length ? at - ring.length : at;
     }
 
     /** Takes the oldest exchange out of the line; whatever it still had staged is dropped. */
     Exchange removeOldest() {
         Exchange ex = ring[oldest];
         ring[oldest] = null;
-        oldest = (oldest + 1) % ring.length;
+        oldest = slot(1);
         size--;
         unstaged(ex.dropStaged());
         return ex;

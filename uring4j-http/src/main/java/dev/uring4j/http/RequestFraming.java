@@ -70,12 +70,7 @@ final class RequestFraming {
             if (++hostCount > 1) {
                 return Rejection.DUPLICATE_HOST;
             }
-            for (int i = 0; i < valueLength; i++) {
-                if (!Ascii.is(Ascii.at(segment, value + i), Ascii.HOST)) {
-                    return Rejection.BAD_HOST;
-                }
-            }
-            return null;
+            return Ascii.skip(segment, value, 0, valueLength, Ascii.HOST) == valueLength ? null : Rejection.BAD_HOST;
         }
         if (Ascii.equalsIgnoreCase(segment, name, nameLength, CONNECTION)) {
             parseConnectionOptions(segment, value, valueLength);

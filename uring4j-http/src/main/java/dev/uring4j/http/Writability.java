@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Writability {
     private final HttpConnection connection;
     private final HttpTransport transport;
+    private final ResponseWriter output;
     private final Pipeline pipeline;
     private final int maxBufferedResponseBytes;
     /** Octets of response writes posted from other threads that the loop has not taken yet. */
@@ -39,9 +40,11 @@ final class Writability {
     private boolean tasksWaiting;
     private boolean runningTasks;
 
-    Writability(HttpConnection connection, HttpTransport transport, Pipeline pipeline, int maxBufferedResponseBytes) {
+    Writability(HttpConnection connection, HttpTransport transport, ResponseWriter output, Pipeline pipeline,
+            int maxBufferedResponseBytes) {
         this.connection = connection;
         this.transport = transport;
+        this.output = output;
         this.pipeline = pipeline;
         this.maxBufferedResponseBytes = maxBufferedResponseBytes;
     }
@@ -60,8 +63,13 @@ final class Writability {
         }
     }
 
-    /** Whether the transport takes more output now; staged output is written only then. */
+    /**
+     * Whether the transport takes more output now; staged output is written only then. Output
+     * gathered for the batch is handed to the transport first, so that the answer counts every octet
+     * written so far, as if each write had gone straight to it.
+     */
     boolean transportWritable() {
+        output.push();
         return transportWritable;
     }
 
@@ -70,7 +78,7 @@ final class Writability {
         if (ex.discardsOutput() || connection.isOutputShut()) {
             return true;
         }
-        return pipeline.isHeadOfLine(ex) ? transportWritable : !pipeline.stagingFull();
+        return pipeline.isHeadOfLine(ex) ? transportWritable() : !pipeline.stagingFull();
     }
 
     /** Counts {@code length} octets posted by another thread; returns the total the loop has yet to take. */

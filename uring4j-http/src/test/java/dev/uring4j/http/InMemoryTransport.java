@@ -57,6 +57,8 @@ final class InMemoryTransport implements HttpTransport {
     private boolean delivering;
 
     private int flushed;
+    private int writes;
+    private int flushes;
     private boolean outputShut;
     private boolean closed;
     private boolean eof;
@@ -252,6 +254,16 @@ final class InMemoryTransport implements HttpTransport {
         clientRead = 0; // as if the client read it all; used only without a slow client
     }
 
+    /** How many writes the connection made so far. */
+    public int writes() {
+        return writes;
+    }
+
+    /** How many times the connection flushed so far. */
+    public int flushes() {
+        return flushes;
+    }
+
     /** Octets written but not flushed: a response the client would never see. */
     public int unflushedBytes() {
         return output.length() - flushed;
@@ -291,6 +303,7 @@ final class InMemoryTransport implements HttpTransport {
 
     @Override
     public void write(MemorySegment source, long offset, long length) {
+        writes++;
         checkWritable();
         checkLimit(length);
         for (long done = 0; done < length; ) {
@@ -303,6 +316,7 @@ final class InMemoryTransport implements HttpTransport {
 
     @Override
     public void write(byte[] source, int offset, int length) {
+        writes++;
         checkWritable();
         checkLimit(length);
         output.append(source, offset, length);
@@ -332,6 +346,7 @@ final class InMemoryTransport implements HttpTransport {
 
     @Override
     public void flush() {
+        flushes++;
         checkLoop();
         flushed = output.length();
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -53,6 +54,28 @@ class PipeliningTest {
 
     private static List<String> bodies(InMemoryTransport t) {
         return Responses.finals(t.output(), t.isClosed() || t.isOutputShutdown()).stream().map(Responses.Response::bodyText).toList();
+    }
+
+    @Test
+    void theResponsesToABatchLeaveInOneWriteAndOneFlush() {
+        InMemoryTransport t = connect(HttpServer.builder(TestApp.router()).build());
+        t.receive(get("/plaintext").repeat(16));
+        assertEquals(Collections.nCopies(16, "Hello, World!"), bodies(t));
+        assertEquals(1, t.writes(), "transport writes for 16 small responses");
+        assertEquals(1, t.flushes(), "flushes for 16 small responses");
+    }
+
+    @Test
+    void aLargeResponseInsideABatchKeepsItsPlaceAndTheBatchOneFlush() {
+        String large = "z".repeat(3 * ResponseWriter.GATHER_BYTES);
+        InMemoryTransport t = connect(HttpServer.builder(TestApp.router()).build());
+        t.receive(get("/plaintext").repeat(3) + "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: " + large.length()
+                + "\r\n\r\n" + large + get("/plaintext").repeat(3));
+        List<String> expected = new ArrayList<>(Collections.nCopies(3, "Hello, World!"));
+        expected.add(large);
+        expected.addAll(Collections.nCopies(3, "Hello, World!"));
+        assertEquals(expected, bodies(t));
+        assertEquals(1, t.flushes());
     }
 
     @Test
