@@ -19,7 +19,7 @@
 #   uring4j-bench/scripts/udp.sh [--rate 50000] [--peers 64] [--size 64] [--warmup 5] [--seconds 10]
 #       [--rounds 3] [--rcvbuf 4194304] [--batch-wait 32:250] [--max-wait 1] [--attempts 4] [--quiet-wait 180]
 #       [--servers "uring4j uring4j-batch uring4j-nio netty-uring netty-epoll jdk c-mmsg"] [--seed N]
-#       (also uring4j-wait-off: uring4j with adaptive completion batching off, when named)
+#       (also uring4j-wait-on: uring4j with adaptive completion batching enabled, when named)
 #
 # Environment: ROOT and JAVA (./uring4j bench sets them), JVM_FLAGS to override the Java flags.
 # Raw results (one line per run) go to target/bench/udp/results.tsv.
@@ -56,7 +56,7 @@ label() {
   case "$1" in
     uring4j) echo "uring4j, default (multishot recvmsg)" ;;
     uring4j-batch) echo "uring4j, opt-in batchWait $batch_wait" ;;
-    uring4j-wait-off) echo "uring4j, ADAPTIVE_WAIT off" ;;
+    uring4j-wait-on) echo "uring4j, opt-in ADAPTIVE_WAIT" ;;
     uring4j-nio) echo "uring4j on its NIO fallback" ;;
     netty-uring) echo "Netty io_uring" ;;
     netty-epoll) echo "Netty epoll" ;;
@@ -69,7 +69,7 @@ command_of() {
   case "$1" in
     uring4j) echo "$JAVA $JVM_FLAGS -cp $CLI_CP dev.uring4j.cli.Main udp-echo --host 127.0.0.1 --port 0 --rcvbuf $rcvbuf" ;;
     uring4j-batch) echo "$JAVA $JVM_FLAGS -cp $CLI_CP dev.uring4j.cli.Main udp-echo --host 127.0.0.1 --port 0 --rcvbuf $rcvbuf --batch-wait $batch_wait" ;;
-    uring4j-wait-off) echo "$JAVA $JVM_FLAGS -During4j.disable=ADAPTIVE_WAIT -cp $CLI_CP dev.uring4j.cli.Main udp-echo --host 127.0.0.1 --port 0 --rcvbuf $rcvbuf" ;;
+    uring4j-wait-on) echo "$JAVA $JVM_FLAGS -During4j.enable=ADAPTIVE_WAIT -cp $CLI_CP dev.uring4j.cli.Main udp-echo --host 127.0.0.1 --port 0 --rcvbuf $rcvbuf" ;;
     uring4j-nio) echo "$JAVA $JVM_FLAGS -cp $CLI_CP dev.uring4j.cli.Main udp-echo --host 127.0.0.1 --port 0 --rcvbuf $rcvbuf --transport nio" ;;
     netty-uring) echo "$JAVA $JVM_FLAGS -cp $BENCH_CP dev.uring4j.bench.peers.NettyUdpEchoServer --transport io_uring --port 0 --rcvbuf $rcvbuf" ;;
     netty-epoll) echo "$JAVA $JVM_FLAGS -cp $BENCH_CP dev.uring4j.bench.peers.NettyUdpEchoServer --transport epoll --port 0 --rcvbuf $rcvbuf" ;;
@@ -147,7 +147,7 @@ python3 - "$results" "$servers" "$batch_wait" <<'PY'
 import sys, statistics
 path, servers, bw = sys.argv[1], sys.argv[2].split(), sys.argv[3]
 labels = {"uring4j": "uring4j, default (multishot recvmsg)", "uring4j-batch": "uring4j, opt-in batchWait " + bw,
-          "uring4j-wait-off": "uring4j, ADAPTIVE_WAIT off",
+          "uring4j-wait-on": "uring4j, opt-in ADAPTIVE_WAIT",
           "uring4j-nio": "uring4j on its NIO fallback",
           "netty-uring": "Netty io_uring", "netty-epoll": "Netty epoll", "jdk": "JDK DatagramChannel",
           "c-mmsg": "C epoll recvmmsg/sendmmsg"}

@@ -86,9 +86,12 @@ public final class UringOptions {
          * {@link #waitBudget()}, a waiting loop asks for as many as it expects within the budget
          * and lets the first wait that long for the others ({@code min_wait_usec}); else it wakes
          * on every completion, as without it. Not taken when {@link Builder#batchWait} fixes the
-         * wait or the budget is zero.
+         * wait or the budget is zero. Off unless enabled: each batched wait arms a short kernel
+         * timer, and where programming a timer is dear (a virtual machine, where it exits to the
+         * hypervisor) that costs more than the wake-ups it saves; measure on your host
+         * (docs/BENCHMARKS.md).
          */
-        ADAPTIVE_WAIT(Probe.Feature.MIN_TIMEOUT, "wake on every completion"),
+        ADAPTIVE_WAIT(Probe.Feature.MIN_TIMEOUT, "wake on every completion", false),
         /**
          * NAPI busy polling ({@code IORING_REGISTER_NAPI}): each wait first polls the network
          * device queues of the loop's sockets for {@link #napiBusyPollTimeout()}, for the latency of
@@ -498,8 +501,8 @@ public final class UringOptions {
         }
 
         /**
-         * The most latency adaptive completion batching ({@link Path#ADAPTIVE_WAIT}, Linux 6.12)
-         * may add to a completion (default 50 µs). Under load the loop expects completions at the
+         * The most latency adaptive completion batching ({@link Path#ADAPTIVE_WAIT}, Linux 6.12,
+         * off unless enabled) may add to a completion (default 50 µs). Under load the loop expects completions at the
          * rate it has observed, asks the kernel for as many as would arrive within the budget, and
          * lets the first one wait at most the budget for them; below two completions per budget it
          * wakes on every completion. {@link Duration#ZERO} turns batching off.

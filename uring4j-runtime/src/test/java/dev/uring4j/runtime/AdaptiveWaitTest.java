@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import org.junit.jupiter.api.Test;
 
 /**
- * Adaptive completion batching ({@link UringOptions.Path#ADAPTIVE_WAIT}), on by default: under a
+ * Adaptive completion batching ({@link UringOptions.Path#ADAPTIVE_WAIT}), when enabled: under a
  * flood of round trips the loop lets completions gather and wakes for several at a time; once the
  * load is light it waits for the first completion again, and every byte is echoed either way.
  */
@@ -29,11 +29,13 @@ class AdaptiveWaitTest {
     @Test
     void underLoadWakeUpsCarrySeveralCompletionsAndALightLoadIsNotBatched() throws Exception {
         Transports.assumeIoUring("adaptive completion batching");
-        String why = UringOptions.defaults().whyNot(UringOptions.Path.ADAPTIVE_WAIT);
+        UringOptions enabled = UringOptions.builder().enable(UringOptions.Path.ADAPTIVE_WAIT).build();
+        String why = enabled.whyNot(UringOptions.Path.ADAPTIVE_WAIT);
         assumeTrue(why == null, () -> "ADAPTIVE_WAIT is not taken: " + why);
-        try (TcpServer server = TcpServer.builder().handler(EchoHandler::new).start()) {
-            EventLoopGroup group = server.group();
-            assertTrue(group.pathsInUse().contains(UringOptions.Path.ADAPTIVE_WAIT), "taken by default");
+        assertFalse(UringOptions.defaults().uses(UringOptions.Path.ADAPTIVE_WAIT), "off by default");
+        try (EventLoopGroup group = EventLoopGroup.builder().options(LoopOptions.builder().uring(enabled).build()).build();
+             TcpServer server = TcpServer.builder().group(group).handler(EchoHandler::new).start()) {
+            assertTrue(group.pathsInUse().contains(UringOptions.Path.ADAPTIVE_WAIT), "taken when enabled");
 
             // Flood: 16 connections, each with 8 messages of 64 bytes in flight, closed loop.
             AtomicBoolean stop = new AtomicBoolean();
@@ -97,10 +99,11 @@ class AdaptiveWaitTest {
 
     @Test
     void aZeroBudgetOrAFixedBatchWaitTurnsItOff() {
-        UringOptions zero = UringOptions.builder().waitBudget(Duration.ZERO).build();
+        UringOptions zero = UringOptions.builder().enable(UringOptions.Path.ADAPTIVE_WAIT).waitBudget(Duration.ZERO).build();
         assertFalse(zero.uses(UringOptions.Path.ADAPTIVE_WAIT));
         assertTrue(zero.whyNot(UringOptions.Path.ADAPTIVE_WAIT).contains("budget is zero"), zero.whyNot(UringOptions.Path.ADAPTIVE_WAIT));
-        UringOptions fixed = UringOptions.builder().batchWait(16, Duration.ofNanos(100_000)).build();
+        UringOptions fixed = UringOptions.builder().enable(UringOptions.Path.ADAPTIVE_WAIT)
+                .batchWait(16, Duration.ofNanos(100_000)).build();
         assertFalse(fixed.uses(UringOptions.Path.ADAPTIVE_WAIT));
         assertTrue(fixed.whyNot(UringOptions.Path.ADAPTIVE_WAIT).contains("fixes the wait"), fixed.whyNot(UringOptions.Path.ADAPTIVE_WAIT));
         Arrays.asList(Duration.ofNanos(-1), Duration.ofSeconds(2)).forEach(d -> {
