@@ -161,13 +161,13 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
         if (timeout != 0 && !prepareToSleep()) {
             timeout = 0;
         }
+        if (ringMail.backlogged() && timeout > MAIL_BACKLOG_WAIT_NANOS) {
+            timeout = MAIL_BACKLOG_WAIT_NANOS;
+        }
         // Without waiting, GETEVENTS still runs deferred task work, so completions keep flowing
         // while tasks keep the loop busy. Waiting, count one completion beyond those our own UDP
         // sends will post (usually inline, during this enter, so waiting for one would return at
         // once), but do not sleep long past them.
-        if (ringMail.backlogged() && timeout > MAIL_BACKLOG_WAIT_NANOS) {
-            timeout = MAIL_BACKLOG_WAIT_NANOS;
-        }
         int ownSends = udp.expectedCompletions();
         if (ownSends > 0 && timeout > SEND_COMPLETION_WAIT_NANOS) {
             timeout = SEND_COMPLETION_WAIT_NANOS;
@@ -376,10 +376,7 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
      * caller keeps using {@code fd}.
      */
     int registerDirect(int fd) {
-        directScratch.set(JAVA_INT, 0, fd);
-        long ud = UserData.encode(UserData.OP_FILES_UPDATE, 0, fd);
-        sqe().prepFilesUpdate(directScratch.address(), 1, IORING_FILE_INDEX_ALLOC).userData(ud);
-        int r = inlineResult(ud);
+        int r = filesUpdate(fd, IORING_FILE_INDEX_ALLOC);
         return r == 1 ? directScratch.get(JAVA_INT, 0) : (r < 0 ? r : -Errno.ENFILE);
     }
 
@@ -392,14 +389,23 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
         if (isStopped() || ring.isClosed()) {
             return;
         }
-        directScratch.set(JAVA_INT, 0, -1);
-        long ud = UserData.encode(UserData.OP_FILES_UPDATE, 0, slot);
-        sqe().prepFilesUpdate(directScratch.address(), 1, slot).userData(ud);
-        int r = inlineResult(ud);
+        int r = filesUpdate(-1, slot);
         if (r < 0) {
             LOG.log(System.Logger.Level.WARNING, "closing direct descriptor " + slot + " failed: " + Errno.describe(r)
                     + "; it closes with the ring");
         }
+    }
+
+    /**
+     * Puts {@code fd} (-1: nothing) in table slot {@code offset} (or a free one, whose number the
+     * kernel writes back into {@link #directScratch}) and returns the kernel's result: the number
+     * of slots updated, or {@code -errno}.
+     */
+    private int filesUpdate(int fd, int offset) {
+        directScratch.set(JAVA_INT, 0, fd);
+        long ud = UserData.encode(UserData.OP_FILES_UPDATE, 0, offset);
+        sqe().prepFilesUpdate(directScratch.address(), 1, offset).userData(ud);
+        return inlineResult(ud);
     }
 
     /**
