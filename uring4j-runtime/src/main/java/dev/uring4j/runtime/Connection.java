@@ -2,6 +2,8 @@ package dev.uring4j.runtime;
 
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
+
+import javax.net.ssl.SSLSession;
 import dev.uring4j.runtime.internal.LoopConnection;
 
 /**
@@ -178,6 +180,22 @@ public abstract sealed class Connection permits LoopConnection {
      * @return the local address
      */
     public abstract InetSocketAddress localAddress();
+
+    /**
+     * The TLS session, once its handshake has completed: protocol, cipher suite, the peer's
+     * certificates ({@code getPeerCertificates()} when the peer presented some), the SNI name the
+     * client asked for ({@code ExtendedSSLSession.getRequestedServerNames()}).
+     *
+     * @return the session, or {@code null} without TLS
+     */
+    public abstract SSLSession tlsSession();
+
+    /**
+     * The application protocol agreed by ALPN ({@link TlsConfig.Builder#applicationProtocols}).
+     *
+     * @return the protocol, or {@code null} without TLS or when none was agreed
+     */
+    public abstract String applicationProtocol();
 
     /**
      * The object the application kept with the connection ({@link #attach}), typically its

@@ -18,6 +18,7 @@ public abstract sealed class TcpBuilder<B extends TcpBuilder<B>> extends SocketB
     private boolean tcpNoDelay = true;
     private Duration idleTimeout;
     private Supplier<? extends ConnectionHandler> handlers;
+    private TlsConfig tls;
 
     TcpBuilder() {}
 
@@ -67,6 +68,32 @@ public abstract sealed class TcpBuilder<B extends TcpBuilder<B>> extends SocketB
     public B idleTimeout(Duration timeout) {
         this.idleTimeout = Settings.positiveOrNone("idleTimeout", timeout);
         return self();
+    }
+
+    /**
+     * Speak TLS on every connection ({@code null}, the default: plaintext). A server needs a
+     * server's config ({@link TlsConfig#server}), a client a client's ({@link TlsConfig#client()}).
+     * Handlers see plaintext; a server's handler is opened, and a client's connect future
+     * completes, once the handshake has.
+     *
+     * @param config the TLS settings, or {@code null}
+     * @return this builder
+     */
+    public B tls(TlsConfig config) {
+        this.tls = config;
+        return self();
+    }
+
+    /** The runtime's view of the TLS config for this side, or {@code null}; refuses the other side's. */
+    final dev.uring4j.runtime.internal.TlsContext tlsContext(boolean client) {
+        if (tls == null) {
+            return null;
+        }
+        if (tls.isClient() != client) {
+            throw new IllegalStateException("a " + (client ? "client" : "server") + " needs TlsConfig."
+                    + (client ? "client()" : "server(...)") + ", not the other side's config");
+        }
+        return tls.context();
     }
 
     final Supplier<? extends ConnectionHandler> handlers() {

@@ -133,7 +133,7 @@ public final class TcpClient implements AutoCloseable {
          */
         public TcpClient build() throws IOException {
             ClientConfig config = new ClientConfig(handlers(), connectTimeout == null ? 0 : connectTimeout.toNanos(),
-                    idleTimeoutNanos(), tcpNoDelay(), sendBufferSize(), receiveBufferSize(), address());
+                    idleTimeoutNanos(), tcpNoDelay(), sendBufferSize(), receiveBufferSize(), address(), tlsContext(true));
             return new TcpClient(groupOrOwn("uring4j-client", TransportSelection.Workload.TCP), ownsGroup(), config);
         }
     }

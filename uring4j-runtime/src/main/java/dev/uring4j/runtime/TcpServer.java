@@ -208,7 +208,7 @@ public final class TcpServer implements AutoCloseable {
             InetSocketAddress listen = address() != null ? address()
                     : new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
             ServerConfig config = new ServerConfig(listen, mode, backlog, tcpNoDelay(), sendBufferSize(),
-                    receiveBufferSize(), maxConnections, idleTimeoutNanos(), handlers());
+                    receiveBufferSize(), maxConnections, idleTimeoutNanos(), handlers(), tlsContext(false));
             EventLoopGroup g = groupOrOwn("uring4j-loop", TransportSelection.Workload.TCP);
             try {
                 LoopGroup loops = g.loopGroup();

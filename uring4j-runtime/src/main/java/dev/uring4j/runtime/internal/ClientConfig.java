@@ -16,10 +16,11 @@ import dev.uring4j.runtime.ConnectionHandler;
  * @param sendBufferSize      SO_SNDBUF, 0 for the default
  * @param receiveBufferSize   SO_RCVBUF, 0 for the default
  * @param localAddress        where a socket binds before it connects, {@code null} to let the kernel pick
+ * @param tls                 TLS on every connection, or {@code null}
  */
 public record ClientConfig(Supplier<? extends ConnectionHandler> handlers, long connectTimeoutNanos, long idleTimeoutNanos,
                            boolean tcpNoDelay, int sendBufferSize, int receiveBufferSize,
-                           InetSocketAddress localAddress) {
+                           InetSocketAddress localAddress, TlsContext tls) {
 
     /**
      * A handler for a new connection, asked for before anything is opened for it, so that a

@@ -72,6 +72,10 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
     protected LoopConnection<?> nextDirty;
     public long lastActivity;
     private Timeout idleTimer;
+    private long idleTimeoutNanos;
+
+    /** The TLS record layer between the socket's bytes and the handler's, or {@code null} without TLS. */
+    private TlsLayer tls;
     public InetSocketAddress remote;
     public InetSocketAddress local;
 
@@ -85,6 +89,17 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
         if (loop.leaks != null) {
             loop.leaks.acquired(Leaks.Kind.DESCRIPTOR, this, "the socket of a connection");
         }
+        if (server != null && server.tls != null) {
+            tls = new TlsLayer(this, server.tls, server.tls.newEngine(null, -1));
+        }
+    }
+
+    /**
+     * Makes this client connection speak TLS to {@code peer} (its host string names the server
+     * for SNI and the certificate check); before it connects.
+     */
+    public final void useTls(TlsContext context, InetSocketAddress peer) {
+        tls = new TlsLayer(this, context, context.newEngine(peer.getHostString(), peer.getPort()));
     }
 
     // ------------------------------------------------------------------ what the transport supplies
@@ -115,8 +130,36 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
 
     // ------------------------------------------------------------------ opening
 
-    /** Calls onOpen, then starts receiving and the idle timer. */
+    /**
+     * The client's connect succeeded: the future completes with the connection and the handler is
+     * opened; with TLS, both wait for the handshake (and a failed one fails the future).
+     */
+    protected final void connected(java.util.concurrent.CompletableFuture<Connection> future, long idleTimeoutNanos) {
+        if (tls != null) {
+            tls.connectFuture = future;
+            open(idleTimeoutNanos);
+        } else if (future.complete(this)) {
+            open(idleTimeoutNanos);
+        } else {
+            abort();
+        }
+    }
+
+    /**
+     * The connection is established: calls onOpen, then starts receiving and the idle timer. With
+     * TLS the handshake comes first, and the handler is opened when it completes.
+     */
     public void open(long idleTimeoutNanos) {
+        if (tls != null) {
+            this.idleTimeoutNanos = idleTimeoutNanos;
+            tls.start();
+            armRead();
+            return;
+        }
+        openHandler(idleTimeoutNanos);
+    }
+
+    private void openHandler(long idleTimeoutNanos) {
         opened = true;
         try {
             handler.onOpen(this);
@@ -141,7 +184,22 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
         if (inputClosed || state != OPEN) {
             return;
         }
+        if (tls != null && !tls.finReceived()) {
+            return;
+        }
+        inputEnded();
+    }
+
+    /** The input ended (the FIN, or TLS's close_notify): reported once, after the bytes before it. */
+    final void inputEnded() {
+        if (inputClosed || state != OPEN) {
+            return;
+        }
         inputClosed = true;
+        if (tls != null) {
+            // After close_notify the socket may still be readable (the FIN follows): stop asking.
+            disarmRead();
+        }
         if (readPaused || redeliver) {
             eofPending = true;
             return;
@@ -158,8 +216,19 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
         }
     }
 
-    /** Bytes received into {@code memory}: handed to the handler, or kept behind earlier unconsumed ones. */
+    /** Bytes received into {@code memory}: decrypted first with TLS, then {@link #deliverPlaintext}. */
     protected final void deliver(MemorySegment memory, long offset, int length) {
+        if (tls != null) {
+            if (state == OPEN) {
+                tls.received(memory, offset, length);
+            }
+            return;
+        }
+        deliverPlaintext(memory, offset, length);
+    }
+
+    /** Plaintext for the handler: handed over, or kept behind earlier unconsumed bytes. */
+    final void deliverPlaintext(MemorySegment memory, long offset, int length) {
         if (state != OPEN) {
             return;
         }
@@ -233,7 +302,7 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
         if (!acceptsOutput(length)) {
             return false;
         }
-        output.append(src, offset, length);
+        plaintextQueue().append(src, offset, length);
         queued();
         return true;
     }
@@ -247,14 +316,24 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
         if (!acceptsOutput(length)) {
             return false;
         }
-        output.append(src, offset, length);
+        plaintextQueue().append(src, offset, length);
         queued();
         return true;
     }
 
     private boolean acceptsOutput(int length) {
         return state == OPEN && !closeRequested && !shutdownRequested
-                && output.pending() + inTransit.get() + length <= loop.options.maxPendingOutput();
+                && queuedBytes() + inTransit.get() + length <= loop.options.maxPendingOutput();
+    }
+
+    /** Where the handler's bytes go: the output queue, or with TLS the plaintext waiting to be encrypted. */
+    private OutboundQueue plaintextQueue() {
+        return tls == null ? output : tls.plain;
+    }
+
+    /** Output queued and not yet taken by the kernel, plaintext not yet encrypted included. */
+    private long queuedBytes() {
+        return tls == null ? output.pending() : output.pending() + tls.plain.pending();
     }
 
     /**
@@ -270,7 +349,9 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
             return false;
         }
         long reserved = inTransit.addAndGet(length);
-        if (output.pendingFromAnyThread() + reserved > loop.options.maxPendingOutput()) {
+        long queued = tls == null ? output.pendingFromAnyThread()
+                : output.pendingFromAnyThread() + tls.plain.pendingFromAnyThread();
+        if (queued + reserved > loop.options.maxPendingOutput()) {
             inTransit.addAndGet(-length);
             return false;
         }
@@ -278,7 +359,7 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
         if (!loop.post(() -> {
             inTransit.addAndGet(-length);
             if (state == OPEN && !closeRequested && !shutdownRequested) {
-                output.append(copy, 0, length);
+                plaintextQueue().append(copy, 0, length);
                 queued();
             }
         })) {
@@ -290,7 +371,7 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
 
     /** Output was queued: past the high watermark the handler hears the connection is not writable. */
     private void queued() {
-        if (writable && output.pending() > loop.options.highWatermark()) {
+        if (writable && queuedBytes() > loop.options.highWatermark()) {
             writable = false;
             try {
                 handler.onWritabilityChanged(this, false);
@@ -306,7 +387,7 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
             loop.post(this::flush);
             return;
         }
-        if (!output.isEmpty() && state == OPEN) {
+        if (!(output.isEmpty() && (tls == null || tls.plain.isEmpty())) && state == OPEN) {
             flushRequested = true;
             loop.markDirty(this);
         }
@@ -317,6 +398,9 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
         if (redeliver) {
             redeliver = false;
             deliverKept();
+        }
+        if (tls != null && state == OPEN && (flushRequested || closeRequested)) {
+            tls.encrypt();
         }
         if (sendInFlight() || output.isEmpty() || state != OPEN || (!flushRequested && !closeRequested)) {
             return;
@@ -329,7 +413,7 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
         loop.bytesWritten += n;
         lastActivity = loop.now;
         output.advance(n);
-        if (!writable && output.pending() <= loop.options.lowWatermark() && state == OPEN) {
+        if (!writable && queuedBytes() <= loop.options.lowWatermark() && state == OPEN) {
             writable = true;
             try {
                 handler.onWritabilityChanged(this, true);
@@ -355,7 +439,7 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
 
     @Override
     public long pendingOutputBytes() {
-        return output.pending();
+        return queuedBytes();
     }
 
     // ------------------------------------------------------------------ flow control
@@ -403,6 +487,9 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
             return;
         }
         shutdownRequested = true;
+        if (tls != null) {
+            tls.closeOutbound();
+        }
         if (output.isEmpty() && !sendInFlight()) {
             shutdownNow();
         } else {
@@ -427,6 +514,9 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
             return;
         }
         closeRequested = true;
+        if (tls != null) {
+            tls.closeOutbound();
+        }
         if (output.isEmpty() && !sendInFlight()) {
             startClose();
             return;
@@ -476,6 +566,9 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
         if (!output.isEmpty()) {
             output.discard(sendInFlight());
         }
+        if (tls != null) {
+            tls.plain.releaseAll();
+        }
     }
 
     private void startClose() {
@@ -496,6 +589,9 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
         state = CLOSED;
         output.releaseAll();
         kept.release();
+        if (tls != null) {
+            tls.release();
+        }
         descriptorClosed();
         closed();
     }
@@ -530,6 +626,9 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
 
     /** Gone: out of the loop's table, the server told, the handler told (once). */
     private void closed() {
+        if (!opened && tls != null) {
+            tls.closedBeforeOpen(failure);
+        }
         leaveLoop();
         if (server != null) {
             // A listener waiting for room may accept again.
@@ -547,6 +646,68 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
     @Override
     public boolean isClosed() {
         return state != OPEN || closeRequested;
+    }
+
+    // ------------------------------------------------------------------ TLS
+
+    /** The handshake completed: a client's connect future completes, then the handler is opened. */
+    final void tlsHandshakeDone() {
+        java.util.concurrent.CompletableFuture<Connection> future = tls.connectFuture;
+        if (future != null) {
+            tls.connectFuture = null;
+            if (!future.complete(this)) {
+                abort();
+                return;
+            }
+        }
+        openHandler(idleTimeoutNanos);
+        if (!output.isEmpty()) {
+            // The handshake's last flight, and whatever the handler wrote in onOpen.
+            flush();
+        }
+    }
+
+    /** Records are queued to send (handshake messages, encrypted output, close_notify, an alert). */
+    final void queueCiphertext(MemorySegment records, int length) {
+        output.append(records, 0, length);
+        flushRequested = true;
+        loop.markDirty(this);
+    }
+
+    /**
+     * The TLS session failed ({@code cause} names why): a handshake's failure goes to the client's
+     * connect future or the server's failure listener, since no handler saw the connection; then
+     * the connection closes after sending the alert the engine prepared.
+     */
+    final void tlsFailed(dev.uring4j.runtime.TlsException cause) {
+        if (!opened) {
+            java.util.concurrent.CompletableFuture<Connection> future = tls.connectFuture;
+            if (future != null) {
+                tls.connectFuture = null;
+                future.completeExceptionally(cause);
+            } else {
+                tls.context.handshakeFailed(cause);
+            }
+        }
+        if (state != OPEN) {
+            return;
+        }
+        failure = cause;
+        if (closeRequested) {
+            return;
+        }
+        close();
+    }
+
+    @Override
+    public javax.net.ssl.SSLSession tlsSession() {
+        return tls == null || !tls.handshakeDone ? null : tls.engine.getSession();
+    }
+
+    @Override
+    public String applicationProtocol() {
+        String p = tls == null || !tls.handshakeDone ? null : tls.engine.getApplicationProtocol();
+        return p == null || p.isEmpty() ? null : p;
     }
 
     // ------------------------------------------------------------------ idle timeout

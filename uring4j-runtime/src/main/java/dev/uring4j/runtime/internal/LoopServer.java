@@ -30,11 +30,14 @@ public abstract class LoopServer {
     private final List<TransportLoop> listenerLoops = new ArrayList<>();
     public InetSocketAddress localAddress;
     public volatile boolean closed;
+    /** TLS on every accepted connection, or {@code null}. */
+    public final TlsContext tls;
 
-    protected LoopServer(LoopGroup group, AcceptMode mode, Supplier<? extends ConnectionHandler> handlers) {
+    protected LoopServer(LoopGroup group, AcceptMode mode, ServerConfig config) {
         this.group = group;
         this.mode = mode;
-        this.handlers = handlers;
+        this.handlers = config.handlers();
+        this.tls = config.tls();
     }
 
     /**

@@ -17,8 +17,9 @@ import dev.uring4j.runtime.ConnectionHandler;
  * @param maxConnections   connections open at once at most
  * @param idleTimeoutNanos idle timeout, 0 for none
  * @param handlers         a handler per connection
+ * @param tls              TLS on every connection, or {@code null}
  */
 public record ServerConfig(InetSocketAddress address, AcceptMode mode, int backlog, boolean tcpNoDelay,
                     int sendBufferSize, int receiveBufferSize, int maxConnections, long idleTimeoutNanos,
-                    Supplier<? extends ConnectionHandler> handlers) {
+                    Supplier<? extends ConnectionHandler> handlers, TlsContext tls) {
 }

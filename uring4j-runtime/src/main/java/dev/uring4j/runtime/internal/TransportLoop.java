@@ -80,6 +80,8 @@ public abstract non-sealed class TransportLoop implements EventLoop {
     protected final TimerQueue timers = new TimerQueue();
     /** Native memory for output and kept input; made by the transport's setup, on the loop thread. */
     public BlockPool blocks;
+    /** Scratch memory of the loop's TLS connections, made with the first of them. */
+    TlsBuffers tlsBuffers;
     /** What the loop holds, with where it was acquired: only with leak detection on, else {@code null}. */
     public final Leaks leaks;
     /** {@link System#nanoTime()} of the current iteration's completions or events. */

@@ -283,11 +283,7 @@ public final class NioConnection extends LoopConnection<NioEventLoop> implements
         }
         endConnect(null);
         updateInterest();
-        if (p.future.complete(this)) {
-            open(p.idleTimeoutNanos);
-        } else {
-            abort();
-        }
+        connected(p.future, p.idleTimeoutNanos);
     }
 
     private void connectTimedOut() {

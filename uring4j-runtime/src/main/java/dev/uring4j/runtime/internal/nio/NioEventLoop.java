@@ -303,6 +303,9 @@ public final class NioEventLoop extends TransportLoop {
                     }
                 }
                 NioConnection c = adopt(channel, handler, null);
+                if (config.tls() != null) {
+                    c.useTls(config.tls(), address);
+                }
                 c.connect(address, config.connectTimeoutNanos(), config.idleTimeoutNanos(), future);
             } catch (IOException e) {
                 closeQuietly(channel);

@@ -28,7 +28,7 @@ public final class NioServer extends LoopServer {
     private final ServerConfig config;
 
     private NioServer(LoopGroup group, ServerConfig config) {
-        super(group, config.mode(), config.handlers());
+        super(group, config.mode(), config);
         this.config = config;
     }
 

@@ -89,6 +89,9 @@ final class UringConnect {
         } else {
             c = loop.adopt(loop.slots.clientSlot(fd), fd, false, handler, null);
         }
+        if (config.tls() != null) {
+            c.useTls(config.tls(), address);
+        }
         c.connect(address, config.connectTimeoutNanos(), config.idleTimeoutNanos(), future);
     }
 

@@ -300,11 +300,7 @@ public final class UringConnection extends LoopConnection<UringEventLoop> {
         p.release(loop.blocks);
         Throwable cause = p.failure(toString());
         if (cause == null) {
-            if (p.future.complete(this)) {
-                open(p.idleTimeoutNanos);
-            } else {
-                abort();
-            }
+            connected(p.future, p.idleTimeoutNanos);
             return;
         }
         p.future.completeExceptionally(cause);

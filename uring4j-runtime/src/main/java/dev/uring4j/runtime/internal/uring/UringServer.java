@@ -58,7 +58,7 @@ public final class UringServer extends LoopServer {
     }
 
     private UringServer(LoopGroup group, ServerConfig config) {
-        super(group, acceptMode(group, config.mode()), config.handlers());
+        super(group, acceptMode(group, config.mode()), config);
         this.servers = ((UringEventLoop) group.loop(0)).servers;
         this.id = servers.add(this);
         this.idleTimeoutNanos = config.idleTimeoutNanos();
