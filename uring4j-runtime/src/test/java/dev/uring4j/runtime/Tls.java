@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +28,9 @@ import java.util.function.Consumer;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
@@ -123,6 +127,75 @@ final class Tls {
 
     static X509Certificate[] handshake(SSLContext context, int port, String host) throws IOException {
         return handshake(context, port, host, true, p -> { });
+    }
+
+    /** What each side of an engine handshake received from the other: the server's chain, and the client's (null if it sent none). */
+    record Handshake(X509Certificate[] serverChain, X509Certificate[] clientChain) {}
+
+    /**
+     * A handshake between two {@link SSLEngine}s in memory, the way a server built on the JDK's
+     * engine sees it: the client sends {@code host} as SNI and, with {@code verifyHost}, checks
+     * that the certificate names it. Each engine's records go straight to the other, round by
+     * round, on this thread.
+     */
+    static Handshake engineHandshake(SSLContext serverContext, boolean needClientAuth, SSLContext clientContext, String host,
+            boolean verifyHost, Consumer<SSLParameters> tweak) throws SSLException {
+        SSLEngine client = clientContext.createSSLEngine(host, 443);
+        client.setUseClientMode(true);
+        SSLParameters parameters = client.getSSLParameters();
+        parameters.setServerNames(List.of(new SNIHostName(host)));
+        if (verifyHost) {
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        }
+        tweak.accept(parameters);
+        client.setSSLParameters(parameters);
+        SSLEngine server = serverContext.createSSLEngine();
+        server.setUseClientMode(false);
+        server.setNeedClientAuth(needClientAuth);
+        int size = server.getSession().getPacketBufferSize() * 4;
+        ByteBuffer toServer = ByteBuffer.allocate(size);
+        ByteBuffer toClient = ByteBuffer.allocate(size);
+        ByteBuffer application = ByteBuffer.allocate(size);
+        client.beginHandshake();
+        server.beginHandshake();
+        for (int round = 0; round < 50 && !(finished(client) && finished(server)); round++) {
+            step(client, toClient, toServer, application);
+            step(server, toServer, toClient, application);
+        }
+        if (!finished(client) || !finished(server)) {
+            fail("the engines did not finish their handshake: client " + client.getHandshakeStatus() + ", server " + server.getHandshakeStatus());
+        }
+        return new Handshake((X509Certificate[]) client.getSession().getPeerCertificates(),
+                needClientAuth ? (X509Certificate[]) server.getSession().getPeerCertificates() : null);
+    }
+
+    private static boolean finished(SSLEngine engine) {
+        return engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NOT_HANDSHAKING;
+    }
+
+    /** One round for one engine: read every record the other sent, run the tasks that asks for, write what it has to send. */
+    private static void step(SSLEngine engine, ByteBuffer in, ByteBuffer out, ByteBuffer application) throws SSLException {
+        in.flip();
+        while (in.hasRemaining() && progressed(engine.unwrap(in, application))) {
+            runTasks(engine);
+        }
+        in.compact();
+        runTasks(engine);
+        while (engine.getHandshakeStatus() == SSLEngineResult.HandshakeStatus.NEED_WRAP
+                && progressed(engine.wrap(ByteBuffer.allocate(0), out))) {
+            runTasks(engine);
+        }
+        application.clear();
+    }
+
+    private static boolean progressed(SSLEngineResult result) {
+        return result.getStatus() == SSLEngineResult.Status.OK && (result.bytesConsumed() > 0 || result.bytesProduced() > 0);
+    }
+
+    private static void runTasks(SSLEngine engine) {
+        for (Runnable task; (task = engine.getDelegatedTask()) != null; ) {
+            task.run();
+        }
     }
 
     /**
