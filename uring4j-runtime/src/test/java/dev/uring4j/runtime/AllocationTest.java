@@ -67,7 +67,7 @@ class AllocationTest {
     }
 
     /** The number open(2) would return next. */
-    private static int lowestFreeDescriptor() throws java.io.IOException {
+    static int lowestFreeDescriptor() throws java.io.IOException {
         java.util.Set<Integer> taken = new java.util.HashSet<>();
         try (java.util.stream.Stream<Path> fds = java.nio.file.Files.list(Path.of("/proc/self/fd"))) {
             fds.forEach(p -> taken.add(Integer.parseInt(p.getFileName().toString())));

@@ -9,12 +9,14 @@ import javax.net.ssl.SSLSession;
  * A loop's scratch memory for its TLS connections, used by one connection at a time on the loop's
  * thread: ciphertext gathered for reading ({@link #netIn}: a partial record kept from before, then
  * what arrived), the plaintext records decrypt into ({@link #appIn}) before the handler sees it,
- * and one record being encrypted ({@link #netOut}). Only what outlives a call is per connection
+ * and one record being encrypted: its plaintext ({@link #appOut}) and ciphertext ({@link #netOut}). Only what outlives a call is per connection
  * (a partial record, plaintext not yet encrypted), so an idle connection holds none of this.
  *
  * <p>The buffers are on the heap: the engine decrypts a record where it lies and encrypts into its
  * destination, and the JDK's ciphers work on arrays; given direct buffers they copy through
- * temporary arrays for every record, which is garbage on every request.
+ * temporary arrays for every record, which is garbage on every request. So the plaintext to
+ * encrypt is copied here from the connection's native staging first (the engine reading a direct
+ * source allocates too).
  */
 final class TlsBuffers {
     /** Ciphertext read at once beyond a kept partial record: several records per engine pass. */
@@ -24,6 +26,8 @@ final class TlsBuffers {
     MemorySegment netInSegment;
     ByteBuffer appIn;
     MemorySegment appInSegment;
+    ByteBuffer appOut;
+    MemorySegment appOutSegment;
     ByteBuffer netOut;
     MemorySegment netOutSegment;
     /** The one-buffer array the engine's gathering and scattering calls take, reused. */
@@ -46,6 +50,8 @@ final class TlsBuffers {
         if (appIn == null || appIn.capacity() < app) {
             appIn = ByteBuffer.allocate(app);
             appInSegment = MemorySegment.ofBuffer(appIn);
+            appOut = ByteBuffer.allocate(app);
+            appOutSegment = MemorySegment.ofBuffer(appOut);
         }
     }
 

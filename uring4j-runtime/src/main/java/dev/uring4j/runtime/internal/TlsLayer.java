@@ -348,7 +348,10 @@ final class TlsLayer {
         }
         ByteBuffer[] src = buffers.one;
         while (!plain.isEmpty()) {
-            src[0] = plain.head().readableBuffer();
+            BlockPool.Block head = plain.head();
+            int n = Math.min(head.readable(), buffers.appOut.capacity());
+            MemorySegment.copy(head.segment, head.readIndex, buffers.appOutSegment, 0, n);
+            src[0] = buffers.appOut.clear().limit(n);
             ByteBuffer out = buffers.netOut.clear();
             SSLEngineResult r;
             try {
