@@ -138,10 +138,10 @@ class BackPressureNetworkTest {
             assertTrue(staged.await(30, TimeUnit.SECONDS), "every response behind the slow one is staged");
             server.group().loops().getFirst().execute(() -> slow.getFirst().send("first".getBytes(StandardCharsets.US_ASCII)));
             InputStream in = new BufferedInputStream(s.getInputStream());
-            HttpNetworkTest.Response first = HttpNetworkTest.read(in);
+            HttpNetworkCases.Response first = HttpNetworkCases.read(in);
             assertEquals("first", first.text());
             for (int i = 0; i < count; i++) {
-                HttpNetworkTest.Response r = HttpNetworkTest.read(in);
+                HttpNetworkCases.Response r = HttpNetworkCases.read(in);
                 assertTrue(r != null, "response " + (i + 1) + " arrived");
                 assertArrayEquals(bodies[i], r.body(), "response " + (i + 1) + " intact and in order");
                 Thread.sleep(5); // a slow reader: what is staged behind waits for it
