@@ -4,13 +4,16 @@
 # (unmeasured), then for --duration seconds between the lines "measure-start" and "measure-end".
 # Prints "result {...}" with the harness's keys (rt_per_s, round_trips, p50_us, p99_us, p999_us,
 # mean_us, cpu_us_per_rt); exits 3 when any response was not 2xx/3xx, 4 on socket errors.
+# --scheme https drives the load over TLS (wrk's OpenSSL; it does not check the certificate);
+# --close 1 sends every request with "Connection: close", so each one opens a new connection.
 #   http_load.sh --port P [--conns 64] [--depth 1] [--path /plaintext] [--warmup 1] [--duration 3]
+#                [--scheme http|https] [--close 0|1]
 set -euo pipefail
-port="" conns=64 depth=1 path=/plaintext warmup=1 duration=3
+port="" conns=64 depth=1 path=/plaintext warmup=1 duration=3 scheme=http close=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --port) port="$2" ;; --conns) conns="$2" ;; --depth) depth="$2" ;; --path) path="$2" ;;
-    --warmup) warmup="$2" ;; --duration) duration="$2" ;;
+    --warmup) warmup="$2" ;; --duration) duration="$2" ;; --scheme) scheme="$2" ;; --close) close="$2" ;;
     *) echo "http_load.sh: unknown argument $1" >&2; exit 2 ;;
   esac
   shift 2
@@ -18,7 +21,7 @@ done
 [ -n "$port" ] || { echo "http_load.sh: --port is required" >&2; exit 2; }
 command -v wrk >/dev/null 2>&1 || { echo "http_load.sh: wrk is not installed" >&2; exit 1; }
 lua="$(dirname "$0")/wrk/report.lua"
-url="http://127.0.0.1:$port$path"
+url="$scheme://127.0.0.1:$port$path"
 # wrk takes whole seconds.
 secs() { awk -v s="$1" 'BEGIN { v = int(s + 0.999); print (v < 1 ? 1 : v) }'; }
 # A server may print its line just before it binds (nginx): wait until it accepts.
@@ -26,7 +29,7 @@ for _ in $(seq 200); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then break; fi
   sleep 0.025
 done
-export WRK_DEPTH="$depth"
+export WRK_DEPTH="$depth" WRK_CLOSE="$close"
 wrk -t1 -c"$conns" -d"$(secs "$warmup")s" -s "$lua" "$url" >/dev/null
 out=$(mktemp) times=$(mktemp)
 trap 'rm -f "$out" "$times"' EXIT

@@ -2,11 +2,14 @@
 -- end one line "json {...}" with the counts and latency percentiles (microseconds) that
 -- http_load.sh turns into the harness's result line.
 local depth = tonumber(os.getenv("WRK_DEPTH") or "1")
+-- WRK_CLOSE=1: each request asks the server to close after answering, so every request opens a
+-- new connection (and, over TLS, makes a new handshake).
+local headers = os.getenv("WRK_CLOSE") == "1" and { ["Connection"] = "close" } or nil
 
 init = function(args)
   local r = {}
   for i = 1, depth do
-    r[i] = wrk.format("GET", wrk.path)
+    r[i] = wrk.format("GET", wrk.path, headers)
   end
   req = table.concat(r)
 end

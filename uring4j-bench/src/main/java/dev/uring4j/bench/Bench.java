@@ -122,7 +122,7 @@ public final class Bench {
             }
             if (crossCheck) {
                 ServerProcess reference = live.stream().filter(s -> s.spec.name().equals("c-epoll") && s.alive()).findFirst()
-                        .orElse(live.stream().filter(ServerProcess::alive).findFirst().orElse(null));
+                        .orElse(live.stream().filter(s -> s.spec.protocol().equals("echo") && s.alive()).findFirst().orElse(null));
                 if (reference != null) {
                     results.crossCheck.addAll(CrossCheck.run(env, reference, o, progress, results));
                 }

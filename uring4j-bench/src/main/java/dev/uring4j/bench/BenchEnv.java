@@ -1,8 +1,11 @@
 package dev.uring4j.bench;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -48,6 +51,36 @@ record BenchEnv(Path root, Path nativeDir, Path java, List<String> jvmFlags, Str
             // no record: fall through to the generic reason
         }
         return name + " was not built (run uring4j-bench/scripts/build-native.sh)";
+    }
+
+    /** The HTTPS servers' certificate (PEM), made on first use. */
+    Path tlsCertificate() {
+        return tlsFiles()[0];
+    }
+
+    /** The HTTPS servers' private key (PEM), made on first use. */
+    Path tlsKey() {
+        return tlsFiles()[1];
+    }
+
+    /**
+     * A self-signed EC certificate for localhost and 127.0.0.1 and its key, beside the C programs;
+     * made again when missing or more than 30 days old (it is valid for a year). The load tool
+     * does not check it: it only has to be the same for every server.
+     */
+    private Path[] tlsFiles() {
+        Path cert = nativeDir.resolve("tls/certificate.pem");
+        Path key = nativeDir.resolve("tls/key.pem");
+        try {
+            if (!Files.exists(key) || !Files.exists(cert) || Files.getLastModifiedTime(cert).toInstant()
+                    .isBefore(Instant.now().minus(Duration.ofDays(30)))) {
+                Files.createDirectories(cert.getParent());
+                dev.uring4j.runtime.SelfSignedCertificate.generate("localhost", "127.0.0.1").writePem(cert, key);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the HTTPS servers' certificate under " + cert.getParent(), e);
+        }
+        return new Path[] {cert, key};
     }
 
     /** {@code taskset -c CPU} in front of a command. */

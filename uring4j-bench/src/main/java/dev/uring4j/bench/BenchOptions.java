@@ -27,11 +27,12 @@ record BenchOptions(boolean quick, List<String> servers, List<Cell> cells, int r
         return List.of("echo-64B-c1-d1", "echo-64B-c64-d1", "echo-64B-c512-d1", "echo-64B-c64-d16", "echo-4KiB-c64-d1",
                 "echo-64B-c64-d1@" + rate, "echo-64B-c512-d1@" + rate,
                 "http-plaintext-c64-d1", "http-plaintext-c256-d1", "http-plaintext-c64-d16", "http-plaintext-c256-d16",
-                "http-plaintext-c256-d1@" + DEFAULT_HTTP_RATE, "wrk-plaintext-c64-d1");
+                "http-plaintext-c256-d1@" + DEFAULT_HTTP_RATE, "wrk-plaintext-c64-d1",
+                "https-plaintext-c64", "https-handshake-c64");
     }
 
     static List<String> quickCells(int rate) {
-        return List.of("echo-64B-c64-d1", "echo-64B-c64-d1@" + rate, "http-plaintext-c64-d1");
+        return List.of("echo-64B-c64-d1", "echo-64B-c64-d1@" + rate, "http-plaintext-c64-d1", "https-plaintext-c64");
     }
 
     static final String HELP = """

@@ -36,6 +36,9 @@ interface Cell {
 
     /** The cell an id names, whatever its kind. */
     static Cell parse(String id) {
+        if (HttpsCell.matches(id)) {
+            return HttpsCell.parse(id);
+        }
         return HttpCell.matches(id) ? HttpCell.parse(id) : EchoCell.parse(id);
     }
 }

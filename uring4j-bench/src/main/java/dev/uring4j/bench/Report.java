@@ -181,7 +181,7 @@ final class Report {
     }
 
     private static String unit(Cell cell) {
-        return cell.protocol().equals("http") ? "request" : "round trip";
+        return cell.protocol().startsWith("http") ? "request" : "round trip";
     }
 
     private static String range(Summary s, String fmt) {

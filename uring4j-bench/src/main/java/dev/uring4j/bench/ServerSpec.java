@@ -16,7 +16,8 @@ import java.util.List;
  * @param protocol the cell kind it serves ({@code echo})
  * @param java     true when launched as {@code ${JAVA} ${JVM_FLAGS} command...}
  * @param label    what the table and charts call it
- * @param command  the command's tokens with {@code ${...}} placeholders not yet substituted
+ * @param command  the command's tokens with {@code ${...}} placeholders not yet substituted (the
+ *                 HTTPS servers' {@code ${TLS_CERT}} and {@code ${TLS_KEY}} are made when first asked for)
  * @param byDefault false for a variant: uring4j with one io_uring path turned off, measured only
  *                  when named in {@code --servers}, to show what that path gains or costs
  */
@@ -66,7 +67,9 @@ record ServerSpec(String name, boolean subject, String protocol, boolean java, S
         for (String token : command) {
             line.add(token.replace("${ROOT}", env.root().toString())
                     .replace("${NATIVE}", env.nativeDir().toString())
-                    .replace("${BENCH_CP}", env.benchClasspath()));
+                    .replace("${BENCH_CP}", env.benchClasspath())
+                    .replace("${TLS_CERT}", token.contains("${TLS_CERT}") ? env.tlsCertificate().toString() : "")
+                    .replace("${TLS_KEY}", token.contains("${TLS_KEY}") ? env.tlsKey().toString() : ""));
         }
         return line;
     }

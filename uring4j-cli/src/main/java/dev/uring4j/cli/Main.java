@@ -139,7 +139,7 @@ public final class Main {
     /** A server's options plus the TLS ones {@code echo} and {@code http} take. */
     private static Set<String> withTls(String... options) {
         Set<String> all = new java.util.LinkedHashSet<>(Arrays.asList(options));
-        all.addAll(List.of("tls-cert", "tls-key", "tls-port", "tls-self-signed"));
+        all.addAll(List.of("tls-cert", "tls-key", "tls-port", "tls-self-signed", "tls-ciphers"));
         return all;
     }
 
@@ -219,7 +219,15 @@ public final class Main {
         } else {
             b = TlsConfig.server(java.nio.file.Path.of(cert), java.nio.file.Path.of(key));
         }
-        return b.applicationProtocols(alpn.toArray(String[]::new)).build();
+        String ciphers = a.string("tls-ciphers", null);
+        if (ciphers != null) {
+            b.cipherSuites(ciphers.split(","));
+        }
+        try {
+            return b.applicationProtocols(alpn.toArray(String[]::new)).build();
+        } catch (IllegalArgumentException e) {
+            throw a.usage("--tls-ciphers: " + e.getMessage());
+        }
     }
 
     /** Prints the transport the server runs on: why, unless {@code --transport} named it. */
@@ -392,7 +400,8 @@ public final class Main {
                   http --port P [--host H] [--threads N] [--accept acceptor|reuseport] [--transport auto|uring|nio] [TLS]
                                                           HTTP/1.1: GET / and /plaintext, POST /echo
                     TLS: --tls-cert FILE --tls-key FILE (PEM chain and key) or --tls-self-signed;
-                         TLS on --port, or with --tls-port P plaintext on --port and TLS on P
+                         TLS on --port, or with --tls-port P plaintext on --port and TLS on P;
+                         --tls-ciphers SUITE,... limits the cipher suites (standard names)
                   udp-echo --port P [--host H] [--threads N] [--transport auto|uring|nio] [--rcvbuf BYTES]
                            [--batch-wait N:MICROS]        a UDP echo server (SO_REUSEPORT over N loops)
                   serve [--echo-port 7007] [--http-port 8080] [--udp-port 9000] [--host H] [--threads N] [--transport ...]
