@@ -1,5 +1,8 @@
 package dev.uring4j.http;
 
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -64,6 +67,48 @@ final class PacedWriter implements Runnable {
     /** The array whose first {@code chunk} octets (or fewer, at the end) are the write that starts at {@code position}. */
     static byte[] writeAt(long position, int chunk) {
         return CHUNKS[(int) ((position / chunk) % CHUNKS.length)];
+    }
+
+    /** The SHA-256 of the {@code length} octets a writer of {@code chunk}-octet writes streams. */
+    static byte[] sha256(long length, int chunk) {
+        MessageDigest digest = sha256();
+        for (long at = 0; at < length; at += chunk) {
+            digest.update(writeAt(at, chunk), 0, (int) Math.min(chunk, length - at));
+        }
+        return digest.digest();
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError("every JDK has SHA-256", e);
+        }
+    }
+
+    /** The octets a writer of {@code chunk}-octet writes streams, as a stream: a request body a client sends without holding it. */
+    static InputStream octets(long length, int chunk) {
+        return new InputStream() {
+            private long position;
+
+            @Override
+            public int read() {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (position == length) {
+                    return -1;
+                }
+                int inChunk = (int) (position % chunk);
+                int n = (int) Math.min(Math.min(len, chunk - inChunk), length - position);
+                System.arraycopy(writeAt(position, chunk), inChunk, b, off, n);
+                position += n;
+                return n;
+            }
+        };
     }
 
     @Override

@@ -1,0 +1,151 @@
+package dev.uring4j.http;
+
+import java.io.InputStream;
+import java.lang.foreign.MemorySegment;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+
+import javax.net.ssl.SSLSocket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * HTTPS between the JDK's own {@link HttpClient} (HTTP/1.1, trusting the server's self-signed
+ * certificate alone, checking its name) and the HTTP server: requests on one kept-alive
+ * connection, 64 MiB request and response bodies streamed through TLS records and checked by
+ * digest, and a plaintext request on the TLS port closing only its own connection. Runs twice (see
+ * the pom), on the transport each execution names.
+ *
+ * <p>The request body is checked by a digest the server computes, not by an echo: the JDK client
+ * reads no response before it has sent the whole request, so a streamed echo of more than the
+ * sockets and the server's output bound can hold stalls both sides (without TLS too). curl reads
+ * while it sends, and checks the echo ({@link HttpsCurlTest}).
+ */
+@ExtendWith(DefaultTransportTests.class)
+class HttpsJdkClientTest {
+    private static final long BIG = 64L << 20;
+    private static final int CHUNK = 64 * 1024;
+
+    /** {@code POST /sha256}: the SHA-256 of the request body as the server received it, in hex. */
+    private static final HttpHandler SHA256 = (request, response) -> request.onBody(new HttpBodyListener() {
+        private final MessageDigest digest = PacedWriter.sha256();
+
+        @Override
+        public void onData(HttpRequest r, MemorySegment buffer, long offset, int n) {
+            digest.update(buffer.asSlice(offset, n).asByteBuffer());
+        }
+
+        @Override
+        public void onEnd(HttpRequest r, HttpHeaders trailers) {
+            r.response().send(HexFormat.of().formatHex(digest.digest()).getBytes(StandardCharsets.US_ASCII));
+        }
+    });
+
+    @TempDir
+    static Path directory;
+    private static HttpsServer https;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Router router = Router.builder()
+                .get("/", TestApp.PLAINTEXT)
+                .post("/sha256", SHA256)
+                .get("/stream", PacedWriter.handler(BIG, CHUNK, new PacedWriter.Progress()))
+                .build();
+        https = new HttpsServer(directory, HttpServer.builder(router).maxBodyBytes(BIG).build(), tls -> tls);
+    }
+
+    @AfterAll
+    static void stop() {
+        https.close();
+    }
+
+    private static HttpClient client() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .sslContext(https.trustingContext(null)).connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    private static java.net.http.HttpRequest.Builder request(String path) {
+        return java.net.http.HttpRequest.newBuilder(URI.create(https.url("localhost", path))).timeout(Duration.ofSeconds(30));
+    }
+
+    /** Reads {@code in} to its end, returning the SHA-256 of what it read and checking it read {@code length} octets. */
+    private static byte[] digestOf(InputStream in, long length) throws Exception {
+        MessageDigest digest = PacedWriter.sha256();
+        byte[] buffer = new byte[CHUNK];
+        long total = 0;
+        try (in) {
+            for (int n; (n = in.read(buffer)) > 0; total += n) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        assertEquals(length, total, "octets received");
+        return digest.digest();
+    }
+
+    @Test
+    void requestsOnOneConnectionAreAnsweredOverTls13() throws Exception {
+        long opened = https.server.group().stats().connectionsOpened();
+        try (HttpClient client = client()) {
+            for (int i = 0; i < 5; i++) {
+                var response = client.send(request("/").build(), BodyHandlers.ofString());
+                assertEquals(200, response.statusCode());
+                assertEquals("Hello, World!", response.body());
+                assertEquals(HttpClient.Version.HTTP_1_1, response.version());
+                assertEquals("TLSv1.3", response.sslSession().orElseThrow().getProtocol());
+            }
+        }
+        assertEquals(1, https.server.group().stats().connectionsOpened() - opened,
+                "the five requests went over one kept-alive connection");
+    }
+
+    @Test
+    void aSixtyFourMebibyteRequestBodyArrivesIntact() throws Exception {
+        try (HttpClient client = client()) {
+            var body = BodyPublishers.fromPublisher(BodyPublishers.ofInputStream(() -> PacedWriter.octets(BIG, CHUNK)), BIG);
+            var response = client.send(request("/sha256").POST(body).build(), BodyHandlers.ofString());
+            assertEquals(200, response.statusCode());
+            assertEquals(HexFormat.of().formatHex(PacedWriter.sha256(BIG, CHUNK)), response.body(),
+                    "the SHA-256 of the body the server received");
+        }
+    }
+
+    @Test
+    void aSixtyFourMebibyteResponseBodyArrivesIntact() throws Exception {
+        try (HttpClient client = client()) {
+            var response = client.send(request("/stream").build(), BodyHandlers.ofInputStream());
+            assertEquals(200, response.statusCode());
+            assertEquals(HexFormat.of().formatHex(PacedWriter.sha256(BIG, CHUNK)),
+                    HexFormat.of().formatHex(digestOf(response.body(), BIG)), "the streamed body's SHA-256");
+        }
+    }
+
+    @Test
+    void plaintextHttpOnTheTlsPortIsClosedWithoutAnAnswerAndOtherConnectionsServeOn() throws Exception {
+        try (SSLSocket before = https.connect(); Socket plain = new Socket("127.0.0.1", https.port())) {
+            HttpsServer.assertServes(before);
+            plain.setSoTimeout(10_000);
+            plain.getOutputStream().write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            byte[] answer = plain.getInputStream().readAllBytes();
+            assertFalse(new String(answer, StandardCharsets.ISO_8859_1).contains("HTTP/"),
+                    "no HTTP response on the TLS port, at most an alert: " + HexFormat.of().formatHex(answer));
+            https.failure("plaintext");
+            HttpsServer.assertServes(before);
+        }
+    }
+}
