@@ -1,8 +1,10 @@
 package dev.uring4j.http;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -69,13 +71,31 @@ final class PacedWriter implements Runnable {
         return CHUNKS[(int) ((position / chunk) % CHUNKS.length)];
     }
 
-    /** The SHA-256 of the {@code length} octets a writer of {@code chunk}-octet writes streams. */
-    static byte[] sha256(long length, int chunk) {
+    /** {@link #digest(InputStream)} of the {@code length} octets a writer of {@code chunk}-octet writes streams. */
+    static String digest(long length, int chunk) {
         MessageDigest digest = sha256();
         for (long at = 0; at < length; at += chunk) {
             digest.update(writeAt(at, chunk), 0, (int) Math.min(chunk, length - at));
         }
-        return digest.digest();
+        return describe(digest, length);
+    }
+
+    /** Reads {@code in} to its end and closes it: the SHA-256 of what it read and how many octets, for comparing bodies. */
+    static String digest(InputStream in) throws IOException {
+        MessageDigest digest = sha256();
+        byte[] buffer = new byte[CHUNKS[0].length];
+        long length = 0;
+        try (in) {
+            for (int n; (n = in.read(buffer)) > 0; length += n) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return describe(digest, length);
+    }
+
+    /** How {@link #digest} words a body's digest, for a receiver that digests as it goes. */
+    static String describe(MessageDigest digest, long length) {
+        return "SHA-256 " + HexFormat.of().formatHex(digest.digest()) + " of " + length + " octets";
     }
 
     static MessageDigest sha256() {
