@@ -10,7 +10,6 @@ import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -41,8 +40,13 @@ final class HttpsServer implements AutoCloseable {
     final TcpServer server;
     private final LinkedBlockingQueue<TlsException> failures = new LinkedBlockingQueue<>();
 
+    /** Changes to the TLS defaults, which may read PEM files as the builder's setters do. */
+    interface Settings {
+        TlsConfig.Builder apply(TlsConfig.Builder tls) throws IOException;
+    }
+
     /** Serves {@code http} over TLS with the defaults, changed as {@code tls} says. */
-    HttpsServer(Path directory, HttpServer http, UnaryOperator<TlsConfig.Builder> tls) throws IOException {
+    HttpsServer(Path directory, HttpServer http, Settings tls) throws IOException {
         this.directory = directory;
         this.certificateFile = directory.resolve("cert.pem");
         Path keyFile = directory.resolve("key.pem");
