@@ -1,6 +1,8 @@
 package dev.uring4j.http;
 
+import java.io.BufferedInputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
 import java.net.Socket;
 import java.net.URI;
@@ -32,9 +34,10 @@ import org.junit.jupiter.api.io.TempDir;
  * the pom), on the transport each execution names.
  *
  * <p>The request body is checked by a digest the server computes, not by an echo: the JDK client
- * reads no response before it has sent the whole request, so a streamed echo of more than the
- * sockets and the server's output bound can hold stalls both sides (without TLS too). curl reads
- * while it sends, and checks the echo ({@link HttpsCurlTest}).
+ * reads no response before it has sent the whole request, so once an echo's response has filled the
+ * socket buffers and the server's output bound, the server stops reading and the client cannot
+ * finish sending; a large echo stalls, without TLS too. curl reads while it sends, and checks the
+ * echo ({@link HttpsCurlTest}).
  */
 @ExtendWith(DefaultTransportTests.class)
 class HttpsJdkClientTest {
@@ -67,6 +70,7 @@ class HttpsJdkClientTest {
         Router router = Router.builder()
                 .get("/", TestApp.PLAINTEXT)
                 .post("/sha256", SHA256)
+                .post("/sink", TestApp.SINK)
                 .get("/stream", PacedWriter.handler(BIG, CHUNK, new PacedWriter.Progress()))
                 .build();
         https = new HttpsServer(directory, HttpServer.builder(router).maxBodyBytes(BIG).build(), tls -> tls);
@@ -132,6 +136,25 @@ class HttpsJdkClientTest {
                     "no HTTP response on the TLS port, at most an alert: " + HexFormat.of().formatHex(answer));
             https.failure("plaintext");
             HttpsServer.assertServes(before);
+        }
+    }
+
+    @Test
+    void aKeyUpdateInTheMiddleOfARequestBodyLeavesTheRequestWhole() throws Exception {
+        try (SSLSocket s = https.connect()) {
+            assertEquals("TLSv1.3", s.getSession().getProtocol());
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write("POST /sink HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n\r\nhello".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            // On a TLS 1.3 session the JDK's startHandshake sends a KeyUpdate that asks for the
+            // server's: a post-handshake message, after which the connection goes on as it was.
+            s.startHandshake();
+            out.write("world".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            HttpNetworkTest.Response r = HttpNetworkTest.read(new BufferedInputStream(s.getInputStream()));
+            assertEquals("len=10 trailers=", r.text(), "the body read across the KeyUpdate");
+            HttpsServer.assertServes(s);
         }
     }
 }

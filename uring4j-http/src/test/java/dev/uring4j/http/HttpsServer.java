@@ -61,7 +61,7 @@ final class HttpsServer implements AutoCloseable {
         return server.localAddress().getPort();
     }
 
-    /** {@code https://localhost:<port>} followed by {@code path}. */
+    /** {@code https://<host>:<port>} followed by {@code path}. */
     String url(String host, String path) {
         return "https://" + host + ":" + port() + path;
     }
