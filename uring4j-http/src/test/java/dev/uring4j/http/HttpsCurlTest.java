@@ -86,6 +86,14 @@ class HttpsCurlTest {
     }
 
     @Test
+    void threeRequestsShareOneConnection() {
+        String url = https.url("localhost", "/");
+        Tool.Run run = curl("--http1.1", "-w", " %{num_connects}\n", url, url, url);
+        assertEquals("Hello, World! 1\nHello, World! 0\nHello, World! 0\n", run.out(),
+                "one connection made, then reused twice: " + run);
+    }
+
+    @Test
     void aSixtyFourMebibytePostIsEchoedBackWhileItIsSent() throws Exception {
         Path body = directory.resolve("body.bin");
         Path echoed = directory.resolve("echoed.bin");

@@ -107,6 +107,17 @@ class HttpsOpensslTest {
         https.failure("no_application_protocol");
     }
 
+    @Test
+    void pipelinedRequestsAreAnsweredInOrder() {
+        String keepAlive = "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n";
+        Tool.Run run = sClient(https, keepAlive + "GET /nothing-here HTTP/1.1\r\nHost: localhost\r\n\r\n" + REQUEST, "-ign_eof");
+        String out = run.out();
+        int first = out.indexOf("HTTP/1.1 200 OK");
+        int second = out.indexOf("HTTP/1.1 404 Not Found", first);
+        int third = out.indexOf("HTTP/1.1 200 OK", second);
+        assertTrue(first >= 0 && second > first && third > second, "200, 404, 200 in order: " + run);
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource({
             "TLSv1.3 session ticket, -tls1_3, ''",
