@@ -83,7 +83,7 @@ class HttpsJdkClientTest {
 
     private static HttpClient client() {
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .sslContext(https.trustingContext(null)).connectTimeout(Duration.ofSeconds(10)).build();
+                .sslContext(https.trustingContext()).connectTimeout(Duration.ofSeconds(10)).build();
     }
 
     private static java.net.http.HttpRequest.Builder request(String path) {
@@ -152,7 +152,7 @@ class HttpsJdkClientTest {
             s.startHandshake();
             out.write("world".getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            HttpNetworkTest.Response r = HttpNetworkTest.read(new BufferedInputStream(s.getInputStream()));
+            HttpNetworkCases.Response r = HttpNetworkCases.read(new BufferedInputStream(s.getInputStream()));
             assertEquals("len=10 trailers=", r.text(), "the body read across the KeyUpdate");
             HttpsServer.assertServes(s);
         }

@@ -1,5 +1,6 @@
 package dev.uring4j.http;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,7 +12,6 @@ import java.security.cert.X509Certificate;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
@@ -34,7 +34,6 @@ import dev.uring4j.runtime.TlsException;
  * a refusal as well as the client's.
  */
 final class HttpsServer implements AutoCloseable {
-    final Path directory;
     final Path certificateFile;
     final SelfSignedCertificate certificate;
     final TcpServer server;
@@ -47,7 +46,6 @@ final class HttpsServer implements AutoCloseable {
 
     /** Serves {@code http} over TLS with the defaults, changed as {@code tls} says. */
     HttpsServer(Path directory, HttpServer http, Settings tls) throws IOException {
-        this.directory = directory;
         this.certificateFile = directory.resolve("cert.pem");
         Path keyFile = directory.resolve("key.pem");
         this.certificate = SelfSignedCertificate.generate("localhost", "127.0.0.1");
@@ -67,7 +65,7 @@ final class HttpsServer implements AutoCloseable {
     }
 
     /** The server's next handshake failure, whose message or causes must mention {@code expected}. */
-    TlsException failure(String expected) throws InterruptedException {
+    void failure(String expected) throws InterruptedException {
         TlsException e = failures.poll(10, TimeUnit.SECONDS);
         assertNotNull(e, "the server reported the failed handshake");
         StringBuilder causes = new StringBuilder();
@@ -75,41 +73,33 @@ final class HttpsServer implements AutoCloseable {
             causes.append(c.getMessage()).append(" / ");
         }
         assertTrue(causes.toString().contains(expected), "the server's cause names " + expected + ": " + causes);
-        return e;
     }
 
-    /**
-     * A JDK context trusting this server's certificate alone and presenting {@code key}'s (none
-     * when null).
-     */
-    SSLContext trustingContext(SelfSignedCertificate key) {
+    /** A JDK context trusting this server's certificate alone. */
+    SSLContext trustingContext() {
+        return trusting(certificate.certificate());
+    }
+
+    /** A JDK context trusting {@code server} alone, presenting no certificate of its own. */
+    static SSLContext trusting(X509Certificate server) {
         try {
             KeyStore anchors = KeyStore.getInstance("PKCS12");
             anchors.load(null, null);
-            anchors.setCertificateEntry("server", certificate.certificate());
+            anchors.setCertificateEntry("server", server);
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(anchors);
-            KeyManagerFactory keys = null;
-            if (key != null) {
-                char[] none = new char[0];
-                KeyStore store = KeyStore.getInstance("PKCS12");
-                store.load(null, null);
-                store.setKeyEntry("client", key.privateKey(), none, new X509Certificate[] {key.certificate()});
-                keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                keys.init(store, none);
-            }
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keys == null ? null : keys.getKeyManagers(), trust.getTrustManagers(), null);
+            context.init(null, trust.getTrustManagers(), null);
             return context;
         } catch (GeneralSecurityException | IOException e) {
-            throw new AssertionError("cannot make a JDK context trusting the server's certificate", e);
+            throw new AssertionError("cannot make a JDK context trusting " + server.getSubjectX500Principal(), e);
         }
     }
 
     /** A JDK TLS socket to {@code localhost}, checking the server's name, handshaken, with a 30 s read timeout. */
     SSLSocket connect() {
         try {
-            SSLSocket s = (SSLSocket) trustingContext(null).getSocketFactory().createSocket("localhost", port());
+            SSLSocket s = (SSLSocket) trustingContext().getSocketFactory().createSocket("localhost", port());
             var parameters = s.getSSLParameters();
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
             s.setSSLParameters(parameters);
@@ -125,8 +115,8 @@ final class HttpsServer implements AutoCloseable {
     static void assertServes(SSLSocket s) throws IOException {
         s.getOutputStream().write("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         s.getOutputStream().flush();
-        InputStream in = new java.io.BufferedInputStream(s.getInputStream());
-        HttpNetworkTest.Response r = HttpNetworkTest.read(in);
+        InputStream in = new BufferedInputStream(s.getInputStream());
+        HttpNetworkCases.Response r = HttpNetworkCases.read(in);
         assertNotNull(r, "a response came back");
         assertEquals(200, r.status());
         assertEquals("Hello, World!", r.text());
