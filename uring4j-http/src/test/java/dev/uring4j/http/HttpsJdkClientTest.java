@@ -22,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,6 +80,11 @@ class HttpsJdkClientTest {
     @AfterAll
     static void stop() {
         https.close();
+    }
+
+    @BeforeEach
+    void forgetFailures() {
+        https.forgetFailures();
     }
 
     private static HttpClient client() {

@@ -64,6 +64,11 @@ final class HttpsServer implements AutoCloseable {
         return "https://" + host + ":" + port() + path;
     }
 
+    /** Forgets the handshake failures reported so far: a test sees only those of its own connections. */
+    void forgetFailures() {
+        failures.clear();
+    }
+
     /** The server's next handshake failure, whose message or causes must mention {@code expected}. */
     void failure(String expected) throws InterruptedException {
         TlsException e = failures.poll(10, TimeUnit.SECONDS);
