@@ -15,6 +15,8 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,13 +28,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * HTTPS between the JDK's own {@link HttpClient} (HTTP/1.1, trusting the server's self-signed
  * certificate alone, checking its name) and the HTTP server: requests on one kept-alive
- * connection, 64 MiB request and response bodies streamed through TLS records and checked by
- * digest, and a plaintext request on the TLS port closing only its own connection. Runs twice (see
- * the pom), on the transport each execution names.
+ * connection over TLS 1.3 and over 1.2, 64 MiB request and response bodies streamed through TLS
+ * records and checked by digest, a KeyUpdate in the middle of a request, and a plaintext request
+ * on the TLS port closing only its own connection. Runs twice (see the pom), on the transport each
+ * execution names.
  *
  * <p>The request body is checked by a digest the server computes, not by an echo: the JDK client
  * reads no response before it has sent the whole request, so once an echo's response has filled the
@@ -87,25 +92,32 @@ class HttpsJdkClientTest {
         https.forgetFailures();
     }
 
-    private static HttpClient client() {
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .sslContext(https.trustingContext()).connectTimeout(Duration.ofSeconds(10)).build();
+    /** An HTTP/1.1 client offering {@code protocols} (its defaults, TLS 1.3 and 1.2, if none). */
+    private static HttpClient client(String... protocols) {
+        SSLContext context = https.trustingContext();
+        SSLParameters parameters = context.getDefaultSSLParameters();
+        if (protocols.length > 0) {
+            parameters.setProtocols(protocols);
+        }
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(context).sslParameters(parameters)
+                .connectTimeout(Duration.ofSeconds(10)).build();
     }
 
     private static java.net.http.HttpRequest.Builder request(String path) {
         return java.net.http.HttpRequest.newBuilder(URI.create(https.url("localhost", path))).timeout(Duration.ofSeconds(30));
     }
 
-    @Test
-    void requestsOnOneConnectionAreAnsweredOverTls13() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+    void requestsOnOneConnectionAreAnswered(String protocol) throws Exception {
         long opened = https.server.group().stats().connectionsOpened();
-        try (HttpClient client = client()) {
+        try (HttpClient client = client(protocol)) {
             for (int i = 0; i < 5; i++) {
                 var response = client.send(request("/").build(), BodyHandlers.ofString());
                 assertEquals(200, response.statusCode());
                 assertEquals("Hello, World!", response.body());
                 assertEquals(HttpClient.Version.HTTP_1_1, response.version());
-                assertEquals("TLSv1.3", response.sslSession().orElseThrow().getProtocol());
+                assertEquals(protocol, response.sslSession().orElseThrow().getProtocol());
             }
         }
         assertEquals(1, https.server.group().stats().connectionsOpened() - opened,
