@@ -1,5 +1,6 @@
 package dev.uring4j.runtime.internal.uring;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.function.Consumer;
 
@@ -25,6 +26,14 @@ final class SlotTable {
     private int freeClientCount;
     /** Accepted connections in direct-descriptor slots; read racily by other loops for hand-over. */
     private volatile int acceptedOpen;
+    /**
+     * Connections whose direct descriptor the kernel freed (their close ran) and gave to a newer
+     * connection before the loop read the close's completion: the kernel hands a freed index out
+     * again at once, and an outgoing connection's socket is moved into the table by a system call,
+     * which runs ahead of completions not yet read. Each stays findable by its generation until its
+     * last completion is read. Rarely more than one.
+     */
+    private final ArrayList<UringConnection> displaced = new ArrayList<>();
 
     /** A table for a loop with direct descriptors in a registered table of {@code tableSize}, or without ({@code direct} false). */
     SlotTable(boolean direct, int tableSize) {
@@ -47,6 +56,10 @@ final class SlotTable {
 
     /** Puts {@code c} in its slot (claimed before). */
     void put(UringConnection c) {
+        UringConnection earlier = connections[c.slot];
+        if (earlier != null) {
+            displaced.add(earlier);
+        }
         connections[c.slot] = c;
         if (c.fixed) {
             acceptedOpen++;
@@ -60,13 +73,25 @@ final class SlotTable {
             return null;
         }
         UringConnection c = connections[slot];
-        return c != null && c.generation == UserData.generation(userData) ? c : null;
+        int generation = UserData.generation(userData);
+        if (c != null && c.generation == generation) {
+            return c;
+        }
+        for (int i = 0; i < displaced.size(); i++) {
+            UringConnection d = displaced.get(i);
+            if (d.slot == slot && d.generation == generation) {
+                return d;
+            }
+        }
+        return null;
     }
 
     /** {@code c} finished closing: its slot may be reused. */
     void remove(UringConnection c) {
         if (connections[c.slot] == c) {
             connections[c.slot] = null;
+        } else {
+            displaced.remove(c);
         }
         if (c.fixed) {
             acceptedOpen--;
@@ -118,6 +143,9 @@ final class SlotTable {
             if (c != null) {
                 action.accept(c);
             }
+        }
+        for (UringConnection c : displaced.toArray(UringConnection[]::new)) {
+            action.accept(c);
         }
     }
 }
