@@ -153,9 +153,13 @@ abstract class HttpNetworkCases {
         LoopOptions options = server.group().options();
         // Past the high watermark the server stops reading the request until its output drains, so
         // it holds the watermark plus what the receives it already had added, counted in whole
-        // blocks. A server that went on reading would queue up to the connection's output limit
-        // (and then fail the connection); one that paused late, most of the way there.
-        long bound = options.maxPendingOutput() / 4;
+        // blocks (the sampler counts every block in use: output, and input kept while paused). A
+        // multishot receive's pause takes effect a batch of completions late, and on resume the
+        // kept input is offered before receiving starts again, so a chunk of kept input and its
+        // echo can be held at once. A server that went on reading would queue up to the
+        // connection's output limit (and then fail the connection); one that paused late, most of
+        // the way there.
+        long bound = options.maxPendingOutput() / 3;
         OutputSampler output = new OutputSampler(server);
         try (Socket s = connect(16 * 1024)) {
             OutputStream out = s.getOutputStream();
