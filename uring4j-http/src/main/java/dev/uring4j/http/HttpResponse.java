@@ -1,5 +1,6 @@
 package dev.uring4j.http;
 
+import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
@@ -81,6 +82,10 @@ public final class HttpResponse {
 
     HttpResponse(Exchange exchange) {
         this.exchange = exchange;
+    }
+
+    Exchange exchange() {
+        return exchange;
     }
 
     void recycle() {
@@ -342,6 +347,26 @@ public final class HttpResponse {
         } else {
             post(() -> exchange.connection.writability().onWritable(exchange, task));
         }
+    }
+
+    /**
+     * The body as a stream to write with blocking calls, from a thread other than the event loop,
+     * such as a handler run by {@link BlockingHandler}: writes park the calling thread while the
+     * response does not take more output (the client reads slower, or an earlier pipelined response
+     * is not out yet), with the same bound on queued output as {@link #write} and
+     * {@link #onWritable} on the loop. Small writes are gathered into a buffer of 16 KiB; the first
+     * octet sent starts a chunked body unless {@link #start(long)} or {@link #startChunked()} was
+     * called; {@link OutputStream#close()} sends the rest and ends the response. If the client is
+     * gone, writes are discarded.
+     *
+     * @return a new stream over this response; one per response
+     * @throws IllegalStateException on the event loop, which must not block
+     */
+    public OutputStream outputStream() {
+        if (onLoop()) {
+            throw new IllegalStateException("outputStream() blocks, and this is the event loop: use write and onWritable");
+        }
+        return new ResponseOutputStream(this);
     }
 
     /**

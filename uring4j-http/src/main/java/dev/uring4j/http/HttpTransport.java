@@ -1,6 +1,7 @@
 package dev.uring4j.http;
 
 import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
 
 /**
  * What the HTTP engine needs from one connection and the event loop that owns it; the runtime
@@ -69,6 +70,12 @@ interface HttpTransport {
 
     /** Runs {@code task} on the event loop after {@code delayNanos}, unless cancelled. */
     Cancellable schedule(long delayNanos, Runnable task);
+
+    /** The peer's address. */
+    InetSocketAddress remoteAddress();
+
+    /** The connection's local address. */
+    InetSocketAddress localAddress();
 
     /** The event loop's monotonic clock, in nanoseconds, for timeouts. */
     long nanoTime();

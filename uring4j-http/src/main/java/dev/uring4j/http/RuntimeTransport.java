@@ -1,6 +1,7 @@
 package dev.uring4j.http;
 
 import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 import dev.uring4j.ring.Errno;
@@ -161,6 +162,16 @@ final class RuntimeTransport implements HttpTransport, ConnectionHandler {
     public Cancellable schedule(long delayNanos, Runnable task) {
         Timeout t = connection.eventLoop().schedule(delayNanos, TimeUnit.NANOSECONDS, task);
         return t::cancel;
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return connection.remoteAddress();
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return connection.localAddress();
     }
 
     @Override

@@ -3,6 +3,8 @@ package dev.uring4j.http;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -403,6 +405,16 @@ final class InMemoryTransport implements HttpTransport {
         Timer timer = new Timer(nanos + delayNanos, timerSequence++, task);
         timers.add(timer);
         return timer;
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000);
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), 8080);
     }
 
     @Override
