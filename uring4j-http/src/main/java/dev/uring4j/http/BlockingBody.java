@@ -36,7 +36,7 @@ final class BlockingBody extends InputStream implements HttpBodyListener {
     private IOException failure;
     private boolean abandoned;
     private boolean inputPaused;
-    // The reader's own.
+    // The handler's thread's own.
     private byte[] current;
     private int position;
     private boolean continueAsked;
@@ -106,7 +106,6 @@ final class BlockingBody extends InputStream implements HttpBodyListener {
         if (len == 0) {
             return 0;
         }
-        askForBody();
         if (current == null || position == current.length) {
             current = next();
             position = 0;
@@ -189,8 +188,11 @@ final class BlockingBody extends InputStream implements HttpBodyListener {
         }
     }
 
-    /** A client that sent {@code Expect: 100-continue} sends the body once asked, at the first read. */
-    private void askForBody() {
+    /**
+     * A client that sent {@code Expect: 100-continue} sends the body once asked: when the handler
+     * takes the stream, so that the interim answer is posted before any response the handler starts.
+     */
+    void askForBody() {
         if (!continueAsked) {
             continueAsked = true;
             if (exchange.expectContinue) {

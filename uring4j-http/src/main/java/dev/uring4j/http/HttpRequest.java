@@ -173,8 +173,8 @@ public final class HttpRequest {
      * {@link BlockingHandler} (or {@link HttpServer.Builder#virtualThreads}). Reads park the calling
      * thread until the body's next octets arrive; while the handler has not taken
      * {@code 256 KiB}, the connection is not read further, so a body of any size costs that much
-     * memory. A client that sent {@code Expect: 100-continue} is asked for the body at the first
-     * read. The body limit ({@link HttpServer#maxBodyBytes()}) holds: past it the client gets
+     * memory. A client that sent {@code Expect: 100-continue} is asked for the body by this call:
+     * call it before starting the response. The body limit ({@link HttpServer#maxBodyBytes()}) holds: past it the client gets
      * {@code 413} and the read an {@link IOException}, as it does when the client leaves before the
      * body is complete. Readable until {@code handle} returns; what was not read then, or when the
      * stream is closed, is discarded.
@@ -188,7 +188,11 @@ public final class HttpRequest {
             throw new IllegalStateException("body() blocks, and this handler runs on the event loop: use onBody, or "
                     + "run the handler on another thread (HttpServer.Builder.virtualThreads, BlockingHandler)");
         }
-        return body != null ? body : InputStream.nullInputStream();
+        if (body == null) {
+            return InputStream.nullInputStream();
+        }
+        body.askForBody();
+        return body;
     }
 
     /** Lets go of the body when the handler on another thread returns: the rest is discarded as it arrives. */
