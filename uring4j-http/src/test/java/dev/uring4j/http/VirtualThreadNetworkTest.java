@@ -286,6 +286,35 @@ class VirtualThreadNetworkTest {
     }
 
     @Test
+    void theServerWideOptionRunsEveryHandlerOnAVirtualThreadAndAsksForContinuedBodies() throws Exception {
+        HttpHandler echo = (request, response) -> {
+            InputStream body = request.body(); // before the response starts: this sends 100 Continue
+            response.header("X-Virtual", String.valueOf(Thread.currentThread().isVirtual()))
+                    .header("X-Test", request.headers().get("X-Test"))
+                    .startChunked();
+            try (OutputStream out = response.outputStream()) {
+                body.transferTo(out);
+            }
+        };
+        try (TcpServer virtual = HttpServer.builder(Router.builder().post("/echo", echo).build())
+                .virtualThreads(true).build().serve(TcpServer.builder().threads(1));
+                Socket s = new Socket()) {
+            s.connect(virtual.localAddress());
+            s.setSoTimeout(30_000);
+            send(s, "POST /echo HTTP/1.1\r\nHost: t\r\nX-Test: kept\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+            InputStream in = new BufferedInputStream(s.getInputStream());
+            assertEquals("HTTP/1.1 100 Continue\r\n\r\n", readHead(in), "the client is asked for the body");
+            send(s, "hello");
+            HttpNetworkCases.Response r = HttpNetworkCases.read(in);
+            assertEquals(200, r.status());
+            assertEquals("hello", r.text());
+            assertEquals("true", r.headers().get("x-virtual"));
+            assertEquals("kept", r.headers().get("x-test"));
+            assertEquals(null, r.headers().get("connection"), "the connection stays open");
+        }
+    }
+
+    @Test
     void blockingHandlersDoNotPinTheirCarriers() throws Exception {
         Path file = Files.createTempFile("uring4j-pinning", ".jfr");
         try (Recording recording = new Recording()) {
@@ -295,6 +324,7 @@ class VirtualThreadNetworkTest {
             aLargeUploadIsReadWithBlockingCallsInBoundedMemory();
             aLargeResponseIsWrittenWithBlockingCallsAtASlowReadersPace();
             pipelinedRequestsAreAnsweredInOrderAndKeepAlive();
+            theServerWideOptionRunsEveryHandlerOnAVirtualThreadAndAsksForContinuedBodies();
             recording.stop();
             recording.dump(file);
             List<RecordedEvent> pinned = RecordingFile.readAllEvents(file).stream()
