@@ -3,6 +3,8 @@ package dev.uring4j.http;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 
+import javax.net.ssl.SSLSession;
+
 /**
  * The HTTP/1.1 protocol engine of one connection: takes the transport's events, and decides when
  * input pauses, how a failure is answered, and when and how the connection ends. Made by
@@ -404,6 +406,10 @@ final class HttpConnection {
 
     InetSocketAddress localAddress() {
         return transport.localAddress();
+    }
+
+    SSLSession tlsSession() {
+        return transport.tlsSession();
     }
 
     boolean inEventLoop() {

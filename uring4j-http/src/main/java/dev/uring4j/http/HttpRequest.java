@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 
+import javax.net.ssl.SSLSession;
+
 /**
  * A request as its handler sees it. Method, version, framing and persistence stay readable for as
  * long as the response is open; the head itself (target, path, query, header fields) is a view of
@@ -27,18 +29,20 @@ public final class HttpRequest {
     private final BlockingBody body;
     private final InetSocketAddress remoteAddress;
     private final InetSocketAddress localAddress;
+    private final SSLSession tlsSession;
 
     HttpRequest(Exchange exchange) {
-        this(exchange, null, null, null, null);
+        this(exchange, null, null);
     }
 
-    private HttpRequest(Exchange exchange, FieldsView copiedHead, BlockingBody body, InetSocketAddress remoteAddress,
-            InetSocketAddress localAddress) {
+    private HttpRequest(Exchange exchange, FieldsView copiedHead, BlockingBody body) {
         this.exchange = exchange;
         this.copiedHead = copiedHead;
         this.body = body;
-        this.remoteAddress = remoteAddress;
-        this.localAddress = localAddress;
+        boolean detached = copiedHead != null;
+        this.remoteAddress = detached ? exchange.connection.remoteAddress() : null;
+        this.localAddress = detached ? exchange.connection.localAddress() : null;
+        this.tlsSession = detached ? exchange.connection.tlsSession() : null;
     }
 
     /**
@@ -56,8 +60,7 @@ public final class HttpRequest {
             queue = new BlockingBody(exchange);
             exchange.listener = queue;
         }
-        return new HttpRequest(exchange, head, queue, exchange.connection.remoteAddress(),
-                exchange.connection.localAddress());
+        return new HttpRequest(exchange, head, queue);
     }
 
     /**
@@ -166,6 +169,17 @@ public final class HttpRequest {
      */
     public InetSocketAddress localAddress() {
         return copiedHead != null ? localAddress : exchange.connection.localAddress();
+    }
+
+    /**
+     * The connection's TLS session: protocol, cipher suite, the client's certificates if it
+     * presented some.
+     *
+     * @return the session, or {@code null} without TLS; call on the event loop, or from a handler
+     *     run by {@link BlockingHandler}
+     */
+    public SSLSession tlsSession() {
+        return copiedHead != null ? tlsSession : exchange.connection.tlsSession();
     }
 
     /**

@@ -3,6 +3,8 @@ package dev.uring4j.http;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 
+import javax.net.ssl.SSLSession;
+
 /**
  * What the HTTP engine needs from one connection and the event loop that owns it; the runtime
  * implements it with a thin adapter ({@link RuntimeTransport}), the tests with an in-memory transport
@@ -76,6 +78,9 @@ interface HttpTransport {
 
     /** The connection's local address. */
     InetSocketAddress localAddress();
+
+    /** The TLS session once its handshake completed; null without TLS. */
+    SSLSession tlsSession();
 
     /** The event loop's monotonic clock, in nanoseconds, for timeouts. */
     long nanoTime();

@@ -4,6 +4,8 @@ import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.SSLSession;
+
 import dev.uring4j.ring.Errno;
 import dev.uring4j.runtime.Connection;
 import dev.uring4j.runtime.ConnectionException;
@@ -172,6 +174,11 @@ final class RuntimeTransport implements HttpTransport, ConnectionHandler {
     @Override
     public InetSocketAddress localAddress() {
         return connection.localAddress();
+    }
+
+    @Override
+    public SSLSession tlsSession() {
+        return connection.tlsSession();
     }
 
     @Override

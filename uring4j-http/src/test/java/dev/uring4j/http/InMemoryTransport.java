@@ -12,6 +12,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
+import javax.net.ssl.SSLSession;
+
 /**
  * An {@link HttpTransport} without a network, for testing the engine and handlers: what a test
  * {@link #receive}s is presented to the connection the way the runtime presents received data,
@@ -415,6 +417,11 @@ final class InMemoryTransport implements HttpTransport {
     @Override
     public InetSocketAddress localAddress() {
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), 8080);
+    }
+
+    @Override
+    public SSLSession tlsSession() {
+        return null;
     }
 
     @Override

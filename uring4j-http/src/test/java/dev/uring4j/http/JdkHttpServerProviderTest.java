@@ -16,10 +16,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.zip.CRC32;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -29,19 +35,25 @@ import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsExchange;
+import com.sun.net.httpserver.HttpsServer;
 import com.sun.net.httpserver.spi.HttpServerProvider;
 
 import dev.uring4j.http.jdk.UringHttpServerProvider;
+import dev.uring4j.runtime.SelfSignedCertificate;
 
 /**
  * The same small application written against {@code com.sun.net.httpserver} runs on the JDK's own
  * provider and on {@link UringHttpServerProvider}, and the JDK's {@link HttpClient} gets the same
- * answers from both: status, body, and the headers the application set or that frame the body.
+ * answers from both: status, body, and the headers the application set or that frame the body, in
+ * plaintext and over TLS.
  * The uring4j side runs on the transport of the surefire execution (io_uring, then NIO).
  */
 @ExtendWith(DefaultTransportTests.class)
 class JdkHttpServerProviderTest {
     private static final byte[] UPLOAD = pattern(3 << 20);
+    private static final SelfSignedCertificate CERTIFICATE = SelfSignedCertificate.generate("localhost");
 
     /** What is compared: status, body, and these headers (lower-case; absent ones as null). */
     record Answer(int status, String body, List<String> headers) {
@@ -101,6 +113,8 @@ class JdkHttpServerProviderTest {
                 out.write(pattern(200_000));
             }
         });
+        server.createContext("/tls", exchange -> answerContext(exchange,
+                exchange instanceof HttpsExchange tls ? tls.getSSLSession().getProtocol() : "plaintext"));
         server.createContext("/empty", exchange -> {
             exchange.sendResponseHeaders(204, -1);
         });
@@ -136,19 +150,32 @@ class JdkHttpServerProviderTest {
         exchange.close();
     }
 
-    /** Runs the application on {@code provider} and asks it everything the test compares. */
-    private static List<Answer> answersFrom(HttpServerProvider provider) throws Exception {
-        HttpServer server = provider.createHttpServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    /** Runs the application on {@code provider}, over TLS if {@code https}, and asks it everything the test compares. */
+    private static List<Answer> answersFrom(HttpServerProvider provider, boolean https) throws Exception {
+        InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        HttpServer server;
+        if (https) {
+            HttpsServer tls = provider.createHttpsServer(loopback, 0);
+            tls.setHttpsConfigurator(new HttpsConfigurator(serverContext()));
+            server = tls;
+        } else {
+            server = provider.createHttpServer(loopback, 0);
+        }
         app(server);
         server.start();
-        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
-            URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        HttpClient.Builder clientBuilder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
+        if (https) {
+            clientBuilder.sslContext(clientContext());
+        }
+        try (HttpClient client = clientBuilder.build()) {
+            URI base = URI.create((https ? "https" : "http") + "://localhost:" + server.getAddress().getPort());
             List<HttpRequest> requests = List.of(
                     HttpRequest.newBuilder(base.resolve("/hello?x=1")).header("X-Test", "t1").build(),
                     HttpRequest.newBuilder(base.resolve("/hello/more")).method("PUT", HttpRequest.BodyPublishers.ofString("ignored")).build(),
                     HttpRequest.newBuilder(base.resolve("/upload")).POST(HttpRequest.BodyPublishers.ofByteArray(UPLOAD)).build(),
                     HttpRequest.newBuilder(base.resolve("/chunked")).build(),
                     HttpRequest.newBuilder(base.resolve("/empty")).build(),
+                    HttpRequest.newBuilder(base.resolve("/tls")).build(),
                     HttpRequest.newBuilder(base.resolve("/app/x")).build(),
                     HttpRequest.newBuilder(base.resolve("/app/deeper/y")).build(),
                     HttpRequest.newBuilder(base.resolve("/apple")).build(),
@@ -171,10 +198,41 @@ class JdkHttpServerProviderTest {
         }
     }
 
+    private static SSLContext serverContext() throws Exception {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        keys.load(null, null);
+        keys.setKeyEntry("server", CERTIFICATE.privateKey(), new char[0], new Certificate[] {CERTIFICATE.certificate()});
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(keys, new char[0]);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(kmf.getKeyManagers(), null, null);
+        return context;
+    }
+
+    private static SSLContext clientContext() throws Exception {
+        KeyStore anchors = KeyStore.getInstance("PKCS12");
+        anchors.load(null, null);
+        anchors.setCertificateEntry("server", CERTIFICATE.certificate());
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(anchors);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, tmf.getTrustManagers(), null);
+        return context;
+    }
+
     @Test
     void theSameApplicationAnswersTheSameOnBothProviders() throws Exception {
-        List<Answer> jdk = answersFrom(jdkProvider());
-        List<Answer> ours = answersFrom(new UringHttpServerProvider());
+        compare(false);
+    }
+
+    @Test
+    void theSameApplicationAnswersTheSameOverTlsOnBothProviders() throws Exception {
+        compare(true);
+    }
+
+    private static void compare(boolean https) throws Exception {
+        List<Answer> jdk = answersFrom(jdkProvider(), https);
+        List<Answer> ours = answersFrom(new UringHttpServerProvider(), https);
         assertEquals(jdk.size(), ours.size());
         for (int i = 0; i < jdk.size(); i++) {
             assertEquals(jdk.get(i), ours.get(i), "answer " + i);
@@ -182,9 +240,10 @@ class JdkHttpServerProviderTest {
             System.out.println(a.status() + " " + a.headers() + " " + a.body().length() + " octets: "
                     + a.body().substring(0, Math.min(40, a.body().length())).replace("\n", "|"));
         }
-        assertEquals(404, ours.get(8).status(), "no context for /missing");
-        assertEquals(401, ours.get(9).status(), "no credentials");
-        assertEquals("secret ann /secret".length(), ours.get(10).body().length());
+        assertEquals((https ? "TLSv1.3" : "plaintext") + " /tls", ours.get(5).body());
+        assertEquals(404, ours.get(9).status(), "no context for /missing");
+        assertEquals(401, ours.get(10).status(), "no credentials");
+        assertEquals("secret ann /secret", ours.get(11).body());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.uring4j.http.jdk;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -13,10 +14,12 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 import com.sun.net.httpserver.Authenticator;
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpContext;
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 
@@ -30,15 +33,16 @@ import dev.uring4j.runtime.TlsConfig;
  * What the JDK's {@link HttpServer} does, on uring4j, behind {@link UringHttpServer}: requests are read and answered by uring4j's HTTP engine
  * on its event loops, and each exchange is handed to the executor ({@link #setExecutor}; by default
  * a new virtual thread per exchange, where the JDK's default is its one dispatcher thread), where
- * the context's filters and handler run with blocking streams. Bound at {@link #bind} (or creation);
- * requests that arrive before {@link #start} wait for it.
+ * the context's filters and handler run with blocking streams. In plaintext the server is bound at
+ * {@link #bind} (or creation), and requests that arrive before {@link #start} wait for it; with TLS
+ * it binds at {@code start}, since only then is the {@code HttpsConfigurator} surely set.
  */
 final class ServerCore {
     private static final Executor VIRTUAL_THREAD_PER_EXCHANGE = task -> Thread.ofVirtual().name("jdk-http-exchange").start(task);
 
     private final HttpServer facade;
-    private final String protocol;
-    private final TlsConfig tls;
+    /** The TLS settings, asked for at start; null for plaintext. */
+    private final Supplier<TlsConfig> tls;
     private final List<UringHttpContext> contexts = new ArrayList<>();
     private final CountDownLatch started = new CountDownLatch(1);
     private final ReentrantLock lock = new ReentrantLock();
@@ -46,49 +50,64 @@ final class ServerCore {
     private int inFlight;
     private volatile Executor executor;
     private boolean running;
+    private InetSocketAddress address;
+    private int backlog;
     private TcpServer tcp;
 
     /**
      * @param facade the public object applications hold: an {@code HttpServer} or {@code HttpsServer}
-     * @param tls the TLS settings for HTTPS, or null for plaintext
+     * @param tls the TLS settings for HTTPS, asked for at start, or null for plaintext
      */
-    ServerCore(HttpServer facade, TlsConfig tls) {
+    ServerCore(HttpServer facade, Supplier<TlsConfig> tls) {
         this.facade = facade;
         this.tls = tls;
-        this.protocol = tls == null ? "http" : "https";
     }
 
     void bind(InetSocketAddress address, int backlog) throws IOException {
         lock.lock();
         try {
-            if (tcp != null) {
-                throw new BindException("HttpServer already bound to " + tcp.localAddress());
+            if (this.address != null) {
+                throw new BindException("HttpServer already bound to " + getAddress());
             }
-            TcpServer.Builder builder = TcpServer.builder().address(address);
-            if (backlog > 0) {
-                builder.backlog(backlog);
+            this.address = address;
+            this.backlog = backlog;
+            if (tls == null) {
+                listen();
             }
-            if (tls != null) {
-                builder.tls(tls);
-            }
-            dev.uring4j.http.HttpServer engine = dev.uring4j.http.HttpServer.builder(
-                            BlockingHandler.on(task -> currentExecutor().execute(task), this::dispatch))
-                    // The JDK's server takes bodies of any size; the body streams at the handler's pace.
-                    .maxBodyBytes(Long.MAX_VALUE)
-                    .build();
-            tcp = engine.serve(builder);
         } finally {
             lock.unlock();
         }
     }
 
+    /** Starts the TCP server with the engine; under the lock. */
+    private void listen() throws IOException {
+        TcpServer.Builder builder = TcpServer.builder().address(address);
+        if (backlog > 0) {
+            builder.backlog(backlog);
+        }
+        if (tls != null) {
+            builder.tls(tls.get());
+        }
+        dev.uring4j.http.HttpServer engine = dev.uring4j.http.HttpServer.builder(
+                            BlockingHandler.on(task -> currentExecutor().execute(task), this::dispatch))
+                    // The JDK's server takes bodies of any size; the body streams at the handler's pace.
+                .maxBodyBytes(Long.MAX_VALUE)
+                .build();
+        tcp = engine.serve(builder);
+    }
+
     void start() {
         lock.lock();
         try {
-            if (tcp == null || running) {
-                throw new IllegalStateException(tcp == null ? "server not bound" : "server already started");
+            if (address == null || running) {
+                throw new IllegalStateException(address == null ? "server not bound" : "server already started");
+            }
+            if (tcp == null) {
+                listen();
             }
             running = true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on " + address + ": " + e.getMessage(), e);
         } finally {
             lock.unlock();
         }
@@ -187,7 +206,7 @@ final class ServerCore {
     InetSocketAddress getAddress() {
         lock.lock();
         try {
-            return tcp == null ? null : tcp.localAddress();
+            return tcp != null ? tcp.localAddress() : address;
         } finally {
             lock.unlock();
         }
@@ -234,8 +253,9 @@ final class ServerCore {
                 return;
             }
             UringHttpExchange exchange = new UringHttpExchange(context, request, response, uri);
-            if (authenticated(context.getAuthenticator(), exchange)) {
-                new Filter.Chain(context.getFilters(), context.getHandler()).doFilter(exchange);
+            HttpExchange seen = tls == null ? exchange : new UringHttpsExchange(exchange, request.tlsSession());
+            if (authenticated(context.getAuthenticator(), seen, exchange)) {
+                new Filter.Chain(context.getFilters(), context.getHandler()).doFilter(seen);
             }
         } finally {
             lock.lock();
@@ -250,11 +270,12 @@ final class ServerCore {
     }
 
     /** As the JDK's authentication filter: on success the handler runs with the principal, else the status is sent. */
-    private static boolean authenticated(Authenticator authenticator, UringHttpExchange exchange) throws IOException {
+    private static boolean authenticated(Authenticator authenticator, HttpExchange seen, UringHttpExchange exchange)
+            throws IOException {
         if (authenticator == null) {
             return true;
         }
-        switch (authenticator.authenticate(exchange)) {
+        switch (authenticator.authenticate(seen)) {
             case Authenticator.Success s -> {
                 exchange.setPrincipal(s.getPrincipal());
                 return true;
@@ -275,9 +296,5 @@ final class ServerCore {
         };
         response.status(status).header("Content-Type", "text/html")
                 .send(("<h1>" + status + reason + "</h1>" + message).getBytes(StandardCharsets.ISO_8859_1));
-    }
-
-    String protocol() {
-        return protocol;
     }
 }

@@ -3,14 +3,29 @@ package dev.uring4j.http.jdk;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 
-/** The {@link HttpServer} that {@link UringHttpServerProvider} makes; the work is done by {@link ServerCore}. */
+import dev.uring4j.runtime.TlsConfig;
+
+/**
+ * The {@link HttpServer} that {@link UringHttpServerProvider} makes; the work is done by
+ * {@link ServerCore}. {@link UringHttpsServer} wraps one.
+ */
 final class UringHttpServer extends HttpServer {
-    private final ServerCore core = new ServerCore(this, null);
+    private final ServerCore core;
+
+    UringHttpServer() {
+        core = new ServerCore(this, null);
+    }
+
+    /** The server inside an {@code HttpsServer}: contexts belong to {@code facade}; TLS as {@code tls} says at start. */
+    UringHttpServer(HttpServer facade, Supplier<TlsConfig> tls) {
+        core = new ServerCore(facade, tls);
+    }
 
     @Override
     public void bind(InetSocketAddress addr, int backlog) throws IOException {

@@ -37,9 +37,15 @@ import com.sun.net.httpserver.spi.HttpServerProvider;
  * connection. uring4j's limits apply (request line 8 KiB, header section 16 KiB, 100 fields; bodies
  * of any size), as do its timeouts. Requests are answered in order on pipelined connections.
  *
- * <p><b>Not supported.</b> {@code HttpsServer} ({@link #createHttpsServer} throws); the
- * {@code sun.net.httpserver.*} system properties; {@code HttpServer.create} with a
- * {@code SimpleFileServer} output filter is not tested.
+ * <p><b>HTTPS.</b> {@code HttpsServer} runs on uring4j's TLS, set up when the server starts from the
+ * {@code HttpsConfigurator}: its {@code SSLContext}, and the protocols (TLS 1.2 and 1.3 only), cipher
+ * suites and client authentication its {@code configure} chooses. {@code configure} is called once
+ * for all clients, with no client address. The server listens from {@code start} on, so
+ * {@code getAddress} has the ephemeral port only then. {@code HttpsExchange.getSSLSession} is the
+ * connection's session.
+ *
+ * <p><b>Not supported.</b> The {@code sun.net.httpserver.*} system properties; an executor that runs
+ * tasks in the calling thread (the exchange would block the event loop that feeds it).
  */
 public final class UringHttpServerProvider extends HttpServerProvider {
     /** Called by the JDK's provider lookup. */
@@ -57,6 +63,10 @@ public final class UringHttpServerProvider extends HttpServerProvider {
 
     @Override
     public HttpsServer createHttpsServer(InetSocketAddress addr, int backlog) throws IOException {
-        throw new UnsupportedOperationException("HTTPS is not supported by the uring4j provider yet");
+        UringHttpsServer server = new UringHttpsServer();
+        if (addr != null) {
+            server.bind(addr, backlog);
+        }
+        return server;
     }
 }
