@@ -72,19 +72,19 @@ final class BlockingBody extends InputStream implements HttpBodyListener {
 
     @Override
     public void onEnd(HttpRequest request, HttpHeaders trailers) {
-        lock.lock();
-        try {
-            ended = true;
-            arrived.signal();
-        } finally {
-            lock.unlock();
-        }
+        finish(null);
     }
 
     @Override
     public void onAbort(HttpRequest request, IOException cause) {
+        finish(cause);
+    }
+
+    /** No more parts come: the body ended, or failed with {@code cause}. */
+    private void finish(IOException cause) {
         lock.lock();
         try {
+            ended = true;
             failure = cause;
             arrived.signal();
         } finally {

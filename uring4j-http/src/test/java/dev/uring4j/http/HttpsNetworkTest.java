@@ -20,13 +20,14 @@ class HttpsNetworkTest extends HttpNetworkCases {
     private static final SelfSignedCertificate CERTIFICATE = SelfSignedCertificate.generate("localhost");
     private final TlsConfig tls = TlsConfig.server(List.of(CERTIFICATE.certificate()), CERTIFICATE.privateKey())
             .applicationProtocols("http/1.1").build();
-    private final SSLContext client = trusting();
+    private final SSLContext client = trusting(CERTIFICATE);
 
-    private static SSLContext trusting() {
+    /** A client context that trusts {@code certificate}, and nothing else. */
+    static SSLContext trusting(SelfSignedCertificate certificate) {
         try {
             KeyStore anchors = KeyStore.getInstance("PKCS12");
             anchors.load(null, null);
-            anchors.setCertificateEntry("server", CERTIFICATE.certificate());
+            anchors.setCertificateEntry("server", certificate.certificate());
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(anchors);
             SSLContext context = SSLContext.getInstance("TLS");

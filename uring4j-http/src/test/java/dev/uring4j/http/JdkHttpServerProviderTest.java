@@ -25,7 +25,6 @@ import java.util.zip.CRC32;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -165,7 +164,7 @@ class JdkHttpServerProviderTest {
         server.start();
         HttpClient.Builder clientBuilder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
         if (https) {
-            clientBuilder.sslContext(clientContext());
+            clientBuilder.sslContext(HttpsNetworkTest.trusting(CERTIFICATE));
         }
         try (HttpClient client = clientBuilder.build()) {
             URI base = URI.create((https ? "https" : "http") + "://localhost:" + server.getAddress().getPort());
@@ -206,17 +205,6 @@ class JdkHttpServerProviderTest {
         kmf.init(keys, new char[0]);
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(kmf.getKeyManagers(), null, null);
-        return context;
-    }
-
-    private static SSLContext clientContext() throws Exception {
-        KeyStore anchors = KeyStore.getInstance("PKCS12");
-        anchors.load(null, null);
-        anchors.setCertificateEntry("server", CERTIFICATE.certificate());
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(anchors);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
         return context;
     }
 

@@ -54,16 +54,16 @@ public final class UringHttpServerProvider extends HttpServerProvider {
 
     @Override
     public HttpServer createHttpServer(InetSocketAddress addr, int backlog) throws IOException {
-        UringHttpServer server = new UringHttpServer();
-        if (addr != null) {
-            server.bind(addr, backlog);
-        }
-        return server;
+        return bound(new UringHttpServer(), addr, backlog);
     }
 
     @Override
     public HttpsServer createHttpsServer(InetSocketAddress addr, int backlog) throws IOException {
-        UringHttpsServer server = new UringHttpsServer();
+        return bound(new UringHttpsServer(), addr, backlog);
+    }
+
+    /** As {@code HttpServer.create}: bound to {@code addr} unless it is null. */
+    private static <S extends HttpServer> S bound(S server, InetSocketAddress addr, int backlog) throws IOException {
         if (addr != null) {
             server.bind(addr, backlog);
         }
