@@ -363,10 +363,28 @@ public final class HttpResponse {
      * @throws IllegalStateException on the event loop, which must not block
      */
     public OutputStream outputStream() {
+        return outputStream(-1);
+    }
+
+    /**
+     * As {@link #outputStream()}, for a body of exactly {@code contentLength} octets whose response
+     * has not started: the stream starts it. A body of up to 16 KiB is held until complete and leaves
+     * with its head in one step, as {@link #send} does; writing more than declared is an
+     * {@code IOException}, and closing the stream short of it closes the connection.
+     *
+     * @param contentLength the body's length, sent as {@code Content-Length}; -1 as {@link #outputStream()}
+     * @return a new stream over this response; one per response
+     * @throws IllegalStateException on the event loop, which must not block, or if the head was
+     *     already sent and {@code contentLength} is not -1
+     */
+    public OutputStream outputStream(long contentLength) {
         if (onLoop()) {
             throw new IllegalStateException("outputStream() blocks, and this is the event loop: use write and onWritable");
         }
-        return new ResponseOutputStream(this);
+        if (contentLength >= 0) {
+            building();
+        }
+        return new ResponseOutputStream(this, contentLength);
     }
 
     /**

@@ -18,8 +18,10 @@ import java.util.concurrent.locks.LockSupport;
  * loop hands what it takes to the connection even past its high watermark, so this keeps the
  * connection's queued output near the watermark, as for a writer on the loop.
  *
- * <p>The first write starts a chunked body unless the response was started already; {@link #close()}
- * ends it. Used by one thread at a time, as the response is.
+ * <p>Made for a body of known length up to the buffer's size, it holds the body until it is complete
+ * and then sends head and body in one step ({@link HttpResponse#send}), one hand-off to the loop for
+ * the whole response. Otherwise the first write starts a chunked body unless the response was
+ * started already. {@link #close()} ends the body. Used by one thread at a time, as the response is.
  */
 final class ResponseOutputStream extends OutputStream {
     private static final int BUFFER = 16 * 1024;
@@ -28,23 +30,36 @@ final class ResponseOutputStream extends OutputStream {
 
     private final HttpResponse response;
     private final Writability writability;
-    private final byte[] buffer = new byte[BUFFER];
+    private final byte[] buffer;
+    /** A small body of known length, held until complete: sent with its head, or not sent yet. */
+    private final boolean whole;
+    private boolean wholeSent;
     private int count;
     private boolean closed;
     private volatile boolean writable;
     private volatile Thread waiter;
 
-    ResponseOutputStream(HttpResponse response) {
+    /**
+     * @param contentLength the body's length, for a response not started yet; -1 for a response
+     *     already started or to be started chunked
+     */
+    ResponseOutputStream(HttpResponse response, long contentLength) {
         this.response = response;
         this.writability = response.exchange().connection.writability();
+        this.whole = contentLength >= 0 && contentLength <= BUFFER;
+        this.buffer = new byte[whole ? (int) contentLength : BUFFER];
+        if (contentLength > BUFFER) {
+            response.start(contentLength);
+        }
     }
 
     @Override
     public void write(int b) throws IOException {
-        open();
-        if (count == BUFFER) {
-            drain();
+        if (whole || count == buffer.length) {
+            write(new byte[] {(byte) b}, 0, 1); // rare: the checks and the sending of the general case
+            return;
         }
+        open();
         buffer[count++] = (byte) b;
     }
 
@@ -52,9 +67,17 @@ final class ResponseOutputStream extends OutputStream {
     public void write(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
         open();
-        if (len <= BUFFER - count) {
+        if (whole && len > buffer.length - count) {
+            throw new IOException("writing " + len + " bytes would exceed the declared Content-Length " + buffer.length
+                    + " (" + count + " written)");
+        }
+        if (len <= buffer.length - count) {
             System.arraycopy(b, off, buffer, count, len);
             count += len;
+            if (whole && count == buffer.length && !wholeSent) {
+                wholeSent = true;
+                response.send(buffer, 0, count);
+            }
             return;
         }
         drain();
@@ -77,11 +100,28 @@ final class ResponseOutputStream extends OutputStream {
         if (closed) {
             return;
         }
-        drain();
         closed = true;
+        if (whole) {
+            if (wholeSent) {
+                return;
+            }
+            if (count == buffer.length) {
+                response.send(buffer, 0, count); // an empty body
+                return;
+            }
+            // Short of the declared length: the engine refuses it and closes the connection.
+            response.start(buffer.length).write(buffer, 0, count);
+            end();
+            return;
+        }
+        drain();
         if (!response.isCommitted()) {
             response.start(0);
         }
+        end();
+    }
+
+    private void end() throws IOException {
         try {
             response.end();
         } catch (IllegalStateException e) {
@@ -96,7 +136,7 @@ final class ResponseOutputStream extends OutputStream {
     }
 
     private void drain() throws IOException {
-        if (count > 0) {
+        if (count > 0 && !whole) {
             int n = count;
             count = 0;
             send(buffer, 0, n);

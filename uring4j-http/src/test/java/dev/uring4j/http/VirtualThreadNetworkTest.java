@@ -68,6 +68,19 @@ class VirtualThreadNetworkTest {
                 }))
                 .post("/upload", BlockingHandler.onVirtualThreads(VirtualThreadNetworkTest::upload))
                 .get("/download", BlockingHandler.onVirtualThreads(VirtualThreadNetworkTest::download))
+                .get("/small", BlockingHandler.onVirtualThreads((request, response) -> {
+                    // A body of declared length that fits the stream's buffer: sent in one step when complete.
+                    byte[] digits = "0123456789".getBytes(StandardCharsets.US_ASCII);
+                    OutputStream out = response.outputStream(10);
+                    out.write(digits, 0, 5);
+                    if (request.query().equals("whole")) {
+                        // Held until complete, so the head can still change after a refused write.
+                        IOException tooMuch = assertThrowsIo(() -> out.write(digits, 0, 6));
+                        response.header("X-Refused", tooMuch.getMessage());
+                        out.write(digits, 5, 5);
+                    }
+                    out.close(); // short of 10 octets: the connection closes
+                }))
                 .get("/fail", BlockingHandler.onVirtualThreads((request, response) -> {
                     throw new IllegalStateException("a handler that fails on purpose");
                 }))
@@ -79,6 +92,19 @@ class VirtualThreadNetworkTest {
     @AfterAll
     void stop() {
         server.close();
+    }
+
+    private interface IoAction {
+        void run() throws IOException;
+    }
+
+    private static IOException assertThrowsIo(IoAction action) {
+        try {
+            action.run();
+        } catch (IOException e) {
+            return e;
+        }
+        throw new AssertionError("no IOException");
     }
 
     /** Reads the body slowly with blocking calls, tracking what waits for it; answers its length and CRC. */
@@ -264,6 +290,23 @@ class VirtualThreadNetworkTest {
                     assertEquals("Hello, World!", HttpNetworkCases.read(in).text());
                 }
             }
+        }
+    }
+
+    @Test
+    void aSmallBodyOfDeclaredLengthLeavesWholeAndAShortOneClosesTheConnection() throws Exception {
+        try (Socket s = connect()) {
+            send(s, "GET /small?whole HTTP/1.1\r\nHost: t\r\n\r\nGET /small?short HTTP/1.1\r\nHost: t\r\n\r\n");
+            InputStream in = new BufferedInputStream(s.getInputStream());
+            HttpNetworkCases.Response whole = HttpNetworkCases.read(in);
+            assertEquals("0123456789", whole.text());
+            assertEquals("10", whole.headers().get("content-length"));
+            assertTrue(whole.headers().get("x-refused").contains("exceed the declared Content-Length 10"),
+                    whole.headers().toString());
+            String head = readHead(in);
+            assertTrue(head.contains("Content-Length: 10"), head);
+            assertArrayEquals("01234".getBytes(StandardCharsets.US_ASCII), in.readAllBytes(),
+                    "five octets, then the connection closes: the client cannot mistake them for the whole body");
         }
     }
 

@@ -140,12 +140,8 @@ final class UringHttpExchange extends HttpExchange {
                 close();
             }
         } else {
-            if (responseLength == 0) {
-                response.startChunked();
-            } else {
-                response.start(responseLength);
-            }
-            responseBody.open(response.outputStream());
+            // 0 means chunked to the JDK, -1 to the stream.
+            responseBody.open(response.outputStream(responseLength == 0 ? -1 : responseLength));
         }
     }
 
