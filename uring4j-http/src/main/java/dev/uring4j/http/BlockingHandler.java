@@ -63,7 +63,8 @@ public final class BlockingHandler implements HttpHandler {
 
     /**
      * Runs {@code handler} on {@code executor}: a pool bounding how many requests block at once, for
-     * example. An executor that refuses the task gets the client a {@code 500}.
+     * example. An executor that refuses the task, or runs it in the calling thread (the event loop,
+     * which the handler's blocking calls would wait for), gets the client a {@code 500}.
      *
      * @param executor runs one task per request
      * @param handler the handler that may block
@@ -84,6 +85,11 @@ public final class BlockingHandler implements HttpHandler {
 
     private void run(Exchange exchange, HttpRequest request, HttpResponse response) {
         try {
+            if (exchange.connection.inEventLoop()) {
+                // Its blocking reads would wait for the loop they block: fail now rather than hang.
+                throw new IllegalStateException("the handler executor ran the handler on the event loop thread; it "
+                        + "must hand the task to another thread");
+            }
             handler.handle(request, response);
         } catch (Throwable t) {
             exchange.connection.execute(() -> exchange.connection.blockingHandlerFailed(exchange, t));

@@ -81,6 +81,7 @@ class VirtualThreadNetworkTest {
                     }
                     out.close(); // short of 10 octets: the connection closes
                 }))
+                .get("/inline", BlockingHandler.on(Runnable::run, (request, response) -> response.send()))
                 .get("/fail", BlockingHandler.onVirtualThreads((request, response) -> {
                     throw new IllegalStateException("a handler that fails on purpose");
                 }))
@@ -320,6 +321,11 @@ class VirtualThreadNetworkTest {
             assertEquals(500, failed.status());
             assertEquals("close", failed.headers().get("connection"));
             assertEquals(-1, in.read(), "the connection closed after the 500");
+        }
+        try (Socket s = connect()) {
+            // An executor that runs the handler on the loop itself would hang its blocking reads.
+            send(s, "GET /inline HTTP/1.1\r\nHost: t\r\n\r\n");
+            assertEquals(500, HttpNetworkCases.read(new BufferedInputStream(s.getInputStream())).status());
         }
         try (Socket s = connect()) {
             send(s, "GET /plaintext HTTP/1.1\r\nHost: t\r\n\r\n");
