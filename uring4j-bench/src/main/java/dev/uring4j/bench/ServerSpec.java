@@ -18,8 +18,8 @@ import java.util.List;
  * @param label    what the table and charts call it
  * @param command  the command's tokens with {@code ${...}} placeholders not yet substituted (the
  *                 HTTPS servers' {@code ${TLS_CERT}} and {@code ${TLS_KEY}} are made when first asked for)
- * @param byDefault false for a variant: uring4j with one io_uring path turned off, measured only
- *                  when named in {@code --servers}, to show what that path gains or costs
+ * @param byDefault false for a variant (uring4j with one io_uring path turned off, to show what
+ *                  that path gains or costs) and an extra peer: measured only when named in {@code --servers}
  */
 record ServerSpec(String name, boolean subject, String protocol, boolean java, String label, List<String> command,
                   boolean byDefault) {
@@ -46,13 +46,14 @@ record ServerSpec(String name, boolean subject, String protocol, boolean java, S
                 throw new IllegalArgumentException("servers.txt line " + (i + 1) + ": expected 6 fields separated by |, got " + f.length);
             }
             String role = f[1].strip(), launcher = f[3].strip();
-            if (!role.equals("subject") && !role.equals("peer") && !role.equals("variant")
+            if (!role.equals("subject") && !role.equals("peer") && !role.equals("variant") && !role.equals("extra")
                     || !launcher.equals("java") && !launcher.equals("native")) {
                 throw new IllegalArgumentException("servers.txt line " + (i + 1)
-                        + ": role is subject|peer|variant, launcher java|native");
+                        + ": role is subject|peer|variant|extra, launcher java|native");
             }
-            specs.add(new ServerSpec(f[0].strip(), !role.equals("peer"), f[2].strip(), launcher.equals("java"),
-                    f[4].strip(), Arrays.asList(f[5].strip().split("\\s+")), !role.equals("variant")));
+            specs.add(new ServerSpec(f[0].strip(), role.equals("subject") || role.equals("variant"), f[2].strip(),
+                    launcher.equals("java"), f[4].strip(), Arrays.asList(f[5].strip().split("\\s+")),
+                    role.equals("subject") || role.equals("peer")));
         }
         return specs;
     }

@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
+import dev.uring4j.examples.BlockingEchoServer;
 import dev.uring4j.examples.EchoServer;
 import dev.uring4j.examples.HttpEchoServer;
 import dev.uring4j.examples.UdpEchoServer;
@@ -20,6 +21,7 @@ import dev.uring4j.examples.game.GameServer;
 import dev.uring4j.http.HttpServer;
 import dev.uring4j.ring.Probe;
 import dev.uring4j.runtime.AcceptMode;
+import dev.uring4j.runtime.BlockingServerSocket;
 import dev.uring4j.runtime.EventLoopGroup;
 import dev.uring4j.runtime.LoopOptions;
 import dev.uring4j.runtime.LoopStats;
@@ -126,7 +128,16 @@ public final class Main {
     }
 
     private static void echo(String[] args) throws Exception {
-        Args a = new Args("echo", args, withTls("port", "host", "threads", "accept", Args.TRANSPORT));
+        Args a = new Args("echo", args, withTls("port", "host", "threads", "accept", "api", Args.TRANSPORT));
+        if (a.choice("api", "callback", "callback", "blocking").equals("blocking")) {
+            // A virtual thread per connection on blocking sockets; the counters say how often a read had to wait.
+            serveTcp(a, 7007, builder -> {
+                BlockingServerSocket server = BlockingServerSocket.bind(builder);
+                Thread.ofVirtual().name("echo-acceptor").start(() -> BlockingEchoServer.serve(server));
+                return server.server();
+            }, List.of());
+            return;
+        }
         serveTcp(a, 7007, builder -> builder.handler(EchoServer.Echo::new).start(), List.of());
     }
 
@@ -168,7 +179,10 @@ public final class Main {
                 .tls(sideBySide ? null : tls));
         printTransport(main.group(), a.transport());
         if (!sideBySide) {
-            serveUntilSignalled(main);
+            serveUntilSignalled(main.localAddress(), () -> {
+                main.close();
+                return main.group().stats() + blockingCounters();
+            });
             return;
         }
         TcpServer secure;
@@ -185,8 +199,16 @@ public final class Main {
         serveUntilSignalled(main.localAddress(), () -> {
             secure.close();
             main.close();
-            return main.group().stats().toString();
+            return main.group().stats() + blockingCounters();
         });
+    }
+
+    /** What the blocking echo's connections counted, when it ran. */
+    private static String blockingCounters() {
+        long waited = BlockingEchoServer.READS_THAT_WAITED.sum();
+        long atOnce = BlockingEchoServer.READS_AT_ONCE.sum();
+        return waited + atOnce == 0 ? "" : "; blocking reads at once=" + atOnce + " waited=" + waited
+                + " writes=" + BlockingEchoServer.WRITES.sum();
     }
 
     /**
@@ -369,15 +391,10 @@ public final class Main {
         }
     }
 
-    /** Prints the listening line, then waits for SIGINT/SIGTERM, closes gracefully and prints the counters. */
-    private static void serveUntilSignalled(TcpServer server) throws InterruptedException {
-        serveUntilSignalled(server.localAddress(), () -> {
-            server.close();
-            return server.group().stats().toString();
-        });
-    }
-
-    /** As above for any server: {@code close} closes it and returns the counters to print. */
+    /**
+     * Prints the listening line, then waits for SIGINT/SIGTERM; then {@code close} closes the
+     * server gracefully and returns the counters to print.
+     */
     private static void serveUntilSignalled(InetSocketAddress bound, java.util.function.Supplier<String> close)
             throws InterruptedException {
         CountDownLatch closed = new CountDownLatch(1);
@@ -398,7 +415,8 @@ public final class Main {
                                                           io_uring features of this kernel, and what a server
                                                           started with those flags runs on and takes
                   echo --port P [--host H] [--threads N] [--accept acceptor|reuseport] [--transport auto|uring|nio] [TLS]
-                                                          an echo server for any load tool
+                       [--api callback|blocking]          an echo server for any load tool; blocking: a virtual
+                                                          thread per connection on blocking sockets
                   http --port P [--host H] [--threads N] [--accept acceptor|reuseport] [--transport auto|uring|nio] [TLS]
                        [--virtual-threads]                HTTP/1.1: GET / and /plaintext, POST /echo; with
                                                           --virtual-threads each handler on a virtual thread

@@ -3,13 +3,10 @@ package dev.uring4j.http;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.util.List;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 
 import dev.uring4j.runtime.SelfSignedCertificate;
 import dev.uring4j.runtime.TcpServer;
@@ -20,23 +17,7 @@ class HttpsNetworkTest extends HttpNetworkCases {
     private static final SelfSignedCertificate CERTIFICATE = SelfSignedCertificate.generate("localhost");
     private final TlsConfig tls = TlsConfig.server(List.of(CERTIFICATE.certificate()), CERTIFICATE.privateKey())
             .applicationProtocols("http/1.1").build();
-    private final SSLContext client = trusting(CERTIFICATE);
-
-    /** A client context that trusts {@code certificate}, and nothing else. */
-    static SSLContext trusting(SelfSignedCertificate certificate) {
-        try {
-            KeyStore anchors = KeyStore.getInstance("PKCS12");
-            anchors.load(null, null);
-            anchors.setCertificateEntry("server", certificate.certificate());
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(anchors);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, tmf.getTrustManagers(), null);
-            return context;
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    private final SSLContext client = HttpsServer.trusting(CERTIFICATE.certificate());
 
     @Override
     TcpServer.Builder tcp() {

@@ -164,7 +164,7 @@ class JdkHttpServerProviderTest {
         server.start();
         HttpClient.Builder clientBuilder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1);
         if (https) {
-            clientBuilder.sslContext(HttpsNetworkTest.trusting(CERTIFICATE));
+            clientBuilder.sslContext(dev.uring4j.http.HttpsServer.trusting(CERTIFICATE.certificate()));
         }
         try (HttpClient client = clientBuilder.build()) {
             URI base = URI.create((https ? "https" : "http") + "://localhost:" + server.getAddress().getPort());

@@ -1,5 +1,10 @@
 package dev.uring4j.http;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -64,6 +69,66 @@ final class PacedWriter implements Runnable {
     /** The array whose first {@code chunk} octets (or fewer, at the end) are the write that starts at {@code position}. */
     static byte[] writeAt(long position, int chunk) {
         return CHUNKS[(int) ((position / chunk) % CHUNKS.length)];
+    }
+
+    /** {@link #digest(InputStream)} of the {@code length} octets a writer of {@code chunk}-octet writes streams. */
+    static String digest(long length, int chunk) {
+        MessageDigest digest = sha256();
+        for (long at = 0; at < length; at += chunk) {
+            digest.update(writeAt(at, chunk), 0, (int) Math.min(chunk, length - at));
+        }
+        return describe(digest, length);
+    }
+
+    /** Reads {@code in} to its end and closes it: the SHA-256 of what it read and how many octets, for comparing bodies. */
+    static String digest(InputStream in) throws IOException {
+        MessageDigest digest = sha256();
+        byte[] buffer = new byte[CHUNKS[0].length];
+        long length = 0;
+        try (in) {
+            for (int n; (n = in.read(buffer)) > 0; length += n) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return describe(digest, length);
+    }
+
+    /** How {@link #digest} words a body's digest, for a receiver that digests as it goes. */
+    static String describe(MessageDigest digest, long length) {
+        return "SHA-256 " + HexFormat.of().formatHex(digest.digest()) + " of " + length + " octets";
+    }
+
+    static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError("every JDK has SHA-256", e);
+        }
+    }
+
+    /** The octets a writer of {@code chunk}-octet writes streams, as a stream: a request body a client sends without holding it. */
+    static InputStream octets(long length, int chunk) {
+        return new InputStream() {
+            private long position;
+
+            @Override
+            public int read() {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (position == length) {
+                    return -1;
+                }
+                int inChunk = (int) (position % chunk);
+                int n = (int) Math.min(Math.min(len, chunk - inChunk), length - position);
+                System.arraycopy(writeAt(position, chunk), inChunk, b, off, n);
+                position += n;
+                return n;
+            }
+        };
     }
 
     @Override

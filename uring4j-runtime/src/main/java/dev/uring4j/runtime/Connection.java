@@ -81,7 +81,8 @@ public abstract sealed class Connection permits LoopConnection {
 
     /**
      * {@link #write(MemorySegment, long, int)} then {@link #flush()}; the flush happens even when
-     * the write is refused, for the bytes queued before.
+     * the write is refused, for the bytes queued before. From another thread, the bytes and the
+     * flush reach the loop as one task.
      *
      * @param src    the bytes to send
      * @param offset where they start in {@code src}
@@ -89,11 +90,19 @@ public abstract sealed class Connection permits LoopConnection {
      * @return {@code false} if the bytes were refused, as {@link #write(MemorySegment, long, int)}
      * @throws IndexOutOfBoundsException when {@code offset} and {@code length} do not lie within {@code src}
      */
-    public final boolean writeAndFlush(MemorySegment src, long offset, int length) {
-        boolean queued = write(src, offset, length);
-        flush();
-        return queued;
-    }
+    public abstract boolean writeAndFlush(MemorySegment src, long offset, int length);
+
+    /**
+     * {@link #write(byte[], int, int)} then {@link #flush()}; as
+     * {@link #writeAndFlush(MemorySegment, long, int)}.
+     *
+     * @param src    the bytes to send
+     * @param offset where they start in {@code src}
+     * @param length how many
+     * @return {@code false} if the bytes were refused, as {@link #write(MemorySegment, long, int)}
+     * @throws IndexOutOfBoundsException when {@code offset} and {@code length} do not lie within {@code src}
+     */
+    public abstract boolean writeAndFlush(byte[] src, int offset, int length);
 
     /**
      * {@link #write(byte[])} then {@link #flush()}.
@@ -102,9 +111,7 @@ public abstract sealed class Connection permits LoopConnection {
      * @return {@code false} if the bytes were refused, as {@link #write(MemorySegment, long, int)}
      */
     public final boolean writeAndFlush(byte[] src) {
-        boolean queued = write(src, 0, src.length);
-        flush();
-        return queued;
+        return writeAndFlush(src, 0, src.length);
     }
 
     /**

@@ -148,6 +148,24 @@ class TlsEchoTest {
         }
     }
 
+    /**
+     * A TLS 1.3 server sends session tickets after the handshake, and the engine reports each as
+     * a finished handshake: the client's handler is still opened once.
+     */
+    @Test
+    void aClientIsOpenedOnceThoughSessionTicketsFollowTheHandshake() throws Exception {
+        Recorder recorder = new Recorder();
+        try (TcpServer server = TcpServer.builder().tls(TlsPeers.server().build()).handler(EchoHandler::new).start();
+             TcpClient client = TcpClient.builder().tls(TlsPeers.client().build()).handler(() -> recorder).build()) {
+            Connection c = client.connect(new InetSocketAddress("localhost", server.localAddress().getPort()))
+                    .get(10, TimeUnit.SECONDS);
+            c.writeAndFlush("abc".getBytes());
+            Net.await(Duration.ofSeconds(10), "the echo", () -> recorder.received() == 3);
+            assertEquals(1, recorder.opens.get(), "onOpen ran once");
+            c.close();
+        }
+    }
+
     @Test
     void aThousandConcurrentHandshakesAllComplete() throws Exception {
         int n = Net.connectionsThatFit(1000);

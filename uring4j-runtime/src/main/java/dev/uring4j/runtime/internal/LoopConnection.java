@@ -297,7 +297,7 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
         if (!loop.inEventLoop()) {
             byte[] copy = new byte[length];
             MemorySegment.copy(src, JAVA_BYTE, offset, copy, 0, length);
-            return writeFromElsewhere(copy, 0, length);
+            return writeFromElsewhere(copy, 0, length, false);
         }
         if (!acceptsOutput(length)) {
             return false;
@@ -311,7 +311,7 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
     public boolean write(byte[] src, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, src.length);
         if (!loop.inEventLoop()) {
-            return writeFromElsewhere(src, offset, length);
+            return writeFromElsewhere(src, offset, length, false);
         }
         if (!acceptsOutput(length)) {
             return false;
@@ -319,6 +319,30 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
         plaintextQueue().append(src, offset, length);
         queued();
         return true;
+    }
+
+    @Override
+    public boolean writeAndFlush(MemorySegment src, long offset, int length) {
+        if (!loop.inEventLoop()) {
+            Objects.checkFromIndexSize(offset, length, src.byteSize());
+            byte[] copy = new byte[length];
+            MemorySegment.copy(src, JAVA_BYTE, offset, copy, 0, length);
+            return writeFromElsewhere(copy, 0, length, true);
+        }
+        boolean queued = write(src, offset, length);
+        flush();
+        return queued;
+    }
+
+    @Override
+    public boolean writeAndFlush(byte[] src, int offset, int length) {
+        if (!loop.inEventLoop()) {
+            Objects.checkFromIndexSize(offset, length, src.length);
+            return writeFromElsewhere(src, offset, length, true);
+        }
+        boolean queued = write(src, offset, length);
+        flush();
+        return queued;
     }
 
     private boolean acceptsOutput(int length) {
@@ -342,9 +366,9 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
      * limit; otherwise their room is reserved ({@link #inTransit}) and a copy goes to the loop, which
      * queues it in order behind everything written before. Only a close that the loop decides in
      * the meantime can still drop them, and then the handler hears why in {@code onClose}, as for
-     * any output a close discards.
+     * any output a close discards. With {@code thenFlush} the same task flushes: one hand-off.
      */
-    private boolean writeFromElsewhere(byte[] src, int offset, int length) {
+    private boolean writeFromElsewhere(byte[] src, int offset, int length, boolean thenFlush) {
         if (writesRefused) {
             return false;
         }
@@ -361,6 +385,9 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
             if (state == OPEN && !closeRequested && !shutdownRequested) {
                 plaintextQueue().append(copy, 0, length);
                 queued();
+                if (thenFlush) {
+                    flush();
+                }
             }
         })) {
             inTransit.addAndGet(-length);
@@ -398,6 +425,7 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
         if (redeliver) {
             redeliver = false;
             deliverKept();
+            armRead();
         }
         if (tls != null && state == OPEN && (flushRequested || closeRequested)) {
             tls.encrypt();
@@ -472,6 +500,17 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
             loop.markDirty(this);
         }
         armRead();
+    }
+
+    /**
+     * Whether kept bytes wait to be offered again after a resume (at the end of this iteration,
+     * when receiving is started again whatever the transport did on resume). A transport whose
+     * receive takes in the socket's whole backlog at once waits for that: armed now, it would pile
+     * the backlog up behind the kept bytes, and a handler that takes less than arrives, pausing
+     * again, would see the kept bytes grow with every resume.
+     */
+    protected final boolean redeliverPending() {
+        return redeliver;
     }
 
     // ------------------------------------------------------------------ closing

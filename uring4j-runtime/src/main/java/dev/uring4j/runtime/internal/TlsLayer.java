@@ -103,7 +103,10 @@ final class TlsLayer {
                     return;
                 }
                 case FINISHED -> {
-                    finished();
+                    // TLS 1.3's post-handshake messages (KeyUpdate, NewSessionTicket) end in FINISHED too.
+                    if (!handshakeDone) {
+                        finished();
+                    }
                     return;
                 }
                 case NOT_HANDSHAKING -> {

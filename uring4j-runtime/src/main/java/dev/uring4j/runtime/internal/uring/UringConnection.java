@@ -313,6 +313,10 @@ public final class UringConnection extends LoopConnection<UringEventLoop> {
 
     @Override
     protected void armRead() {
+        if (redeliverPending()) {
+            // A multishot receive drains the socket's backlog: arm it once the kept bytes are taken.
+            return;
+        }
         armRecv(false);
     }
 
