@@ -33,7 +33,7 @@ final class Args {
     }
 
     /** Options that take no value: present or not. */
-    private static final Set<String> SWITCHES = Set.of("tls-self-signed");
+    private static final Set<String> SWITCHES = Set.of("tls-self-signed", "virtual-threads");
 
     /** Whether the switch {@code --name} was given. */
     boolean flag(String name) {

@@ -142,8 +142,10 @@ public final class Main {
     }
 
     private static void http(String[] args) throws Exception {
-        Args a = new Args("http", args, withTls("port", "host", "threads", "accept", Args.TRANSPORT));
-        HttpServer http = HttpServer.builder(HttpEchoServer.router()).build();
+        Args a = new Args("http", args, withTls("port", "host", "threads", "accept", Args.TRANSPORT, "virtual-threads"));
+        boolean virtual = a.flag("virtual-threads");
+        HttpServer http = HttpServer.builder(virtual ? HttpEchoServer.blockingRouter() : HttpEchoServer.router())
+                .virtualThreads(virtual).build();
         serveTcp(a, 8080, http::serve, List.of("http/1.1"));
     }
 
@@ -416,7 +418,8 @@ public final class Main {
                        [--api callback|blocking]          an echo server for any load tool; blocking: a virtual
                                                           thread per connection on blocking sockets
                   http --port P [--host H] [--threads N] [--accept acceptor|reuseport] [--transport auto|uring|nio] [TLS]
-                                                          HTTP/1.1: GET / and /plaintext, POST /echo
+                       [--virtual-threads]                HTTP/1.1: GET / and /plaintext, POST /echo; with
+                                                          --virtual-threads each handler on a virtual thread
                     TLS: --tls-cert FILE --tls-key FILE (PEM chain and key) or --tls-self-signed;
                          TLS on --port, or with --tls-port P plaintext on --port and TLS on P;
                          --tls-ciphers SUITE,... limits the cipher suites (standard names)

@@ -1,5 +1,7 @@
 package dev.uring4j.examples;
 
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 
@@ -55,6 +57,24 @@ public final class HttpEchoServer {
         }
     };
 
+    /**
+     * {@link #ECHO} as blocking code, for handlers on their own threads
+     * ({@code HttpServer.Builder.virtualThreads}): the body is read from a stream and written to
+     * one, each side waiting for the other at the client's pace.
+     */
+    public static final HttpHandler BLOCKING_ECHO = (request, response) -> {
+        InputStream body = request.body(); // first: with Expect: 100-continue, this is what lets the body come
+        response.header(OCTET_STREAM);
+        if (request.isChunked()) {
+            response.startChunked();
+        } else {
+            response.start(request.contentLength());
+        }
+        try (OutputStream out = response.outputStream()) {
+            body.transferTo(out);
+        }
+    };
+
     private HttpEchoServer() {
     }
 
@@ -69,6 +89,19 @@ public final class HttpEchoServer {
                 .get("/", PLAINTEXT)
                 .get("/plaintext", PLAINTEXT)
                 .post("/echo", ECHO)
+                .build();
+    }
+
+    /**
+     * The routes {@code ./uring4j http --virtual-threads} serves, every handler on a virtual thread.
+     *
+     * @return {@link #router()} with {@link #BLOCKING_ECHO} for {@code POST /echo}
+     */
+    public static Router blockingRouter() {
+        return Router.builder()
+                .get("/", PLAINTEXT)
+                .get("/plaintext", PLAINTEXT)
+                .post("/echo", BLOCKING_ECHO)
                 .build();
     }
 }

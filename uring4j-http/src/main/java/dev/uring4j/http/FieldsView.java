@@ -31,6 +31,19 @@ final class FieldsView implements HttpHeaders {
         this.base = base;
     }
 
+    /**
+     * A view of a copy of this head that stays readable, for a handler on another thread: the
+     * head's octets (bounded by the head limits) into a heap array, and the offsets into them.
+     */
+    FieldsView detach() {
+        HeadParser offsets = parser.copyOffsets();
+        byte[] octets = new byte[offsets.headEnd()];
+        MemorySegment.copy(segment(), ValueLayout.JAVA_BYTE, base, octets, 0, octets.length);
+        FieldsView copy = new FieldsView(offsets);
+        copy.bind(MemorySegment.ofArray(octets), 0);
+        return copy;
+    }
+
     void unbind() {
         segment = null;
     }

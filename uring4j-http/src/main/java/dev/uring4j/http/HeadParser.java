@@ -5,6 +5,7 @@ import static dev.uring4j.http.Ascii.TARGET;
 import static dev.uring4j.http.Ascii.TOKEN;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 /**
  * The strict, resumable parser of a request head (request line and header section, RFC 9112
@@ -96,6 +97,39 @@ final class HeadParser {
         this.framing = new RequestFraming(maxBodyBytes);
         this.fields = new int[maxFields * 4];
         startRequest();
+    }
+
+    /**
+     * A copy of where the parts of the last complete head are, without the parse state: what a
+     * {@link FieldsView} over a copy of the head's octets needs ({@link FieldsView#detach}). The
+     * field table is cut to the fields in use.
+     */
+    private HeadParser(HeadParser head) {
+        maxRequestLineBytes = head.maxRequestLineBytes;
+        maxHeaderBytes = head.maxHeaderBytes;
+        maxFields = head.fieldCount;
+        framing = head.framing.copy();
+        fields = Arrays.copyOf(head.fields, head.fieldCount * 4);
+        fieldCount = head.fieldCount;
+        lineStart = head.lineStart;
+        methodEnd = head.methodEnd;
+        targetStart = head.targetStart;
+        targetEnd = head.targetEnd;
+        queryStart = head.queryStart;
+        versionStart = head.versionStart;
+        major = head.major;
+        minor = head.minor;
+        methodId = head.methodId;
+    }
+
+    /** The offsets of the last complete head, copied; see the constructor. */
+    HeadParser copyOffsets() {
+        return new HeadParser(this);
+    }
+
+    /** Where the last octet of the last complete head that any offset points into ends, relative to the base. */
+    int headEnd() {
+        return fieldCount > 0 ? valueEnd(fieldCount - 1) : targetEnd;
     }
 
     /** Prepares for the next request head. */

@@ -1,6 +1,9 @@
 package dev.uring4j.http;
 
 import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+
+import javax.net.ssl.SSLSession;
 
 /**
  * The HTTP/1.1 protocol engine of one connection: takes the transport's events, and decides when
@@ -39,9 +42,13 @@ final class HttpConnection {
     /** Where the engine reports a handler or body listener that threw. */
     static final System.Logger LOG = System.getLogger(HttpConnection.class.getName());
 
-    /** Why input is paused, as bits: the pipeline is full; too much output is staged. */
+    /**
+     * Why input is paused, as bits: the pipeline is full; too much output is staged; a handler on
+     * another thread has not read enough of the body it was given ({@link BlockingBody}).
+     */
     static final int PAUSED_PIPELINE = 1;
     static final int PAUSED_BUFFERED = 2;
+    static final int PAUSED_BODY = 4;
 
     private final HttpTransport transport;
     private final ResponseWriter output;
@@ -182,6 +189,23 @@ final class HttpConnection {
         fail(ex, Rejection.HANDLER_FAILED);
     }
 
+    /**
+     * A handler running on another thread threw ({@link BlockingHandler}); posted to the loop after
+     * whatever that thread wrote before, so the answer is as if it had thrown on the loop.
+     */
+    void blockingHandlerFailed(Exchange ex, Throwable t) {
+        if (closed || ex.aborted) {
+            LOG.log(System.Logger.Level.WARNING, "HTTP handler failed on " + ex.method + " after its connection closed", t);
+            return;
+        }
+        output.enter();
+        try {
+            handlerFailed(ex, t);
+        } finally {
+            output.exit();
+        }
+    }
+
     /** A response broke its own framing (fewer octets than declared): nothing after it can be trusted. */
     void abandon(Exchange ex) {
         output.enter();
@@ -258,7 +282,7 @@ final class HttpConnection {
         }
         output.shutdownOutput();
         outputShut = true;
-        resume(PAUSED_PIPELINE | PAUSED_BUFFERED);
+        resume(PAUSED_PIPELINE | PAUSED_BUFFERED | PAUSED_BODY);
         deadlines.linger();
     }
 
@@ -306,6 +330,11 @@ final class HttpConnection {
     /** Whether the reader may go on: input is neither paused nor closed by us. */
     boolean takesInput() {
         return paused == 0 && !closed;
+    }
+
+    /** A handler on another thread caught up with the body it reads: take more of it. */
+    void bodyConsumed() {
+        resume(PAUSED_BODY);
     }
 
     void pause(int reason) {
@@ -369,6 +398,18 @@ final class HttpConnection {
 
     boolean isClosed() {
         return closed;
+    }
+
+    InetSocketAddress remoteAddress() {
+        return transport.remoteAddress();
+    }
+
+    InetSocketAddress localAddress() {
+        return transport.localAddress();
+    }
+
+    SSLSession tlsSession() {
+        return transport.tlsSession();
     }
 
     boolean inEventLoop() {

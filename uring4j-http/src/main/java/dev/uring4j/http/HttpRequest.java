@@ -1,5 +1,11 @@
 package dev.uring4j.http;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+
+import javax.net.ssl.SSLSession;
+
 /**
  * A request as its handler sees it. Method, version, framing and persistence stay readable for as
  * long as the response is open; the head itself (target, path, query, header fields) is a view of
@@ -9,12 +15,52 @@ package dev.uring4j.http;
  *
  * <p>The body is not buffered: register an {@link HttpBodyListener} with {@link #onBody} inside
  * {@code handle} to receive it as it arrives, or it is read and discarded.
+ *
+ * <p><b>On a handler's own thread.</b> A handler run by {@link BlockingHandler} (or with
+ * {@link HttpServer.Builder#virtualThreads}) gets a request whose head was copied before the hand-off,
+ * so it stays readable on that thread, and reads the body with blocking calls through
+ * {@link #body()}.
  */
 public final class HttpRequest {
     private final Exchange exchange;
+    /** For a handler on another thread: a copy of the head that stays readable; null on the loop. */
+    private final FieldsView copiedHead;
+    /** For a handler on another thread: the body to read with blocking calls; null without a body or on the loop. */
+    private final BlockingBody body;
+    private final InetSocketAddress remoteAddress;
+    private final InetSocketAddress localAddress;
+    private final SSLSession tlsSession;
 
     HttpRequest(Exchange exchange) {
+        this(exchange, null, null);
+    }
+
+    private HttpRequest(Exchange exchange, FieldsView copiedHead, BlockingBody body) {
         this.exchange = exchange;
+        this.copiedHead = copiedHead;
+        this.body = body;
+        boolean detached = copiedHead != null;
+        this.remoteAddress = detached ? exchange.connection.remoteAddress() : null;
+        this.localAddress = detached ? exchange.connection.localAddress() : null;
+        this.tlsSession = detached ? exchange.connection.tlsSession() : null;
+    }
+
+    /**
+     * This request for a handler that runs on another thread ({@link BlockingHandler}), called on
+     * the loop inside {@code handle}: the head copied so that it stays readable, the body queued for
+     * {@link #body()} without yet asking a client that expects {@code 100-continue} for it.
+     */
+    HttpRequest detach() {
+        FieldsView head = head().detach();
+        BlockingBody queue = null;
+        if (exchange.hasBody()) {
+            if (exchange.listener != null) {
+                throw new IllegalStateException("a body listener is already registered");
+            }
+            queue = new BlockingBody(exchange);
+            exchange.listener = queue;
+        }
+        return new HttpRequest(exchange, head, queue);
     }
 
     /**
@@ -106,6 +152,71 @@ public final class HttpRequest {
     }
 
     /**
+     * The client's address.
+     *
+     * @return the address of the connection's peer; call on the event loop, or from a handler run
+     *     by {@link BlockingHandler}
+     */
+    public InetSocketAddress remoteAddress() {
+        return copiedHead != null ? remoteAddress : exchange.connection.remoteAddress();
+    }
+
+    /**
+     * The server's address the request came to.
+     *
+     * @return the connection's local address; call on the event loop, or from a handler run by
+     *     {@link BlockingHandler}
+     */
+    public InetSocketAddress localAddress() {
+        return copiedHead != null ? localAddress : exchange.connection.localAddress();
+    }
+
+    /**
+     * The connection's TLS session: protocol, cipher suite, the client's certificates if it
+     * presented some.
+     *
+     * @return the session, or {@code null} without TLS; call on the event loop, or from a handler
+     *     run by {@link BlockingHandler}
+     */
+    public SSLSession tlsSession() {
+        return copiedHead != null ? tlsSession : exchange.connection.tlsSession();
+    }
+
+    /**
+     * The body as a stream to read with blocking calls, for a handler run on another thread by
+     * {@link BlockingHandler} (or {@link HttpServer.Builder#virtualThreads}). Reads park the calling
+     * thread until the body's next octets arrive; while the handler has not taken
+     * {@code 256 KiB}, the connection is not read further, so a body of any size costs that much
+     * memory. A client that sent {@code Expect: 100-continue} is asked for the body by this call:
+     * call it before starting the response. The body limit ({@link HttpServer#maxBodyBytes()}) holds: past it the client gets
+     * {@code 413} and the read an {@link IOException}, as it does when the client leaves before the
+     * body is complete. Readable until {@code handle} returns; what was not read then, or when the
+     * stream is closed, is discarded.
+     *
+     * @return the body; an empty stream for a request without one
+     * @throws IllegalStateException if the handler runs on the event loop, which must not block:
+     *     use {@link #onBody} there
+     */
+    public InputStream body() {
+        if (copiedHead == null) {
+            throw new IllegalStateException("body() blocks, and this handler runs on the event loop: use onBody, or "
+                    + "run the handler on another thread (HttpServer.Builder.virtualThreads, BlockingHandler)");
+        }
+        if (body == null) {
+            return InputStream.nullInputStream();
+        }
+        body.askForBody();
+        return body;
+    }
+
+    /** Lets go of the body when the handler on another thread returns: the rest is discarded as it arrives. */
+    void handlerReturned() {
+        if (body != null) {
+            body.close();
+        }
+    }
+
+    /**
      * The response to this request.
      *
      * @return the response, the same one {@link HttpHandler#handle} was given
@@ -123,6 +234,10 @@ public final class HttpRequest {
      * @throws IllegalStateException outside {@code handle}, or if a listener is already registered
      */
     public void onBody(HttpBodyListener listener) {
+        if (copiedHead != null) {
+            throw new IllegalStateException("this handler runs on its own thread, where body listeners cannot run: "
+                    + "read the body with body()");
+        }
         if (!exchange.headReadable) {
             throw new IllegalStateException("register the body listener inside HttpHandler.handle");
         }
@@ -143,6 +258,9 @@ public final class HttpRequest {
     }
 
     private FieldsView head() {
+        if (copiedHead != null) {
+            return copiedHead;
+        }
         if (!exchange.headReadable) {
             throw new IllegalStateException("the request head is a view of the receive buffer, readable only during "
                     + "HttpHandler.handle; copy what a later answer needs before returning");
@@ -152,6 +270,6 @@ public final class HttpRequest {
 
     @Override
     public String toString() {
-        return exchange.headReadable ? method() + " " + target() + " " + version() : method() + " (head no longer readable)";
+        return exchange.headReadable || copiedHead != null ? method() + " " + target() + " " + version() : method() + " (head no longer readable)";
     }
 }

@@ -1,5 +1,6 @@
 package dev.uring4j.http;
 
+import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
@@ -81,6 +82,10 @@ public final class HttpResponse {
 
     HttpResponse(Exchange exchange) {
         this.exchange = exchange;
+    }
+
+    Exchange exchange() {
+        return exchange;
     }
 
     void recycle() {
@@ -342,6 +347,44 @@ public final class HttpResponse {
         } else {
             post(() -> exchange.connection.writability().onWritable(exchange, task));
         }
+    }
+
+    /**
+     * The body as a stream to write with blocking calls, from a thread other than the event loop,
+     * such as a handler run by {@link BlockingHandler}: writes park the calling thread while the
+     * response does not take more output (the client reads slower, or an earlier pipelined response
+     * is not out yet), with the same bound on queued output as {@link #write} and
+     * {@link #onWritable} on the loop. Small writes are gathered into a buffer of 16 KiB; the first
+     * octet sent starts a chunked body unless {@link #start(long)} or {@link #startChunked()} was
+     * called; {@link OutputStream#close()} sends the rest and ends the response. If the client is
+     * gone, writes are discarded.
+     *
+     * @return a new stream over this response; one per response
+     * @throws IllegalStateException on the event loop, which must not block
+     */
+    public OutputStream outputStream() {
+        return outputStream(-1);
+    }
+
+    /**
+     * As {@link #outputStream()}, for a body of exactly {@code contentLength} octets whose response
+     * has not started: the stream starts it. A body of up to 16 KiB is held until complete and leaves
+     * with its head in one step, as {@link #send} does; writing more than declared is an
+     * {@code IOException}, and closing the stream short of it closes the connection.
+     *
+     * @param contentLength the body's length, sent as {@code Content-Length}; -1 as {@link #outputStream()}
+     * @return a new stream over this response; one per response
+     * @throws IllegalStateException on the event loop, which must not block, or if the head was
+     *     already sent and {@code contentLength} is not -1
+     */
+    public OutputStream outputStream(long contentLength) {
+        if (onLoop()) {
+            throw new IllegalStateException("outputStream() blocks, and this is the event loop: use write and onWritable");
+        }
+        if (contentLength >= 0) {
+            building();
+        }
+        return new ResponseOutputStream(this, contentLength);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.uring4j.http;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 
 import dev.uring4j.runtime.TcpServer;
 
@@ -51,7 +52,7 @@ public final class HttpServer {
     private final DateCache date = new DateCache();
 
     private HttpServer(Builder b) {
-        handler = b.handler;
+        handler = b.handlerExecutor == null ? b.handler : BlockingHandler.on(b.handlerExecutor, b.handler);
         maxRequestLineBytes = b.maxRequestLineBytes;
         maxHeaderBytes = b.maxHeaderBytes;
         maxHeaderCount = b.maxHeaderCount;
@@ -226,6 +227,7 @@ public final class HttpServer {
         private long headerTimeoutNanos = Duration.ofSeconds(10).toNanos();
         private long idleTimeoutNanos = Duration.ofSeconds(60).toNanos();
         private long lingerTimeoutNanos = Duration.ofSeconds(2).toNanos();
+        private Executor handlerExecutor;
 
         private Builder(HttpHandler handler) {
             this.handler = Objects.requireNonNull(handler, "handler");
@@ -354,6 +356,32 @@ public final class HttpServer {
          */
         public Builder lingerTimeout(Duration timeout) {
             lingerTimeoutNanos = inRange("lingerTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * Runs the handler of every request on a new virtual thread (default off: on the event
+         * loop), so that handlers may block; see {@link BlockingHandler}, which this wraps the
+         * handler in. To keep some routes on the loop, wrap only the others instead.
+         *
+         * @param on whether handlers run on virtual threads
+         * @return this builder
+         */
+        public Builder virtualThreads(boolean on) {
+            handlerExecutor = on ? BlockingHandler.VIRTUAL_THREAD_PER_REQUEST : null;
+            return this;
+        }
+
+        /**
+         * Runs the handler of every request on {@code executor} (default: on the event loop), so
+         * that handlers may block; see {@link BlockingHandler}. For when {@link #virtualThreads}
+         * is not the right executor: a pool that bounds how many requests block at once, say.
+         *
+         * @param executor runs one task per request; null runs handlers on the event loop
+         * @return this builder
+         */
+        public Builder handlerExecutor(Executor executor) {
+            handlerExecutor = executor;
             return this;
         }
 

@@ -1,6 +1,9 @@
 package dev.uring4j.http;
 
 import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+
+import javax.net.ssl.SSLSession;
 
 /**
  * What the HTTP engine needs from one connection and the event loop that owns it; the runtime
@@ -69,6 +72,15 @@ interface HttpTransport {
 
     /** Runs {@code task} on the event loop after {@code delayNanos}, unless cancelled. */
     Cancellable schedule(long delayNanos, Runnable task);
+
+    /** The peer's address. */
+    InetSocketAddress remoteAddress();
+
+    /** The connection's local address. */
+    InetSocketAddress localAddress();
+
+    /** The TLS session once its handshake completed; null without TLS. */
+    SSLSession tlsSession();
 
     /** The event loop's monotonic clock, in nanoseconds, for timeouts. */
     long nanoTime();

@@ -44,6 +44,25 @@ final class RequestFraming {
         reset();
     }
 
+    /** A copy with the same findings, for a copy of the head they come from. */
+    RequestFraming copy() {
+        RequestFraming c = new RequestFraming(maxBodyBytes);
+        c.http11 = http11;
+        c.contentLength = contentLength;
+        c.transferCodings = transferCodings;
+        c.lastCodingChunked = lastCodingChunked;
+        c.codingAfterChunked = codingAfterChunked;
+        c.otherCoding = otherCoding;
+        c.hostCount = hostCount;
+        c.connectionClose = connectionClose;
+        c.connectionKeepAlive = connectionKeepAlive;
+        c.expectContinue = expectContinue;
+        c.expectOther = expectOther;
+        c.pathStart = pathStart;
+        c.pathEnd = pathEnd;
+        return c;
+    }
+
     void reset() {
         http11 = false;
         contentLength = -1;

@@ -1,7 +1,10 @@
 package dev.uring4j.http;
 
 import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLSession;
 
 import dev.uring4j.ring.Errno;
 import dev.uring4j.runtime.Connection;
@@ -161,6 +164,21 @@ final class RuntimeTransport implements HttpTransport, ConnectionHandler {
     public Cancellable schedule(long delayNanos, Runnable task) {
         Timeout t = connection.eventLoop().schedule(delayNanos, TimeUnit.NANOSECONDS, task);
         return t::cancel;
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return connection.remoteAddress();
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return connection.localAddress();
+    }
+
+    @Override
+    public SSLSession tlsSession() {
+        return connection.tlsSession();
     }
 
     @Override

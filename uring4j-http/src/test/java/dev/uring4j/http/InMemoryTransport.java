@@ -3,12 +3,16 @@ package dev.uring4j.http;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+
+import javax.net.ssl.SSLSession;
 
 /**
  * An {@link HttpTransport} without a network, for testing the engine and handlers: what a test
@@ -403,6 +407,21 @@ final class InMemoryTransport implements HttpTransport {
         Timer timer = new Timer(nanos + delayNanos, timerSequence++, task);
         timers.add(timer);
         return timer;
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), 40000);
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), 8080);
+    }
+
+    @Override
+    public SSLSession tlsSession() {
+        return null;
     }
 
     @Override
