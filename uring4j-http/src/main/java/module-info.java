@@ -9,6 +9,4 @@ module dev.uring4j.http {
 
     exports dev.uring4j.http;
     exports dev.uring4j.http.jdk;
-
-    provides com.sun.net.httpserver.spi.HttpServerProvider with dev.uring4j.http.jdk.UringHttpServerProvider;
 }

@@ -235,7 +235,9 @@ class JdkHttpServerProviderTest {
     }
 
     @Test
-    void theServiceFileAndTheModuleSelectTheProvider() {
+    void theSystemPropertySelectsTheProvider() {
+        // The JDK reads the property once, on the first call: no other test of this JVM asks for it.
+        System.setProperty("com.sun.net.httpserver.HttpServerProvider", UringHttpServerProvider.class.getName());
         assertInstanceOf(UringHttpServerProvider.class, HttpServerProvider.provider());
     }
 

@@ -11,7 +11,8 @@ import com.sun.net.httpserver.spi.HttpServerProvider;
  * The JDK's HTTP server API ({@code com.sun.net.httpserver}) on uring4j: an application written
  * against {@link HttpServer} runs on uring4j's event loops and HTTP engine unchanged, chosen with
  * {@code -Dcom.sun.net.httpserver.HttpServerProvider=dev.uring4j.http.jdk.UringHttpServerProvider}
- * or, since the module and jar declare it as a service, by being first on the module or class path.
+ * or a service file of the application's own; the jar does not register itself, so its presence
+ * alone switches nothing.
  *
  * <p><b>Supported.</b> {@code HttpServer}: {@code create}, {@code bind} (bound at once, so
  * {@code getAddress} has the port; requests that arrive before {@code start} wait for it),
