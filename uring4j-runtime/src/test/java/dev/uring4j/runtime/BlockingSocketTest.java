@@ -163,15 +163,8 @@ class BlockingSocketTest {
              BlockingServerSocket server = echoServer(group)) {
             BlockingSocket s = BlockingSocket.connect(group, server.localAddress(), Duration.ofSeconds(5));
             CompletableFuture<Throwable> outcome = new CompletableFuture<>();
-            Thread reader = Thread.ofVirtual().start(() -> {
-                try {
-                    s.read(new byte[10], 0, 10);
-                    outcome.complete(null);
-                } catch (Throwable t) {
-                    outcome.complete(t);
-                }
-            });
-            awaitParked(reader);
+            CompletableFuture<Boolean> interrupted = new CompletableFuture<>();
+            awaitParked(readInVirtualThread(s, outcome, interrupted));
             s.close();
             Throwable t = outcome.get(5, TimeUnit.SECONDS);
             assertTrue(t instanceof SocketException && "Socket closed".equals(t.getMessage()), String.valueOf(t));
@@ -186,15 +179,7 @@ class BlockingSocketTest {
             BlockingSocket s = BlockingSocket.connect(group, server.localAddress(), Duration.ofSeconds(5));
             CompletableFuture<Throwable> outcome = new CompletableFuture<>();
             CompletableFuture<Boolean> stillInterrupted = new CompletableFuture<>();
-            Thread virtual = Thread.ofVirtual().start(() -> {
-                try {
-                    s.read(new byte[10], 0, 10);
-                    outcome.complete(null);
-                } catch (Throwable t) {
-                    outcome.complete(t);
-                }
-                stillInterrupted.complete(Thread.currentThread().isInterrupted());
-            });
+            Thread virtual = readInVirtualThread(s, outcome, stillInterrupted);
             awaitParked(virtual);
             virtual.interrupt();
             Throwable t = outcome.get(5, TimeUnit.SECONDS);
@@ -281,6 +266,20 @@ class BlockingSocketTest {
             Throwable t = outcome.get(5, TimeUnit.SECONDS);
             assertTrue(t instanceof SocketException && "Socket closed".equals(t.getMessage()), String.valueOf(t));
         }
+    }
+
+    /** A virtual thread blocked in {@code s.read}: how the read ended, then whether the thread's interrupt status was set. */
+    private static Thread readInVirtualThread(BlockingSocket s, CompletableFuture<Throwable> outcome,
+                                              CompletableFuture<Boolean> interrupted) {
+        return Thread.ofVirtual().start(() -> {
+            try {
+                s.read(new byte[10], 0, 10);
+                outcome.complete(null);
+            } catch (Throwable t) {
+                outcome.complete(t);
+            }
+            interrupted.complete(Thread.currentThread().isInterrupted());
+        });
     }
 
     /** Until {@code t} waits (parked): the state the test wants to disturb. */

@@ -124,15 +124,19 @@ final class TlsLayer {
     }
 
     private HandshakeStatus wrapHandshake() throws SSLException {
+        SSLEngineResult r = wrapNothing();
+        return r.getStatus() == SSLEngineResult.Status.CLOSED ? HandshakeStatus.NOT_HANDSHAKING : r.getHandshakeStatus();
+    }
+
+    /** One wrap of no application data (a handshake message, close_notify, an alert), its records queued. */
+    private SSLEngineResult wrapNothing() throws SSLException {
         while (true) {
-            ByteBuffer out = buffers.netOut.clear();
-            SSLEngineResult r = engine.wrap(NOTHING, out);
-            if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                buffers.fit(engine.getSession());
-                continue;
+            SSLEngineResult r = engine.wrap(NOTHING, buffers.netOut.clear());
+            if (r.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                queueRecords(r.bytesProduced());
+                return r;
             }
-            queueRecords(r.bytesProduced());
-            return r.getStatus() == SSLEngineResult.Status.CLOSED ? HandshakeStatus.NOT_HANDSHAKING : r.getHandshakeStatus();
+            buffers.fit(engine.getSession());
         }
     }
 
@@ -408,14 +412,7 @@ final class TlsLayer {
     /** Wraps until the engine has nothing more to send (a close_notify, an alert). */
     private void drainEngine() throws SSLException {
         while (!engine.isOutboundDone()) {
-            ByteBuffer out = buffers.netOut.clear();
-            SSLEngineResult r = engine.wrap(NOTHING, out);
-            if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-                buffers.fit(engine.getSession());
-                continue;
-            }
-            queueRecords(r.bytesProduced());
-            if (r.bytesProduced() == 0) {
+            if (wrapNothing().bytesProduced() == 0) {
                 return;
             }
         }
