@@ -21,11 +21,23 @@ final class Args {
             if (!a.startsWith("--") || !known.contains(a.substring(2))) {
                 throw usage("unknown option '" + a + "'; known: --" + String.join(", --", known));
             }
+            if (SWITCHES.contains(a.substring(2))) {
+                values.put(a.substring(2), "true");
+                continue;
+            }
             if (i + 1 >= args.length) {
                 throw usage("option " + a + " needs a value");
             }
             values.put(a.substring(2), args[++i]);
         }
+    }
+
+    /** Options that take no value: present or not. */
+    private static final Set<String> SWITCHES = Set.of("tls-self-signed");
+
+    /** Whether the switch {@code --name} was given. */
+    boolean flag(String name) {
+        return values.containsKey(name);
     }
 
     String string(String name, String fallback) {

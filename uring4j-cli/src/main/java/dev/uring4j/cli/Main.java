@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -22,7 +23,9 @@ import dev.uring4j.runtime.AcceptMode;
 import dev.uring4j.runtime.EventLoopGroup;
 import dev.uring4j.runtime.LoopOptions;
 import dev.uring4j.runtime.LoopStats;
+import dev.uring4j.runtime.SelfSignedCertificate;
 import dev.uring4j.runtime.TcpServer;
+import dev.uring4j.runtime.TlsConfig;
 import dev.uring4j.runtime.Transport;
 import dev.uring4j.runtime.TransportSelection;
 import dev.uring4j.runtime.UdpEndpoint;
@@ -123,28 +126,100 @@ public final class Main {
     }
 
     private static void echo(String[] args) throws Exception {
-        Args a = new Args("echo", args, Set.of("port", "host", "threads", "accept", Args.TRANSPORT));
-        AcceptMode mode = acceptMode(a);
-        TcpServer server = TcpServer.builder()
-                .address(new InetSocketAddress(a.string("host", "0.0.0.0"), a.integer("port", 7007)))
-                .threads(a.integer("threads", 1))
-                .acceptMode(mode)
-                .transport(a.transport())
-                .handler(EchoServer.Echo::new)
-                .start();
-        printTransport(server.group(), a.transport());
-        serveUntilSignalled(server);
+        Args a = new Args("echo", args, withTls("port", "host", "threads", "accept", Args.TRANSPORT));
+        serveTcp(a, 7007, builder -> builder.handler(EchoServer.Echo::new).start(), List.of());
     }
 
     private static void http(String[] args) throws Exception {
-        Args a = new Args("http", args, Set.of("port", "host", "threads", "accept", Args.TRANSPORT));
-        TcpServer server = HttpServer.builder(HttpEchoServer.router()).build().serve(TcpServer.builder()
-                .address(new InetSocketAddress(a.string("host", "0.0.0.0"), a.integer("port", 8080)))
+        Args a = new Args("http", args, withTls("port", "host", "threads", "accept", Args.TRANSPORT));
+        HttpServer http = HttpServer.builder(HttpEchoServer.router()).build();
+        serveTcp(a, 8080, http::serve, List.of("http/1.1"));
+    }
+
+    /** A server's options plus the TLS ones {@code echo} and {@code http} take. */
+    private static Set<String> withTls(String... options) {
+        Set<String> all = new java.util.LinkedHashSet<>(Arrays.asList(options));
+        all.addAll(List.of("tls-cert", "tls-key", "tls-port", "tls-self-signed"));
+        return all;
+    }
+
+    /** Starts a TCP server from a builder it is given (the command's handler or HTTP server). */
+    private interface Starter {
+        TcpServer start(TcpServer.Builder builder) throws IOException;
+    }
+
+    /**
+     * Runs {@code echo} or {@code http}: on {@code --port} in plaintext, or in TLS when given a
+     * certificate and no {@code --tls-port}; with {@code --tls-port}, plaintext and TLS side by
+     * side on one loop group. The TLS listener says {@code tls listening on HOST:PORT} first; the
+     * usual {@code listening on HOST:PORT} (of {@code --port}) comes last, once both serve.
+     */
+    private static void serveTcp(Args a, int defaultPort, Starter starter, List<String> alpn) throws Exception {
+        String host = a.string("host", "0.0.0.0");
+        TlsConfig tls = tls(a, alpn);
+        boolean sideBySide = a.string("tls-port", null) != null;
+        TcpServer main = starter.start(TcpServer.builder()
+                .address(new InetSocketAddress(host, a.integer("port", defaultPort)))
                 .threads(a.integer("threads", 1))
                 .acceptMode(acceptMode(a))
-                .transport(a.transport()));
-        printTransport(server.group(), a.transport());
-        serveUntilSignalled(server);
+                .transport(a.transport())
+                .tls(sideBySide ? null : tls));
+        printTransport(main.group(), a.transport());
+        if (!sideBySide) {
+            serveUntilSignalled(main);
+            return;
+        }
+        TcpServer secure;
+        try {
+            secure = starter.start(TcpServer.builder().group(main.group())
+                    .address(new InetSocketAddress(host, a.integer("tls-port", 8443)))
+                    .acceptMode(acceptMode(a))
+                    .tls(tls));
+        } catch (IOException | RuntimeException e) {
+            main.close();
+            throw e;
+        }
+        System.out.println("tls " + listening(secure.localAddress()));
+        serveUntilSignalled(main.localAddress(), () -> {
+            secure.close();
+            main.close();
+            return main.group().stats().toString();
+        });
+    }
+
+    /**
+     * The TLS config the flags ask for: {@code --tls-cert FILE --tls-key FILE} (PEM), or
+     * {@code --tls-self-signed} (a certificate made now for localhost, written where curl's
+     * {@code --cacert} can read it); {@code null} for plaintext. {@code alpn}: the protocols offered.
+     */
+    private static TlsConfig tls(Args a, List<String> alpn) throws IOException {
+        String cert = a.string("tls-cert", null);
+        String key = a.string("tls-key", null);
+        boolean selfSigned = a.flag("tls-self-signed");
+        if (selfSigned && (cert != null || key != null)) {
+            throw a.usage("--tls-self-signed makes its own certificate: give it without --tls-cert/--tls-key");
+        }
+        if ((cert == null) != (key == null)) {
+            throw a.usage("--tls-cert and --tls-key go together");
+        }
+        if (!selfSigned && cert == null) {
+            if (a.string("tls-port", null) != null) {
+                throw a.usage("--tls-port needs a certificate: --tls-cert FILE --tls-key FILE, or --tls-self-signed");
+            }
+            return null;
+        }
+        TlsConfig.Builder b;
+        if (selfSigned) {
+            SelfSignedCertificate generated = SelfSignedCertificate.generate();
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("uring4j-tls-");
+            java.nio.file.Path certFile = dir.resolve("certificate.pem");
+            generated.writePem(certFile, dir.resolve("key.pem"));
+            System.out.println("tls self-signed certificate for localhost, 127.0.0.1 and ::1: " + certFile);
+            b = TlsConfig.server(List.of(generated.certificate()), generated.privateKey());
+        } else {
+            b = TlsConfig.server(java.nio.file.Path.of(cert), java.nio.file.Path.of(key));
+        }
+        return b.applicationProtocols(alpn.toArray(String[]::new)).build();
     }
 
     /** Prints the transport the server runs on: why, unless {@code --transport} named it. */
@@ -312,10 +387,12 @@ public final class Main {
                   probe [--threads N] [--accept acceptor|reuseport] [--transport auto|uring|nio]
                                                           io_uring features of this kernel, and what a server
                                                           started with those flags runs on and takes
-                  echo --port P [--host H] [--threads N] [--accept acceptor|reuseport] [--transport auto|uring|nio]
+                  echo --port P [--host H] [--threads N] [--accept acceptor|reuseport] [--transport auto|uring|nio] [TLS]
                                                           an echo server for any load tool
-                  http --port P [--host H] [--threads N] [--accept acceptor|reuseport] [--transport auto|uring|nio]
+                  http --port P [--host H] [--threads N] [--accept acceptor|reuseport] [--transport auto|uring|nio] [TLS]
                                                           HTTP/1.1: GET / and /plaintext, POST /echo
+                    TLS: --tls-cert FILE --tls-key FILE (PEM chain and key) or --tls-self-signed;
+                         TLS on --port, or with --tls-port P plaintext on --port and TLS on P
                   udp-echo --port P [--host H] [--threads N] [--transport auto|uring|nio] [--rcvbuf BYTES]
                            [--batch-wait N:MICROS]        a UDP echo server (SO_REUSEPORT over N loops)
                   serve [--echo-port 7007] [--http-port 8080] [--udp-port 9000] [--host H] [--threads N] [--transport ...]

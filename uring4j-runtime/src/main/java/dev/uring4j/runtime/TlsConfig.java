@@ -1,26 +1,30 @@
 package dev.uring4j.runtime;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 
 import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
 import dev.uring4j.runtime.internal.TlsContext;
+import dev.uring4j.runtime.internal.tls.KeyMaterial;
+import dev.uring4j.runtime.internal.tls.Pem;
+import dev.uring4j.runtime.internal.tls.SniKeyManager;
 
 /**
  * TLS for a {@link TcpServer}, a {@link TcpClient} or an HTTP server: the JDK's own
@@ -74,6 +78,22 @@ public final class TlsConfig {
      */
     public static Builder server(List<X509Certificate> chain, PrivateKey key) {
         return new Builder(false, null).certificate(chain, key);
+    }
+
+    /**
+     * A server's config presenting the certificate chain of a PEM file (leaf first, as nginx's
+     * {@code ssl_certificate}) with the private key of another (PKCS#8, or the traditional RSA
+     * and EC forms; not encrypted).
+     *
+     * @param certificateChain the PEM file of the chain
+     * @param privateKey       the PEM file of the leaf's private key
+     * @return a builder for the rest
+     * @throws IOException naming the file and what is wrong with it, or when the key is not the
+     *                     certificate's
+     */
+    public static Builder server(Path certificateChain, Path privateKey) throws IOException {
+        KeyMaterial m = KeyMaterial.read(certificateChain, privateKey);
+        return server(m.chain(), m.key());
     }
 
     /**
@@ -156,8 +176,8 @@ public final class TlsConfig {
     public static final class Builder {
         private final boolean client;
         private final SSLContext given;
-        private List<X509Certificate> chain;
-        private PrivateKey key;
+        private KeyMaterial keys;
+        private final Map<String, KeyMaterial> byHostName = new LinkedHashMap<>();
         private final List<X509Certificate> trusted = new ArrayList<>();
         private List<String> protocols = DEFAULT_PROTOCOLS;
         private List<String> cipherSuites;
@@ -183,12 +203,54 @@ public final class TlsConfig {
          */
         public Builder certificate(List<X509Certificate> chain, PrivateKey key) {
             ownKeysOnly("certificate");
-            if (chain.isEmpty()) {
-                throw new IllegalArgumentException("the certificate chain is empty");
-            }
-            this.chain = List.copyOf(chain);
-            this.key = Objects.requireNonNull(key, "key");
+            this.keys = new KeyMaterial(List.copyOf(chain), Objects.requireNonNull(key, "key"));
             return this;
+        }
+
+        /**
+         * {@link #certificate(List, PrivateKey)} from PEM files, as {@link TlsConfig#server(Path, Path)} reads them.
+         *
+         * @param certificateChain the PEM file of the chain, leaf first
+         * @param privateKey       the PEM file of the leaf's private key
+         * @return this builder
+         * @throws IOException naming the file and what is wrong with it
+         */
+        public Builder certificate(Path certificateChain, Path privateKey) throws IOException {
+            ownKeysOnly("certificate");
+            this.keys = KeyMaterial.read(certificateChain, privateKey);
+            return this;
+        }
+
+        /**
+         * SNI: present this chain to clients that ask for {@code hostName} (case-insensitive; a
+         * {@code *.example.com} entry matches one label), and the default certificate to others.
+         * Entries with RSA and EC keys may share a name: each client gets one its handshake can use.
+         *
+         * @param hostName the name, or a wildcard one
+         * @param chain    the chain, leaf first
+         * @param key      the leaf's private key
+         * @return this builder
+         * @throws IllegalStateException on a client's config, or one made from an {@link SSLContext}
+         */
+        public Builder sniCertificate(String hostName, List<X509Certificate> chain, PrivateKey key) {
+            ownKeysOnly("sniCertificate");
+            if (client) {
+                throw new IllegalStateException("sniCertificate is a server's setting");
+            }
+            byHostName.put(hostName.toLowerCase(java.util.Locale.ROOT), new KeyMaterial(List.copyOf(chain), key));
+            return this;
+        }
+
+        /**
+         * Trusts the certificates of a PEM file (a CA bundle, as curl's {@code --cacert}); see
+         * {@link #trust(X509Certificate...)}.
+         *
+         * @param certificates the PEM file
+         * @return this builder
+         * @throws IOException naming the file and what is wrong with it
+         */
+        public Builder trust(Path certificates) throws IOException {
+            return trust(Pem.readCertificates(certificates).toArray(X509Certificate[]::new));
         }
 
         /**
@@ -323,7 +385,7 @@ public final class TlsConfig {
          * @throws IllegalArgumentException when no requested protocol or suite is supported
          */
         public TlsConfig build() {
-            if (!client && given == null && chain == null) {
+            if (!client && given == null && keys == null) {
                 throw new IllegalStateException("a TLS server needs a certificate and its private key");
             }
             SSLContext ssl = given != null ? given : ownContext();
@@ -358,31 +420,20 @@ public final class TlsConfig {
 
         private SSLContext ownContext() {
             try {
-                KeyManager[] keys = null;
-                if (chain != null) {
-                    KeyStore store = KeyStore.getInstance("PKCS12");
-                    store.load(null, null);
-                    char[] none = new char[0];
-                    store.setKeyEntry("key", key, none, chain.toArray(X509Certificate[]::new));
-                    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                    kmf.init(store, none);
-                    keys = kmf.getKeyManagers();
+                KeyManager[] presented = null;
+                if (keys != null) {
+                    presented = new KeyManager[] {new SniKeyManager(keys, byHostName)};
                 }
                 TrustManager[] trust = null;
                 if (!trusted.isEmpty()) {
-                    KeyStore anchors = KeyStore.getInstance("PKCS12");
-                    anchors.load(null, null);
-                    for (int i = 0; i < trusted.size(); i++) {
-                        anchors.setCertificateEntry("trusted-" + i, trusted.get(i));
-                    }
                     TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                    tmf.init(anchors);
+                    tmf.init(Pem.trustStore(trusted));
                     trust = tmf.getTrustManagers();
                 }
                 SSLContext ssl = SSLContext.getInstance("TLS");
-                ssl.init(keys, trust, null);
+                ssl.init(presented, trust, null);
                 return ssl;
-            } catch (GeneralSecurityException | IOException e) {
+            } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("cannot build the TLS context: " + e.getMessage(), e);
             }
         }

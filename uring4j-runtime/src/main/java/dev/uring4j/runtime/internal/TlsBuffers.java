@@ -11,6 +11,10 @@ import javax.net.ssl.SSLSession;
  * what arrived), the plaintext records decrypt into ({@link #appIn}) before the handler sees it,
  * and one record being encrypted ({@link #netOut}). Only what outlives a call is per connection
  * (a partial record, plaintext not yet encrypted), so an idle connection holds none of this.
+ *
+ * <p>The buffers are on the heap: the engine decrypts a record where it lies and encrypts into its
+ * destination, and the JDK's ciphers work on arrays; given direct buffers they copy through
+ * temporary arrays for every record, which is garbage on every request.
  */
 final class TlsBuffers {
     /** Ciphertext read at once beyond a kept partial record: several records per engine pass. */
@@ -34,13 +38,13 @@ final class TlsBuffers {
         int packet = session.getPacketBufferSize();
         int app = session.getApplicationBufferSize();
         if (netOut == null || netOut.capacity() < packet) {
-            netOut = ByteBuffer.allocateDirect(packet);
+            netOut = ByteBuffer.allocate(packet);
             netOutSegment = MemorySegment.ofBuffer(netOut);
-            netIn = ByteBuffer.allocateDirect(packet + READ_CHUNK);
+            netIn = ByteBuffer.allocate(packet + READ_CHUNK);
             netInSegment = MemorySegment.ofBuffer(netIn);
         }
         if (appIn == null || appIn.capacity() < app) {
-            appIn = ByteBuffer.allocateDirect(app);
+            appIn = ByteBuffer.allocate(app);
             appInSegment = MemorySegment.ofBuffer(appIn);
         }
     }
