@@ -1,12 +1,11 @@
 package dev.uring4j.bench.peers;
 
-import java.nio.file.Path;
+import java.io.File;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.uring4j.bench.tls.ServerControl;
-import dev.uring4j.bench.tls.TlsKeys;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -17,8 +16,8 @@ import io.netty.handler.ssl.SslProvider;
 /**
  * The HTTPS peer: {@link NettyHttpServer}'s plaintext answer behind Netty's {@code SslHandler}
  * over the JDK's {@code SSLEngine} ({@link SslProvider#JDK}, not OpenSSL), on the transport named
- * by {@code --transport} (default epoll), presenting the keys of {@code --keystore}
- * ({@link TlsKeys}); TLS 1.3 and 1.2 unless {@code --tls-protocol} names one. The cipher suites
+ * by {@code --transport} (default epoll), presenting the PEM certificate and key of
+ * {@code --cert} and {@code --key}, without ALPN; TLS 1.3 and 1.2 unless {@code --tls-protocol} names one. The cipher suites
  * are Netty's defaults for the JDK provider unless {@code --tls-suite} names one. Requests and open connections are counted and read
  * by {@link ServerControl}, as in uring4j's HTTPS server.
  */
@@ -26,14 +25,10 @@ public final class NettyHttpsServer {
     private NettyHttpsServer() {}
 
     public static void main(String[] args) throws Exception {
-        PeerArgs peer = PeerArgs.parse("NettyHttpsServer", args, Set.of("--transport", "--keystore", "--tls-protocol", "--tls-suite"));
-        String keystore = peer.options().get("--keystore");
-        if (keystore == null) {
-            System.err.println("NettyHttpsServer: --keystore is required");
-            System.exit(2);
-        }
-        TlsKeys keys = TlsKeys.load(Path.of(keystore));
-        SslContextBuilder builder = SslContextBuilder.forServer(keys.key(), keys.chain())
+        PeerArgs peer = PeerArgs.parse("NettyHttpsServer", args, Set.of("--transport", "--cert", "--key", "--tls-protocol", "--tls-suite"));
+        String cert = peer.required("--cert");
+        String key = peer.required("--key");
+        SslContextBuilder builder = SslContextBuilder.forServer(new File(cert), new File(key))
                 .sslProvider(SslProvider.JDK);
         String protocol = peer.options().get("--tls-protocol");
         builder.protocols(protocol != null ? new String[] {protocol} : new String[] {"TLSv1.3", "TLSv1.2"});

@@ -51,6 +51,15 @@ public record PeerArgs(String host, int port, Map<String, String> options) {
         return new PeerArgs(host, port, options);
     }
 
+    /** The value of {@code flag}; when it was not given, prints that it is required and exits with status 2. */
+    public String required(String flag) {
+        String v = options.get(flag);
+        if (v == null) {
+            exitUsage("usage: " + flag + " V", flag + " is required");
+        }
+        return v;
+    }
+
     /** {@code --rcvbuf BYTES} (UDP peers: every server of a cell gets the same), or {@code fallback}. */
     int rcvbuf(int fallback) {
         String v = options.get("--rcvbuf");

@@ -17,6 +17,7 @@ import java.util.function.ToDoubleFunction;
 
 import dev.uring4j.bench.BenchEnv;
 import dev.uring4j.bench.CpuTime;
+import dev.uring4j.runtime.SelfSignedCertificate;
 
 /**
  * uring4j's HTTPS server beside Netty's over the JDK's {@code SSLEngine}, in one run, interleaved:
@@ -29,7 +30,8 @@ import dev.uring4j.bench.CpuTime;
  * Each server runs in a process of its own pinned to CPU 0, with the bench suite's JVM flags
  * ({@link BenchEnv#DEFAULT_JVM_FLAGS}, and Native Memory Tracking for the idle cell); the load
  * runs pinned to CPU 1. In every run the servers go in an order shuffled afresh (seeded, printed).
- * Every server presents the same EC P-256 certificate ({@link TlsKeys}). Tables give medians and
+ * Every server presents the same self-signed EC P-256 certificate ({@link SelfSignedCertificate},
+ * PEM files in {@code --out}). Tables give medians and
  * min–max over the runs; raw figures go to {@code --out} ({@code allocation.tsv}, {@code idle.tsv},
  * every server's and client's log).
  *
@@ -55,18 +57,18 @@ public final class TlsBench {
             "netty-epoll", "Netty 4.2 epoll + JDK SSLEngine",
             "netty-nio", "Netty 4.2 NIO + JDK SSLEngine");
 
-    /** The run's settings; {@code classpath} is the bench's, {@code keystore} made at the start. */
+    /** The run's settings; {@code classpath} is the bench's, {@code certificate} and {@code key} made at the start. */
     record Options(Path root, Path java, String classpath, int runs, List<String> servers, int conns, int warmup,
                    int seconds, List<String> protocols, int idleConnections, int idleRuns, List<String> idleStates,
                    int clientThreads, int attempts, double maxOthersPct, int quietWait, Path out, long seed,
-                   int serverCpu, int loadCpu, long nsPerTick, Path keystore) {}
+                   int serverCpu, int loadCpu, long nsPerTick, Path certificate, Path key) {}
 
     private TlsBench() {}
 
     public static void main(String[] args) throws Exception {
         Options o = parse(args);
         Files.createDirectories(o.out());
-        makeKeystore(o);
+        makeCertificate(o);
         System.out.println("== TLS: keep-alive HTTPS bytes/request and memory per idle TLS connection");
         System.out.println("date:     " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "; kernel " + uname()
                 + "; " + Runtime.getRuntime().availableProcessors() + " CPUs visible; server on CPU " + o.serverCpu()
@@ -144,15 +146,16 @@ public final class TlsBench {
                 + o.runs() + " runs; median [min–max]. Bytes/request: the server JVM's heap allocation (every thread) "
                 + "over the requests its handler got in the window; CPU: the server process, all threads.");
         System.out.println();
-        System.out.println("| server | protocol, suite | requests/s | server CPU µs/request | bytes/request | others on CPU 0, max % | wrk errors |");
-        System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: |");
+        System.out.println("| server | asked | negotiated | requests/s | server CPU µs/request | bytes/request | others on CPU 0, max % | wrk errors |");
+        System.out.println("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |");
         for (String protocol : o.protocols()) {
             for (String name : o.servers()) {
                 List<AllocationRun> rs = runs.stream().filter(r -> r.server().equals(name) && r.protocol().equals(protocol)).toList();
                 if (rs.isEmpty()) {
                     continue;
                 }
-                System.out.printf("| %s | %s | %s | %s | %s | %.1f | %d |%n", LABELS.get(name),
+                System.out.printf("| %s | %s | %s | %s | %s | %s | %.1f | %d |%n", LABELS.get(name),
+                        protocol.contains(":") ? protocol.replace(":", ", only ") : protocol + ", server's suites",
                         String.join(", ", rs.stream().map(AllocationRun::negotiated).distinct().toList()),
                         stat(rs, AllocationRun::requestsPerSecond, "%,.0f"), stat(rs, AllocationRun::cpuMicrosPerRequest, "%.2f"),
                         stat(rs, AllocationRun::bytesPerRequest, "%,.0f"),
@@ -234,7 +237,7 @@ public final class TlsBench {
             case "netty-nio" -> c.addAll(List.of("-cp", o.classpath(), "dev.uring4j.bench.peers.NettyHttpsServer", "--transport", "nio"));
             default -> throw new IllegalArgumentException("unknown server " + name + " (" + LABELS.keySet() + ")");
         }
-        c.addAll(List.of("--port", "0", "--keystore", o.keystore().toString()));
+        c.addAll(List.of("--port", "0", "--cert", o.certificate().toString(), "--key", o.key().toString()));
         if (protocol != null) {
             // "TLSv1.3" or "TLSv1.3:SUITE", the suite forced on every server alike.
             String[] p = protocol.split(":", 2);
@@ -246,19 +249,9 @@ public final class TlsBench {
         return c;
     }
 
-    /** An EC P-256 key and its self-signed certificate for localhost, made with the JDK's keytool. */
-    private static void makeKeystore(Options o) throws IOException, InterruptedException {
-        Files.deleteIfExists(o.keystore());
-        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-        String password = new String(TlsKeys.PASSWORD);
-        Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-keystore", o.keystore().toString(),
-                "-storetype", "PKCS12", "-storepass", password, "-keypass", password, "-alias", TlsKeys.ALIAS,
-                "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
-                "-ext", "san=dns:localhost,ip:127.0.0.1", "-validity", "30").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (p.waitFor() != 0) {
-            throw new IOException("keytool failed: " + out.strip());
-        }
+    /** An EC P-256 key and its self-signed certificate for localhost, as PEM files every server reads. */
+    private static void makeCertificate(Options o) throws IOException {
+        SelfSignedCertificate.generate("localhost", "127.0.0.1").writePem(o.certificate(), o.key());
     }
 
     private static String uname() throws IOException {
@@ -321,7 +314,7 @@ public final class TlsBench {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         return new Options(root, java, classpath, runs, servers, conns, warmup, seconds, protocols, idleConnections,
                 idleRuns, idleStates, clientThreads, attempts, maxOthers, quietWait, out, seed, 0, 1, CpuTime.nsPerTick(),
-                out.resolve("server.p12"));
+                out.resolve("certificate.pem"), out.resolve("key.pem"));
     }
 
     private static void usage(String why) {

@@ -15,8 +15,8 @@ import dev.uring4j.runtime.TlsConfig;
 
 /**
  * uring4j's HTTP server over TLS, as {@link TlsBench} measures it: the routes of
- * {@code ./uring4j http} ({@link HttpEchoServer#router()}) on one loop, the keys of
- * {@code --keystore} ({@link TlsKeys}), TLS 1.3 and 1.2 unless {@code --tls-protocol} names one, the JDK's
+ * {@code ./uring4j http} ({@link HttpEchoServer#router()}) on one loop, the PEM certificate and
+ * key of {@code --cert} and {@code --key}, no ALPN (the load offers none), TLS 1.3 and 1.2 unless {@code --tls-protocol} names one, the JDK's
  * cipher suites in the JDK's order unless {@code --tls-suite} names one.
  * The transport is the runtime's choice, {@code -During4j.transport=nio} for the fallback.
  *
@@ -29,14 +29,10 @@ public final class UringHttpsServer {
     private UringHttpsServer() {}
 
     public static void main(String[] args) throws Exception {
-        PeerArgs peer = PeerArgs.parse("UringHttpsServer", args, Set.of("--keystore", "--tls-protocol", "--tls-suite"));
-        String keystore = peer.options().get("--keystore");
-        if (keystore == null) {
-            System.err.println("UringHttpsServer: --keystore is required");
-            System.exit(2);
-        }
-        TlsKeys keys = TlsKeys.load(Path.of(keystore));
-        TlsConfig.Builder tls = TlsConfig.server(keys.chain(), keys.key());
+        PeerArgs peer = PeerArgs.parse("UringHttpsServer", args, Set.of("--cert", "--key", "--tls-protocol", "--tls-suite"));
+        String cert = peer.required("--cert");
+        String key = peer.required("--key");
+        TlsConfig.Builder tls = TlsConfig.server(Path.of(cert), Path.of(key));
         String protocol = peer.options().get("--tls-protocol");
         if (protocol != null) {
             tls.protocols(protocol);
