@@ -67,11 +67,13 @@ public final class TlsBench {
 
     public static void main(String[] args) throws Exception {
         Options o = parse(args);
+        // Interrupted (SIGINT, SIGTERM), the run leaves no server, load or client of its own behind.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().descendants().forEach(ProcessHandle::destroy)));
         Files.createDirectories(o.out());
         makeCertificate(o);
         System.out.println("== TLS: keep-alive HTTPS bytes/request and memory per idle TLS connection");
         System.out.println("date:     " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "; kernel " + uname()
-                + "; " + Runtime.getRuntime().availableProcessors() + " CPUs visible; server on CPU " + o.serverCpu()
+                + "; CPUs online " + Files.readString(Path.of("/sys/devices/system/cpu/online")).strip() + "; server on CPU " + o.serverCpu()
                 + ", load on CPU " + o.loadCpu());
         System.out.println("JDK:      " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         System.out.println("servers:  " + String.join(", ", o.servers().stream().map(s -> s + " = " + LABELS.get(s)).toList()));
@@ -141,13 +143,10 @@ public final class TlsBench {
         if (runs.isEmpty()) {
             return;
         }
-        System.out.println();
-        System.out.println("Keep-alive HTTPS, GET /plaintext, " + o.conns() + " connections, 1 request in flight on each; "
+        tableHead("Keep-alive HTTPS, GET /plaintext, " + o.conns() + " connections, 1 request in flight on each; "
                 + o.runs() + " runs; median [min–max]. Bytes/request: the server JVM's heap allocation (every thread) "
-                + "over the requests its handler got in the window; CPU: the server process, all threads.");
-        System.out.println();
-        System.out.println("| server | asked | negotiated | requests/s | server CPU µs/request | bytes/request | others on CPU 0, max % | wrk errors |");
-        System.out.println("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |");
+                + "over the requests its handler got in the window; CPU: the server process, all threads.",
+                "server", "asked", "negotiated", "requests/s", "server CPU µs/request", "bytes/request", "others on CPU 0, max %", "wrk errors");
         for (String protocol : o.protocols()) {
             for (String name : o.servers()) {
                 List<AllocationRun> rs = runs.stream().filter(r -> r.server().equals(name) && r.protocol().equals(protocol)).toList();
@@ -169,14 +168,11 @@ public final class TlsBench {
         if (runs.isEmpty()) {
             return;
         }
-        System.out.println();
-        System.out.println(o.idleConnections() + " idle TLS connections against none, in the same server process; "
+        tableHead(o.idleConnections() + " idle TLS connections against none, in the same server process; "
                 + o.idleRuns() + " runs; per connection, median [min–max]. Heap: live objects after a full GC "
                 + "(class histogram); native: NMT committed outside the Java heap, code, class metadata and the JIT's "
-                + "arenas (Other = FFM arenas, direct and Unsafe memory); RSS: resident set. Kernel socket memory is in none of these.");
-        System.out.println();
-        System.out.println("| server | idle after | heap B/conn | native B/conn | of which Other | RSS Δ B/conn |");
-        System.out.println("| --- | --- | ---: | ---: | ---: | ---: |");
+                + "arenas (Other = FFM arenas, direct and Unsafe memory); RSS: resident set. Kernel socket memory is in none of these.",
+                "server", "idle after", "heap B/conn", "native B/conn", "of which Other", "RSS Δ B/conn");
         for (String state : o.idleStates()) {
             for (String name : o.servers()) {
                 List<IdleRun> rs = runs.stream().filter(r -> r.server().equals(name) && r.state().equals(state)).toList();
@@ -203,6 +199,19 @@ public final class TlsBench {
                         + median.nativeCategories());
             }
         }
+    }
+
+    /** A caption, then a markdown table's head: the first two columns text, the others figures. */
+    private static void tableHead(String caption, String... columns) {
+        System.out.println();
+        System.out.println(caption);
+        System.out.println();
+        System.out.println("| " + String.join(" | ", columns) + " |");
+        StringBuilder rule = new StringBuilder("|");
+        for (int i = 0; i < columns.length; i++) {
+            rule.append(i < 2 || columns[i].equals("negotiated") ? " --- |" : " ---: |");
+        }
+        System.out.println(rule);
     }
 
     /** Median [min–max] of {@code f} over {@code rs}. */
