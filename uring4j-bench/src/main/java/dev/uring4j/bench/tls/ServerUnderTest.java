@@ -26,7 +26,8 @@ import dev.uring4j.bench.CpuTime;
 final class ServerUnderTest implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on (\\S+):(\\d+)");
     private static final Pattern MARK = Pattern.compile("mark allocated=(\\d+) requests=(\\d+) connections=(\\d+)");
-    private static final long TIMEOUT_S = 30;
+    /** How long a server may take to start or to answer: generous, since other tenants may hold the CPU. */
+    private static final long TIMEOUT_S = 60;
 
     private final Process process;
     private final PrintWriter control;
@@ -91,7 +92,7 @@ final class ServerUnderTest implements AutoCloseable {
 
     /**
      * Asks for the server's counters until it holds exactly {@code open} connections (the peer's
-     * closes and connects are seen a little after the peer made them), at most 30 s.
+     * closes and connects are seen a little after the peer made them), at most a minute.
      */
     Mark awaitConnections(int open) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);

@@ -103,10 +103,15 @@ public final class TlsBench {
                                 if (best == null || r.othersPct() < best.othersPct()) {
                                     best = r;
                                 }
+                            } catch (IOException e) {
+                                // A server that cannot start or be measured (a neighbour starving it) costs one attempt.
+                                System.out.println("  " + name + " " + protocol + " attempt " + attempt + " failed: " + e.getMessage());
                             }
                         }
-                        allocation.add(best);
-                        tsv.println(run + "\t" + best.tsv());
+                        if (best != null) {
+                            allocation.add(best);
+                            tsv.println(run + "\t" + best.tsv());
+                        }
                     }
                 }
             }
