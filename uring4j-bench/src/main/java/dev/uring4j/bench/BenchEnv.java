@@ -27,10 +27,10 @@ import java.util.List;
  *       runs with; the default samples buffer allocations for leak tracking.
  * </ul>
  */
-record BenchEnv(Path root, Path nativeDir, Path java, List<String> jvmFlags, String benchClasspath,
+public record BenchEnv(Path root, Path nativeDir, Path java, List<String> jvmFlags, String benchClasspath,
                 int serverCpu, int loadCpu, long nsPerTick) {
 
-    static final List<String> DEFAULT_JVM_FLAGS = List.of(
+    public static final List<String> DEFAULT_JVM_FLAGS = List.of(
             "-XX:+UseSerialGC", "-Xms256m", "-Xmx256m",
             "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
             "-Dio.netty.leakDetection.level=disabled");
@@ -84,7 +84,7 @@ record BenchEnv(Path root, Path nativeDir, Path java, List<String> jvmFlags, Str
     }
 
     /** {@code taskset -c CPU} in front of a command. */
-    static List<String> pinned(int cpu, List<String> command) {
+    public static List<String> pinned(int cpu, List<String> command) {
         List<String> line = new ArrayList<>(List.of("taskset", "-c", Integer.toString(cpu)));
         line.addAll(command);
         return line;

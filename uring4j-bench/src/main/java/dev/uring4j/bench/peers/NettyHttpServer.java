@@ -3,8 +3,10 @@ package dev.uring4j.bench.peers;
 import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -14,7 +16,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -30,21 +31,29 @@ import io.netty.util.ReferenceCountUtil;
  * {@code 200 text/plain "Hello, World!"} and a {@code Date} header, as the TechEmpower plaintext
  * implementations do: the body is one shared buffer, the header values are prepared strings, the
  * date string is refreshed once a second on the event loop, and responses are flushed once per
- * read batch so pipelined requests leave in one write.
+ * read batch so pipelined requests leave in one write. The response's bytes are those of
+ * {@code ./uring4j http}: the same header names, order and date format, so both sides of a
+ * comparison send (and, over TLS, encrypt) the same number of bytes.
  */
 public final class NettyHttpServer {
     private static final ByteBuf HELLO = Unpooled.unreleasableBuffer(
             Unpooled.directBuffer().writeBytes("Hello, World!".getBytes(StandardCharsets.US_ASCII)));
+    private static final AsciiString DATE = AsciiString.cached("Date");
+    private static final AsciiString CONTENT_TYPE = AsciiString.cached("Content-Type");
+    private static final AsciiString CONTENT_LENGTH = AsciiString.cached("Content-Length");
     private static final AsciiString TEXT_PLAIN = AsciiString.cached("text/plain");
     private static final AsciiString LENGTH = AsciiString.cached(String.valueOf(HELLO.readableBytes()));
-    private static final DateTimeFormatter RFC_1123 = DateTimeFormatter.RFC_1123_DATE_TIME;
+    /** RFC 9110's IMF-fixdate: a two-digit day, as uring4j writes it (RFC_1123_DATE_TIME drops the zero). */
+    private static final DateTimeFormatter IMF_FIXDATE = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ROOT);
     private static volatile AsciiString date = now();
     private static final java.util.concurrent.atomic.AtomicBoolean DATE_TICKING = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Requests answered; written by the one event loop only (a release store, no fence per request). */
+    private static final AtomicLong REQUESTS = new AtomicLong();
 
     private NettyHttpServer() {}
 
     private static AsciiString now() {
-        return new AsciiString(RFC_1123.format(ZonedDateTime.now(java.time.ZoneOffset.UTC)));
+        return new AsciiString(IMF_FIXDATE.format(ZonedDateTime.now(java.time.ZoneOffset.UTC)));
     }
 
     public static void main(String[] args) throws Exception {
@@ -57,8 +66,13 @@ public final class NettyHttpServer {
         });
     }
 
+    /** Requests answered so far, from any thread. */
+    static long requests() {
+        return REQUESTS.get();
+    }
+
     /** Answers each request as its head arrives; bodies (there are none here) are dropped. */
-    private static final class Plaintext extends ChannelInboundHandlerAdapter {
+    static final class Plaintext extends ChannelInboundHandlerAdapter {
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
             if (DATE_TICKING.compareAndSet(false, true)) {
@@ -70,15 +84,17 @@ public final class NettyHttpServer {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             try {
                 if (msg instanceof HttpRequest request) {
+                    REQUESTS.setRelease(REQUESTS.getPlain() + 1);
                     String uri = request.uri();
                     boolean known = uri.equals("/plaintext") || uri.equals("/");
                     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                             known ? HttpResponseStatus.OK : HttpResponseStatus.NOT_FOUND,
                             known ? HELLO.duplicate() : Unpooled.EMPTY_BUFFER, false);
+                    // The encoder writes names as given and in the order set: uring4j's order.
                     response.headers()
-                            .set(HttpHeaderNames.CONTENT_TYPE, TEXT_PLAIN)
-                            .set(HttpHeaderNames.CONTENT_LENGTH, known ? LENGTH : HttpHeaderValues.ZERO)
-                            .set(HttpHeaderNames.DATE, date);
+                            .set(DATE, date)
+                            .set(CONTENT_TYPE, TEXT_PLAIN)
+                            .set(CONTENT_LENGTH, known ? LENGTH : HttpHeaderValues.ZERO);
                     if (HttpUtil.isKeepAlive(request)) {
                         ctx.write(response, ctx.voidPromise());
                     } else {

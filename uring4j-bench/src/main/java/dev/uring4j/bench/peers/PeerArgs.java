@@ -10,10 +10,10 @@ import java.util.Set;
  * {@code [--host 127.0.0.1] --port P} (0 = ephemeral) plus server-specific flags, and exactly one
  * line {@code listening on HOST:PORT} on stdout once connections are served.
  */
-record PeerArgs(String host, int port, Map<String, String> options) {
+public record PeerArgs(String host, int port, Map<String, String> options) {
 
     /** Parses {@code args}; a malformed line prints the usage and exits with status 2. */
-    static PeerArgs parse(String program, String[] args, Set<String> extraFlags) {
+    public static PeerArgs parse(String program, String[] args, Set<String> extraFlags) {
         String usage = "usage: " + program + " [--host 127.0.0.1] --port P"
                 + (extraFlags.isEmpty() ? "" : " " + String.join(" ", extraFlags.stream().map(f -> f + " V").toList()));
         String host = "127.0.0.1";
@@ -51,6 +51,15 @@ record PeerArgs(String host, int port, Map<String, String> options) {
         return new PeerArgs(host, port, options);
     }
 
+    /** The value of {@code flag}; when it was not given, prints that it is required and exits with status 2. */
+    public String required(String flag) {
+        String v = options.get(flag);
+        if (v == null) {
+            exitUsage("usage: " + flag + " V", flag + " is required");
+        }
+        return v;
+    }
+
     /** {@code --rcvbuf BYTES} (UDP peers: every server of a cell gets the same), or {@code fallback}. */
     int rcvbuf(int fallback) {
         String v = options.get("--rcvbuf");
@@ -65,12 +74,13 @@ record PeerArgs(String host, int port, Map<String, String> options) {
         }
     }
 
-    InetSocketAddress address() {
+    /** The address to bind. */
+    public InetSocketAddress address() {
         return new InetSocketAddress(host, port);
     }
 
     /** Prints the readiness line for the port actually bound (the ephemeral one when 0 was asked). */
-    void announce(InetSocketAddress bound) {
+    public void announce(InetSocketAddress bound) {
         System.out.println("listening on " + host + ":" + bound.getPort());
         System.out.flush();
     }

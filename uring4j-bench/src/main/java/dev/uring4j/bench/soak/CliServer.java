@@ -233,12 +233,7 @@ final class CliServer implements AutoCloseable {
 
     /** Resident set size in KiB ({@code VmRSS} of {@code /proc/PID/status}). */
     long rssKib() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"), StandardCharsets.US_ASCII)) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        throw new IOException("no VmRSS in /proc/" + pid() + "/status");
+        return JvmMemory.rssKib(pid());
     }
 
     /** Sends {@code signal} ("STOP", "CONT", "KILL") to the server. */

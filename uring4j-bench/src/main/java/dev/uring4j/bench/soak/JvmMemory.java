@@ -25,8 +25,9 @@ import java.util.regex.Pattern;
  * @param javaHeapKib     NMT Java Heap committed
  * @param otherKib        NMT Other committed (FFM and Unsafe allocations)
  * @param heapAfterGcKib  Java heap in use right after a full collection
+ * @param categoriesKib   NMT committed per category, in the summary's order
  */
-record JvmMemory(long committedKib, long javaHeapKib, long otherKib, long heapAfterGcKib) {
+public record JvmMemory(long committedKib, long javaHeapKib, long otherKib, long heapAfterGcKib, Map<String, Long> categoriesKib) {
 
     private static final Pattern TOTAL = Pattern.compile("Total: reserved=(\\d+)KB, committed=(\\d+)KB");
     private static final Pattern CATEGORY =
@@ -34,7 +35,7 @@ record JvmMemory(long committedKib, long javaHeapKib, long otherKib, long heapAf
     private static final Pattern USED = Pattern.compile("used (\\d+)([KMG])");
 
     /** Collects garbage in {@code pid}, then reads its heap and native memory. */
-    static JvmMemory sample(long pid, Path scratch) throws IOException, InterruptedException {
+    public static JvmMemory sample(long pid, Path scratch) throws IOException, InterruptedException {
         Path commands = scratch.resolve("jcmd-commands.txt");
         Files.writeString(commands, "GC.run\nGC.heap_info\nVM.native_memory summary\n");
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
@@ -46,6 +47,20 @@ record JvmMemory(long committedKib, long javaHeapKib, long otherKib, long heapAf
             throw new IOException("jcmd " + pid + " failed: " + out.strip());
         }
         return parse(out);
+    }
+
+    /**
+     * The resident set size of {@code pid}, in KiB ({@code VmRSS} of {@code /proc/PID/status}).
+     *
+     * @throws IOException if the process is gone or its status has no {@code VmRSS}
+     */
+    public static long rssKib(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"), StandardCharsets.US_ASCII)) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new IOException("no VmRSS in /proc/" + pid + "/status");
     }
 
     static JvmMemory parse(String out) throws IOException {
@@ -66,7 +81,9 @@ record JvmMemory(long committedKib, long javaHeapKib, long otherKib, long heapAf
                 continue;
             }
             Matcher m = USED.matcher(line);
-            if (m.find() && (line.contains("heap") || line.contains("generation") || line.contains("Gen") || line.contains("ZHeap"))) {
+            // The serial collector names its generations "DefNew" and "Tenured" (JDK 25; "def new generation" before).
+            if (m.find() && (line.contains("heap") || line.contains("generation") || line.contains("Gen") || line.contains("ZHeap")
+                    || line.startsWith("DefNew") || line.startsWith("Tenured"))) {
                 long v = Long.parseLong(m.group(1));
                 heapUsed += switch (m.group(2)) {
                     case "M" -> v << 10;
@@ -80,6 +97,6 @@ record JvmMemory(long committedKib, long javaHeapKib, long otherKib, long heapAf
             throw new IOException("no heap usage in jcmd GC.heap_info's output: " + out.strip());
         }
         return new JvmMemory(Long.parseLong(total.group(2)), categories.getOrDefault("Java Heap", 0L),
-                categories.getOrDefault("Other", 0L), heapUsed);
+                categories.getOrDefault("Other", 0L), heapUsed, categories);
     }
 }
