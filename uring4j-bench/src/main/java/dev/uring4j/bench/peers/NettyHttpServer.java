@@ -16,6 +16,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -98,6 +99,8 @@ public final class NettyHttpServer {
                     if (HttpUtil.isKeepAlive(request)) {
                         ctx.write(response, ctx.voidPromise());
                     } else {
+                        // Said in the response, as RFC 9112 asks, so that the client opens a new connection.
+                        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
                         ctx.writeAndFlush(response).addListener(f -> ctx.close());
                     }
                 }
