@@ -64,8 +64,14 @@ final class HeadParser {
     private final int maxHeaderBytes;
     private final int maxFields;
     private final RequestFraming framing;
-    /** Per field: name start, name end, value start, value end (OWS trimmed), relative to the base. */
-    private final int[] fields;
+    /** Fields a new connection's table has room for: grown (to the limit) by a head with more. */
+    private static final int INITIAL_FIELDS = 16;
+
+    /**
+     * Per field: name start, name end, value start, value end (OWS trimmed), relative to the base.
+     * Small until a head needs more, so an idle connection does not hold a table for the limit.
+     */
+    private int[] fields;
 
     private boolean trailers;
     private int state;
@@ -95,7 +101,7 @@ final class HeadParser {
         this.maxHeaderBytes = maxHeaderBytes;
         this.maxFields = maxFields;
         this.framing = new RequestFraming(maxBodyBytes);
-        this.fields = new int[maxFields * 4];
+        this.fields = new int[Math.min(maxFields, INITIAL_FIELDS) * 4];
         startRequest();
     }
 
@@ -357,6 +363,10 @@ final class HeadParser {
     /** Records the field line just read (name and value as the parser's cursors say) and lets the framing see it. */
     private Rejection addField(MemorySegment segment, long base) {
         int at = fieldCount * 4;
+        if (at + 4 > fields.length) {
+            // Within the limit, which the caller checked: grown once per connection at most a few times.
+            fields = Arrays.copyOf(fields, Math.min(Math.max(fields.length * 2, 4), maxFields * 4));
+        }
         fields[at] = nameStart;
         fields[at + 1] = nameEnd;
         fields[at + 2] = valueStart;

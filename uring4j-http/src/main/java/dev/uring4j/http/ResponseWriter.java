@@ -31,8 +31,10 @@ final class ResponseWriter {
     /** The most octets gathered before they are handed to the transport: a batch of small responses. */
     static final int GATHER_BYTES = 16 * 1024;
 
-    private final ByteBuf scratch = new ByteBuf(1024);
-    private final ByteBuf gathered = new ByteBuf(1024);
+    // Small at first: they grow to what the connection's responses need, and an idle connection
+    // (most of them, in a server holding many) keeps little.
+    private final ByteBuf scratch = new ByteBuf(256);
+    private final ByteBuf gathered = new ByteBuf(256);
     private int depth;
     private boolean unflushed;
     /** The Date line read in this batch; null until a head in the batch needs it. */
