@@ -36,10 +36,7 @@ class AllocationTest {
         }
         try (TcpServer server = TcpServer.builder().handler(EchoHandler::new).start();
              Socket s = Net.connect(server.localAddress())) {
-            EventLoop loop = server.group().loops().get(0);
-            CompletableFuture<Long> tid = new CompletableFuture<>();
-            loop.execute(() -> tid.complete(Thread.currentThread().threadId()));
-            long loopThread = tid.get(5, TimeUnit.SECONDS);
+            long loopThread = loopThreadId(server);
             OutputStream out = s.getOutputStream();
             DataInputStream in = new DataInputStream(s.getInputStream());
             byte[] msg = new byte[64];
@@ -64,6 +61,13 @@ class AllocationTest {
                 c.close();
             }
         }
+    }
+
+    /** The id of the thread of {@code server}'s first loop, whose allocation a test counts. */
+    static long loopThreadId(TcpServer server) throws Exception {
+        CompletableFuture<Long> tid = new CompletableFuture<>();
+        server.group().loops().get(0).execute(() -> tid.complete(Thread.currentThread().threadId()));
+        return tid.get(5, TimeUnit.SECONDS);
     }
 
     /** The number open(2) would return next. */

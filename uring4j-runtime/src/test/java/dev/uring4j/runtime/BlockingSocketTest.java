@@ -33,9 +33,13 @@ import org.junit.jupiter.api.Test;
  */
 class BlockingSocketTest {
 
-    /** A server whose every connection is echoed by a virtual thread of its own. */
-    private static BlockingServerSocket echoServer(EventLoopGroup group) throws IOException {
-        BlockingServerSocket server = BlockingServerSocket.bind(TcpServer.builder().group(group));
+    /** What a test's server does with one accepted socket, on a virtual thread of its own. */
+    private interface Service {
+        void serve(BlockingSocket s) throws IOException;
+    }
+
+    /** Accepts until the server socket closes, serving each connection on a virtual thread of its own. */
+    private static BlockingServerSocket serveEach(BlockingServerSocket server, Service service) {
         Thread.ofVirtual().start(() -> {
             while (true) {
                 BlockingSocket s;
@@ -46,7 +50,7 @@ class BlockingSocketTest {
                 }
                 Thread.ofVirtual().start(() -> {
                     try (s) {
-                        s.getInputStream().transferTo(s.getOutputStream());
+                        service.serve(s);
                     } catch (IOException e) {
                         // the peer went away; the test's own side reports what it saw
                     }
@@ -54,6 +58,12 @@ class BlockingSocketTest {
             }
         });
         return server;
+    }
+
+    /** A server whose every connection is echoed by a virtual thread of its own. */
+    private static BlockingServerSocket echoServer(EventLoopGroup group) throws IOException {
+        return serveEach(BlockingServerSocket.bind(TcpServer.builder().group(group)),
+                s -> s.getInputStream().transferTo(s.getOutputStream()));
     }
 
     @Test
@@ -119,25 +129,11 @@ class BlockingSocketTest {
         AtomicInteger reading = new AtomicInteger();
         try (EventLoopGroup group = EventLoopGroup.builder().threads(2).build();
              BlockingServerSocket server = BlockingServerSocket.bind(TcpServer.builder().group(group).backlog(4096))) {
-            Thread.ofVirtual().start(() -> {
-                while (true) {
-                    BlockingSocket s;
-                    try {
-                        s = server.accept();
-                    } catch (IOException closed) {
-                        return;
-                    }
-                    Thread.ofVirtual().start(() -> {
-                        try (s) {
-                            byte[] b = new byte[1];
-                            reading.incrementAndGet();
-                            int r = s.read(b, 0, 1);
-                            s.write(b, 0, r);
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    });
-                }
+            serveEach(server, s -> {
+                byte[] b = new byte[1];
+                reading.incrementAndGet();
+                int r = s.read(b, 0, 1);
+                s.write(b, 0, r);
             });
             List<Socket> clients = new ArrayList<>(n);
             try {

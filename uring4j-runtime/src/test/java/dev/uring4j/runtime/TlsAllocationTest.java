@@ -8,7 +8,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
@@ -39,10 +38,7 @@ class TlsAllocationTest {
         }
         try (TcpServer server = TcpServer.builder().tls(TlsPeers.server().build()).handler(EchoHandler::new).start();
              SSLSocket s = TlsPeers.connect(server.localAddress())) {
-            EventLoop loop = server.group().loops().get(0);
-            CompletableFuture<Long> tid = new CompletableFuture<>();
-            loop.execute(() -> tid.complete(Thread.currentThread().threadId()));
-            long loopThread = tid.get(5, TimeUnit.SECONDS);
+            long loopThread = AllocationTest.loopThreadId(server);
             OutputStream out = s.getOutputStream();
             DataInputStream in = new DataInputStream(s.getInputStream());
             byte[] msg = new byte[MESSAGE];
