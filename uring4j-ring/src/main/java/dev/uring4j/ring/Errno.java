@@ -53,6 +53,8 @@ public final class Errno {
     public static final int EPIPE = 32;
     /** Numerical result out of range. */
     public static final int ERANGE = 34;
+    /** File name too long. */
+    public static final int ENAMETOOLONG = 36;
     /** Function not implemented. */
     public static final int ENOSYS = 38;
     /** Too many levels of symbolic links: also {@code O_NOFOLLOW} on a link, {@code RESOLVE_NO_MAGICLINKS}. */

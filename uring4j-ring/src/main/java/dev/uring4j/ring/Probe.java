@@ -39,9 +39,9 @@ public final class Probe {
     public enum Feature {
         /** {@code IORING_OP_SENDMSG}: a send with a msghdr, several buffers (an iovec) in one operation. */
         SENDMSG("sendmsg (IORING_OP_SENDMSG)", "5.3", "IORING_OP_SENDMSG"),
-        /** Files through the ring: {@code IORING_OP_OPENAT}, {@code STATX}, {@code READ} and {@code CLOSE}. */
-        FILE_IO("file I/O (IORING_OP_OPENAT, IORING_OP_STATX, IORING_OP_READ, IORING_OP_CLOSE)", "5.6",
-                "IORING_OP_OPENAT, IORING_OP_STATX, IORING_OP_READ, IORING_OP_CLOSE"),
+        /** Files through the ring: {@code IORING_OP_OPENAT}, {@code OPENAT2}, {@code STATX}, {@code READ} and {@code CLOSE}. */
+        FILE_IO("file I/O (IORING_OP_OPENAT, IORING_OP_OPENAT2, IORING_OP_STATX, IORING_OP_READ, IORING_OP_CLOSE)", "5.6",
+                "IORING_OP_OPENAT, IORING_OP_OPENAT2, IORING_OP_STATX, IORING_OP_READ, IORING_OP_CLOSE"),
         /** {@code openat2} through the ring, with {@code RESOLVE_BENEATH} and the other resolve flags. */
         OPENAT2("openat2 (IORING_OP_OPENAT2)", "5.6", "IORING_OP_OPENAT2"),
         /** {@code splice} through the ring. */
@@ -222,7 +222,8 @@ public final class Probe {
         boolean socketOp = ops[IORING_OP_SOCKET];
         boolean sendZc = ops[IORING_OP_SEND_ZC];
         put(Feature.SENDMSG, ops[IORING_OP_SENDMSG]);
-        put(Feature.FILE_IO, ops[IORING_OP_OPENAT] && ops[IORING_OP_STATX] && ops[IORING_OP_READ] && ops[IORING_OP_CLOSE]);
+        put(Feature.FILE_IO, ops[IORING_OP_OPENAT] && ops[IORING_OP_OPENAT2] && ops[IORING_OP_STATX] && ops[IORING_OP_READ]
+                && ops[IORING_OP_CLOSE]);
         put(Feature.OPENAT2, ops[IORING_OP_OPENAT2]);
         put(Feature.SPLICE, ops[IORING_OP_SPLICE]);
         put(Feature.EXT_ARG, (features & IORING_FEAT_EXT_ARG) != 0);
