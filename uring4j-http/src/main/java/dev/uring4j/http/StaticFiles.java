@@ -169,6 +169,8 @@ public final class StaticFiles implements HttpHandler {
         /** Responses waiting for the directory to open; {@code null} when no open is in progress. */
         private List<FileResponse> waiting;
         private final ArrayDeque<MemorySegment> buffers = new ArrayDeque<>();
+        /** Whether the directory's absence was logged: once until it opens, not per request. */
+        private boolean failureLogged;
         /** Buffers handed out and not yet returned (tests watch it). */
         int buffersInUse;
         /** Bytes read from files on this loop (tests watch it). */
@@ -198,14 +200,18 @@ public final class StaticFiles implements HttpHandler {
             waiting = null;
             if (error != null) {
                 // Tried again with the next request: the directory may appear later.
-                System.getLogger("dev.uring4j.http").log(System.Logger.Level.WARNING,
-                        "StaticFiles cannot open its directory; answering 404: " + error.getMessage());
+                if (!failureLogged) {
+                    failureLogged = true;
+                    System.getLogger("dev.uring4j.http").log(System.Logger.Level.WARNING,
+                            "StaticFiles cannot open its directory; answering 404 until it can: " + error.getMessage());
+                }
                 for (FileResponse r : ready) {
                     notFound(r.response);
                 }
                 return;
             }
             rootDir = dir;
+            failureLogged = false;
             for (FileResponse r : ready) {
                 r.start(dir);
             }

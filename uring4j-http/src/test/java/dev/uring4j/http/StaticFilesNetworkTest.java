@@ -258,4 +258,18 @@ class StaticFilesNetworkTest {
             checked.close();
         }
     }
+
+    @Test
+    void aMissingDirectoryAnswers404UntilItAppears() throws Exception {
+        Path later = tmp.resolve("later");
+        TcpServer s = HttpServer.builder(StaticFiles.builder(later).build()).build().serve(TcpServer.builder().threads(1));
+        try {
+            assertEquals(404, exchange(s, "GET /x.txt HTTP/1.1\r\nHost: t\r\n\r\n").status());
+            Files.createDirectories(later);
+            Files.writeString(later.resolve("x.txt"), "here now");
+            assertEquals("here now", exchange(s, "GET /x.txt HTTP/1.1\r\nHost: t\r\n\r\n").text());
+        } finally {
+            s.close();
+        }
+    }
 }
