@@ -37,7 +37,11 @@ import dev.uring4j.runtime.internal.TransportLoop;
  */
 public abstract sealed class LoopFile permits LoopFileBase {
 
-    /** What an open or a stat reports, on the loop's thread. */
+    /**
+     * What an open or a stat reports, on the loop's thread.
+     *
+     * @param <T> the result: a {@link LoopFile} or a {@link FileStat}
+     */
     @FunctionalInterface
     public interface Callback<T> {
         /**
