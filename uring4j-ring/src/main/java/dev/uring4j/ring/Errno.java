@@ -33,8 +33,14 @@ public final class Errno {
     public static final int EBUSY = 16;
     /** File exists. */
     public static final int EEXIST = 17;
+    /** Invalid cross-device link: also what {@code RESOLVE_BENEATH} answers a path leaving its directory. */
+    public static final int EXDEV = 18;
     /** No such device. */
     public static final int ENODEV = 19;
+    /** Not a directory. */
+    public static final int ENOTDIR = 20;
+    /** Is a directory. */
+    public static final int EISDIR = 21;
     /** Invalid argument. */
     public static final int EINVAL = 22;
     /** Too many open files in system. */
@@ -47,8 +53,12 @@ public final class Errno {
     public static final int EPIPE = 32;
     /** Numerical result out of range. */
     public static final int ERANGE = 34;
+    /** File name too long. */
+    public static final int ENAMETOOLONG = 36;
     /** Function not implemented. */
     public static final int ENOSYS = 38;
+    /** Too many levels of symbolic links: also {@code O_NOFOLLOW} on a link, {@code RESOLVE_NO_MAGICLINKS}. */
+    public static final int ELOOP = 40;
     /** Timer expired. */
     public static final int ETIME = 62;
     /** Value too large for defined data type. */

@@ -39,6 +39,13 @@ public final class Probe {
     public enum Feature {
         /** {@code IORING_OP_SENDMSG}: a send with a msghdr, several buffers (an iovec) in one operation. */
         SENDMSG("sendmsg (IORING_OP_SENDMSG)", "5.3", "IORING_OP_SENDMSG"),
+        /** Files through the ring: {@code IORING_OP_OPENAT}, {@code OPENAT2}, {@code STATX}, {@code READ} and {@code CLOSE}. */
+        FILE_IO("file I/O (IORING_OP_OPENAT, IORING_OP_OPENAT2, IORING_OP_STATX, IORING_OP_READ, IORING_OP_CLOSE)", "5.6",
+                "IORING_OP_OPENAT, IORING_OP_OPENAT2, IORING_OP_STATX, IORING_OP_READ, IORING_OP_CLOSE"),
+        /** {@code openat2} through the ring, with {@code RESOLVE_BENEATH} and the other resolve flags. */
+        OPENAT2("openat2 (IORING_OP_OPENAT2)", "5.6", "IORING_OP_OPENAT2"),
+        /** {@code splice} through the ring. */
+        SPLICE("splice (IORING_OP_SPLICE)", "5.7", "IORING_OP_SPLICE"),
         /** Timed waits in {@code io_uring_enter} without a timeout SQE. */
         EXT_ARG("timed waits in io_uring_enter (IORING_ENTER_EXT_ARG)", "5.11", "IORING_FEAT_EXT_ARG"),
         /** Multishot poll: one request, a completion per readiness event. */
@@ -215,6 +222,10 @@ public final class Probe {
         boolean socketOp = ops[IORING_OP_SOCKET];
         boolean sendZc = ops[IORING_OP_SEND_ZC];
         put(Feature.SENDMSG, ops[IORING_OP_SENDMSG]);
+        put(Feature.FILE_IO, ops[IORING_OP_OPENAT] && ops[IORING_OP_OPENAT2] && ops[IORING_OP_STATX] && ops[IORING_OP_READ]
+                && ops[IORING_OP_CLOSE]);
+        put(Feature.OPENAT2, ops[IORING_OP_OPENAT2]);
+        put(Feature.SPLICE, ops[IORING_OP_SPLICE]);
         put(Feature.EXT_ARG, (features & IORING_FEAT_EXT_ARG) != 0);
         put(Feature.POLL_MULTISHOT, (features & IORING_FEAT_RSRC_TAGS) != 0);
         put(Feature.MSG_RING, ops[IORING_OP_MSG_RING]);

@@ -22,6 +22,8 @@ import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_LINK_TIMEOUT;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_LISTEN;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_MSG_RING;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_NOP;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_OPENAT;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_OPENAT2;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_POLL_ADD;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_POLL_REMOVE;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_PROVIDE_BUFFERS;
@@ -35,6 +37,8 @@ import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_SENDMSG_ZC;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_SEND_ZC;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_SHUTDOWN;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_SOCKET;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_SPLICE;
+import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_STATX;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_TIMEOUT;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_TIMEOUT_REMOVE;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_OP_WRITE;
@@ -47,6 +51,7 @@ import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
 import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
 import dev.uring4j.ring.uapi.IoUringSqe;
+import dev.uring4j.ring.uapi.OpenHow;
 
 /**
  * A flyweight over one slot of the mapped SQE array, with the liburing prep helpers.
@@ -99,6 +104,8 @@ public final class Sqe {
     private static final VarHandle BUF_INDEX = field("u_buf", "buf_index");
     private static final VarHandle BUF_GROUP = field("u_buf", "buf_group");
     private static final VarHandle FILE_INDEX = field("u_fd_in", "file_index");
+    private static final VarHandle SPLICE_FD_IN = field("u_fd_in", "splice_fd_in");
+    private static final VarHandle SPLICE_OFF_IN = field("u_addr", "splice_off_in");
     private static final VarHandle ADDR_LEN = field("u_fd_in", "addr", "addr_len");
     private static final VarHandle ADDR2 = field("u_off", "addr2");
     private static final VarHandle ADDR3 = field("u_addr3", "addr3", "addr3");
@@ -656,6 +663,79 @@ public final class Sqe {
     public Sqe prepRemoveBuffers(int nr, int bgid) {
         prepRw(IORING_OP_REMOVE_BUFFERS, nr, 0, 0, 0);
         return bufGroup(bgid);
+    }
+
+    // ---- 5.6 and later ----
+
+    /**
+     * {@code io_uring_prep_openat}: {@code openat(2)}; {@code cqe.res} is the new fd.
+     *
+     * @param dfd   the directory a relative {@code path} starts from, or
+     *              {@link dev.uring4j.ring.uapi.Fcntl#AT_FDCWD}
+     * @param path  address of the NUL-terminated path; read when the operation runs, so it lives
+     *              until the completion
+     * @param flags {@code O_*} flags ({@code open_flags}, in the op-flags word)
+     * @param mode  the mode of a file {@code O_CREAT} makes, else 0
+     * @return this entry
+     */
+    public Sqe prepOpenat(int dfd, long path, int flags, int mode) {
+        prepRw(IORING_OP_OPENAT, dfd, path, mode, 0);
+        return opFlags(flags);
+    }
+
+    /**
+     * {@code io_uring_prep_openat2}: {@code openat2(2)}, whose {@code struct open_how} can confine
+     * resolution ({@code RESOLVE_BENEATH}: a path that leaves {@code dfd} fails with {@code EXDEV}).
+     *
+     * @param dfd  the directory a relative {@code path} starts from
+     * @param path address of the NUL-terminated path, alive until the completion
+     * @param how  address of a {@link OpenHow#LAYOUT struct open_how}, alive until the completion
+     * @return this entry
+     */
+    public Sqe prepOpenat2(int dfd, long path, long how) {
+        return prepRw(IORING_OP_OPENAT2, dfd, path, (int) OpenHow.LAYOUT.byteSize(), how);
+    }
+
+    /**
+     * {@code io_uring_prep_statx}: {@code statx(2)}; the kernel writes the result to
+     * {@code statxbuf} when the operation runs.
+     *
+     * @param dfd      the directory a relative {@code path} starts from, or the file itself with
+     *                 an empty path and {@code AT_EMPTY_PATH}
+     * @param path     address of the NUL-terminated path, alive until the completion
+     * @param flags    {@code AT_*} flags ({@code statx_flags}, in the op-flags word)
+     * @param mask     the {@code STATX_*} fields wanted
+     * @param statxbuf address of a {@link dev.uring4j.ring.uapi.Statx#LAYOUT struct statx}, alive
+     *                 until the completion
+     * @return this entry
+     */
+    public Sqe prepStatx(int dfd, long path, int flags, int mask, long statxbuf) {
+        prepRw(IORING_OP_STATX, dfd, path, mask, statxbuf);
+        return opFlags(flags);
+    }
+
+    // ---- 5.7 and later ----
+
+    /**
+     * {@code io_uring_prep_splice}: {@code splice(2)}, moving up to {@code nbytes} between two
+     * descriptors of which one is a pipe, without copying through user memory.
+     *
+     * @param fdIn        the source
+     * @param offIn       the source offset, or -1 for its file position (a pipe must use -1)
+     * @param fdOut       the destination
+     * @param offOut      the destination offset, or -1 for its file position
+     * @param nbytes      bytes to move at most
+     * @param spliceFlags {@code SPLICE_F_*} flags, with {@code SPLICE_F_FD_IN_FIXED} when
+     *                    {@code fdIn} is a direct descriptor
+     * @return this entry
+     */
+    public Sqe prepSplice(int fdIn, long offIn, int fdOut, long offOut, int nbytes, int spliceFlags) {
+        prepRw(IORING_OP_SPLICE, fdOut, 0, nbytes, offOut);
+        MemorySegment s = Mapped.MEMORY;
+        long o = at();
+        SPLICE_OFF_IN.set(s, o, offIn);
+        SPLICE_FD_IN.set(s, o, fdIn);
+        return opFlags(spliceFlags);
     }
 
     // ---- 5.18 and later ----

@@ -2,6 +2,7 @@ package dev.uring4j.runtime;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import dev.uring4j.runtime.internal.LoopThread;
 import dev.uring4j.runtime.internal.TransportLoop;
 
 
@@ -21,6 +22,16 @@ import dev.uring4j.runtime.internal.TransportLoop;
  * }</pre>
  */
 public sealed interface EventLoop extends Executor permits TransportLoop {
+
+    /**
+     * The loop whose thread is calling: for code a loop runs (a handler) that needs the loop
+     * itself, for example to read files on it ({@link LoopFile}).
+     *
+     * @return the calling thread's loop, or {@code null} on any other thread
+     */
+    static EventLoop current() {
+        return LoopThread.current();
+    }
 
     /**
      * Whether the calling thread is this loop's thread: where connection and socket methods act

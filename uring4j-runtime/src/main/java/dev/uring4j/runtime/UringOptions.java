@@ -82,6 +82,11 @@ public final class UringOptions {
         /** {@code IORING_OP_BIND}/{@code LISTEN}; else bind(2)/listen(2). */
         BIND_LISTEN(Probe.Feature.BIND_LISTEN, "bind(2) and listen(2)"),
         /**
+         * A {@link LoopFile}'s open, stat, read and close are operations on the loop's ring; else
+         * blocking calls on a small shared thread pool that post their results to the loop.
+         */
+        FILE_IO(Probe.Feature.FILE_IO, "blocking calls on a small shared thread pool"),
+        /**
          * Adaptive completion batching: when completions arrive faster than one per
          * {@link #waitBudget()}, a waiting loop asks for as many as it expects within the budget
          * and lets the first wait that long for the others ({@code min_wait_usec}); else it wakes

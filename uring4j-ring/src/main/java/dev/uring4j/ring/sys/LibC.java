@@ -144,6 +144,8 @@ public final class LibC {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle recvfrom = NativeAccess.downcallErrno("recvfrom",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle pipe2 = NativeAccess.downcallErrno("pipe2",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle eventfd = NativeAccess.downcallErrno("eventfd",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle epoll_create1 = NativeAccess.downcallErrno("epoll_create1",
@@ -347,6 +349,15 @@ public final class LibC {
             return check((long) recvfrom.invokeExact(NativeAccess.capture(), fd, buf, count, flags, addr, addrLen));
         } catch (Throwable t) {
             throw failed("recvfrom", t);
+        }
+    }
+
+    /** pipe2(2): the read end goes to {@code fds[0]}, the write end to {@code fds[1]} (two ints). */
+    public static int pipe2(MemorySegment fds, int flags) {
+        try {
+            return check((int) pipe2.invokeExact(NativeAccess.capture(), fds, flags));
+        } catch (Throwable t) {
+            throw failed("pipe2", t);
         }
     }
 

@@ -241,4 +241,33 @@ class UapiLayoutTest {
         assertEquals(1, IORING_MSG_SEND_FD);
         assertEquals(2, IOU_PBUF_RING_INC);
     }
+
+    @Test
+    void statxAndOpenHow() {
+        // include/uapi/linux/stat.h and include/uapi/linux/openat2.h
+        size(16, Statx.TIMESTAMP);
+        size(0x100, Statx.LAYOUT);
+        assertEquals(0x00, Statx.OFFSET_stx_mask);
+        assertEquals(0x1c, Statx.OFFSET_stx_mode);
+        assertEquals(0x20, Statx.OFFSET_stx_ino);
+        assertEquals(0x28, Statx.OFFSET_stx_size);
+        assertEquals(0x70, Statx.OFFSET_stx_mtime_tv_sec);
+        assertEquals(0x78, Statx.OFFSET_stx_mtime_tv_nsec);
+        assertEquals(0x88, Statx.OFFSET_stx_dev_major);
+        assertEquals(0x8c, Statx.OFFSET_stx_dev_minor);
+        assertEquals(0x7ff, Statx.STATX_BASIC_STATS);
+        size(24, OpenHow.LAYOUT);
+        assertEquals(0, OpenHow.OFFSET_flags);
+        assertEquals(8, OpenHow.OFFSET_mode);
+        assertEquals(16, OpenHow.OFFSET_resolve);
+        assertEquals(0x08, OpenHow.RESOLVE_BENEATH);
+        assertEquals(0x02, OpenHow.RESOLVE_NO_MAGICLINKS);
+        assertEquals(02000000, Fcntl.O_CLOEXEC);
+        assertEquals(-100, Fcntl.AT_FDCWD);
+        assertEquals(0x1000, Fcntl.AT_EMPTY_PATH);
+        assertEquals(18, IORING_OP_OPENAT);
+        assertEquals(21, IORING_OP_STATX);
+        assertEquals(28, IORING_OP_OPENAT2);
+        assertEquals(30, IORING_OP_SPLICE);
+    }
 }

@@ -107,6 +107,12 @@ public abstract non-sealed class TransportLoop implements EventLoop {
     public long bytesWritten;
     public long connectionsOpened;
     public long connectionsClosed;
+    /**
+     * {@link dev.uring4j.runtime.LoopFile} operations started and not yet reported, whichever way
+     * they run: a shutting-down loop waits for them, as they may write memory their callers free
+     * once they hear back.
+     */
+    public int fileOperations;
 
     // The thread only starts in start(), after the subclass is constructed.
     @SuppressWarnings("this-escape")
@@ -252,7 +258,7 @@ public abstract non-sealed class TransportLoop implements EventLoop {
      */
     protected final boolean keepRunning() {
         if (shutdownRequested) {
-            if (openConnections() == 0 && othersClosed()) {
+            if (openConnections() == 0 && othersClosed() && fileOperations == 0) {
                 running = !readyToStop();
             } else if (!aborted && System.nanoTime() - shutdownDeadline > 0) {
                 aborted = true;
@@ -374,6 +380,14 @@ public abstract non-sealed class TransportLoop implements EventLoop {
         LoopFdWatch w = newWatch(fd, events, handler);
         w.start();
         return w;
+    }
+
+    /**
+     * Opens {@code path} for {@link dev.uring4j.runtime.LoopFile#open}: by default with blocking calls on
+     * {@link BlockingFile}'s pool; a transport that can do better overrides this.
+     */
+    public void openFile(java.nio.file.Path path, dev.uring4j.runtime.LoopFile.Callback<dev.uring4j.runtime.LoopFile> callback) {
+        BlockingFile.open(this, path, callback);
     }
 
     /** A watch of {@code fd} on this transport, not yet armed (arguments checked by {@link LoopFdWatch}). */

@@ -26,6 +26,7 @@ import dev.uring4j.runtime.Connection;
 import dev.uring4j.runtime.ConnectionHandler;
 import dev.uring4j.runtime.FdHandler;
 import dev.uring4j.runtime.internal.LoopFdWatch;
+import dev.uring4j.runtime.LoopFile;
 import dev.uring4j.runtime.LoopOptions;
 import dev.uring4j.runtime.LoopStats;
 import dev.uring4j.runtime.internal.LoopThread;
@@ -79,6 +80,8 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
     BufferGroups buffers;
     UringUdpTable udp;
     private UringFdWatches watches;
+    /** The loop's file operations, when the ring has them ({@link UringPaths#fileIo}); else {@code null}. */
+    private UringFiles files;
     private final RingMail ringMail = new RingMail(this);
     /** The ring's fd once set up, for other loops' messages (-1 before); written once by this loop. */
     private volatile int messageRingFd = -1;
@@ -132,6 +135,7 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
                 options.bufferSize(), FIRST_BGID, paths.bufferRings, paths.incremental);
         udp = new UringUdpTable(this, FIRST_BGID + uringOptions.bufferGroups());
         watches = new UringFdWatches(this);
+        files = paths.fileIo ? new UringFiles(this) : null;
         messageRingFd = ring.fd();
         directScratch = arena.allocate(JAVA_INT);
         wakeup = new Wakeup();
@@ -272,6 +276,14 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
             }
             case UserData.OP_WAKEUP -> wakeup.completed(this, flags, !cancelledAll);
             case UserData.OP_POLL -> watches.dispatch(userData, res, flags);
+            case UserData.OP_FILE -> {
+                if (files == null) {
+                    unowned(userData, flags, "no file operations on this loop");
+                } else {
+                    files.dispatch(userData, res, flags);
+                }
+            }
+            case UserData.OP_FILE_CLOSE -> UringFiles.closed(userData, res);
             case UserData.OP_TASK -> ringMail.received(userData);
             case UserData.OP_TASK_SENT -> ringMail.sendFailed(userData, res);
             case UserData.OP_MSG, UserData.OP_LOOP_CANCEL, UserData.OP_FD_INSTALL, UserData.OP_BIND,
@@ -436,6 +448,19 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
         wakeup.signal();
     }
 
+    /** Through the ring where it has the file operations, else as every transport does. */
+    @Override
+    public void openFile(java.nio.file.Path path, LoopFile.Callback<LoopFile> callback) {
+        if (!inEventLoop()) {
+            post(() -> openFile(path, callback), () -> callback.complete(null,
+                    new java.io.IOException("open " + path + ": event loop " + name() + " has stopped")));
+        } else if (files != null) {
+            files.open(path, callback);
+        } else {
+            super.openFile(path, callback);
+        }
+    }
+
     @Override
     protected LoopFdWatch newWatch(int fd, int events, FdHandler handler) {
         return watches.newWatch(fd, events, handler);
@@ -558,6 +583,9 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
         if (ring != null) {
             // Whatever is still in flight (an abnormal exit) is cancelled and drained first.
             drainAfterCancel();
+        }
+        if (files != null) {
+            files.abandonAll(name());
         }
         if (udp != null) {
             udp.freeAfterDrain();

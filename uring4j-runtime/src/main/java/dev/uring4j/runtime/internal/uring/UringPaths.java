@@ -39,6 +39,8 @@ final class UringPaths {
     final int sendZcThreshold;
     /** {@code IORING_OP_BIND} and {@code IORING_OP_LISTEN}, else bind(2) and listen(2). */
     final boolean bindListenOps;
+    /** {@link dev.uring4j.runtime.LoopFile}s work through the ring, else through blocking calls on a pool. */
+    final boolean fileIo;
     /** Completions a waiting loop asks for, and how long the first may wait for the others. */
     private final WaitBatching waitBatching;
     private final Set<Path> inUse = EnumSet.noneOf(Path.class);
@@ -72,6 +74,7 @@ final class UringPaths {
         sendBatch = options.uses(Path.SEND_BATCH);
         msgRingTasks = options.uses(Path.MSG_RING_TASKS);
         bindListenOps = options.uses(Path.BIND_LISTEN);
+        fileIo = options.uses(Path.FILE_IO);
         WaitBatching batching = WaitBatching.none();
         if (options.batchCompletions() > 1) {
             String why = Probe.current().whyMissing(Probe.Feature.MIN_TIMEOUT);
@@ -100,6 +103,7 @@ final class UringPaths {
         record(Path.MSG_RING_FD, options.uses(Path.MSG_RING_FD));
         record(Path.MSG_RING_TASKS, msgRingTasks);
         record(Path.BIND_LISTEN, bindListenOps);
+        record(Path.FILE_IO, fileIo);
         record(Path.ADAPTIVE_WAIT, options.uses(Path.ADAPTIVE_WAIT));
         record(Path.NAPI_BUSY_POLL, options.uses(Path.NAPI_BUSY_POLL) && registerNapi(options, ring, log));
     }

@@ -43,6 +43,10 @@ public final class UserData {
     static final int OP_FILES_UPDATE = 20;
     /** A task message this loop sent another ({@link RingMail}); posts a completion only when it fails. */
     static final int OP_TASK_SENT = 21;
+    /** An open, statx or read of a {@code LoopFile} ({@link UringFiles}: slot and generation name the operation). */
+    static final int OP_FILE = 22;
+    /** The close of a {@code LoopFile}'s descriptor; its result is only logged. */
+    static final int OP_FILE_CLOSE = 23;
     /** A connection arriving from another loop through msg_ring fd passing. */
     static final int OP_HANDOFF = 0xF0;
     /** A msg_ring wakeup from another loop. */

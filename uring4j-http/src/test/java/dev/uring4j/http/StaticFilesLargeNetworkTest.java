@@ -1,0 +1,192 @@
+package dev.uring4j.http;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.uring4j.http.HttpNetworkCases.Response;
+import dev.uring4j.runtime.LoopOptions;
+import dev.uring4j.runtime.TcpServer;
+
+/**
+ * {@link StaticFiles} under the loads that matter for memory: a 1 GiB file (sparse, so nothing is
+ * written to disk) to a client that reads slowly, where the server must read the file only as fast
+ * as the client takes it, holding one buffer and its connection's bounded output, and must stop
+ * reading when the client goes; and many files fetched at once by many connections, each arriving
+ * intact. Memory is judged by the server's own counters (queued output, buffers handed out, bytes
+ * read from disk), never by time. Runs on both transports (see the pom).
+ */
+@ExtendWith(DefaultTransportTests.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class StaticFilesLargeNetworkTest {
+    private static final long GIB = 1L << 30;
+    @TempDir
+    static Path root;
+    private StaticFiles files;
+    private TcpServer server;
+
+    @BeforeAll
+    void start() throws Exception {
+        try (RandomAccessFile f = new RandomAccessFile(root.resolve("big.bin").toFile(), "rw")) {
+            f.setLength(GIB);
+        }
+        files = StaticFiles.builder(root).build();
+        server = HttpServer.builder(files).build().serve(TcpServer.builder().threads(2));
+    }
+
+    @AfterAll
+    void stop() {
+        server.close();
+    }
+
+    /** {buffers handed out, bytes read from files}, summed over the loops, each read on its loop. */
+    private long[] usage() throws Exception {
+        long[] sum = new long[2];
+        for (StaticFiles.LoopState s : files.states) {
+            CompletableFuture<long[]> f = new CompletableFuture<>();
+            s.loop.execute(() -> f.complete(new long[] {s.buffersInUse, s.bytesRead}));
+            long[] u = f.get(10, TimeUnit.SECONDS);
+            sum[0] += u[0];
+            sum[1] += u[1];
+        }
+        return sum;
+    }
+
+    @Test
+    void aSlowReaderOfAGibibyteFileCostsConstantMemory() throws Exception {
+        LoopOptions options = server.group().options();
+        long outputBound = options.maxPendingOutput() / 3;
+        long readBefore = usage()[1];
+        long taken = 16L << 20;
+        try (OutputSampler output = new OutputSampler(server); Socket s = new Socket()) {
+            s.setReceiveBufferSize(16 * 1024);
+            s.connect(server.localAddress());
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write("GET /big.bin HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            output.await(options.highWatermark());
+            InputStream in = new BufferedInputStream(s.getInputStream(), 8192);
+            String head = readHead(in);
+            assertTrue(head.contains("Content-Length: " + GIB + "\r\n"), head);
+            byte[] chunk = new byte[8192];
+            long maxBuffers = 0;
+            for (long got = 0; got < taken; ) {
+                int n = in.read(chunk, 0, (int) Math.min(chunk.length, taken - got));
+                assertTrue(n > 0, "the body ended early");
+                for (int i = 0; i < n; i++) {
+                    assertEquals(0, chunk[i], "a sparse file reads as zeros");
+                }
+                got += n;
+                if ((got & ((1 << 20) - 1)) < n) {
+                    maxBuffers = Math.max(maxBuffers, usage()[0]);
+                }
+            }
+            long read = usage()[1] - readBefore;
+            System.out.println("slow reader of 1 GiB: took " + taken + " bytes, the server read " + read
+                    + " from disk; output peaked at " + output.peak() + " bytes; buffers in use at most " + maxBuffers);
+            assertTrue(output.peak() <= outputBound, "queued output stayed bounded (" + outputBound + "): " + output.peak());
+            assertTrue(maxBuffers <= 1, "one read buffer for one response: " + maxBuffers);
+            // What was read but not taken sits in the connection's queue and the kernel's socket buffers.
+            assertTrue(read <= taken + options.maxPendingOutput() + (8 << 20),
+                    "the file is read at the client's pace: " + read + " bytes read for " + taken + " taken");
+        }
+        // The client left mid-body: the transfer stops and hands its buffer back, far short of 1 GiB.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (usage()[0] != 0) {
+            assertTrue(System.nanoTime() - deadline < 0, "the buffer of a transfer whose client left was never returned");
+            LockSupport.parkNanos(1_000_000);
+        }
+        long read = usage()[1] - readBefore;
+        assertTrue(read < GIB / 8, "reading stopped when the client left: " + read + " bytes read");
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        while (!b.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            assertTrue(c >= 0, "the connection ended in the head");
+            b.append((char) c);
+        }
+        return b.toString();
+    }
+
+    @Test
+    void manyFilesFetchedAtOnceArriveIntact() throws Exception {
+        Random random = new Random(17);
+        Path dir = Files.createDirectories(root.resolve("many"));
+        List<byte[]> contents = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            byte[] b = new byte[i % 10 == 0 ? 0 : random.nextInt(300_000)];
+            random.nextBytes(b);
+            Files.write(dir.resolve("f" + i + ".bin"), b);
+            contents.add(b);
+        }
+        int clients = 16;
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<Future<Integer>> done = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                int seed = c;
+                done.add(pool.submit(() -> {
+                    Random r = new Random(seed);
+                    int checked = 0;
+                    try (Socket s = new Socket()) {
+                        s.connect(server.localAddress());
+                        s.setSoTimeout(30_000);
+                        InputStream in = new BufferedInputStream(s.getInputStream());
+                        for (int i = 0; i < 30; i++) {
+                            int f = r.nextInt(contents.size());
+                            // Two requests per write: pipelined, so responses queue behind each other too.
+                            int g = r.nextInt(contents.size());
+                            s.getOutputStream().write(("GET /many/f" + f + ".bin HTTP/1.1\r\nHost: t\r\n\r\n"
+                                    + "GET /many/f" + g + ".bin HTTP/1.1\r\nHost: t\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            for (int k : new int[] {f, g}) {
+                                Response resp = HttpNetworkCases.read(in);
+                                assertEquals(200, resp.status());
+                                assertArrayEquals(contents.get(k), resp.body(), "f" + k + ".bin");
+                                checked++;
+                            }
+                        }
+                    }
+                    return checked;
+                }));
+            }
+            int total = 0;
+            for (Future<Integer> f : done) {
+                total += f.get(120, TimeUnit.SECONDS);
+            }
+            assertEquals(clients * 60, total);
+        } finally {
+            pool.shutdownNow();
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (usage()[0] != 0) {
+            assertTrue(System.nanoTime() - deadline < 0, "buffers were not all returned");
+            LockSupport.parkNanos(1_000_000);
+        }
+    }
+}
