@@ -21,7 +21,6 @@ final class FileResponse implements LoopFile.ReadCallback, Runnable {
     private static final HttpHeader ACCEPT_RANGES = HttpHeader.of("Accept-Ranges", "bytes");
     private static final HttpHeader VARY = HttpHeader.of("Vary", "Accept-Encoding");
     /** What a HEAD response "writes": the engine discards it without reading it. */
-    private static final MemorySegment ZEROS = Arena.global().allocate(1 << 20);
 
     private final StaticFiles files;
     private final StaticFiles.LoopState state;
@@ -223,10 +222,6 @@ final class FileResponse implements LoopFile.ReadCallback, Runnable {
         }
         response.start(r.length());
         if (head) {
-            // The engine drops a HEAD response's body; it is written only to match the length sent.
-            for (long left = r.length(); left > 0; left -= ZEROS.byteSize()) {
-                response.write(ZEROS, 0, Math.min(left, ZEROS.byteSize()));
-            }
             response.end();
             closeFile();
             return;

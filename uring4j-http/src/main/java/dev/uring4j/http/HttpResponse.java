@@ -205,7 +205,8 @@ public final class HttpResponse {
 
     /**
      * Sends the head of a response whose body of exactly {@code contentLength} octets follows through
-     * {@link #write}, then {@link #end()}.
+     * {@link #write}, then {@link #end()}. Answering {@code HEAD}, call {@link #end()} at once: the
+     * head carries the length, and a body would not be sent.
      *
      * @param contentLength the body's length, sent as {@code Content-Length}
      * @return this response
@@ -391,14 +392,16 @@ public final class HttpResponse {
      * Finishes a started body.
      *
      * @throws IllegalStateException if the body was not started or has ended already, or if fewer
-     *     octets were written than {@link #start(long)} declared; the connection is then closed,
+     *     octets were written than {@link #start(long)} declared (except in answer to {@code HEAD});
+     *     the connection is then closed,
      *     since the client cannot tell where the next response starts
      */
     public void end() {
         if (state != FIXED && state != CHUNKED) {
             throw new IllegalStateException(state == ENDED ? "the response has already ended" : "end() without start()");
         }
-        boolean shortBody = state == FIXED && written != declared;
+        // A HEAD response sends no body, so the length it declares needs no octets written.
+        boolean shortBody = state == FIXED && written != declared && !exchange.head;
         state = ENDED;
         if (onLoop()) {
             endOnLoop(shortBody);

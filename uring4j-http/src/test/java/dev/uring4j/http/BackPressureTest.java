@@ -292,4 +292,25 @@ class BackPressureTest {
         assertEquals(1, progress.ended.get());
         assertEquals(String.valueOf(length), Responses.finals(t.output(), false, true).getFirst().header("Content-Length"));
     }
+
+    @Test
+    void aHeadAnswerEndsRightAfterItsDeclaredLengthAndTheConnectionGoesOn() {
+        HttpHandler declareOnly = (request, response) -> {
+            response.start(1L << 30);
+            response.end();
+        };
+        InMemoryTransport t = new InMemoryTransport();
+        t.connect(HttpServer.builder(Router.builder().get("/big", declareOnly).get("/", TestApp.PLAINTEXT).build()).build());
+        t.receive("HEAD /big HTTP/1.1\r\nHost: a\r\n\r\n" + get("/"));
+        List<Responses.Response> answers = Responses.finals(t.output(), false, true, false);
+        assertEquals(2, answers.size(), "the HEAD answer and the next one");
+        assertEquals(String.valueOf(1L << 30), answers.get(0).header("Content-Length"));
+        assertEquals(200, answers.get(1).status());
+        assertFalse(t.isClosed(), "a HEAD answer declares a length it does not send");
+
+        InMemoryTransport g = new InMemoryTransport();
+        g.connect(HttpServer.builder(Router.builder().get("/big", declareOnly).build()).build());
+        g.receive(get("/big"));
+        assertTrue(g.isOutputShutdown() || g.isClosed(), "a GET answer shorter than its Content-Length leaves the client no framing: closed");
+    }
 }
