@@ -53,6 +53,8 @@ final class Exchange {
     HttpBodyListener listener;
     boolean headReadable;
     boolean bodyDone;
+    /** The handler paused reading this request's body ({@link HttpRequest#pauseBody}). */
+    private boolean bodyPaused;
 
     // The response on the wire.
     int wire;
@@ -111,7 +113,7 @@ final class Exchange {
 
     void recycle() {
         listener = null;
-        headReadable = bodyDone = false;
+        headReadable = bodyDone = bodyPaused = false;
         wire = NOT_STARTED;
         continueSent = closeAfter = aborted = retired = false;
         writableTask = null;
@@ -120,6 +122,24 @@ final class Exchange {
         }
         stagedOut = 0;
         response.recycle();
+    }
+
+    /** Stops reading the connection while this exchange's body is being read, or lifts that ({@link HttpRequest#pauseBody}). */
+    void paceBody(boolean pause) {
+        if (!pause) {
+            resumeBody();
+        } else if (!bodyDone && !bodyPaused && !connection.isClosed()) {
+            bodyPaused = true;
+            connection.pause(HttpConnection.PAUSED_BODY);
+        }
+    }
+
+    /** Lifts {@link #pauseBody}; the body's end (or abort) lifts it too, since nothing is left to hold back. */
+    void resumeBody() {
+        if (bodyPaused) {
+            bodyPaused = false;
+            connection.bodyConsumed();
+        }
     }
 
     /** Whether the response is complete on our side: every byte written or staged. */

@@ -198,6 +198,7 @@ final class RequestReader {
         Exchange ex = reading;
         reading = null;
         ex.bodyDone = true;
+        ex.resumeBody();
         if (ex.listener != null) {
             try {
                 ex.listener.onEnd(ex.request, trailers);
@@ -227,6 +228,7 @@ final class RequestReader {
             return;
         }
         ex.bodyDone = true;
+        ex.resumeBody();
         if (ex.listener != null) {
             try {
                 ex.listener.onAbort(ex.request, new IOException(why));
