@@ -169,6 +169,7 @@ final class RequestReader {
         }
         fields.bind(segment, at);
         ex.headReadable = true;
+        ex.negotiate(fields);
         try {
             handler.handle(ex.request, ex.response);
         } catch (Throwable t) {
