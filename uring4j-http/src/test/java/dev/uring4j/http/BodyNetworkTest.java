@@ -297,21 +297,9 @@ class BodyNetworkTest {
         try (Socket s = connect(small)) {
             OutputStream out = s.getOutputStream();
             InputStream in = new BufferedInputStream(s.getInputStream());
-            out.write(ascii("POST /crc HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"));
-            for (int at = 0; at < exactly.length; at += 4096) {
-                out.write(ascii("1000\r\n"));
-                out.write(exactly, at, 4096);
-                out.write(ascii("\r\n"));
-            }
-            out.write(ascii("0\r\n\r\n"));
+            postChunked(out, exactly, "");
             assertEquals(crcAnswer(exactly), HttpNetworkCases.read(in).text(), "exactly the limit is allowed");
-            out.write(ascii("POST /crc HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"));
-            for (int at = 0; at < exactly.length; at += 4096) {
-                out.write(ascii("1000\r\n"));
-                out.write(exactly, at, 4096);
-                out.write(ascii("\r\n"));
-            }
-            out.write(ascii("1\r\nx\r\n0\r\n\r\n"));
+            postChunked(out, exactly, "1\r\nx\r\n");
             HttpNetworkCases.Response r = HttpNetworkCases.read(in);
             assertEquals(413, r.status(), "refused at the chunk that goes past the limit");
             assertEquals("close", r.headers().get("connection"));
@@ -319,5 +307,16 @@ class BodyNetworkTest {
             in.transferTo(rest);
             assertEquals(0, rest.size(), "nothing after the 413; the connection ends");
         }
+    }
+
+    /** A chunked POST of {@code body} in 4 KiB chunks, then {@code more} (further chunks) and the last chunk. */
+    private static void postChunked(OutputStream out, byte[] body, String more) throws IOException {
+        out.write(ascii("POST /crc HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"));
+        for (int at = 0; at < body.length; at += 4096) {
+            out.write(ascii("1000\r\n"));
+            out.write(body, at, 4096);
+            out.write(ascii("\r\n"));
+        }
+        out.write(ascii(more + "0\r\n\r\n"));
     }
 }
