@@ -39,6 +39,9 @@ interface Cell {
         if (HttpsCell.matches(id)) {
             return HttpsCell.parse(id);
         }
+        if (ArenaCell.matches(id)) {
+            return ArenaCell.parse(id);
+        }
         return HttpCell.matches(id) ? HttpCell.parse(id) : EchoCell.parse(id);
     }
 }
