@@ -54,7 +54,7 @@ record BenchOptions(boolean quick, List<String> servers, List<Cell> cells, int r
                                     patterns, at least 0.5 s each, for the JIT (default 3; quick 1)
               --server-cpu N        CPU the servers are pinned to (default 0)
               --load-cpu N          CPU the load tool is pinned to (default 1)
-              --jvm-flags "..."     flags for every Java server (default: see docs/BENCHMARKS.md)
+              --jvm-flags "..."     flags for every Java server (default: see docs/bench/METHOD.md)
               --max-noise F         repeat a run (up to 3 times) when other tasks took more than F (0..1) of the
                                     server or load CPU during its window, keeping the least disturbed; default 0 = never
               --out DIR             where results.json, results.md and the charts go (default target/bench)
