@@ -262,7 +262,8 @@ public final class HttpRequest {
      * Does nothing once the body is complete or already paused.
      *
      * <p>May be called from any thread: on the event loop it takes effect at once, elsewhere when
-     * the loop runs it (data already on its way may still be delivered first).
+     * the loop runs it (data already on its way may still be delivered first). Not after the
+     * response has ended: the engine then reuses this request for a later one.
      *
      * @throws IllegalStateException for a handler on its own thread, whose {@link #body()} stream
      *     paces the connection by itself
