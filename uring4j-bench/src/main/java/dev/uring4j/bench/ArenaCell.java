@@ -130,16 +130,6 @@ record ArenaCell(Workload workload, int conns) implements Cell {
     }
 
     @Override
-    public boolean fixedLoad() {
-        return false;
-    }
-
-    @Override
-    public int rate() {
-        return 0;
-    }
-
-    @Override
     public List<String> loadCommand(BenchEnv env, int port, double warmupS, double durationS) {
         List<String> command = new ArrayList<>(List.of(env.tool("http_load").toString(), "--port", Integer.toString(port),
                 "--conns", Integer.toString(conns), "--depth", Integer.toString(workload.depth),
