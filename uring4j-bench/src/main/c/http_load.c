@@ -11,7 +11,9 @@
  * Requests: a rotation of raw requests, each connection starting at a different one. By default a
  * few GET /plaintext requests with the headers real clients send; each --request FILE (repeatable)
  * is one raw request, sent as it is (it must be one whose response has a body framed by
- * Content-Length or chunked encoding: no HEAD).
+ * Content-Length or chunked encoding: no HEAD). A request over 64 KiB (an upload: up to 64 MiB) is
+ * sent from the rotation's own copy rather than through the connection's buffer, which holds a
+ * whole batch; such a rotation needs --depth 1.
  *
  * Closed loop (--rate 0): every connection writes --depth requests at once (pipelined; 1 = none)
  * and writes the next batch when all their responses are in, as wrk does; a request's latency runs
@@ -40,7 +42,8 @@ static const char usage[] = "--port P [--host 127.0.0.1] [--conns 64] [--depth 1
                             "[--warmup 1] [--duration 5] [--rate 0]";
 
 #define MAX_REQUESTS 64
-#define MAX_REQUEST_SIZE 65536
+#define MAX_REQUEST_SIZE (64 << 20)
+#define COPIED_REQUEST_SIZE 65536   /* larger requests are sent from the rotation, not copied per connection */
 #define SQ_ENTRIES 4096
 #define CQ_ENTRIES 16384
 #define BGID 0
@@ -54,6 +57,8 @@ struct conn {
     uint64_t *start_ns;         /* depth slots: when request seq % depth was written (or due) */
     char *out;                  /* requests not yet sent; the first out_sending bytes are in flight */
     uint32_t out_len, out_sending;
+    const char *direct;         /* a request over COPIED_REQUEST_SIZE being sent from the rotation; NULL if none */
+    uint32_t direct_len, direct_off;
     uint32_t next_request;      /* position in the rotation */
     unsigned dead : 1, recv_armed : 1, rearm_pending : 1;
     struct http_response response;
@@ -93,7 +98,7 @@ static void add_request(const char *text, size_t len, const char *where)
         die_errno("malloc", ENOMEM);
     memcpy(requests[request_count], text, len);
     request_len[request_count++] = (uint32_t)len;
-    if (len > longest_request)
+    if (len <= COPIED_REQUEST_SIZE && len > longest_request)
         longest_request = (uint32_t)len;
 }
 
@@ -109,6 +114,8 @@ static void load_requests(void)
         size_t n = fread(text, 1, sizeof(text), f);
         fclose(f);
         add_request(text, n, request_files[i]);
+        if (n > COPIED_REQUEST_SIZE && cfg.depth != 1)
+            die_usage("http_load", usage, "a request over 64 KiB is sent from the rotation itself: use --depth 1");
     }
     if (request_count)
         return;
@@ -154,10 +161,15 @@ static void socket_error(struct conn *c, int res)
 static void send_out(struct conn *c)
 {
     struct io_uring_sqe *sqe = ring_get_sqe(&ring);
-    io_uring_prep_send(sqe, (int)c->id, c->out, c->out_len, MSG_NOSIGNAL);
+    if (c->direct) {
+        c->out_sending = c->direct_len - c->direct_off;
+        io_uring_prep_send(sqe, (int)c->id, c->direct + c->direct_off, c->out_sending, MSG_NOSIGNAL);
+    } else {
+        c->out_sending = c->out_len;
+        io_uring_prep_send(sqe, (int)c->id, c->out, c->out_len, MSG_NOSIGNAL);
+    }
     sqe->flags |= IOSQE_FIXED_FILE;
     io_uring_sqe_set_data64(sqe, ud_pack(OP_SEND, (int)c->id));
-    c->out_sending = c->out_len;
 }
 
 /* Appends `count` requests of the rotation, all stamped `start`; sends unless a send is in flight. */
@@ -166,8 +178,15 @@ static void queue_requests(struct conn *c, int count, uint64_t start)
     for (int i = 0; i < count; i++) {
         uint32_t r = c->next_request;
         c->next_request = (r + 1) % (uint32_t)request_count;
-        memcpy(c->out + c->out_len, requests[r], request_len[r]);
-        c->out_len += request_len[r];
+        if (request_len[r] > COPIED_REQUEST_SIZE) {
+            /* --depth 1: nothing else is queued or in flight on this connection */
+            c->direct = requests[r];
+            c->direct_len = request_len[r];
+            c->direct_off = 0;
+        } else {
+            memcpy(c->out + c->out_len, requests[r], request_len[r]);
+            c->out_len += request_len[r];
+        }
         c->start_ns[c->sent % (uint64_t)cfg.depth] = start;
         c->sent++;
     }
@@ -261,11 +280,20 @@ static void on_send(struct conn *c, struct io_uring_cqe *cqe, uint64_t now)
     if (c->dead)
         return;
     uint32_t sent = (uint32_t)cqe->res < was ? (uint32_t)cqe->res : was;
-    memmove(c->out, c->out + sent, c->out_len - sent);
-    c->out_len -= sent;
-    if (c->out_len) {
-        send_out(c);   /* the rest of a short send, and whatever was queued meanwhile */
-        return;
+    if (c->direct) {
+        c->direct_off += sent;
+        if (c->direct_off < c->direct_len) {
+            send_out(c);   /* the rest of a large request */
+            return;
+        }
+        c->direct = NULL;
+    } else {
+        memmove(c->out, c->out + sent, c->out_len - sent);
+        c->out_len -= sent;
+        if (c->out_len) {
+            send_out(c);   /* the rest of a short send, and whatever was queued meanwhile */
+            return;
+        }
     }
     if (cfg.rate > 0)
         idle_push(c);
@@ -285,7 +313,7 @@ static void connect_all(void)
         c->next_request = (uint32_t)i % (uint32_t)request_count;
         c->start_ns = calloc((size_t)cfg.depth, sizeof(uint64_t));
         /* A send may complete after the responses to its requests: room for its depth and the next. */
-        c->out = malloc(2 * (size_t)cfg.depth * longest_request);
+        c->out = malloc(2 * (size_t)cfg.depth * (longest_request ? longest_request : 1));
         if (!c->start_ns || !c->out)
             die_errno("malloc", ENOMEM);
         if ((fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)

@@ -10,4 +10,5 @@ module dev.uring4j.examples {
 
     exports dev.uring4j.examples;
     exports dev.uring4j.examples.game;
+    exports dev.uring4j.examples.arena;
 }

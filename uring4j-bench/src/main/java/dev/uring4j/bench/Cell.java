@@ -23,10 +23,14 @@ interface Cell {
     String title();
 
     /** Paced at a fixed offered load (compare CPU per round trip) rather than saturating (compare rate). */
-    boolean fixedLoad();
+    default boolean fixedLoad() {
+        return false;
+    }
 
-    /** Offered load in round trips per second for a fixed-load cell. */
-    int rate();
+    /** Offered load in round trips per second for a fixed-load cell; 0 for a saturating one. */
+    default int rate() {
+        return 0;
+    }
 
     /** The load tool's command line (pinning is added by the caller). */
     List<String> loadCommand(BenchEnv env, int port, double warmupS, double durationS);
@@ -38,6 +42,9 @@ interface Cell {
     static Cell parse(String id) {
         if (HttpsCell.matches(id)) {
             return HttpsCell.parse(id);
+        }
+        if (ArenaCell.matches(id)) {
+            return ArenaCell.parse(id);
         }
         return HttpCell.matches(id) ? HttpCell.parse(id) : EchoCell.parse(id);
     }

@@ -45,16 +45,6 @@ record HttpsCell(int conns, boolean handshakes) implements Cell {
     }
 
     @Override
-    public boolean fixedLoad() {
-        return false;
-    }
-
-    @Override
-    public int rate() {
-        return 0;
-    }
-
-    @Override
     public List<String> loadCommand(BenchEnv env, int port, double warmupS, double durationS) {
         return List.of(env.root().resolve("uring4j-bench/scripts/http_load.sh").toString(), "--path", "/plaintext",
                 "--scheme", "https", "--close", handshakes ? "1" : "0",

@@ -91,6 +91,36 @@ class HttpLoadTest {
         }
     }
 
+    @Test
+    void theArenaServersAnswerEveryArenaWorkloadUploadsIncluded() throws Exception {
+        for (ServerSpec spec : ServerSpec.catalog()) {
+            if (!spec.protocol().equals("arena")) {
+                continue;
+            }
+            try (ServerProcess server = ServerProcess.start(spec, env, Duration.ofSeconds(30))) {
+                for (ArenaCell.Workload workload : ArenaCell.Workload.values()) {
+                    List<String> command = new ArenaCell(workload, 4).loadCommand(env, server.port, 0.2, 0.5);
+                    String[] flags = command.subList(3, command.size()).toArray(String[]::new); // after the tool and --port P
+                    Outcome o = httpLoad(server.port, flags);
+                    String where = spec.name() + " " + workload + ": " + o;
+                    assertEquals(0, o.exit(), where);
+                    assertTrue(o.count("round_trips") > 0, where);
+                    assertEquals(0, o.count("non_2xx") + o.count("malformed") + o.count("socket_errors"), where);
+                    assertEquals(workload.requests().size(), o.count("requests_in_rotation"), where);
+                }
+            }
+        }
+        // Requests over 64 KiB are sent from the rotation itself, one at a time per connection.
+        List<String> upload = new ArenaCell(ArenaCell.Workload.UPLOAD, 1).loadCommand(env, 1, 0, 0.1);
+        List<String> deeper = new ArrayList<>(upload.subList(0, upload.size()));
+        deeper.set(deeper.indexOf("--depth") + 1, "2");
+        Process p = new ProcessBuilder(deeper).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(2, p.exitValue(), out);
+        assertTrue(out.contains("--depth 1"), out);
+    }
+
     /**
      * Each connection gets these in turn, one per request: two good framings (chunked with an
      * extension and a trailer; Content-Length with the head split mid-line), a 500 with a body, a

@@ -19,7 +19,7 @@ final class NativeTools {
             assertEquals(0, build.waitFor(), "build-native.sh");
             int cpus = Runtime.getRuntime().availableProcessors();
             env = new BenchEnv(ROOT, ROOT.resolve("uring4j-bench/target/native"), Path.of(System.getProperty("java.home"), "bin", "java"),
-                    BenchEnv.DEFAULT_JVM_FLAGS, ROOT.resolve("uring4j-bench/target/classes").toString(),
+                    BenchEnv.DEFAULT_JVM_FLAGS, System.getProperty("java.class.path"), // the Java peers' dependencies too
                     0, cpus > 1 ? 1 : 0, CpuTime.nsPerTick());
         }
         return env;

@@ -16,6 +16,7 @@ import dev.uring4j.examples.BlockingEchoServer;
 import dev.uring4j.examples.EchoServer;
 import dev.uring4j.examples.HttpEchoServer;
 import dev.uring4j.examples.UdpEchoServer;
+import dev.uring4j.examples.arena.ArenaServer;
 import dev.uring4j.examples.game.GameClients;
 import dev.uring4j.examples.game.GameServer;
 import dev.uring4j.http.HttpServer;
@@ -56,6 +57,7 @@ public final class Main {
                 case "http" -> http(rest);
                 case "udp-echo" -> udpEcho(rest);
                 case "serve" -> serve(rest);
+                case "arena" -> arena(rest);
                 case "game" -> game(rest);
                 case "game-client" -> gameClient(rest);
                 case "help", "--help", "-h" -> usage();
@@ -355,6 +357,43 @@ public final class Main {
         return "listening on " + bound.getAddress().getHostAddress() + ":" + bound.getPort();
     }
 
+    /**
+     * The HttpArena endpoints ({@link ArenaServer}) on {@code --port}, and over TLS on
+     * {@code --tls-port} when there is a certificate ({@code --tls-cert}/{@code --tls-key}, or
+     * {@code DIR/certs/server.crt} and {@code server.key}). Says what it serves and what is off, then
+     * {@code tls listening on HOST:PORT} if TLS is on, then the usual {@code listening on HOST:PORT}.
+     */
+    private static void arena(String[] args) throws Exception {
+        Args a = new Args("arena", args, Set.of("port", "threads", "data", "tls-port", "tls-cert", "tls-key", Args.TRANSPORT));
+        String cert = a.string("tls-cert", null);
+        String key = a.string("tls-key", null);
+        if ((cert == null) != (key == null)) {
+            throw a.usage("--tls-cert and --tls-key go together");
+        }
+        java.nio.file.Path data = java.nio.file.Path.of(a.string("data", defaultArenaData()));
+        if (!java.nio.file.Files.isRegularFile(data.resolve("dataset.json"))) {
+            throw a.usage("no dataset.json in " + data + " (--data DIR)");
+        }
+        ArenaServer server = ArenaServer.start(new ArenaServer.Options("0.0.0.0", a.integer("port", 8080),
+                a.integer("threads", Runtime.getRuntime().availableProcessors()), data, a.integer("tls-port", 8081),
+                cert == null ? null : java.nio.file.Path.of(cert), key == null ? null : java.nio.file.Path.of(key),
+                a.transport()));
+        printTransport(server.group(), a.transport());
+        server.notes().forEach(System.out::println);
+        if (server.tlsAddress() != null) {
+            System.out.println("tls " + listening(server.tlsAddress()));
+        }
+        serveUntilSignalled(server.localAddress(), () -> {
+            server.close();
+            return server.group().stats().toString();
+        });
+    }
+
+    /** The sample data the repository ships, found from the checkout {@code ./uring4j} runs in. */
+    private static String defaultArenaData() {
+        return java.nio.file.Path.of(System.getProperty("uring4j.root", "."), "uring4j-examples", "arena").toString();
+    }
+
     private static void game(String[] args) throws Exception {
         Args a = new Args("game", args, Set.of("port", "host", "tick-hz", "batch-wait"));
         GameServer server = GameServer.start(new InetSocketAddress(a.string("host", "0.0.0.0"), a.integer("port", 9100)),
@@ -429,6 +468,11 @@ public final class Main {
                                                           echo, HTTP and UDP echo in one process on one loop group;
                                                           "listening on" (the echo port) once all three serve;
                                                           a line on stdin prints its counters ("stats key=value ...")
+                  arena [--port 8080] [--threads N] [--data DIR] [--tls-port 8081 --tls-cert FILE --tls-key FILE]
+                        [--transport auto|uring|nio]      the HttpArena endpoints (baseline11, pipeline, json,
+                                                          upload; gzip when accepted) on all interfaces; threads
+                                                          default to the CPUs; DIR defaults to the repository's
+                                                          sample data; TLS by default with DIR/certs/server.crt|key
                   game --port P [--host H] [--tick-hz 60] [--batch-wait N:MICROS]
                                                           the authoritative game-server example; reports every 5 s
                   game-client --port P [--host H] --clients N --seconds S [--tick-hz 60] [--threads T]

@@ -33,6 +33,8 @@ final class Exchange {
     private static final byte[] KEEP_ALIVE = Ascii.bytes("Connection: keep-alive\r\n");
     private static final byte[] LAST_CHUNK = Ascii.bytes("0\r\n\r\n");
     private static final byte[] CONTINUE = Ascii.bytes("HTTP/1.1 100 Continue\r\n\r\n");
+    private static final byte[] VARY = Ascii.bytes("Vary: Accept-Encoding\r\n");
+    private static final byte[] GZIPPED = Ascii.bytes("Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n");
     private static final ByteBuf ERROR_HEADERS_BUF = new ByteBuf(64).append(HttpHeader.of("Content-Type", "text/plain; charset=us-ascii").bytes());
 
     final HttpConnection connection;
@@ -53,6 +55,12 @@ final class Exchange {
     HttpBodyListener listener;
     boolean headReadable;
     boolean bodyDone;
+    /** The request's {@code Accept-Encoding} accepts gzip, and the server compresses. */
+    private boolean acceptsGzip;
+    /** Where {@code Accept-Encoding} values are read; made when the server compresses. */
+    private Compression.Negotiation negotiation;
+    /** The handler paused reading this request's body ({@link HttpRequest#pauseBody}). */
+    private boolean bodyPaused;
 
     // The response on the wire.
     int wire;
@@ -64,6 +72,10 @@ final class Exchange {
     boolean touchedOffLoop;
     private boolean chunkedFraming;
     private boolean suppressBody;
+    /** Lines compression adds to this response's head ({@code Vary}, {@code Content-Encoding}); null if none. */
+    private byte[] encodingHeaders;
+    /** The compressor of a streamed body; null when it is not compressed. */
+    private GzipEncoder gzip;
     private ByteBuf staged;
     /** Octets at the start of {@link #staged} already written to the transport. */
     int stagedOut;
@@ -88,6 +100,17 @@ final class Exchange {
         expectContinue = framing.expectContinue();
         chunked = framing.chunked();
         contentLength = chunked ? -1 : framing.contentLength();
+        acceptsGzip = false;
+    }
+
+    /** Reads the request's {@code Accept-Encoding} while its head is readable, if the server compresses. */
+    void negotiate(HttpHeaders fields) {
+        if (output.compression() != null) {
+            if (negotiation == null) {
+                negotiation = new Compression.Negotiation();
+            }
+            acceptsGzip = Compression.acceptsGzip(fields, negotiation);
+        }
     }
 
     /** An exchange that only carries the engine's answer to a request it refused. */
@@ -96,7 +119,7 @@ final class Exchange {
         http11 = true;
         keepAlive = false;
         head = headRequest;
-        expectContinue = chunked = false;
+        expectContinue = chunked = acceptsGzip = false;
         contentLength = 0;
         bodyDone = true;
     }
@@ -111,7 +134,7 @@ final class Exchange {
 
     void recycle() {
         listener = null;
-        headReadable = bodyDone = false;
+        headReadable = bodyDone = bodyPaused = false;
         wire = NOT_STARTED;
         continueSent = closeAfter = aborted = retired = false;
         writableTask = null;
@@ -120,6 +143,24 @@ final class Exchange {
         }
         stagedOut = 0;
         response.recycle();
+    }
+
+    /** Stops reading the connection while this exchange's body is being read, or lifts that ({@link HttpRequest#pauseBody}). */
+    void paceBody(boolean pause) {
+        if (!pause) {
+            resumeBody();
+        } else if (!bodyDone && !bodyPaused && !connection.isClosed()) {
+            bodyPaused = true;
+            connection.pause(HttpConnection.PAUSED_BODY);
+        }
+    }
+
+    /** Lifts {@link #pauseBody}; the body's end (or abort) lifts it too, since nothing is left to hold back. */
+    void resumeBody() {
+        if (bodyPaused) {
+            bodyPaused = false;
+            connection.bodyConsumed();
+        }
     }
 
     /** Whether the response is complete on our side: every byte written or staged. */
@@ -173,20 +214,57 @@ final class Exchange {
         }
         output.enter();
         try {
-            ByteBuf out = writeHead(status, headers, false, length);
-            if (suppressBody || length == 0) {
-                pipeline.write(this, out.array(), 0, out.length());
-            } else if (length <= INLINE_BODY_BYTES) {
-                appendBody(out, array, segment, offset, (int) length);
-                pipeline.write(this, out.array(), 0, out.length());
+            if (!compresses(status, headers, length)) {
+                sendAsIs(status, headers, array, segment, offset, length);
+            } else if (length <= GzipEncoder.WHOLE_BYTES) {
+                GzipEncoder whole = GzipEncoder.acquire(output.compression().level());
+                whole.compressWhole(array, segment, offset, (int) length);
+                sendAsIs(status, headers, null, whole.output(), 0, whole.pending());
+                whole.release();
             } else {
+                // Too large to hold compressed for its length: streamed out chunked as it is compressed.
+                ByteBuf out = writeHead(status, headers, true, -1);
                 pipeline.write(this, out.array(), 0, out.length());
-                emitBody(array, segment, offset, length);
+                if (!suppressBody) {
+                    gzip = GzipEncoder.acquire(output.compression().level());
+                    deflate(array, segment, offset, length, GzipEncoder.NO_FLUSH);
+                }
+                endBody();
             }
-            finish();
         } finally {
             output.exit();
         }
+    }
+
+    private void sendAsIs(int status, ByteBuf headers, byte[] array, MemorySegment segment, long offset, long length) {
+        ByteBuf out = writeHead(status, headers, false, length);
+        if (suppressBody || length == 0) {
+            pipeline.write(this, out.array(), 0, out.length());
+        } else if (length <= INLINE_BODY_BYTES) {
+            appendBody(out, array, segment, offset, (int) length);
+            pipeline.write(this, out.array(), 0, out.length());
+        } else {
+            pipeline.write(this, out.array(), 0, out.length());
+            emitBody(array, segment, offset, length);
+        }
+        finish();
+    }
+
+    /**
+     * Whether this response is compressed; sets the lines that says so, or that it would be for a
+     * client accepting gzip ({@code Vary}), for {@link #writeHead}.
+     *
+     * @param length the body's length, or -1 if unknown (chunked)
+     */
+    private boolean compresses(int status, ByteBuf headers, long length) {
+        encodingHeaders = null;
+        Compression c = output.compression();
+        if (c == null || status == 204 || status == 304 || length == 0 || (length > 0 && length < c.minimumBytes())
+                || headers == null || !c.compressible(headers.array(), headers.length())) {
+            return false;
+        }
+        encodingHeaders = acceptsGzip ? GZIPPED : VARY;
+        return acceptsGzip;
     }
 
     /** Starts a streamed response: fixed-length when {@code length >= 0}, else chunked. */
@@ -196,8 +274,12 @@ final class Exchange {
         }
         output.enter();
         try {
-            ByteBuf out = writeHead(status, headers, length < 0, length);
+            boolean compressed = compresses(status, headers, length);
+            ByteBuf out = writeHead(status, headers, length < 0 || compressed, length);
             pipeline.write(this, out.array(), 0, out.length());
+            if (compressed && !suppressBody) {
+                gzip = GzipEncoder.acquire(output.compression().level());
+            }
         } finally {
             output.exit();
         }
@@ -209,39 +291,86 @@ final class Exchange {
         }
         output.enter();
         try {
-            if (!chunkedFraming) {
-                emitBody(array, segment, offset, length);
-                return;
-            }
-            ByteBuf out = output.scratch();
-            out.clear();
-            out.appendHex(length).append(CRLF);
-            if (length <= INLINE_BODY_BYTES) {
-                appendBody(out, array, segment, offset, (int) length);
-                out.append(CRLF);
-                pipeline.write(this, out.array(), 0, out.length());
+            if (gzip != null) {
+                // Flushed per write, so that the client can decode each part as soon as it is sent.
+                deflate(array, segment, offset, length, GzipEncoder.SYNC_FLUSH);
             } else {
-                pipeline.write(this, out.array(), 0, out.length());
-                emitBody(array, segment, offset, length);
-                pipeline.write(this, CRLF, 0, CRLF.length);
+                writeFramed(array, segment, offset, length);
             }
         } finally {
             output.exit();
         }
     }
 
+    /** Compresses the octets given, writing out what the compressor gives back, then flushes by {@code mode}. */
+    private void deflate(byte[] array, MemorySegment segment, long offset, long length, int mode) {
+        for (long done = 0; done < length; ) {
+            done += gzip.feed(array, segment, offset + done, length - done);
+            drainGzip(GzipEncoder.NO_FLUSH);
+        }
+        drainGzip(mode);
+    }
+
+    private void drainGzip(int mode) {
+        while (gzip.step(mode)) {
+            writeFramed(null, gzip.output(), 0, gzip.pending());
+            gzip.drained();
+        }
+        if (mode != GzipEncoder.NO_FLUSH && gzip.pending() > 0) {
+            writeFramed(null, gzip.output(), 0, gzip.pending());
+            gzip.drained();
+        }
+    }
+
+    /** Writes body octets as they go on the wire: a chunk, or as they are without chunked framing. */
+    private void writeFramed(byte[] array, MemorySegment segment, long offset, long length) {
+        if (!chunkedFraming) {
+            emitBody(array, segment, offset, length);
+            return;
+        }
+        ByteBuf out = output.scratch();
+        out.clear();
+        out.appendHex(length).append(CRLF);
+        if (length <= INLINE_BODY_BYTES) {
+            appendBody(out, array, segment, offset, (int) length);
+            out.append(CRLF);
+            pipeline.write(this, out.array(), 0, out.length());
+        } else {
+            pipeline.write(this, out.array(), 0, out.length());
+            emitBody(array, segment, offset, length);
+            pipeline.write(this, CRLF, 0, CRLF.length);
+        }
+    }
+
     void end() {
         if (dead()) {
+            releaseGzip();
             return;
         }
         output.enter();
         try {
-            if (chunkedFraming) {
-                pipeline.write(this, LAST_CHUNK, 0, LAST_CHUNK.length);
-            }
-            finish();
+            endBody();
         } finally {
             output.exit();
+        }
+    }
+
+    /** The rest of a compressed body, then the last chunk. */
+    private void endBody() {
+        if (gzip != null) {
+            drainGzip(GzipEncoder.FINISH);
+            releaseGzip();
+        }
+        if (chunkedFraming) {
+            pipeline.write(this, LAST_CHUNK, 0, LAST_CHUNK.length);
+        }
+        finish();
+    }
+
+    private void releaseGzip() {
+        if (gzip != null) {
+            gzip.release();
+            gzip = null;
         }
     }
 
@@ -263,6 +392,8 @@ final class Exchange {
     void sendRejection(Rejection rejection) {
         aborted = true;
         closeAfter = true;
+        encodingHeaders = null;
+        releaseGzip();
         output.enter();
         try {
             ByteBuf out = writeHead(rejection.status, ERROR_HEADERS_BUF, false, rejection.body.length);
@@ -309,6 +440,9 @@ final class Exchange {
         out.append(StatusLine.bytes(status)).append(output.dateLine());
         if (headers != null) {
             out.append(headers);
+        }
+        if (encodingHeaders != null) {
+            out.append(encodingHeaders);
         }
         if (!bodyless) {
             if (!chunkedBody) {

@@ -14,7 +14,8 @@ import javax.net.ssl.SSLSession;
  * {@link #method()} not for the methods RFC 9110 defines.
  *
  * <p>The body is not buffered: register an {@link HttpBodyListener} with {@link #onBody} inside
- * {@code handle} to receive it as it arrives, or it is read and discarded.
+ * {@code handle} to receive it as it arrives, or it is read and discarded; a listener that cannot
+ * keep up holds the rest back with {@link #pauseBody()} and {@link #resumeBody()}.
  *
  * <p><b>On a handler's own thread.</b> A handler run by {@link BlockingHandler} (or with
  * {@link HttpServer.Builder#virtualThreads}) gets a request whose head was copied before the hand-off,
@@ -247,6 +248,52 @@ public final class HttpRequest {
         exchange.listener = listener;
         if (exchange.expectContinue && exchange.hasBody()) {
             exchange.sendContinue();
+        }
+    }
+
+    /**
+     * Stops reading the body until {@link #resumeBody()}: for a body listener that cannot keep up
+     * (it hands the octets to a slower consumer: a disk, another connection, a worker). The
+     * connection is not read further, so the rest of the body waits in the kernel's socket buffers
+     * and TCP slows the client down; the memory a body costs stays that of the receive buffers
+     * however large it is. Called from {@link HttpBodyListener#onData}, no more {@code onData}
+     * follows until resumed; the end of a body whose octets have all arrived may still be reported
+     * ({@link HttpBodyListener#onEnd}), and lifts the pause, since nothing is left to hold back.
+     * Does nothing once the body is complete or already paused.
+     *
+     * <p>May be called from any thread: on the event loop it takes effect at once, elsewhere when
+     * the loop runs it (data already on its way may still be delivered first). Not after the
+     * response has ended: the engine then reuses this request for a later one.
+     *
+     * @throws IllegalStateException for a handler on its own thread, whose {@link #body()} stream
+     *     paces the connection by itself
+     */
+    public void pauseBody() {
+        pace(true);
+    }
+
+    /**
+     * Reads the body again after {@link #pauseBody()}: what the connection kept is delivered first,
+     * from the event loop (never inside this call). Does nothing unless paused. May be called from
+     * any thread, typically by the consumer that caught up.
+     *
+     * @throws IllegalStateException for a handler on its own thread (see {@link #pauseBody()})
+     */
+    public void resumeBody() {
+        pace(false);
+    }
+
+    /** Pauses or resumes the body on the loop: at once there, else posted (and the exchange then not reused). */
+    private void pace(boolean pause) {
+        if (copiedHead != null) {
+            throw new IllegalStateException("this handler runs on its own thread, whose body() stream paces the "
+                    + "connection by itself");
+        }
+        if (exchange.connection.inEventLoop()) {
+            exchange.paceBody(pause);
+        } else {
+            exchange.touchedOffLoop = true;
+            exchange.connection.execute(() -> exchange.paceBody(pause));
         }
     }
 

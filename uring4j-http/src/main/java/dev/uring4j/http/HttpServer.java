@@ -49,6 +49,7 @@ public final class HttpServer {
     private final long headerTimeoutNanos;
     private final long idleTimeoutNanos;
     private final long lingerTimeoutNanos;
+    private final Compression compression;
     private final DateCache date = new DateCache();
 
     private HttpServer(Builder b) {
@@ -62,6 +63,7 @@ public final class HttpServer {
         headerTimeoutNanos = b.headerTimeoutNanos;
         idleTimeoutNanos = b.idleTimeoutNanos;
         lingerTimeoutNanos = b.lingerTimeoutNanos;
+        compression = b.compression;
     }
 
     /**
@@ -207,6 +209,16 @@ public final class HttpServer {
         return lingerTimeoutNanos;
     }
 
+    /**
+     * How dynamic responses are compressed.
+     *
+     * @return the gzip settings, or {@code null} if responses are sent as they are; see
+     *     {@link Builder#compression}
+     */
+    public Compression compression() {
+        return compression;
+    }
+
     HttpHandler handler() {
         return handler;
     }
@@ -228,6 +240,7 @@ public final class HttpServer {
         private long idleTimeoutNanos = Duration.ofSeconds(60).toNanos();
         private long lingerTimeoutNanos = Duration.ofSeconds(2).toNanos();
         private Executor handlerExecutor;
+        private Compression compression;
 
         private Builder(HttpHandler handler) {
             this.handler = Objects.requireNonNull(handler, "handler");
@@ -382,6 +395,19 @@ public final class HttpServer {
          */
         public Builder handlerExecutor(Executor executor) {
             handlerExecutor = executor;
+            return this;
+        }
+
+        /**
+         * Compresses responses with gzip for the clients that accept it (default: none), under
+         * the rules {@link Compression} lists: for example
+         * {@code compression(Compression.gzip().withMinimumBytes(512))}.
+         *
+         * @param compression the settings, or null to send every body as it is
+         * @return this builder
+         */
+        public Builder compression(Compression compression) {
+            this.compression = compression;
             return this;
         }
 

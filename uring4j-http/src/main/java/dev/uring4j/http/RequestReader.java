@@ -169,6 +169,7 @@ final class RequestReader {
         }
         fields.bind(segment, at);
         ex.headReadable = true;
+        ex.negotiate(fields);
         try {
             handler.handle(ex.request, ex.response);
         } catch (Throwable t) {
@@ -198,6 +199,7 @@ final class RequestReader {
         Exchange ex = reading;
         reading = null;
         ex.bodyDone = true;
+        ex.resumeBody();
         if (ex.listener != null) {
             try {
                 ex.listener.onEnd(ex.request, trailers);
@@ -227,6 +229,7 @@ final class RequestReader {
             return;
         }
         ex.bodyDone = true;
+        ex.resumeBody();
         if (ex.listener != null) {
             try {
                 ex.listener.onAbort(ex.request, new IOException(why));

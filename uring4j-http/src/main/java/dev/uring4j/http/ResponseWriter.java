@@ -118,6 +118,11 @@ final class ResponseWriter {
         return scratch;
     }
 
+    /** The server's gzip settings; null if it compresses nothing. */
+    Compression compression() {
+        return server.compression();
+    }
+
     /** The {@code Date} header line for now (for this batch), by the transport's wall clock. */
     byte[] dateLine() {
         byte[] date = batchDate;

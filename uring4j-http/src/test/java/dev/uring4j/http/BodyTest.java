@@ -107,7 +107,7 @@ class BodyTest {
     }
 
     /** A listener recording what it hears, answering at the end. */
-    private static final class Recorder implements HttpBodyListener {
+    private static class Recorder implements HttpBodyListener {
         final ByteArrayOutputStream data = new ByteArrayOutputStream();
         final List<String> events = new ArrayList<>();
 
@@ -126,6 +126,48 @@ class BodyTest {
         public void onAbort(HttpRequest request, IOException cause) {
             events.add("abort: " + cause.getMessage());
         }
+    }
+
+    @Test
+    void aPausedBodyIsKeptByTheTransportAndDeliveredOnResume() {
+        HttpRequest[] paused = new HttpRequest[1];
+        Recorder recorder = new Recorder() {
+            @Override
+            public void onData(HttpRequest request, MemorySegment buffer, long offset, int length) {
+                assertNull(paused[0], "no data while paused");
+                super.onData(request, buffer, offset, length);
+                request.pauseBody();
+                paused[0] = request;
+            }
+        };
+        InMemoryTransport t = connect(HttpServer.builder((req, res) -> req.onBody(recorder)).build());
+        t.receive("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n4\r\ndefg\r\n0\r\n\r\n"
+                + "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi");
+        assertEquals("abc", recorder.data.toString(StandardCharsets.ISO_8859_1));
+        assertTrue(t.isInputPaused());
+        assertTrue(t.retainedBytes() > 0, "the rest waits in the transport, not in the engine");
+        assertEquals(0, t.output().length);
+        take(paused).resumeBody();
+        t.runTasks();
+        assertEquals("abcdefg", recorder.data.toString(StandardCharsets.ISO_8859_1), "the next chunk, then paused again");
+        assertEquals(0, t.output().length);
+        // The end of the chunked body comes after its last data: only on resume. The second request's
+        // only part pauses it too, but all of that body has arrived: its end follows and lifts the pause.
+        take(paused).resumeBody();
+        t.runTasks();
+        assertEquals(List.of("end", "end"), recorder.events);
+        List<Responses.Response> answers = Responses.finals(t.output(), false);
+        assertEquals(List.of("abcdefg", "abcdefghi"), answers.stream().map(Responses.Response::bodyText).toList());
+        assertFalse(t.isInputPaused());
+        take(paused).resumeBody(); // after the end: nothing to lift
+        t.receive("GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+        assertEquals(3, Responses.finals(t.output(), false).size(), "the connection reads on");
+    }
+
+    private static HttpRequest take(HttpRequest[] holder) {
+        HttpRequest r = holder[0];
+        holder[0] = null;
+        return r;
     }
 
     @Test

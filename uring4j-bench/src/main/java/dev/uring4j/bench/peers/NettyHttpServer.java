@@ -67,13 +67,19 @@ public final class NettyHttpServer {
         return REQUESTS.get();
     }
 
+    /** The {@code Date} value for now: refreshed once a second on the loop of the first channel that asked. */
+    static AsciiString date(ChannelHandlerContext ctx) {
+        if (DATE_TICKING.compareAndSet(false, true)) {
+            ctx.executor().scheduleAtFixedRate(() -> date = now(), 1, 1, TimeUnit.SECONDS);
+        }
+        return date;
+    }
+
     /** Answers each request as its head arrives; bodies (there are none here) are dropped. */
     static final class Plaintext extends ChannelInboundHandlerAdapter {
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
-            if (DATE_TICKING.compareAndSet(false, true)) {
-                ctx.executor().scheduleAtFixedRate(() -> date = now(), 1, 1, TimeUnit.SECONDS);
-            }
+            date(ctx);
         }
 
         @Override
