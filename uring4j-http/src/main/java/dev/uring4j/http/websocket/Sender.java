@@ -72,7 +72,7 @@ final class Sender {
 
     /** Posts a frame to the loop, unless the session is closing or too much is posted already. */
     boolean post(int b0, byte[] payload) {
-        if (session.state() != WebSocket.OPEN) {
+        if (!session.isOpen()) {
             return false;
         }
         long ahead = posted.addAndGet(payload.length);

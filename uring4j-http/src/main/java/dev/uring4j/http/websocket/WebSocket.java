@@ -51,6 +51,8 @@ public final class WebSocket {
     private final Sender sender;
     private final SessionTimers timers;
     private volatile int state = OPEN;
+    /** {@link #close} was called from another thread: the loop has not sent the close frame yet, but no send may follow it. */
+    private final java.util.concurrent.atomic.AtomicBoolean closeRequested = new java.util.concurrent.atomic.AtomicBoolean();
     private boolean closeReceived;
     private int closeCode = CloseCodes.ABNORMAL;
     private String closeReason = "";
@@ -152,7 +154,7 @@ public final class WebSocket {
     }
 
     private boolean postFragment(boolean text, byte[] copy, boolean last) {
-        if (state != OPEN) {
+        if (!isOpen()) {
             return false;
         }
         connection.eventLoop().execute(() -> sendFragment(text, copy, 0, copy.length, last));
@@ -209,7 +211,7 @@ public final class WebSocket {
             throw new IllegalArgumentException("a close reason may have at most 123 octets of UTF-8, not " + (payload.length - 2));
         }
         if (!connection.eventLoop().inEventLoop()) {
-            if (state != OPEN) {
+            if (state != OPEN || !closeRequested.compareAndSet(false, true)) {
                 return false;
             }
             connection.eventLoop().execute(() -> closeOnLoop(payload));
@@ -224,7 +226,7 @@ public final class WebSocket {
      * @return whether open
      */
     public boolean isOpen() {
-        return state == OPEN;
+        return state == OPEN && !closeRequested.get();
     }
 
     /** @return the subprotocol the handshake agreed on, or null */
