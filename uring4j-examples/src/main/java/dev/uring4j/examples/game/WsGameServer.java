@@ -39,7 +39,7 @@ import dev.uring4j.runtime.Timeout;
  * every 5 seconds: players, tick lateness against the fixed-rate deadline and tick work, and the
  * process's CPU time. Run with {@link WsGameClients} for the players' side.
  */
-public final class WsGameServer implements WebSocketHandler, AutoCloseable {
+public final class WsGameServer implements AutoCloseable {
     /** The state frame's size. */
     public static final int STATE_BYTES = 200;
     private static final int SHOWN = (STATE_BYTES - 16) / 8;
@@ -89,7 +89,7 @@ public final class WsGameServer implements WebSocketHandler, AutoCloseable {
         WsGameServer g = new WsGameServer(tickHz, log);
         WebSocketOptions options = WebSocketOptions.builder().perMessageDeflate(false)
                 .slowConsumerPolicy(SlowConsumerPolicy.DROP_OLDEST).sendQueueBytes(8 * STATE_BYTES).build();
-        Router router = Router.builder().get("/game", WebSocketRoute.builder(g).options(options).build()).build();
+        Router router = Router.builder().get("/game", WebSocketRoute.builder(g.new Players()).options(options).build()).build();
         g.server = HttpServer.builder(router).build().serve(TcpServer.builder().address(address).threads(threads));
         EventLoop loop = g.server.group().loops().get(0);
         loop.execute(() -> {
@@ -102,34 +102,45 @@ public final class WsGameServer implements WebSocketHandler, AutoCloseable {
         return g;
     }
 
-    /** @return the bound address */
+    /**
+     * The bound address.
+     *
+     * @return the bound address
+     */
     public InetSocketAddress localAddress() {
         return server.localAddress();
     }
 
-    /** @return the players connected now */
+    /**
+     * The players connected now.
+     *
+     * @return the players connected now
+     */
     public int players() {
         return players.size();
     }
 
-    @Override
-    public void onOpen(WebSocket socket) {
-        socket.attach(new Player());
-        players.add(socket);
-    }
-
-    @Override
-    public void onBinary(WebSocket socket, MemorySegment data, long offset, int length) {
-        if (length >= 4) {
-            Player p = socket.attachment();
-            p.moveX = data.get(GameProtocol.SHORT, offset);
-            p.moveY = data.get(GameProtocol.SHORT, offset + 2);
+    /** The players' sessions: join, move, leave. */
+    private final class Players implements WebSocketHandler {
+        @Override
+        public void onOpen(WebSocket socket) {
+            socket.attach(new Player());
+            players.add(socket);
         }
-    }
 
-    @Override
-    public void onClose(WebSocket socket, int code, String reason) {
-        players.remove(socket);
+        @Override
+        public void onBinary(WebSocket socket, MemorySegment data, long offset, int length) {
+            if (length >= 4) {
+                Player p = socket.attachment();
+                p.moveX = data.get(GameProtocol.SHORT, offset);
+                p.moveY = data.get(GameProtocol.SHORT, offset + 2);
+            }
+        }
+
+        @Override
+        public void onClose(WebSocket socket, int code, String reason) {
+            players.remove(socket);
+        }
     }
 
     private void tick() {

@@ -256,15 +256,15 @@ final class FrameReader {
         if (last && !compressed) {
             messageOpcode = 0; // before the call: the handler may look at the session's state
         }
-        session.receivedFragment(text, piece.segment(), from, length, last);
+        receivedFragment(text, piece.segment(), from, length, last);
     }
 
     private void endFrame() {
         phase = HEADER;
         switch (opcode) {
             case OP_CLOSE -> closeFrame();
-            case OP_PING -> session.receivedPing(control.segment(), 0, control.length);
-            case OP_PONG -> session.receivedPong(control.segment(), 0, control.length);
+            case OP_PING -> receivedPing(control.segment(), 0, control.length);
+            case OP_PONG -> receivedPong(control.segment(), 0, control.length);
             default -> {
                 if (fin) {
                     endMessage();
@@ -293,13 +293,55 @@ final class FrameReader {
                 fail(CloseCodes.INVALID_DATA, "a text message ending inside a UTF-8 sequence");
                 return;
             }
-            String text = new String(message.array(), 0, message.length, StandardCharsets.UTF_8);
+            receivedText(message.segment(), 0, message.length);
             message.clear(KEEP_BYTES);
-            session.receivedText(text);
         } else {
             int n = message.length;
-            session.receivedBinary(message.segment(), 0, n);
+            receivedBinary(message.segment(), 0, n);
             message.clear(KEEP_BYTES);
+        }
+    }
+
+    // ---- Delivery: a handler that throws fails the session with 1011.
+
+    private void receivedText(MemorySegment data, long offset, int length) {
+        try {
+            session.handler.onText(session, data, offset, length);
+        } catch (Throwable t) {
+            session.handlerFailed(t);
+        }
+    }
+
+    private void receivedBinary(MemorySegment data, long offset, int length) {
+        try {
+            session.handler.onBinary(session, data, offset, length);
+        } catch (Throwable t) {
+            session.handlerFailed(t);
+        }
+    }
+
+    private void receivedFragment(boolean text, MemorySegment data, long offset, int length, boolean last) {
+        try {
+            session.handler.onFragment(session, text, data, offset, length, last);
+        } catch (Throwable t) {
+            session.handlerFailed(t);
+        }
+    }
+
+    private void receivedPing(MemorySegment data, long offset, int length) {
+        session.sender().sendOnLoop(FrameWriter.FIN | FrameReader.OP_PONG, null, data, offset, length);
+        try {
+            session.handler.onPing(session, data, offset, length);
+        } catch (Throwable t) {
+            session.handlerFailed(t);
+        }
+    }
+
+    private void receivedPong(MemorySegment data, long offset, int length) {
+        try {
+            session.handler.onPong(session, data, offset, length);
+        } catch (Throwable t) {
+            session.handlerFailed(t);
         }
     }
 

@@ -91,6 +91,21 @@ public final class WebSocket {
     }
 
     /**
+     * Sends {@code utf8[offset, offset + length)} as a text message without decoding it: for text
+     * already in UTF-8, such as a message received in {@link WebSocketHandler#onText(WebSocket,
+     * MemorySegment, long, int)}. The octets must be valid UTF-8; they are not checked.
+     *
+     * @param utf8 the memory holding the text; not kept after the call
+     * @param offset where it starts
+     * @param length its length in octets
+     * @return whether it was queued; see the class comment
+     */
+    public boolean sendText(MemorySegment utf8, long offset, int length) {
+        java.util.Objects.checkFromIndexSize(offset, length, utf8.byteSize());
+        return sender.send(FrameWriter.FIN | FrameReader.OP_TEXT, null, utf8, offset, length);
+    }
+
+    /**
      * Sends a binary message.
      *
      * @param data the message; not kept after the call
@@ -229,27 +244,47 @@ public final class WebSocket {
         return state == OPEN && !closeRequested.get();
     }
 
-    /** @return the subprotocol the handshake agreed on, or null */
+    /**
+     * The subprotocol the handshake agreed on, or null.
+     *
+     * @return the subprotocol the handshake agreed on, or null
+     */
     public String subprotocol() {
         return subprotocol;
     }
 
-    /** @return the extensions the handshake agreed on ({@code Sec-WebSocket-Extensions}), or null */
+    /**
+     * The extensions the handshake agreed on ({@code Sec-WebSocket-Extensions}), or null.
+     *
+     * @return the extensions the handshake agreed on ({@code Sec-WebSocket-Extensions}), or null
+     */
     public String extensions() {
         return extensions;
     }
 
-    /** @return the peer's address (also after the session closed) */
+    /**
+     * The peer's address (also after the session closed).
+     *
+     * @return the peer's address (also after the session closed)
+     */
     public InetSocketAddress remoteAddress() {
         return remoteAddress;
     }
 
-    /** @return the event loop that runs this session's callbacks */
+    /**
+     * The event loop that runs this session's callbacks.
+     *
+     * @return the event loop that runs this session's callbacks
+     */
     public EventLoop eventLoop() {
         return connection.eventLoop();
     }
 
-    /** @return how many messages {@link SlowConsumerPolicy#DROP_OLDEST} dropped so far */
+    /**
+     * How many messages {@link SlowConsumerPolicy#DROP_OLDEST} dropped so far.
+     *
+     * @return how many messages {@link SlowConsumerPolicy#DROP_OLDEST} dropped so far
+     */
     public long droppedMessages() {
         return sender.dropped();
     }
@@ -317,47 +352,6 @@ public final class WebSocket {
 
     // ------------------------------------------------------------------ from the reader
 
-    void receivedText(String text) {
-        try {
-            handler.onText(this, text);
-        } catch (Throwable t) {
-            handlerFailed(t);
-        }
-    }
-
-    void receivedBinary(MemorySegment data, long offset, int length) {
-        try {
-            handler.onBinary(this, data, offset, length);
-        } catch (Throwable t) {
-            handlerFailed(t);
-        }
-    }
-
-    void receivedFragment(boolean text, MemorySegment data, long offset, int length, boolean last) {
-        try {
-            handler.onFragment(this, text, data, offset, length, last);
-        } catch (Throwable t) {
-            handlerFailed(t);
-        }
-    }
-
-    void receivedPing(MemorySegment data, long offset, int length) {
-        sender.sendOnLoop(FrameWriter.FIN | FrameReader.OP_PONG, null, data, offset, length);
-        try {
-            handler.onPing(this, data, offset, length);
-        } catch (Throwable t) {
-            handlerFailed(t);
-        }
-    }
-
-    void receivedPong(MemorySegment data, long offset, int length) {
-        try {
-            handler.onPong(this, data, offset, length);
-        } catch (Throwable t) {
-            handlerFailed(t);
-        }
-    }
-
     /** A close frame arrived (its code checked): answer it if we have not closed, then end the connection. */
     void receivedClose(int code, String reason) {
         reader.stop();
@@ -393,7 +387,8 @@ public final class WebSocket {
         connection.shutdownOutput(); // after the close frame; the connection closes at the peer's FIN or the close timeout
     }
 
-    private void handlerFailed(Throwable t) {
+    /** The handler threw: the session fails with 1011. */
+    void handlerFailed(Throwable t) {
         System.getLogger(WebSocket.class.getName()).log(System.Logger.Level.WARNING,
                 "WebSocket handler failed on " + connection + "; closing with 1011", t);
         fail(CloseCodes.INTERNAL_ERROR, "the handler failed: " + t);

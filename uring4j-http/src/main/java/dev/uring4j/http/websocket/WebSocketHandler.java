@@ -34,6 +34,23 @@ public interface WebSocketHandler {
     }
 
     /**
+     * A whole text message arrived, as its validated UTF-8 octets: {@code data[offset, offset +
+     * length)}, valid only during the call. Override it to handle text without making a
+     * {@code String} (an echo can send the octets back with {@link WebSocket#sendText(MemorySegment,
+     * long, int)}); by default it decodes them and calls {@link #onText(WebSocket, String)}.
+     *
+     * @param socket the session
+     * @param data the memory holding the message
+     * @param offset where it starts
+     * @param length its length in octets
+     */
+    default void onText(WebSocket socket, MemorySegment data, long offset, int length) {
+        byte[] utf8 = new byte[length];
+        MemorySegment.copy(data, java.lang.foreign.ValueLayout.JAVA_BYTE, offset, utf8, 0, length);
+        onText(socket, new String(utf8, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
      * A whole binary message arrived: {@code data[offset, offset + length)}, valid only during this
      * call (the session reuses the memory for its next message).
      *

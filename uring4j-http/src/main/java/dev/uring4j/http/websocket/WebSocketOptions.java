@@ -40,42 +40,74 @@ public final class WebSocketOptions {
         return new Builder();
     }
 
-    /** @return the largest message delivered whole (after inflation), in octets; larger ones fail the session with 1009 */
+    /**
+     * The largest message delivered whole (after inflation), in octets; larger ones fail the session with 1009.
+     *
+     * @return the largest message delivered whole (after inflation), in octets; larger ones fail the session with 1009
+     */
     public int maxMessageBytes() {
         return maxMessageBytes;
     }
 
-    /** @return whether data frames are delivered as they arrive ({@link WebSocketHandler#onFragment}) */
+    /**
+     * Whether data frames are delivered as they arrive ({@link WebSocketHandler#onFragment}).
+     *
+     * @return whether data frames are delivered as they arrive ({@link WebSocketHandler#onFragment})
+     */
     public boolean streaming() {
         return streaming;
     }
 
-    /** @return how long a session may receive nothing before it closes with 1001, in nanoseconds; 0 for never */
+    /**
+     * How long a session may receive nothing before it closes with 1001, in nanoseconds; 0 for never.
+     *
+     * @return how long a session may receive nothing before it closes with 1001, in nanoseconds; 0 for never
+     */
     public long idleTimeoutNanos() {
         return idleTimeoutNanos;
     }
 
-    /** @return how long a close handshake may wait for the peer before the connection is closed, in nanoseconds */
+    /**
+     * How long a close handshake may wait for the peer before the connection is closed, in nanoseconds.
+     *
+     * @return how long a close handshake may wait for the peer before the connection is closed, in nanoseconds
+     */
     public long closeTimeoutNanos() {
         return closeTimeoutNanos;
     }
 
-    /** @return the most octets of messages a session holds back while its connection is not writable */
+    /**
+     * The most octets of messages a session holds back while its connection is not writable.
+     *
+     * @return the most octets of messages a session holds back while its connection is not writable
+     */
     public long sendQueueBytes() {
         return sendQueueBytes;
     }
 
-    /** @return what happens when {@link #sendQueueBytes()} would be passed */
+    /**
+     * What happens when {@link #sendQueueBytes()} would be passed.
+     *
+     * @return what happens when {@link #sendQueueBytes()} would be passed
+     */
     public SlowConsumerPolicy slowConsumerPolicy() {
         return slowConsumerPolicy;
     }
 
-    /** @return whether permessage-deflate is offered (client) or accepted (server) */
+    /**
+     * Whether permessage-deflate is offered (client) or accepted (server).
+     *
+     * @return whether permessage-deflate is offered (client) or accepted (server)
+     */
     public boolean perMessageDeflate() {
         return perMessageDeflate;
     }
 
-    /** @return the smallest message compressed when permessage-deflate is in use, in octets */
+    /**
+     * The smallest message compressed when permessage-deflate is in use, in octets.
+     *
+     * @return the smallest message compressed when permessage-deflate is in use, in octets
+     */
     public int compressionThreshold() {
         return compressionThreshold;
     }

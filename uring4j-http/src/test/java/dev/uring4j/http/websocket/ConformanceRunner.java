@@ -36,7 +36,8 @@ final class ConformanceRunner {
 
     static void run(Endpoint endpoint, Cases.Case c) throws Exception {
         Session s = endpoint.open();
-        try (RawPeer peer = s.peer()) {
+        RawPeer peer = s.peer();
+        try {
             boolean sentClose = false;
             try {
                 for (Cases.Step step : c.steps()) {
@@ -90,6 +91,8 @@ final class ConformanceRunner {
                 peer.close();
                 assertEquals(code, s.endpointClose().get(10, TimeUnit.SECONDS), "the code the endpoint's handler reports");
             }
+        } finally {
+            peer.close(); // closing twice is harmless
         }
     }
 }

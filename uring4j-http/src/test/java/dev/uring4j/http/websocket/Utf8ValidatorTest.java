@@ -37,9 +37,10 @@ class Utf8ValidatorTest {
         for (int len = 1; len <= 3; len++) {
             int count = 1 << (8 * len);
             byte[] b = new byte[len];
-            // Three-octet sequences are taken whole only from a lead octet (C0 up): the others begin
-            // with an ASCII or a stray continuation octet, the cases of the shorter lengths.
-            for (int v = len == 3 ? 0xC0 : 0; v < count; v = len == 3 && (v & 0xFF) == 0xFF ? v + 0xC1 : v + 1) {
+            // Three-octet sequences are taken whole only from a lead octet of three or four (E0..F4):
+            // the others begin with what the shorter lengths cover (ASCII, a stray continuation, a
+            // lead of two) or with an octet that is never valid.
+            for (int v = len == 3 ? 0xE0 : 0; v < count; v = len == 3 && (v & 0xFF) == 0xF4 ? v + 0xEC : v + 1) {
                 for (int i = 0; i < len; i++) {
                     b[i] = (byte) (v >>> (8 * i));
                 }

@@ -2,6 +2,7 @@ package dev.uring4j.http.websocket;
 
 import java.io.DataInputStream;
 import java.io.OutputStream;
+import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.util.concurrent.CompletableFuture;
@@ -20,10 +21,11 @@ import dev.uring4j.runtime.LeakDetection;
 import dev.uring4j.runtime.TcpServer;
 
 /**
- * Zero allocation per frame on the loop thread, once warm: receiving masked binary frames and pings
- * (header parse, unmasking into the session's buffer, the rules), the handler's binary echo from the
- * loop, and the automatic pong. Counted with the JVM's exact per-thread allocation counter. Loops
- * run without leak detection here, which records a stack trace per acquisition.
+ * Zero allocation per frame on the loop thread, once warm: receiving masked binary and text frames
+ * and pings (header parse, unmasking into the session's buffer, the rules, UTF-8 validation), the
+ * handler's echo from the loop (text as octets, without a {@code String}), and the automatic pong.
+ * Counted with the JVM's exact per-thread allocation counter. Loops run without leak detection
+ * here, which records a stack trace per acquisition.
  */
 @ExtendWith(WebSocketTransportTests.class)
 class WebSocketAllocationTest {
@@ -45,10 +47,21 @@ class WebSocketAllocationTest {
     }
 
     @Test
-    void binaryEchoAndPingsAllocateNothingPerFrameOnTheLoop() throws Exception {
+    void binaryAndTextEchoAndPingsAllocateNothingPerFrameOnTheLoop() throws Exception {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         WebSocketOptions options = WebSocketOptions.builder().perMessageDeflate(false).build();
-        Router router = Router.builder().get("/echo", WebSocketRoute.builder(new EchoHandler()).options(options).build()).build();
+        WebSocketHandler echo = new WebSocketHandler() {
+            @Override
+            public void onText(WebSocket socket, MemorySegment data, long offset, int length) {
+                socket.sendText(data, offset, length); // the octets back, without a String
+            }
+
+            @Override
+            public void onBinary(WebSocket socket, MemorySegment data, long offset, int length) {
+                socket.sendBinary(data, offset, length);
+            }
+        };
+        Router router = Router.builder().get("/echo", WebSocketRoute.builder(echo).options(options).build()).build();
         TcpServer server = HttpServer.builder(router).build().serve(TcpServer.builder().threads(1));
         try (RawPeer peer = new RawPeer(new Socket("127.0.0.1", server.localAddress().getPort()), true)) {
             ServerConformanceCases.handshake(peer, "/echo", "");
@@ -80,11 +93,11 @@ class WebSocketAllocationTest {
         }
     }
 
-    /** Sixteen masked 64-octet binary messages and a ping with a 4-octet payload, in one write. */
+    /** Sixteen masked 64-octet messages, binary and text in turn, and a ping with a 4-octet payload, in one write. */
     private static byte[] batch(RawPeer peer) {
         java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
         for (int k = 0; k < 16; k++) {
-            b.writeBytes(peer.encode(true, 0, Cases.BINARY, Cases.binary(64)));
+            b.writeBytes(peer.encode(true, 0, k % 2 == 0 ? Cases.BINARY : Cases.TEXT, k % 2 == 0 ? Cases.binary(64) : Cases.ascii(64)));
         }
         b.writeBytes(peer.encode(true, 0, Cases.PING, new byte[] {1, 2, 3, 4}));
         return b.toByteArray();
