@@ -34,6 +34,8 @@ final class ClientHandshake implements ConnectionHandler {
     private String key;
     private CompletableFuture<WebSocket> future;
     private SessionHandler session;
+    /** The connection closed before the handshake started: why, for the caller's future. */
+    private Throwable closedEarly;
 
     ClientHandshake(WebSocketOptions options) {
         this.options = options;
@@ -51,6 +53,11 @@ final class ClientHandshake implements ConnectionHandler {
         this.handler = handler;
         this.subprotocols = subprotocols;
         this.future = future;
+        if (closedEarly != null || connection.isClosed()) {
+            future.completeExceptionally(closedEarly != null ? closedEarly
+                    : new IOException("the connection to " + connection.remoteAddress() + " closed before the WebSocket handshake"));
+            return;
+        }
         byte[] nonce = new byte[16];
         ThreadLocalRandom.current().nextBytes(nonce); // a nonce, not a secret (RFC 6455 section 4.1)
         key = Base64.getEncoder().encodeToString(nonce);
@@ -188,9 +195,14 @@ final class ClientHandshake implements ConnectionHandler {
     public void onClose(Connection c, Throwable cause) {
         if (session != null) {
             session.onClose(c, cause);
-        } else if (future != null) {
-            future.completeExceptionally(cause != null ? cause
-                    : new IOException("the connection to " + c.remoteAddress() + " closed during the WebSocket handshake"));
+        } else {
+            Throwable why = cause != null ? cause
+                    : new IOException("the connection to " + c.remoteAddress() + " closed during the WebSocket handshake");
+            if (future != null) {
+                future.completeExceptionally(why);
+            } else {
+                closedEarly = why; // start() is on its way to the loop and fails the future
+            }
         }
     }
 }

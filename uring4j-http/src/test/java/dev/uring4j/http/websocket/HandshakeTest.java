@@ -177,6 +177,21 @@ class HandshakeTest {
         }
     }
 
+    @Test
+    void theRouteUpgradesFromAVirtualThreadToo() throws Exception {
+        Router router = Router.builder().get("/echo", WebSocketRoute.builder(echo).build()).build();
+        TcpServer blocking = HttpServer.builder(router).virtualThreads(true).build().serve(TcpServer.builder().threads(1));
+        try (RawPeer peer = new RawPeer(new Socket("127.0.0.1", blocking.localAddress().getPort()), true)) {
+            ServerConformanceCases.handshake(peer, "/echo", "");
+            peer.sendFrame(true, Cases.TEXT, "from a virtual thread's upgrade".getBytes(StandardCharsets.UTF_8));
+            assertEquals("from a virtual thread's upgrade", peer.read().text());
+            peer.sendClose(1000);
+            assertEquals(1000, peer.read().closeCode());
+        } finally {
+            blocking.close();
+        }
+    }
+
     static byte[] compress(Deflater deflater, byte[] message) {
         deflater.setInput(message);
         byte[] out = new byte[message.length + 64];
