@@ -335,6 +335,20 @@ public final class WebSocket {
         return Broadcast.send(text, MemorySegment.ofArray(payload), offset, length, sessions);
     }
 
+    /**
+     * As {@link #broadcast(boolean, byte[], int, int, Collection)} for a message in a segment.
+     *
+     * @param text whether the message is text (the caller vouches it is UTF-8)
+     * @param payload the memory holding the message; not kept after the call
+     * @param offset where it starts
+     * @param length its length
+     * @param sessions the recipients; closed ones are skipped
+     * @return how many sessions were open when the message was handed to them
+     */
+    public static int broadcast(boolean text, MemorySegment payload, long offset, int length, Collection<WebSocket> sessions) {
+        return Broadcast.send(text, payload, offset, length, sessions);
+    }
+
     @Override
     public String toString() {
         return "WebSocket[" + connection + "]";
