@@ -134,6 +134,24 @@ abstract class ClientConformanceCases {
         }
     }
 
+    @Test
+    void everyFrameHasAFreshMaskKey() throws Exception {
+        CompletableFuture<WebSocket> connecting = client.connect(uri("/"), new EchoHandler());
+        try (Socket s = listener.accept(); RawPeer peer = new RawPeer(s, false)) {
+            String request = ServerConformanceCases.readHead(peer.in);
+            peer.send(response(request, "").getBytes(StandardCharsets.ISO_8859_1));
+            WebSocket ws = connecting.get(10, TimeUnit.SECONDS);
+            java.util.Set<Integer> keys = new java.util.HashSet<>();
+            for (int i = 0; i < 64; i++) {
+                ws.sendText("m" + i);
+                assertTrue(peer.read().text().equals("m" + i));
+                keys.add(peer.lastMaskKey);
+            }
+            // 64 draws from 2^32 keys collide with a chance of about 5e-7: a repeat means a broken source.
+            assertTrue(keys.size() == 64, keys.size() + " distinct mask keys over 64 frames");
+        }
+    }
+
     private void refusedWith(String extra, String why) throws Exception {
         CompletableFuture<WebSocket> connecting = client.connect(uri("/"), new EchoHandler());
         try (Socket s = listener.accept(); RawPeer peer = new RawPeer(s, false)) {

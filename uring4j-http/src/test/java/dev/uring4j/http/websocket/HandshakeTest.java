@@ -192,6 +192,32 @@ class HandshakeTest {
         }
     }
 
+    @Test
+    void theHttpTimeoutsStopAtTheSwitch() throws Exception {
+        Router router = Router.builder().get("/echo", WebSocketRoute.builder(echo).build()).build();
+        TcpServer impatient = HttpServer.builder(router).idleTimeout(java.time.Duration.ofMillis(100))
+                .headerTimeout(java.time.Duration.ofMillis(100)).build().serve(TcpServer.builder().threads(1));
+        try (RawPeer peer = new RawPeer(new Socket("127.0.0.1", impatient.localAddress().getPort()), true)) {
+            ServerConformanceCases.handshake(peer, "/echo", "");
+            // Half a frame header, then silence well past both HTTP timeouts: the session is not HTTP's to close.
+            byte[] frame = peer.encode(true, 0, Cases.TEXT, "still here".getBytes(StandardCharsets.UTF_8));
+            peer.send(java.util.Arrays.copyOf(frame, 1));
+            long until = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(400);
+            peer.socket.setSoTimeout(400);
+            try {
+                int b = peer.in.read();
+                throw new AssertionError("the server sent " + b + " while the session was quiet");
+            } catch (java.net.SocketTimeoutException expected) {
+                assertTrue(System.nanoTime() >= until - java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50));
+            }
+            peer.socket.setSoTimeout(10_000);
+            peer.send(java.util.Arrays.copyOfRange(frame, 1, frame.length));
+            assertEquals("still here", peer.read().text());
+        } finally {
+            impatient.close();
+        }
+    }
+
     static byte[] compress(Deflater deflater, byte[] message) {
         deflater.setInput(message);
         byte[] out = new byte[message.length + 64];

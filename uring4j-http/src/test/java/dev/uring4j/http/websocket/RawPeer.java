@@ -33,6 +33,8 @@ final class RawPeer implements AutoCloseable {
     final InputStream in;
     final OutputStream out;
     private final boolean client;
+    /** The mask key of the last frame read, as an int (0 for an unmasked frame). */
+    int lastMaskKey;
 
     RawPeer(Socket socket, boolean client) throws IOException {
         this.socket = socket;
@@ -114,6 +116,7 @@ final class RawPeer implements AutoCloseable {
         if (masked) {
             in.readNBytes(key, 0, 4);
         }
+        lastMaskKey = ((key[0] & 0xFF) << 24) | ((key[1] & 0xFF) << 16) | ((key[2] & 0xFF) << 8) | (key[3] & 0xFF);
         byte[] payload = in.readNBytes((int) len);
         if (payload.length != len) {
             throw new EOFException("the connection ended inside a frame");
