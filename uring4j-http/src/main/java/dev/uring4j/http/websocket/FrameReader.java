@@ -308,7 +308,7 @@ final class FrameReader {
         try {
             session.handler.onText(session, data, offset, length);
         } catch (Throwable t) {
-            session.handlerFailed(t);
+            session.closing().handlerFailed(t);
         }
     }
 
@@ -316,7 +316,7 @@ final class FrameReader {
         try {
             session.handler.onBinary(session, data, offset, length);
         } catch (Throwable t) {
-            session.handlerFailed(t);
+            session.closing().handlerFailed(t);
         }
     }
 
@@ -324,7 +324,7 @@ final class FrameReader {
         try {
             session.handler.onFragment(session, text, data, offset, length, last);
         } catch (Throwable t) {
-            session.handlerFailed(t);
+            session.closing().handlerFailed(t);
         }
     }
 
@@ -333,7 +333,7 @@ final class FrameReader {
         try {
             session.handler.onPing(session, data, offset, length);
         } catch (Throwable t) {
-            session.handlerFailed(t);
+            session.closing().handlerFailed(t);
         }
     }
 
@@ -341,14 +341,14 @@ final class FrameReader {
         try {
             session.handler.onPong(session, data, offset, length);
         } catch (Throwable t) {
-            session.handlerFailed(t);
+            session.closing().handlerFailed(t);
         }
     }
 
     private void closeFrame() {
         int n = control.length;
         if (n == 0) {
-            session.receivedClose(CloseCodes.NO_STATUS, "");
+            session.closing().receivedClose(CloseCodes.NO_STATUS, "");
             return;
         }
         if (n == 1) {
@@ -365,12 +365,12 @@ final class FrameReader {
             fail(CloseCodes.INVALID_DATA, "a close reason that is not UTF-8");
             return;
         }
-        session.receivedClose(code, new String(c, 2, n - 2, StandardCharsets.UTF_8));
+        session.closing().receivedClose(code, new String(c, 2, n - 2, StandardCharsets.UTF_8));
     }
 
     private int fail(int code, String why) {
         phase = DONE;
-        session.fail(code, why);
+        session.closing().fail(code, why);
         return 0;
     }
 }

@@ -141,7 +141,7 @@ final class Sender {
         connection.flush();
         if (!written && !connection.isClosed()) {
             // Past the connection's output limit: a frame may be cut, so nothing more can be sent.
-            session.aborted(options.slowConsumerPolicy() == SlowConsumerPolicy.DROP_OLDEST ? CloseCodes.POLICY_VIOLATION
+            session.closing().aborted(options.slowConsumerPolicy() == SlowConsumerPolicy.DROP_OLDEST ? CloseCodes.POLICY_VIOLATION
                     : options.slowConsumerPolicy().closeCode, "the peer does not read: a frame would pass the connection's output limit");
             connection.abort();
         }
@@ -193,7 +193,7 @@ final class Sender {
     }
 
     private void slowConsumer() {
-        session.fail(options.slowConsumerPolicy().closeCode, "the peer reads too slowly: more than "
+        session.closing().fail(options.slowConsumerPolicy().closeCode, "the peer reads too slowly: more than "
                 + options.sendQueueBytes() + " octets of messages held back");
     }
 

@@ -32,7 +32,7 @@ final class SessionHandler implements ConnectionHandler {
     @Override
     public void onOpen(Connection connection) {
         session = new WebSocket(connection, handler, options, client, subprotocol, extensions);
-        session.opened();
+        session.closing().opened();
     }
 
     WebSocket session() {
@@ -55,18 +55,18 @@ final class SessionHandler implements ConnectionHandler {
 
     @Override
     public void onInputClosed(Connection connection) {
-        session.inputClosed();
+        session.closing().inputClosed();
     }
 
     @Override
     public void onWritabilityChanged(Connection connection, boolean writable) {
         if (writable) {
-            session.drainHeld();
+            session.sender().drainHeld();
         }
     }
 
     @Override
     public void onClose(Connection connection, Throwable cause) {
-        session.closed(cause);
+        session.closing().closed(cause);
     }
 }

@@ -1,7 +1,6 @@
 package dev.uring4j.http.websocket;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
@@ -38,7 +37,6 @@ public final class WebSocket {
     static final int CLOSE_SENT = 1;
     static final int CLOSE_RECEIVED = 2;
     static final int CLOSED = 3;
-    private static final byte[] EMPTY = new byte[0];
 
     final Connection connection;
     final WebSocketHandler handler;
@@ -50,12 +48,9 @@ public final class WebSocket {
     final FrameReader reader;
     private final Sender sender;
     private final SessionTimers timers;
-    private volatile int state = OPEN;
+    private final Closing closing;
     /** {@link #close} was called from another thread: the loop has not sent the close frame yet, but no send may follow it. */
     private final java.util.concurrent.atomic.AtomicBoolean closeRequested = new java.util.concurrent.atomic.AtomicBoolean();
-    private boolean closeReceived;
-    private int closeCode = CloseCodes.ABNORMAL;
-    private String closeReason = "";
     private volatile Object attachment;
 
     WebSocket(Connection connection, WebSocketHandler handler, WebSocketOptions options, boolean client,
@@ -71,6 +66,7 @@ public final class WebSocket {
         this.reader = new FrameReader(this, !client, options, deflate);
         this.sender = new Sender(this, connection, options, client, deflate);
         this.timers = new SessionTimers(this, client);
+        this.closing = new Closing(this, deflate);
     }
 
     // ------------------------------------------------------------------ sending
@@ -221,18 +217,18 @@ public final class WebSocket {
         if (!CloseCodes.valid(code)) {
             throw new IllegalArgumentException("close code " + code + " may not be sent (1000..1003, 1007..1014, 3000..4999)");
         }
-        byte[] payload = closePayload(code, reason);
+        byte[] payload = Closing.closePayload(code, reason);
         if (payload.length > 125) {
             throw new IllegalArgumentException("a close reason may have at most 123 octets of UTF-8, not " + (payload.length - 2));
         }
         if (!connection.eventLoop().inEventLoop()) {
-            if (state != OPEN || !closeRequested.compareAndSet(false, true)) {
+            if (closing.state != OPEN || !closeRequested.compareAndSet(false, true)) {
                 return false;
             }
-            connection.eventLoop().execute(() -> closeOnLoop(payload));
+            connection.eventLoop().execute(() -> closing.closeOnLoop(payload));
             return true;
         }
-        return closeOnLoop(payload);
+        return closing.closeOnLoop(payload);
     }
 
     /**
@@ -241,7 +237,7 @@ public final class WebSocket {
      * @return whether open
      */
     public boolean isOpen() {
-        return state == OPEN && !closeRequested.get();
+        return closing.state == OPEN && !closeRequested.get();
     }
 
     /**
@@ -354,133 +350,21 @@ public final class WebSocket {
         return "WebSocket[" + connection + "]";
     }
 
-    private boolean closeOnLoop(byte[] payload) {
-        if (state != OPEN) {
-            return false;
-        }
-        sender.writeClose(payload, true);
-        state = CLOSE_SENT;
-        timers.closing();
-        return true;
-    }
-
-    // ------------------------------------------------------------------ from the reader
-
-    /** A close frame arrived (its code checked): answer it if we have not closed, then end the connection. */
-    void receivedClose(int code, String reason) {
-        reader.stop();
-        closeReceived = true;
-        closeCode = code;
-        closeReason = reason;
-        if (state == OPEN) {
-            state = CLOSE_RECEIVED;
-            // The peer reads nothing after its close: what was held back for it is moot.
-            sender.writeClose(code == CloseCodes.NO_STATUS ? EMPTY : closePayload(code, ""), false);
-        }
-        timers.closing();
-        endConnection();
-    }
-
-    /** Fails the session (RFC 6455 section 7.1.7): sends a close frame with {@code code} unless one was sent, and ends the connection. */
-    void fail(int code, String why) {
-        if (state == CLOSED) {
-            return;
-        }
-        reader.stop();
-        if (!closeReceived) {
-            closeCode = code;
-            closeReason = why;
-        }
-        if (state == OPEN) {
-            sender.writeClose(closePayload(code, ""), false);
-        } else {
-            sender.clear();
-        }
-        state = CLOSE_SENT;
-        timers.closing();
-        connection.shutdownOutput(); // after the close frame; the connection closes at the peer's FIN or the close timeout
-    }
-
-    /** The handler threw: the session fails with 1011. */
-    void handlerFailed(Throwable t) {
-        System.getLogger(WebSocket.class.getName()).log(System.Logger.Level.WARNING,
-                "WebSocket handler failed on " + connection + "; closing with 1011", t);
-        fail(CloseCodes.INTERNAL_ERROR, "the handler failed: " + t);
-    }
-
-    /**
-     * Ends the TCP connection after a close handshake: a server ends its output at once (RFC 6455
-     * section 7.1.1: the server closes first), a client waits for the server's FIN; either closes
-     * when the peer's FIN comes ({@link #inputClosed}) or the close timeout runs out. Ending only
-     * our output first, rather than closing, keeps the kernel from answering the peer's late octets
-     * with a reset that could destroy the close frame before the peer reads it.
-     */
-    private void endConnection() {
-        if (timers.client()) {
-            connection.flush();
-        } else {
-            connection.shutdownOutput();
-        }
-    }
-
-    // ------------------------------------------------------------------ from the connection
-
-    /** The peer ended its output: without a close frame, the session ends abnormally (1006). */
-    void inputClosed() {
-        reader.stop();
-        connection.close();
-    }
-
-    /** The connection is gone: tells the handler, once, with the code the session ended with. */
-    void closed(Throwable cause) {
-        state = CLOSED;
-        timers.cancel();
-        sender.clear();
-        if (deflate != null) {
-            deflate.end();
-        }
-        if (!closeReceived && closeCode == CloseCodes.ABNORMAL && cause != null) {
-            closeReason = cause.toString();
-        }
-        try {
-            handler.onClose(this, closeCode, closeReason);
-        } catch (Throwable t) {
-            System.getLogger(WebSocket.class.getName()).log(System.Logger.Level.WARNING, "WebSocket onClose failed", t);
-        }
-    }
-
-    void opened() {
-        timers.start();
-        try {
-            handler.onOpen(this);
-        } catch (Throwable t) {
-            handlerFailed(t);
-        }
-    }
-
     int state() {
-        return state;
-    }
-
-    SessionTimers timers() {
-        return timers;
+        return closing.state;
     }
 
     Sender sender() {
         return sender;
     }
 
-    /** The connection is being aborted for {@code why}: report {@code code} unless the peer's close came first. */
-    void aborted(int code, String why) {
-        if (!closeReceived) {
-            closeCode = code;
-            closeReason = why;
-        }
+    SessionTimers timers() {
+        return timers;
     }
 
-    /** The held frames go out as the connection drains. */
-    void drainHeld() {
-        sender.drainHeld();
+    /** The session's closing state machine. */
+    Closing closing() {
+        return closing;
     }
 
     private static byte[] controlPayload(byte[] payload) {
@@ -490,12 +374,4 @@ public final class WebSocket {
         return payload;
     }
 
-    private static byte[] closePayload(int code, String reason) {
-        byte[] r = reason.getBytes(StandardCharsets.UTF_8);
-        byte[] p = new byte[2 + r.length];
-        p[0] = (byte) (code >>> 8);
-        p[1] = (byte) code;
-        System.arraycopy(r, 0, p, 2, r.length);
-        return p;
-    }
 }
