@@ -134,8 +134,12 @@ public final class BlockPool {
             b = new Block(null, REFERENCE);
         }
         b.shared = shared.retain();
-        b.segment = shared.segment();
-        b.buffer = null;
+        if (b.segment != shared.segment()) {
+            // The NIO view of the last buffer this block referred to is kept for the next write of
+            // the same buffer (the free list hands the same block back), and made anew otherwise.
+            b.segment = shared.segment();
+            b.buffer = null;
+        }
         b.readIndex = (int) offset;
         b.writeIndex = (int) (offset + length);
         b.zcPending = 0;
@@ -181,8 +185,6 @@ public final class BlockPool {
         b.prevReference = b.nextReference = null;
         SharedBuffer shared = b.shared;
         b.shared = null;
-        b.segment = null;
-        b.buffer = null;
         b.next = freeReferences;
         freeReferences = b;
         if (leaks != null) {
