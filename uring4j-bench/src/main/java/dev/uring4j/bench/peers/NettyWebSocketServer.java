@@ -26,15 +26,11 @@ import io.netty.util.ReferenceCountUtil;
  * <ul>
  *   <li>{@code /echo}: every data frame is written back as it came (Netty re-encodes it
  *       unmasked), flushed once per read batch;
- *   <li>{@code /broadcast}: the connection joins a {@link ChannelGroup}; {@code --tick-hz} times a
- *       second (default 60) a binary frame of {@code --payload} bytes (default 200) goes to every
- *       member. The frame is encoded once per tick into one buffer and each member gets a
- *       {@code retainedDuplicate} of it ({@link ChannelGroup#writeAndFlush}), so no member costs a
- *       copy: the way a tuned Netty server broadcasts. The payload starts with the tick's due
- *       time ({@link System#nanoTime()}, which is {@code CLOCK_MONOTONIC} on Linux, 8 bytes
- *       big-endian) and its sequence number (8 bytes big-endian), which {@code ws_load} turns into
- *       lateness and missed frames. Ticks are due at a fixed rate from the first subscriber on,
- *       and stop while nobody listens.
+ *   <li>{@code /broadcast}: the connection joins a {@link ChannelGroup}; at each
+ *       {@link BroadcastTick} a binary frame goes to every member. The frame is encoded once per
+ *       tick into one buffer and each member gets a {@code retainedDuplicate} of it
+ *       ({@link ChannelGroup#writeAndFlush}), so no member costs a copy: the way a tuned Netty
+ *       server broadcasts. The tick stops while nobody listens.
  * </ul>
  * One event-loop thread serves everything, the tick included.
  */
@@ -43,9 +39,8 @@ public final class NettyWebSocketServer {
 
     public static void main(String[] args) throws Exception {
         PeerArgs peer = PeerArgs.parse("NettyWebSocketServer", args, Set.of("--transport", "--tick-hz", "--payload"));
-        TickSchedule schedule = TickSchedule.of(peer);
         ChannelGroup subscribers = new DefaultChannelGroup("broadcast", null);
-        Broadcaster broadcaster = new Broadcaster(subscribers, schedule);
+        Broadcaster broadcaster = new Broadcaster(subscribers, BroadcastTick.of(peer));
         WebSocketServerProtocolConfig config = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath("/")
                 .checkStartsWith(true)
@@ -102,15 +97,13 @@ public final class NettyWebSocketServer {
     /** The broadcast's tick: on the event loop, encodes the frame once and hands it to every member. */
     static final class Broadcaster {
         private final ChannelGroup members;
-        private final TickSchedule schedule;
+        private final BroadcastTick tick;
         private EventLoop loop;
         private boolean ticking;
-        private long seq;
-        private long nextDue;
 
-        Broadcaster(ChannelGroup members, TickSchedule schedule) {
+        Broadcaster(ChannelGroup members, BroadcastTick tick) {
             this.members = members;
-            this.schedule = schedule;
+            this.tick = tick;
         }
 
         /** On the event loop: a member joins; the first starts the tick. */
@@ -119,8 +112,7 @@ public final class NettyWebSocketServer {
             loop = ctx.channel().eventLoop();
             if (!ticking) {
                 ticking = true;
-                nextDue = System.nanoTime() + schedule.periodNs();
-                loop.schedule(this::tick, schedule.periodNs(), TimeUnit.NANOSECONDS);
+                loop.schedule(this::tick, tick.start(), TimeUnit.NANOSECONDS);
             }
         }
 
@@ -129,43 +121,19 @@ public final class NettyWebSocketServer {
                 ticking = false;
                 return;
             }
-            long due = nextDue;
-            ByteBuf frame = NettyServers.ALLOCATOR.directBuffer(schedule.frameBytes());
-            schedule.encode(frame, due, ++seq);
+            byte[] payload = tick.payload();
+            // Header (FIN | binary, the length, 16-bit extended past 125 bytes, no mask), then the payload.
+            ByteBuf frame = NettyServers.ALLOCATOR.directBuffer(4 + payload.length).writeByte(0x82);
+            if (payload.length > 125) {
+                frame.writeByte(126).writeShort(payload.length);
+            } else {
+                frame.writeByte(payload.length);
+            }
+            frame.writeBytes(payload);
             // Each member gets a retained duplicate, with a void promise (no future per member);
             // the group releases the original when it has handed it to all.
             members.writeAndFlush(frame, ChannelMatchers.all(), true);
-            // Fixed rate: due times follow the schedule whatever this tick's own lateness was.
-            nextDue += schedule.periodNs();
-            loop.schedule(this::tick, Math.max(0, nextDue - System.nanoTime()), TimeUnit.NANOSECONDS);
-        }
-    }
-
-    /** The tick's rate and frame, from {@code --tick-hz} and {@code --payload}. */
-    record TickSchedule(long periodNs, int payload) {
-        static TickSchedule of(PeerArgs peer) {
-            int hz = Integer.parseInt(peer.options().getOrDefault("--tick-hz", "60"));
-            int payload = Integer.parseInt(peer.options().getOrDefault("--payload", "200"));
-            if (hz < 1 || hz > 10_000 || payload < 16 || payload > 65_535) {
-                System.err.println("--tick-hz is 1 to 10000 and --payload 16 to 65535 bytes (it holds the due time and sequence number)");
-                System.exit(2);
-            }
-            return new TickSchedule(1_000_000_000L / hz, payload);
-        }
-
-        /** Header (FIN | binary, the length, 16-bit extended past 125 bytes, no mask) and payload. */
-        int frameBytes() {
-            return (payload > 125 ? 4 : 2) + payload;
-        }
-
-        void encode(ByteBuf frame, long due, long seq) {
-            frame.writeByte(0x82);
-            if (payload > 125) {
-                frame.writeByte(126).writeShort(payload);
-            } else {
-                frame.writeByte(payload);
-            }
-            frame.writeLong(due).writeLong(seq).writeZero(payload - 16);
+            loop.schedule(this::tick, tick.advance(), TimeUnit.NANOSECONDS);
         }
     }
 }
