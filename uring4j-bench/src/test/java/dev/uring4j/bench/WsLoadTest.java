@@ -25,10 +25,12 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The WebSocket load tool counts what it claims to: against the Netty peer, echoes at a steady
- * rate and every broadcast tick on every connection, none missed; against scripted servers, frames
+ * The WebSocket load tool counts what it claims to: against the cells' servers (uring4j's and
+ * Netty's), echoes at a steady rate and every broadcast tick on every connection, none missed; against scripted servers, frames
  * split at every byte are parsed whole, a skipped tick counts as missed, and a masked frame, a
  * close frame or a refused upgrade end the run with the exit status that says so.
  */
@@ -69,13 +71,14 @@ class WsLoadTest {
         return new Outcome(p.exitValue(), Json.parseObject(line.substring("result ".length())), err);
     }
 
-    @Test
-    void againstNettyEveryEchoAndEveryTickArrives() throws Exception {
-        ServerSpec spec = ServerSpec.catalog().stream().filter(s -> s.name().equals("netty-ws-epoll")).findFirst().orElseThrow();
-        // The peer runs on this JVM's class path, which has Netty on it.
-        BenchEnv withNetty = new BenchEnv(env.root(), env.nativeDir(), env.java(), env.jvmFlags(), System.getProperty("java.class.path"),
+    @ParameterizedTest
+    @ValueSource(strings = {"uring4j-ws", "netty-ws-epoll"})
+    void againstTheCellsServersEveryEchoAndEveryTickArrives(String name) throws Exception {
+        ServerSpec spec = ServerSpec.catalog().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+        // The servers run on this JVM's class path, which has Netty and uring4j's modules on it.
+        BenchEnv withPeers = new BenchEnv(env.root(), env.nativeDir(), env.java(), env.jvmFlags(), System.getProperty("java.class.path"),
                 env.serverCpu(), env.loadCpu(), env.nsPerTick());
-        try (ServerProcess server = ServerProcess.start(spec, withNetty, Duration.ofSeconds(30))) {
+        try (ServerProcess server = ServerProcess.start(spec, withPeers, Duration.ofSeconds(30))) {
             Outcome echo = wsLoad(server.port, "--conns", "8", "--mode", "echo", "--path", "/echo", "--warmup", "0.2", "--duration", "0.5");
             assertEquals(0, echo.exit(), echo.toString());
             assertTrue(echo.count("round_trips") > 1000, echo.toString());
