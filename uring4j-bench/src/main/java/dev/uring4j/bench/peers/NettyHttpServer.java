@@ -11,7 +11,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -73,7 +72,7 @@ public final class NettyHttpServer {
     }
 
     /** Answers each request as its head arrives; bodies (there are none here) are dropped. */
-    static final class Plaintext extends ChannelInboundHandlerAdapter {
+    static final class Plaintext extends FlushingHandler {
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
             if (DATE_TICKING.compareAndSet(false, true)) {
@@ -107,16 +106,6 @@ public final class NettyHttpServer {
             } finally {
                 ReferenceCountUtil.release(msg);
             }
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            ctx.flush();
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
         }
     }
 }

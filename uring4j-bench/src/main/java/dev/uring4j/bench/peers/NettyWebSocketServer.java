@@ -5,7 +5,6 @@ import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
@@ -55,7 +54,7 @@ public final class NettyWebSocketServer {
     }
 
     /** One connection after its upgrade: an echo, or a member of the broadcast. */
-    static final class Session extends ChannelInboundHandlerAdapter {
+    static final class Session extends FlushingHandler {
         private final Broadcaster broadcaster;
 
         Session(Broadcaster broadcaster) {
@@ -81,16 +80,6 @@ public final class NettyWebSocketServer {
             } else {
                 ReferenceCountUtil.release(msg);
             }
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            ctx.flush();
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
         }
     }
 
