@@ -273,6 +273,24 @@ class SharedBufferTest {
     }
 
     @Test
+    void aFreedBufferIsRefusedWithoutTakingRoomFromTheOutputLimit() throws Exception {
+        LoopOptions small = LoopOptions.builder().watermarks(8 * 1024, 32 * 1024).maxPendingOutput(64 * 1024).build();
+        try (OnePeer p = new OnePeer(small, 0)) {
+            SharedBuffer freed = SharedBuffer.allocate(32 * 1024);
+            freed.release();
+            for (int i = 0; i < 3; i++) {
+                assertThrows(IllegalStateException.class, () -> p.c.write(freed, 0, 32 * 1024));
+            }
+            Tracked t = Tracked.of(Net.pattern(60 * 1024, 23));
+            assertTrue(p.c.write(t.buf(), 0, 60 * 1024), "the whole limit is still free");
+            p.c.flush();
+            t.buf().release();
+            assertArrayEquals(Net.pattern(60 * 1024, 23), Net.read(p.reader, 60 * 1024));
+            t.awaitFreed();
+        }
+    }
+
+    @Test
     void releasingTwiceFails() {
         SharedBuffer buf = SharedBuffer.allocate(16);
         buf.retain();

@@ -8,7 +8,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -76,7 +75,7 @@ public final class NettyHttpServer {
     }
 
     /** Answers each request as its head arrives; bodies (there are none here) are dropped. */
-    static final class Plaintext extends ChannelInboundHandlerAdapter {
+    static final class Plaintext extends FlushingHandler {
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
             date(ctx);
@@ -108,16 +107,6 @@ public final class NettyHttpServer {
             } finally {
                 ReferenceCountUtil.release(msg);
             }
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            ctx.flush();
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
         }
     }
 }

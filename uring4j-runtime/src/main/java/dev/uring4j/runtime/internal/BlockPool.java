@@ -125,6 +125,8 @@ public final class BlockPool {
      * retains until it is released: its pending bytes are those, and nothing can be appended.
      */
     public Block acquireReference(SharedBuffer shared, long offset, int length) {
+        // First: a freed buffer fails here, before a block is taken.
+        shared.retain();
         Block b = freeReferences;
         if (b != null) {
             freeReferences = b.next;
@@ -133,9 +135,13 @@ public final class BlockPool {
         } else {
             b = new Block(null, REFERENCE);
         }
-        b.shared = shared.retain();
-        b.segment = shared.segment();
-        b.buffer = null;
+        b.shared = shared;
+        if (b.segment != shared.segment()) {
+            // The NIO view of the last buffer this block referred to is kept for the next write of
+            // the same buffer (the free list hands the same block back), and made anew otherwise.
+            b.segment = shared.segment();
+            b.buffer = null;
+        }
         b.readIndex = (int) offset;
         b.writeIndex = (int) (offset + length);
         b.zcPending = 0;
@@ -181,8 +187,6 @@ public final class BlockPool {
         b.prevReference = b.nextReference = null;
         SharedBuffer shared = b.shared;
         b.shared = null;
-        b.segment = null;
-        b.buffer = null;
         b.next = freeReferences;
         freeReferences = b;
         if (leaks != null) {

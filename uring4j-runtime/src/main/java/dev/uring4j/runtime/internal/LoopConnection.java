@@ -430,10 +430,13 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
      * has run (the queue took its own) or when the loop refuses it.
      */
     private boolean writeSharedFromElsewhere(SharedBuffer buf, long offset, int length) {
+        // Taken first: a freed buffer fails here, before any room is reserved.
+        buf.retain();
         if (!reserveFromElsewhere(length)) {
+            buf.release();
             return false;
         }
-        SharedWrite task = new SharedWrite(this, buf.retain(), offset, length);
+        SharedWrite task = new SharedWrite(this, buf, offset, length);
         loop.post(task, task::refused);
         return !task.refused;
     }
