@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the suite's C programs into $NATIVE_DIR (default uring4j-bench/target/native) with
-# native.sh: loadgen, pingpong and http_load (the load tools), echo_uring, echo_epoll and
+# native.sh: loadgen, pingpong, http_load and ws_load (the load tools), echo_uring, echo_epoll and
 # http_uring (the C peers).
 # A program that cannot be built leaves NAME.skip beside it with the reason; the orchestrator
 # prints that reason when it skips the cells or servers needing it. Exits 0 either way.
@@ -32,6 +32,7 @@ build echo_epoll
 build echo_uring -luring
 build http_uring -luring
 build http_load -luring -lm
+build ws_load -luring -lm
 
 # The HTTP cells' tools come from Debian: wrk drives the load, nginx is a peer. Installed when
 # missing and we can; otherwise NAME.skip says why, and the cells or the row are skipped.

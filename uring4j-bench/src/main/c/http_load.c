@@ -31,8 +31,7 @@
  *   result {...}       flat JSON: rate, latency percentiles (µs), this tool's own CPU per request
  * Exit status: 0 done, 1 setup error, 2 usage, 3 non-2xx or malformed responses, 4 socket errors.
  */
-#include "uring_common.h"
-#include "histogram.h"
+#include "uring_load.h"
 #include "http_response.h"
 #include "pacing.h"
 
@@ -43,19 +42,17 @@ static const char usage[] = "--port P [--host 127.0.0.1] [--conns 64] [--depth 1
 #define MAX_REQUEST_SIZE 65536
 #define SQ_ENTRIES 4096
 #define CQ_ENTRIES 16384
-#define BGID 0
 #define NBUFS 4096
 #define BUF_SIZE 16384
 #define MAX_REPORTED 5           /* malformed responses described on stderr; the rest only counted */
 
 struct conn {
-    uint32_t id;                /* also its index among the registered files */
+    struct load_conn lc;        /* first: the shared receive state */
     uint64_t sent, received;    /* requests written, responses parsed */
     uint64_t *start_ns;         /* depth slots: when request seq % depth was written (or due) */
     char *out;                  /* requests not yet sent; the first out_sending bytes are in flight */
     uint32_t out_len, out_sending;
     uint32_t next_request;      /* position in the rotation */
-    unsigned dead : 1, recv_armed : 1, rearm_pending : 1;
     struct http_response response;
 };
 
@@ -68,15 +65,11 @@ static uint32_t request_len[MAX_REQUESTS];
 static int request_count;
 static uint32_t longest_request;
 
-static struct io_uring ring;
-static struct buf_group group;
-static struct conn *conns;
-static int live_conns;
+static struct load_net net;
 static struct measure_window window;
 static struct histogram hist;
 static uint64_t window_responses, non_2xx, malformed, socket_errors;
 static uint64_t completion_ns;   /* when the completions being handled were reaped */
-static int *rearm_list, rearm_count;
 
 static struct pacer pacer;   /* paced mode only */
 
@@ -128,35 +121,31 @@ static void load_requests(void)
     }
 }
 
-/* Stops using a connection; what the kernel still delivers for it is ignored. */
-static void retire(struct conn *c)
+static struct conn *conn_of(struct load_conn *lc)
 {
-    if (!c->dead) {
-        c->dead = 1;
-        live_conns--;
-    }
+    return (struct conn *)lc;
 }
 
 static void socket_error(struct conn *c, int res)
 {
-    if (c->dead)
+    if (c->lc.dead)
         return;
     socket_errors++;
     if (socket_errors <= MAX_REPORTED) {
         if (res == 0)
-            fprintf(stderr, "http_load: connection %u: the server closed it\n", c->id);
+            fprintf(stderr, "http_load: connection %u: the server closed it\n", c->lc.id);
         else
-            fprintf(stderr, "http_load: connection %u: %s (%s)\n", c->id, strerror(-res), strerrorname_np(-res));
+            fprintf(stderr, "http_load: connection %u: %s (%s)\n", c->lc.id, strerror(-res), strerrorname_np(-res));
     }
-    retire(c);
+    load_retire(&net, &c->lc);
 }
 
 static void send_out(struct conn *c)
 {
-    struct io_uring_sqe *sqe = ring_get_sqe(&ring);
-    io_uring_prep_send(sqe, (int)c->id, c->out, c->out_len, MSG_NOSIGNAL);
+    struct io_uring_sqe *sqe = ring_get_sqe(&net.ring);
+    io_uring_prep_send(sqe, (int)c->lc.id, c->out, c->out_len, MSG_NOSIGNAL);
     sqe->flags |= IOSQE_FIXED_FILE;
-    io_uring_sqe_set_data64(sqe, ud_pack(OP_SEND, (int)c->id));
+    io_uring_sqe_set_data64(sqe, ud_pack(OP_SEND, (int)c->lc.id));
     c->out_sending = c->out_len;
 }
 
@@ -178,8 +167,8 @@ static void queue_requests(struct conn *c, int count, uint64_t start)
 /* Paced mode: offers the connection for the next due request if it has room for one. */
 static void idle_push(struct conn *c)
 {
-    if (!c->dead && c->sent - c->received < (uint64_t)cfg.depth)
-        pacer_offer(&pacer, (int)c->id);
+    if (!c->lc.dead && c->sent - c->received < (uint64_t)cfg.depth)
+        pacer_offer(&pacer, (int)c->lc.id);
 }
 
 static void on_response(void *ctx, int status)
@@ -209,56 +198,40 @@ static int parse(struct conn *c, const char *p, size_t n)
         return 0;
     malformed++;
     if (malformed <= MAX_REPORTED)
-        fprintf(stderr, "http_load: connection %u, response %llu: %s: \"%.*s\"\n", c->id, (unsigned long long)c->received,
+        fprintf(stderr, "http_load: connection %u, response %llu: %s: \"%.*s\"\n", c->lc.id, (unsigned long long)c->received,
                 c->response.why, (int)(c->response.bad_len > 120 ? 120 : c->response.bad_len), c->response.bad);
-    retire(c);
+    load_retire(&net, &c->lc);
     return -1;
 }
 
-static void arm_recv(struct conn *c)
+static void consume(struct load_conn *lc, const char *p, size_t n)
 {
-    prep_recv_multishot_fixed(ring_get_sqe(&ring), (int)c->id, &group, ud_pack(OP_RECV, (int)c->id));
-    c->recv_armed = 1;
+    struct conn *c = conn_of(lc);
+    if (parse(c, p, n) < 0)
+        return;
+    if (cfg.rate > 0)
+        idle_push(c);
+    else if (c->received == c->sent && !c->out_sending)
+        queue_requests(c, cfg.depth, completion_ns);
 }
 
-static void on_recv(struct conn *c, struct io_uring_cqe *cqe, uint64_t now)
+static void on_recv(struct load_conn *lc, const struct io_uring_cqe *cqe)
 {
-    int more = (cqe->flags & IORING_CQE_F_MORE) != 0;
-    if (!more)
-        c->recv_armed = 0;
-    if (cqe->res > 0) {
-        uint16_t bid = (uint16_t)(cqe->flags >> IORING_CQE_BUFFER_SHIFT);
-        if (!c->dead && parse(c, buf_group_addr(&group, bid), (size_t)cqe->res) == 0) {
-            if (cfg.rate > 0)
-                idle_push(c);
-            else if (c->received == c->sent && !c->out_sending)
-                queue_requests(c, cfg.depth, now);
-        }
-        buf_group_recycle(&group, bid);
-        if (!more && !c->dead)
-            arm_recv(c);   /* ended for another reason (e.g. CQ overflow): keep receiving */
-        return;
-    }
-    if (cqe->res == -ENOBUFS && !c->dead) {
-        /* The group ran dry within this batch of completions: receive again once it is refilled. */
-        if (!c->rearm_pending) {
-            c->rearm_pending = 1;
-            rearm_list[rearm_count++] = (int)c->id;
-        }
-        return;
-    }
-    socket_error(c, cqe->res);
+    int res = load_on_recv(&net, lc, cqe, consume);
+    if (res <= 0)
+        socket_error(conn_of(lc), res);
 }
 
-static void on_send(struct conn *c, struct io_uring_cqe *cqe, uint64_t now)
+static void on_send(struct load_conn *lc, const struct io_uring_cqe *cqe)
 {
+    struct conn *c = conn_of(lc);
     uint32_t was = c->out_sending;
     c->out_sending = 0;
     if (cqe->res < 0) {
         socket_error(c, cqe->res);
         return;
     }
-    if (c->dead)
+    if (c->lc.dead)
         return;
     uint32_t sent = (uint32_t)cqe->res < was ? (uint32_t)cqe->res : was;
     memmove(c->out, c->out + sent, c->out_len - sent);
@@ -270,42 +243,20 @@ static void on_send(struct conn *c, struct io_uring_cqe *cqe, uint64_t now)
     if (cfg.rate > 0)
         idle_push(c);
     else if (c->received == c->sent)
-        queue_requests(c, cfg.depth, now);   /* the whole batch was answered before its send completed */
+        queue_requests(c, cfg.depth, completion_ns);   /* the whole batch was answered before its send completed */
 }
 
-static void connect_all(void)
+static void prepare_conns(void)
 {
-    struct sockaddr_in sa = ipv4_address(cfg.host, cfg.port);
-    int *fds = calloc((size_t)cfg.conns, sizeof(int));
-    if (!fds)
-        die_errno("calloc", ENOMEM);
     for (int i = 0; i < cfg.conns; i++) {
-        struct conn *c = &conns[i];
-        c->id = (uint32_t)i;
+        struct conn *c = conn_of(load_conn_at(&net, i));
         c->next_request = (uint32_t)i % (uint32_t)request_count;
         c->start_ns = calloc((size_t)cfg.depth, sizeof(uint64_t));
         /* A send may complete after the responses to its requests: room for its depth and the next. */
         c->out = malloc(2 * (size_t)cfg.depth * longest_request);
         if (!c->start_ns || !c->out)
             die_errno("malloc", ENOMEM);
-        if ((fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
-            die_errno("socket", errno);
-        set_nodelay(fds[i]);
-        /* Blocking: on loopback the handshake completes within connect(), before any load runs. */
-        if (connect(fds[i], (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-            fprintf(stderr, "http_load: connect to %s:%d (connection %d): %s (%s)\n", cfg.host, cfg.port, i,
-                    strerror(errno), strerrorname_np(errno));
-            exit(4);
-        }
     }
-    int ret = io_uring_register_files(&ring, fds, (unsigned)cfg.conns);
-    if (ret < 0)
-        die_errno("io_uring_register_files", -ret);
-    /* The registered table holds its own references: the plain descriptors are no longer needed. */
-    for (int i = 0; i < cfg.conns; i++)
-        close(fds[i]);
-    free(fds);
-    live_conns = cfg.conns;
 }
 
 static void parse_args(int argc, char **argv)
@@ -323,36 +274,11 @@ static void parse_args(int argc, char **argv)
     load_args_check(argv[0], usage, &cfg);
 }
 
-static void handle_completions(uint64_t now)
-{
-    completion_ns = now;
-    struct io_uring_cqe *cqe;
-    unsigned head, seen = 0;
-    io_uring_for_each_cqe(&ring, head, cqe) {
-        uint64_t ud = io_uring_cqe_get_data64(cqe);
-        struct conn *c = &conns[ud_index(ud)];
-        if (ud_op(ud) == OP_RECV)
-            on_recv(c, cqe, now);
-        else
-            on_send(c, cqe, now);
-        seen++;
-    }
-    io_uring_cq_advance(&ring, seen);
-    if (buf_group_publish(&group)) {
-        for (int i = 0; i < rearm_count; i++) {
-            struct conn *c = &conns[rearm_list[i]];
-            c->rearm_pending = 0;
-            if (!c->dead && !c->recv_armed)
-                arm_recv(c);
-        }
-        rearm_count = 0;
-    }
-}
-
 static void send_paced(int id, uint64_t due)
 {
-    queue_requests(&conns[id], 1, due);
-    idle_push(&conns[id]);
+    struct conn *c = conn_of(load_conn_at(&net, id));
+    queue_requests(c, 1, due);
+    idle_push(c);
 }
 
 int main(int argc, char **argv)
@@ -361,13 +287,9 @@ int main(int argc, char **argv)
     load_tool_init();
     load_requests();
 
-    conns = calloc((size_t)cfg.conns, sizeof(*conns));
-    rearm_list = calloc((size_t)cfg.conns, sizeof(int));
-    if (!conns || !rearm_list)
-        die_errno("calloc", ENOMEM);
-    ring_setup(&ring, SQ_ENTRIES, CQ_ENTRIES);
-    buf_group_setup(&ring, &group, BGID, NBUFS, BUF_SIZE);
-    connect_all();
+    load_net_setup(&net, cfg.conns, sizeof(struct conn), SQ_ENTRIES, CQ_ENTRIES, NBUFS, BUF_SIZE);
+    prepare_conns();
+    load_connect_all(&net, "http_load", &cfg, NULL);
 
     uint64_t start = now_ns();
     window_init(&window, start, cfg.warmup_s, cfg.duration_s);
@@ -375,45 +297,40 @@ int main(int argc, char **argv)
         die_errno("calloc", ENOMEM);
 
     for (int i = 0; i < cfg.conns; i++) {
-        arm_recv(&conns[i]);
+        struct conn *c = conn_of(load_conn_at(&net, i));
+        load_arm_recv(&net, &c->lc);
         if (cfg.rate > 0)
-            idle_push(&conns[i]);
+            idle_push(c);
         else
-            queue_requests(&conns[i], cfg.depth, start);
+            queue_requests(c, cfg.depth, start);
     }
 
     uint64_t now = start;
     for (;;) {
         uint64_t wake = window_tick(&window, now);
-        if (window_over(&window, now) || live_conns == 0)
+        if (window_over(&window, now) || net.live == 0)
             break;
         if (cfg.rate > 0)
             wake = pacer_run(&pacer, now, window.open, wake, send_paced);
-        uint64_t wait_ns = wake > now ? wake - now : 0;
-        struct __kernel_timespec timeout = { .tv_sec = (long long)(wait_ns / 1000000000ull), .tv_nsec = (long long)(wait_ns % 1000000000ull) };
-        struct io_uring_cqe *cqe;
-        int ret = io_uring_submit_and_wait_timeout(&ring, &cqe, 1, &timeout, NULL);
-        if (ret < 0 && ret != -ETIME && ret != -EINTR && ret != -EAGAIN && ret != -EBUSY)
-            die_errno("io_uring_submit_and_wait_timeout", -ret);
-        now = now_ns();
-        handle_completions(now);
+        load_wait(&net, now, wake);
+        now = completion_ns = now_ns();
+        load_reap(&net, on_recv, on_send);
     }
 
     double user_s, sys_s, window_s = window_close(&window, now, &user_s, &sys_s);
     uint64_t rts = window_responses;
     printf("result {\"tool\":\"http_load\",\"conns\":%d,\"depth\":%d,\"requests_in_rotation\":%d,\"rate_target\":%.0f,"
-           "\"window_s\":%.6f,\"round_trips\":%llu,\"rt_per_s\":%.1f,"
-           "\"p50_us\":%.2f,\"p90_us\":%.2f,\"p99_us\":%.2f,\"p999_us\":%.2f,\"max_us\":%.2f,\"mean_us\":%.2f,"
-           "\"cpu_user_s\":%.4f,\"cpu_sys_s\":%.4f,\"cpu_us_per_rt\":%.3f,\"late_sends\":%llu,\"max_lag_us\":%.1f,"
-           "\"non_2xx\":%llu,\"malformed\":%llu,\"socket_errors\":%llu}\n",
+           "\"window_s\":%.6f,\"round_trips\":%llu,\"rt_per_s\":%.1f,",
            cfg.conns, cfg.depth, request_count, cfg.rate, window_s, (unsigned long long)rts,
-           window_s > 0 ? (double)rts / window_s : 0.0, hist_percentile_us(&hist, 0.50), hist_percentile_us(&hist, 0.90),
-           hist_percentile_us(&hist, 0.99), hist_percentile_us(&hist, 0.999), (double)hist.max_ns / 1000.0,
-           hist_mean_us(&hist), user_s, sys_s, rts ? (user_s + sys_s) * 1e6 / (double)rts : 0.0,
+           window_s > 0 ? (double)rts / window_s : 0.0);
+    load_print_latency(&hist);
+    printf(",\"cpu_user_s\":%.4f,\"cpu_sys_s\":%.4f,\"cpu_us_per_rt\":%.3f,\"late_sends\":%llu,\"max_lag_us\":%.1f,"
+           "\"non_2xx\":%llu,\"malformed\":%llu,\"socket_errors\":%llu}\n",
+           user_s, sys_s, rts ? (user_s + sys_s) * 1e6 / (double)rts : 0.0,
            (unsigned long long)pacer.late_sends, (double)pacer.max_lag_ns / 1000.0, (unsigned long long)non_2xx,
            (unsigned long long)malformed, (unsigned long long)socket_errors);
     fflush(stdout);
-    io_uring_queue_exit(&ring);
+    io_uring_queue_exit(&net.ring);
     if (non_2xx || malformed) {
         fprintf(stderr, "http_load: %llu responses were not 2xx and %llu were malformed\n", (unsigned long long)non_2xx,
                 (unsigned long long)malformed);

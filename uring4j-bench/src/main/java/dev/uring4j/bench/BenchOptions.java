@@ -28,7 +28,7 @@ record BenchOptions(boolean quick, List<String> servers, List<Cell> cells, int r
                 "echo-64B-c64-d1@" + rate, "echo-64B-c512-d1@" + rate,
                 "http-plaintext-c64-d1", "http-plaintext-c256-d1", "http-plaintext-c64-d16", "http-plaintext-c256-d16",
                 "http-plaintext-c256-d1@" + DEFAULT_HTTP_RATE, "wrk-plaintext-c64-d1",
-                "https-plaintext-c64", "https-handshake-c64");
+                "https-plaintext-c64", "https-handshake-c64", "ws-echo-c512", "ws-broadcast-1000");
     }
 
     static List<String> quickCells(int rate) {
@@ -42,7 +42,8 @@ record BenchOptions(boolean quick, List<String> servers, List<Cell> cells, int r
               --servers a,b,...     only these servers (names from --list); default all
               --only id,...         only these cells (--cells is the same), e.g. echo-64B-c64-d16,echo-64B-c512-d1@80000,
                                     http-plaintext-c256-d16, http-plaintext-c256-d1@50000 (paced), wrk-plaintext-c64-d1
-                                    (wrk instead of http_load); "udp" selects the UDP cell (./uring4j bench only)
+                                    (wrk instead of http_load), ws-echo-c512, ws-broadcast-1000 (WebSocket); "udp"
+                                    selects the UDP cell (./uring4j bench only)
               --rate N              offered load of the default fixed-load echo cells, round trips/s (default 80000)
               --runs N              runs per cell and server; median and min–max reported (default 5; quick 2)
               --seed N              seed of the servers' order in each round (default: random, printed)

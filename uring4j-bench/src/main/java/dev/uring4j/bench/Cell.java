@@ -9,7 +9,7 @@ import java.util.Optional;
  * CPU over the measured window and reads the tool's result line, whose keys ({@code rt_per_s},
  * {@code round_trips}, {@code p50_us}, {@code p99_us}, {@code p999_us}, {@code mean_us},
  * {@code cpu_us_per_rt}, optionally {@code late_sends}) are the contract every kind's tools meet
- * (loadgen for echo; http_load and wrk, through http_load.sh, for HTTP).
+ * (loadgen for echo; http_load and wrk, through http_load.sh, for HTTP; ws_load for WebSocket).
  */
 interface Cell {
 
@@ -38,6 +38,9 @@ interface Cell {
     static Cell parse(String id) {
         if (HttpsCell.matches(id)) {
             return HttpsCell.parse(id);
+        }
+        if (WsCell.matches(id)) {
+            return WsCell.parse(id);
         }
         return HttpCell.matches(id) ? HttpCell.parse(id) : EchoCell.parse(id);
     }

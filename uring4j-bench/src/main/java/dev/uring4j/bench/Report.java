@@ -76,11 +76,11 @@ final class Report {
             }
             md.append("\n÷ best peer: rate divided by the best peer's rate (above 1 = more round trips). CPU busy: share of one CPU "
                     + "used over the window; whichever side is near 100% is the one that saturates. min–max: the lowest and highest "
-                    + "rt/s over the runs. HTTP: a round trip is a request.\n\n");
+                    + "rt/s over the runs. HTTP: a round trip is a request; WebSocket: a message and its echo.\n\n");
         }
         if (!fixed.isEmpty()) {
             md.append("### Fixed offered load: server CPU time per round trip\n\n");
-            md.append("| cell | server | rt/s | server µs/rt | min–max | user µs/rt | ÷ best peer | p50 µs | p99 µs | p99.9 µs | load tool µs/rt |\n");
+            md.append("| cell | server | rt/s | server µs/rt (CPU busy) | min–max | user µs/rt | ÷ best peer | p50 µs | p99 µs | p99.9 µs | load tool µs/rt |\n");
             md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
             for (Cell cell : fixed) {
                 for (ServerSpec s : ranked(r, cell)) {
@@ -92,16 +92,17 @@ final class Report {
                     }
                     RunResult x = sum.median();
                     boolean short_ = x.rate() < 0.97 * cell.rate();
-                    md.append(String.format(Locale.ROOT, "%,.0f%s | %.2f | %s | %.2f | %s | %s | %s | %s | %.2f |%n",
-                            x.rate(), short_ ? " (short of the offered load)" : "", x.serverCpuUsPerRt(), range(sum, "%.2f"),
+                    md.append(String.format(Locale.ROOT, "%,.0f%s | %.2f (%.1f%%) | %s | %.2f | %s | %s | %s | %s | %.2f |%n",
+                            x.rate(), short_ ? " (short of the offered load)" : "", x.serverCpuUsPerRt(), 100 * x.serverUtil(), range(sum, "%.2f"),
                             x.serverUserUsPerRt(), ratio(r.ratioToBestPeer(cell, s)), us(x.p50Us()), us(x.p99Us()), us(x.p999Us()),
                             x.loadCpuUsPerRt()));
                 }
             }
             md.append("\nServer µs/rt: the server's utime + stime from /proc/PID/stat over the measured window, divided by the round "
                     + "trips in it; user µs/rt: utime alone (the rest is the kernel's TCP and syscall work). ÷ best peer: CPU "
-                    + "divided by the best peer's (below 1 = cheaper). Latency runs from when each message was due. min–max: the "
-                    + "lowest and highest server µs/rt over the runs.\n\n");
+                    + "divided by the best peer's (below 1 = cheaper). CPU busy: the share of one CPU the server used. Latency runs "
+                    + "from when each message was due (WebSocket broadcast: from the tick's due time to the frame's arrival). "
+                    + "min–max: the lowest and highest server µs/rt over the runs.\n\n");
         }
 
         md.append("### Who wins\n\n");
@@ -181,7 +182,7 @@ final class Report {
     }
 
     private static String unit(Cell cell) {
-        return cell.protocol().startsWith("http") ? "request" : "round trip";
+        return cell.protocol().startsWith("http") ? "request" : cell.protocol().equals("ws") ? "message" : "round trip";
     }
 
     private static String range(Summary s, String fmt) {

@@ -65,6 +65,8 @@ final class HttpConnection {
     private boolean inputClosed;
     private boolean outputShut;
     private boolean closed;
+    /** The connection switched protocols ({@link #switchProtocols}): its octets are no longer HTTP. */
+    private boolean switched;
 
     HttpConnection(HttpServer server, HttpTransport transport) {
         this.transport = transport;
@@ -101,6 +103,9 @@ final class HttpConnection {
         } finally {
             receiving = false;
             output.exit();
+        }
+        if (switched) {
+            return consumed; // the rest, from the end of the upgrade request's head, is the new protocol's
         }
         if (consumed > 0 || !reader.betweenRequests()) {
             deadlines.active(); // not when all that came were empty lines before a request line
@@ -304,6 +309,45 @@ final class HttpConnection {
             Exchange ex = pipeline.removeOldest();
             ex.aborted = true;
             writability.release(ex);
+        }
+    }
+
+    // ---- Switching protocols.
+
+    private static final byte[] SWITCHING = Ascii.bytes("HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\n");
+    private static final byte[] END_OF_HEAD = Ascii.bytes("\r\n");
+
+    /**
+     * Answers {@code ex} with 101 and the header {@code fields}, then gives the connection to
+     * {@code next} through the transport: the engine reads no more, its timers stop, and octets
+     * behind the request head go to {@code next} ({@link #onData} returns at the head's end).
+     */
+    void switchProtocols(Exchange ex, ByteBuf fields, dev.uring4j.runtime.ConnectionHandler next) {
+        if (closed || ex.aborted || switched) {
+            return;
+        }
+        if (pipeline.size() != 1 || !pipeline.isHeadOfLine(ex)) {
+            throw new IllegalStateException("a protocol switch must answer the connection's only open request ("
+                    + pipeline.size() + " are open): pipelined requests cannot be ordered around it");
+        }
+        if (ex.hasBody() && !ex.bodyDone) {
+            throw new IllegalStateException("a protocol switch must wait for the end of its request's body");
+        }
+        output.enter();
+        try {
+            pipeline.write(ex, SWITCHING, 0, SWITCHING.length);
+            pipeline.write(ex, fields.array(), 0, fields.length());
+            pipeline.write(ex, END_OF_HEAD, 0, END_OF_HEAD.length);
+            output.push(); // the 101 is queued before anything the new protocol writes
+            switched = true;
+            reader.stopReading();
+            deadlines.cancel();
+            ex.aborted = true; // anything the handler still does with the response is discarded
+            ex.wire = Exchange.DONE;
+            pipeline.removeOldest();
+            transport.switchProtocols(next);
+        } finally {
+            output.exit();
         }
     }
 

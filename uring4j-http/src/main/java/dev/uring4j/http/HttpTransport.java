@@ -64,6 +64,15 @@ interface HttpTransport {
      */
     void resumeInput();
 
+    /**
+     * From now on the connection belongs to {@code next}: the transport opens it with
+     * {@code next}'s {@code onOpen}, passes every later event to it instead of the engine (the
+     * engine still hears {@link HttpConnection#onClosed}), and lifts the engine's input pauses.
+     * The octets left unconsumed by the {@link HttpConnection#onData} in progress, if any, go to
+     * {@code next} when that call returns.
+     */
+    void switchProtocols(dev.uring4j.runtime.ConnectionHandler next);
+
     /** Whether the calling thread is the event loop thread. Any thread may call. */
     boolean inEventLoop();
 

@@ -33,6 +33,8 @@ final class RuntimeTransport implements HttpTransport, ConnectionHandler {
     private HttpConnection http;
     private boolean enginePaused;
     private boolean outputBlocked;
+    /** The handler of the protocol the connection switched to; null while it speaks HTTP. */
+    private ConnectionHandler switched;
 
     RuntimeTransport(HttpServer server) {
         this.server = server;
@@ -48,16 +50,32 @@ final class RuntimeTransport implements HttpTransport, ConnectionHandler {
 
     @Override
     public int onData(Connection c, MemorySegment buffer, long offset, int length) {
-        return http.onData(buffer, offset, length);
+        if (switched != null) {
+            return switched.onData(c, buffer, offset, length);
+        }
+        int consumed = http.onData(buffer, offset, length);
+        if (switched != null && consumed < length) {
+            // The upgrade request's head ended inside this view: the rest is the new protocol's.
+            consumed += switched.onData(c, buffer, offset + consumed, length - consumed);
+        }
+        return consumed;
     }
 
     @Override
     public void onInputClosed(Connection c) {
-        http.onInputClosed();
+        if (switched != null) {
+            switched.onInputClosed(c);
+        } else {
+            http.onInputClosed();
+        }
     }
 
     @Override
     public void onWritabilityChanged(Connection c, boolean writable) {
+        if (switched != null) {
+            switched.onWritabilityChanged(c, writable);
+            return;
+        }
         outputBlocked = !writable;
         updateInput();
         http.onWritabilityChanged(writable);
@@ -67,6 +85,9 @@ final class RuntimeTransport implements HttpTransport, ConnectionHandler {
     public void onClose(Connection c, Throwable cause) {
         if (http != null) {
             http.onClosed();
+        }
+        if (switched != null) {
+            switched.onClose(c, cause);
         }
     }
 
@@ -147,6 +168,16 @@ final class RuntimeTransport implements HttpTransport, ConnectionHandler {
         } else {
             // Kept bytes are presented again from the loop's flush phase, not from inside this call.
             connection.resumeReading();
+        }
+    }
+
+    @Override
+    public void switchProtocols(ConnectionHandler next) {
+        switched = next;
+        enginePaused = outputBlocked = false;
+        next.onOpen(connection);
+        if (!connection.isClosed()) {
+            connection.resumeReading(); // input the engine held back (a full pipeline) is presented again
         }
     }
 

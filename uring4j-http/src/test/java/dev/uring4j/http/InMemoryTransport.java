@@ -389,6 +389,13 @@ final class InMemoryTransport implements HttpTransport {
     }
 
     @Override
+    public void switchProtocols(dev.uring4j.runtime.ConnectionHandler next) {
+        // Protocol switches are tested over the runtime (the WebSocket suites): the new protocol's
+        // handler needs a runtime Connection, which this transport does not have.
+        throw new UnsupportedOperationException("the in-memory transport cannot hand a connection to another protocol");
+    }
+
+    @Override
     public boolean inEventLoop() {
         return Thread.currentThread() == loop;
     }

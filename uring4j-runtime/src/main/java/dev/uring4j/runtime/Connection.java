@@ -52,6 +52,26 @@ public abstract sealed class Connection permits LoopConnection {
     public abstract boolean write(MemorySegment src, long offset, int length);
 
     /**
+     * Queues {@code [offset, offset + length)} of {@code buf} by reference, without copying: the
+     * connection takes its own reference to {@code buf} and holds it until the kernel is done with
+     * those bytes (the send's completion, and a zero-copy send's notification), or until a close
+     * discards them. The caller keeps its own reference and releases it when it wishes, even at
+     * once. The bytes count against the watermarks and the output limit like any queued output.
+     * On a TLS connection they are encrypted into the connection's own memory instead (a copy
+     * cannot be avoided there), and the reference is dropped once they are.
+     *
+     * @param buf    the shared bytes; they must not change until every reference is gone
+     * @param offset where the bytes to send start in {@code buf}
+     * @param length how many
+     * @return {@code false} if refused, as {@link #write(MemorySegment, long, int)}; then no
+     *         reference is kept. From another thread a reference travels to the loop with the
+     *         task that queues it
+     * @throws IndexOutOfBoundsException when {@code offset} and {@code length} do not lie within {@code buf}
+     * @throws IllegalStateException if {@code buf} was already freed
+     */
+    public abstract boolean write(SharedBuffer buf, long offset, int length);
+
+    /**
      * Queues {@code length} bytes of {@code src} from {@code offset}, copying them; as
      * {@link #write(MemorySegment, long, int)}.
      *

@@ -29,19 +29,63 @@ class AllocationTest {
 
     @Test
     void steadyStateEchoAllocatesZeroBytesPerMessageOnTheLoopThread() throws Exception {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         List<FileChannel> spare = new ArrayList<>();
         while (lowestFreeDescriptor() < 128) {
             spare.add(FileChannel.open(Path.of("/dev/null")));
         }
-        try (TcpServer server = TcpServer.builder().handler(EchoHandler::new).start();
+        try {
+            double perMessage = allocatedPerMessage(EchoHandler::new);
+            assertTrue(perMessage < 0.01, perMessage + " bytes allocated per echoed message");
+        } finally {
+            for (FileChannel c : spare) {
+                c.close();
+            }
+        }
+    }
+
+    /** Answers each 64-byte message with the same 64 bytes of one shared buffer, queued by reference. */
+    static final class SharedReplies implements ConnectionHandler {
+        private final SharedBuffer reply;
+
+        SharedReplies(SharedBuffer reply) {
+            this.reply = reply;
+        }
+
+        @Override
+        public int onData(Connection c, java.lang.foreign.MemorySegment buffer, long offset, int length) {
+            int messages = length / 64;
+            for (int i = 0; i < messages; i++) {
+                c.write(reply, 0, 64);
+            }
+            c.flush();
+            return messages * 64;
+        }
+    }
+
+    @Test
+    void sharedBufferWritesAllocateZeroBytesPerMessageOnTheLoopThread() throws Exception {
+        SharedBuffer reply = SharedBuffer.allocate(64);
+        try {
+            double perMessage = allocatedPerMessage(() -> new SharedReplies(reply));
+            assertTrue(perMessage < 0.01, perMessage + " bytes allocated per shared write");
+        } finally {
+            reply.release();
+        }
+    }
+
+    /**
+     * Serves 64-byte messages with {@code handler}, 16 in flight at a time to keep the loop busy,
+     * and returns the bytes the loop thread allocates per message once warmed up.
+     */
+    private static double allocatedPerMessage(java.util.function.Supplier<ConnectionHandler> handler) throws Exception {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        try (TcpServer server = TcpServer.builder().handler(handler).start();
              Socket s = Net.connect(server.localAddress())) {
             long loopThread = loopThreadId(server);
             OutputStream out = s.getOutputStream();
             DataInputStream in = new DataInputStream(s.getInputStream());
             byte[] msg = new byte[64];
             byte[] back = new byte[64];
-            // Pipelined to keep the loop busy: 16 messages in flight at a time.
             for (int i = 0; i < 20_000; i++) {
                 roundTrips(out, in, msg, back, 16);
             }
@@ -52,14 +96,8 @@ class AllocationTest {
                 messages += 16;
             }
             long allocated = threads.getThreadAllocatedBytes(loopThread) - before;
-            double perMessage = (double) allocated / messages;
-            System.out.printf("allocation: %d bytes over %d echoed messages on the loop thread (%.4f per message)%n",
-                    allocated, messages, perMessage);
-            assertTrue(perMessage < 0.01, allocated + " bytes allocated for " + messages + " messages");
-        } finally {
-            for (FileChannel c : spare) {
-                c.close();
-            }
+            System.out.printf("allocation: %d bytes over %d messages on the loop thread%n", allocated, messages);
+            return (double) allocated / messages;
         }
     }
 

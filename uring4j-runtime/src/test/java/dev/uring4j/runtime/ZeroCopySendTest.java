@@ -3,6 +3,9 @@ package dev.uring4j.runtime;
 import java.lang.foreign.MemorySegment;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -48,6 +51,36 @@ class ZeroCopySendTest {
             assertTrue(stats.zeroCopySends() > 0, "sent zero-copy: " + stats);
             Net.await(Duration.ofSeconds(5), "blocks released after their notifications",
                     () -> server.group().stats().outputBytes() == 0);
+        }
+    }
+
+    @Test
+    void sharedBuffersGoZeroCopyAndAreFreedAfterTheNotifications() throws Exception {
+        byte[] payload = Net.pattern(1 << 20, 21);
+        SharedBufferTest.Collector server = new SharedBufferTest.Collector();
+        try (TcpServer srv = TcpServer.builder().options(ZC).handler(() -> server).start()) {
+            List<Socket> clients = new ArrayList<>();
+            try {
+                for (int i = 0; i < 8; i++) {
+                    clients.add(Net.connect(srv.localAddress()));
+                }
+                Net.await(Duration.ofSeconds(5), "8 connections open", () -> server.open.size() == 8);
+                CountDownLatch freed = new CountDownLatch(1);
+                SharedBuffer buf = SharedBuffer.allocate(payload.length, freed::countDown);
+                MemorySegment.copy(MemorySegment.ofArray(payload), 0, buf.segment(), 0, payload.length);
+                for (Connection c : server.open) {
+                    assertTrue(c.write(buf, 0, payload.length));
+                    c.flush();
+                }
+                buf.release();
+                for (Socket s : clients) {
+                    assertArrayEquals(payload, Net.read(s, payload.length));
+                }
+                assertTrue(freed.await(10, TimeUnit.SECONDS), "freed after the last notification: " + buf);
+                assertTrue(srv.group().stats().zeroCopySends() > 0, "sent zero-copy: " + srv.group().stats());
+            } finally {
+                clients.forEach(Net::closeQuietly);
+            }
         }
     }
 

@@ -4,22 +4,36 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 
+import dev.uring4j.runtime.SharedBuffer;
+
 /**
  * Native memory for send queues and partial-input accumulation, in power-of-two blocks kept on
  * free lists per size class, so steady-state traffic reuses blocks instead of allocating.
  *
  * <p>Blocks come from one arena owned by the loop and are freed together when the loop closes,
- * after every operation that could touch them has completed. Owned by the loop's thread.
+ * after every operation that could touch them has completed. A send queue also holds
+ * <em>reference</em> blocks, which own no memory: each views a {@link SharedBuffer} it holds a
+ * reference to, given back when the block is released. They are pooled too, and the pool knows
+ * every one out, so that a loop that dies with connections unfinished still drops their
+ * references ({@link #releaseReferences()}). Owned by the loop's thread.
  */
 public final class BlockPool {
     static final int MIN_SHIFT = 12;
     static final int MAX_SHIFT = 24;
+    /** The size class of reference blocks. */
+    private static final int REFERENCE = -1;
 
-    /** A block of native memory; also the node of the free list and of send queues. */
+    /** A block of native memory (or a reference to shared memory); also the node of the free list and of send queues. */
     public static final class Block {
-        public final MemorySegment segment;
+        /** The block's memory; for a reference block, the shared buffer's, set each time it is acquired. */
+        public MemorySegment segment;
         final int sizeClass;
         Block next;
+        /** The shared buffer a reference block holds a reference to; {@code null} for a block of the pool's memory. */
+        SharedBuffer shared;
+        /** Neighbours in the pool's list of reference blocks out. */
+        private Block prevReference;
+        private Block nextReference;
         /** Send queues: bytes [readIndex, writeIndex) are pending. */
         public int readIndex;
         int writeIndex;
@@ -50,8 +64,9 @@ public final class BlockPool {
             return writeIndex - readIndex;
         }
 
+        /** Room to append at the end: none in shared memory, which is never written through a queue. */
         int writable() {
-            return capacity() - writeIndex;
+            return shared != null ? 0 : capacity() - writeIndex;
         }
 
         /** The pending bytes {@code [readIndex, writeIndex)} as a ByteBuffer (a view kept with the block). */
@@ -66,6 +81,9 @@ public final class BlockPool {
     private final Arena arena;
     private final Leaks leaks;
     private final Block[] free = new Block[MAX_SHIFT + 1];
+    private Block freeReferences;
+    /** Reference blocks out, each holding a reference to its shared buffer. */
+    private Block references;
     private long allocatedBytes;
     private long inUseBytes;
     /** Bytes the loop's connections have queued to send and the kernel has not taken yet (kept by {@link OutboundQueue}). */
@@ -102,17 +120,88 @@ public final class BlockPool {
         return b;
     }
 
+    /**
+     * A reference block for bytes {@code [offset, offset + length)} of {@code shared}, which it
+     * retains until it is released: its pending bytes are those, and nothing can be appended.
+     */
+    public Block acquireReference(SharedBuffer shared, long offset, int length) {
+        Block b = freeReferences;
+        if (b != null) {
+            freeReferences = b.next;
+            b.next = null;
+            b.pooled = false;
+        } else {
+            b = new Block(null, REFERENCE);
+        }
+        b.shared = shared.retain();
+        if (b.segment != shared.segment()) {
+            // The NIO view of the last buffer this block referred to is kept for the next write of
+            // the same buffer (the free list hands the same block back), and made anew otherwise.
+            b.segment = shared.segment();
+            b.buffer = null;
+        }
+        b.readIndex = (int) offset;
+        b.writeIndex = (int) (offset + length);
+        b.zcPending = 0;
+        b.detached = false;
+        b.nextReference = references;
+        if (references != null) {
+            references.prevReference = b;
+        }
+        references = b;
+        if (leaks != null) {
+            leaks.acquired(Leaks.Kind.SHARED_REFERENCE, b, length + " bytes of a " + shared.byteSize() + "-byte shared buffer");
+        }
+        return b;
+    }
+
     public void release(Block b) {
         if (b.pooled) {
-            throw new IllegalStateException("native block of " + b.capacity() + " bytes released twice");
+            throw new IllegalStateException((b.sizeClass == REFERENCE ? "reference to a shared buffer" : "native block of "
+                    + b.capacity() + " bytes") + " released twice");
         }
         b.pooled = true;
+        if (b.sizeClass == REFERENCE) {
+            releaseReference(b);
+            return;
+        }
         inUseBytes -= b.capacity();
         if (leaks != null) {
             leaks.released(Leaks.Kind.NATIVE_BLOCK, b);
         }
         b.next = free[b.sizeClass];
         free[b.sizeClass] = b;
+    }
+
+    private void releaseReference(Block b) {
+        if (b.prevReference != null) {
+            b.prevReference.nextReference = b.nextReference;
+        } else {
+            references = b.nextReference;
+        }
+        if (b.nextReference != null) {
+            b.nextReference.prevReference = b.prevReference;
+        }
+        b.prevReference = b.nextReference = null;
+        SharedBuffer shared = b.shared;
+        b.shared = null;
+        b.next = freeReferences;
+        freeReferences = b;
+        if (leaks != null) {
+            leaks.released(Leaks.Kind.SHARED_REFERENCE, b);
+        }
+        shared.release();
+    }
+
+    /**
+     * Drops the references of every reference block still out: the loop has stopped, and the
+     * kernel no longer reads anything of it (its final completions have all arrived), but
+     * connections that ended with the loop never gave their queues back.
+     */
+    public void releaseReferences() {
+        while (references != null) {
+            release(references);
+        }
     }
 
     /** Native bytes allocated so far (blocks are kept for reuse, never returned until close). */

@@ -9,8 +9,8 @@ import dev.uring4j.runtime.LeakDetection;
 
 /**
  * One loop's record of what it holds, kept only with leak detection on
- * ({@link LeakDetection#PROPERTY}): each native block, provided buffer, descriptor and operation
- * in flight, with where it was acquired. Everything is given back by the time the loop has freed
+ * ({@link LeakDetection#PROPERTY}): each native block, reference to a shared buffer, provided
+ * buffer, descriptor and operation in flight, with where it was acquired. Everything is given back by the time the loop has freed
  * its resources; what is not is a leak, reported then with its acquisition site. Giving back what
  * is not held (a double release) is reported too. Mostly used on the loop's thread; synchronized
  * for the few acquisitions and releases made elsewhere (a listener closed by its server).
@@ -20,6 +20,7 @@ public final class Leaks {
     /** What is held. */
     public enum Kind {
         NATIVE_BLOCK("native block"),
+        SHARED_REFERENCE("reference to a shared buffer"),
         PROVIDED_BUFFER("provided buffer"),
         DESCRIPTOR("descriptor"),
         OPERATION("operation in flight");

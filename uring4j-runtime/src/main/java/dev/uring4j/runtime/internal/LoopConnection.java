@@ -13,6 +13,7 @@ import dev.uring4j.runtime.Connection;
 import dev.uring4j.runtime.ConnectionException;
 import dev.uring4j.runtime.ConnectionHandler;
 import dev.uring4j.runtime.EventLoop;
+import dev.uring4j.runtime.SharedBuffer;
 import dev.uring4j.runtime.Timeout;
 
 /**
@@ -322,6 +323,22 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
     }
 
     @Override
+    public boolean write(SharedBuffer buf, long offset, int length) {
+        Objects.checkFromIndexSize(offset, length, buf.byteSize());
+        if (!loop.inEventLoop()) {
+            return writeSharedFromElsewhere(buf, offset, length);
+        }
+        if (!acceptsOutput(length)) {
+            return false;
+        }
+        if (length > 0) {
+            plaintextQueue().append(buf, offset, length);
+            queued();
+        }
+        return true;
+    }
+
+    @Override
     public boolean writeAndFlush(MemorySegment src, long offset, int length) {
         if (!loop.inEventLoop()) {
             Objects.checkFromIndexSize(offset, length, src.byteSize());
@@ -369,14 +386,7 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
      * any output a close discards. With {@code thenFlush} the same task flushes: one hand-off.
      */
     private boolean writeFromElsewhere(byte[] src, int offset, int length, boolean thenFlush) {
-        if (writesRefused) {
-            return false;
-        }
-        long reserved = inTransit.addAndGet(length);
-        long queued = tls == null ? output.pendingFromAnyThread()
-                : output.pendingFromAnyThread() + tls.plain.pendingFromAnyThread();
-        if (queued + reserved > loop.options.maxPendingOutput()) {
-            inTransit.addAndGet(-length);
+        if (!reserveFromElsewhere(length)) {
             return false;
         }
         byte[] copy = Arrays.copyOfRange(src, offset, offset + length);
@@ -394,6 +404,78 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
             return false;
         }
         return true;
+    }
+
+    /**
+     * Whether {@code length} more bytes, written from another thread, fit under the output limit;
+     * if so their room is reserved in {@link #inTransit} until the loop queues them.
+     */
+    private boolean reserveFromElsewhere(int length) {
+        if (writesRefused) {
+            return false;
+        }
+        long reserved = inTransit.addAndGet(length);
+        long queued = tls == null ? output.pendingFromAnyThread()
+                : output.pendingFromAnyThread() + tls.plain.pendingFromAnyThread();
+        if (queued + reserved > loop.options.maxPendingOutput()) {
+            inTransit.addAndGet(-length);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * A shared write from another thread: decided as {@link #writeFromElsewhere}, with a reference
+     * instead of a copy travelling to the loop. The task owns that reference and drops it when it
+     * has run (the queue took its own) or when the loop refuses it.
+     */
+    private boolean writeSharedFromElsewhere(SharedBuffer buf, long offset, int length) {
+        // Taken first: a freed buffer fails here, before any room is reserved.
+        buf.retain();
+        if (!reserveFromElsewhere(length)) {
+            buf.release();
+            return false;
+        }
+        SharedWrite task = new SharedWrite(this, buf, offset, length);
+        loop.post(task, task::refused);
+        return !task.refused;
+    }
+
+    /** A shared buffer's bytes on their way to the loop, with the reference that keeps them alive. */
+    private static final class SharedWrite implements Runnable {
+        private final LoopConnection<?> connection;
+        private final SharedBuffer buf;
+        private final long offset;
+        private final int length;
+        /** Set if the loop will never run the task (it has stopped). */
+        volatile boolean refused;
+
+        SharedWrite(LoopConnection<?> connection, SharedBuffer buf, long offset, int length) {
+            this.connection = connection;
+            this.buf = buf;
+            this.offset = offset;
+            this.length = length;
+        }
+
+        @Override
+        public void run() {
+            LoopConnection<?> c = connection;
+            try {
+                c.inTransit.addAndGet(-length);
+                if (c.state == OPEN && !c.closeRequested && !c.shutdownRequested && length > 0) {
+                    c.plaintextQueue().append(buf, offset, length);
+                    c.queued();
+                }
+            } finally {
+                buf.release();
+            }
+        }
+
+        void refused() {
+            refused = true;
+            connection.inTransit.addAndGet(-length);
+            buf.release();
+        }
     }
 
     /** Output was queued: past the high watermark the handler hears the connection is not writable. */

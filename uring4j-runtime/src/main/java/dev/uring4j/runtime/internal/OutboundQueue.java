@@ -6,6 +6,8 @@ import java.lang.invoke.VarHandle;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
+import dev.uring4j.runtime.SharedBuffer;
+
 /**
  * A connection's queued output: pooled native blocks in write order, each holding bytes
  * {@code [readIndex, writeIndex)} still to be sent. Writes are copied in at the tail; the
@@ -15,6 +17,10 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  *  head                                   tail
  *  [ sent | pending ] -> [ pending ] -> [ pending | room ]
  * </pre>
+ *
+ * <p>Bytes of a {@link SharedBuffer} are queued by reference instead: a reference block views
+ * the shared memory and holds a reference to it, and behaves like any other block until it is
+ * let go of (nothing is appended behind its bytes).
  *
  * <p>A drained block goes back to the pool at once, unless a zero-copy send still holds it
  * ({@code zcPending > 0}): the kernel may read it until the send's notification, so it is only
@@ -109,6 +115,12 @@ public final class OutboundQueue {
         setPending(pending + length);
     }
 
+    /** Queues {@code length} bytes of {@code shared} from {@code offset} by reference (no copy). */
+    public void append(SharedBuffer shared, long offset, int length) {
+        link(pool.acquireReference(shared, offset, length));
+        setPending(pending + length);
+    }
+
     /** The tail if it has room and no zero-copy send reads it; else a new block for about {@code want} bytes. */
     private BlockPool.Block writableTail(int want) {
         BlockPool.Block t = tail;
@@ -116,13 +128,17 @@ public final class OutboundQueue {
             return t;
         }
         BlockPool.Block b = pool.acquire(Math.min(Math.max(want, MIN_BLOCK), MAX_BLOCK));
-        if (t == null) {
+        link(b);
+        return b;
+    }
+
+    private void link(BlockPool.Block b) {
+        if (tail == null) {
             head = tail = b;
         } else {
-            t.next = b;
+            tail.next = b;
             tail = b;
         }
-        return b;
     }
 
     /** The kernel took {@code n} bytes from the head: move past them, letting go of drained blocks. */

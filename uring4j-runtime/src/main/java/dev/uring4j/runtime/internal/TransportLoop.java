@@ -188,7 +188,7 @@ public abstract non-sealed class TransportLoop implements EventLoop {
         try {
             setUp();
         } catch (Throwable t) {
-            freeResources();
+            freeAll();
             reportLeaks();
             started.completeExceptionally(t);
             terminated.complete(null);
@@ -213,9 +213,20 @@ public abstract non-sealed class TransportLoop implements EventLoop {
             stopped = true;
             rejectPending();
             rejectHeldTasks();
-            freeResources();
+            freeAll();
             reportLeaks();
             terminated.complete(null);
+        }
+    }
+
+    /**
+     * Frees the transport's resources, then drops the shared-buffer references that connections
+     * which ended with the loop still held: only now is the kernel sure to read none of them.
+     */
+    private void freeAll() {
+        freeResources();
+        if (blocks != null) {
+            blocks.releaseReferences();
         }
     }
 
