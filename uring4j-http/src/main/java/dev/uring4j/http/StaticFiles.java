@@ -67,8 +67,11 @@ public final class StaticFiles implements HttpHandler {
     private static final byte[] SERVER_ERROR = Ascii.bytes("500 Internal Server Error\n");
     /** Idle buffers a loop keeps for the next responses; more are made on demand and dropped after. */
     private static final int KEPT_BUFFERS = 64;
-    /** Below it, the setup of a splice (two operations the kernel runs on its workers) costs more than the copy it saves. */
-    static final long DEFAULT_SEND_FILE_THRESHOLD = 128 * 1024;
+    /**
+     * One read buffer's worth: a body that fits one read costs one copy, and the two operations of
+     * a splice, which the kernel runs on its workers, save little against it.
+     */
+    static final long DEFAULT_SEND_FILE_THRESHOLD = 64 * 1024;
 
     final Path root;
     final String prefix;
@@ -304,7 +307,7 @@ public final class StaticFiles implements HttpHandler {
          * the file through a pipe to the socket, never copied through user memory); smaller ones
          * are read into a buffer and written, or served from the cache. A response queued behind an
          * unfinished earlier one on the same connection (pipelining) is always read and written.
-         * Default 128 KiB; {@code Long.MAX_VALUE} reads every file.
+         * Default 64 KiB; {@code Long.MAX_VALUE} reads every file.
          *
          * @param bytes the smallest body sent from the file, at least 1
          * @return this builder

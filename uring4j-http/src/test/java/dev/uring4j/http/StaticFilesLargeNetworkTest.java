@@ -170,6 +170,39 @@ class StaticFilesLargeNetworkTest {
         }
     }
 
+    /**
+     * Ranges and HEAD of a file above the threshold, through the server that sends from files: each
+     * range is exactly its bytes, pipelined behind a whole-file response and ahead of a HEAD.
+     */
+    @Test
+    void rangesAndHeadOfAFileSentFromTheFile() throws Exception {
+        byte[] content = new byte[700_001];
+        new Random(3).nextBytes(content);
+        Files.write(root.resolve("ranged.bin"), content);
+        try (Socket s = new Socket()) {
+            s.connect(regions.localAddress());
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(("GET /ranged.bin HTTP/1.1\r\nHost: t\r\n\r\n"
+                    + "GET /ranged.bin HTTP/1.1\r\nHost: t\r\nRange: bytes=4097-600000\r\n\r\n"
+                    + "GET /ranged.bin HTTP/1.1\r\nHost: t\r\nRange: bytes=-70000\r\n\r\n"
+                    + "HEAD /ranged.bin HTTP/1.1\r\nHost: t\r\n\r\n"
+                    + "GET /ranged.bin HTTP/1.1\r\nHost: t\r\nRange: bytes=1-1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            InputStream in = new BufferedInputStream(s.getInputStream());
+            Response whole = HttpNetworkCases.read(in);
+            assertEquals(200, whole.status());
+            assertArrayEquals(content, whole.body());
+            Response middle = HttpNetworkCases.read(in);
+            assertEquals(206, middle.status());
+            assertArrayEquals(java.util.Arrays.copyOfRange(content, 4097, 600_001), middle.body());
+            Response tail = HttpNetworkCases.read(in);
+            assertArrayEquals(java.util.Arrays.copyOfRange(content, content.length - 70_000, content.length), tail.body());
+            String head = readHead(in);
+            assertTrue(head.contains("Content-Length: " + content.length + "\r\n"), head);
+            Response one = HttpNetworkCases.read(in);
+            assertArrayEquals(new byte[] {content[1]}, one.body());
+        }
+    }
+
     /** The descriptors of this process whose target starts with {@code prefix}. */
     private static long openFds(String prefix) throws IOException {
         long n = 0;
