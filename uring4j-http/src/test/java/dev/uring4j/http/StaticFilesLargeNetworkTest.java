@@ -89,32 +89,15 @@ class StaticFilesLargeNetworkTest {
         long readBefore = usage()[1];
         long taken = 16L << 20;
         try (OutputSampler output = new OutputSampler(server); Socket s = new Socket()) {
-            s.setReceiveBufferSize(16 * 1024);
-            s.connect(server.localAddress());
-            s.setSoTimeout(30_000);
-            s.getOutputStream().write("GET /big.bin HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            requestBig(s, server);
             output.await(options.highWatermark());
-            InputStream in = new BufferedInputStream(s.getInputStream(), 8192);
-            String head = readHead(in);
-            assertTrue(head.contains("Content-Length: " + GIB + "\r\n"), head);
-            byte[] chunk = new byte[8192];
-            long maxBuffers = 0;
-            for (long got = 0; got < taken; ) {
-                int n = in.read(chunk, 0, (int) Math.min(chunk.length, taken - got));
-                assertTrue(n > 0, "the body ended early");
-                for (int i = 0; i < n; i++) {
-                    assertEquals(0, chunk[i], "a sparse file reads as zeros");
-                }
-                got += n;
-                if ((got & ((1 << 20) - 1)) < n) {
-                    maxBuffers = Math.max(maxBuffers, usage()[0]);
-                }
-            }
+            long[] maxBuffers = {0};
+            readZeros(s, taken, () -> maxBuffers[0] = Math.max(maxBuffers[0], usage()[0]));
             long read = usage()[1] - readBefore;
             System.out.println("slow reader of 1 GiB: took " + taken + " bytes, the server read " + read
-                    + " from disk; output peaked at " + output.peak() + " bytes; buffers in use at most " + maxBuffers);
+                    + " from disk; output peaked at " + output.peak() + " bytes; buffers in use at most " + maxBuffers[0]);
             assertTrue(output.peak() <= outputBound, "queued output stayed bounded (" + outputBound + "): " + output.peak());
-            assertTrue(maxBuffers <= 1, "one read buffer for one response: " + maxBuffers);
+            assertTrue(maxBuffers[0] <= 1, "one read buffer for one response: " + maxBuffers[0]);
             // What was read but not taken sits in the connection's queue and the kernel's socket buffers.
             assertTrue(read <= taken + options.maxPendingOutput() + (8 << 20),
                     "the file is read at the client's pace: " + read + " bytes read for " + taken + " taken");
@@ -140,22 +123,8 @@ class StaticFilesLargeNetworkTest {
         long pipesBefore = openFds("pipe:");
         long taken = 16L << 20;
         try (OutputSampler output = new OutputSampler(regions); Socket s = new Socket()) {
-            s.setReceiveBufferSize(16 * 1024);
-            s.connect(regions.localAddress());
-            s.setSoTimeout(30_000);
-            s.getOutputStream().write("GET /big.bin HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            InputStream in = new BufferedInputStream(s.getInputStream(), 8192);
-            String head = readHead(in);
-            assertTrue(head.contains("Content-Length: " + GIB + "\r\n"), head);
-            byte[] chunk = new byte[8192];
-            for (long got = 0; got < taken; ) {
-                int n = in.read(chunk, 0, (int) Math.min(chunk.length, taken - got));
-                assertTrue(n > 0, "the body ended early");
-                for (int i = 0; i < n; i++) {
-                    assertEquals(0, chunk[i], "a sparse file reads as zeros");
-                }
-                got += n;
-            }
+            requestBig(s, regions);
+            readZeros(s, taken, () -> { });
             LoopOptions options = regions.group().options();
             System.out.println("slow reader of 1 GiB sent from the file: output memory peaked at " + output.peak() + " bytes");
             // Reading the file a piece at a time (TLS, or io_uring without SPLICE) holds one 256 KiB piece.
@@ -218,6 +187,38 @@ class StaticFilesLargeNetworkTest {
             }
         }
         return n;
+    }
+
+    /** Asks {@code srv} for the gibibyte through {@code s}, with a small receive buffer: a slow reader. */
+    private static void requestBig(Socket s, TcpServer srv) throws IOException {
+        s.setReceiveBufferSize(16 * 1024);
+        s.connect(srv.localAddress());
+        s.setSoTimeout(30_000);
+        s.getOutputStream().write("GET /big.bin HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Something done after each mebibyte read. */
+    private interface EveryMebibyte {
+        void run() throws Exception;
+    }
+
+    /** Reads the response's head, then {@code taken} bytes of its body, each a zero. */
+    private static void readZeros(Socket s, long taken, EveryMebibyte probe) throws Exception {
+        InputStream in = new BufferedInputStream(s.getInputStream(), 8192);
+        String head = readHead(in);
+        assertTrue(head.contains("Content-Length: " + GIB + "\r\n"), head);
+        byte[] chunk = new byte[8192];
+        for (long got = 0; got < taken; ) {
+            int n = in.read(chunk, 0, (int) Math.min(chunk.length, taken - got));
+            assertTrue(n > 0, "the body ended early");
+            for (int i = 0; i < n; i++) {
+                assertEquals(0, chunk[i], "a sparse file reads as zeros");
+            }
+            got += n;
+            if ((got & ((1 << 20) - 1)) < n) {
+                probe.run();
+            }
+        }
     }
 
     private static String readHead(InputStream in) throws IOException {
