@@ -342,6 +342,27 @@ final class Exchange {
         }
     }
 
+    /**
+     * Whether a region of {@code file} can be this response's body now ({@link Pipeline#sendsFileNow}):
+     * not when the body is framed in chunks or compressed, which the octets must pass through.
+     */
+    boolean sendsFileNow(dev.uring4j.runtime.LoopFile file) {
+        return !chunkedFraming && gzip == null && pipeline.sendsFileNow(this, file);
+    }
+
+    /** Queues a region of {@code file} as body octets; only after {@link #sendsFileNow} said yes. */
+    void writeFile(dev.uring4j.runtime.LoopFile file, long position, long length) {
+        if (dead() || suppressBody || length == 0) {
+            return;
+        }
+        output.enter();
+        try {
+            output.writeFile(file, position, length);
+        } finally {
+            output.exit();
+        }
+    }
+
     void end() {
         if (dead()) {
             releaseGzip();

@@ -11,7 +11,9 @@ import dev.uring4j.runtime.LoopFile;
 
 /**
  * One request of {@link StaticFiles}, on its loop: finds the file (each acceptable coding's sibling
- * in turn, a directory's index file), answers from its validators (304, 416) or sends it. Sending
+ * in turn, a directory's index file), answers from its validators (304, 416) or sends it. A body of
+ * at least {@link StaticFiles.Builder#sendFileThreshold} octets, in a response that goes straight
+ * to the connection, is handed to it as a file region, which it sends from the file. Otherwise sending
  * reads one buffer at a time and writes it to the response; when the response stops taking output
  * it waits for {@link HttpResponse#onWritable} before the next read, so what a slow client has not
  * read yet is bounded by the connection's output limit plus one buffer. The object is the read
@@ -224,6 +226,13 @@ final class FileResponse implements LoopFile.ReadCallback, Runnable {
         if (head) {
             response.end();
             closeFile();
+            return;
+        }
+        if (r.length() >= files.sendFileThreshold && response.writeFile(file, r.first(), r.length())) {
+            // The connection sends it from the file and holds the file open until it is sent: the
+            // close waits for that.
+            closeFile();
+            response.end();
             return;
         }
         position = r.first();

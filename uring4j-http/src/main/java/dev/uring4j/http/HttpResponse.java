@@ -301,6 +301,23 @@ public final class HttpResponse {
         return postWrite(copy(data, offset, length));
     }
 
+    /**
+     * Queues {@code length} body octets of {@code file} from {@code position}, sent from the file
+     * ({@code Connection.writeFile}), when this response can: on the event loop, the file open on
+     * it, the response at the head of the connection's line with a declared length. The connection
+     * holds the file open until the octets are sent.
+     *
+     * @return {@code false} when it cannot, having written nothing: the caller reads and writes instead
+     */
+    boolean writeFile(dev.uring4j.runtime.LoopFile file, long position, long length) {
+        if (!onLoop() || !exchange.sendsFileNow(file)) {
+            return false;
+        }
+        streaming(length);
+        exchange.writeFile(file, position, length);
+        return true;
+    }
+
     /** Posts a write made on another thread; counts it until the loop takes it, so such writers stay bounded. */
     private boolean postWrite(byte[] copy) {
         Writability writability = exchange.connection.writability();

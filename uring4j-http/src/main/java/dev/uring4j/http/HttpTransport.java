@@ -32,6 +32,22 @@ interface HttpTransport {
      */
     void write(MemorySegment source, long offset, long length);
 
+    /**
+     * Whether {@link #writeFile} can send from {@code file}: a runtime connection on the loop the
+     * file is open on. Otherwise the caller reads the file and writes what it read.
+     */
+    default boolean sendsFile(dev.uring4j.runtime.LoopFile file) {
+        return false;
+    }
+
+    /**
+     * Queues {@code length} octets of {@code file} from {@code position} for sending, after what was
+     * written before ({@code Connection.writeFile}); only where {@link #sendsFile} said so.
+     */
+    default void writeFile(dev.uring4j.runtime.LoopFile file, long position, long length) {
+        throw new UnsupportedOperationException("this transport does not send from files");
+    }
+
     /** As {@link #write(MemorySegment, long, long)} for a heap array. */
     void write(byte[] source, int offset, int length);
 

@@ -159,6 +159,15 @@ final class Pipeline {
     }
 
     /**
+     * Whether {@code ex} may send from {@code file} now: it is at the head of the line with nothing
+     * staged, so its region goes straight to the transport, in order. A later exchange stages its
+     * output, and a file is not staged: it reads the file instead.
+     */
+    boolean sendsFileNow(Exchange ex, dev.uring4j.runtime.LoopFile file) {
+        return isHeadOfLine(ex) && !ex.hasStaged() && transport.sendsFile(file);
+    }
+
+    /**
      * Whether {@code length} more octets may be staged: not more than the transport's output limit
      * past the staging limit. Otherwise the connection is closed (what was already written still
      * leaves; staged output is dropped), since dropping these octets alone would corrupt the

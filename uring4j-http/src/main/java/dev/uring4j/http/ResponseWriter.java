@@ -67,6 +67,13 @@ final class ResponseWriter {
     }
 
     /** Whether a write of {@code length} octets joins the gathered ones: inside a bracket, while they fit. */
+    /** Queues a file region after everything written so far, what was gathered included. */
+    void writeFile(dev.uring4j.runtime.LoopFile file, long position, long length) {
+        push();
+        transport.writeFile(file, position, length);
+        unflushed = true;
+    }
+
     private boolean gathers(long length) {
         return depth > 0 && length <= GATHER_BYTES - gathered.length();
     }

@@ -94,6 +94,18 @@ final class RuntimeTransport implements HttpTransport, ConnectionHandler {
     // ------------------------------------------------------------------ HttpTransport
 
     @Override
+    public boolean sendsFile(dev.uring4j.runtime.LoopFile file) {
+        return file.loop() == connection.eventLoop();
+    }
+
+    @Override
+    public void writeFile(dev.uring4j.runtime.LoopFile file, long position, long length) {
+        if (!connection.writeFile(file, position, length)) {
+            refused(length);
+        }
+    }
+
+    @Override
     public void write(MemorySegment source, long offset, long length) {
         long off = offset;
         long left = length;

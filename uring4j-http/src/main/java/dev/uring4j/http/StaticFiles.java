@@ -67,11 +67,17 @@ public final class StaticFiles implements HttpHandler {
     private static final byte[] SERVER_ERROR = Ascii.bytes("500 Internal Server Error\n");
     /** Idle buffers a loop keeps for the next responses; more are made on demand and dropped after. */
     private static final int KEPT_BUFFERS = 64;
+    /**
+     * One read buffer's worth: a body that fits one read costs one copy, and the two operations of
+     * a splice, which the kernel runs on its workers, save little against it.
+     */
+    static final long DEFAULT_SEND_FILE_THRESHOLD = 64 * 1024;
 
     final Path root;
     final String prefix;
     final String indexFile;
     final int bufferSize;
+    final long sendFileThreshold;
     final boolean precompressed;
     final MediaTypes mediaTypes;
     final FileCache cache;
@@ -84,6 +90,7 @@ public final class StaticFiles implements HttpHandler {
         this.prefix = b.prefix;
         this.indexFile = b.indexFile;
         this.bufferSize = b.bufferSize;
+        this.sendFileThreshold = b.sendFileThreshold;
         this.precompressed = b.precompressed;
         this.mediaTypes = MediaTypes.of(b.mediaTypes);
         this.cache = b.cacheFileBytes > 0 ? new FileCache(b.cacheFileBytes, b.cacheTotalBytes, b.cacheRevalidate.toNanos()) : null;
@@ -239,6 +246,7 @@ public final class StaticFiles implements HttpHandler {
         private String prefix = "/";
         private String indexFile;
         private int bufferSize = 64 * 1024;
+        private long sendFileThreshold = DEFAULT_SEND_FILE_THRESHOLD;
         private boolean precompressed = true;
         private final Map<String, String> mediaTypes = new HashMap<>();
         private int cacheFileBytes;
@@ -290,6 +298,25 @@ public final class StaticFiles implements HttpHandler {
                 throw new IllegalArgumentException("buffer size must be 4 KiB to 16 MiB; was " + bytes);
             }
             this.bufferSize = bytes;
+            return this;
+        }
+
+        /**
+         * Bodies of at least this many octets are sent from the file by the connection
+         * ({@link dev.uring4j.runtime.Connection#writeFile}: on io_uring without TLS, spliced from
+         * the file through a pipe to the socket, never copied through user memory); smaller ones
+         * are read into a buffer and written, or served from the cache. A response queued behind an
+         * unfinished earlier one on the same connection (pipelining) is always read and written.
+         * Default 64 KiB; {@code Long.MAX_VALUE} reads every file.
+         *
+         * @param bytes the smallest body sent from the file, at least 1
+         * @return this builder
+         */
+        public Builder sendFileThreshold(long bytes) {
+            if (bytes < 1) {
+                throw new IllegalArgumentException("the threshold is at least 1 byte; was " + bytes);
+            }
+            this.sendFileThreshold = bytes;
             return this;
         }
 

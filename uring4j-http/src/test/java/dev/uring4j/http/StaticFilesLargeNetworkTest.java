@@ -49,19 +49,24 @@ class StaticFilesLargeNetworkTest {
     static Path root;
     private StaticFiles files;
     private TcpServer server;
+    /** The same files with every body above the threshold sent from the file by the connection. */
+    private TcpServer regions;
 
     @BeforeAll
     void start() throws Exception {
         try (RandomAccessFile f = new RandomAccessFile(root.resolve("big.bin").toFile(), "rw")) {
             f.setLength(GIB);
         }
-        files = StaticFiles.builder(root).build();
+        // Every body read and written, whatever its size: the path whose buffers these tests count.
+        files = StaticFiles.builder(root).sendFileThreshold(Long.MAX_VALUE).build();
         server = HttpServer.builder(files).build().serve(TcpServer.builder().threads(2));
+        regions = HttpServer.builder(StaticFiles.builder(root).build()).build().serve(TcpServer.builder().threads(2));
     }
 
     @AfterAll
     void stop() {
         server.close();
+        regions.close();
     }
 
     /** {buffers handed out, bytes read from files}, summed over the loops, each read on its loop. */
@@ -84,32 +89,15 @@ class StaticFilesLargeNetworkTest {
         long readBefore = usage()[1];
         long taken = 16L << 20;
         try (OutputSampler output = new OutputSampler(server); Socket s = new Socket()) {
-            s.setReceiveBufferSize(16 * 1024);
-            s.connect(server.localAddress());
-            s.setSoTimeout(30_000);
-            s.getOutputStream().write("GET /big.bin HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            requestBig(s, server);
             output.await(options.highWatermark());
-            InputStream in = new BufferedInputStream(s.getInputStream(), 8192);
-            String head = readHead(in);
-            assertTrue(head.contains("Content-Length: " + GIB + "\r\n"), head);
-            byte[] chunk = new byte[8192];
-            long maxBuffers = 0;
-            for (long got = 0; got < taken; ) {
-                int n = in.read(chunk, 0, (int) Math.min(chunk.length, taken - got));
-                assertTrue(n > 0, "the body ended early");
-                for (int i = 0; i < n; i++) {
-                    assertEquals(0, chunk[i], "a sparse file reads as zeros");
-                }
-                got += n;
-                if ((got & ((1 << 20) - 1)) < n) {
-                    maxBuffers = Math.max(maxBuffers, usage()[0]);
-                }
-            }
+            long[] maxBuffers = {0};
+            readZeros(s, taken, () -> maxBuffers[0] = Math.max(maxBuffers[0], usage()[0]));
             long read = usage()[1] - readBefore;
             System.out.println("slow reader of 1 GiB: took " + taken + " bytes, the server read " + read
-                    + " from disk; output peaked at " + output.peak() + " bytes; buffers in use at most " + maxBuffers);
+                    + " from disk; output peaked at " + output.peak() + " bytes; buffers in use at most " + maxBuffers[0]);
             assertTrue(output.peak() <= outputBound, "queued output stayed bounded (" + outputBound + "): " + output.peak());
-            assertTrue(maxBuffers <= 1, "one read buffer for one response: " + maxBuffers);
+            assertTrue(maxBuffers[0] <= 1, "one read buffer for one response: " + maxBuffers[0]);
             // What was read but not taken sits in the connection's queue and the kernel's socket buffers.
             assertTrue(read <= taken + options.maxPendingOutput() + (8 << 20),
                     "the file is read at the client's pace: " + read + " bytes read for " + taken + " taken");
@@ -122,6 +110,115 @@ class StaticFilesLargeNetworkTest {
         }
         long read = usage()[1] - readBefore;
         assertTrue(read < GIB / 8, "reading stopped when the client left: " + read + " bytes read");
+    }
+
+    /**
+     * The same slow reader, its body sent from the file (a splice on io_uring, sendfile on NIO):
+     * the server's memory for output stays that of a short response while the client holds back
+     * a gibibyte, and when the client leaves mid-file the connection gives the file back (its
+     * descriptor closes).
+     */
+    @Test
+    void aSlowReaderOfAGibibyteFileSentFromTheFileCostsNoOutputMemory() throws Exception {
+        long pipesBefore = openFds("pipe:");
+        long taken = 16L << 20;
+        try (OutputSampler output = new OutputSampler(regions); Socket s = new Socket()) {
+            requestBig(s, regions);
+            readZeros(s, taken, () -> { });
+            LoopOptions options = regions.group().options();
+            System.out.println("slow reader of 1 GiB sent from the file: output memory peaked at " + output.peak() + " bytes");
+            // Reading the file a piece at a time (TLS, or io_uring without SPLICE) holds one 256 KiB piece.
+            assertTrue(output.peak() <= options.lowWatermark() + (256 << 10), "output memory stayed small: " + output.peak());
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (openFds(root.resolve("big.bin").toString()) > 0 || openFds("pipe:") > pipesBefore) {
+            assertTrue(System.nanoTime() - deadline < 0, "the file, or the pipe it was spliced through, of a transfer whose"
+                    + " client left stayed open: " + openFds(root.resolve("big.bin").toString()) + " of the file, "
+                    + openFds("pipe:") + " pipes (" + pipesBefore + " before)");
+            LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    /**
+     * Ranges and HEAD of a file above the threshold, through the server that sends from files: each
+     * range is exactly its bytes, pipelined behind a whole-file response and ahead of a HEAD.
+     */
+    @Test
+    void rangesAndHeadOfAFileSentFromTheFile() throws Exception {
+        byte[] content = new byte[700_001];
+        new Random(3).nextBytes(content);
+        Files.write(root.resolve("ranged.bin"), content);
+        try (Socket s = new Socket()) {
+            s.connect(regions.localAddress());
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(("GET /ranged.bin HTTP/1.1\r\nHost: t\r\n\r\n"
+                    + "GET /ranged.bin HTTP/1.1\r\nHost: t\r\nRange: bytes=4097-600000\r\n\r\n"
+                    + "GET /ranged.bin HTTP/1.1\r\nHost: t\r\nRange: bytes=-70000\r\n\r\n"
+                    + "HEAD /ranged.bin HTTP/1.1\r\nHost: t\r\n\r\n"
+                    + "GET /ranged.bin HTTP/1.1\r\nHost: t\r\nRange: bytes=1-1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            InputStream in = new BufferedInputStream(s.getInputStream());
+            Response whole = HttpNetworkCases.read(in);
+            assertEquals(200, whole.status());
+            assertArrayEquals(content, whole.body());
+            Response middle = HttpNetworkCases.read(in);
+            assertEquals(206, middle.status());
+            assertArrayEquals(java.util.Arrays.copyOfRange(content, 4097, 600_001), middle.body());
+            Response tail = HttpNetworkCases.read(in);
+            assertArrayEquals(java.util.Arrays.copyOfRange(content, content.length - 70_000, content.length), tail.body());
+            String head = readHead(in);
+            assertTrue(head.contains("Content-Length: " + content.length + "\r\n"), head);
+            Response one = HttpNetworkCases.read(in);
+            assertArrayEquals(new byte[] {content[1]}, one.body());
+        }
+    }
+
+    /** The descriptors of this process whose target starts with {@code prefix}. */
+    private static long openFds(String prefix) throws IOException {
+        long n = 0;
+        try (var list = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : (Iterable<Path>) list::iterator) {
+                try {
+                    if (Files.readSymbolicLink(fd).toString().startsWith(prefix)) {
+                        n++;
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // The descriptor closed between the listing and the look: it is not open.
+                }
+            }
+        }
+        return n;
+    }
+
+    /** Asks {@code srv} for the gibibyte through {@code s}, with a small receive buffer: a slow reader. */
+    private static void requestBig(Socket s, TcpServer srv) throws IOException {
+        s.setReceiveBufferSize(16 * 1024);
+        s.connect(srv.localAddress());
+        s.setSoTimeout(30_000);
+        s.getOutputStream().write("GET /big.bin HTTP/1.1\r\nHost: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Something done after each mebibyte read. */
+    private interface EveryMebibyte {
+        void run() throws Exception;
+    }
+
+    /** Reads the response's head, then {@code taken} bytes of its body, each a zero. */
+    private static void readZeros(Socket s, long taken, EveryMebibyte probe) throws Exception {
+        InputStream in = new BufferedInputStream(s.getInputStream(), 8192);
+        String head = readHead(in);
+        assertTrue(head.contains("Content-Length: " + GIB + "\r\n"), head);
+        byte[] chunk = new byte[8192];
+        for (long got = 0; got < taken; ) {
+            int n = in.read(chunk, 0, (int) Math.min(chunk.length, taken - got));
+            assertTrue(n > 0, "the body ended early");
+            for (int i = 0; i < n; i++) {
+                assertEquals(0, chunk[i], "a sparse file reads as zeros");
+            }
+            got += n;
+            if ((got & ((1 << 20) - 1)) < n) {
+                probe.run();
+            }
+        }
     }
 
     private static String readHead(InputStream in) throws IOException {

@@ -72,6 +72,41 @@ public abstract sealed class Connection permits LoopConnection {
     public abstract boolean write(SharedBuffer buf, long offset, int length);
 
     /**
+     * Queues bytes {@code [position, position + length)} of {@code file} to be sent, in order with
+     * the rest of the connection's output: after what was written before, before what is written
+     * after. The bytes stay in the file until they are sent. On io_uring without TLS they go from
+     * the file to a pipe the connection keeps and from the pipe to the socket
+     * ({@code IORING_OP_SPLICE}, two linked operations per pipe-full: they never enter user
+     * memory); with NIO {@code FileChannel.transferTo} sends them ({@code sendfile}); with TLS, or
+     * with {@link UringOptions.Path#SPLICE} not taken, they are read into the connection's memory
+     * a piece at a time, each piece once the one before it has been sent (or encrypted), then
+     * encrypted and sent as any write.
+     *
+     * <p><b>Counting.</b> The bytes count in {@link #pendingOutputBytes()} and against the
+     * watermarks, so {@link #isWritable()} turns false while more than the high watermark of the
+     * region is left to send (the handler then waits for it before queuing more); they do not
+     * count against {@link LoopOptions#maxPendingOutput()}, which bounds the memory a connection
+     * takes, and a region takes none beyond a pipe or one piece read, however long it is.
+     *
+     * <p><b>Ownership.</b> The caller keeps the file and closes it as usual, at any time, even
+     * right after this call: a close waits until every region queued from the file has been sent
+     * or discarded (by {@link #abort()}, a failure, or the connection closing). A file that ends
+     * before the region does fails the connection with {@code EIO}; a failing read or splice
+     * fails it with the errno the kernel gave.
+     *
+     * @param file     a file open on this connection's loop ({@link LoopFile#loop()})
+     * @param position the file offset of the first byte
+     * @param length   how many bytes; 0 queues nothing
+     * @return {@code false} if refused, as {@link #write(MemorySegment, long, int)} (except that
+     *         the region's length is not held against the output limit); then the file is not
+     *         held. From another thread the region travels to the loop with the task that queues it
+     * @throws IllegalArgumentException if {@code position} or {@code length} is negative, or the
+     *         file is open on another loop
+     * @throws IllegalStateException if the file was closed
+     */
+    public abstract boolean writeFile(LoopFile file, long position, long length);
+
+    /**
      * Queues {@code length} bytes of {@code src} from {@code offset}, copying them; as
      * {@link #write(MemorySegment, long, int)}.
      *

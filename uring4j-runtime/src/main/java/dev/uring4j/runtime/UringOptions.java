@@ -64,6 +64,13 @@ public final class UringOptions {
          * block (up to 16); else one send per block, the next after the previous completes.
          */
         SEND_BATCH(Probe.Feature.SENDMSG, "one send per output block"),
+        /**
+         * A file region queued with {@link Connection#writeFile} goes from the file to a pipe and
+         * from the pipe to the socket ({@code IORING_OP_SPLICE}, linked), never entering user
+         * memory; else it is read into the connection's memory a piece at a time and sent from
+         * there. Not taken on TLS connections, which must encrypt the bytes.
+         */
+        SPLICE(Probe.Feature.SPLICE, "reads into the connection's memory, then sends"),
         /** Zero-copy send above the threshold; else copying send. */
         SEND_ZC(Probe.Feature.SEND_ZC, "copying send"),
         /** Acceptor mode hands connections over with {@code msg_ring} fd passing; else each loop accepts (SO_REUSEPORT). */

@@ -15,7 +15,8 @@ import dev.uring4j.runtime.SharedBuffer;
  * <em>reference</em> blocks, which own no memory: each views a {@link SharedBuffer} it holds a
  * reference to, given back when the block is released. They are pooled too, and the pool knows
  * every one out, so that a loop that dies with connections unfinished still drops their
- * references ({@link #releaseReferences()}). Owned by the loop's thread.
+ * references ({@link #releaseReferences()}). A <em>file region</em> is a reference block too: it
+ * holds an open file instead of a buffer, and lets go of it the same way. Owned by the loop's thread.
  */
 public final class BlockPool {
     static final int MIN_SHIFT = 12;
@@ -31,6 +32,13 @@ public final class BlockPool {
         Block next;
         /** The shared buffer a reference block holds a reference to; {@code null} for a block of the pool's memory. */
         SharedBuffer shared;
+        /**
+         * The file a file region holds (its close waits for the region), or {@code null}: its
+         * pending bytes are the file's {@code [position + readIndex, position + writeIndex)}, not memory.
+         */
+        public LoopFileBase file;
+        /** The file offset of the region's index 0. */
+        public long position;
         /** Neighbours in the pool's list of reference blocks out. */
         private Block prevReference;
         private Block nextReference;
@@ -64,9 +72,19 @@ public final class BlockPool {
             return writeIndex - readIndex;
         }
 
-        /** Room to append at the end: none in shared memory, which is never written through a queue. */
+        /** Room to append at the end: none in shared memory or a file region, never written through a queue. */
         int writable() {
-            return shared != null ? 0 : capacity() - writeIndex;
+            return shared != null || file != null ? 0 : capacity() - writeIndex;
+        }
+
+        /** Whether this is a file region, whose bytes are read or spliced from the file when it is sent. */
+        public boolean isFile() {
+            return file != null;
+        }
+
+        /** The file offset of the region's next byte to send. */
+        public long filePosition() {
+            return position + readIndex;
         }
 
         /** The pending bytes {@code [readIndex, writeIndex)} as a ByteBuffer (a view kept with the block). */
@@ -127,14 +145,7 @@ public final class BlockPool {
     public Block acquireReference(SharedBuffer shared, long offset, int length) {
         // First: a freed buffer fails here, before a block is taken.
         shared.retain();
-        Block b = freeReferences;
-        if (b != null) {
-            freeReferences = b.next;
-            b.next = null;
-            b.pooled = false;
-        } else {
-            b = new Block(null, REFERENCE);
-        }
+        Block b = takeReferenceBlock();
         b.shared = shared;
         if (b.segment != shared.segment()) {
             // The NIO view of the last buffer this block referred to is kept for the next write of
@@ -144,17 +155,53 @@ public final class BlockPool {
         }
         b.readIndex = (int) offset;
         b.writeIndex = (int) (offset + length);
+        track(b);
+        if (leaks != null) {
+            leaks.acquired(Leaks.Kind.SHARED_REFERENCE, b, length + " bytes of a " + shared.byteSize() + "-byte shared buffer");
+        }
+        return b;
+    }
+
+    /**
+     * A file region for bytes {@code [position, position + length)} of {@code file}, which it holds
+     * open ({@link LoopFileBase#hold()}) until it is released.
+     */
+    public Block acquireRegion(LoopFileBase file, long position, int length) {
+        file.hold();
+        Block b = takeReferenceBlock();
+        b.file = file;
+        b.segment = null;
+        b.buffer = null;
+        b.position = position;
+        b.readIndex = 0;
+        b.writeIndex = length;
+        track(b);
+        if (leaks != null) {
+            leaks.acquired(Leaks.Kind.FILE_REGION, b, length + " bytes of " + file.path() + " at " + position);
+        }
+        return b;
+    }
+
+    private Block takeReferenceBlock() {
+        Block b = freeReferences;
+        if (b != null) {
+            freeReferences = b.next;
+            b.next = null;
+            b.pooled = false;
+        } else {
+            b = new Block(null, REFERENCE);
+        }
         b.zcPending = 0;
         b.detached = false;
+        return b;
+    }
+
+    private void track(Block b) {
         b.nextReference = references;
         if (references != null) {
             references.prevReference = b;
         }
         references = b;
-        if (leaks != null) {
-            leaks.acquired(Leaks.Kind.SHARED_REFERENCE, b, length + " bytes of a " + shared.byteSize() + "-byte shared buffer");
-        }
-        return b;
     }
 
     public void release(Block b) {
@@ -186,13 +233,19 @@ public final class BlockPool {
         }
         b.prevReference = b.nextReference = null;
         SharedBuffer shared = b.shared;
+        LoopFileBase file = b.file;
         b.shared = null;
+        b.file = null;
         b.next = freeReferences;
         freeReferences = b;
         if (leaks != null) {
-            leaks.released(Leaks.Kind.SHARED_REFERENCE, b);
+            leaks.released(file != null ? Leaks.Kind.FILE_REGION : Leaks.Kind.SHARED_REFERENCE, b);
         }
-        shared.release();
+        if (file != null) {
+            file.letGo();
+        } else {
+            shared.release();
+        }
     }
 
     /**

@@ -102,6 +102,11 @@ public final class BlockingFile extends LoopFileBase {
         }, "statx " + path, callback, this::finished);
     }
 
+    /** The open file's channel, for {@code FileChannel.transferTo}; {@code null} for a directory. */
+    public FileChannel channel() {
+        return channel;
+    }
+
     @Override
     protected void doRead(MemorySegment dst, int length, long position, ReadCallback callback) {
         if (channel == null) {

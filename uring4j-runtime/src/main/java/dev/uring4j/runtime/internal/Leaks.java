@@ -21,6 +21,7 @@ public final class Leaks {
     public enum Kind {
         NATIVE_BLOCK("native block"),
         SHARED_REFERENCE("reference to a shared buffer"),
+        FILE_REGION("region of an open file queued to send"),
         PROVIDED_BUFFER("provided buffer"),
         DESCRIPTOR("descriptor"),
         OPERATION("operation in flight");

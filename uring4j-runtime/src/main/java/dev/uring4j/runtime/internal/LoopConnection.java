@@ -37,6 +37,8 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
     public static final int CLOSING = 1;
     public static final int CLOSED = 2;
     private static final long CLOSE_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** The most of a file region read into memory at once, when it is not spliced or sent from the file. */
+    private static final int FILE_PIECE = 256 * 1024;
 
     public final L loop;
     protected final ConnectionHandler handler;
@@ -67,6 +69,11 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
     private boolean shutdownRequested;
     protected boolean outputShutdown;
     private Timeout drainTimer;
+    /** A piece of a file region being read into the connection's memory, or {@code null}. */
+    private BlockPool.Block fileRead;
+    private final dev.uring4j.runtime.LoopFile.ReadCallback fileReadDone = this::fileRead;
+    /** TLS's close_notify waits for the file regions queued before the close to be encrypted. */
+    private boolean tlsCloseDeferred;
 
     // loop bookkeeping
     protected boolean inDirtyList;
@@ -116,6 +123,12 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
 
     /** Sends from the head of the queue: called at the end of an iteration with output flushed. */
     protected abstract void sendQueued();
+
+    /**
+     * Whether {@link #sendQueued()} sends the file region {@code region} at the head of the queue
+     * itself (a splice, a sendfile); if not, the connection reads it into memory a piece at a time.
+     */
+    protected abstract boolean sendsFile(BlockPool.Block region);
 
     /** Shuts down the sending side (FIN); {@link #outputShutdown} is already set. */
     protected abstract void shutdownTransport();
@@ -362,9 +375,42 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
         return queued;
     }
 
+    @Override
+    public boolean writeFile(dev.uring4j.runtime.LoopFile file, long position, long length) {
+        if (position < 0 || length < 0) {
+            throw new IllegalArgumentException("file region at " + position + " of " + length + " bytes");
+        }
+        if (file.loop() != loop) {
+            throw new IllegalArgumentException(file + " is open on " + file.loop() + ", not on " + loop.name()
+                    + " which serves " + this);
+        }
+        if (!loop.inEventLoop()) {
+            if (writesRefused) {
+                return false;
+            }
+            return loop.post(() -> {
+                if (state == OPEN && !closeRequested && !shutdownRequested) {
+                    queueFile((LoopFileBase) file, position, length);
+                }
+            });
+        }
+        if (!acceptsOutput(0)) {
+            return false;
+        }
+        queueFile((LoopFileBase) file, position, length);
+        return true;
+    }
+
+    private void queueFile(LoopFileBase file, long position, long length) {
+        if (length > 0) {
+            plaintextQueue().appendFile(file, position, length);
+            queued();
+        }
+    }
+
     private boolean acceptsOutput(int length) {
         return state == OPEN && !closeRequested && !shutdownRequested
-                && queuedBytes() + inTransit.get() + length <= loop.options.maxPendingOutput();
+                && queuedMemory() + inTransit.get() + length <= loop.options.maxPendingOutput();
     }
 
     /** Where the handler's bytes go: the output queue, or with TLS the plaintext waiting to be encrypted. */
@@ -375,6 +421,11 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
     /** Output queued and not yet taken by the kernel, plaintext not yet encrypted included. */
     private long queuedBytes() {
         return tls == null ? output.pending() : output.pending() + tls.plain.pending();
+    }
+
+    /** {@link #queuedBytes()} without what file regions hold: the memory the output limit bounds. */
+    private long queuedMemory() {
+        return tls == null ? output.memory() : output.memory() + tls.plain.memory();
     }
 
     /**
@@ -415,8 +466,8 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
             return false;
         }
         long reserved = inTransit.addAndGet(length);
-        long queued = tls == null ? output.pendingFromAnyThread()
-                : output.pendingFromAnyThread() + tls.plain.pendingFromAnyThread();
+        long queued = tls == null ? output.memoryFromAnyThread()
+                : output.memoryFromAnyThread() + tls.plain.memoryFromAnyThread();
         if (queued + reserved > loop.options.maxPendingOutput()) {
             inTransit.addAndGet(-length);
             return false;
@@ -512,10 +563,78 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
         if (tls != null && state == OPEN && (flushRequested || closeRequested)) {
             tls.encrypt();
         }
-        if (sendInFlight() || output.isEmpty() || state != OPEN || (!flushRequested && !closeRequested)) {
+        if (state != OPEN || (!flushRequested && !closeRequested)) {
+            return;
+        }
+        readFilePiece();
+        if (sendInFlight() || output.isEmpty() || (output.head().isFile() && !sendsFile(output.head()))) {
             return;
         }
         sendQueued();
+    }
+
+    /**
+     * Reads the next piece of the file region at the head of the plaintext when nothing is before
+     * it: without TLS, when everything before it has been sent (the transport does not send files
+     * itself); with TLS, when the records of the pieces before it are down to the low watermark. So a
+     * region costs one piece of memory at a time, whatever the peer's pace.
+     */
+    private void readFilePiece() {
+        OutboundQueue q = plaintextQueue();
+        BlockPool.Block region = q.head();
+        if (fileRead != null || region == null || !region.isFile()
+                || (tls == null ? sendsFile(region) : output.memory() > loop.options.lowWatermark())) {
+            return;
+        }
+        int n = Math.min(region.readable(), FILE_PIECE);
+        fileRead = loop.blocks.acquire(n);
+        region.file.readHeld(fileRead.segment.asSlice(0, n), region.filePosition(), fileReadDone);
+    }
+
+    /** A piece of the region at the head was read: it goes in front of the region, to be sent. */
+    private void fileRead(int bytes, java.io.IOException error) {
+        BlockPool.Block piece = fileRead;
+        fileRead = null;
+        OutboundQueue q = plaintextQueue();
+        if (state != OPEN || q.isEmpty() || !q.head().isFile()) {
+            // The connection closed, or discarded its output, while the piece was read.
+            loop.blocks.release(piece);
+            closeIfIdle();
+            return;
+        }
+        if (bytes <= 0) {
+            loop.blocks.release(piece);
+            BlockPool.Block region = q.head();
+            fail(error instanceof dev.uring4j.ring.ErrnoException e
+                    ? new ConnectionException("read of " + region.file.path() + " to send", e.errno(), toString())
+                    : new ConnectionException("read of " + region.file.path() + " to send", Errno.EIO, toString(),
+                            error != null ? error.getMessage() : "the file ended at offset " + region.filePosition()
+                                    + ", before the " + region.readable() + " bytes left of the region queued to send"));
+            return;
+        }
+        q.fill(piece, bytes);
+        if (tls != null && tlsCloseDeferred && !q.hasFile()) {
+            tlsCloseDeferred = false;
+            tls.closeOutbound();
+        }
+        loop.markDirty(this);
+    }
+
+    /** A file region waits to be read, or a piece of one is being read: the connection is not drained. */
+    private boolean fileOutstanding() {
+        return fileRead != null || plaintextQueue().hasFile();
+    }
+
+    /** Nothing left to send: what waited for it (a close, the FIN) may go ahead. */
+    private boolean idle() {
+        return output.isEmpty() && !sendInFlight() && !fileOutstanding();
+    }
+
+    /** A close that waited for a piece being read goes ahead once it is in. */
+    private void closeIfIdle() {
+        if (state == OPEN && closeRequested && idle()) {
+            startClose();
+        }
     }
 
     /** {@code n} bytes left: advance the queue, release drained blocks, report writability. */
@@ -523,6 +642,10 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
         loop.bytesWritten += n;
         lastActivity = loop.now;
         output.advance(n);
+        if (tls != null && tls.plain.hasFile()) {
+            // The records sent may have made room for the next piece of a file.
+            loop.markDirty(this);
+        }
         if (!writable && queuedBytes() <= loop.options.lowWatermark() && state == OPEN) {
             writable = true;
             try {
@@ -535,7 +658,9 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
 
     /** The queue is empty: do what waited for it (close, or the FIN). */
     protected final void drained() {
-        if (closeRequested && state == OPEN) {
+        if (fileOutstanding()) {
+            loop.markDirty(this);
+        } else if (closeRequested && state == OPEN) {
             startClose();
         } else if (shutdownRequested && !outputShutdown && state == OPEN) {
             shutdownNow();
@@ -608,14 +733,23 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
             return;
         }
         shutdownRequested = true;
-        if (tls != null) {
-            tls.closeOutbound();
-        }
-        if (output.isEmpty() && !sendInFlight()) {
+        closeTlsOutbound();
+        if (idle()) {
             shutdownNow();
         } else {
             flushRequested = true;
             loop.markDirty(this);
+        }
+    }
+
+    /** TLS's close_notify goes after the staged plaintext, once no file region is left in it. */
+    private void closeTlsOutbound() {
+        if (tls != null) {
+            if (tls.plain.hasFile()) {
+                tlsCloseDeferred = true;
+            } else {
+                tls.closeOutbound();
+            }
         }
     }
 
@@ -635,10 +769,8 @@ public abstract non-sealed class LoopConnection<L extends TransportLoop> extends
             return;
         }
         closeRequested = true;
-        if (tls != null) {
-            tls.closeOutbound();
-        }
-        if (output.isEmpty() && !sendInFlight()) {
+        closeTlsOutbound();
+        if (idle()) {
             startClose();
             return;
         }

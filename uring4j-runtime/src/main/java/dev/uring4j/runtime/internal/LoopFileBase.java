@@ -25,6 +25,8 @@ public abstract non-sealed class LoopFileBase extends LoopFile {
     protected final TransportLoop loop;
     protected final Path path;
     private int inFlight;
+    /** Regions of the file that connections have queued to send: each keeps it open. */
+    private int holds;
     private boolean closing;
     private boolean closed;
 
@@ -99,6 +101,34 @@ public abstract non-sealed class LoopFileBase extends LoopFile {
         }
     }
 
+    /**
+     * A connection queued a region of the file to send: the file stays open until {@link #letGo()},
+     * even if it is closed meanwhile. Loop thread.
+     *
+     * @throws IllegalStateException if the file was closed
+     */
+    public final void hold() {
+        if (closing) {
+            throw new IllegalStateException(closedError("send").getMessage());
+        }
+        holds++;
+    }
+
+    /**
+     * Reads a piece of a region a connection holds ({@link #hold()}) into {@code dst}: allowed
+     * after the file was closed, since the close waits for the region. Loop thread.
+     */
+    public final void readHeld(MemorySegment dst, long position, ReadCallback callback) {
+        started();
+        doRead(dst, (int) Math.min(dst.byteSize(), Integer.MAX_VALUE), position, callback);
+    }
+
+    /** A region queued by {@link #hold()} was sent or discarded. Loop thread. */
+    public final void letGo() {
+        holds--;
+        closeIfIdle();
+    }
+
     private void started() {
         inFlight++;
         loop.fileOperations++;
@@ -112,7 +142,7 @@ public abstract non-sealed class LoopFileBase extends LoopFile {
     }
 
     private void closeIfIdle() {
-        if (closing && inFlight == 0 && !closed) {
+        if (closing && inFlight == 0 && holds == 0 && !closed) {
             closed = true;
             doClose();
         }

@@ -20,7 +20,10 @@ import dev.uring4j.runtime.SharedBuffer;
  *
  * <p>Bytes of a {@link SharedBuffer} are queued by reference instead: a reference block views
  * the shared memory and holds a reference to it, and behaves like any other block until it is
- * let go of (nothing is appended behind its bytes).
+ * let go of (nothing is appended behind its bytes). A <em>file region</em> is such a block too,
+ * holding an open file: its bytes stay in the file until the transport splices them to the socket
+ * or reads them into a block put in front of it ({@link #fill}). They count in {@link #pending()}
+ * but not in {@link #memory()}, which is what the output limit bounds.
  *
  * <p>A drained block goes back to the pool at once, unless a zero-copy send still holds it
  * ({@code zcPending > 0}): the kernel may read it until the send's notification, so it is only
@@ -33,11 +36,14 @@ public final class OutboundQueue {
     /** And at most this much: one large write spans several blocks. */
     static final int MAX_BLOCK = 1 << 20;
 
-    private static final VarHandle PENDING;
+    /** The longest file region one block holds: a longer one takes several. */
+    static final int MAX_REGION = 1 << 30;
+
+    private static final VarHandle MEMORY;
 
     static {
         try {
-            PENDING = MethodHandles.lookup().findVarHandle(OutboundQueue.class, "pending", long.class);
+            MEMORY = MethodHandles.lookup().findVarHandle(OutboundQueue.class, "memory", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -46,8 +52,12 @@ public final class OutboundQueue {
     private final BlockPool pool;
     private BlockPool.Block head;
     private BlockPool.Block tail;
-    /** Bytes queued; written by the loop thread only, read by others through {@link #pendingFromAnyThread()}. */
+    /** Bytes queued, file regions' included. */
     private long pending;
+    /** Bytes queued in file regions. */
+    private long inFiles;
+    /** Bytes queued in memory; written by the loop thread only, read by others through {@link #memoryFromAnyThread()}. */
+    private long memory;
 
     public OutboundQueue(BlockPool pool) {
         this.pool = pool;
@@ -68,21 +78,37 @@ public final class OutboundQueue {
         return pending;
     }
 
+    /** Bytes queued in memory, file regions' not included (loop thread). */
+    public long memory() {
+        return memory;
+    }
+
+    /** Whether a file region is queued. */
+    public boolean hasFile() {
+        return inFiles > 0;
+    }
+
     /**
-     * {@link #pending()} as the loop last published it, for other threads deciding whether a write
+     * {@link #memory()} as the loop last published it, for other threads deciding whether a write
      * fits: a release store pairs with this acquire load, so the value is one the loop has written.
      */
-    public long pendingFromAnyThread() {
-        return (long) PENDING.getAcquire(this);
+    public long memoryFromAnyThread() {
+        return (long) MEMORY.getAcquire(this);
     }
 
     /**
      * A plain store on x86 and ARM's stlr: the hot path pays nothing for other threads' view of it.
      * The loop's total of queued output follows every change.
      */
-    private void setPending(long value) {
+    private void setPending(long value, long files) {
         pool.queuedOutputBytes += value - pending;
-        PENDING.setRelease(this, value);
+        pending = value;
+        inFiles = files;
+        MEMORY.setRelease(this, value - files);
+    }
+
+    private void setPending(long value) {
+        setPending(value, inFiles);
     }
 
     /** Copies {@code length} bytes of {@code src} from {@code offset} to the end of the queue. */
@@ -121,6 +147,43 @@ public final class OutboundQueue {
         setPending(pending + length);
     }
 
+    /**
+     * Queues {@code length} bytes of {@code file} from {@code position} as file regions, which hold
+     * the file open until they are sent or dropped.
+     */
+    public void appendFile(LoopFileBase file, long position, long length) {
+        long at = position;
+        long remaining = length;
+        while (remaining > 0) {
+            int n = (int) Math.min(remaining, MAX_REGION);
+            link(pool.acquireRegion(file, at, n));
+            at += n;
+            remaining -= n;
+        }
+        setPending(pending + length, inFiles + length);
+    }
+
+    /**
+     * The first {@code n} bytes of the file region at the head were read into {@code data}: it goes
+     * in front of the region, which now starts after them.
+     */
+    public void fill(BlockPool.Block data, int n) {
+        BlockPool.Block region = head;
+        data.writeIndex = n;
+        region.readIndex += n;
+        data.next = region;
+        head = data;
+        if (region.readable() == 0) {
+            data.next = region.next;
+            if (tail == region) {
+                tail = data;
+            }
+            region.next = null;
+            letGo(region);
+        }
+        setPending(pending, inFiles - n);
+    }
+
     /** The tail if it has room and no zero-copy send reads it; else a new block for about {@code want} bytes. */
     private BlockPool.Block writableTail(int want) {
         BlockPool.Block t = tail;
@@ -143,15 +206,20 @@ public final class OutboundQueue {
 
     /** The kernel took {@code n} bytes from the head: move past them, letting go of drained blocks. */
     public void advance(int n) {
-        setPending(pending - n);
+        long files = inFiles;
+        long left = pending - n;
         while (n > 0 && head != null) {
             int take = Math.min(n, head.readable());
+            if (head.file != null) {
+                files -= take;
+            }
             head.readIndex += take;
             n -= take;
             if (head.readable() == 0) {
                 popHead();
             }
         }
+        setPending(left, files);
     }
 
     /**
@@ -173,7 +241,7 @@ public final class OutboundQueue {
             letGo(b);
             b = next;
         }
-        setPending(keepHead ? head.readable() : 0);
+        setPending(keepHead ? head.readable() : 0, keepHead && head.file != null ? head.readable() : 0);
     }
 
     /** Lets go of every block: nothing can send from the queue any more (the connection is closed). */
@@ -181,7 +249,7 @@ public final class OutboundQueue {
         while (head != null) {
             popHead();
         }
-        setPending(0);
+        setPending(0, 0);
     }
 
     private void popHead() {

@@ -311,6 +311,8 @@ final class TlsLayer {
             // TLS 1.2 answers close_notify with its own; the engine asks for it.
             if (hs == HandshakeStatus.NEED_WRAP) {
                 outboundClosed = true;
+                // Nothing staged can be sent any more: a file region waiting to be read is given back.
+                plain.releaseAll();
                 wrapHandshake();
                 connection.flush();
             }
@@ -354,7 +356,8 @@ final class TlsLayer {
             return;
         }
         ByteBuffer[] src = buffers.one;
-        while (!plain.isEmpty()) {
+        // A file region stops it: the connection reads the region's next piece in front of it.
+        while (!plain.isEmpty() && !plain.head().isFile()) {
             BlockPool.Block head = plain.head();
             int n = Math.min(head.readable(), buffers.appOut.capacity());
             MemorySegment.copy(head.segment, head.readIndex, buffers.appOutSegment, 0, n);

@@ -137,12 +137,19 @@ public final class NioConnection extends LoopConnection<NioEventLoop> implements
         }
         while (!output.isEmpty() && state == OPEN) {
             BlockPool.Block b = output.head();
+            if (b.isFile() && !sendsFile(b)) {
+                // The connection reads it into memory first (flushNow), and calls again.
+                break;
+            }
             int want = b.readable();
             int n;
             try {
-                n = channel.write(b.readableBuffer());
+                n = b.isFile() ? transferFile(b) : channel.write(b.readableBuffer());
             } catch (IOException e) {
-                fail(NioErrors.connectionException("send", e, toString()));
+                fail(NioErrors.connectionException(b.isFile() ? "sendfile of " + b.file.path() : "send", e, toString()));
+                return;
+            }
+            if (n < 0) {
                 return;
             }
             if (n > 0) {
@@ -157,6 +164,28 @@ public final class NioConnection extends LoopConnection<NioEventLoop> implements
         if (output.isEmpty()) {
             drained();
         }
+    }
+
+    /**
+     * Sends from the file region {@code b} with {@code FileChannel.transferTo} ({@code sendfile}):
+     * the bytes go from the page cache to the socket without a copy through the JVM. Like the
+     * file operations of a blocking file, a read from a disk that is not cached blocks the loop.
+     * Returns -1 when the file ended before the region (the connection has failed).
+     */
+    private int transferFile(BlockPool.Block b) throws IOException {
+        java.nio.channels.FileChannel file = ((dev.uring4j.runtime.internal.BlockingFile) b.file).channel();
+        int n = (int) file.transferTo(b.filePosition(), b.readable(), channel);
+        if (n == 0 && b.filePosition() >= file.size()) {
+            fail(new ConnectionException("sendfile of " + b.file.path(), Errno.EIO, toString(), "the file ended at offset "
+                    + file.size() + ", before the " + b.readable() + " bytes left of the region queued to send"));
+            return -1;
+        }
+        return n;
+    }
+
+    @Override
+    protected boolean sendsFile(BlockPool.Block region) {
+        return region.file instanceof dev.uring4j.runtime.internal.BlockingFile f && f.channel() != null;
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionException;
 
 import static dev.uring4j.ring.uapi.IoUringH.IORING_ASYNC_CANCEL_ALL;
 import static dev.uring4j.ring.uapi.IoUringH.IORING_RECVSEND_POLL_FIRST;
+import static dev.uring4j.ring.uapi.IoUringH.IOSQE_IO_LINK;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -37,6 +38,15 @@ import dev.uring4j.runtime.internal.LoopConnection;
  * loop prepares at most one send per connection, so bytes stay ordered; a short send resubmits
  * the rest. Blocks sent with {@code SEND_ZC} are released only after their notification.
  *
+ * <p><b>Files:</b> a file region at the head of the queue is spliced from the file into the
+ * connection's pipe, linked ({@code IOSQE_IO_LINK}) to the splice from the pipe to the socket, a
+ * pipe-full at a time. The file's descriptor is a normal one, the socket's may be direct: a
+ * splice's SQE descriptor is its {@code fd_out}, so {@code IOSQE_FIXED_FILE} goes on the splice
+ * into the socket, and the splice from the file needs no {@code SPLICE_F_FD_IN_FIXED}. A short
+ * splice into the pipe fails the link (the kernel cancels the second); what the pipe holds is
+ * then spliced on its own before the file is read further. The pipe is the connection's alone,
+ * closed with it, so bytes a failure leaves in it never reach another peer.
+ *
  * <p><b>Close:</b> every operation the kernel holds is counted in {@link #inflight}; closing
  * cancels them, waits for each final completion, then closes the descriptor, and only then
  * releases memory and the slot and calls {@code onClose}. Owned by the loop's thread.
@@ -45,6 +55,12 @@ public final class UringConnection extends LoopConnection<UringEventLoop> {
     private static final int MAX_ZC_PENDING = 8;
     /** The most queued blocks one {@code sendmsg} carries: each is at least 16 KiB, so 256 KiB or more. */
     private static final int MAX_IOV = 16;
+    /** The pipe a connection splices files through: a few pieces of the socket's send buffer. */
+    private static final int PIPE_SIZE = 256 * 1024;
+    /** A pipe's size when it cannot be changed (sixteen pages). */
+    private static final int DEFAULT_PIPE_SIZE = 64 * 1024;
+    private static final int F_SETPIPE_SZ = 1031;
+    private static final int F_GETPIPE_SZ = 1032;
     private static final int SENDMSG_BYTES = (int) (Msghdr.LAYOUT.byteSize() + MAX_IOV * Iovec.LAYOUT.byteSize());
 
     public final int slot;
@@ -58,6 +74,8 @@ public final class UringConnection extends LoopConnection<UringEventLoop> {
     private final long udClose;
     private final long udCancel;
     private final long udShutdown;
+    private final long udSpliceIn;
+    private final long udSpliceOut;
 
     /** Operations whose final completion has not arrived. */
     private int inflight;
@@ -75,6 +93,16 @@ public final class UringConnection extends LoopConnection<UringEventLoop> {
     private int zcHead;
     private int zcCount;
 
+    // file regions
+    /** The pipe's read end, or -1 before the first file region. */
+    private int pipeIn = -1;
+    private int pipeOut = -1;
+    private int pipeSize;
+    /** Bytes spliced into the pipe and not yet out of it. */
+    private int inPipe;
+    /** Splices whose completion has not arrived. */
+    private int splices;
+
     private UringConnect connecting;
 
     UringConnection(UringEventLoop loop, int slot, int generation, int fd, boolean fixed, ConnectionHandler handler,
@@ -90,6 +118,8 @@ public final class UringConnection extends LoopConnection<UringEventLoop> {
         this.udClose = UserData.encode(UserData.OP_CLOSE, generation, slot);
         this.udCancel = UserData.encode(UserData.OP_CANCEL, generation, slot);
         this.udShutdown = UserData.encode(UserData.OP_SHUTDOWN, generation, slot);
+        this.udSpliceIn = UserData.encode(UserData.OP_SPLICE_IN, generation, slot);
+        this.udSpliceOut = UserData.encode(UserData.OP_SPLICE_OUT, generation, slot);
         this.group = loop.buffers.assign();
     }
 
@@ -100,6 +130,8 @@ public final class UringConnection extends LoopConnection<UringEventLoop> {
             case UserData.OP_RECV -> onRecv(res, flags);
             case UserData.OP_SEND -> onSend(res);
             case UserData.OP_SEND_ZC -> onSendZc(res, flags);
+            case UserData.OP_SPLICE_IN -> onSpliceIn(res);
+            case UserData.OP_SPLICE_OUT -> onSpliceOut(res);
             case UserData.OP_CANCEL, UserData.OP_SHUTDOWN -> inflight--;
             case UserData.OP_CLOSE -> onClosed();
             case UserData.OP_CONNECT, UserData.OP_LINK_TIMEOUT -> onConnectStep(op, res);
@@ -197,7 +229,7 @@ public final class UringConnection extends LoopConnection<UringEventLoop> {
         MemorySegment m = sendmsg.segment;
         long iov = m.address() + Msghdr.LAYOUT.byteSize();
         int count = 0;
-        for (BlockPool.Block b = head; b != null && count < MAX_IOV; b = b.next()) {
+        for (BlockPool.Block b = head; b != null && count < MAX_IOV && !b.isFile(); b = b.next()) {
             long at = Msghdr.LAYOUT.byteSize() + count * Iovec.LAYOUT.byteSize();
             m.set(JAVA_LONG, at + Iovec.OFFSET_iov_base, b.segment.address() + b.readIndex);
             m.set(JAVA_LONG, at + Iovec.OFFSET_iov_len, b.readable());
@@ -363,6 +395,10 @@ public final class UringConnection extends LoopConnection<UringEventLoop> {
     @Override
     protected void sendQueued() {
         BlockPool.Block b = output.head();
+        if (b.isFile()) {
+            spliceQueued(b);
+            return;
+        }
         int n = b.readable();
         long addr = b.segment.address() + b.readIndex;
         Sqe s = loop.sqe();
@@ -383,6 +419,131 @@ public final class UringConnection extends LoopConnection<UringEventLoop> {
         }
         sendInFlight = true;
         inflight++;
+    }
+
+    // ------------------------------------------------------------------ file regions
+
+    @Override
+    protected boolean sendsFile(BlockPool.Block region) {
+        return loop.paths.splice && region.file instanceof UringFile;
+    }
+
+    /**
+     * Splices the next pipe-full of {@code region} into the pipe, linked to its splice out to the
+     * socket; or, when the pipe still holds bytes (a short splice), those alone.
+     */
+    private void spliceQueued(BlockPool.Block region) {
+        if (pipeIn < 0 && !openPipe()) {
+            return;
+        }
+        sendInFlight = true;
+        if (inPipe > 0) {
+            spliceOut(inPipe);
+            return;
+        }
+        int n = (int) Math.min(region.readable(), pipeSize);
+        loop.reserve(2);
+        loop.sqe().prepSplice(((UringFile) region.file).fd, region.filePosition(), pipeOut, -1, n, 0)
+                .userData(udSpliceIn).addFlags(IOSQE_IO_LINK);
+        splices++;
+        inflight++;
+        spliceOut(n);
+    }
+
+    private void spliceOut(int n) {
+        Sqe s = loop.sqe().prepSplice(pipeIn, -1, fd, -1, n, 0).userData(udSpliceOut);
+        if (fixed) {
+            s.fixedFile();
+        }
+        splices++;
+        inflight++;
+    }
+
+    /** The connection's pipe, as large as the kernel lets an unprivileged process make it. */
+    private boolean openPipe() {
+        BlockPool.Block fds = loop.blocks.acquire(8);
+        try {
+            int r = LibC.pipe2(fds.segment, LibC.O_CLOEXEC);
+            if (r < 0) {
+                fail(new ConnectionException("pipe2 for splice", -r, toString()));
+                return false;
+            }
+            pipeIn = fds.segment.get(JAVA_INT, 0);
+            pipeOut = fds.segment.get(JAVA_INT, 4);
+        } finally {
+            loop.blocks.release(fds);
+        }
+        int size = LibC.fcntl(pipeOut, F_SETPIPE_SZ, PIPE_SIZE);
+        // Refused past the user's pipe-buffer allowance (fs.pipe-user-pages-soft): keep the default.
+        pipeSize = size > 0 ? size : LibC.fcntl(pipeOut, F_GETPIPE_SZ, 0);
+        if (pipeSize <= 0) {
+            pipeSize = DEFAULT_PIPE_SIZE;
+        }
+        return true;
+    }
+
+    private void onSpliceIn(int res) {
+        splices--;
+        inflight--;
+        if (res > 0) {
+            inPipe += res;
+        } else if (res == 0) {
+            BlockPool.Block region = output.head();
+            fail(new ConnectionException("splice of " + region.file.path(), Errno.EIO, toString(), "the file ended at offset "
+                    + region.filePosition() + ", before the " + region.readable() + " bytes left of the region queued to send"));
+        } else if (res != -Errno.ECANCELED && res != -Errno.EAGAIN && res != -Errno.EINTR) {
+            fail(new ConnectionException("splice of " + output.head().file.path(), -res, toString()));
+        }
+        if (state == CLOSING && splices > 0) {
+            // The splice out to the socket was issued only now, after the close's cancel: against a
+            // peer that reads nothing it would wait for room forever.
+            loop.sqe().prepCancel64(udSpliceOut, 0).userData(udCancel);
+            inflight++;
+        }
+        spliceEnded();
+    }
+
+    private void onSpliceOut(int res) {
+        splices--;
+        inflight--;
+        if (res > 0) {
+            inPipe -= res;
+            advance(res);
+        } else if (res == 0 && inPipe > 0 && state == OPEN) {
+            fail(new ConnectionException("splice to the socket", Errno.EPIPE, toString(), "it took nothing of " + inPipe
+                    + " bytes"));
+        } else if (res < 0 && res != -Errno.ECANCELED && res != -Errno.EAGAIN && res != -Errno.EINTR) {
+            fail(new ConnectionException("splice to the socket", -res, toString()));
+        }
+        spliceEnded();
+    }
+
+    /**
+     * Both splices of a step have completed: send on (what is left in the pipe, the rest of the
+     * region, the queue behind it), or finish what waited for the queue to drain. A step that moved
+     * nothing because the kernel asked to retry ({@code EAGAIN}, {@code EINTR}) is simply taken again.
+     */
+    private void spliceEnded() {
+        if (splices > 0) {
+            return;
+        }
+        sendInFlight = false;
+        if (state != OPEN) {
+            return;
+        }
+        if (!output.isEmpty()) {
+            loop.markDirty(this);
+        } else {
+            drained();
+        }
+    }
+
+    private void closePipe() {
+        if (pipeIn >= 0) {
+            LibC.close(pipeIn);
+            LibC.close(pipeOut);
+            pipeIn = pipeOut = -1;
+        }
     }
 
     @Override
@@ -436,10 +597,13 @@ public final class UringConnection extends LoopConnection<UringEventLoop> {
             closeSubmitted = true;
             LibC.close(fd);
         }
+        // Splices still in flight hold their own references to the pipe's files.
+        closePipe();
     }
 
     private void onClosed() {
         inflight--;
+        closePipe();
         finishClose();
     }
 

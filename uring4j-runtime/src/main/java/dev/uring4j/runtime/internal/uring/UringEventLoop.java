@@ -234,7 +234,8 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
         int op = UserData.op(userData);
         switch (op) {
             case UserData.OP_RECV, UserData.OP_SEND, UserData.OP_SEND_ZC, UserData.OP_CLOSE, UserData.OP_CANCEL,
-                 UserData.OP_SHUTDOWN, UserData.OP_SOCKET, UserData.OP_CONNECT, UserData.OP_LINK_TIMEOUT -> {
+                 UserData.OP_SHUTDOWN, UserData.OP_SOCKET, UserData.OP_CONNECT, UserData.OP_LINK_TIMEOUT,
+                 UserData.OP_SPLICE_IN, UserData.OP_SPLICE_OUT -> {
                 UringConnection c = slots.lookUp(userData);
                 if (c == null) {
                     unowned(userData, flags, "no connection of that generation in slot " + UserData.slot(userData));

@@ -41,6 +41,8 @@ final class UringPaths {
     final boolean bindListenOps;
     /** {@link dev.uring4j.runtime.LoopFile}s work through the ring, else through blocking calls on a pool. */
     final boolean fileIo;
+    /** File regions are spliced to the socket through a pipe. */
+    final boolean splice;
     /** Completions a waiting loop asks for, and how long the first may wait for the others. */
     private final WaitBatching waitBatching;
     private final Set<Path> inUse = EnumSet.noneOf(Path.class);
@@ -75,6 +77,7 @@ final class UringPaths {
         msgRingTasks = options.uses(Path.MSG_RING_TASKS);
         bindListenOps = options.uses(Path.BIND_LISTEN);
         fileIo = options.uses(Path.FILE_IO);
+        splice = options.uses(Path.SPLICE);
         WaitBatching batching = WaitBatching.none();
         if (options.batchCompletions() > 1) {
             String why = Probe.current().whyMissing(Probe.Feature.MIN_TIMEOUT);
@@ -104,6 +107,7 @@ final class UringPaths {
         record(Path.MSG_RING_TASKS, msgRingTasks);
         record(Path.BIND_LISTEN, bindListenOps);
         record(Path.FILE_IO, fileIo);
+        record(Path.SPLICE, splice);
         record(Path.ADAPTIVE_WAIT, options.uses(Path.ADAPTIVE_WAIT));
         record(Path.NAPI_BUSY_POLL, options.uses(Path.NAPI_BUSY_POLL) && registerNapi(options, ring, log));
     }

@@ -47,6 +47,10 @@ public final class UserData {
     static final int OP_FILE = 22;
     /** The close of a {@code LoopFile}'s descriptor; its result is only logged. */
     static final int OP_FILE_CLOSE = 23;
+    /** A connection's splice of a file region into its pipe. */
+    static final int OP_SPLICE_IN = 24;
+    /** A connection's splice from its pipe to its socket. */
+    static final int OP_SPLICE_OUT = 25;
     /** A connection arriving from another loop through msg_ring fd passing. */
     static final int OP_HANDOFF = 0xF0;
     /** A msg_ring wakeup from another loop. */
