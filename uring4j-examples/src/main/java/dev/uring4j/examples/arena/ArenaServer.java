@@ -19,6 +19,10 @@ import dev.uring4j.http.HttpRequest;
 import dev.uring4j.http.HttpResponse;
 import dev.uring4j.http.HttpServer;
 import dev.uring4j.http.Router;
+import dev.uring4j.http.StaticFiles;
+import dev.uring4j.http.websocket.WebSocket;
+import dev.uring4j.http.websocket.WebSocketHandler;
+import dev.uring4j.http.websocket.WebSocketRoute;
 import dev.uring4j.runtime.EventLoopGroup;
 import dev.uring4j.runtime.TcpServer;
 import dev.uring4j.runtime.TlsConfig;
@@ -35,8 +39,10 @@ import dev.uring4j.runtime.Transport;
  *       each with {@code total = price * quantity * M}, serialized for each request; gzip through
  *       the server's {@link Compression} for clients that accept it;</li>
  *   <li>{@code POST /upload}: the number of body octets read, counted as they stream by;</li>
- *   <li>{@code GET /static/{file}} and {@code GET /ws}: registered, answering 404 until the
- *       static-file handler and the WebSocket echo are wired in.</li>
+ *   <li>{@code GET /static/{file}}: the files of {@code DIR/static} ({@link StaticFiles}, with the
+ *       precompressed {@code .br}/{@code .gz} siblings a client accepts), 404 for any other;</li>
+ *   <li>{@code GET /ws}: a WebSocket echo of every text and binary message; a plain {@code GET}
+ *       without the upgrade gets 400.</li>
  * </ul>
  *
  * <p>Plaintext on one port and, given a certificate, the same endpoints over TLS (HTTP/1.1 by ALPN)
@@ -52,7 +58,7 @@ public final class ArenaServer implements AutoCloseable {
      * @param host the address to bind, {@code 0.0.0.0} for every interface
      * @param port the plaintext port; 0 for any free one
      * @param threads event loops
-     * @param data the directory with {@code dataset.json} (and, later, {@code static/})
+     * @param data the directory with {@code dataset.json} and, optionally, {@code static/}
      * @param tlsPort the TLS port, when there is a certificate; 0 for any free one
      * @param tlsCert the certificate chain (PEM), or {@code null} for {@code DIR/certs/server.crt} if present
      * @param tlsKey its private key (PEM), or {@code null} for {@code DIR/certs/server.key} if present
@@ -99,10 +105,10 @@ public final class ArenaServer implements AutoCloseable {
         List<String> notes = new ArrayList<>();
         List<Dataset.Item> items = Dataset.read(o.data().resolve("dataset.json"));
         notes.add("dataset " + o.data().resolve("dataset.json") + ": " + items.size() + " items");
-        notes.add(Files.isDirectory(o.data().resolve("static")) ? "/static/ and /ws are not served by this build (404)"
-                : "no " + o.data().resolve("static") + ": /static/ answers 404; /ws is not served by this build (404)");
+        Path statics = o.data().resolve("static");
+        notes.add(Files.isDirectory(statics) ? "/static/ serves " + statics : "no " + statics + ": /static/ answers 404");
         TlsConfig tls = tls(o, notes);
-        HttpServer http = HttpServer.builder(router(items))
+        HttpServer http = HttpServer.builder(router(items, statics))
                 .maxBodyBytes(MAX_BODY_BYTES)
                 // JSON only, whatever its size: the endpoint's rule is gzip whenever the client accepts it,
                 // while the text answers stay as they are. The fastest level: the bodies are a few KiB,
@@ -174,7 +180,7 @@ public final class ArenaServer implements AutoCloseable {
         plain.group().close();
     }
 
-    static Router router(List<Dataset.Item> items) {
+    static Router router(List<Dataset.Item> items, Path statics) {
         Dataset.Item[] all = items.toArray(Dataset.Item[]::new);
         return Router.builder()
                 .get("/baseline11", (request, response) -> {
@@ -196,15 +202,23 @@ public final class ArenaServer implements AutoCloseable {
                 .get("/pipeline", (request, response) -> response.header(TEXT).send(OK))
                 .get("/json/*", (request, response) -> json(all, request, response))
                 .post("/upload", (request, response) -> request.onBody(new CountBody()))
-                // Static files: replaced by the StaticFiles handler over DIR/static when it is merged.
-                .get("/static/*", NOT_YET)
-                // The WebSocket echo: replaced by the upgrade handler when it is merged (then a plain GET gets 400).
-                .get("/ws", NOT_YET)
+                .get("/static/*", StaticFiles.builder(statics).urlPrefix("/static/").build())
+                .get("/ws", WebSocketRoute.builder(ECHO).build())
                 .build();
     }
 
-    private static final HttpHandler NOT_YET = (request, response) ->
-            response.status(404).header(TEXT).send(bytes("not served by this build\n"));
+    /** Sends every message back as it came, from the receive view: no copy, no string. */
+    private static final WebSocketHandler ECHO = new WebSocketHandler() {
+        @Override
+        public void onText(WebSocket socket, MemorySegment data, long offset, int length) {
+            socket.sendText(data, offset, length);
+        }
+
+        @Override
+        public void onBinary(WebSocket socket, MemorySegment data, long offset, int length) {
+            socket.sendBinary(data, offset, length);
+        }
+    };
 
     /** A number no valid request sums to, standing for a malformed one. */
     private static final long BAD = Long.MIN_VALUE;

@@ -65,6 +65,12 @@ class ArenaServerTest {
     void start(@TempDir Path data) throws Exception {
         // The sample data plus a certificate where the server looks for one by default.
         Files.copy(SAMPLE.resolve("dataset.json"), data.resolve("dataset.json"));
+        Files.createDirectories(data.resolve("static"));
+        try (var files = Files.list(SAMPLE.resolve("static"))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, data.resolve("static").resolve(file.getFileName().toString()));
+            }
+        }
         Files.createDirectories(data.resolve("certs"));
         SelfSignedCertificate certificate = SelfSignedCertificate.generate("localhost");
         certificate.writePem(data.resolve("certs/server.crt"), data.resolve("certs/server.key"));
@@ -223,10 +229,54 @@ class ArenaServerTest {
     }
 
     @Test
-    void staticFilesAndTheWebSocketAreNotServedByThisBuild() throws Exception {
-        assertEquals(404, get("/static/index.html").statusCode());
-        assertEquals(404, get("/ws").statusCode());
+    void staticFilesRawOrTheirGzipSibling() throws Exception {
+        HttpResponse<byte[]> raw = client.send(HttpRequest.newBuilder(URI.create(url("/static/style.css"))).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, raw.statusCode());
+        assertArrayEquals(Files.readAllBytes(SAMPLE.resolve("static/style.css")), raw.body());
+        assertEquals("text/css", raw.headers().firstValue("Content-Type").orElse("").split(";")[0]);
+        HttpResponse<byte[]> gz = client.send(HttpRequest.newBuilder(URI.create(url("/static/style.css")))
+                .header("Accept-Encoding", "br, gzip").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals("gzip", gz.headers().firstValue("Content-Encoding").orElse(null));
+        assertArrayEquals(Files.readAllBytes(SAMPLE.resolve("static/style.css.gz")), gz.body(), "the precompressed sibling as it is");
+        assertEquals(404, get("/static/missing.css").statusCode());
+        assertEquals(404, get("/static/..%2fdataset.json").statusCode());
         assertEquals(404, get("/nothing").statusCode());
+    }
+
+    @Test
+    void theWebSocketEchoesAndAPlainGetIsRefused() throws Exception {
+        assertEquals(400, get("/ws").statusCode());
+        java.util.concurrent.BlockingQueue<Object> got = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.net.http.WebSocket ws = client.newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + server.localAddress().getPort() + "/ws"), new java.net.http.WebSocket.Listener() {
+                    private final StringBuilder text = new StringBuilder();
+
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data, boolean last) {
+                        text.append(data);
+                        if (last) {
+                            got.add(text.toString());
+                            text.setLength(0);
+                        }
+                        w.request(1);
+                        return null;
+                    }
+
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onBinary(java.net.http.WebSocket w, java.nio.ByteBuffer data, boolean last) {
+                        byte[] b = new byte[data.remaining()];
+                        data.get(b);
+                        got.add(b);
+                        w.request(1);
+                        return null;
+                    }
+                }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        ws.sendText("héllo, arena", true).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals("héllo, arena", got.poll(10, java.util.concurrent.TimeUnit.SECONDS));
+        ws.sendBinary(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}), true).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertArrayEquals(new byte[] {1, 2, 3}, (byte[]) got.poll(10, java.util.concurrent.TimeUnit.SECONDS));
+        ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "done").get(10, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     @Test
