@@ -99,7 +99,7 @@ public final class Bench {
                     System.err.println("bench: " + spec.label() + " skipped: " + e.getMessage());
                 }
             }
-            int matrixRuns = cells.stream().mapToInt(c -> (int) live.stream().filter(s -> s.spec.protocol().equals(c.protocol())).count()).sum() * o.runs();
+            int matrixRuns = cells.stream().mapToInt(c -> (int) live.stream().filter(s -> s.spec.serves(c.protocol())).count()).sum() * o.runs();
             boolean crossCheck = o.crossCheck() && !live.isEmpty() && !cells.isEmpty();
             Progress progress = new Progress(live.size() + matrixRuns + (crossCheck ? CrossCheck.CASES.size() * 2 * o.runs() : 0));
 
@@ -107,7 +107,7 @@ public final class Bench {
             Random order = new Random(o.seed());
             for (int c = 0; c < cells.size(); c++) {
                 Cell cell = cells.get(c);
-                List<ServerProcess> players = new ArrayList<>(live.stream().filter(s -> s.spec.protocol().equals(cell.protocol())).toList());
+                List<ServerProcess> players = new ArrayList<>(live.stream().filter(s -> s.spec.serves(cell.protocol())).toList());
                 for (int round = 0; round < o.runs(); round++) {
                     Collections.shuffle(players, order);
                     for (int k = 0; k < players.size(); k++) {
@@ -122,7 +122,7 @@ public final class Bench {
             }
             if (crossCheck) {
                 ServerProcess reference = live.stream().filter(s -> s.spec.name().equals("c-epoll") && s.alive()).findFirst()
-                        .orElse(live.stream().filter(s -> s.spec.protocol().equals("echo") && s.alive()).findFirst().orElse(null));
+                        .orElse(live.stream().filter(s -> s.spec.serves("echo") && s.alive()).findFirst().orElse(null));
                 if (reference != null) {
                     results.crossCheck.addAll(CrossCheck.run(env, reference, o, progress, results));
                 }
@@ -192,7 +192,7 @@ public final class Bench {
     private static void warmUp(BenchEnv env, BenchOptions o, List<Cell> cells, List<ServerProcess> live, BenchResults results,
                                Progress progress) throws IOException, InterruptedException {
         for (ServerProcess server : live) {
-            List<Cell> mine = cells.stream().filter(c -> c.protocol().equals(server.spec.protocol())).toList();
+            List<Cell> mine = cells.stream().filter(c -> server.spec.serves(c.protocol())).toList();
             double share = mine.isEmpty() ? 0 : Math.max(0.5, o.serverWarmupS() / mine.size());
             progress.step(String.format(Locale.ROOT, "warming up %s (%.1f s)", server.spec.label(), o.serverWarmupS() > 0 ? share * mine.size() : 0));
             if (o.serverWarmupS() <= 0) {

@@ -142,7 +142,7 @@ final class BenchResults {
             m.put("name", s.name());
             m.put("label", s.label());
             m.put("role", s.subject() ? "subject" : "peer");
-            m.put("protocol", s.protocol());
+            m.put("protocol", String.join(",", s.protocols()));
             m.put("launcher", s.java() ? "java" : "native");
             if (serverCommands.containsKey(s.name())) {
                 m.put("command", String.join(" ", serverCommands.get(s.name())));

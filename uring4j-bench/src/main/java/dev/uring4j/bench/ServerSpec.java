@@ -13,7 +13,8 @@ import java.util.List;
  *
  * @param name     short id used on the command line ({@code --servers}) and in results.json
  * @param subject  true for uring4j, whose ratio to the best peer is the point of the table
- * @param protocol the cell kind it serves ({@code echo})
+ * @param protocols the cell kinds it serves ({@code echo}; a server that answers two kinds' requests, such
+ *                  as the arena application's endpoints and its static files, lists both)
  * @param java     true when launched as {@code ${JAVA} ${JVM_FLAGS} command...}
  * @param label    what the table and charts call it
  * @param command  the command's tokens with {@code ${...}} placeholders not yet substituted (the
@@ -21,7 +22,7 @@ import java.util.List;
  * @param byDefault false for a variant (uring4j with one io_uring path turned off, to show what
  *                  that path gains or costs) and an extra peer: measured only when named in {@code --servers}
  */
-record ServerSpec(String name, boolean subject, String protocol, boolean java, String label, List<String> command,
+record ServerSpec(String name, boolean subject, List<String> protocols, boolean java, String label, List<String> command,
                   boolean byDefault) {
 
     static List<ServerSpec> catalog() throws IOException {
@@ -51,11 +52,16 @@ record ServerSpec(String name, boolean subject, String protocol, boolean java, S
                 throw new IllegalArgumentException("servers.txt line " + (i + 1)
                         + ": role is subject|peer|variant|extra, launcher java|native");
             }
-            specs.add(new ServerSpec(f[0].strip(), role.equals("subject") || role.equals("variant"), f[2].strip(),
+            specs.add(new ServerSpec(f[0].strip(), role.equals("subject") || role.equals("variant"), List.of(f[2].strip().split("\\s*,\\s*")),
                     launcher.equals("java"), f[4].strip(), Arrays.asList(f[5].strip().split("\\s+")),
                     role.equals("subject") || role.equals("peer")));
         }
         return specs;
+    }
+
+    /** Whether the cells of this kind ({@link Cell#protocol()}) are measured on this server. */
+    boolean serves(String protocol) {
+        return protocols.contains(protocol);
     }
 
     /** The full command: placeholders filled in, the JVM and its flags in front for Java servers. */

@@ -103,7 +103,7 @@ class BenchHarnessTest {
 
     @Test
     void unavailableServerIsSkippedWithItsOwnWords() {
-        ServerSpec missing = new ServerSpec("nope", false, "echo", true, "Nope",
+        ServerSpec missing = new ServerSpec("nope", false, List.of("echo"), true, "Nope",
                 List.of("-cp", "${BENCH_CP}", "dev.uring4j.bench.NoSuchServer", "--port", "0"), true);
         var e = org.junit.jupiter.api.Assertions.assertThrows(ServerProcess.Unavailable.class,
                 () -> ServerProcess.start(missing, env, java.time.Duration.ofSeconds(20)));
