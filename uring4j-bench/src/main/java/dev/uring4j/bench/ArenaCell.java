@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The HttpArena workloads against the servers of protocol {@code arena} ({@code ./uring4j arena} and
@@ -25,7 +26,10 @@ import java.util.regex.Pattern;
  *   <li>{@code pipeline}: {@code GET /pipeline}, 16 requests per write;</li>
  *   <li>{@code json}: {@code GET /json/{count}?m=M} for counts 1 to 50, with
  *       {@code Accept-Encoding: gzip};</li>
- *   <li>{@code upload}: {@code POST /upload} with bodies of 500 KiB to 20 MiB.</li>
+ *   <li>{@code upload}: {@code POST /upload} with bodies of 500 KiB to 20 MiB;</li>
+ *   <li>{@code static}: {@code GET /static/{file}} for every file of the sample's static directory
+ *       (not the precompressed siblings), with {@code Accept-Encoding: br, gzip}. Its protocol is
+ *       {@code arena-static}: a plain file server (nginx) answers it but none of the others.</li>
  * </ul>
  *
  * <p>Id syntax: {@code arena-<workload>-c<conns>}, e.g. {@code arena-json-c64}, {@code arena-upload-c512}.
@@ -42,7 +46,8 @@ record ArenaCell(Workload workload, int conns) implements Cell {
         BASELINE_CHUNKED("baseline-chunked", 1, "POST /baseline11?a=A&b=B, chunked body"),
         PIPELINE("pipeline", 16, "GET /pipeline, pipelined 16"),
         JSON("json", 1, "GET /json/{1..50}?m=M, Accept-Encoding: gzip"),
-        UPLOAD("upload", 1, "POST /upload, 500 KiB to 20 MiB");
+        UPLOAD("upload", 1, "POST /upload, 500 KiB to 20 MiB"),
+        STATIC("static", 1, "GET /static/{every sample file}, Accept-Encoding: br, gzip");
 
         final String name;
         final int depth;
@@ -60,8 +65,8 @@ record ArenaCell(Workload workload, int conns) implements Cell {
                             + Arrays.stream(values()).map(w -> w.name).toList()));
         }
 
-        /** The raw requests of the rotation. */
-        List<byte[]> requests() {
+        /** The raw requests of the rotation; {@code data} is the sample data directory the servers serve. */
+        List<byte[]> requests(Path data) {
             List<byte[]> all = new ArrayList<>();
             int[][] operands = {{1, 2}, {13, 29}, {250, -7}, {4096, 12345}, {-99, 100}, {7, 0}, {65535, 1}, {31, 41}};
             switch (this) {
@@ -97,8 +102,29 @@ record ArenaCell(Workload workload, int conns) implements Cell {
                         all.add(request);
                     }
                 }
+                case STATIC -> {
+                    for (String file : staticFiles(data)) {
+                        all.add(ascii("GET /static/" + file + HEAD + "Accept-Encoding: br, gzip\r\n\r\n"));
+                    }
+                }
             }
             return all;
+        }
+    }
+
+    /** The sample data of {@code ./uring4j arena}, which the arena servers of servers.txt are started with. */
+    static Path sampleData(BenchEnv env) {
+        return env.root().resolve("uring4j-examples/arena");
+    }
+
+    /** The names of the files under {@code data/static}, sorted, without the precompressed siblings. */
+    static List<String> staticFiles(Path data) {
+        Path dir = data.resolve("static");
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(Files::isRegularFile).map(f -> f.getFileName().toString())
+                    .filter(name -> !name.endsWith(".gz") && !name.endsWith(".br")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the static files of the arena sample in " + dir, e);
         }
     }
 
@@ -121,7 +147,7 @@ record ArenaCell(Workload workload, int conns) implements Cell {
 
     @Override
     public String protocol() {
-        return "arena";
+        return workload == Workload.STATIC ? "arena-static" : "arena";
     }
 
     @Override
@@ -144,7 +170,7 @@ record ArenaCell(Workload workload, int conns) implements Cell {
     private List<Path> requestFiles(BenchEnv env) {
         Path dir = env.nativeDir().resolve("arena-requests");
         List<Path> files = new ArrayList<>();
-        List<byte[]> requests = workload.requests();
+        List<byte[]> requests = workload.requests(sampleData(env));
         try {
             Files.createDirectories(dir);
             for (int i = 0; i < requests.size(); i++) {
@@ -165,7 +191,12 @@ record ArenaCell(Workload workload, int conns) implements Cell {
 
     @Override
     public Optional<String> whyUnavailable(BenchEnv env) {
-        return Files.exists(env.tool("http_load")) ? Optional.empty() : Optional.of(env.whyMissing("http_load"));
+        if (!Files.exists(env.tool("http_load"))) {
+            return Optional.of(env.whyMissing("http_load"));
+        }
+        Path statics = sampleData(env).resolve("static");
+        return workload == Workload.STATIC && !Files.isDirectory(statics)
+                ? Optional.of("the arena sample's static files are missing (" + statics + ")") : Optional.empty();
     }
 
     private static byte[] ascii(String s) {

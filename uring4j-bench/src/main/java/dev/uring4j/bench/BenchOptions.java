@@ -45,7 +45,7 @@ record BenchOptions(boolean quick, List<String> servers, List<Cell> cells, int r
                                     (wrk instead of http_load), ws-echo-c512, ws-broadcast-1000 (WebSocket); "udp"
                                     selects the UDP cell (./uring4j bench only); arena-WORKLOAD-cCONNS for the
                                     HttpArena workloads (baseline-get, baseline-post, baseline-chunked, pipeline,
-                                    json, upload), run only when named, e.g. arena-json-c64
+                                    json, upload, static), run only when named, e.g. arena-json-c64
               --rate N              offered load of the default fixed-load echo cells, round trips/s (default 80000)
               --runs N              runs per cell and server; median and min–max reported (default 5; quick 2)
               --seed N              seed of the servers' order in each round (default: random, printed)

@@ -1,5 +1,6 @@
 package dev.uring4j.bench;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -94,19 +96,14 @@ class HttpLoadTest {
     @Test
     void theArenaServersAnswerEveryArenaWorkloadUploadsIncluded() throws Exception {
         for (ServerSpec spec : ServerSpec.catalog()) {
-            if (!spec.protocol().equals("arena")) {
+            if (!spec.serves("arena")) {
                 continue;
             }
             try (ServerProcess server = ServerProcess.start(spec, env, Duration.ofSeconds(30))) {
                 for (ArenaCell.Workload workload : ArenaCell.Workload.values()) {
-                    List<String> command = new ArenaCell(workload, 4).loadCommand(env, server.port, 0.2, 0.5);
-                    String[] flags = command.subList(3, command.size()).toArray(String[]::new); // after the tool and --port P
-                    Outcome o = httpLoad(server.port, flags);
-                    String where = spec.name() + " " + workload + ": " + o;
-                    assertEquals(0, o.exit(), where);
-                    assertTrue(o.count("round_trips") > 0, where);
-                    assertEquals(0, o.count("non_2xx") + o.count("malformed") + o.count("socket_errors"), where);
-                    assertEquals(workload.requests().size(), o.count("requests_in_rotation"), where);
+                    if (new ArenaCell(workload, 4).protocol().equals("arena")) {
+                        assertCellAnswered(spec, server, workload);
+                    }
                 }
             }
         }
@@ -119,6 +116,76 @@ class HttpLoadTest {
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         assertEquals(2, p.exitValue(), out);
         assertTrue(out.contains("--depth 1"), out);
+    }
+
+    /**
+     * The static cell's servers answer every request of its rotation, and answer it alike: a 200
+     * whose body is the file itself or, when the file has one, its gzip sibling with
+     * {@code Content-Encoding: gzip}, so that neither is measured serving less than the other.
+     */
+    @Test
+    void theStaticServersAnswerEveryFileWithTheSameBytes() throws Exception {
+        Path data = ArenaCell.sampleData(env);
+        List<byte[]> requests = ArenaCell.Workload.STATIC.requests(data);
+        assertEquals(ArenaCell.staticFiles(data).size(), requests.size());
+        assertTrue(requests.size() >= 5, "the sample has html, css, js, svg and png files: " + ArenaCell.staticFiles(data));
+        List<String> servers = new ArrayList<>();
+        for (ServerSpec spec : ServerSpec.catalog()) {
+            if (!spec.serves("arena-static")) {
+                continue;
+            }
+            servers.add(spec.name());
+            try (ServerProcess server = ServerProcess.start(spec, env, Duration.ofSeconds(30))) {
+                assertCellAnswered(spec, server, ArenaCell.Workload.STATIC);
+                for (int i = 0; i < requests.size(); i++) {
+                    String file = ArenaCell.staticFiles(data).get(i);
+                    Path gz = data.resolve("static").resolve(file + ".gz");
+                    byte[] expected = Files.readAllBytes(Files.exists(gz) ? gz : data.resolve("static").resolve(file));
+                    String head = exchange(server.port, requests.get(i), expected);
+                    String where = spec.name() + " /static/" + file + ": " + head;
+                    assertTrue(head.startsWith("HTTP/1.1 200 "), where);
+                    assertEquals(Files.exists(gz), head.toLowerCase(Locale.ROOT).contains("\r\ncontent-encoding: gzip\r\n"), where);
+                }
+            }
+        }
+        assertTrue(servers.contains("uring4j-arena") && servers.contains("nginx-static"), "arena-static servers: " + servers);
+    }
+
+    /** One workload's cell, briefly, against a server: every response parsed, every one a 2xx. */
+    private static void assertCellAnswered(ServerSpec spec, ServerProcess server, ArenaCell.Workload workload) throws Exception {
+        List<String> command = new ArenaCell(workload, 4).loadCommand(env, server.port, 0.2, 0.5);
+        String[] flags = command.subList(3, command.size()).toArray(String[]::new); // after the tool and --port P
+        Outcome o = httpLoad(server.port, flags);
+        String where = spec.name() + " " + workload + ": " + o;
+        assertEquals(0, o.exit(), where);
+        assertTrue(o.count("round_trips") > 0, where);
+        assertEquals(0, o.count("non_2xx") + o.count("malformed") + o.count("socket_errors"), where);
+        assertEquals(workload.requests(ArenaCell.sampleData(env)).size(), o.count("requests_in_rotation"), where);
+    }
+
+    /**
+     * Sends one request on a fresh connection and returns the response's head, after checking that
+     * its body (framed by Content-Length) is {@code body}.
+     */
+    private static String exchange(int port, byte[] request, byte[] body) throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(request);
+            InputStream in = s.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int b = in.read();
+                assertTrue(b >= 0, "connection closed inside the head: " + head);
+                head.append((char) b);
+            }
+            String lower = head.toString().toLowerCase(Locale.ROOT);
+            int at = lower.indexOf("\r\ncontent-length: ");
+            assertTrue(at > 0, "no Content-Length: " + head);
+            int length = Integer.parseInt(lower.substring(at + 18, lower.indexOf("\r\n", at + 2)).strip());
+            assertEquals(body.length, length, head.toString());
+            assertArrayEquals(body, in.readNBytes(length), head.toString());
+            return head.toString();
+        }
     }
 
     /**
