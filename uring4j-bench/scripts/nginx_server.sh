@@ -77,5 +77,13 @@ http {
   }
 }
 CONF
-echo "listening on 127.0.0.1:$port"
+# nginx binds only once it has read its configuration, and the process measured must be nginx itself
+# (exec): a watcher beside it says "listening" when the port accepts a connection, not before.
+(
+  for _ in $(seq 1 1000); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "listening on 127.0.0.1:$port"; exit 0; fi
+    sleep 0.01
+  done
+  echo "nginx_server.sh: nginx did not accept on 127.0.0.1:$port within 10 s" >&2
+) &
 exec "$nginx" -e stderr -p "$dir" -c "$dir/nginx.conf"
