@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Echo server as the JDK runs blocking code today: {@link ServerSocket} and a virtual thread per
@@ -17,14 +18,21 @@ public final class VirtualThreadEchoServer {
     private VirtualThreadEchoServer() {}
 
     public static void main(String[] args) throws IOException {
-        PeerArgs peer = PeerArgs.parse("VirtualThreadEchoServer", args, Set.of());
+        serveForever(PeerArgs.parse("VirtualThreadEchoServer", args, Set.of()), VirtualThreadEchoServer::echo);
+    }
+
+    /**
+     * Binds the peer's address, announces it, and serves each accepted connection with
+     * {@code serve} on a virtual thread of its own, as the JDK's virtual-thread servers do.
+     */
+    static void serveForever(PeerArgs peer, Consumer<Socket> serve) throws IOException {
         ServerSocket listener = new ServerSocket();
         listener.setReuseAddress(true);
         listener.bind(peer.address(), 4096);
         peer.announce((InetSocketAddress) listener.getLocalSocketAddress());
         while (true) {
             Socket s = listener.accept();
-            Thread.ofVirtual().start(() -> echo(s));
+            Thread.ofVirtual().start(() -> serve.accept(s));
         }
     }
 

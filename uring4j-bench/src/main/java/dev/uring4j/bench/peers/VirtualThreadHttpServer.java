@@ -3,8 +3,6 @@ package dev.uring4j.bench.peers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
@@ -35,15 +33,7 @@ public final class VirtualThreadHttpServer {
     private VirtualThreadHttpServer() {}
 
     public static void main(String[] args) throws IOException {
-        PeerArgs peer = PeerArgs.parse("VirtualThreadHttpServer", args, Set.of());
-        ServerSocket listener = new ServerSocket();
-        listener.setReuseAddress(true);
-        listener.bind(peer.address(), 4096);
-        peer.announce((InetSocketAddress) listener.getLocalSocketAddress());
-        while (true) {
-            Socket s = listener.accept();
-            Thread.ofVirtual().start(() -> serve(s));
-        }
+        VirtualThreadEchoServer.serveForever(PeerArgs.parse("VirtualThreadHttpServer", args, Set.of()), VirtualThreadHttpServer::serve);
     }
 
     private static void serve(Socket s) {
