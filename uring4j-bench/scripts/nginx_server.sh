@@ -26,7 +26,12 @@ nginx=$(command -v nginx || true)
 [ -n "$nginx" ] || { [ -x /usr/sbin/nginx ] && nginx=/usr/sbin/nginx; }
 [ -n "$nginx" ] || { echo "nginx is not installed (apt-get install nginx)" >&2; exit 1; }
 if [ "$port" = 0 ]; then
-  for p in $(shuf -i 20000-60000 -n 200); do
+  # nginx cannot be told to take an ephemeral port, so pick one ourselves, below the kernel's
+  # ephemeral range: there only explicitly bound ports live, whereas a port inside it may be the
+  # local end of some client's connection, which a probe cannot see and bind() refuses.
+  read -r ephemeral_low _ </proc/sys/net/ipv4/ip_local_port_range || ephemeral_low=32768
+  top=$((ephemeral_low - 1)); [ "$top" -gt 11000 ] || top=60999
+  for p in $(shuf -i 10000-"$top" -n 200); do
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then port=$p; break; fi
   done
 fi
