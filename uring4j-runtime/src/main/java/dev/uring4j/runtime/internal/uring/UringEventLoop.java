@@ -57,12 +57,6 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
     }
 
     /**
-     * The longest the loop sleeps past completions of its own UDP sends that are already in the
-     * CQ (see the wait in {@link #iterate}): under traffic the next datagram wakes it much sooner;
-     * when traffic stops, send errors and freed queue space are still seen within this.
-     */
-    private static final long SEND_COMPLETION_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-    /**
      * The longest the loop sleeps while tasks it gives another loop wait for that loop's slots:
      * it learns of freed slots only by looking.
      */
@@ -171,11 +165,11 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
         // Without waiting, GETEVENTS still runs deferred task work, so completions keep flowing
         // while tasks keep the loop busy. Waiting, count one completion beyond those our own UDP
         // sends will post (usually inline, during this enter, so waiting for one would return at
-        // once), but do not sleep long past them.
+        // once). Their completions are then handled at the next wake-up: nothing waits on them
+        // (a send's failure is reported, its queue slot reused, a little later), and bounding the
+        // sleep past them with a short timeout would arm a kernel timer on every wait, which on
+        // a virtual machine is an exit to the hypervisor costing more than the datagram itself.
         int ownSends = udp.expectedCompletions();
-        if (ownSends > 0 && timeout > SEND_COMPLETION_WAIT_NANOS) {
-            timeout = SEND_COMPLETION_WAIT_NANOS;
-        }
         operations.submitting();
         int r;
         if (timeout == 0) {

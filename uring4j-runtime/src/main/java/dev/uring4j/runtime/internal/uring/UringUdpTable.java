@@ -131,8 +131,7 @@ public final class UringUdpTable {
      * Completions the loop is sure to get from its own UDP sends. A datagram send usually
      * completes inline, inside the {@code io_uring_enter} that submits it, so its CQE is already
      * there when that enter starts waiting: waiting for one completion would return at once and
-     * cost a loop iteration and another enter per wakeup. The loop waits for this many more,
-     * for at most a millisecond.
+     * cost a loop iteration and another enter per wakeup. The loop waits for this many more.
      */
     int expectedCompletions() {
         return sendsSinceDrain;
