@@ -8,10 +8,12 @@
 # With --static DIR it serves DIR's files under /static/ instead, configured as a distribution's
 # default site is (sendfile and tcp_nopush on, no open-file cache), with gzip_static on so that a
 # FILE.gz sibling answers a request that accepts gzip (with Vary: Accept-Encoding), and the same
-# Content-Types as uring4j's StaticFiles for the sample's extensions.
-#   nginx_server.sh --port P [--tls-cert F --tls-key K [--tls-ciphers SUITES] | --static DIR]     (0 = an ephemeral port)
+# Content-Types as uring4j's StaticFiles for the sample's extensions. --open-file-cache adds nginx's
+# cache of open descriptors and their stat (checked once a second), as a tuned site would have.
+#   nginx_server.sh --port P [--tls-cert F --tls-key K [--tls-ciphers SUITES] | --static DIR [--open-file-cache]]
+#   (port 0 = an ephemeral port)
 set -euo pipefail
-port=0 cert="" key="" ciphers="" static=""
+port=0 cert="" key="" ciphers="" static="" file_cache=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --port) port="$2"; shift 2 ;;
@@ -19,6 +21,9 @@ while [ $# -gt 0 ]; do
     --tls-key) key="$2"; shift 2 ;;
     --tls-ciphers) ciphers="$2"; shift 2 ;;
     --static) static="$2"; shift 2 ;;
+    --open-file-cache) file_cache="open_file_cache max=1000 inactive=60s;
+    open_file_cache_valid 1s;
+    open_file_cache_errors on;"; shift ;;
     *) echo "nginx_server.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -50,6 +55,7 @@ if [ -n "$static" ]; then
   [ -d "$static" ] || { echo "nginx_server.sh: no directory $static" >&2; exit 2; }
   location="sendfile on;
     tcp_nopush on;
+    $file_cache
     location /static/ {
       alias $(realpath "$static")/;
       gzip_static on;

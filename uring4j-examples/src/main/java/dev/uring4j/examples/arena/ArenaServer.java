@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,7 +41,8 @@ import dev.uring4j.runtime.Transport;
  *       the server's {@link Compression} for clients that accept it;</li>
  *   <li>{@code POST /upload}: the number of body octets read, counted as they stream by;</li>
  *   <li>{@code GET /static/{file}}: the files of {@code DIR/static} ({@link StaticFiles}, with the
- *       precompressed {@code .br}/{@code .gz} siblings a client accepts), 404 for any other;</li>
+ *       precompressed {@code .br}/{@code .gz} siblings a client accepts), 404 for any other; files
+ *       of up to 256 KiB are kept in memory and checked against the disk once a second;</li>
  *   <li>{@code GET /ws}: a WebSocket echo of every text and binary message; a plain {@code GET}
  *       without the upgrade gets 400.</li>
  * </ul>
@@ -71,6 +73,13 @@ public final class ArenaServer implements AutoCloseable {
     private static final HttpHeader TEXT = HttpHeader.of("Content-Type", "text/plain");
     private static final HttpHeader JSON = HttpHeader.of("Content-Type", "application/json");
     private static final byte[] OK = {'o', 'k'};
+    /**
+     * Static files small enough to keep answer from memory, as a site's hot assets would: no
+     * open, stat, read or close per request, while a file changed on disk is seen within a second.
+     */
+    private static final int CACHED_FILE_BYTES = 256 * 1024;
+    private static final long CACHED_TOTAL_BYTES = 64L << 20;
+    private static final Duration CACHE_REVALIDATE = Duration.ofSeconds(1);
     private static final byte[] ITEMS = bytes("{\"items\":[");
     private static final byte[] COUNT = bytes("],\"count\":");
     private static final byte[] ID = bytes("{\"id\":");
@@ -202,7 +211,8 @@ public final class ArenaServer implements AutoCloseable {
                 .get("/pipeline", (request, response) -> response.header(TEXT).send(OK))
                 .get("/json/*", (request, response) -> json(all, request, response))
                 .post("/upload", (request, response) -> request.onBody(new CountBody()))
-                .get("/static/*", StaticFiles.builder(statics).urlPrefix("/static/").build())
+                .get("/static/*", StaticFiles.builder(statics).urlPrefix("/static/")
+                        .cache(CACHED_FILE_BYTES, CACHED_TOTAL_BYTES, CACHE_REVALIDATE).build())
                 .get("/ws", WebSocketRoute.builder(ECHO).build())
                 .build();
     }
