@@ -37,7 +37,9 @@ import java.util.concurrent.Executor;
  * order, whichever handler finishes first (with an executor, which may run them at once). A handler that throws gets the client a {@code 500} (or,
  * if the response had started, a closed connection), as on the loop. What the handler has not read
  * of the body when it returns is discarded; the response may still be answered later, from any
- * thread.
+ * thread. On virtual threads the engine reuses the request and the response for a later request of
+ * the connection once the handler has returned and the response has ended, so keep neither past
+ * both.
  *
  * <p>Costs over a handler on the loop: the copy of the head, the thread, and a post to the loop for
  * each response call (calls posted while the loop has not yet taken the earlier ones join them), so
@@ -81,12 +83,14 @@ public final class BlockingHandler implements HttpHandler {
     public void handle(HttpRequest request, HttpResponse response) {
         Exchange exchange = response.exchange();
         HttpRequest copy = request.detach();
-        // The other thread may hold the exchange for as long as it likes: never hand it to a later request.
-        exchange.touchedOffLoop = true;
         Runnable task = () -> run(exchange, copy, response);
         if (executor == null) {
+            // Not to be handed to a later request before the handler has returned and its response ended.
+            exchange.lendToHandler();
             exchange.connection.lane().submit(task);
         } else {
+            // Whatever the executor's tasks hand the exchange to may hold it for as long as it likes.
+            exchange.touchedOffLoop = true;
             executor.execute(task);
         }
     }
@@ -103,6 +107,9 @@ public final class BlockingHandler implements HttpHandler {
             exchange.connection.execute(() -> exchange.connection.blockingHandlerFailed(exchange, t));
         } finally {
             request.handlerReturned();
+            if (executor == null) {
+                exchange.connection.execute(exchange.handlerReturned());
+            }
         }
     }
 }
