@@ -1,25 +1,14 @@
 package dev.uring4j.http;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.Arrays;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
 
 /**
  * Runs one connection's blocking handlers on a virtual thread, one request after another, as a
  * server with a thread per connection does: the requests of a pipelined batch go to the thread
  * already running for the connection, or to one new thread, and the thread ends once the
- * connection has nothing queued, so an idle connection holds no thread.
- *
- * <pre>
- *  loop: submit(request)                     lane thread: run()
- *  requests.offer(request)                   poll and run every request
- *  state IDLE and CAS IDLE -> RUNNING ?      state = IDLE
- *    yes: start a thread (at the end of      requests empty?  yes: the thread ends
- *         the loop's batch, see Launcher)                     no: CAS IDLE -> RUNNING, or the
- *    no:  the running thread takes it                             loop has started another
- * </pre>
+ * connection has nothing queued, so an idle connection holds no thread. The requests wait in a
+ * {@link SerialQueue} whose runner is the thread: a request that finds none running has one started.
  *
  * <p>The threads are not started one by one as requests are read: on a machine with fewer cores
  * than busy threads, starting a virtual thread wakes a carrier that takes the core from the loop at
@@ -28,29 +17,13 @@ import java.util.concurrent.ThreadFactory;
  * completions, and hands them all to the carriers in one step after it ({@link Launcher}).
  */
 final class HandlerLane implements Runnable {
-    private static final VarHandle STATE;
-
-    static {
-        try {
-            STATE = MethodHandles.lookup().findVarHandle(HandlerLane.class, "state", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    private static final int IDLE = 0;
-    private static final int RUNNING = 1;
-
     /** Made on first use: a server that never hands off does not create the factory. */
     private static final class Holder {
         static final ThreadFactory VIRTUAL = Thread.ofVirtual().name("http-handler-", 0).factory();
     }
 
     private final HttpConnection connection;
-    private final ConcurrentLinkedQueue<Runnable> requests = new ConcurrentLinkedQueue<>();
-    /** RUNNING from the moment a thread is due until it finds the queue empty. */
-    @SuppressWarnings("unused")
-    private volatile int state;
+    private final SerialQueue requests = new SerialQueue();
 
     HandlerLane(HttpConnection connection) {
         this.connection = connection;
@@ -58,20 +31,14 @@ final class HandlerLane implements Runnable {
 
     /** Queues a request's handler behind the connection's earlier ones. Loop thread. */
     void submit(Runnable request) {
-        requests.offer(request);
-        if ((int) STATE.getVolatile(this) == IDLE && STATE.compareAndSet(this, IDLE, RUNNING)) {
+        if (requests.offer(request)) {
             Launcher.of().add(this, connection);
         }
     }
 
     @Override
     public void run() {
-        do {
-            for (Runnable request; (request = requests.poll()) != null; ) {
-                request.run();
-            }
-            STATE.setVolatile(this, IDLE);
-        } while (!requests.isEmpty() && STATE.compareAndSet(this, IDLE, RUNNING));
+        requests.runAll();
     }
 
     /** Starts the lane's thread. */
