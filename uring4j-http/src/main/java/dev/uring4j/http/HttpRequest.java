@@ -20,7 +20,8 @@ import javax.net.ssl.SSLSession;
  * <p><b>On a handler's own thread.</b> A handler run by {@link BlockingHandler} (or with
  * {@link HttpServer.Builder#virtualThreads}) gets a request whose head was copied before the hand-off,
  * so it stays readable on that thread, and reads the body with blocking calls through
- * {@link #body()}.
+ * {@link #body()}. On virtual threads the copy is made again in place for a later request of the
+ * connection once the handler has returned and its response has ended.
  */
 public final class HttpRequest {
     private final Exchange exchange;
