@@ -83,19 +83,20 @@ public final class BlockingHandler implements HttpHandler {
     public void handle(HttpRequest request, HttpResponse response) {
         Exchange exchange = response.exchange();
         HttpRequest copy = request.detach();
-        Runnable task = () -> run(exchange, copy, response);
         if (executor == null) {
             // Not to be handed to a later request before the handler has returned and its response ended.
             exchange.lendToHandler();
-            exchange.connection.lane().submit(task);
+            HandlerLane lane = exchange.connection.lane();
+            lane.submit(() -> run(exchange, copy, response, lane));
         } else {
             // Whatever the executor's tasks hand the exchange to may hold it for as long as it likes.
             exchange.touchedOffLoop = true;
-            executor.execute(task);
+            executor.execute(() -> run(exchange, copy, response, null));
         }
     }
 
-    private void run(Exchange exchange, HttpRequest request, HttpResponse response) {
+    /** Runs the handler on its own thread; {@code lane} is the connection's, or null for an executor's task. */
+    private void run(Exchange exchange, HttpRequest request, HttpResponse response, HandlerLane lane) {
         try {
             if (exchange.connection.inEventLoop()) {
                 // Its blocking reads would wait for the loop they block: fail now rather than hang.
@@ -107,8 +108,8 @@ public final class BlockingHandler implements HttpHandler {
             exchange.connection.execute(() -> exchange.connection.blockingHandlerFailed(exchange, t));
         } finally {
             request.handlerReturned();
-            if (executor == null) {
-                exchange.connection.execute(exchange.handlerReturned());
+            if (lane != null) {
+                lane.handlerReturned(exchange);
             }
         }
     }

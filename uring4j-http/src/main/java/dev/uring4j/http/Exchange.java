@@ -75,8 +75,8 @@ final class Exchange {
     boolean lentToHandler;
     /** The request as the last handler lent this exchange saw it, made again for the next ({@link HttpRequest#detach}). */
     HttpRequest detached;
-    /** Posted by that thread when its handler returns; made at the first loan, then kept with the exchange. */
-    private Runnable returned;
+    /** The next exchange in a {@link HandlerLane}'s list of those whose handlers returned. */
+    Exchange nextReturned;
     private boolean chunkedFraming;
     private boolean suppressBody;
     /** Lines compression adds to this response's head ({@code Vary}, {@code Content-Encoding}); null if none. */
@@ -139,25 +139,18 @@ final class Exchange {
         return retired && bodyDone && !aborted && !touchedOffLoop && !lentToHandler;
     }
 
-    /** Lends the response to a handler on another thread, which posts {@link #handlerReturned()} when its handler returns. */
+    /** Lends the response to a handler on another thread, whose lane tells the loop when the handler returned. */
     void lendToHandler() {
         lentToHandler = true;
-        if (returned == null) {
-            returned = this::returnedFromHandler;
-        }
     }
 
     /**
-     * What the handler's thread posts when the handler has returned: the exchange is reused once
-     * its response is out, the calls that thread made before having run first (they were posted
-     * before this). A response the handler handed to yet another thread is no longer touched by it
-     * once it ended ({@link HttpResponse}), which it has by the time the exchange is reused.
+     * The handler this exchange was lent to has returned, and the calls its thread made have run
+     * (they were posted before): the exchange is reused once its response is out. A response the
+     * handler handed to yet another thread is no longer touched by it once it ended
+     * ({@link HttpResponse}), which it has by the time the exchange is reused. Loop thread.
      */
-    Runnable handlerReturned() {
-        return returned;
-    }
-
-    private void returnedFromHandler() {
+    void returnedFromHandler() {
         lentToHandler = false;
         if (recyclable()) {
             pipeline.release(this);

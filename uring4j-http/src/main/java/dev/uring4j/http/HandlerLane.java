@@ -24,6 +24,9 @@ final class HandlerLane implements Runnable {
 
     private final HttpConnection connection;
     private final SerialQueue requests = new SerialQueue();
+    /** Exchanges whose handlers returned, not yet told to the loop; the lane's thread only. */
+    private Exchange returned;
+    private final Runnable tellReturned = this::tellReturned;
 
     HandlerLane(HttpConnection connection) {
         this.connection = connection;
@@ -38,7 +41,33 @@ final class HandlerLane implements Runnable {
 
     @Override
     public void run() {
-        requests.runAll();
+        requests.runAll(tellReturned);
+    }
+
+    /** The handler lent {@code ex} returned. Lane thread. */
+    void handlerReturned(Exchange ex) {
+        ex.nextReturned = returned;
+        returned = ex;
+    }
+
+    /**
+     * Tells the loop in one call, posted after every call the handlers made, that the handlers the
+     * thread ran since it last told returned. Lane thread, while it holds the queue: no other thread
+     * of the lane touches the list meanwhile.
+     */
+    private void tellReturned() {
+        Exchange list = returned;
+        if (list == null) {
+            return;
+        }
+        returned = null;
+        connection.execute(() -> {
+            for (Exchange ex = list, next; ex != null; ex = next) {
+                next = ex.nextReturned;
+                ex.nextReturned = null;
+                ex.returnedFromHandler();
+            }
+        });
     }
 
     /** Starts the lane's thread. */

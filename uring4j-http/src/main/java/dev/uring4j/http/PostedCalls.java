@@ -35,7 +35,7 @@ final class PostedCalls implements Runnable {
     public void run() {
         output.enter();
         try {
-            calls.runAll();
+            calls.runAll(null);
         } finally {
             output.exit();
         }

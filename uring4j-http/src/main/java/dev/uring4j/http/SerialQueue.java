@@ -49,8 +49,13 @@ final class SerialQueue {
         CLAIMED.setVolatile(this, 0);
     }
 
-    /** Runs the queued tasks, and those queued meanwhile, until none is left. The runner's thread only. */
-    void runAll() {
+    /**
+     * Runs the queued tasks, and those queued meanwhile, until none is left. The runner's thread only.
+     *
+     * @param whenDrained runs each time the queue is found empty, while this runner still holds the
+     *     claim, so before any other runner can start; null for nothing
+     */
+    void runAll(Runnable whenDrained) {
         do {
             for (Runnable task; (task = tasks.poll()) != null; ) {
                 try {
@@ -59,6 +64,9 @@ final class SerialQueue {
                     // One task failing must not strand the tasks behind it.
                     HttpConnection.LOG.log(System.Logger.Level.WARNING, "a task queued for an HTTP connection threw", t);
                 }
+            }
+            if (whenDrained != null) {
+                whenDrained.run();
             }
             CLAIMED.setVolatile(this, 0);
         } while (!tasks.isEmpty() && CLAIMED.compareAndSet(this, 0, 1));
