@@ -15,7 +15,8 @@ import java.lang.foreign.MemorySegment;
  * posts calls made elsewhere). Exchanges are pooled per connection and reused once their response
  * is complete and their body read, except one whose response was touched from another thread: that
  * thread may still hold it, so it is left to the garbage collector rather than handed to a later
- * request.
+ * request. An exchange lent to a handler on another thread ({@link BlockingHandler}) is reused once
+ * that handler has returned too.
  */
 final class Exchange {
     static final int NOT_STARTED = 0;
@@ -70,6 +71,12 @@ final class Exchange {
     boolean aborted;
     boolean retired;
     boolean touchedOffLoop;
+    /** A handler on another thread ({@link BlockingHandler}) has the response and has not returned yet. */
+    boolean lentToHandler;
+    /** The request as the last handler lent this exchange saw it, made again for the next ({@link HttpRequest#detach}). */
+    HttpRequest detached;
+    /** The next exchange in a {@link HandlerLane}'s list of those whose handlers returned. */
+    Exchange nextReturned;
     private boolean chunkedFraming;
     private boolean suppressBody;
     /** Lines compression adds to this response's head ({@code Vary}, {@code Content-Encoding}); null if none. */
@@ -129,7 +136,25 @@ final class Exchange {
     }
 
     boolean recyclable() {
-        return retired && bodyDone && !aborted && !touchedOffLoop;
+        return retired && bodyDone && !aborted && !touchedOffLoop && !lentToHandler;
+    }
+
+    /** Lends the response to a handler on another thread, whose lane tells the loop when the handler returned. */
+    void lendToHandler() {
+        lentToHandler = true;
+    }
+
+    /**
+     * The handler this exchange was lent to has returned, and the calls its thread made have run
+     * (they were posted before): the exchange is reused once its response is out. A response the
+     * handler handed to yet another thread is no longer touched by it once it ended
+     * ({@link HttpResponse}), which it has by the time the exchange is reused. Loop thread.
+     */
+    void returnedFromHandler() {
+        lentToHandler = false;
+        if (recyclable()) {
+            pipeline.release(this);
+        }
     }
 
     void recycle() {

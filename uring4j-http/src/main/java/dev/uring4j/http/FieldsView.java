@@ -13,9 +13,14 @@ final class FieldsView implements HttpHeaders {
     /** The trailers of a body that has none (a Content-Length body, or chunked without trailers). */
     static final HttpHeaders EMPTY = new FieldsView(new HeadParser(1, 1, 1, 0)).boundToNothing();
 
+    /** Head octets a copy ({@link #detach}) keeps for the next copy. */
+    private static final int KEPT_COPY_BYTES = 8192;
+
     private final HeadParser parser;
     private MemorySegment segment;
     private long base;
+    /** The array a copy's view is over, kept to be reused; null for a view of the receive buffer. */
+    private byte[] octets;
 
     FieldsView(HeadParser parser) {
         this.parser = parser;
@@ -33,14 +38,25 @@ final class FieldsView implements HttpHeaders {
 
     /**
      * A view of a copy of this head that stays readable, for a handler on another thread: the
-     * head's octets (bounded by the head limits) into a heap array, and the offsets into them.
+     * head's octets (bounded by the head limits) into a heap array, and the offsets into them. Made
+     * again in {@code reused}, an earlier such copy whose reader is done with it, when not null.
      */
-    FieldsView detach() {
-        HeadParser offsets = parser.copyOffsets();
-        byte[] octets = new byte[offsets.headEnd()];
-        MemorySegment.copy(segment(), ValueLayout.JAVA_BYTE, base, octets, 0, octets.length);
-        FieldsView copy = new FieldsView(offsets);
-        copy.bind(MemorySegment.ofArray(octets), 0);
+    FieldsView detach(FieldsView reused) {
+        FieldsView copy;
+        if (reused == null) {
+            copy = new FieldsView(parser.copyOffsets());
+        } else {
+            copy = reused;
+            copy.parser.copyOffsetsFrom(parser);
+        }
+        int length = parser.headEnd();
+        if (copy.octets == null || copy.octets.length < length) {
+            // Kept for the next copy only up to a common head's size: an oversized one goes with its request.
+            byte[] octets = new byte[length];
+            copy.octets = length <= KEPT_COPY_BYTES ? octets : null;
+            copy.bind(MemorySegment.ofArray(octets), 0);
+        }
+        MemorySegment.copy(segment(), base, copy.segment, 0, length);
         return copy;
     }
 

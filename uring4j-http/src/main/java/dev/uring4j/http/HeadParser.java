@@ -116,6 +116,20 @@ final class HeadParser {
         maxFields = head.fieldCount;
         framing = head.framing.copy();
         fields = Arrays.copyOf(head.fields, head.fieldCount * 4);
+        copyPositions(head);
+    }
+
+    /** Makes this copy ({@link #copyOffsets}) a copy of the last complete head of {@code head} instead. */
+    void copyOffsetsFrom(HeadParser head) {
+        framing.copyFrom(head.framing);
+        if (fields.length < head.fieldCount * 4) {
+            fields = new int[head.fieldCount * 4];
+        }
+        System.arraycopy(head.fields, 0, fields, 0, head.fieldCount * 4);
+        copyPositions(head);
+    }
+
+    private void copyPositions(HeadParser head) {
         fieldCount = head.fieldCount;
         lineStart = head.lineStart;
         methodEnd = head.methodEnd;

@@ -56,6 +56,9 @@ final class HttpConnection {
     private final Deadlines deadlines;
     private final RequestReader reader;
     private final Writability writability;
+    private final PostedCalls posted;
+    /** Runs this connection's handlers on a virtual thread; made at the first such request. */
+    private HandlerLane lane;
 
     /** Inside {@link #onData}: an answer given now is not the end of an idle wait. */
     private boolean receiving;
@@ -75,6 +78,7 @@ final class HttpConnection {
         this.deadlines = new Deadlines(this, output, transport, server);
         this.reader = new RequestReader(this, server, pipeline, deadlines);
         this.writability = new Writability(this, transport, output, pipeline, server.maxBufferedResponseBytes());
+        this.posted = new PostedCalls(transport, output);
         deadlines.update();
     }
 
@@ -209,6 +213,12 @@ final class HttpConnection {
         } finally {
             output.exit();
         }
+    }
+
+    /** No thread could be started to run this connection's blocking handlers: its requests cannot be answered. */
+    void handlerThreadFailed(Throwable t) {
+        LOG.log(System.Logger.Level.WARNING, "no virtual thread could be started for an HTTP handler; closing the connection", t);
+        closeNow();
     }
 
     /** A response broke its own framing (fewer octets than declared): nothing after it can be trusted. */
@@ -460,7 +470,21 @@ final class HttpConnection {
         return transport.inEventLoop();
     }
 
-    void execute(Runnable task) {
+    /** Runs {@code call} on the loop, after every call posted before it; any thread ({@link PostedCalls}). */
+    void execute(Runnable call) {
+        posted.post(call);
+    }
+
+    /** Runs {@code task} on the loop after what it is doing now; loop thread, which it does not wake. */
+    void executeOnLoop(Runnable task) {
         transport.execute(task);
+    }
+
+    /** The virtual thread that runs this connection's blocking handlers one request after another. */
+    HandlerLane lane() {
+        if (lane == null) {
+            lane = new HandlerLane(this);
+        }
+        return lane;
     }
 }

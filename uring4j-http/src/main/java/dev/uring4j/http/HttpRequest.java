@@ -20,14 +20,15 @@ import javax.net.ssl.SSLSession;
  * <p><b>On a handler's own thread.</b> A handler run by {@link BlockingHandler} (or with
  * {@link HttpServer.Builder#virtualThreads}) gets a request whose head was copied before the hand-off,
  * so it stays readable on that thread, and reads the body with blocking calls through
- * {@link #body()}.
+ * {@link #body()}. On virtual threads the copy is made again in place for a later request of the
+ * connection once the handler has returned and its response has ended.
  */
 public final class HttpRequest {
     private final Exchange exchange;
     /** For a handler on another thread: a copy of the head that stays readable; null on the loop. */
     private final FieldsView copiedHead;
     /** For a handler on another thread: the body to read with blocking calls; null without a body or on the loop. */
-    private final BlockingBody body;
+    private BlockingBody body;
     private final InetSocketAddress remoteAddress;
     private final InetSocketAddress localAddress;
     private final SSLSession tlsSession;
@@ -52,7 +53,6 @@ public final class HttpRequest {
      * {@link #body()} without yet asking a client that expects {@code 100-continue} for it.
      */
     HttpRequest detach() {
-        FieldsView head = head().detach();
         BlockingBody queue = null;
         if (exchange.hasBody()) {
             if (exchange.listener != null) {
@@ -61,7 +61,17 @@ public final class HttpRequest {
             queue = new BlockingBody(exchange);
             exchange.listener = queue;
         }
-        return new HttpRequest(exchange, head, queue);
+        // The exchange's earlier copy, if any, is free again: the exchange is reused only once the
+        // handler it was lent to returned and its response ended.
+        HttpRequest copy = exchange.detached;
+        if (copy == null) {
+            copy = new HttpRequest(exchange, head().detach(null), queue);
+            exchange.detached = copy;
+        } else {
+            head().detach(copy.copiedHead);
+            copy.body = queue;
+        }
+        return copy;
     }
 
     /**

@@ -479,7 +479,10 @@ public final class HttpResponse {
     }
 
     private void post(Runnable write) {
-        exchange.touchedOffLoop = true;
+        if (!exchange.lentToHandler) {
+            // Some thread the loop did not lend it to: it may hold the exchange for as long as it likes.
+            exchange.touchedOffLoop = true;
+        }
         exchange.connection.execute(write);
     }
 

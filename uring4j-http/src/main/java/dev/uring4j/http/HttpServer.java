@@ -53,7 +53,8 @@ public final class HttpServer {
     private final DateCache date = new DateCache();
 
     private HttpServer(Builder b) {
-        handler = b.handlerExecutor == null ? b.handler : BlockingHandler.on(b.handlerExecutor, b.handler);
+        handler = b.virtualThreads ? BlockingHandler.onVirtualThreads(b.handler)
+                : b.handlerExecutor == null ? b.handler : BlockingHandler.on(b.handlerExecutor, b.handler);
         maxRequestLineBytes = b.maxRequestLineBytes;
         maxHeaderBytes = b.maxHeaderBytes;
         maxHeaderCount = b.maxHeaderCount;
@@ -240,6 +241,7 @@ public final class HttpServer {
         private long idleTimeoutNanos = Duration.ofSeconds(60).toNanos();
         private long lingerTimeoutNanos = Duration.ofSeconds(2).toNanos();
         private Executor handlerExecutor;
+        private boolean virtualThreads;
         private Compression compression;
 
         private Builder(HttpHandler handler) {
@@ -373,15 +375,17 @@ public final class HttpServer {
         }
 
         /**
-         * Runs the handler of every request on a new virtual thread (default off: on the event
-         * loop), so that handlers may block; see {@link BlockingHandler}, which this wraps the
-         * handler in. To keep some routes on the loop, wrap only the others instead.
+         * Runs the handlers on virtual threads (default off: on the event loop), so that they may
+         * block: a connection's requests one after another on its own thread, as
+         * {@link BlockingHandler#onVirtualThreads}, which this wraps the handler in. To keep some
+         * routes on the loop, wrap only the others instead.
          *
          * @param on whether handlers run on virtual threads
          * @return this builder
          */
         public Builder virtualThreads(boolean on) {
-            handlerExecutor = on ? BlockingHandler.VIRTUAL_THREAD_PER_REQUEST : null;
+            virtualThreads = on;
+            handlerExecutor = null;
             return this;
         }
 
@@ -395,6 +399,7 @@ public final class HttpServer {
          */
         public Builder handlerExecutor(Executor executor) {
             handlerExecutor = executor;
+            virtualThreads = false;
             return this;
         }
 

@@ -47,20 +47,25 @@ final class RequestFraming {
     /** A copy with the same findings, for a copy of the head they come from. */
     RequestFraming copy() {
         RequestFraming c = new RequestFraming(maxBodyBytes);
-        c.http11 = http11;
-        c.contentLength = contentLength;
-        c.transferCodings = transferCodings;
-        c.lastCodingChunked = lastCodingChunked;
-        c.codingAfterChunked = codingAfterChunked;
-        c.otherCoding = otherCoding;
-        c.hostCount = hostCount;
-        c.connectionClose = connectionClose;
-        c.connectionKeepAlive = connectionKeepAlive;
-        c.expectContinue = expectContinue;
-        c.expectOther = expectOther;
-        c.pathStart = pathStart;
-        c.pathEnd = pathEnd;
+        c.copyFrom(this);
         return c;
+    }
+
+    /** Takes the findings of {@code o}, for a copy of the head they come from made again in place. */
+    void copyFrom(RequestFraming o) {
+        http11 = o.http11;
+        contentLength = o.contentLength;
+        transferCodings = o.transferCodings;
+        lastCodingChunked = o.lastCodingChunked;
+        codingAfterChunked = o.codingAfterChunked;
+        otherCoding = o.otherCoding;
+        hostCount = o.hostCount;
+        connectionClose = o.connectionClose;
+        connectionKeepAlive = o.connectionKeepAlive;
+        expectContinue = o.expectContinue;
+        expectOther = o.expectOther;
+        pathStart = o.pathStart;
+        pathEnd = o.pathEnd;
     }
 
     void reset() {

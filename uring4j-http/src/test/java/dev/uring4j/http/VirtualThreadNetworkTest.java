@@ -15,6 +15,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -36,7 +39,8 @@ import dev.uring4j.runtime.TcpServer;
  * Handlers on virtual threads ({@link BlockingHandler}) over real sockets, on io_uring and on NIO:
  * blocking handlers overlap while a route on the loop answers at once; a large upload read with
  * blocking calls and a large response written with them both go at the slower side's pace with
- * bounded memory; pipelined answers keep request order; a handler that throws gets a 500; and none
+ * bounded memory; a connection's handlers run one after another, other connections' meanwhile;
+ * pipelined answers keep request order; a handler that throws gets a 500; and none
  * of it pins a carrier thread (JFR's {@code jdk.VirtualThreadPinned}).
  */
 @ExtendWith(DefaultTransportTests.class)
@@ -51,6 +55,11 @@ class VirtualThreadNetworkTest {
 
     private HttpServer http;
     private TcpServer server;
+    private final ExecutorService perRequest = Executors.newVirtualThreadPerTaskExecutor();
+    /** What the /hold and /mark handlers did, in the order they did it. */
+    private final Queue<String> events = new ConcurrentLinkedQueue<>();
+    private volatile CountDownLatch held;
+    private volatile CountDownLatch release;
 
     @BeforeAll
     void start() throws IOException {
@@ -60,8 +69,8 @@ class VirtualThreadNetworkTest {
                     Thread.sleep(SLEEP_MILLIS);
                     response.send(request.target().getBytes(StandardCharsets.US_ASCII));
                 }))
-                .get("/delay", BlockingHandler.onVirtualThreads((request, response) -> {
-                    // Later requests finish first: the answers must still leave in request order.
+                .get("/delay", BlockingHandler.on(perRequest, (request, response) -> {
+                    // A task per request, so later requests finish first: the answers must still leave in request order.
                     int n = Integer.parseInt(request.query());
                     Thread.sleep(50 - n * 5L);
                     response.header("X-N", request.headers().get("X-N")).send(("n=" + n).getBytes(StandardCharsets.US_ASCII));
@@ -81,6 +90,17 @@ class VirtualThreadNetworkTest {
                     }
                     out.close(); // short of 10 octets: the connection closes
                 }))
+                .get("/hold", BlockingHandler.onVirtualThreads((request, response) -> {
+                    events.add("hold " + request.query());
+                    held.countDown();
+                    release.await();
+                    events.add("released " + request.query());
+                    response.send();
+                }))
+                .get("/mark", BlockingHandler.onVirtualThreads((request, response) -> {
+                    events.add("mark " + request.query());
+                    response.send();
+                }))
                 .get("/inline", BlockingHandler.on(Runnable::run, (request, response) -> response.send()))
                 .get("/fail", BlockingHandler.onVirtualThreads((request, response) -> {
                     throw new IllegalStateException("a handler that fails on purpose");
@@ -93,6 +113,7 @@ class VirtualThreadNetworkTest {
     @AfterAll
     void stop() {
         server.close();
+        perRequest.close();
     }
 
     private interface IoAction {
@@ -291,6 +312,26 @@ class VirtualThreadNetworkTest {
                     assertEquals("Hello, World!", HttpNetworkCases.read(in).text());
                 }
             }
+        }
+    }
+
+    @Test
+    void aBlockedHandlerDelaysTheNextRequestOfItsConnectionButNoOtherConnection() throws Exception {
+        events.clear();
+        held = new CountDownLatch(1);
+        release = new CountDownLatch(1);
+        try (Socket a = connect(); Socket b = connect()) {
+            InputStream inA = new BufferedInputStream(a.getInputStream());
+            send(a, "GET /hold?a HTTP/1.1\r\nHost: t\r\n\r\nGET /mark?a HTTP/1.1\r\nHost: t\r\n\r\n");
+            assertTrue(held.await(30, TimeUnit.SECONDS), "the first handler never ran");
+            // Another connection is answered while the first one's handler blocks.
+            send(b, "GET /mark?b HTTP/1.1\r\nHost: t\r\n\r\n");
+            assertEquals(200, HttpNetworkCases.read(new BufferedInputStream(b.getInputStream())).status());
+            release.countDown();
+            assertEquals(200, HttpNetworkCases.read(inA).status());
+            assertEquals(200, HttpNetworkCases.read(inA).status());
+            // The second request of the blocked connection ran only once the first handler returned.
+            assertEquals(List.of("hold a", "mark b", "released a", "mark a"), List.copyOf(events));
         }
     }
 
