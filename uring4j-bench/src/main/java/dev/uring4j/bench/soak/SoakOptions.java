@@ -33,7 +33,8 @@ record SoakOptions(Duration duration, Duration interval, Path out, String transp
             mixed load from this process; every echoed byte and response body is checked. The run fails
             (exit status 1) when, after the warm-up (20% of the run, at least 60 s or half the run), the
             server's descriptors drift by more than the load's own connections allow, its native memory
-            (NMT Other) grows by more than 1 MiB, a byte is lost or corrupted, or anything reports an error.
+            outside the block pools (NMT Other less the pools) grows by more than 1 MiB or the pools by
+            more than 8 MiB, a byte is lost or corrupted, or anything reports an error.
             """;
 
     /**
