@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.compression.StandardCompressionOptions;
@@ -81,7 +80,7 @@ public final class NettyArenaServer {
     }
 
     /** One connection's requests: answered as their head arrives, or at the end of their body. */
-    static final class Arena extends ChannelInboundHandlerAdapter {
+    static final class Arena extends FlushingHandler {
         private static final int NONE = 0;
         private static final int SUM_BODY = 1;
         private static final int COUNT_BODY = 2;
@@ -192,16 +191,6 @@ public final class NettyArenaServer {
                 response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
                 ctx.writeAndFlush(response).addListener(f -> ctx.close());
             }
-        }
-
-        @Override
-        public void channelReadComplete(ChannelHandlerContext ctx) {
-            ctx.flush();
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close();
         }
 
         private static byte[] bytes(String s) {
