@@ -23,6 +23,9 @@ import java.util.List;
  *       loading are restricted operations on JDK 24+;
  *   <li>{@code --sun-misc-unsafe-memory-access=allow}: Netty's pooled direct buffers use
  *       {@code sun.misc.Unsafe}, which JDK 24+ otherwise warns about (and later JDKs deny);
+ *   <li>{@code --add-opens=java.base/java.lang=ALL-UNNAMED}: lets uring4j's event loops carry virtual
+ *       threads (the JDK has no public API for a virtual thread's scheduler); the other servers
+ *       ignore it;
  *   <li>{@code -Dio.netty.leakDetection.level=disabled}: the setting a tuned production Netty
  *       runs with; the default samples buffer allocations for leak tracking.
  * </ul>
@@ -33,7 +36,7 @@ public record BenchEnv(Path root, Path nativeDir, Path java, List<String> jvmFla
     public static final List<String> DEFAULT_JVM_FLAGS = List.of(
             "-XX:+UseSerialGC", "-Xms256m", "-Xmx256m",
             "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-            "-Dio.netty.leakDetection.level=disabled");
+            "--add-opens=java.base/java.lang=ALL-UNNAMED", "-Dio.netty.leakDetection.level=disabled");
 
     Path tool(String name) {
         return nativeDir.resolve(name);

@@ -121,4 +121,44 @@ public sealed interface EventLoop extends Executor permits TransportLoop {
      * @throws java.util.concurrent.RejectedExecutionException when the loop has stopped
      */
     FdWatch watch(int fd, int events, FdHandler handler);
+
+    /**
+     * A builder of virtual threads that this loop carries: their code runs on the loop's own
+     * thread, between its batches of completions, as its tasks do. A thread that blocks on the
+     * loop's I/O (a {@link BlockingSocket}'s {@code read}) is resumed by the loop that received
+     * its bytes, in the same iteration, and what it writes leaves with that iteration's
+     * submission: no carrier thread is woken and nothing passes between threads. Plain blocking
+     * code at close to the cost of a callback.
+     *
+     * <p>The price is the loop's: while such a thread runs, the loop's other connections wait, as
+     * they do for a callback. Blocking that parks the thread ({@code Thread.sleep}, locks, JDK
+     * sockets, this runtime's blocking sockets) frees the loop; blocking that holds the thread on
+     * its carrier (reading files with {@code java.io}, native calls) holds the loop, and long
+     * computations delay it. Virtual threads that such a thread starts with
+     * {@code Thread.ofVirtual()} are carried by the same loop, as a virtual thread's children
+     * share its scheduler. Use the JDK's own virtual threads for handlers that compute or read files.
+     *
+     * <p>The JDK has no public API to choose a virtual thread's scheduler yet: this needs the
+     * JVM option {@code --add-opens java.base/java.lang=dev.uring4j.runtime} ({@code ALL-UNNAMED}
+     * on the class path). {@link #virtualThreadsUnavailable()} says whether it was given.
+     *
+     * <pre>{@code
+     * BlockingSocket s = server.accept();
+     * s.connection().eventLoop().ofVirtual().name("echo").start(() -> echo(s));
+     * }</pre>
+     *
+     * @return a new builder; as any {@link Thread.Builder}, for one thread at a time
+     * @throws UnsupportedOperationException when the JVM option is missing; the message names it
+     */
+    Thread.Builder.OfVirtual ofVirtual();
+
+    /**
+     * Why loops cannot carry virtual threads in this JVM ({@link #ofVirtual()}), or {@code null}
+     * when they can.
+     *
+     * @return the reason, naming the JVM option to add, or {@code null}
+     */
+    static String virtualThreadsUnavailable() {
+        return dev.uring4j.runtime.internal.LoopCarrier.unavailable();
+    }
 }

@@ -25,13 +25,29 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Blocking sockets on the loops, for virtual threads: what a {@link java.net.Socket} user expects
  * (reads, writes, the end of input, timeouts, close and interrupt from other threads), on both
- * transports, without pinning a carrier.
+ * transports, without pinning a carrier; each case with the JDK's virtual threads and with
+ * virtual threads the sockets' own loops carry ({@link EventLoop#ofVirtual()}).
  */
 class BlockingSocketTest {
+
+    /** Who runs a socket's virtual threads. */
+    enum Carrier {
+        /** The JDK's scheduler: its carrier threads. */
+        JDK,
+        /** The socket's own event loop. */
+        LOOP;
+
+        /** Starts {@code task} on a virtual thread that serves {@code s}. */
+        Thread start(BlockingSocket s, Runnable task) {
+            return (this == LOOP ? s.connection().eventLoop().ofVirtual() : Thread.ofVirtual()).start(task);
+        }
+    }
 
     /** What a test's server does with one accepted socket, on a virtual thread of its own. */
     private interface Service {
@@ -39,7 +55,7 @@ class BlockingSocketTest {
     }
 
     /** Accepts until the server socket closes, serving each connection on a virtual thread of its own. */
-    private static BlockingServerSocket serveEach(BlockingServerSocket server, Service service) {
+    private static BlockingServerSocket serveEach(BlockingServerSocket server, Carrier carrier, Service service) {
         Thread.ofVirtual().start(() -> {
             while (true) {
                 BlockingSocket s;
@@ -48,7 +64,7 @@ class BlockingSocketTest {
                 } catch (IOException closed) {
                     return;
                 }
-                Thread.ofVirtual().start(() -> {
+                carrier.start(s, () -> {
                     try (s) {
                         service.serve(s);
                     } catch (IOException e) {
@@ -61,17 +77,18 @@ class BlockingSocketTest {
     }
 
     /** A server whose every connection is echoed by a virtual thread of its own. */
-    private static BlockingServerSocket echoServer(EventLoopGroup group) throws IOException {
-        return serveEach(BlockingServerSocket.bind(TcpServer.builder().group(group)),
+    private static BlockingServerSocket echoServer(EventLoopGroup group, Carrier carrier) throws IOException {
+        return serveEach(BlockingServerSocket.bind(TcpServer.builder().group(group)), carrier,
                 s -> s.getInputStream().transferTo(s.getOutputStream()));
     }
 
-    @Test
-    void sixtyFourMebibytesGoThroughAnEchoBothEndsBlockingWithoutPinning() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Carrier.class)
+    void sixtyFourMebibytesGoThroughAnEchoBothEndsBlockingWithoutPinning(Carrier carrier) throws Exception {
         List<RecordedEvent> pinned = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (RecordingStream jfr = new RecordingStream();
              EventLoopGroup group = EventLoopGroup.builder().threads(2).build();
-             BlockingServerSocket server = echoServer(group)) {
+             BlockingServerSocket server = echoServer(group, carrier)) {
             jfr.enable("jdk.VirtualThreadPinned").withThreshold(Duration.ZERO);
             jfr.onEvent("jdk.VirtualThreadPinned", pinned::add);
             jfr.startAsync();
@@ -79,7 +96,7 @@ class BlockingSocketTest {
             int total = 64 << 20;
             byte[] chunk = new byte[100_000];
             MessageDigest sent = MessageDigest.getInstance("SHA-256");
-            Thread writer = Thread.ofVirtual().start(() -> {
+            Thread writer = carrier.start(client, () -> {
                 try {
                     for (int at = 0, i = 0; at < total; i++) {
                         int n = Math.min(chunk.length - i % 7, total - at);
@@ -97,7 +114,7 @@ class BlockingSocketTest {
             });
             MessageDigest received = MessageDigest.getInstance("SHA-256");
             CompletableFuture<Long> reading = new CompletableFuture<>();
-            Thread.ofVirtual().start(() -> {
+            carrier.start(client, () -> {
                 try {
                     byte[] b = new byte[32 * 1024];
                     long count = 0;
@@ -123,13 +140,14 @@ class BlockingSocketTest {
         assertEquals(List.of(), pinned, "no virtual thread pinned its carrier");
     }
 
-    @Test
-    void tenThousandVirtualThreadsBlockedInReadAreAllServed() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Carrier.class)
+    void tenThousandVirtualThreadsBlockedInReadAreAllServed(Carrier carrier) throws Exception {
         int n = Net.connectionsThatFit(10_000);
         AtomicInteger reading = new AtomicInteger();
         try (EventLoopGroup group = EventLoopGroup.builder().threads(2).build();
              BlockingServerSocket server = BlockingServerSocket.bind(TcpServer.builder().group(group).backlog(4096))) {
-            serveEach(server, s -> {
+            serveEach(server, carrier, s -> {
                 byte[] b = new byte[1];
                 reading.incrementAndGet();
                 int r = s.read(b, 0, 1);
@@ -153,14 +171,15 @@ class BlockingSocketTest {
         }
     }
 
-    @Test
-    void closeFromAnotherThreadWakesABlockedReader() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Carrier.class)
+    void closeFromAnotherThreadWakesABlockedReader(Carrier carrier) throws Exception {
         try (EventLoopGroup group = EventLoopGroup.builder().threads(1).build();
-             BlockingServerSocket server = echoServer(group)) {
+             BlockingServerSocket server = echoServer(group, carrier)) {
             BlockingSocket s = BlockingSocket.connect(group, server.localAddress(), Duration.ofSeconds(5));
             CompletableFuture<Throwable> outcome = new CompletableFuture<>();
             CompletableFuture<Boolean> interrupted = new CompletableFuture<>();
-            awaitParked(readInVirtualThread(s, outcome, interrupted));
+            awaitParked(readInVirtualThread(carrier, s, outcome, interrupted));
             s.close();
             Throwable t = outcome.get(5, TimeUnit.SECONDS);
             assertTrue(t instanceof SocketException && "Socket closed".equals(t.getMessage()), String.valueOf(t));
@@ -168,14 +187,15 @@ class BlockingSocketTest {
         }
     }
 
-    @Test
-    void interruptingAVirtualThreadClosesTheSocketAndAPlatformThreadsDoesNot() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Carrier.class)
+    void interruptingAVirtualThreadClosesTheSocketAndAPlatformThreadsDoesNot(Carrier carrier) throws Exception {
         try (EventLoopGroup group = EventLoopGroup.builder().threads(1).build();
-             BlockingServerSocket server = echoServer(group)) {
+             BlockingServerSocket server = echoServer(group, carrier)) {
             BlockingSocket s = BlockingSocket.connect(group, server.localAddress(), Duration.ofSeconds(5));
             CompletableFuture<Throwable> outcome = new CompletableFuture<>();
             CompletableFuture<Boolean> stillInterrupted = new CompletableFuture<>();
-            Thread virtual = readInVirtualThread(s, outcome, stillInterrupted);
+            Thread virtual = readInVirtualThread(carrier, s, outcome, stillInterrupted);
             awaitParked(virtual);
             virtual.interrupt();
             Throwable t = outcome.get(5, TimeUnit.SECONDS);
@@ -203,10 +223,11 @@ class BlockingSocketTest {
         }
     }
 
-    @Test
-    void aReadTimeoutLeavesTheSocketUsable() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Carrier.class)
+    void aReadTimeoutLeavesTheSocketUsable(Carrier carrier) throws Exception {
         try (EventLoopGroup group = EventLoopGroup.builder().threads(1).build();
-             BlockingServerSocket server = echoServer(group)) {
+             BlockingServerSocket server = echoServer(group, carrier)) {
             BlockingSocket s = BlockingSocket.connect(group, server.localAddress(), Duration.ofSeconds(5));
             s.setReadTimeout(Duration.ofMillis(100));
             long start = System.nanoTime();
@@ -221,18 +242,21 @@ class BlockingSocketTest {
         }
     }
 
-    @Test
-    void halfCloseDeliversEverythingThenTheEndAndTheOtherWayStaysOpen() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Carrier.class)
+    void halfCloseDeliversEverythingThenTheEndAndTheOtherWayStaysOpen(Carrier carrier) throws Exception {
         try (EventLoopGroup group = EventLoopGroup.builder().threads(1).build();
              BlockingServerSocket server = BlockingServerSocket.bind(TcpServer.builder().group(group))) {
-            CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
-                try (BlockingSocket s = server.accept()) {
+            CompletableFuture<Void> served = new CompletableFuture<>();
+            serveEach(server, carrier, s -> {
+                try {
                     byte[] all = s.getInputStream().readAllBytes();
                     s.getOutputStream().write(("got " + all.length).getBytes());
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                    served.complete(null);
+                } catch (Throwable t) {
+                    served.completeExceptionally(t);
                 }
-            }, r -> Thread.ofVirtual().start(r));
+            });
             try (Socket c = Net.connect(server.localAddress())) {
                 OutputStream out = c.getOutputStream();
                 out.write(Net.pattern(300_000, 4));
@@ -265,9 +289,9 @@ class BlockingSocketTest {
     }
 
     /** A virtual thread blocked in {@code s.read}: how the read ended, then whether the thread's interrupt status was set. */
-    private static Thread readInVirtualThread(BlockingSocket s, CompletableFuture<Throwable> outcome,
+    private static Thread readInVirtualThread(Carrier carrier, BlockingSocket s, CompletableFuture<Throwable> outcome,
                                               CompletableFuture<Boolean> interrupted) {
-        return Thread.ofVirtual().start(() -> {
+        return carrier.start(s, () -> {
             try {
                 s.read(new byte[10], 0, 10);
                 outcome.complete(null);

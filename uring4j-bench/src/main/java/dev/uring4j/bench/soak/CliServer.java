@@ -43,7 +43,7 @@ final class CliServer implements AutoCloseable {
      * named so that a one-CPU machine runs the same collector.
      */
     static final List<String> JVM_FLAGS = List.of("--enable-native-access=ALL-UNNAMED",
-            "-XX:NativeMemoryTracking=summary", "-Xms256m", "-Xmx256m", "-XX:+UseG1GC");
+            "--add-opens=java.base/java.lang=ALL-UNNAMED", "-XX:NativeMemoryTracking=summary", "-Xms256m", "-Xmx256m", "-XX:+UseG1GC");
     private static final Pattern LISTENING = Pattern.compile("(?:(\\S+) )?listening on (\\S+):(\\d+)");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 

@@ -2,13 +2,6 @@ package dev.uring4j.runtime.internal;
 
 import dev.uring4j.runtime.EventLoop;
 
-
-
-
-
-
-
-
 /** The thread of an event loop; lets code running on it find its loop. */
 public final class LoopThread extends Thread {
     private final EventLoop loop;
@@ -24,6 +17,11 @@ public final class LoopThread extends Thread {
 
     /** The loop the calling thread runs, or {@code null}. */
     public static EventLoop current() {
-        return Thread.currentThread() instanceof LoopThread lt ? lt.loop : null;
+        Thread t = Thread.currentThread();
+        if (t.isVirtual()) {
+            // A virtual thread that a loop carries belongs to that loop.
+            t = LoopCarrier.currentCarrier();
+        }
+        return t instanceof LoopThread lt ? lt.loop : null;
     }
 }

@@ -75,6 +75,7 @@ public abstract non-sealed class TransportLoop implements EventLoop {
     private final int index;
     public final Thread thread;
     private final TaskQueue tasks = new TaskQueue();
+    private final LoopCarrier carrier = new LoopCarrier(this);
     public final CompletableFuture<Void> started = new CompletableFuture<>();
     public final CompletableFuture<Void> terminated = new CompletableFuture<>();
     protected final TimerQueue timers = new TimerQueue();
@@ -323,7 +324,13 @@ public abstract non-sealed class TransportLoop implements EventLoop {
 
     @Override
     public final boolean inEventLoop() {
-        return Thread.currentThread() == thread;
+        Thread t = Thread.currentThread();
+        return t == thread || (t.isVirtual() && LoopCarrier.currentCarrier() == thread);
+    }
+
+    @Override
+    public final Thread.Builder.OfVirtual ofVirtual() {
+        return carrier.builder();
     }
 
     @Override
@@ -450,7 +457,9 @@ public abstract non-sealed class TransportLoop implements EventLoop {
      * ({@link #post(Runnable, Runnable)}) runs it; any other is dropped.
      */
     public static void reject(Runnable task) {
-        if (task instanceof Rejectable r) {
+        if (task instanceof LoopCarrier.RunDue d) {
+            d.rejected();
+        } else if (task instanceof Rejectable r) {
             try {
                 r.onRejected.run();
             } catch (Throwable e) {

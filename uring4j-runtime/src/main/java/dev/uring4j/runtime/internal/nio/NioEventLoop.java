@@ -100,7 +100,9 @@ public final class NioEventLoop extends TransportLoop {
         } catch (IOException e) {
             throw NioErrors.errnoException("Selector.open", e);
         }
-        arena = Arena.ofConfined();
+        // Shared, not confined: virtual threads this loop carries run on its thread as other
+        // Thread objects, and write into its blocks directly.
+        arena = Arena.ofShared();
         blocks = new BlockPool(arena, leaks);
         int size = Math.max(options.bufferSize(), MIN_READ_BUFFER);
         readMemory = arena.allocate(size, 64);

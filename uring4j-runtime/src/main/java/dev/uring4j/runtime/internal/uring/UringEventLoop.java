@@ -114,7 +114,9 @@ public final class UringEventLoop extends TransportLoop implements CqeHandler {
         ring = UringPaths.setUpRing(uringOptions);
         paths = new UringPaths(uringOptions, ring, LOG);
         waitBatching = paths.waitBatching();
-        arena = Arena.ofConfined();
+        // Shared, not confined: virtual threads this loop carries run on its thread as other
+        // Thread objects, and write into its blocks directly.
+        arena = Arena.ofShared();
         blocks = new BlockPool(arena, leaks);
         int tableSize = 0;
         if (paths.direct) {
