@@ -23,6 +23,7 @@ import dev.uring4j.http.HttpServer;
 import dev.uring4j.ring.Probe;
 import dev.uring4j.runtime.AcceptMode;
 import dev.uring4j.runtime.BlockingServerSocket;
+import dev.uring4j.runtime.EventLoop;
 import dev.uring4j.runtime.EventLoopGroup;
 import dev.uring4j.runtime.LoopOptions;
 import dev.uring4j.runtime.LoopStats;
@@ -130,12 +131,13 @@ public final class Main {
     }
 
     private static void echo(String[] args) throws Exception {
-        Args a = new Args("echo", args, withTls("port", "host", "threads", "accept", "api", Args.TRANSPORT));
+        Args a = new Args("echo", args, withTls("port", "host", "threads", "accept", "api", "carrier", Args.TRANSPORT));
         if (a.choice("api", "callback", "callback", "blocking").equals("blocking")) {
             // A virtual thread per connection on blocking sockets; the counters say how often a read had to wait.
+            boolean onLoops = onLoops(a);
             serveTcp(a, 7007, builder -> {
                 BlockingServerSocket server = BlockingServerSocket.bind(builder);
-                Thread.ofVirtual().name("echo-acceptor").start(() -> BlockingEchoServer.serve(server));
+                Thread.ofVirtual().name("echo-acceptor").start(() -> BlockingEchoServer.serve(server, onLoops));
                 return server.server();
             }, List.of());
             return;
@@ -144,11 +146,27 @@ public final class Main {
     }
 
     private static void http(String[] args) throws Exception {
-        Args a = new Args("http", args, withTls("port", "host", "threads", "accept", Args.TRANSPORT, "virtual-threads"));
+        Args a = new Args("http", args, withTls("port", "host", "threads", "accept", Args.TRANSPORT, "virtual-threads",
+                "carrier"));
         boolean virtual = a.flag("virtual-threads");
-        HttpServer http = HttpServer.builder(virtual ? HttpEchoServer.blockingRouter() : HttpEchoServer.router())
-                .virtualThreads(virtual).build();
+        HttpServer.Builder builder = HttpServer.builder(virtual ? HttpEchoServer.blockingRouter() : HttpEchoServer.router());
+        HttpServer http = (onLoops(a) ? builder.virtualThreadsOnLoops(virtual) : builder.virtualThreads(virtual)).build();
         serveTcp(a, 8080, http::serve, List.of("http/1.1"));
+    }
+
+    /**
+     * {@code --carrier loop}: virtual threads that the connections' loops carry; {@code jdk} (the
+     * default): the JDK's scheduler. Refused, naming the JVM option, where loops cannot carry them.
+     */
+    private static boolean onLoops(Args a) {
+        if (!a.choice("carrier", "jdk", "jdk", "loop").equals("loop")) {
+            return false;
+        }
+        String why = EventLoop.virtualThreadsUnavailable();
+        if (why != null) {
+            throw a.usage("--carrier loop: " + why);
+        }
+        return true;
     }
 
     /** A server's options plus the TLS ones {@code echo} and {@code http} take. */
@@ -455,10 +473,12 @@ public final class Main {
                                                           started with those flags runs on and takes
                   echo --port P [--host H] [--threads N] [--accept acceptor|reuseport] [--transport auto|uring|nio] [TLS]
                        [--api callback|blocking]          an echo server for any load tool; blocking: a virtual
-                                                          thread per connection on blocking sockets
+                       [--carrier jdk|loop]               thread per connection on blocking sockets, run by the
+                                                          JDK's scheduler or (loop) by the connection's loop
                   http --port P [--host H] [--threads N] [--accept acceptor|reuseport] [--transport auto|uring|nio] [TLS]
                        [--virtual-threads]                HTTP/1.1: GET / and /plaintext, POST /echo; with
-                                                          --virtual-threads each handler on a virtual thread
+                       [--carrier jdk|loop]               --virtual-threads each handler on a virtual thread,
+                                                          run by the JDK's scheduler or (loop) by its loop
                     TLS: --tls-cert FILE --tls-key FILE (PEM chain and key) or --tls-self-signed;
                          TLS on --port, or with --tls-port P plaintext on --port and TLS on P;
                          --tls-ciphers SUITE,... limits the cipher suites (standard names)

@@ -3,14 +3,12 @@ package dev.uring4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -29,29 +27,15 @@ class ArenaCommandTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
 
     private static Process arena(List<String> jvmArgs, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED"));
-        cmd.addAll(jvmArgs);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "arena"));
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        return CliProcess.start(jvmArgs, "arena", args);
     }
 
-    /** Lines up to and including the one starting {@code listening on}. */
     private static List<String> untilListening(Process p) throws IOException {
-        BufferedReader out = p.inputReader(StandardCharsets.UTF_8);
-        List<String> lines = new ArrayList<>();
-        for (String l = out.readLine(); l != null; l = out.readLine()) {
-            lines.add(l);
-            if (l.startsWith("listening on ")) {
-                return lines;
-            }
-        }
-        throw new AssertionError("ended before listening: " + lines);
+        return CliProcess.untilListening(p);
     }
 
     private static int port(String listening) {
-        return Integer.parseInt(listening.substring(listening.lastIndexOf(':') + 1));
+        return CliProcess.port(listening);
     }
 
     @Test

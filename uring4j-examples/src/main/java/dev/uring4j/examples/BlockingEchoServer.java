@@ -5,13 +5,16 @@ import java.util.concurrent.atomic.LongAdder;
 
 import dev.uring4j.runtime.BlockingServerSocket;
 import dev.uring4j.runtime.BlockingSocket;
+import dev.uring4j.runtime.EventLoop;
 import dev.uring4j.runtime.TcpServer;
 
 /**
  * The echo server as plain blocking code: a virtual thread per connection reads and writes as it
  * would with {@link java.net.Socket}, while the event loops do the I/O on io_uring (or NIO). A
  * read finds the bytes the loop has already received, so most reads need no system call; a read
- * that must wait parks its virtual thread until the loop hands it bytes.
+ * that must wait parks its virtual thread until the loop hands it bytes. Where the JVM allows it
+ * ({@link EventLoop#ofVirtual()}), the loops carry the threads themselves: a read resumes in the
+ * loop's iteration that received its bytes, and a write goes out with that iteration's submission.
  * Run: {@code ./uring4j echo --api blocking --port 7007}.
  */
 public final class BlockingEchoServer {
@@ -22,8 +25,12 @@ public final class BlockingEchoServer {
 
     private BlockingEchoServer() {}
 
-    /** Accepts until the server socket closes, echoing each connection on a virtual thread of its own. */
-    public static void serve(BlockingServerSocket server) {
+    /**
+     * Accepts until the server socket closes, echoing each connection on a virtual thread of its
+     * own: one the connection's loop carries ({@code onLoops}, see {@link EventLoop#ofVirtual()}),
+     * or one of the JDK's.
+     */
+    public static void serve(BlockingServerSocket server, boolean onLoops) {
         while (true) {
             BlockingSocket socket;
             try {
@@ -31,7 +38,8 @@ public final class BlockingEchoServer {
             } catch (IOException closed) {
                 return;
             }
-            Thread.ofVirtual().name("echo-", 0).start(() -> echo(socket));
+            (onLoops ? socket.connection().eventLoop().ofVirtual() : Thread.ofVirtual()).name("echo")
+                    .start(() -> echo(socket));
         }
     }
 
@@ -55,7 +63,7 @@ public final class BlockingEchoServer {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 7007;
         try (BlockingServerSocket server = BlockingServerSocket.bind(TcpServer.builder().port(port).threads(2))) {
             System.out.println("listening on " + server.localAddress());
-            serve(server);
+            serve(server, EventLoop.virtualThreadsUnavailable() == null);
         }
     }
 }

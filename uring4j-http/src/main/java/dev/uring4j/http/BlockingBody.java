@@ -196,7 +196,12 @@ final class BlockingBody extends InputStream implements HttpBodyListener {
         if (!continueAsked) {
             continueAsked = true;
             if (exchange.expectContinue) {
-                exchange.connection.execute(exchange::sendContinue);
+                // At once on the loop (a thread it carries), where the response calls that follow act at once too.
+                if (exchange.connection.inEventLoop()) {
+                    exchange.sendContinue();
+                } else {
+                    exchange.connection.execute(exchange::sendContinue);
+                }
             }
         }
     }

@@ -49,10 +49,13 @@ public final class BlockingHandler implements HttpHandler {
     private final HttpHandler handler;
     /** Runs one task per request; null for the connection's own virtual thread ({@link HandlerLane}). */
     private final Executor executor;
+    /** The connection's thread is one its loop carries. */
+    private final boolean carried;
 
-    private BlockingHandler(HttpHandler handler, Executor executor) {
+    private BlockingHandler(HttpHandler handler, Executor executor, boolean carried) {
         this.handler = Objects.requireNonNull(handler, "handler");
         this.executor = executor;
+        this.carried = carried;
     }
 
     /**
@@ -63,7 +66,30 @@ public final class BlockingHandler implements HttpHandler {
      * @return the handler to route to or serve
      */
     public static BlockingHandler onVirtualThreads(HttpHandler handler) {
-        return new BlockingHandler(handler, null);
+        return new BlockingHandler(handler, null, false);
+    }
+
+    /**
+     * Runs {@code handler} as {@link #onVirtualThreads} does, on virtual threads that the
+     * connections' event loops carry ({@link dev.uring4j.runtime.EventLoop#ofVirtual()}): the
+     * handler runs on its connection's loop thread, between the loop's batches of completions,
+     * and what it sends goes straight into the loop's next submission, with no carrier thread to
+     * wake and nothing posted between threads. A handler that parks ({@code Thread.sleep}, a
+     * lock, a JDK socket, {@link HttpRequest#body()}) frees the loop meanwhile; one that computes
+     * for long, or holds its thread in a native call or a {@code java.io} file read, delays every
+     * connection of the loop, as a handler on the loop would.
+     *
+     * @param handler the handler that may park
+     * @return the handler to route to or serve
+     * @throws UnsupportedOperationException without the JVM option that
+     *     {@link dev.uring4j.runtime.EventLoop#ofVirtual()} needs; the message names it
+     */
+    public static BlockingHandler onLoopVirtualThreads(HttpHandler handler) {
+        String why = dev.uring4j.runtime.EventLoop.virtualThreadsUnavailable();
+        if (why != null) {
+            throw new UnsupportedOperationException(why);
+        }
+        return new BlockingHandler(handler, null, true);
     }
 
     /**
@@ -76,7 +102,7 @@ public final class BlockingHandler implements HttpHandler {
      * @return the handler to route to or serve
      */
     public static BlockingHandler on(Executor executor, HttpHandler handler) {
-        return new BlockingHandler(handler, Objects.requireNonNull(executor, "executor"));
+        return new BlockingHandler(handler, Objects.requireNonNull(executor, "executor"), false);
     }
 
     @Override
@@ -86,7 +112,7 @@ public final class BlockingHandler implements HttpHandler {
         if (executor == null) {
             // Not to be handed to a later request before the handler has returned and its response ended.
             exchange.lendToHandler();
-            HandlerLane lane = exchange.connection.lane();
+            HandlerLane lane = exchange.connection.lane(carried);
             lane.submit(() -> run(exchange, copy, response, lane));
         } else {
             // Whatever the executor's tasks hand the exchange to may hold it for as long as it likes.
@@ -98,8 +124,9 @@ public final class BlockingHandler implements HttpHandler {
     /** Runs the handler on its own thread; {@code lane} is the connection's, or null for an executor's task. */
     private void run(Exchange exchange, HttpRequest request, HttpResponse response, HandlerLane lane) {
         try {
-            if (exchange.connection.inEventLoop()) {
+            if (!Thread.currentThread().isVirtual() && exchange.connection.inEventLoop()) {
                 // Its blocking reads would wait for the loop they block: fail now rather than hang.
+                // (A virtual thread the loop carries parks instead, which frees the loop.)
                 throw new IllegalStateException("the handler executor ran the handler on the event loop thread; it "
                         + "must hand the task to another thread");
             }

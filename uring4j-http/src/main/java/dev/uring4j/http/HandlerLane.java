@@ -23,19 +23,27 @@ final class HandlerLane implements Runnable {
     }
 
     private final HttpConnection connection;
+    /** The connection's loop carries the thread, rather than the JDK's scheduler. */
+    private final boolean carried;
     private final SerialQueue requests = new SerialQueue();
     /** Exchanges whose handlers returned, not yet told to the loop; the lane's thread only. */
     private Exchange returned;
     private final Runnable tellReturned = this::tellReturned;
 
-    HandlerLane(HttpConnection connection) {
+    HandlerLane(HttpConnection connection, boolean carried) {
         this.connection = connection;
+        this.carried = carried;
     }
 
     /** Queues a request's handler behind the connection's earlier ones. Loop thread. */
     void submit(Runnable request) {
         if (requests.offer(request)) {
-            Launcher.of().add(this, connection);
+            if (carried) {
+                // Starting a thread the loop carries queues it on the loop, after the batch at hand: nothing to gather.
+                start();
+            } else {
+                Launcher.of().add(this, connection);
+            }
         }
     }
 
@@ -73,7 +81,8 @@ final class HandlerLane implements Runnable {
     /** Starts the lane's thread. */
     private void start() {
         try {
-            Holder.VIRTUAL.newThread(this).start();
+            (carried ? connection.loopVirtualThreads().name("http-handler").unstarted(this)
+                    : Holder.VIRTUAL.newThread(this)).start();
         } catch (Throwable t) {
             failed(t);
         }

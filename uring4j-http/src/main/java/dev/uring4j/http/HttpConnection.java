@@ -59,6 +59,7 @@ final class HttpConnection {
     private final PostedCalls posted;
     /** Runs this connection's handlers on a virtual thread; made at the first such request. */
     private HandlerLane lane;
+    private HandlerLane carriedLane;
 
     /** Inside {@link #onData}: an answer given now is not the end of an idle wait. */
     private boolean receiving;
@@ -480,11 +481,25 @@ final class HttpConnection {
         transport.execute(task);
     }
 
-    /** The virtual thread that runs this connection's blocking handlers one request after another. */
-    HandlerLane lane() {
+    /**
+     * The virtual thread that runs this connection's blocking handlers one request after another:
+     * one of the JDK's, or ({@code carried}) one the connection's loop carries.
+     */
+    HandlerLane lane(boolean carried) {
+        if (carried) {
+            if (carriedLane == null) {
+                carriedLane = new HandlerLane(this, true);
+            }
+            return carriedLane;
+        }
         if (lane == null) {
-            lane = new HandlerLane(this);
+            lane = new HandlerLane(this, false);
         }
         return lane;
+    }
+
+    /** A builder of virtual threads this connection's loop carries. */
+    Thread.Builder.OfVirtual loopVirtualThreads() {
+        return transport.ofVirtual();
     }
 }

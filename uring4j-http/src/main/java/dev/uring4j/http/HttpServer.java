@@ -53,7 +53,8 @@ public final class HttpServer {
     private final DateCache date = new DateCache();
 
     private HttpServer(Builder b) {
-        handler = b.virtualThreads ? BlockingHandler.onVirtualThreads(b.handler)
+        handler = b.virtualThreads ? (b.loopVirtualThreads ? BlockingHandler.onLoopVirtualThreads(b.handler)
+                : BlockingHandler.onVirtualThreads(b.handler))
                 : b.handlerExecutor == null ? b.handler : BlockingHandler.on(b.handlerExecutor, b.handler);
         maxRequestLineBytes = b.maxRequestLineBytes;
         maxHeaderBytes = b.maxHeaderBytes;
@@ -242,6 +243,7 @@ public final class HttpServer {
         private long lingerTimeoutNanos = Duration.ofSeconds(2).toNanos();
         private Executor handlerExecutor;
         private boolean virtualThreads;
+        private boolean loopVirtualThreads;
         private Compression compression;
 
         private Builder(HttpHandler handler) {
@@ -385,6 +387,23 @@ public final class HttpServer {
          */
         public Builder virtualThreads(boolean on) {
             virtualThreads = on;
+            loopVirtualThreads = false;
+            handlerExecutor = null;
+            return this;
+        }
+
+        /**
+         * Runs the handlers on virtual threads that the connections' event loops carry (default
+         * off), as {@link BlockingHandler#onLoopVirtualThreads}, which this wraps the handler in:
+         * blocking code at close to a loop handler's cost, for handlers that park (sleep, wait for
+         * locks, other services, the request body) rather than compute or read files.
+         *
+         * @param on whether handlers run on virtual threads their loops carry
+         * @return this builder
+         */
+        public Builder virtualThreadsOnLoops(boolean on) {
+            virtualThreads = on;
+            loopVirtualThreads = on;
             handlerExecutor = null;
             return this;
         }
@@ -400,6 +419,7 @@ public final class HttpServer {
         public Builder handlerExecutor(Executor executor) {
             handlerExecutor = executor;
             virtualThreads = false;
+            loopVirtualThreads = false;
             return this;
         }
 

@@ -92,6 +92,14 @@ interface HttpTransport {
     /** Whether the calling thread is the event loop thread. Any thread may call. */
     boolean inEventLoop();
 
+    /**
+     * A builder of virtual threads the connection's event loop carries ({@link
+     * dev.uring4j.runtime.EventLoop#ofVirtual()}). Loop thread.
+     *
+     * @throws UnsupportedOperationException when the loop cannot carry virtual threads, naming why
+     */
+    Thread.Builder.OfVirtual ofVirtual();
+
     /** Runs {@code task} on the event loop, waking it if needed. Any thread may call. */
     void execute(Runnable task);
 

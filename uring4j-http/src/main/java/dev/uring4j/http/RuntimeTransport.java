@@ -194,6 +194,11 @@ final class RuntimeTransport implements HttpTransport, ConnectionHandler {
     }
 
     @Override
+    public Thread.Builder.OfVirtual ofVirtual() {
+        return connection.eventLoop().ofVirtual();
+    }
+
+    @Override
     public boolean inEventLoop() {
         return connection.eventLoop().inEventLoop();
     }

@@ -396,6 +396,11 @@ final class InMemoryTransport implements HttpTransport {
     }
 
     @Override
+    public Thread.Builder.OfVirtual ofVirtual() {
+        throw new UnsupportedOperationException("the in-memory transport's loop is the test's thread");
+    }
+
+    @Override
     public boolean inEventLoop() {
         return Thread.currentThread() == loop;
     }

@@ -61,11 +61,20 @@ class VirtualThreadNetworkTest {
     private volatile CountDownLatch held;
     private volatile CountDownLatch release;
 
+    /** Whether the handlers' virtual threads are the loops' own ({@link BlockingHandler#onLoopVirtualThreads}). */
+    boolean onLoops() {
+        return false;
+    }
+
+    private BlockingHandler blocking(HttpHandler handler) {
+        return onLoops() ? BlockingHandler.onLoopVirtualThreads(handler) : BlockingHandler.onVirtualThreads(handler);
+    }
+
     @BeforeAll
     void start() throws IOException {
         Router router = Router.builder()
                 .get("/plaintext", TestApp.PLAINTEXT)
-                .get("/sleep", BlockingHandler.onVirtualThreads((request, response) -> {
+                .get("/sleep", blocking((request, response) -> {
                     Thread.sleep(SLEEP_MILLIS);
                     response.send(request.target().getBytes(StandardCharsets.US_ASCII));
                 }))
@@ -75,9 +84,9 @@ class VirtualThreadNetworkTest {
                     Thread.sleep(50 - n * 5L);
                     response.header("X-N", request.headers().get("X-N")).send(("n=" + n).getBytes(StandardCharsets.US_ASCII));
                 }))
-                .post("/upload", BlockingHandler.onVirtualThreads(VirtualThreadNetworkTest::upload))
-                .get("/download", BlockingHandler.onVirtualThreads(VirtualThreadNetworkTest::download))
-                .get("/small", BlockingHandler.onVirtualThreads((request, response) -> {
+                .post("/upload", blocking(VirtualThreadNetworkTest::upload))
+                .get("/download", blocking(VirtualThreadNetworkTest::download))
+                .get("/small", blocking((request, response) -> {
                     // A body of declared length that fits the stream's buffer: sent in one step when complete.
                     byte[] digits = "0123456789".getBytes(StandardCharsets.US_ASCII);
                     OutputStream out = response.outputStream(10);
@@ -90,19 +99,19 @@ class VirtualThreadNetworkTest {
                     }
                     out.close(); // short of 10 octets: the connection closes
                 }))
-                .get("/hold", BlockingHandler.onVirtualThreads((request, response) -> {
+                .get("/hold", blocking((request, response) -> {
                     events.add("hold " + request.query());
                     held.countDown();
                     release.await();
                     events.add("released " + request.query());
                     response.send();
                 }))
-                .get("/mark", BlockingHandler.onVirtualThreads((request, response) -> {
+                .get("/mark", blocking((request, response) -> {
                     events.add("mark " + request.query());
                     response.send();
                 }))
                 .get("/inline", BlockingHandler.on(Runnable::run, (request, response) -> response.send()))
-                .get("/fail", BlockingHandler.onVirtualThreads((request, response) -> {
+                .get("/fail", blocking((request, response) -> {
                     throw new IllegalStateException("a handler that fails on purpose");
                 }))
                 .build();
@@ -386,8 +395,9 @@ class VirtualThreadNetworkTest {
                 body.transferTo(out);
             }
         };
-        try (TcpServer virtual = HttpServer.builder(Router.builder().post("/echo", echo).build())
-                .virtualThreads(true).build().serve(TcpServer.builder().threads(1));
+        HttpServer.Builder builder = HttpServer.builder(Router.builder().post("/echo", echo).build());
+        try (TcpServer virtual = (onLoops() ? builder.virtualThreadsOnLoops(true) : builder.virtualThreads(true)).build()
+                .serve(TcpServer.builder().threads(1));
                 Socket s = new Socket()) {
             s.connect(virtual.localAddress());
             s.setSoTimeout(30_000);

@@ -13,7 +13,6 @@ import java.util.List;
 
 import dev.uring4j.http.Compression;
 import dev.uring4j.http.HttpBodyListener;
-import dev.uring4j.http.HttpHandler;
 import dev.uring4j.http.HttpHeader;
 import dev.uring4j.http.HttpHeaders;
 import dev.uring4j.http.HttpRequest;

@@ -1,7 +1,6 @@
 package dev.uring4j.http.websocket;
 
 import java.io.ByteArrayOutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.Deflater;
