@@ -130,6 +130,9 @@ public final class BlockingHandler implements HttpHandler {
                 throw new IllegalStateException("the handler executor ran the handler on the event loop thread; it "
                         + "must hand the task to another thread");
             }
+            if (carried && exchange.connection.inEventLoop()) {
+                exchange.connection.joinCarriedBracket();
+            }
             handler.handle(request, response);
         } catch (Throwable t) {
             exchange.connection.execute(() -> exchange.connection.blockingHandlerFailed(exchange, t));

@@ -25,7 +25,7 @@ final class HandlerLane implements Runnable {
     private final HttpConnection connection;
     /** The connection's loop carries the thread, rather than the JDK's scheduler. */
     private final boolean carried;
-    private final SerialQueue requests = new SerialQueue();
+    private final SerialQueue requests;
     /** Exchanges whose handlers returned, not yet told to the loop; the lane's thread only. */
     private Exchange returned;
     private final Runnable tellReturned = this::tellReturned;
@@ -33,6 +33,7 @@ final class HandlerLane implements Runnable {
     HandlerLane(HttpConnection connection, boolean carried) {
         this.connection = connection;
         this.carried = carried;
+        this.requests = carried ? SerialQueue.onOneCarrier() : new SerialQueue();
     }
 
     /** Queues a request's handler behind the connection's earlier ones. Loop thread. */

@@ -60,6 +60,9 @@ final class HttpConnection {
     /** Runs this connection's handlers on a virtual thread; made at the first such request. */
     private HandlerLane lane;
     private HandlerLane carriedLane;
+    /** An output bracket is open for the handlers of a thread the loop carries, until it yields the loop. */
+    private boolean carriedBracket;
+    private final Runnable closeCarriedBracket = this::closeCarriedBracket;
 
     /** Inside {@link #onData}: an answer given now is not the end of an idle wait. */
     private boolean receiving;
@@ -496,6 +499,30 @@ final class HttpConnection {
             lane = new HandlerLane(this, false);
         }
         return lane;
+    }
+
+    /**
+     * A handler on a thread this connection's loop carries is about to run: what it and the
+     * handlers after it send join one output bracket (one flush, one reading of the clock for the
+     * Date header) until the thread yields the loop, by parking or ending. The bracket is closed
+     * by a task posted now, which the loop runs after the thread's turn. Loop thread.
+     */
+    void joinCarriedBracket() {
+        if (carriedBracket) {
+            return;
+        }
+        output.enter();
+        carriedBracket = true;
+        try {
+            transport.execute(closeCarriedBracket);
+        } catch (RuntimeException stopped) {
+            closeCarriedBracket();
+        }
+    }
+
+    private void closeCarriedBracket() {
+        carriedBracket = false;
+        output.exit();
     }
 
     /** A builder of virtual threads this connection's loop carries. */

@@ -2,6 +2,8 @@ package dev.uring4j.http;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
@@ -33,10 +35,28 @@ final class SerialQueue {
         }
     }
 
-    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final Queue<Runnable> tasks;
     /** 1 from the moment a runner is due until it has found the queue empty. */
     @SuppressWarnings("unused")
     private volatile int claimed;
+
+    /** A queue for tasks offered from any thread. */
+    SerialQueue() {
+        this.tasks = new ConcurrentLinkedQueue<>();
+    }
+
+    /**
+     * A queue whose tasks are offered and run on one OS thread, never at once: by an event loop
+     * and the virtual thread it carries. A plain deque then does, without an allocation and two
+     * compare-and-sets per task.
+     */
+    static SerialQueue onOneCarrier() {
+        return new SerialQueue(new ArrayDeque<>());
+    }
+
+    private SerialQueue(Queue<Runnable> tasks) {
+        this.tasks = tasks;
+    }
 
     /** Queues {@code task}; returns whether the caller must arrange a runner ({@link #runAll}). */
     boolean offer(Runnable task) {
