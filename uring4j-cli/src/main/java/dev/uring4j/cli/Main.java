@@ -300,12 +300,15 @@ public final class Main {
     /**
      * Echo, HTTP and UDP echo in one process on one loop group: what a service speaking several
      * protocols looks like, and what {@code ./uring4j soak} runs under its mixed load. Prints
-     * {@code echo listening on HOST:PORT} (and {@code http}, {@code udp-echo}), then, once all three
-     * serve, the usual {@code listening on HOST:PORT} with the echo port. A line on stdin prints the
+     * {@code echo listening on HOST:PORT} (and {@code http}, {@code udp-echo}; with
+     * {@code --blocking-echo-port}, {@code blocking-echo}: the echo on blocking sockets, on virtual
+     * threads the loops carry), then, once all serve, the usual {@code listening on HOST:PORT} with
+     * the echo port. A line on stdin prints the
      * counters as one {@code stats key=value ...} line, so a harness can sample them while it runs.
      */
     private static void serve(String[] args) throws Exception {
-        Args a = new Args("serve", args, Set.of("host", "echo-port", "http-port", "udp-port", "threads", Args.TRANSPORT));
+        Args a = new Args("serve", args, Set.of("host", "echo-port", "http-port", "udp-port", "blocking-echo-port", "threads",
+                Args.TRANSPORT));
         String host = a.string("host", "0.0.0.0");
         EventLoopGroup group = EventLoopGroup.builder().threads(a.integer("threads", 1)).transport(a.transport()).build();
         TcpServer echo = TcpServer.builder().group(group)
@@ -319,23 +322,42 @@ public final class Main {
                 .receiveBufferSize(4 << 20)
                 .handler(new UdpEchoServer.Echo())
                 .start();
+        // Blocking sockets on virtual threads the loops carry (the JDK's where the JVM does not allow it), when asked for.
+        int blockingPort = a.integer("blocking-echo-port", -1);
+        BlockingServerSocket blocking = null;
+        if (blockingPort >= 0) {
+            BlockingServerSocket server = BlockingServerSocket.bind(TcpServer.builder().group(group)
+                    .address(new InetSocketAddress(host, blockingPort)));
+            boolean onLoops = EventLoop.virtualThreadsUnavailable() == null;
+            Thread.ofVirtual().name("blocking-echo-acceptor").start(() -> BlockingEchoServer.serve(server, onLoops));
+            blocking = server;
+        }
+        TcpServer blockingServer = blocking == null ? null : blocking.server();
         printTransport(group, a.transport());
         System.out.println("echo " + listening(echo.localAddress()));
         System.out.println("http " + listening(http.localAddress()));
         System.out.println("udp-echo " + listening(udp.localAddress()));
+        if (blockingServer != null) {
+            System.out.println("blocking-echo " + listening(blockingServer.localAddress()));
+        }
         Thread.ofPlatform().daemon().name("uring4j-stats").start(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
                 while (in.readLine() != null) {
-                    System.out.println(statsLine(group.stats(), udp.stats(), echo.connections() + http.connections()));
+                    System.out.println(statsLine(group.stats(), udp.stats(), echo.connections() + http.connections()
+                            + (blockingServer == null ? 0 : blockingServer.connections())));
                     System.out.flush();
                 }
             } catch (IOException e) {
                 // stdin is gone: nobody is asking any more
             }
         });
+        BlockingServerSocket blockingToClose = blocking;
         serveUntilSignalled(echo.localAddress(), () -> {
             echo.close();
             http.close();
+            if (blockingToClose != null) {
+                blockingToClose.close();
+            }
             udp.close();
             group.close();
             return "loops " + group.stats() + "; udp " + udp.stats();
@@ -485,7 +507,9 @@ public final class Main {
                   udp-echo --port P [--host H] [--threads N] [--transport auto|uring|nio] [--rcvbuf BYTES]
                            [--batch-wait N:MICROS]        a UDP echo server (SO_REUSEPORT over N loops)
                   serve [--echo-port 7007] [--http-port 8080] [--udp-port 9000] [--host H] [--threads N] [--transport ...]
-                                                          echo, HTTP and UDP echo in one process on one loop group;
+                        [--blocking-echo-port P]          echo, HTTP and UDP echo in one process on one loop group;
+                                                          with P, also the blocking-socket echo (virtual threads
+                                                          the loops carry);
                                                           "listening on" (the echo port) once all three serve;
                                                           a line on stdin prints its counters ("stats key=value ...")
                   arena [--port 8080] [--threads N] [--data DIR] [--tls-port 8081 --tls-cert FILE --tls-key FILE]

@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * for tests that need every byte of every connection accounted for.
  */
 final class Load {
-    /** Where the three servers listen; a null one gets no clients. */
-    record Targets(InetSocketAddress echo, InetSocketAddress http, InetSocketAddress udp) {}
+    /** Where the servers listen; a null one gets no clients. {@code blockingEcho}: the echo on blocking sockets. */
+    record Targets(InetSocketAddress echo, InetSocketAddress http, InetSocketAddress udp, InetSocketAddress blockingEcho) {}
 
     interface LaneFactory {
         Lane create(Load load, Tally tally, int id) throws IOException;
@@ -47,6 +47,18 @@ final class Load {
             load.add("echo-churn", "connect, echo 32 B, close", 1, (l, y, id) -> new EchoLanes.Churn(l, y, id, t.echo()));
             load.add("echo-reset", "1 MiB echo, RST after 0 to 200 KiB", 1, (l, y, id) -> new EchoLanes.Reset(l, y, id, t.echo()));
         }
+        if (t.blockingEcho() != null) {
+            load.add("blocking-echo", "kept-alive echo on blocking sockets, 1 B to 64 KiB", 2,
+                    (l, y, id) -> new EchoLanes.KeepAlive(l, y, id, t.blockingEcho()));
+            load.add("blocking-echo-large", "blocking sockets: echo of 1 to 4 MiB, written while read", 1,
+                    (l, y, id) -> new EchoLanes.Large(l, y, id, t.blockingEcho(), false));
+            load.add("blocking-echo-half-close", "blocking sockets: send, FIN, read the echo to EOF", 1,
+                    (l, y, id) -> new EchoLanes.HalfClose(l, y, id, t.blockingEcho()));
+            load.add("blocking-echo-churn", "blocking sockets: connect, echo 32 B, close", 1,
+                    (l, y, id) -> new EchoLanes.Churn(l, y, id, t.blockingEcho()));
+            load.add("blocking-echo-reset", "blocking sockets: 1 MiB echo, RST after 0 to 200 KiB", 1,
+                    (l, y, id) -> new EchoLanes.Reset(l, y, id, t.blockingEcho()));
+        }
         if (t.http() != null) {
             load.add("http", "kept-alive GET /plaintext", 2, (l, y, id) -> new HttpLanes.KeepAlive(l, y, id, t.http()));
             load.add("http-pipelined", "16 pipelined GETs and small POST /echo", 1, (l, y, id) -> new HttpLanes.Pipelined(l, y, id, t.http()));
@@ -70,6 +82,12 @@ final class Load {
         if (t.echo() != null) {
             load.add("echo", "kept-alive echo, 1 B to 64 KiB messages", 2, (l, y, id) -> new EchoLanes.KeepAlive(l, y, id, t.echo()));
             load.add("echo-large", "echo of 1 to 4 MiB, written while read", 1, (l, y, id) -> new EchoLanes.Large(l, y, id, t.echo(), false));
+        }
+        if (t.blockingEcho() != null) {
+            load.add("blocking-echo", "kept-alive echo on blocking sockets, 1 B to 64 KiB", 1,
+                    (l, y, id) -> new EchoLanes.KeepAlive(l, y, id, t.blockingEcho()));
+            load.add("blocking-echo-large", "blocking sockets: echo of 1 to 4 MiB, written while read", 1,
+                    (l, y, id) -> new EchoLanes.Large(l, y, id, t.blockingEcho(), false));
         }
         if (t.http() != null) {
             load.add("http", "kept-alive GET /plaintext", 1, (l, y, id) -> new HttpLanes.KeepAlive(l, y, id, t.http()));

@@ -17,8 +17,9 @@ import dev.uring4j.bench.CpuTime;
 /**
  * {@code ./uring4j soak}: does a server stay healthy over time under everything clients do to it?
  *
- * <p>Two processes. The server is {@code ./uring4j serve} in a JVM of its own (TCP echo, HTTP and
- * UDP echo on one loop group of two loops, as one service speaking three protocols would run), with
+ * <p>Two processes. The server is {@code ./uring4j serve} in a JVM of its own (TCP echo, HTTP, UDP
+ * echo and the echo on blocking sockets on one loop group of two loops, as one service speaking
+ * several protocols would run), with
  * Native Memory Tracking on. This process is the load ({@link Load#standard}: kept-alive, large,
  * pipelined, slow-reading, half-closing, churning and resetting clients and a fixed-rate UDP
  * client, all checking every byte) and the observer: every interval it reads the server's
@@ -65,12 +66,13 @@ public final class Soak {
         String stopped;
         List<String> problems;
         try (CliServer server = CliServer.start(CliServer.command(options.serverJvmFlags(), "serve", "--host", "127.0.0.1", "--echo-port", "0",
-                "--http-port", "0", "--udp-port", "0", "--threads", Integer.toString(options.threads()),
+                "--http-port", "0", "--udp-port", "0", "--blocking-echo-port", "0", "--threads", Integer.toString(options.threads()),
                 "--transport", options.transport()))) {
             String line = server.output().stream().filter(l -> l.startsWith("transport ")).findFirst().orElse("transport ?");
             log.println("soak: server pid " + server.pid() + ", " + line);
             transport = line.substring("transport ".length()).split("[ :]")[0];
-            load = Load.standard(new Load.Targets(server.address("echo"), server.address("http"), server.address("udp-echo")),
+            load = Load.standard(new Load.Targets(server.address("echo"), server.address("http"), server.address("udp-echo"),
+                    server.address("blocking-echo")),
                     options.udpRate());
             Observer observer = new Observer(server, load, options.out(), nsPerTick);
             JvmMemory.sample(server.pid(), options.out());   // the JVM's attach listener opens a socket: before the baseline

@@ -29,8 +29,9 @@ record SoakOptions(Duration duration, Duration interval, Path out, String transp
               --interval S          seconds between two samples of the server (default 10)
               --jfr                 record the server with JFR into DIR/soak.jfr (each loop's counters
                                     are dev.uring4j.LoopStats events every 10 s)
-            One server process (./uring4j serve: TCP echo, HTTP and UDP echo on one loop group) under a
-            mixed load from this process; every echoed byte and response body is checked. The run fails
+            One server process (./uring4j serve: TCP echo, HTTP, UDP echo and the echo on blocking sockets
+            on one loop group) under a mixed load from this process; every echoed byte and response body
+            is checked. The run fails
             (exit status 1) when, after the warm-up (20% of the run, at least 60 s or half the run), the
             server's descriptors drift by more than the load's own connections allow, its native memory
             outside the block pools (NMT Other less the pools) grows by more than 1 MiB or the pools by

@@ -159,8 +159,8 @@ final class SoakReport {
         StringBuilder sb = new StringBuilder();
         String date = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC).format(started);
         sb.append(String.format(Locale.ROOT, "## Soak: %s on %s (%s)%n%n", Soak.minutes(options.duration()), transport, date));
-        sb.append(String.format(Locale.ROOT, "Command: `%s`. Server: `./uring4j serve --threads %d --transport %s` (echo, HTTP, "
-                        + "UDP echo on one loop group), JVM `%s`; Linux %s, JDK %s, %d CPUs. Warm-up: the first %d s; a sample "
+        sb.append(String.format(Locale.ROOT, "Command: `%s`. Server: `./uring4j serve --threads %d --transport %s "
+                        + "--blocking-echo-port 0` (echo, HTTP, UDP echo, echo on blocking sockets on one loop group), JVM `%s`; Linux %s, JDK %s, %d CPUs. Warm-up: the first %d s; a sample "
                         + "every %d s.%n%n",
                 command(), options.threads(), options.transport(), String.join(" ", options.serverJvmFlags()),
                 System.getProperty("os.version"), System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),

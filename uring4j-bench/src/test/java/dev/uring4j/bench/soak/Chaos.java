@@ -24,7 +24,7 @@ final class Chaos {
                     + IoUring.unavailabilityCause().message());
         }
         return CliServer.start(CliServer.command("serve", "--host", "127.0.0.1", "--echo-port", "0", "--http-port", "0",
-                "--udp-port", "0", "--threads", "2", "--transport", transport));
+                "--udp-port", "0", "--blocking-echo-port", "0", "--threads", "2", "--transport", transport));
     }
 
     /**
@@ -34,7 +34,7 @@ final class Chaos {
      */
     static Load steadyLoad(CliServer server) throws Exception {
         Load load = Load.steady(new Load.Targets(server.address("echo"), server.address("http"),
-                server.address("udp-echo")), 200);
+                server.address("udp-echo"), server.address("blocking-echo")), 200);
         load.start();
         awaitConnections(server, load.maxTcpConnections(), Duration.ofSeconds(20));
         return load;
