@@ -345,6 +345,26 @@ class VirtualThreadNetworkTest {
     }
 
     @Test
+    void anAnswerLeavesWhileTheNextHandlerOfItsConnectionBlocks() throws Exception {
+        events.clear();
+        held = new CountDownLatch(1);
+        release = new CountDownLatch(1);
+        try (Socket a = connect()) {
+            a.setSoTimeout(10_000);
+            InputStream in = new BufferedInputStream(a.getInputStream());
+            send(a, "GET /mark?a HTTP/1.1\r\nHost: t\r\n\r\nGET /hold?a HTTP/1.1\r\nHost: t\r\n\r\n");
+            // The first answer is not held back behind the second handler, which waits to be released.
+            assertEquals(200, HttpNetworkCases.read(in).status());
+            assertTrue(held.await(30, TimeUnit.SECONDS), "the second handler never ran");
+            assertEquals(List.of("mark a", "hold a"), List.copyOf(events));
+            release.countDown();
+            assertEquals(200, HttpNetworkCases.read(in).status());
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
     void aSmallBodyOfDeclaredLengthLeavesWholeAndAShortOneClosesTheConnection() throws Exception {
         try (Socket s = connect()) {
             send(s, "GET /small?whole HTTP/1.1\r\nHost: t\r\n\r\nGET /small?short HTTP/1.1\r\nHost: t\r\n\r\n");
