@@ -56,9 +56,10 @@ public final class LoopCarrier implements Executor {
     }
 
     private final TransportLoop loop;
-    /** Continuations made due on the loop's thread, run by {@link #runDue}; loop thread only. */
+    /** Continuations made due on the loop's thread, run by {@link #runDue()}; loop thread only. */
     private final ArrayDeque<Runnable> due = new ArrayDeque<>();
-    private final RunDue runDue = new RunDue();
+    /** Runs the continuations due, as one of the loop's tasks; a stopped loop's refusal sends them to the common pool. */
+    private final Runnable runDueTask = TransportLoop.rejectable(this::runDue, this::rejected);
     private boolean posted;
 
     LoopCarrier(TransportLoop loop) {
@@ -104,8 +105,8 @@ public final class LoopCarrier implements Executor {
             due.add(continuation);
             if (!posted) {
                 posted = true;
-                if (!loop.enqueue(runDue)) {
-                    runDue.rejected();
+                if (!loop.enqueue(runDueTask)) {
+                    rejected();
                 }
             }
         } else {
@@ -113,24 +114,20 @@ public final class LoopCarrier implements Executor {
         }
     }
 
-    /** Runs the continuations due, as one of the loop's tasks; one a stopped loop refuses goes to the common pool. */
-    final class RunDue implements Runnable {
-        @Override
-        public void run() {
-            // Continuations made due meanwhile (one thread unparking another) run in this pass too.
-            Runnable c;
-            while ((c = due.poll()) != null) {
-                loop.runTask(c);
-            }
-            posted = false;
+    private void runDue() {
+        // Continuations made due meanwhile (one thread unparking another) run in this pass too.
+        Runnable c;
+        while ((c = due.poll()) != null) {
+            loop.runTask(c);
         }
+        posted = false;
+    }
 
-        void rejected() {
-            posted = false;
-            Runnable c;
-            while ((c = due.poll()) != null) {
-                ForkJoinPool.commonPool().execute(c);
-            }
+    private void rejected() {
+        posted = false;
+        Runnable c;
+        while ((c = due.poll()) != null) {
+            ForkJoinPool.commonPool().execute(c);
         }
     }
 

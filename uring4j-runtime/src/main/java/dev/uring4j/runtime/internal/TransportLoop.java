@@ -457,9 +457,7 @@ public abstract non-sealed class TransportLoop implements EventLoop {
      * ({@link #post(Runnable, Runnable)}) runs it; any other is dropped.
      */
     public static void reject(Runnable task) {
-        if (task instanceof LoopCarrier.RunDue d) {
-            d.rejected();
-        } else if (task instanceof Rejectable r) {
+        if (task instanceof Rejectable r) {
             try {
                 r.onRejected.run();
             } catch (Throwable e) {
@@ -500,6 +498,14 @@ public abstract non-sealed class TransportLoop implements EventLoop {
     }
 
     /** A task with what to do if it will never run. */
+    /**
+     * {@code task} with what to do if a stopped loop refuses it, to {@link #enqueue} as it is, any
+     * number of times: for a task posted over and over, made once.
+     */
+    static Runnable rejectable(Runnable task, Runnable onRejected) {
+        return new Rejectable(task, onRejected);
+    }
+
     private record Rejectable(Runnable task, Runnable onRejected) implements Runnable {
         @Override
         public void run() {
