@@ -142,6 +142,42 @@ class BlockingSocketTest {
 
     @ParameterizedTest
     @EnumSource(Carrier.class)
+    void aTlsEchoOfTwoMebibytesComesBackWholeWithTheSessionOnBothEnds(Carrier carrier) throws Exception {
+        try (EventLoopGroup group = EventLoopGroup.builder().threads(2).build();
+             BlockingServerSocket server = serveEach(BlockingServerSocket.bind(TcpServer.builder().group(group)
+                     .tls(TlsPeers.server().build())), carrier, s -> {
+                         if (s.tlsSession() == null) {
+                             throw new IOException("the server's socket has no TLS session");
+                         }
+                         s.getInputStream().transferTo(s.getOutputStream());
+                     })) {
+            InetSocketAddress address = new InetSocketAddress("localhost", server.localAddress().getPort());
+            BlockingSocket client = BlockingSocket.connect(group, address, Duration.ofSeconds(5), TlsPeers.client().build());
+            assertEquals("TLSv1.3", client.tlsSession().getProtocol(), "the handshake completed before connect returned");
+            byte[] sent = Net.pattern(2 << 20, 7);
+            CompletableFuture<byte[]> echoed = new CompletableFuture<>();
+            carrier.start(client, () -> {
+                try {
+                    echoed.complete(client.getInputStream().readNBytes(sent.length));
+                } catch (Throwable t) {
+                    echoed.completeExceptionally(t);
+                }
+            });
+            Thread writer = carrier.start(client, () -> {
+                try {
+                    client.write(sent, 0, sent.length);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            assertArrayEquals(sent, echoed.get(60, TimeUnit.SECONDS), "every byte back, in order, through TLS both ways");
+            writer.join();
+            client.close();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Carrier.class)
     void tenThousandVirtualThreadsBlockedInReadAreAllServed(Carrier carrier) throws Exception {
         int n = Net.connectionsThatFit(10_000);
         AtomicInteger reading = new AtomicInteger();
