@@ -24,8 +24,9 @@ import dev.uring4j.runtime.internal.TransportLoop;
 public sealed interface EventLoop extends Executor permits TransportLoop {
 
     /**
-     * The loop whose thread is calling: for code a loop runs (a handler) that needs the loop
-     * itself, for example to read files on it ({@link LoopFile}).
+     * The loop whose thread is calling: for code a loop runs (a handler, or a virtual thread the
+     * loop carries, see {@link #ofVirtual()}) that needs the loop itself, for example to read
+     * files on it ({@link LoopFile}).
      *
      * @return the calling thread's loop, or {@code null} on any other thread
      */
@@ -34,8 +35,9 @@ public sealed interface EventLoop extends Executor permits TransportLoop {
     }
 
     /**
-     * Whether the calling thread is this loop's thread: where connection and socket methods act
-     * at once rather than being handed to the loop.
+     * Whether the calling thread is this loop's thread, or a virtual thread this loop carries
+     * ({@link #ofVirtual()}) and runs on it: where connection and socket methods act at once
+     * rather than being handed to the loop.
      *
      * @return {@code true} on the loop's thread
      */
