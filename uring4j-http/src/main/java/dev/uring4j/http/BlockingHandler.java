@@ -124,9 +124,8 @@ public final class BlockingHandler implements HttpHandler {
     /** Runs the handler on its own thread; {@code lane} is the connection's, or null for an executor's task. */
     private void run(Exchange exchange, HttpRequest request, HttpResponse response, HandlerLane lane) {
         try {
-            if (!Thread.currentThread().isVirtual() && exchange.connection.inEventLoop()) {
+            if (exchange.connection.onLoopThreadItself()) {
                 // Its blocking reads would wait for the loop they block: fail now rather than hang.
-                // (A virtual thread the loop carries parks instead, which frees the loop.)
                 throw new IllegalStateException("the handler executor ran the handler on the event loop thread; it "
                         + "must hand the task to another thread");
             }

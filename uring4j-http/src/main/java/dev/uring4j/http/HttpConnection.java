@@ -474,6 +474,14 @@ final class HttpConnection {
         return transport.inEventLoop();
     }
 
+    /**
+     * Whether the calling thread is the loop's own, which must never wait for the loop: a virtual
+     * thread the loop carries is on the loop too, but waits by parking, which frees it.
+     */
+    boolean onLoopThreadItself() {
+        return !Thread.currentThread().isVirtual() && transport.inEventLoop();
+    }
+
     /** Runs {@code call} on the loop, after every call posted before it; any thread ({@link PostedCalls}). */
     void execute(Runnable call) {
         posted.post(call);

@@ -396,8 +396,7 @@ public final class HttpResponse {
      *     already sent and {@code contentLength} is not -1
      */
     public OutputStream outputStream(long contentLength) {
-        if (onLoop() && !Thread.currentThread().isVirtual()) {
-            // (A virtual thread the loop carries may: it parks, which frees the loop.)
+        if (exchange.connection.onLoopThreadItself()) {
             throw new IllegalStateException("outputStream() blocks, and this is the event loop: use write and onWritable");
         }
         if (contentLength >= 0) {
