@@ -20,8 +20,9 @@ import java.util.concurrent.ForkJoinPool;
  * here is used.
  *
  * <p>A continuation made due on the loop's thread (the loop unparking a reader) waits in a queue
- * the loop drains as one task, so a batch of completions resumes its threads after the batch;
- * one made due elsewhere (a timed park ending, another thread's unpark) is posted as a task. A
+ * the loop drains with its tasks, so a batch of completions resumes its threads after the batch,
+ * without a task allocated for it; one made due elsewhere (a timed park ending, another thread's
+ * unpark) is posted as a task. A
  * continuation that a stopped loop can no longer run is resumed on the common pool instead, so
  * that its thread sees its socket closed and ends rather than staying parked for ever.
  */
@@ -58,9 +59,6 @@ public final class LoopCarrier implements Executor {
     private final TransportLoop loop;
     /** Continuations made due on the loop's thread, run by {@link #runDue()}; loop thread only. */
     private final ArrayDeque<Runnable> due = new ArrayDeque<>();
-    /** Runs the continuations due, as one of the loop's tasks; a stopped loop's refusal sends them to the common pool. */
-    private final Runnable runDueTask = TransportLoop.rejectable(this::runDue, this::rejected);
-    private boolean posted;
 
     LoopCarrier(TransportLoop loop) {
         this.loop = loop;
@@ -101,30 +99,38 @@ public final class LoopCarrier implements Executor {
 
     @Override
     public void execute(Runnable continuation) {
-        if (loop.inEventLoop()) {
-            due.add(continuation);
-            if (!posted) {
-                posted = true;
-                if (!loop.enqueue(runDueTask)) {
-                    rejected();
-                }
-            }
-        } else {
+        if (!loop.inEventLoop()) {
             loop.post(continuation, () -> ForkJoinPool.commonPool().execute(continuation));
+        } else if (loop.isStopped()) {
+            ForkJoinPool.commonPool().execute(continuation);
+        } else {
+            // The loop runs it with its tasks (TransportLoop.runTasks), and does not wait while one is due.
+            due.add(continuation);
         }
     }
 
-    private void runDue() {
-        // Continuations made due meanwhile (one thread unparking another) run in this pass too.
-        Runnable c;
-        while ((c = due.poll()) != null) {
+    /** Whether a continuation waits to run. Loop thread. */
+    boolean hasDue() {
+        return !due.isEmpty();
+    }
+
+    /**
+     * Runs the continuations due, and those they make due meanwhile (one thread unparking
+     * another); returns whether it ran any. Loop thread.
+     */
+    boolean runDue() {
+        Runnable c = due.poll();
+        if (c == null) {
+            return false;
+        }
+        do {
             loop.runTask(c);
-        }
-        posted = false;
+        } while ((c = due.poll()) != null);
+        return true;
     }
 
-    private void rejected() {
-        posted = false;
+    /** The loop has stopped: what was due resumes on the common pool, where its thread finds its socket closed. */
+    void rejectDue() {
         Runnable c;
         while ((c = due.poll()) != null) {
             ForkJoinPool.commonPool().execute(c);

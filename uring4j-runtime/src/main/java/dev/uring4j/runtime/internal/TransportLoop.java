@@ -214,6 +214,7 @@ public abstract non-sealed class TransportLoop implements EventLoop {
             stopped = true;
             rejectPending();
             rejectHeldTasks();
+            carrier.rejectDue();
             freeAll();
             reportLeaks();
             terminated.complete(null);
@@ -498,14 +499,6 @@ public abstract non-sealed class TransportLoop implements EventLoop {
     }
 
     /** A task with what to do if it will never run. */
-    /**
-     * {@code task} with what to do if a stopped loop refuses it, to {@link #enqueue} as it is, any
-     * number of times: for a task posted over and over, made once.
-     */
-    static Runnable rejectable(Runnable task, Runnable onRejected) {
-        return new Rejectable(task, onRejected);
-    }
-
     private record Rejectable(Runnable task, Runnable onRejected) implements Runnable {
         @Override
         public void run() {
@@ -523,11 +516,14 @@ public abstract non-sealed class TransportLoop implements EventLoop {
         tasks.awake();
     }
 
+    /** Runs the queued tasks, and the virtual threads due that this loop carries, until neither is left. */
     protected final void runTasks() {
-        Runnable t;
-        while ((t = tasks.poll()) != null) {
-            runTask(t);
-        }
+        do {
+            Runnable t;
+            while ((t = tasks.poll()) != null) {
+                runTask(t);
+            }
+        } while (carrier.runDue());
     }
 
     /**
@@ -535,7 +531,7 @@ public abstract non-sealed class TransportLoop implements EventLoop {
      * timer, at most {@link #MAX_WAIT_NANOS}.
      */
     protected final long nextWaitNanos() {
-        if (dirtyHead != null || !tasks.isEmpty()) {
+        if (dirtyHead != null || !tasks.isEmpty() || carrier.hasDue()) {
             return 0;
         }
         long deadline = timers.nextDeadline();
