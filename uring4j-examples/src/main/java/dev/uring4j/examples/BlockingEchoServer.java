@@ -15,7 +15,7 @@ import dev.uring4j.runtime.TcpServer;
  * that must wait parks its virtual thread until the loop hands it bytes. Where the JVM allows it
  * ({@link EventLoop#ofVirtual()}), the loops carry the threads themselves: a read resumes in the
  * loop's iteration that received its bytes, and a write goes out with that iteration's submission.
- * Run: {@code ./uring4j echo --api blocking --port 7007}.
+ * Run: {@code ./uring4j echo --api blocking --port 7007} (add {@code --carrier loop} for threads the loops carry).
  */
 public final class BlockingEchoServer {
     /** Reads that returned at once, reads that waited, and writes, summed over finished connections. */

@@ -22,9 +22,9 @@ import java.util.concurrent.ForkJoinPool;
  * <p>A continuation made due on the loop's thread (the loop unparking a reader) waits in a queue
  * the loop drains with its tasks, so a batch of completions resumes its threads after the batch,
  * without a task allocated for it; one made due elsewhere (a timed park ending, another thread's
- * unpark) is posted as a task. A
- * continuation that a stopped loop can no longer run is resumed on the common pool instead, so
- * that its thread sees its socket closed and ends rather than staying parked for ever.
+ * unpark) is posted as a task. A continuation that a stopped loop can no longer run is resumed on
+ * the common pool instead, so that its thread sees its socket closed and ends rather than staying
+ * parked for ever.
  */
 public final class LoopCarrier implements Executor {
     /** {@code new ThreadBuilders.VirtualThreadBuilder(Executor)}, as {@code (Executor) -> OfVirtual}. */
