@@ -322,46 +322,47 @@ public final class Main {
                 .receiveBufferSize(4 << 20)
                 .handler(new UdpEchoServer.Echo())
                 .start();
-        // Blocking sockets on virtual threads the loops carry (the JDK's where the JVM does not allow it), when asked for.
         int blockingPort = a.integer("blocking-echo-port", -1);
-        BlockingServerSocket blocking = null;
-        if (blockingPort >= 0) {
-            BlockingServerSocket server = BlockingServerSocket.bind(TcpServer.builder().group(group)
-                    .address(new InetSocketAddress(host, blockingPort)));
-            boolean onLoops = EventLoop.virtualThreadsUnavailable() == null;
-            Thread.ofVirtual().name("blocking-echo-acceptor").start(() -> BlockingEchoServer.serve(server, onLoops));
-            blocking = server;
-        }
-        TcpServer blockingServer = blocking == null ? null : blocking.server();
+        BlockingServerSocket blocking = blockingPort < 0 ? null : blockingEcho(group, new InetSocketAddress(host, blockingPort));
         printTransport(group, a.transport());
         System.out.println("echo " + listening(echo.localAddress()));
         System.out.println("http " + listening(http.localAddress()));
         System.out.println("udp-echo " + listening(udp.localAddress()));
-        if (blockingServer != null) {
-            System.out.println("blocking-echo " + listening(blockingServer.localAddress()));
+        if (blocking != null) {
+            System.out.println("blocking-echo " + listening(blocking.localAddress()));
         }
         Thread.ofPlatform().daemon().name("uring4j-stats").start(() -> {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
                 while (in.readLine() != null) {
                     System.out.println(statsLine(group.stats(), udp.stats(), echo.connections() + http.connections()
-                            + (blockingServer == null ? 0 : blockingServer.connections())));
+                            + (blocking == null ? 0 : blocking.server().connections())));
                     System.out.flush();
                 }
             } catch (IOException e) {
                 // stdin is gone: nobody is asking any more
             }
         });
-        BlockingServerSocket blockingToClose = blocking;
         serveUntilSignalled(echo.localAddress(), () -> {
             echo.close();
             http.close();
-            if (blockingToClose != null) {
-                blockingToClose.close();
+            if (blocking != null) {
+                blocking.close();
             }
             udp.close();
             group.close();
             return "loops " + group.stats() + "; udp " + udp.stats();
         });
+    }
+
+    /**
+     * The echo on blocking sockets for {@code serve}: a virtual thread per connection, carried by
+     * its loop (the JDK's where the JVM does not allow that).
+     */
+    private static BlockingServerSocket blockingEcho(EventLoopGroup group, InetSocketAddress address) throws IOException {
+        BlockingServerSocket server = BlockingServerSocket.bind(TcpServer.builder().group(group).address(address));
+        boolean onLoops = EventLoop.virtualThreadsUnavailable() == null;
+        Thread.ofVirtual().name("blocking-echo-acceptor").start(() -> BlockingEchoServer.serve(server, onLoops));
+        return server;
     }
 
     /** The counters {@code serve} prints when asked, as {@code key=value} pairs on one line. */

@@ -39,25 +39,14 @@ final class Load {
     static Load standard(Targets t, int udpPerSecond) throws IOException {
         Load load = new Load();
         if (t.echo() != null) {
-            load.add("echo", "kept-alive echo, 1 B to 64 KiB messages", 4, (l, y, id) -> new EchoLanes.KeepAlive(l, y, id, t.echo()));
-            load.add("echo-large", "echo of 1 to 4 MiB, written while read", 1, (l, y, id) -> new EchoLanes.Large(l, y, id, t.echo(), false));
+            load.keptEchoes("echo", "", t.echo(), 4);
             load.add("echo-slow-reader", "1 MiB echoes read 4 KiB per 2 ms, 8 KiB window", 1,
                     (l, y, id) -> new EchoLanes.Large(l, y, id, t.echo(), true));
-            load.add("echo-half-close", "send, FIN, read the echo to EOF", 1, (l, y, id) -> new EchoLanes.HalfClose(l, y, id, t.echo()));
-            load.add("echo-churn", "connect, echo 32 B, close", 1, (l, y, id) -> new EchoLanes.Churn(l, y, id, t.echo()));
-            load.add("echo-reset", "1 MiB echo, RST after 0 to 200 KiB", 1, (l, y, id) -> new EchoLanes.Reset(l, y, id, t.echo()));
+            load.churningEchoes("echo", "", t.echo());
         }
         if (t.blockingEcho() != null) {
-            load.add("blocking-echo", "kept-alive echo on blocking sockets, 1 B to 64 KiB", 2,
-                    (l, y, id) -> new EchoLanes.KeepAlive(l, y, id, t.blockingEcho()));
-            load.add("blocking-echo-large", "blocking sockets: echo of 1 to 4 MiB, written while read", 1,
-                    (l, y, id) -> new EchoLanes.Large(l, y, id, t.blockingEcho(), false));
-            load.add("blocking-echo-half-close", "blocking sockets: send, FIN, read the echo to EOF", 1,
-                    (l, y, id) -> new EchoLanes.HalfClose(l, y, id, t.blockingEcho()));
-            load.add("blocking-echo-churn", "blocking sockets: connect, echo 32 B, close", 1,
-                    (l, y, id) -> new EchoLanes.Churn(l, y, id, t.blockingEcho()));
-            load.add("blocking-echo-reset", "blocking sockets: 1 MiB echo, RST after 0 to 200 KiB", 1,
-                    (l, y, id) -> new EchoLanes.Reset(l, y, id, t.blockingEcho()));
+            load.keptEchoes("blocking-echo", BLOCKING, t.blockingEcho(), 2);
+            load.churningEchoes("blocking-echo", BLOCKING, t.blockingEcho());
         }
         if (t.http() != null) {
             load.add("http", "kept-alive GET /plaintext", 2, (l, y, id) -> new HttpLanes.KeepAlive(l, y, id, t.http()));
@@ -80,14 +69,10 @@ final class Load {
     static Load steady(Targets t, int udpPerSecond) throws IOException {
         Load load = new Load();
         if (t.echo() != null) {
-            load.add("echo", "kept-alive echo, 1 B to 64 KiB messages", 2, (l, y, id) -> new EchoLanes.KeepAlive(l, y, id, t.echo()));
-            load.add("echo-large", "echo of 1 to 4 MiB, written while read", 1, (l, y, id) -> new EchoLanes.Large(l, y, id, t.echo(), false));
+            load.keptEchoes("echo", "", t.echo(), 2);
         }
         if (t.blockingEcho() != null) {
-            load.add("blocking-echo", "kept-alive echo on blocking sockets, 1 B to 64 KiB", 1,
-                    (l, y, id) -> new EchoLanes.KeepAlive(l, y, id, t.blockingEcho()));
-            load.add("blocking-echo-large", "blocking sockets: echo of 1 to 4 MiB, written while read", 1,
-                    (l, y, id) -> new EchoLanes.Large(l, y, id, t.blockingEcho(), false));
+            load.keptEchoes("blocking-echo", BLOCKING, t.blockingEcho(), 1);
         }
         if (t.http() != null) {
             load.add("http", "kept-alive GET /plaintext", 1, (l, y, id) -> new HttpLanes.KeepAlive(l, y, id, t.http()));
@@ -99,6 +84,23 @@ final class Load {
                     (l, y, id) -> new UdpLane(l, y, id, t.udp(), udpPerSecond));
         }
         return load;
+    }
+
+    /** What the clients of the echo on blocking sockets say after their description. */
+    private static final String BLOCKING = " (blocking sockets)";
+
+    /** {@code keepAlive} kept-alive echo clients and one of large messages, against {@code server}. */
+    private void keptEchoes(String name, String which, InetSocketAddress server, int keepAlive) throws IOException {
+        add(name, "kept-alive echo, 1 B to 64 KiB messages" + which, keepAlive, (l, y, id) -> new EchoLanes.KeepAlive(l, y, id, server));
+        add(name + "-large", "echo of 1 to 4 MiB, written while read" + which, 1,
+                (l, y, id) -> new EchoLanes.Large(l, y, id, server, false));
+    }
+
+    /** The echo clients whose connections end: half-close, churn and reset, against {@code server}. */
+    private void churningEchoes(String name, String which, InetSocketAddress server) throws IOException {
+        add(name + "-half-close", "send, FIN, read the echo to EOF" + which, 1, (l, y, id) -> new EchoLanes.HalfClose(l, y, id, server));
+        add(name + "-churn", "connect, echo 32 B, close" + which, 1, (l, y, id) -> new EchoLanes.Churn(l, y, id, server));
+        add(name + "-reset", "1 MiB echo, RST after 0 to 200 KiB" + which, 1, (l, y, id) -> new EchoLanes.Reset(l, y, id, server));
     }
 
     private void add(String name, String description, int count, LaneFactory factory) throws IOException {

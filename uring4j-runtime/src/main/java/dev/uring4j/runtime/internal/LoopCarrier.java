@@ -100,9 +100,9 @@ public final class LoopCarrier implements Executor {
     @Override
     public void execute(Runnable continuation) {
         if (!loop.inEventLoop()) {
-            loop.post(continuation, () -> ForkJoinPool.commonPool().execute(continuation));
+            loop.post(continuation, () -> resumeElsewhere(continuation));
         } else if (loop.isStopped()) {
-            ForkJoinPool.commonPool().execute(continuation);
+            resumeElsewhere(continuation);
         } else {
             // The loop runs it with its tasks (TransportLoop.runTasks), and does not wait while one is due.
             due.add(continuation);
@@ -133,8 +133,13 @@ public final class LoopCarrier implements Executor {
     void rejectDue() {
         Runnable c;
         while ((c = due.poll()) != null) {
-            ForkJoinPool.commonPool().execute(c);
+            resumeElsewhere(c);
         }
+    }
+
+    /** A continuation this loop will never run, having stopped: its thread goes on on the common pool. */
+    private static void resumeElsewhere(Runnable continuation) {
+        ForkJoinPool.commonPool().execute(continuation);
     }
 
     private static String moduleName() {
